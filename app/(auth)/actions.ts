@@ -1,0 +1,79 @@
+"use server";
+
+import { headers } from "next/headers";
+import { AuthError } from "next-auth";
+import { unstable_rethrow } from "next/navigation";
+import { getDb } from "@/db";
+import { recordAudit } from "@/db/queries/audit";
+import { createUser } from "@/db/queries/users";
+import { parseInput, toActionState } from "@/lib/action";
+import type { ActionState } from "@/lib/action-state";
+import { auth, signIn, signOut } from "@/lib/auth/config";
+import { config } from "@/lib/config";
+import { hashPassword } from "@/lib/password";
+import { contextFromHeaders } from "@/lib/request-context";
+import { signInSchema, signUpSchema } from "@/lib/validation/auth.schema";
+
+const AFTER_SIGN_IN = "/settings/api-keys";
+
+// The password is never echoed back: state carries the email and name only.
+function formValues(form: FormData) {
+  const get = (k: string) => (typeof form.get(k) === "string" ? (form.get(k) as string) : undefined);
+  return { name: get("name"), email: get("email"), password: get("password") };
+}
+
+type SignUpState = ActionState<{ email?: string; name?: string }>;
+type SignInState = ActionState<{ email?: string }>;
+
+export async function signUpAction(_prev: SignUpState, form: FormData): Promise<SignUpState> {
+  const raw = formValues(form);
+  const values = { email: raw.email ?? "", name: raw.name ?? "" };
+  try {
+    const input = parseInput(signUpSchema, raw);
+    const db = await getDb();
+    await createUser(
+      db,
+      { ...input, passwordHash: await hashPassword(input.password), adminEmails: config.adminEmails },
+      contextFromHeaders(await headers()),
+    );
+    await signIn("credentials", { email: input.email, password: input.password, redirectTo: AFTER_SIGN_IN });
+    return { ok: true };
+  } catch (error) {
+    unstable_rethrow(error);
+    return { ...toActionState<{ email?: string; name?: string }>("signUp", error), data: values };
+  }
+}
+
+export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
+  const raw = formValues(form);
+  const values = { email: raw.email ?? "" };
+  try {
+    const input = parseInput(signInSchema, raw);
+    const next = form.get("callbackUrl");
+    // Only same-site relative paths: an absolute or protocol-relative URL would be an open redirect.
+    const redirectTo = typeof next === "string" && /^\/(?!\/)[\w\-/?=&.%]*$/.test(next) ? next : AFTER_SIGN_IN;
+    await signIn("credentials", { email: input.email, password: input.password, redirectTo });
+    return { ok: true };
+  } catch (error) {
+    unstable_rethrow(error);
+    if (error instanceof AuthError) {
+      return { ok: false, message: "Email or password is incorrect. Check both and try again.", data: values };
+    }
+    return { ...toActionState<{ email?: string }>("signIn", error), data: values };
+  }
+}
+
+export async function signOutAction() {
+  const session = await auth();
+  if (session?.user?.id) {
+    const db = await getDb();
+    await recordAudit(db, {
+      actorId: session.user.id,
+      action: "user.signed_out",
+      targetType: "user",
+      targetId: session.user.id,
+      context: contextFromHeaders(await headers()),
+    });
+  }
+  await signOut({ redirectTo: "/login" });
+}

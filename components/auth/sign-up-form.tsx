@@ -1,0 +1,57 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import { signUpAction } from "@/app/(auth)/actions";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
+import { FormField } from "./form-field";
+import { SubmitButton } from "./submit-button";
+
+export function SignUpForm() {
+  const [state, action, pending] = useActionState(signUpAction, { ok: false });
+  const errors = state.fieldErrors ?? {};
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>
+          <h1>Create your account</h1>
+        </CardTitle>
+        <CardDescription>Then create API keys for your apps and scripts.</CardDescription>
+      </CardHeader>
+      <form action={action} noValidate>
+        <CardContent className="grid gap-4">
+          {state.message && !state.fieldErrors && (
+            <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+              {state.message}
+            </p>
+          )}
+          <FormField id="name" name="name" label="Name" autoComplete="name" required maxLength={80} defaultValue={state.data?.name} error={errors.name} />
+          <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required defaultValue={state.data?.email} error={errors.email} />
+          <FormField
+            id="password"
+            name="password"
+            type="password"
+            label="Password"
+            autoComplete="new-password"
+            required
+            minLength={PASSWORD_MIN}
+            hint={`At least ${PASSWORD_MIN} characters. A passphrase of a few words works well.`}
+            error={errors.password}
+          />
+        </CardContent>
+        <CardFooter className="mt-6 flex flex-col items-stretch gap-3">
+          <SubmitButton pending={pending} pendingLabel="Creating account…">
+            Create account
+          </SubmitButton>
+          <p className="text-center text-sm text-muted-foreground">
+            Already have an account?{" "}
+            <Link href="/login" className="font-medium text-foreground underline underline-offset-4">
+              Sign in
+            </Link>
+          </p>
+        </CardFooter>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,46 @@
+import { KeyRoundIcon, SettingsIcon } from "lucide-react";
+import Link from "next/link";
+import { NavLink } from "./nav-link";
+import { UserMenu } from "./user-menu";
+
+const NAV = [{ href: "/settings/api-keys", match: "/settings", label: "Settings", icon: SettingsIcon }];
+
+/**
+ * The dashboard frame: a sidebar (a top bar on narrow screens) with the main menu and, at the
+ * bottom-left, the user's menu.
+ */
+export function AppShell({ user, children }: { user: { name: string; email: string }; children: React.ReactNode }) {
+  return (
+    <div className="flex min-h-dvh flex-col md:flex-row">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-background focus:p-2">
+        Skip to content
+      </a>
+      <aside className="flex items-center gap-2 border-b bg-sidebar px-3 py-2 text-sidebar-foreground md:sticky md:top-0 md:h-dvh md:w-60 md:shrink-0 md:flex-col md:items-stretch md:border-r md:border-b-0 md:p-3">
+        <Link href="/settings/api-keys" className="flex items-center gap-2 px-2 py-1.5 font-semibold">
+          <KeyRoundIcon className="size-5" aria-hidden />
+          <span>Keysmith</span>
+        </Link>
+        <nav aria-label="Main" className="flex flex-1 items-center gap-1 md:mt-4 md:flex-col md:items-stretch">
+          {NAV.map(({ href, match, label, icon: Icon }) => (
+            <NavLink
+              key={href}
+              href={href}
+              match={match}
+              className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm text-muted-foreground hover:bg-sidebar-accent hover:text-sidebar-accent-foreground"
+              activeClassName="bg-sidebar-accent font-medium text-sidebar-accent-foreground"
+            >
+              <Icon className="size-4" aria-hidden />
+              {label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="md:border-t md:pt-3">
+          <UserMenu name={user.name} email={user.email} />
+        </div>
+      </aside>
+      <main id="main" className="min-w-0 flex-1 p-4 md:p-8">
+        {children}
+      </main>
+    </div>
+  );
+}

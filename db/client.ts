@@ -1,0 +1,109 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Driver = "pglite" | "pg" | "neon";
+export type DbHandle = {
+  db: Database;
+  driver: Driver;
+  migrate: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+export const MIGRATIONS_FOLDER = path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations");
+
+/** No URL -> embedded PGlite; a Neon host or DATABASE_DRIVER=neon -> Neon's driver; else `pg`. */
+export function resolveDriver(url: string | undefined, driver?: string): Driver {
+  if (!url) return "pglite";
+  if (driver === "neon" || driver === "pg") return driver;
+  if (driver) throw new Error(`DATABASE_DRIVER must be "pg" or "neon", not "${driver}".`);
+  try {
+    const host = new URL(url).hostname;
+    if (host === "neon.tech" || host.endsWith(".neon.tech") || host.endsWith(".neon.build")) return "neon";
+  } catch {
+    throw new Error("DATABASE_URL is not a valid postgres:// URL.");
+  }
+  return "pg";
+}
+
+export type OpenOptions = { url?: string; driver?: string; pgliteDir: string };
+
+export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
+  const driver = resolveDriver(options.url, options.driver);
+  if (driver === "pglite") return openPglite(options.pgliteDir);
+  if (driver === "neon") return openNeon(options.url!);
+  return openPg(options.url!);
+}
+
+async function openPglite(dir: string): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir);
+  await client.waitReady;
+  const db = drizzle({ client, schema, casing: "snake_case" });
+  return {
+    db: db as unknown as Database,
+    driver: "pglite",
+    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    close: () => client.close(),
+  };
+}
+
+// Bounded waits everywhere: a slow or unreachable database must turn into a quick 503, not a hang.
+const POOL_SETTINGS = {
+  max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+  connectionTimeoutMillis: 5_000,
+  idleTimeoutMillis: 30_000,
+};
+
+async function openPg(url: string): Promise<DbHandle> {
+  const { Pool } = await import("pg");
+  const { drizzle } = await import("drizzle-orm/node-postgres");
+  const { migrate } = await import("drizzle-orm/node-postgres/migrator");
+  const pool = new Pool({
+    connectionString: url,
+    ...POOL_SETTINGS,
+    statement_timeout: 10_000,
+    query_timeout: 15_000,
+  });
+  // A backend killed under an idle client emits 'error' on the pool; without a listener the
+  // whole server process would crash. The next query simply gets a fresh connection.
+  pool.on("error", () => {});
+  const db = drizzle({ client: pool, schema, casing: "snake_case" });
+  return {
+    db: db as unknown as Database,
+    driver: "pg",
+    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    close: () => pool.end(),
+  };
+}
+
+async function openNeon(url: string): Promise<DbHandle> {
+  const { Pool, neonConfig } = await import("@neondatabase/serverless");
+  const { drizzle } = await import("drizzle-orm/neon-serverless");
+  const { migrate } = await import("drizzle-orm/neon-serverless/migrator");
+  const { default: ws } = await import("ws");
+  neonConfig.webSocketConstructor = ws;
+  // NEON_WS_PROXY points the driver at a plain WebSocket-to-TCP proxy in front of an ordinary
+  // Postgres (the test suite runs one). Real Neon needs none of this.
+  const proxy = process.env.NEON_WS_PROXY?.trim();
+  if (proxy) {
+    neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineConnect = false;
+    neonConfig.pipelineTLS = false;
+  }
+  const pool = new Pool({ connectionString: url, ...POOL_SETTINGS });
+  pool.on("error", () => {});
+  const db = drizzle({ client: pool, schema, casing: "snake_case" });
+  return {
+    db: db as unknown as Database,
+    driver: "neon",
+    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    close: () => pool.end(),
+  };
+}

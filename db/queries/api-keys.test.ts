@@ -1,0 +1,162 @@
+import { createHmac } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { apiKeys, auditEvents } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { KEY_PATTERN } from "@/lib/keys/format";
+import { scopesFor } from "@/lib/scopes";
+import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
+import { TEST_DRIVER, openTestDb } from "@/test/db";
+import { createApiKey, deleteApiKey, getApiKey, listApiKeys, type NewKeyInput } from "./api-keys";
+
+let handle: DbHandle;
+beforeAll(async () => {
+  handle = await openTestDb();
+});
+afterAll(async () => {
+  await handle?.close();
+});
+
+const input = (name: string, extra: Partial<NewKeyInput> = {}): NewKeyInput => ({
+  name,
+  description: null,
+  access: "full",
+  scopes: scopesFor("full"),
+  expiresAt: new Date(Date.now() + 30 * 86_400_000),
+  ...extra,
+});
+
+async function expectAppError(promise: Promise<unknown>, code: string) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe(code);
+}
+
+describe(`api keys data layer (${TEST_DRIVER})`, () => {
+  it("stores only the HMAC and a hint, never the secret", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    const { key, secret } = await createApiKey(db, user.id, input("ci"), CONTEXT, PEPPER);
+    expect(secret).toMatch(KEY_PATTERN);
+    expect(key.hint).toBe(`ksk_…${secret.slice(-4)}`);
+    expect(key).not.toHaveProperty("keyHash");
+
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
+    expect(row!.keyHash).toBe(createHmac("sha256", PEPPER).update(secret).digest("hex"));
+
+    // No column of any table holds the secret or any 16-character piece of its random body.
+    const dump = JSON.stringify(
+      await Promise.all(
+        ["users", "api_keys", "audit_events"].map(async (t) => (await db.execute(sql.raw(`select * from ${t}`))).rows),
+      ),
+    );
+    const body = secret.slice(4);
+    for (let i = 0; i + 16 <= body.length; i++) expect(dump).not.toContain(body.slice(i, i + 16));
+  });
+
+  it("writes the audit event with the change, with actor, target, IP and user agent", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    const { key } = await createApiKey(db, user.id, input("audited"), CONTEXT, PEPPER);
+    const events = await db.select().from(auditEvents).where(eq(auditEvents.targetId, key.id));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      actorId: user.id,
+      action: "api_key.created",
+      targetType: "api_key",
+      ip: CONTEXT.ip,
+      userAgent: CONTEXT.userAgent,
+    });
+  });
+
+  it("creates nothing when the audit write fails (one transaction)", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    await db.execute(sql`create function fail_audit() returns trigger language plpgsql as $$
+      begin raise exception 'audit write failed (test)'; end $$`);
+    await db.execute(sql`create trigger fail_audit before insert on audit_events
+      for each row when (new.action = 'api_key.created') execute function fail_audit()`);
+    try {
+      await expect(createApiKey(db, user.id, input("doomed"), CONTEXT, PEPPER)).rejects.toThrow();
+    } finally {
+      await db.execute(sql`drop trigger fail_audit on audit_events`);
+      await db.execute(sql`drop function fail_audit()`);
+    }
+    expect(await db.select().from(apiKeys).where(eq(apiKeys.userId, user.id))).toHaveLength(0);
+  });
+
+  it("refuses a duplicate name per user, case-insensitively, but not across users", async () => {
+    const db = handle.db;
+    const a = await makeUser(db);
+    const b = await makeUser(db);
+    await createApiKey(db, a.id, input("Deploy"), CONTEXT, PEPPER);
+    await expectAppError(createApiKey(db, a.id, input("deploy"), CONTEXT, PEPPER), "conflict:api_key_name");
+    await expect(createApiKey(db, b.id, input("Deploy"), CONTEXT, PEPPER)).resolves.toBeTruthy();
+    expect(await listApiKeys(db, a.id)).toHaveLength(1);
+  });
+
+  it("lists only the owner's undeleted keys, newest first", async () => {
+    const db = handle.db;
+    const a = await makeUser(db);
+    const b = await makeUser(db);
+    const first = await createApiKey(db, a.id, input("first"), CONTEXT, PEPPER);
+    const second = await createApiKey(db, a.id, input("second", { access: "read_only", scopes: scopesFor("read_only") }), CONTEXT, PEPPER);
+    await createApiKey(db, b.id, input("other user's"), CONTEXT, PEPPER);
+    const list = await listApiKeys(db, a.id);
+    expect(list.map((k) => k.name)).toEqual(["second", "first"]);
+    expect(list[0]!.scopes).toEqual(scopesFor("read_only"));
+    await deleteApiKey(db, a.id, first.key.id, CONTEXT);
+    expect((await listApiKeys(db, a.id)).map((k) => k.id)).toEqual([second.key.id]);
+  });
+
+  it("deletes by revoking: the row and its audit trail stay, the list forgets it, the name is free again", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    const { key } = await createApiKey(db, user.id, input("old"), CONTEXT, PEPPER);
+    const deleted = await deleteApiKey(db, user.id, key.id, CONTEXT);
+    expect(deleted.revokedAt).toBeInstanceOf(Date);
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
+    expect(row!.revokedAt).not.toBeNull();
+    expect(row!.deletedAt).not.toBeNull();
+    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.targetId, key.id))).map((e) => e.action);
+    expect(actions.sort()).toEqual(["api_key.created", "api_key.deleted"]);
+    await expectAppError(getApiKey(db, user.id, key.id), "not_found:api_key");
+    await expect(createApiKey(db, user.id, input("old"), CONTEXT, PEPPER)).resolves.toBeTruthy();
+  });
+
+  it("answers not found for another user's key, an unknown id and a repeat, changing nothing", async () => {
+    const db = handle.db;
+    const owner = await makeUser(db);
+    const intruder = await makeUser(db);
+    const { key } = await createApiKey(db, owner.id, input("mine"), CONTEXT, PEPPER);
+    const before = await db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
+
+    await expectAppError(deleteApiKey(db, intruder.id, key.id, CONTEXT), "not_found:api_key");
+    await expectAppError(getApiKey(db, intruder.id, key.id), "not_found:api_key");
+    await expectAppError(deleteApiKey(db, owner.id, "00000000-0000-4000-8000-000000000000", CONTEXT), "not_found:api_key");
+
+    expect(await db.select().from(apiKeys).where(eq(apiKeys.id, key.id))).toEqual(before);
+    const intruderEvents = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorId, intruder.id), eq(auditEvents.targetId, key.id)));
+    expect(intruderEvents).toHaveLength(0);
+
+    await deleteApiKey(db, owner.id, key.id, CONTEXT);
+    await expectAppError(deleteApiKey(db, owner.id, key.id, CONTEXT), "not_found:api_key");
+  });
+
+  it("enforces unique digests in the database", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    const { key } = await createApiKey(db, user.id, input("unique"), CONTEXT, PEPPER);
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
+    await expect(
+      db.insert(apiKeys).values({ ...row!, id: undefined, name: "copy", createdAt: undefined, updatedAt: undefined }),
+    ).rejects.toThrow();
+  });
+});

@@ -1,0 +1,153 @@
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import type { RequestContext } from "@/lib/audit-events";
+import { AppError, isUniqueViolation } from "@/lib/errors";
+import { generateKey, keyHint } from "@/lib/keys/format";
+import { HASH_VERSION, hashKey } from "@/lib/keys/hash";
+import type { Access } from "@/lib/scopes";
+import type { Database } from "../client";
+import { apiKeys } from "../schema";
+import { recordAudit } from "./audit";
+
+/**
+ * What may leave the data layer about a key. The digest is deliberately absent: every read
+ * selects exactly these columns, so a hash cannot reach a page or response by accident.
+ */
+export const apiKeyColumns = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  description: apiKeys.description,
+  hint: apiKeys.hint,
+  access: apiKeys.access,
+  scopes: apiKeys.scopes,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  expiresAt: apiKeys.expiresAt,
+  revokedAt: apiKeys.revokedAt,
+  revokedReason: apiKeys.revokedReason,
+};
+
+export type ApiKeySummary = {
+  id: string;
+  name: string;
+  description: string | null;
+  hint: string;
+  access: Access;
+  scopes: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+};
+
+export type NewKeyInput = {
+  name: string;
+  description: string | null;
+  access: Access;
+  scopes: string[];
+  expiresAt: Date | null;
+};
+
+/** The owner's keys that they have not deleted, newest first. */
+export async function listApiKeys(db: Database, userId: string): Promise<ApiKeySummary[]> {
+  return db
+    .select(apiKeyColumns)
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+}
+
+export async function getApiKey(db: Database, userId: string, id: string): Promise<ApiKeySummary> {
+  const [key] = await db
+    .select(apiKeyColumns)
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
+    .limit(1);
+  if (!key) throw new AppError("not_found:api_key");
+  return key;
+}
+
+/**
+ * Creates a key and its audit row in one transaction and returns the plaintext secret. This
+ * return value is the only place the secret ever exists outside the caller's response: only its
+ * HMAC and a hint are stored.
+ */
+export async function createApiKey(
+  db: Database,
+  userId: string,
+  input: NewKeyInput,
+  context: RequestContext,
+  pepper: string,
+): Promise<{ key: ApiKeySummary; secret: string }> {
+  const secret = generateKey();
+  try {
+    return await db.transaction(async (tx) => {
+      const [key] = await tx
+        .insert(apiKeys)
+        .values({
+          userId,
+          name: input.name,
+          description: input.description,
+          keyHash: hashKey(secret, pepper),
+          hashVersion: HASH_VERSION,
+          hint: keyHint(secret),
+          access: input.access,
+          scopes: input.scopes,
+          expiresAt: input.expiresAt,
+        })
+        .returning(apiKeyColumns);
+      await recordAudit(tx, {
+        actorId: userId,
+        action: "api_key.created",
+        targetType: "api_key",
+        targetId: key!.id,
+        metadata: { name: key!.name, hint: key!.hint, access: key!.access, scopes: key!.scopes, expiresAt: key!.expiresAt },
+        context,
+      });
+      return { key: key!, secret };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "api_keys_user_name_key")) {
+      throw new AppError("conflict:api_key_name", {
+        fieldErrors: { name: "You already have a key with this name. Choose another name." },
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * "Delete" as the owner sees it: the key is revoked at once and leaves their list, but the row
+ * stays for the audit trail. The owner is in the same WHERE clause as the id, and the update is
+ * conditional, so another user's id, an unknown id and a repeated delete all answer not found
+ * and change nothing.
+ */
+export async function deleteApiKey(
+  db: Database,
+  userId: string,
+  id: string,
+  context: RequestContext,
+): Promise<ApiKeySummary> {
+  return db.transaction(async (tx) => {
+    const [key] = await tx
+      .update(apiKeys)
+      .set({
+        revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())`,
+        revokedReason: sql`coalesce(${apiKeys.revokedReason}, 'deleted by owner')`,
+        deletedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
+      .returning(apiKeyColumns);
+    if (!key) throw new AppError("not_found:api_key");
+    await recordAudit(tx, {
+      actorId: userId,
+      action: "api_key.deleted",
+      targetType: "api_key",
+      targetId: key.id,
+      metadata: { name: key.name, hint: key.hint },
+      context,
+    });
+    return key;
+  });
+}

@@ -1,0 +1,61 @@
+import { count, eq, sql } from "drizzle-orm";
+import type { RequestContext } from "@/lib/audit-events";
+import { AppError, isUniqueViolation } from "@/lib/errors";
+import type { Database } from "../client";
+import { users, type User } from "../schema";
+import { recordAudit } from "./audit";
+
+export type SessionUser = Pick<User, "id" | "email" | "name" | "role">;
+
+export async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  return user;
+}
+
+export async function findUserById(db: Database, id: string): Promise<SessionUser | undefined> {
+  const [user] = await db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
+  return user;
+}
+
+/**
+ * Creates an account. The first account becomes an admin, as do addresses in ADMIN_EMAILS.
+ * A transaction-level advisory lock serialises concurrent first sign-ups, so two people racing
+ * on an empty database cannot both become "the first".
+ */
+export async function createUser(
+  db: Database,
+  input: { email: string; name: string; passwordHash: string; adminEmails: string[] },
+  context: RequestContext,
+): Promise<SessionUser> {
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(7310001)`);
+      const [{ n }] = (await tx.select({ n: count() }).from(users)) as [{ n: number }];
+      const role = n === 0 || input.adminEmails.includes(input.email) ? "admin" : "member";
+      const [user] = await tx
+        .insert(users)
+        .values({ email: input.email, name: input.name, passwordHash: input.passwordHash, role })
+        .returning({ id: users.id, email: users.email, name: users.name, role: users.role });
+      await recordAudit(tx, {
+        actorId: user!.id,
+        action: "user.signed_up",
+        targetType: "user",
+        targetId: user!.id,
+        metadata: { role },
+        context,
+      });
+      return user!;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "users_email_key")) {
+      throw new AppError("conflict:email_taken", {
+        fieldErrors: { email: "An account with this email already exists. Sign in instead." },
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+import "server-only";
+import { headers } from "next/headers";
+import { unstable_rethrow } from "next/navigation";
+import type { z } from "zod";
+import { getDb, type Database } from "@/db";
+import type { SessionUser } from "@/db/queries/users";
+import type { ActionState } from "./action-state";
+import type { RequestContext } from "./audit-events";
+import { AppError, isDatabaseUnavailable } from "./errors";
+import { errorFields, log } from "./log";
+import { contextFromHeaders } from "./request-context";
+import { currentUser } from "./session";
+import { fieldErrorsOf } from "./validation/common";
+
+export type ActionContext = { user: SessionUser; db: Database; context: RequestContext };
+
+/**
+ * Every server action is a public endpoint, so every one goes through here: session (read fresh
+ * from the database) -> the action's own validation and owner-scoped work -> typed state.
+ * It fails closed: no user, no work. Errors become a sentence for the user; causes are logged.
+ */
+export async function withUser<T>(
+  name: string,
+  run: (ctx: ActionContext) => Promise<ActionState<T>>,
+): Promise<ActionState<T>> {
+  try {
+    const user = await currentUser();
+    if (!user) throw new AppError("unauthorized:session");
+    const db = await getDb();
+    return await run({ user, db, context: contextFromHeaders(await headers()) });
+  } catch (error) {
+    unstable_rethrow(error);
+    return toActionState(name, error);
+  }
+}
+
+/** Parses or throws a validation AppError carrying one message per field. */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (!result.success) throw validationError(result.error);
+  return result.data;
+}
+
+export function validationError(error: z.ZodError): AppError {
+  return new AppError("bad_request:validation", { fieldErrors: fieldErrorsOf(error) });
+}
+
+export function toActionState<T>(name: string, error: unknown): ActionState<T> {
+  if (error instanceof AppError) {
+    if (error.status >= 500) log.error("action.failed", { action: name, code: error.code });
+    return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
+  }
+  if (isDatabaseUnavailable(error)) {
+    log.error("action.db_unavailable", { action: name, ...errorFields(error) });
+    return { ok: false, message: new AppError("unavailable:database").message };
+  }
+  log.error("action.failed", { action: name, ...errorFields(error) });
+  return { ok: false, message: new AppError("internal").message };
+}

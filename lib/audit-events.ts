@@ -1,0 +1,13 @@
+// Every audit action name the app writes, in one typed list.
+export const AUDIT_ACTIONS = [
+  "user.signed_up",
+  "user.signed_in",
+  "user.sign_in_failed",
+  "user.signed_out",
+  "api_key.created",
+  "api_key.deleted",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Who did it and from where; filled from the request by the caller. */
+export type RequestContext = { ip: string | null; userAgent: string | null };

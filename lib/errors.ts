@@ -1,0 +1,67 @@
+// One list of error codes. Each maps to an HTTP status and a sentence a user can act on; the
+// cause is logged on the server, never sent to the client.
+const ERRORS = {
+  "bad_request:validation": [422, "Some fields need attention."],
+  "bad_request:body": [400, "The request body is not valid JSON."],
+  "unauthorized:session": [401, "Your session has ended. Sign in again to continue."],
+  "unauthorized:api_key": [401, "Provide a valid API key in the Authorization header: Bearer <key>."],
+  "forbidden:insufficient_scope": [403, "This API key does not have the scope this request needs."],
+  "not_found:api_key": [404, "That API key was not found. It may have been deleted; refresh the page."],
+  "not_found:route": [404, "Not found."],
+  "conflict:api_key_name": [409, "You already have a key with this name. Choose another name."],
+  "conflict:email_taken": [409, "An account with this email already exists. Sign in instead."],
+  "rate_limited": [429, "Too many requests. Wait a moment and try again."],
+  "unavailable:database": [503, "The service is briefly unavailable. Try again in a few seconds."],
+  "internal": [500, "Something went wrong on our side. Try again; if it keeps happening, contact your administrator."],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fieldErrors?: Record<string, string>;
+
+  constructor(code: ErrorCode, options: { message?: string; fieldErrors?: Record<string, string>; cause?: unknown } = {}) {
+    super(options.message ?? ERRORS[code][1], { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.status = ERRORS[code][0];
+    this.fieldErrors = options.fieldErrors;
+  }
+}
+
+export function statusOf(code: ErrorCode): number {
+  return ERRORS[code][0];
+}
+
+// Postgres error codes that mean "the database is unreachable or shutting down", not a bug.
+const UNAVAILABLE_PG_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "53300", "57014"]);
+const UNAVAILABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND"]);
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = findPgError(error);
+  return !!e && e.code === "23505" && (!constraint || e.constraint === constraint);
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = findPgError(error);
+  if (e?.code && (UNAVAILABLE_PG_CODES.has(e.code) || UNAVAILABLE_NODE_CODES.has(e.code))) return true;
+  const message = error instanceof Error ? error.message : "";
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    message,
+  );
+}
+
+type PgErrorLike = { code?: string; constraint?: string };
+
+// Drivers wrap errors differently (drizzle adds a DrizzleQueryError with the driver's as cause).
+function findPgError(error: unknown): PgErrorLike | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const candidate = current as PgErrorLike & { cause?: unknown };
+    if (typeof candidate.code === "string") return candidate;
+    current = candidate.cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { formatDate, formatRelative } from "./format";
+
+const now = new Date("2026-11-23T12:00:00Z");
+
+describe("format", () => {
+  it("formats dates in UTC", () => {
+    expect(formatDate(new Date("2026-11-23T23:30:00Z"))).toBe("Nov 23, 2026");
+  });
+  it("formats relative times", () => {
+    expect(formatRelative(new Date(now.getTime() - 10_000), now)).toBe("just now");
+    expect(formatRelative(new Date(now.getTime() - 3 * 60_000), now)).toBe("3 minutes ago");
+    expect(formatRelative(new Date(now.getTime() + 2 * 86_400_000), now)).toBe("in 2 days");
+    expect(formatRelative(new Date(now.getTime() - 86_400_000), now)).toBe("yesterday");
+  });
+});

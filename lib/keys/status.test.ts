@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { keyStatus } from "./status";
+
+const now = new Date("2026-11-23T12:00:00Z");
+const days = (n: number) => new Date(now.getTime() + n * 86_400_000);
+
+describe("keyStatus", () => {
+  it("is active with no expiry or a distant one", () => {
+    expect(keyStatus({ revokedAt: null, expiresAt: null }, now)).toBe("active");
+    expect(keyStatus({ revokedAt: null, expiresAt: days(30) }, now)).toBe("active");
+  });
+  it("is expiring soon within seven days", () => {
+    expect(keyStatus({ revokedAt: null, expiresAt: days(7) }, now)).toBe("expiring_soon");
+    expect(keyStatus({ revokedAt: null, expiresAt: days(0.01) }, now)).toBe("expiring_soon");
+    expect(keyStatus({ revokedAt: null, expiresAt: days(7.01) }, now)).toBe("active");
+  });
+  it("is expired at and after the expiry instant", () => {
+    expect(keyStatus({ revokedAt: null, expiresAt: now }, now)).toBe("expired");
+    expect(keyStatus({ revokedAt: null, expiresAt: days(-1) }, now)).toBe("expired");
+  });
+  it("is revoked whatever the expiry says", () => {
+    expect(keyStatus({ revokedAt: days(-1), expiresAt: days(-2) }, now)).toBe("revoked");
+    expect(keyStatus({ revokedAt: now, expiresAt: null }, now)).toBe("revoked");
+  });
+});

@@ -1,0 +1,88 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { config } from "./config";
+import { log } from "./log";
+
+export type Secrets = { authSecret: string; keyPepper: string };
+
+const KNOWN_PLACEHOLDERS = /^(changeme|change-me|secret|password|test|example|xxx+|todo)/i;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function check(name: string, value: string): string {
+  if (value.length < 32 || KNOWN_PLACEHOLDERS.test(value) || new Set(value).size < 8) {
+    throw new ConfigError(
+      `${name} is too weak: use at least 32 random characters, e.g. \`openssl rand -base64 32\`.`,
+    );
+  }
+  return value;
+}
+
+let cached: Secrets | undefined;
+
+/**
+ * AUTH_SECRET signs dashboard sessions; KEY_PEPPER keys the HMAC under which API keys are stored.
+ * Both come from the environment. Only on the embedded-database default (no DATABASE_URL) are
+ * missing values generated once into <data dir>/secrets.json (mode 0600), so a newcomer needs no
+ * set-up; a production deployment with a real database must set them or the app refuses to start.
+ */
+export function getSecrets(): Secrets {
+  if (cached) return cached;
+  const fromEnv = { authSecret: process.env.AUTH_SECRET, keyPepper: process.env.KEY_PEPPER };
+  if (fromEnv.authSecret && fromEnv.keyPepper) {
+    cached = {
+      authSecret: check("AUTH_SECRET", fromEnv.authSecret),
+      keyPepper: check("KEY_PEPPER", fromEnv.keyPepper),
+    };
+    return cached;
+  }
+  if (config.databaseUrl && config.isProduction) {
+    const missing = [!fromEnv.authSecret && "AUTH_SECRET", !fromEnv.keyPepper && "KEY_PEPPER"]
+      .filter(Boolean)
+      .join(" and ");
+    throw new ConfigError(
+      `${missing} must be set in production (NODE_ENV=production with DATABASE_URL). ` +
+        "Generate each with `openssl rand -base64 32`; see README.md, Environment variables.",
+    );
+  }
+  const stored = loadOrCreateSecretsFile();
+  cached = {
+    authSecret: check("AUTH_SECRET", fromEnv.authSecret ?? stored.authSecret),
+    keyPepper: check("KEY_PEPPER", fromEnv.keyPepper ?? stored.keyPepper),
+  };
+  return cached;
+}
+
+function loadOrCreateSecretsFile(): Secrets {
+  const file = path.join(config.dataDir, "secrets.json");
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Secrets>;
+    if (parsed.authSecret && parsed.keyPepper) return parsed as Secrets;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const secrets: Secrets = {
+    authSecret: randomBytes(32).toString("base64url"),
+    keyPepper: randomBytes(32).toString("base64url"),
+  };
+  // "wx" fails if another process won the race; then read what it wrote.
+  try {
+    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadOrCreateSecretsFile();
+    throw error;
+  }
+  log.info("secrets.generated", {
+    message: `Generated AUTH_SECRET and KEY_PEPPER in ${file} (mode 0600). Keep this file private and backed up: losing KEY_PEPPER invalidates every API key.`,
+  });
+  return secrets;
+}
+
+/** For tests only. */
+export function resetSecretsCache(): void {
+  cached = undefined;
+}

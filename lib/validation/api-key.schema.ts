@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { RESOURCE_IDS, scopesFor, type Access, type Level, type Permissions } from "../scopes";
+import { plainText } from "./common";
+
+export const NAME_MAX = 64;
+export const DESCRIPTION_MAX = 280;
+export const EXPIRATION_CHOICES = ["7", "30", "60", "90", "custom", "never"] as const;
+export type ExpirationChoice = (typeof EXPIRATION_CHOICES)[number];
+export const DEFAULT_EXPIRATION: ExpirationChoice = "30";
+export const MAX_CUSTOM_DAYS = 365;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const levelSchema = z.enum(["none", "read", "write"]);
+
+export const keyNameSchema = plainText("Key name", NAME_MAX).pipe(
+  z.string().min(1, "Give the key a name, e.g. “CI deploys”."),
+);
+
+/** Input of the create form, as plain values (strings from FormData or JSON). */
+export const createApiKeyInput = z
+  .object({
+    name: keyNameSchema,
+    description: plainText("Description", DESCRIPTION_MAX).optional().default(""),
+    access: z.enum(["full", "read_only", "restricted"], { error: "Choose an access level." }),
+    permissions: z.record(z.string(), levelSchema).optional().default({}),
+    expiration: z.enum(EXPIRATION_CHOICES, { error: "Choose when the key expires." }),
+    customDate: z.string().trim().optional().default(""),
+  })
+  .strict();
+
+export type CreateApiKeyInput = z.input<typeof createApiKeyInput>;
+
+/** Resolves the validated form into what is stored, checking rules that need "now". */
+export function resolveCreateApiKey(raw: unknown, now = new Date()) {
+  return createApiKeyInput
+    .superRefine((v, ctx) => {
+      for (const key of Object.keys(v.permissions)) {
+        if (!(RESOURCE_IDS as string[]).includes(key)) {
+          ctx.addIssue({ code: "custom", path: ["permissions"], message: `Unknown resource “${key}”.` });
+        }
+      }
+      if (v.access === "restricted" && scopesFor("restricted", v.permissions as Permissions).length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["permissions"],
+          message: "Give the key Read or Write on at least one resource.",
+        });
+      }
+      if (v.expiration === "custom") {
+        const date = parseDay(v.customDate);
+        if (!date) {
+          ctx.addIssue({ code: "custom", path: ["customDate"], message: "Pick an expiry date." });
+        } else if (date.getTime() + DAY_MS <= now.getTime() + DAY_MS / 24) {
+          ctx.addIssue({ code: "custom", path: ["customDate"], message: "Pick a date in the future." });
+        } else if (date.getTime() > now.getTime() + MAX_CUSTOM_DAYS * DAY_MS) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["customDate"],
+            message: `Pick a date within ${MAX_CUSTOM_DAYS} days, or choose “No expiration”.`,
+          });
+        }
+      }
+    })
+    .transform((v) => ({
+      name: v.name,
+      description: v.description || null,
+      access: v.access as Access,
+      scopes: scopesFor(v.access as Access, v.permissions as Permissions),
+      expiresAt: expiresAtFor(v.expiration, v.customDate, now),
+    }))
+    .safeParse(raw);
+}
+
+export type ResolvedCreateApiKey = Extract<ReturnType<typeof resolveCreateApiKey>, { success: true }>["data"];
+
+/** "YYYY-MM-DD" -> that day at 00:00 UTC, or null. */
+function parseDay(value: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return null;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return date.toISOString().startsWith(value) ? date : null;
+}
+
+function expiresAtFor(choice: ExpirationChoice, customDate: string, now: Date): Date | null {
+  if (choice === "never") return null;
+  // A custom date means "valid through that day": it expires at the end of the day (UTC).
+  if (choice === "custom") return new Date(parseDay(customDate)!.getTime() + DAY_MS);
+  return new Date(now.getTime() + Number(choice) * DAY_MS);
+}
+
+/** FormData from the create dialog -> the plain object the schema takes. */
+export function createApiKeyFormValues(form: FormData): Record<string, unknown> {
+  const permissions: Record<string, Level> = {};
+  for (const id of RESOURCE_IDS) {
+    const value = form.get(`permissions.${id}`);
+    if (typeof value === "string") permissions[id] = value as Level;
+  }
+  const text = (key: string) => {
+    const v = form.get(key);
+    return typeof v === "string" ? v : undefined;
+  };
+  return {
+    name: text("name") ?? "",
+    description: text("description") ?? "",
+    access: text("access"),
+    permissions,
+    expiration: text("expiration"),
+    customDate: text("customDate") ?? "",
+  };
+}
