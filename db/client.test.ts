@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_DRIVER, openTestDb } from "@/test/db";
+import { TEST_DRIVER, openTestDb, queryRows } from "@/test/db";
 import { resolveDriver, type DbHandle } from "./client";
 import { users } from "./schema";
 
@@ -37,12 +37,12 @@ describe(`database client (${TEST_DRIVER})`, () => {
       })
       .catch((e: unknown) => e);
     expect((error as Error).message).toBe("boom");
-    const { rows } = await handle.db.execute(sql`select count(*)::int as n from users where email = 'rollback@example.test'`);
+    const rows = await queryRows(handle.db, sql`select count(*)::int as n from users where email = 'rollback@example.test'`);
     expect(rows[0]).toEqual({ n: 0 });
   });
 
   it("has applied every committed migration", async () => {
-    const { rows } = await handle.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const rows = await queryRows(handle.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
     const fs = await import("node:fs");
     const journal = JSON.parse(fs.readFileSync("db/migrations/meta/_journal.json", "utf8")) as { entries: unknown[] };
     expect(rows[0]).toEqual({ n: journal.entries.length });

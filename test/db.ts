@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { SQL } from "drizzle-orm";
 import { openDatabase, type DbHandle, type Driver } from "@/db/client";
 import { startNeonWsProxy } from "./neon-ws-proxy";
 
@@ -53,4 +54,10 @@ export async function openTestDb(): Promise<DbHandle> {
       await dropper.end();
     },
   };
+}
+
+/** Raw rows of a SQL query, whichever driver ran it (each wraps results a little differently). */
+export async function queryRows(db: DbHandle["db"], query: SQL): Promise<Record<string, unknown>[]> {
+  const result = (await db.execute(query)) as unknown as { rows: Record<string, unknown>[] };
+  return result.rows;
 }

@@ -1,6 +1,5 @@
 "use client";
 
-import { PlusIcon } from "lucide-react";
 import { startTransition, useActionState, useEffect, useState } from "react";
 import { toast } from "sonner";
 import { createApiKeyAction, type CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
@@ -24,7 +23,6 @@ import {
   DialogFooter,
   DialogHeader,
   DialogTitle,
-  DialogTrigger,
 } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
@@ -35,11 +33,20 @@ import { ExpirationField } from "./expiration-field";
 import { NewKeySecret } from "./new-key-secret";
 
 /**
- * Create dialog. The form and, after Generate, the secret live inside DialogContent, which
- * unmounts on close: closing is what forgets the secret.
+ * Create dialog. It is rendered once per page at a stable place in the tree (see KeysSection):
+ * if it moved when the list went from empty to non-empty, React would remount it and the
+ * secret would vanish before the user saw it. The form and, after Generate, the secret live
+ * inside DialogContent, which unmounts on close: closing is what forgets the secret.
  */
-export function CreateKeyDialog({ origin, triggerLabel = "Create API Key" }: { origin: string; triggerLabel?: string }) {
-  const [open, setOpen] = useState(false);
+export function CreateKeyDialog({
+  origin,
+  open,
+  setOpen,
+}: {
+  origin: string;
+  open: boolean;
+  setOpen: (open: boolean) => void;
+}) {
   const [secretShown, setSecretShown] = useState(false);
   const [copied, setCopied] = useState(false);
   const [confirmClose, setConfirmClose] = useState(false);
@@ -68,12 +75,6 @@ export function CreateKeyDialog({ origin, triggerLabel = "Create API Key" }: { o
   return (
     <>
       <Dialog open={open} onOpenChange={requestOpenChange}>
-        <DialogTrigger asChild>
-          <Button>
-            <PlusIcon aria-hidden />
-            {triggerLabel}
-          </Button>
-        </DialogTrigger>
         <DialogContent className="sm:max-w-xl" onInteractOutside={(e) => secretShown && e.preventDefault()}>
           <CreateKeyBody
             origin={origin}

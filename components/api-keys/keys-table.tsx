@@ -43,7 +43,7 @@ export function KeysTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
       </TableHeader>
       <TableBody>
         {rows.map((row) => (
-          <TableRow key={row.id}>
+          <TableRow key={row.id} data-key-id={row.id}>
             <TableCell className="max-w-56">
               <div className="truncate font-medium" title={row.name}>
                 {row.name}

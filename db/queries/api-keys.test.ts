@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { KEY_PATTERN } from "@/lib/keys/format";
 import { scopesFor } from "@/lib/scopes";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
-import { TEST_DRIVER, openTestDb } from "@/test/db";
+import { TEST_DRIVER, openTestDb, queryRows } from "@/test/db";
 import { createApiKey, deleteApiKey, getApiKey, listApiKeys, type NewKeyInput } from "./api-keys";
 
 let handle: DbHandle;
@@ -51,7 +51,7 @@ describe(`api keys data layer (${TEST_DRIVER})`, () => {
     // No column of any table holds the secret or any 16-character piece of its random body.
     const dump = JSON.stringify(
       await Promise.all(
-        ["users", "api_keys", "audit_events"].map(async (t) => (await db.execute(sql.raw(`select * from ${t}`))).rows),
+        ["users", "api_keys", "audit_events"].map((t) => queryRows(db, sql.raw(`select * from ${t}`))),
       ),
     );
     const body = secret.slice(4);

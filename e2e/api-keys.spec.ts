@@ -1,0 +1,156 @@
+import { KEY_PATTERN } from "../lib/keys/format";
+import { expect, newUser, signUp, test } from "./support/fixtures";
+import { ApiKeysPage } from "./support/api-keys-page";
+
+test.describe("API keys", () => {
+  test("create, copy once, list with hint, never shown again, delete", async ({ page, context, keys }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await expect(page.getByRole("heading", { name: "No API keys yet" })).toBeVisible();
+
+    const secret = await keys.create({ name: "CI deploys", description: "GitHub Actions" });
+    expect(secret).toMatch(KEY_PATTERN);
+    await expect(keys.dialog).toContainText("will not be shown again");
+    await expect(keys.dialog.getByText(`Authorization: Bearer ${secret}`)).toBeVisible();
+
+    await keys.copyAndClose();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+
+    const row = keys.row("CI deploys");
+    await expect(row).toContainText(`ksk_…${secret.slice(-4)}`);
+    await expect(row).toContainText("Full access");
+    await expect(row).toContainText("Active");
+    await expect(row).toContainText("Never");
+
+    // A reload, and every response it brings (HTML, RSC payload, scripts), carries only the hint.
+    const bodies: string[] = [];
+    page.on("response", async (response) => {
+      bodies.push(await response.text().catch(() => ""));
+    });
+    await page.reload();
+    await expect(keys.row("CI deploys")).toBeVisible();
+    expect(await page.content()).not.toContain(secret);
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const body of bodies) expect(body).not.toContain(secret.slice(4, 24));
+    const rsc = await page.request.get("/settings/api-keys", { headers: { RSC: "1" } });
+    expect(await rsc.text()).not.toContain(secret.slice(4, 24));
+
+    await keys.delete("CI deploys");
+    await expect(page.getByText("“CI deploys” was deleted")).toBeVisible();
+    await expect(keys.row("CI deploys")).toHaveCount(0);
+    await expect(page.getByRole("heading", { name: "No API keys yet" })).toBeVisible();
+  });
+
+  test("restricted access and a custom expiry are stored and shown", async ({ keys }) => {
+    const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    await keys.create({
+      name: "usage reader",
+      access: "Restricted",
+      permissions: { Usage: "Read", "API keys": "Write" },
+      expiration: "custom",
+      customDate: inTwoWeeks,
+    });
+    await keys.copyAndClose();
+    const row = keys.row("usage reader");
+    await expect(row).toContainText("Restricted (API keys: Write, Usage: Read)");
+    const expected = new Date(`${inTwoWeeks}T00:00:00Z`);
+    expected.setUTCDate(expected.getUTCDate() + 1);
+    await expect(row.locator("time").last()).toHaveAttribute("datetime", expected.toISOString());
+  });
+
+  test("invalid input gets field errors from the server, and nothing is created", async ({ page, keys }) => {
+    await keys.openCreate();
+    const d = keys.dialog;
+    const nameError = d.locator("#key-name-error");
+
+    await keys.fillCreate({ name: "   " });
+    await keys.submitCreate();
+    await expect(nameError).toContainText("Give the key a name");
+    await expect(d.getByLabel("Key name")).toHaveAttribute("aria-invalid", "true");
+
+    await keys.fillCreate({ name: "x".repeat(65) });
+    await keys.submitCreate();
+    await expect(nameError).toContainText("at most 64 characters");
+
+    await keys.fillCreate({ name: "ok name", access: "Restricted" });
+    await keys.submitCreate();
+    await expect(d.locator("#permissions-error")).toContainText("at least one resource");
+
+    await keys.fillCreate({ name: "ok name", access: "Full access", expiration: "custom", customDate: "2020-01-01" });
+    await keys.submitCreate();
+    await expect(d.locator("#customDate-error")).toContainText("in the future");
+    // The form kept what the user typed.
+    await expect(d.getByLabel("Key name")).toHaveValue("ok name");
+
+    await d.getByLabel("Expiration").selectOption("30");
+    await keys.submitCreate();
+    await expect(d.getByLabel("Your new API key")).toBeVisible();
+    await keys.copyAndClose();
+
+    await keys.openCreate();
+    await keys.fillCreate({ name: "OK NAME" });
+    await keys.submitCreate();
+    await expect(nameError).toContainText("already have a key with this name");
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("row")).toHaveCount(2); // header + the one valid key
+  });
+
+  test("closing before copying asks first; the secret is gone afterwards", async ({ page, keys }) => {
+    const secret = await keys.create({ name: "uncopied" });
+    await page.keyboard.press("Escape");
+    const confirm = page.getByRole("alertdialog");
+    await expect(confirm).toContainText("You won't see this key again");
+    await confirm.getByRole("button", { name: "Go back and copy" }).click();
+    await expect(keys.dialog.getByLabel("Your new API key")).toHaveValue(secret);
+
+    await keys.dialog.getByRole("button", { name: "Close" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Close anyway" }).click();
+    await expect(keys.dialog).toBeHidden();
+    // Gone from the DOM once the closing animation ends, not merely hidden.
+    await expect.poll(() => page.content()).not.toContain(secret);
+    await keys.openCreate();
+    await expect(keys.dialog.getByLabel("Key name")).toHaveValue("");
+  });
+
+  test("another user cannot see or delete a key, even by calling the server action with its id", async ({ browser }) => {
+    const ownerContext = await browser.newContext();
+    const owner = await ownerContext.newPage();
+    await signUp(owner, newUser("owner"));
+    const ownerKeys = new ApiKeysPage(owner);
+    await ownerKeys.create({ name: "owner's key" });
+    await ownerKeys.copyAndClose();
+    const ownerKeyId = await ownerKeys.row("owner's key").getAttribute("data-key-id");
+    expect(ownerKeyId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const intruderContext = await browser.newContext();
+    const intruder = await intruderContext.newPage();
+    await signUp(intruder, newUser("intruder"));
+    const intruderKeys = new ApiKeysPage(intruder);
+    await expect(intruder.getByText("owner's key")).toHaveCount(0);
+    await intruderKeys.create({ name: "decoy" });
+    await intruderKeys.copyAndClose();
+    const decoyId = await intruderKeys.row("decoy").getAttribute("data-key-id");
+
+    // Rewrite the intruder's own delete call so it names the owner's key: the server action is
+    // a public endpoint and must check ownership itself.
+    let forged = 0;
+    await intruder.route("**/settings/api-keys", async (route) => {
+      const request = route.request();
+      if (request.method() === "POST" && request.headers()["next-action"]) {
+        const body = request.postData() ?? "";
+        if (body.includes(decoyId!)) {
+          forged++;
+          return route.continue({ postData: body.replaceAll(decoyId!, ownerKeyId!) });
+        }
+      }
+      return route.continue();
+    });
+    await intruderKeys.delete("decoy");
+    await expect(intruder.getByText("That API key was not found")).toBeVisible();
+    expect(forged).toBe(1);
+
+    await owner.reload();
+    await expect(ownerKeys.row("owner's key")).toContainText("Active");
+    await ownerContext.close();
+    await intruderContext.close();
+  });
+});

@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { test as base, expect, type Page } from "@playwright/test";
+import { ApiKeysPage } from "./api-keys-page";
+
+export const PASSWORD = "correct horse battery staple";
+
+export type TestUser = { name: string; email: string; password: string };
+
+export function newUser(label = "dev"): TestUser {
+  return { name: `Dev ${label}`, email: `${label}-${randomUUID()}@example.test`, password: PASSWORD };
+}
+
+export async function signUp(page: Page, user: TestUser) {
+  await page.goto("/signup");
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/settings\/api-keys$/);
+}
+
+export async function signIn(page: Page, user: TestUser) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/settings\/api-keys$/);
+}
+
+/** Each test gets a freshly signed-up user on the API Keys page. */
+export const test = base.extend<{ user: TestUser; keys: ApiKeysPage }>({
+  user: async ({ page }, use) => {
+    const user = newUser();
+    await signUp(page, user);
+    await use(user);
+  },
+  keys: async ({ page, user }, use) => {
+    void user;
+    await use(new ApiKeysPage(page));
+  },
+});
+
+export { expect };

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// `npm test`: every suite, in order of speed. Type check -> unit and data-layer tests on PGlite
+// -> the same on Postgres through `pg` and through Neon's driver (when TEST_DATABASE_URL is set)
+// -> production build -> Playwright e2e on the embedded database -> e2e on Postgres.
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import pg from "pg";
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const results = [];
+
+function run(label, command, args, extraEnv = {}) {
+  console.log(`\n=== ${label} ===`);
+  const started = Date.now();
+  const { status } = spawnSync(command, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  results.push({ label, ok: status === 0, seconds });
+  if (status !== 0) {
+    summary();
+    process.exit(status ?? 1);
+  }
+}
+
+function summary() {
+  console.log("\n=== summary ===");
+  for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"} ${r.label} (${r.seconds}s)`);
+  const passed = results.filter((r) => r.ok).length;
+  console.log(`suites: ${passed} passed, ${results.length - passed} failed`);
+}
+
+function assertLocal(url) {
+  const host = new URL(url).hostname;
+  if (!["localhost", "127.0.0.1", "::1", "[::1]", ""].includes(host) && env.ALLOW_REMOTE_TEST_DB !== "1") {
+    throw new Error(`Refusing to run tests against non-local database host "${host}".`);
+  }
+}
+
+async function withScratchDatabase(adminUrl, fn) {
+  assertLocal(adminUrl);
+  const name = `keysmith_e2e_${randomBytes(5).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    fn(url.toString());
+  } finally {
+    const dropper = new pg.Client({ connectionString: adminUrl });
+    await dropper.connect();
+    await dropper.query(`drop database if exists ${name} with (force)`);
+    await dropper.end();
+  }
+}
+
+const testDbUrl = env.TEST_DATABASE_URL;
+const skipE2e = env.SKIP_E2E === "1";
+
+run("type check", "npx", ["tsc", "--noEmit"]);
+run("unit + data layer (PGlite)", "npx", ["vitest", "run"]);
+if (testDbUrl) {
+  run("data layer (Postgres via pg)", "npx", ["vitest", "run", "db"], { TEST_DRIVER: "pg" });
+  run("data layer (Postgres via Neon driver)", "npx", ["vitest", "run", "db"], { TEST_DRIVER: "neon" });
+} else {
+  console.log("\n(TEST_DATABASE_URL not set: skipping the Postgres and Neon-driver passes)");
+}
+if (!skipE2e) {
+  run("production build", "npx", ["next", "build"]);
+  fs.rmSync(".data-e2e", { recursive: true, force: true });
+  fs.mkdirSync("e2e/.artifacts", { recursive: true });
+  run("e2e (embedded PGlite)", "npx", ["playwright", "test"], { E2E_PORT: "3210", E2E_DATA_DIR: ".data-e2e" });
+  if (testDbUrl) {
+    await withScratchDatabase(testDbUrl, (url) =>
+      run("e2e (Postgres via pg)", "npx", ["playwright", "test"], {
+        E2E_PORT: "3211",
+        E2E_DATA_DIR: ".data-e2e-pg",
+        E2E_DATABASE_URL: url,
+      }),
+    );
+  }
+}
+summary();
