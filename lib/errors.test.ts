@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { AppError, isDatabaseUnavailable, isUniqueViolation } from "./errors";
+import { clientIp } from "./request-context";
+
+describe("errors", () => {
+  it("maps codes to statuses and user sentences", () => {
+    const e = new AppError("not_found:api_key");
+    expect(e.status).toBe(404);
+    expect(e.message).toMatch(/not found/);
+    expect(new AppError("conflict:api_key_name").status).toBe(409);
+  });
+  it("recognises unique violations and unavailable databases through wrappers", () => {
+    const pgError = Object.assign(new Error("dup"), { code: "23505", constraint: "api_keys_user_name_key" });
+    const wrapped = new Error("Failed query", { cause: pgError });
+    expect(isUniqueViolation(wrapped, "api_keys_user_name_key")).toBe(true);
+    expect(isUniqueViolation(wrapped, "users_email_key")).toBe(false);
+    expect(isDatabaseUnavailable(new Error("x", { cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }) }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error("shutdown"), { code: "57P01" }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error("syntax error"))).toBe(false);
+  });
+});
+
+describe("clientIp", () => {
+  it("takes the address the nearest trusted hop saw, ignoring what the client prepended", () => {
+    const h = new Headers({ "x-forwarded-for": "6.6.6.6, 198.51.100.4" });
+    expect(clientIp(h)).toBe("198.51.100.4");
+    process.env.TRUSTED_PROXY_HOPS = "1";
+    expect(clientIp(h)).toBe("6.6.6.6");
+    delete process.env.TRUSTED_PROXY_HOPS;
+    expect(clientIp(new Headers({ "x-forwarded-for": "::ffff:127.0.0.1" }))).toBe("127.0.0.1");
+    expect(clientIp(new Headers())).toBeNull();
+  });
+});
