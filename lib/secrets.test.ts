@@ -38,7 +38,7 @@ describe("secrets", () => {
   });
 
   it("refuses to start in production on a real database without them", () => {
-    process.env.NODE_ENV = "production";
+    (process.env as Record<string, string>).NODE_ENV = "production";
     process.env.DATABASE_URL = "postgres://db.example/keysmith";
     expect(() => getSecrets()).toThrow(ConfigError);
     expect(() => getSecrets()).toThrow(/AUTH_SECRET and KEY_PEPPER must be set in production/);
