@@ -24,7 +24,50 @@ function When({ date, now, relative }: { date: Date; now: Date; relative?: boole
   );
 }
 
+/** A table on wide screens; on narrow ones (under 768 px) a list of cards, so nothing scrolls sideways. */
 export function KeysTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
+  return (
+    <>
+      <div className="hidden md:block">
+        <WideTable rows={rows} now={now} />
+      </div>
+      <ul aria-label="API keys" className="grid gap-3 md:hidden">
+        {rows.map((row) => (
+          <li key={row.id} data-key-id={row.id} className="rounded-lg border p-4">
+            <div className="flex items-start justify-between gap-2">
+              <div className="min-w-0">
+                <p className="truncate font-medium">{row.name}</p>
+                {row.description && <p className="truncate text-xs text-muted-foreground">{row.description}</p>}
+              </div>
+              <StatusBadge status={row.status} />
+            </div>
+            <dl className="mt-3 grid grid-cols-[6rem_1fr] gap-y-1 text-sm">
+              <dt className="text-muted-foreground">Key</dt>
+              <dd>
+                <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{row.hint}</code>
+              </dd>
+              <dt className="text-muted-foreground">Access</dt>
+              <dd>{row.access}</dd>
+              <dt className="text-muted-foreground">Created</dt>
+              <dd>
+                <When date={row.createdAt} now={now} />
+              </dd>
+              <dt className="text-muted-foreground">Last used</dt>
+              <dd>{row.lastUsedAt ? <When date={row.lastUsedAt} now={now} relative /> : "Never"}</dd>
+              <dt className="text-muted-foreground">Expires</dt>
+              <dd>{row.expiresAt ? <When date={row.expiresAt} now={now} /> : "Never"}</dd>
+            </dl>
+            <div className="mt-2 flex justify-end">
+              <DeleteKeyDialog id={row.id} name={row.name} />
+            </div>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function WideTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
   return (
     <Table aria-label="API keys">
       <TableHeader>
