@@ -1,7 +1,10 @@
 import { sql } from "drizzle-orm";
 import {
+  date,
   index,
+  integer,
   jsonb,
+  primaryKey,
   pgTable,
   smallint,
   text,
@@ -87,3 +90,32 @@ export const auditEvents = pgTable(
   ],
 );
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/** Requests per key per UTC day, written in batches (never once per request). */
+export const apiKeyUsageDaily = pgTable(
+  "api_key_usage_daily",
+  {
+    keyId: uuid("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    successCount: integer("success_count").notNull().default(0),
+    failureCount: integer("failure_count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.day] })],
+);
+export type ApiKeyUsageDaily = typeof apiKeyUsageDaily.$inferSelect;
+
+/**
+ * Fixed-window counters shared by every server process (per-key request limits, failed
+ * authentications per client IP). Rows are tiny and old windows are pruned.
+ */
+export const rateLimitCounters = pgTable(
+  "rate_limit_counters",
+  {
+    bucket: text("bucket").notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true, mode: "date" }).notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.windowStart] }), index("rate_limit_counters_window_idx").on(t.windowStart)],
+);

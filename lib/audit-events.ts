@@ -6,6 +6,9 @@ export const AUDIT_ACTIONS = [
   "user.signed_out",
   "api_key.created",
   "api_key.deleted",
+  "api_key.renamed",
+  "api_key.rescoped",
+  "api_key.updated",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

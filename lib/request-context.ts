@@ -18,3 +18,11 @@ export function clientIp(headers: Headers): string | null {
 export function contextFromHeaders(headers: Headers): RequestContext {
   return { ip: clientIp(headers), userAgent: headers.get("user-agent")?.slice(0, 512) ?? null };
 }
+
+/** The public base URL (APP_URL, else from the request's forwarded host and protocol). */
+export function requestOrigin(headers: Headers): string {
+  if (process.env.APP_URL) return process.env.APP_URL.replace(/\/$/, "");
+  const host = headers.get("x-forwarded-host") ?? headers.get("host") ?? "localhost:3000";
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? "http";
+  return `${proto}://${host}`;
+}

@@ -1,6 +1,7 @@
-// The one file a deployment edits to add its own resources. Each resource gets the levels it
-// supports; "write" always implies "read". The dashboard's Restricted grid, the API's scope
-// checks and validation are all built from this list.
+// The one file a deployment edits to add its own resources and permissions. Each resource gets
+// the levels it supports ("write" always implies "read"); special scopes are single permissions
+// outside the None/Read/Write grid. The dashboard's Restricted grid, the API's scope checks,
+// the OpenAPI document and all validation are built from these two lists.
 export const SCOPE_CATALOGUE = [
   {
     id: "keys",
@@ -22,9 +23,19 @@ export const SCOPE_CATALOGUE = [
   },
 ] as const satisfies readonly ScopeResource[];
 
+export const SPECIAL_SCOPES = [
+  {
+    scope: "keys:verify",
+    label: "Verify keys",
+    description: "Let another service check keys through POST /api/v1/keys/verify",
+  },
+] as const satisfies readonly SpecialScope[];
+
 export type ScopeResource = {
   id: string;
   label: string;
   description: string;
   levels: readonly ("read" | "write")[];
 };
+
+export type SpecialScope = { scope: `${string}:${string}`; label: string; description: string };

@@ -61,8 +61,8 @@ const skipE2e = env.SKIP_E2E === "1";
 run("type check", "npx", ["tsc", "--noEmit"]);
 run("unit + data layer (PGlite)", "npx", ["vitest", "run"]);
 if (testDbUrl) {
-  run("data layer (Postgres via pg)", "npx", ["vitest", "run", "db"], { TEST_DRIVER: "pg" });
-  run("data layer (Postgres via Neon driver)", "npx", ["vitest", "run", "db"], { TEST_DRIVER: "neon" });
+  run("unit + data layer (Postgres via pg)", "npx", ["vitest", "run"], { TEST_DRIVER: "pg" });
+  run("unit + data layer (Postgres via Neon driver)", "npx", ["vitest", "run"], { TEST_DRIVER: "neon" });
 } else {
   console.log("\n(TEST_DATABASE_URL not set: skipping the Postgres and Neon-driver passes)");
 }

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Label } from "@/components/ui/label";
 import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
-import { RESOURCES, type Access, type Level } from "@/lib/scopes";
+import { RESOURCES, SPECIALS, type Access, type Level } from "@/lib/scopes";
 import { cn } from "@/lib/utils";
 
 const ACCESS_OPTIONS: { value: Access; label: string; description: string }[] = [
@@ -18,10 +18,12 @@ const LEVEL_LABELS: Record<Level, string> = { none: "None", read: "Read", write:
 export function AccessFields({
   defaultAccess = "full",
   defaultPermissions = {},
+  defaultSpecials = [],
   error,
 }: {
   defaultAccess?: Access;
   defaultPermissions?: Partial<Record<string, Level>>;
+  defaultSpecials?: readonly string[];
   error?: string;
 }) {
   const [access, setAccess] = useState<Access>(defaultAccess);
@@ -95,6 +97,24 @@ export function AccessFields({
               })}
             </tbody>
           </table>
+          <fieldset className="grid gap-2 border-t px-3 py-2">
+            <legend className="sr-only">Other permissions</legend>
+            {SPECIALS.map((special) => (
+              <label key={special.scope} className="flex items-start gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  name="specials"
+                  value={special.scope}
+                  defaultChecked={defaultSpecials.includes(special.scope)}
+                  className="mt-0.5 size-4 accent-primary"
+                />
+                <span>
+                  <span className="font-medium">{special.label}</span>
+                  <span className="block text-xs text-muted-foreground">{special.description}</span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
         </div>
       )}
       {error && (

@@ -1,6 +1,7 @@
 "use client";
 
 import { KeyRoundIcon, PlusIcon } from "lucide-react";
+import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CreateKeyDialog } from "./create-key-dialog";
@@ -18,7 +19,10 @@ export function KeysSection({ origin, hasKeys, children }: { origin: string; has
           <p className="mt-1 text-sm text-muted-foreground">
             Keys let your apps and scripts call the API as you. Send one in the{" "}
             <code className="font-mono text-xs">Authorization: Bearer</code> header. Give each key only the access it
-            needs, and set an expiry.
+            needs, and set an expiry.{" "}
+            <Link href="/docs/api" className="font-medium text-foreground underline underline-offset-4">
+              API reference
+            </Link>
           </p>
         </div>
         {hasKeys && (

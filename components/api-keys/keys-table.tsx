@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { StatusBadge } from "@/components/api-keys/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatDate, formatRelative } from "@/lib/format";
@@ -36,7 +37,9 @@ export function KeysTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
           <li key={row.id} data-key-id={row.id} className="rounded-lg border p-4">
             <div className="flex items-start justify-between gap-2">
               <div className="min-w-0">
-                <p className="truncate font-medium">{row.name}</p>
+                <Link href={`/settings/api-keys/${row.id}`} className="block truncate font-medium hover:underline">
+                  {row.name}
+                </Link>
                 {row.description && <p className="truncate text-xs text-muted-foreground">{row.description}</p>}
               </div>
               <StatusBadge status={row.status} />
@@ -88,9 +91,9 @@ function WideTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
         {rows.map((row) => (
           <TableRow key={row.id} data-key-id={row.id}>
             <TableCell className="max-w-56">
-              <div className="truncate font-medium" title={row.name}>
+              <Link href={`/settings/api-keys/${row.id}`} className="block truncate font-medium hover:underline" title={row.name}>
                 {row.name}
-              </div>
+              </Link>
               {row.description && (
                 <div className="truncate text-xs text-muted-foreground" title={row.description}>
                   {row.description}

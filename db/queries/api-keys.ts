@@ -24,6 +24,7 @@ export const apiKeyColumns = {
   expiresAt: apiKeys.expiresAt,
   revokedAt: apiKeys.revokedAt,
   revokedReason: apiKeys.revokedReason,
+  lastUsedIp: apiKeys.lastUsedIp,
 };
 
 export type ApiKeySummary = {
@@ -38,6 +39,15 @@ export type ApiKeySummary = {
   expiresAt: Date | null;
   revokedAt: Date | null;
   revokedReason: string | null;
+  lastUsedIp: string | null;
+};
+
+export type KeyPatch = {
+  name?: string;
+  description?: string | null;
+  access?: Access;
+  scopes?: string[];
+  expiresAt?: Date | null;
 };
 
 export type NewKeyInput = {
@@ -49,12 +59,17 @@ export type NewKeyInput = {
 };
 
 /** The owner's keys that they have not deleted, newest first. */
-export async function listApiKeys(db: Database, userId: string): Promise<ApiKeySummary[]> {
-  return db
+export async function listApiKeys(
+  db: Database,
+  userId: string,
+  page: { limit?: number; offset?: number } = {},
+): Promise<ApiKeySummary[]> {
+  const query = db
     .select(apiKeyColumns)
     .from(apiKeys)
     .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  return page.limit ? query.limit(page.limit).offset(page.offset ?? 0) : query;
 }
 
 export async function getApiKey(db: Database, userId: string, id: string): Promise<ApiKeySummary> {
@@ -78,6 +93,7 @@ export async function createApiKey(
   input: NewKeyInput,
   context: RequestContext,
   pepper: string,
+  via?: { keyId: string },
 ): Promise<{ key: ApiKeySummary; secret: string }> {
   const secret = generateKey();
   try {
@@ -101,7 +117,14 @@ export async function createApiKey(
         action: "api_key.created",
         targetType: "api_key",
         targetId: key!.id,
-        metadata: { name: key!.name, hint: key!.hint, access: key!.access, scopes: key!.scopes, expiresAt: key!.expiresAt },
+        metadata: {
+          name: key!.name,
+          hint: key!.hint,
+          access: key!.access,
+          scopes: key!.scopes,
+          expiresAt: key!.expiresAt,
+          ...(via ? { via: "api_key", viaKeyId: via.keyId } : {}),
+        },
         context,
       });
       return { key: key!, secret };
@@ -127,6 +150,7 @@ export async function deleteApiKey(
   userId: string,
   id: string,
   context: RequestContext,
+  via?: { keyId: string },
 ): Promise<ApiKeySummary> {
   return db.transaction(async (tx) => {
     const [key] = await tx
@@ -145,9 +169,66 @@ export async function deleteApiKey(
       action: "api_key.deleted",
       targetType: "api_key",
       targetId: key.id,
-      metadata: { name: key.name, hint: key.hint },
+      metadata: { name: key.name, hint: key.hint, ...(via ? { via: "api_key", viaKeyId: via.keyId } : {}) },
       context,
     });
     return key;
   });
+}
+
+/**
+ * Changes a key's name, description, scopes or expiry. Owner-scoped and conditional like delete;
+ * one audit event per kind of change, in the same transaction. Scope changes apply from the next
+ * request, since verification reads the row every time.
+ */
+export async function updateApiKey(
+  db: Database,
+  userId: string,
+  id: string,
+  patch: KeyPatch,
+  context: RequestContext,
+  via?: { keyId: string },
+): Promise<ApiKeySummary> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [before] = await tx
+        .select(apiKeyColumns)
+        .from(apiKeys)
+        .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
+        .for("update")
+        .limit(1);
+      if (!before) throw new AppError("not_found:api_key");
+      const [after] = await tx
+        .update(apiKeys)
+        .set({ ...patch, updatedAt: sql`now()` })
+        .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
+        .returning(apiKeyColumns);
+      const base = { actorId: userId, targetType: "api_key" as const, targetId: id, context };
+      const viaMeta = via ? { via: "api_key", viaKeyId: via.keyId } : {};
+      if (patch.name !== undefined && patch.name !== before.name) {
+        await recordAudit(tx, { ...base, action: "api_key.renamed", metadata: { from: before.name, to: after!.name, ...viaMeta } });
+      }
+      if (patch.scopes !== undefined && patch.scopes.join() !== before.scopes.join()) {
+        await recordAudit(tx, { ...base, action: "api_key.rescoped", metadata: { from: before.scopes, to: after!.scopes, ...viaMeta } });
+      }
+      const otherChanged =
+        (patch.description !== undefined && patch.description !== before.description) ||
+        (patch.expiresAt !== undefined && patch.expiresAt?.getTime() !== before.expiresAt?.getTime());
+      if (otherChanged) {
+        await recordAudit(tx, {
+          ...base,
+          action: "api_key.updated",
+          metadata: { description: after!.description, expiresAt: after!.expiresAt, ...viaMeta },
+        });
+      }
+      return after!;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "api_keys_user_name_key")) {
+      throw new AppError("conflict:api_key_name", {
+        fieldErrors: { name: "You already have a key with this name. Choose another name." },
+      });
+    }
+    throw error;
+  }
 }

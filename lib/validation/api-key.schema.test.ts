@@ -54,6 +54,9 @@ describe("create API key input", () => {
     expect(errors({ ...valid, access: "restricted", permissions: { nukes: "write" } }).permissions).toMatch(/Unknown resource/);
     expect(errors({ ...valid, access: "restricted", permissions: { keys: "admin" } })["permissions.keys"]).toBeTruthy();
     expect(errors({ ...valid, access: "root" }).access).toMatch(/Choose an access level/);
+    expect(errors({ ...valid, access: "restricted", specials: ["keys:sudo"] }).specials).toMatch(/Unknown permission/);
+    const verifier = resolveCreateApiKey({ ...valid, access: "restricted", specials: ["keys:verify"] }, now);
+    expect(verifier.success && verifier.data.scopes).toEqual(["keys:verify"]);
   });
 
   it("handles every expiration choice", () => {
@@ -94,6 +97,7 @@ describe("create API key input", () => {
       description: "",
       access: "restricted",
       permissions: { keys: "write" },
+      specials: [],
       expiration: "never",
       customDate: "",
     });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RESOURCE_IDS, scopesFor, type Access, type Level, type Permissions } from "../scopes";
+import { RESOURCE_IDS, SPECIAL_SCOPE_IDS, scopesFor, type Access, type Level, type Permissions } from "../scopes";
 import { plainText } from "./common";
 
 export const NAME_MAX = 64;
@@ -23,6 +23,7 @@ export const createApiKeyInput = z
     description: plainText("Description", DESCRIPTION_MAX).optional().default(""),
     access: z.enum(["full", "read_only", "restricted"], { error: "Choose an access level." }),
     permissions: z.record(z.string(), levelSchema).optional().default({}),
+    specials: z.array(z.string().max(64)).max(20).optional().default([]),
     expiration: z.enum(EXPIRATION_CHOICES, { error: "Choose when the key expires." }),
     customDate: z.string().trim().optional().default(""),
   })
@@ -39,7 +40,12 @@ export function resolveCreateApiKey(raw: unknown, now = new Date()) {
           ctx.addIssue({ code: "custom", path: ["permissions"], message: `Unknown resource “${key}”.` });
         }
       }
-      if (v.access === "restricted" && scopesFor("restricted", v.permissions as Permissions).length === 0) {
+      for (const special of v.specials) {
+        if (!(SPECIAL_SCOPE_IDS as string[]).includes(special)) {
+          ctx.addIssue({ code: "custom", path: ["specials"], message: `Unknown permission “${special}”.` });
+        }
+      }
+      if (v.access === "restricted" && scopesFor("restricted", v.permissions as Permissions, v.specials).length === 0) {
         ctx.addIssue({
           code: "custom",
           path: ["permissions"],
@@ -65,7 +71,7 @@ export function resolveCreateApiKey(raw: unknown, now = new Date()) {
       name: v.name,
       description: v.description || null,
       access: v.access as Access,
-      scopes: scopesFor(v.access as Access, v.permissions as Permissions),
+      scopes: scopesFor(v.access as Access, v.permissions as Permissions, v.specials),
       expiresAt: expiresAtFor(v.expiration, v.customDate, now),
     }))
     .safeParse(raw);
@@ -104,6 +110,7 @@ export function createApiKeyFormValues(form: FormData): Record<string, unknown> 
     description: text("description") ?? "",
     access: text("access"),
     permissions,
+    specials: form.getAll("specials").filter((v): v is string => typeof v === "string"),
     expiration: text("expiration"),
     customDate: text("customDate") ?? "",
   };

@@ -6,6 +6,7 @@ import { getDb } from "@/db";
 import { listApiKeys } from "@/db/queries/api-keys";
 import { keyStatus } from "@/lib/keys/status";
 import { describeAccess } from "@/lib/scopes";
+import { requestOrigin } from "@/lib/request-context";
 import { requireUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "API Keys" };
@@ -25,19 +26,11 @@ export default async function ApiKeysPage() {
     expiresAt: k.expiresAt,
     status: keyStatus(k, now),
   }));
-  const origin = await requestOrigin();
+  const origin = requestOrigin(await headers());
 
   return (
     <KeysSection origin={origin} hasKeys={rows.length > 0}>
       <KeysTable rows={rows} now={now} />
     </KeysSection>
   );
-}
-
-async function requestOrigin(): Promise<string> {
-  if (process.env.APP_URL) return process.env.APP_URL.replace(/\/$/, "");
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  const proto = h.get("x-forwarded-proto") ?? "http";
-  return `${proto}://${host}`;
 }

@@ -1,0 +1,88 @@
+import { ArrowLeftIcon } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { StatusBadge } from "@/components/api-keys/status-badge";
+import { UsageChart, type UsageDay } from "@/components/api-keys/usage-chart";
+import { getDb } from "@/db";
+import { getApiKey } from "@/db/queries/api-keys";
+import { usageForKey } from "@/db/queries/usage";
+import { AppError } from "@/lib/errors";
+import { formatDate, formatRelative } from "@/lib/format";
+import { keyStatus } from "@/lib/keys/status";
+import { describeAccess } from "@/lib/scopes";
+import { requireUser } from "@/lib/session";
+import { uuidSchema } from "@/lib/validation/common";
+
+export const metadata: Metadata = { title: "API key" };
+
+export default async function ApiKeyDetailPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const id = uuidSchema.safeParse((await params).id);
+  if (!id.success) notFound();
+  const db = await getDb();
+  // Owner-scoped: another user's key id is simply "not found".
+  const key = await getApiKey(db, user.id, id.data).catch((e: unknown) => {
+    if (e instanceof AppError && e.code === "not_found:api_key") notFound();
+    throw e;
+  });
+  const usage = await usageForKey(db, key.id, 30);
+  const now = new Date();
+  const byDay = new Map(usage.map((u) => [u.day, u]));
+  const days: UsageDay[] = Array.from({ length: 30 }, (_, i) => {
+    const day = new Date(now.getTime() - (29 - i) * 86_400_000).toISOString().slice(0, 10);
+    const u = byDay.get(day);
+    return { day, success: u?.success ?? 0, failure: u?.failure ?? 0 };
+  });
+  const total = days.reduce((n, d) => n + d.success + d.failure, 0);
+
+  return (
+    <div className="grid gap-6">
+      <Link href="/settings/api-keys" className="flex w-fit items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+        <ArrowLeftIcon className="size-4" aria-hidden /> All API keys
+      </Link>
+      <div className="flex flex-wrap items-center gap-3">
+        <h2 className="text-lg font-semibold break-all">{key.name}</h2>
+        <StatusBadge status={keyStatus(key, now)} />
+      </div>
+      {key.description && <p className="text-sm text-muted-foreground">{key.description}</p>}
+      <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+        <dt className="text-muted-foreground">Key</dt>
+        <dd>
+          <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{key.hint}</code>
+        </dd>
+        <dt className="text-muted-foreground">Access</dt>
+        <dd>{describeAccess(key.access, key.scopes)}</dd>
+        <dt className="text-muted-foreground">Scopes</dt>
+        <dd className="flex flex-wrap gap-1">
+          {key.scopes.map((s) => (
+            <code key={s} className="rounded border px-1.5 py-0.5 font-mono text-xs">
+              {s}
+            </code>
+          ))}
+        </dd>
+        <dt className="text-muted-foreground">Created</dt>
+        <dd>{formatDate(key.createdAt)}</dd>
+        <dt className="text-muted-foreground">Expires</dt>
+        <dd>{key.expiresAt ? formatDate(key.expiresAt) : "Never"}</dd>
+        <dt className="text-muted-foreground">Last used</dt>
+        <dd>
+          {key.lastUsedAt ? (
+            <>
+              <time dateTime={key.lastUsedAt.toISOString()}>{formatRelative(key.lastUsedAt, now)}</time>
+              {key.lastUsedIp && <span className="text-muted-foreground"> from {key.lastUsedIp}</span>}
+            </>
+          ) : (
+            "Never"
+          )}
+        </dd>
+      </dl>
+      <section aria-labelledby="usage-heading" className="grid gap-2">
+        <h3 id="usage-heading" className="font-medium">
+          Requests, last 30 days <span className="font-normal text-muted-foreground">({total} in all)</span>
+        </h3>
+        <UsageChart days={days} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+// POST /api/v1/keys/verify (keys:verify): lets another service check a key it was handed.
+import { authenticate, verifyDeps } from "@/lib/api/authenticate";
+import { handler, json, readJson } from "@/lib/api/http";
+import { verifyKey } from "@/lib/keys/verify";
+import { clientIp } from "@/lib/request-context";
+import { isScope, type Scope } from "@/lib/scopes";
+import { verifyKeyBody } from "@/lib/validation/api.schema";
+
+export const POST = handler("keys.verify", async (request: Request) => {
+  await authenticate(request, "keys:verify");
+  const body = await readJson(request, verifyKeyBody);
+  // An unknown scope can never be held, so asking for one is simply INSUFFICIENT_SCOPE.
+  const wanted = (body.scopes ?? []) as Scope[];
+  const unknown = wanted.filter((s) => !isScope(s));
+  const result = await verifyKey(await verifyDeps(), body.key, {
+    scopes: wanted.filter(isScope),
+    ip: clientIp(request.headers),
+  });
+  const key = "key" in result ? result.key : null;
+  const code = result.code === "VALID" && unknown.length > 0 ? "INSUFFICIENT_SCOPE" : result.code;
+  return json({
+    valid: code === "VALID",
+    code,
+    keyId: key?.id ?? null,
+    ownerId: key?.owner.id ?? null,
+    scopes: key?.scopes ?? [],
+    expiresAt: key?.expiresAt?.toISOString() ?? null,
+    ...(result.code === "INSUFFICIENT_SCOPE" || unknown.length ? { missingScopes: [...("missing" in result ? result.missing : []), ...unknown] } : {}),
+    ...(result.code === "RATE_LIMITED" ? { retryAfterSeconds: result.retryAfterSeconds } : {}),
+  });
+});

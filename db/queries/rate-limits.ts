@@ -1,0 +1,20 @@
+import { lt, sql } from "drizzle-orm";
+import type { Database } from "../client";
+import { rateLimitCounters } from "../schema";
+
+/** Adds `amount` to a window's shared counter and returns the new total (one atomic upsert). */
+export async function addToWindow(db: Database, bucket: string, windowStart: Date, amount: number): Promise<number> {
+  const [row] = await db
+    .insert(rateLimitCounters)
+    .values({ bucket, windowStart, count: amount })
+    .onConflictDoUpdate({
+      target: [rateLimitCounters.bucket, rateLimitCounters.windowStart],
+      set: { count: sql`${rateLimitCounters.count} + ${amount}` },
+    })
+    .returning({ count: rateLimitCounters.count });
+  return row!.count;
+}
+
+export async function pruneWindows(db: Database, before: Date): Promise<void> {
+  await db.delete(rateLimitCounters).where(lt(rateLimitCounters.windowStart, before));
+}

@@ -1,0 +1,80 @@
+import "server-only";
+import { getDb } from "@/db";
+import { verifyKey, type VerifiedKey, type VerifyDeps } from "../keys/verify";
+import { clientIp } from "../request-context";
+import type { Scope } from "../scopes";
+import { getSecrets } from "../secrets";
+import { ApiProblem, apiError } from "./http";
+import { apiServices, authFailuresPerMinute, ratePerMinute } from "./services";
+
+const MAX_HEADER_LENGTH = 256;
+const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="keysmith"' };
+
+export type ApiCaller = { key: VerifiedKey; ip: string | null };
+
+export async function verifyDeps(): Promise<VerifyDeps> {
+  const services = apiServices();
+  return {
+    db: await getDb(),
+    pepper: getSecrets().keyPepper,
+    limiter: services.keyLimiter,
+    usage: services.usage,
+    ratePerMinute: ratePerMinute(),
+  };
+}
+
+function unauthorized(message: string) {
+  // One message for unknown, revoked and expired keys: the answer never says whether a key exists.
+  return apiError(401, "unauthorized", message, { headers: CHALLENGE });
+}
+
+/**
+ * Authenticates an /api/v1 request by its `Authorization: Bearer` key alone. Cookies are ignored
+ * (a dashboard session is no API credential) and so are keys in the URL. Throws an ApiProblem
+ * with the right 401/403/429 response, or returns the caller.
+ */
+export async function authenticate(request: Request, scope?: Scope): Promise<ApiCaller> {
+  const ip = clientIp(request.headers);
+  const services = apiServices();
+  const ipBucket = `authfail:${ip ?? "unknown"}`;
+  const blocked = services.failures.check(ipBucket, authFailuresPerMinute());
+  if (!blocked.ok) {
+    throw new ApiProblem(
+      apiError(429, "rate_limited", "Too many failed authentications from this address. Wait and retry.", {
+        headers: { "Retry-After": String(blocked.retryAfterSeconds) },
+      }),
+    );
+  }
+  const failed = (response: Response) => {
+    services.failures.record(getDb, ipBucket);
+    return new ApiProblem(response);
+  };
+
+  const header = request.headers.get("authorization");
+  if (!header) throw new ApiProblem(unauthorized("Send your API key as Authorization: Bearer <key>."));
+  const match = header.length <= MAX_HEADER_LENGTH ? /^Bearer +(\S+) *$/i.exec(header) : null;
+  if (!match) throw failed(unauthorized("The Authorization header must be: Bearer <key>."));
+
+  const result = await verifyKey(await verifyDeps(), match[1]!, { scopes: scope ? [scope] : [], ip });
+  switch (result.code) {
+    case "VALID":
+      return { key: result.key, ip };
+    case "NOT_FOUND":
+    case "REVOKED":
+    case "EXPIRED":
+      throw failed(unauthorized("The API key is invalid, expired or revoked."));
+    case "RATE_LIMITED":
+      throw new ApiProblem(
+        apiError(429, "rate_limited", `This key is over its limit of ${ratePerMinute()} requests per minute.`, {
+          headers: { "Retry-After": String(result.retryAfterSeconds) },
+        }),
+      );
+    case "INSUFFICIENT_SCOPE":
+      throw new ApiProblem(
+        apiError(403, "insufficient_scope", `This key lacks the scope ${result.missing.join(", ")}.`, {
+          details: { required: result.missing },
+          headers: { "WWW-Authenticate": `Bearer realm="keysmith", error="insufficient_scope", scope="${result.missing.join(" ")}"` },
+        }),
+      );
+  }
+}

@@ -1,0 +1,39 @@
+import "server-only";
+import { missingScopes, normalizeScopes, type Scope } from "../scopes";
+import type { ApiCaller } from "./authenticate";
+import { ApiProblem, apiError } from "./http";
+
+/**
+ * A key can never mint or widen a key beyond itself: requested scopes must be a subset of the
+ * caller's, and a caller that expires cannot create a key that outlives it.
+ */
+export function assertWithinCaller(caller: ApiCaller, wanted: { scopes?: Scope[]; expiresAt?: Date | null }) {
+  if (wanted.scopes) {
+    const missing = missingScopes(caller.key.scopes, wanted.scopes);
+    if (missing.length > 0) {
+      throw new ApiProblem(
+        apiError(403, "insufficient_scope", `A key cannot grant scopes it does not have: ${missing.join(", ")}.`, {
+          details: { required: missing },
+        }),
+      );
+    }
+  }
+  const limit = caller.key.expiresAt;
+  if (limit && wanted.expiresAt !== undefined && (wanted.expiresAt === null || wanted.expiresAt > limit)) {
+    throw new ApiProblem(
+      apiError(403, "expiry_beyond_caller", `A key cannot create a key that outlives it (this key expires ${limit.toISOString()}).`),
+    );
+  }
+}
+
+/** A key may only change or delete keys whose scopes it holds itself. */
+export function assertCanManage(caller: ApiCaller, target: { scopes: string[] }) {
+  const missing = missingScopes(caller.key.scopes, normalizeScopes(target.scopes as Scope[]).scopes);
+  if (missing.length > 0) {
+    throw new ApiProblem(
+      apiError(403, "insufficient_scope", `This key cannot manage a key with more access than itself (${missing.join(", ")}).`, {
+        details: { required: missing },
+      }),
+    );
+  }
+}

@@ -1,0 +1,172 @@
+import { KEY_PATTERN } from "../keys/format";
+import { ALL_SCOPES, RESOURCES, SPECIALS } from "../scopes";
+
+const error = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
+
+const COMMON = {
+  "401": error("Missing, malformed, unknown, expired or revoked key (WWW-Authenticate: Bearer)."),
+  "429": error("Too many requests for this key, or too many failed authentications from this address (Retry-After)."),
+  "503": error("The database is briefly unreachable (Retry-After)."),
+};
+const scoped = (scope: string) => ({
+  security: [{ bearer: [scope] }],
+  "x-required-scope": scope,
+});
+const keyResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/ApiKey" } } },
+});
+const idParam = [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }];
+
+/** The OpenAPI 3.1 description of /api/v1, built from the same scope catalogue the code enforces. */
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Keysmith API",
+      version: "1.0.0",
+      description:
+        "Authenticate with `Authorization: Bearer <key>`. Keys match " +
+        `\`${KEY_PATTERN.source}\` and end in a CRC32 checksum, so malformed keys are refused before any lookup. ` +
+        "Errors are `{ \"error\": { \"code\", \"message\" } }`.",
+    },
+    servers: [{ url: `${serverUrl}/api/v1` }],
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "A Keysmith API key." },
+      },
+      schemas: {
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: { code: { type: "string" }, message: { type: "string" }, details: { type: "object" } },
+            },
+          },
+        },
+        Scope: {
+          type: "string",
+          enum: ALL_SCOPES,
+          description: [
+            ...RESOURCES.map((r) => `${r.levels.map((l) => `${r.id}:${l}`).join(", ")}: ${r.description}.`),
+            ...SPECIALS.map((s) => `${s.scope}: ${s.description}.`),
+            "`:write` implies `:read`.",
+          ].join(" "),
+        },
+        ApiKey: {
+          type: "object",
+          properties: {
+            id: { type: "string", format: "uuid" },
+            name: { type: "string", maxLength: 64 },
+            description: { type: ["string", "null"], maxLength: 280 },
+            hint: { type: "string", description: "Prefix and last four characters; the only part of a key ever shown again." },
+            access: { type: "string", enum: ["full", "read_only", "restricted"] },
+            scopes: { type: "array", items: { $ref: "#/components/schemas/Scope" } },
+            status: { type: "string", enum: ["active", "expiring_soon", "expired", "revoked"] },
+            createdAt: { type: "string", format: "date-time" },
+            lastUsedAt: { type: ["string", "null"], format: "date-time" },
+            expiresAt: { type: ["string", "null"], format: "date-time" },
+            revokedAt: { type: ["string", "null"], format: "date-time" },
+          },
+        },
+        KeyInput: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            name: { type: "string", minLength: 1, maxLength: 64 },
+            description: { type: ["string", "null"], maxLength: 280 },
+            scopes: { type: "array", minItems: 1, items: { $ref: "#/components/schemas/Scope" } },
+            expiresAt: {
+              type: ["string", "null"],
+              format: "date-time",
+              description: "Within 365 days; null never expires; omitted on create means 30 days. Never past the calling key's own expiry.",
+            },
+          },
+        },
+      },
+    },
+    paths: {
+      "/me": {
+        get: {
+          summary: "The calling key and its owner",
+          security: [{ bearer: [] }],
+          responses: { "200": { description: "Owner and key." }, ...COMMON },
+        },
+      },
+      "/keys": {
+        get: {
+          summary: "List your keys",
+          ...scoped("keys:read"),
+          parameters: [
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 50 } },
+            { name: "offset", in: "query", schema: { type: "integer", minimum: 0, default: 0 } },
+          ],
+          responses: { "200": { description: "A page of keys." }, "403": error("Missing keys:read."), ...COMMON },
+        },
+        post: {
+          summary: "Create a key (the response is the only one that ever contains its secret, in `key`)",
+          ...scoped("keys:write"),
+          requestBody: { required: true, content: { "application/json": { schema: { allOf: [{ $ref: "#/components/schemas/KeyInput" }], required: ["name", "scopes"] } } } },
+          responses: {
+            "201": keyResponse("Created; `key` holds the secret."),
+            "403": error("Missing keys:write, or asking for scopes or an expiry beyond the calling key's."),
+            "409": error("A key with this name exists."),
+            "413": error("Body over 64 KB."),
+            "415": error("Body not JSON."),
+            "422": error("Invalid fields (details.fields)."),
+            ...COMMON,
+          },
+        },
+      },
+      "/keys/{id}": {
+        parameters: idParam,
+        get: { summary: "One of your keys", ...scoped("keys:read"), responses: { "200": keyResponse("The key."), "404": error("No such key of yours."), ...COMMON } },
+        patch: {
+          summary: "Rename, re-describe, re-scope or change the expiry of a key",
+          ...scoped("keys:write"),
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/KeyInput" } } } },
+          responses: { "200": keyResponse("The updated key."), "403": error("Escalation refused."), "404": error("No such key of yours."), "409": error("Name taken."), "422": error("Invalid fields."), ...COMMON },
+        },
+        delete: {
+          summary: "Revoke and delete a key (it stops working on the next request)",
+          ...scoped("keys:write"),
+          responses: { "200": keyResponse("The revoked key."), "404": error("No such key of yours."), ...COMMON },
+        },
+      },
+      "/keys/verify": {
+        post: {
+          summary: "Verify a key handed to your service",
+          ...scoped("keys:verify"),
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["key"],
+                  additionalProperties: false,
+                  properties: { key: { type: "string" }, scopes: { type: "array", items: { type: "string" } } },
+                },
+              },
+            },
+          },
+          responses: {
+            "200": {
+              description:
+                "Always 200 for a well-formed request: `valid` and `code` (VALID, NOT_FOUND, EXPIRED, REVOKED, INSUFFICIENT_SCOPE, RATE_LIMITED), with keyId, ownerId, scopes, expiresAt.",
+            },
+            "403": error("Missing keys:verify."),
+            "422": error("Invalid body."),
+            ...COMMON,
+          },
+        },
+      },
+    },
+  };
+}

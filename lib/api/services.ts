@@ -1,0 +1,32 @@
+import "server-only";
+import { getDb } from "@/db";
+import { FailureLimiter, ReservingLimiter } from "../rate-limit";
+import { UsageRecorder } from "../usage";
+
+/** Per-minute request allowance of one key (RATE_LIMIT_PER_MINUTE, default 600). */
+export function ratePerMinute(): number {
+  return positiveInt(process.env.RATE_LIMIT_PER_MINUTE, 600);
+}
+
+/** Failed authentications one client IP may make per minute (AUTH_FAILURES_PER_MINUTE, default 60). */
+export function authFailuresPerMinute(): number {
+  return positiveInt(process.env.AUTH_FAILURES_PER_MINUTE, 60);
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+type Services = { keyLimiter: ReservingLimiter; failures: FailureLimiter; usage: UsageRecorder };
+const g = globalThis as unknown as { __keysmithApi?: Services };
+
+/** Process-wide state of the API: limiters and the usage buffer (one per server process). */
+export function apiServices(): Services {
+  g.__keysmithApi ??= {
+    keyLimiter: new ReservingLimiter(60_000),
+    failures: new FailureLimiter(60_000),
+    usage: new UsageRecorder(getDb),
+  };
+  return g.__keysmithApi;
+}

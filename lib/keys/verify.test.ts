@@ -1,0 +1,138 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database, DbHandle } from "@/db/client";
+import { createApiKey, deleteApiKey } from "@/db/queries/api-keys";
+import { apiKeys, apiKeyUsageDaily } from "@/db/schema";
+import { FailureLimiter, ReservingLimiter } from "@/lib/rate-limit";
+import { scopesFor } from "@/lib/scopes";
+import { UsageRecorder } from "@/lib/usage";
+import { TEST_DRIVER, openTestDb } from "@/test/db";
+import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
+import { generateKey } from "./format";
+import { verifyKey, type VerifyDeps } from "./verify";
+
+let handle: DbHandle;
+beforeAll(async () => {
+  handle = await openTestDb();
+});
+afterAll(async () => {
+  await handle?.close();
+});
+
+function deps(overrides: Partial<VerifyDeps> = {}): VerifyDeps {
+  return {
+    db: handle.db,
+    pepper: PEPPER,
+    limiter: new ReservingLimiter(60_000),
+    usage: new UsageRecorder(async () => handle.db, 60_000),
+    ratePerMinute: 600,
+    ...overrides,
+  };
+}
+
+async function newKey(scopes = scopesFor("full"), expiresAt: Date | null = null) {
+  const user = await makeUser(handle.db);
+  const created = await createApiKey(
+    handle.db,
+    user.id,
+    { name: `k-${Math.random()}`, description: null, access: "restricted", scopes, expiresAt },
+    CONTEXT,
+    PEPPER,
+  );
+  return { user, ...created };
+}
+
+const ip = "198.51.100.9";
+
+describe(`verifyKey (${TEST_DRIVER})`, () => {
+  it("rejects malformed and bad-checksum keys without touching the database", async () => {
+    const untouchable = new Proxy({} as Database, {
+      get() {
+        throw new Error("the database was touched");
+      },
+    });
+    const d = deps({ db: untouchable });
+    const good = generateKey();
+    const badChecksum = good.slice(0, -1) + (good.endsWith("A") ? "B" : "A");
+    for (const candidate of ["", "Bearer", "ksk_short", badChecksum, good + "x", "x".repeat(10_000)]) {
+      expect(await verifyKey(d, candidate, { ip })).toEqual({ code: "NOT_FOUND", malformed: true });
+    }
+  });
+
+  it("finds a valid key with its owner and scopes, and answers NOT_FOUND for an unknown one", async () => {
+    const { user, key, secret } = await newKey(["keys:read"]);
+    const result = await verifyKey(deps(), secret, { ip });
+    expect(result.code).toBe("VALID");
+    expect(result.code === "VALID" && result.key).toMatchObject({ id: key.id, scopes: ["keys:read"], owner: { id: user.id } });
+    expect(await verifyKey(deps(), generateKey(), { ip })).toEqual({ code: "NOT_FOUND", malformed: false });
+  });
+
+  it("reports REVOKED on the very next call after a delete, and EXPIRED by the database's clock", async () => {
+    const { user, key, secret } = await newKey();
+    await deleteApiKey(handle.db, user.id, key.id, CONTEXT);
+    expect((await verifyKey(deps(), secret, { ip })).code).toBe("REVOKED");
+
+    const other = await newKey(scopesFor("full"), new Date(Date.now() + 3_600_000));
+    expect((await verifyKey(deps(), other.secret, { ip })).code).toBe("VALID");
+    await handle.db.update(apiKeys).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(apiKeys.id, other.key.id));
+    expect((await verifyKey(deps(), other.secret, { ip })).code).toBe("EXPIRED");
+  });
+
+  it("checks scopes last, with write implying read", async () => {
+    const { secret } = await newKey(["keys:read", "keys:write"]);
+    expect((await verifyKey(deps(), secret, { ip, scopes: ["keys:read"] })).code).toBe("VALID");
+    const denied = await verifyKey(deps(), secret, { ip, scopes: ["keys:verify", "usage:read"] });
+    expect(denied).toMatchObject({ code: "INSUFFICIENT_SCOPE", missing: ["keys:verify", "usage:read"] });
+  });
+
+  it("rate-limits per key and records usage in batches and last-used at most once a minute", async () => {
+    const { key, secret } = await newKey();
+    const d = deps({ ratePerMinute: 5 });
+    const codes = [];
+    for (let i = 0; i < 7; i++) codes.push((await verifyKey(d, secret, { ip })).code);
+    expect(codes).toEqual(["VALID", "VALID", "VALID", "VALID", "VALID", "RATE_LIMITED", "RATE_LIMITED"]);
+
+    // Nothing written per request: counts land on flush.
+    expect(await handle.db.select().from(apiKeyUsageDaily).where(eq(apiKeyUsageDaily.keyId, key.id))).toHaveLength(0);
+    await d.usage.flush();
+    const [usage] = await handle.db.select().from(apiKeyUsageDaily).where(eq(apiKeyUsageDaily.keyId, key.id));
+    expect(usage).toMatchObject({ successCount: 5, failureCount: 2 });
+
+    await new Promise((r) => setTimeout(r, 100)); // let the fire-and-forget touch finish
+    const [row] = await handle.db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
+    expect(row!.lastUsedAt).toBeInstanceOf(Date);
+    expect(row!.lastUsedIp).toBe(ip);
+    expect(d.usage.touch(key.id, row!.lastUsedAt, ip)).toBeUndefined();
+  });
+});
+
+describe(`shared rate limits (${TEST_DRIVER})`, () => {
+  it("never grants more than the limit across processes (two limiters, one database)", async () => {
+    const a = new ReservingLimiter(60_000);
+    const b = new ReservingLimiter(60_000);
+    const now = Date.now();
+    let granted = 0;
+    const attempts = [];
+    for (let i = 0; i < 150; i++) attempts.push((i % 2 ? a : b).take(handle.db, "test:shared", 100, now));
+    for (const decision of await Promise.all(attempts)) if (decision.ok) granted++;
+    expect(granted).toBeLessThanOrEqual(100);
+    expect(granted).toBeGreaterThanOrEqual(90); // at most one unspent batch (5) per process
+    const denied = await a.take(handle.db, "test:shared", 100, now);
+    if (!denied.ok) expect(denied.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it("blocks a client once failures across processes reach the limit", async () => {
+    const getDb = async () => handle.db;
+    const a = new FailureLimiter(60_000, 1_000_000);
+    const b = new FailureLimiter(60_000, 1_000_000);
+    const now = Date.now();
+    for (let i = 0; i < 6; i++) a.record(getDb, "authfail:x", now);
+    for (let i = 0; i < 5; i++) b.record(getDb, "authfail:x", now);
+    expect(a.check("authfail:x", 10, now).ok).toBe(true); // each saw fewer than 10 itself
+    expect(b.check("authfail:x", 10, now).ok).toBe(true);
+    await a.flush(getDb);
+    await b.flush(getDb);
+    expect(b.check("authfail:x", 10, now).ok).toBe(false); // b learned the shared total (11)
+    expect(b.check("authfail:y", 10, now).ok).toBe(true);
+  });
+});

@@ -1,0 +1,105 @@
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { apiKeys, users } from "@/db/schema";
+import type { ReservingLimiter } from "../rate-limit";
+import { missingScopes, type Access, type Scope } from "../scopes";
+import type { UsageRecorder } from "../usage";
+import { isWellFormedKey } from "./format";
+import { hashKey } from "./hash";
+
+export type VerifyCode = "VALID" | "NOT_FOUND" | "EXPIRED" | "REVOKED" | "INSUFFICIENT_SCOPE" | "RATE_LIMITED";
+
+export type VerifiedKey = {
+  id: string;
+  name: string;
+  access: Access;
+  scopes: string[];
+  expiresAt: Date | null;
+  owner: { id: string; email: string; name: string; role: "admin" | "member" };
+};
+
+export type VerifyResult =
+  | { code: "VALID"; key: VerifiedKey }
+  | { code: "NOT_FOUND"; malformed: boolean }
+  | { code: "EXPIRED" | "REVOKED"; key: VerifiedKey }
+  | { code: "INSUFFICIENT_SCOPE"; key: VerifiedKey; missing: Scope[] }
+  | { code: "RATE_LIMITED"; key: VerifiedKey; retryAfterSeconds: number };
+
+export type VerifyDeps = {
+  db: Database;
+  pepper: string;
+  limiter: ReservingLimiter;
+  usage: UsageRecorder;
+  ratePerMinute: number;
+};
+
+// One prepared, indexed read per verification. Expiry and revocation are judged by the
+// database's clock (now()), so every server instance agrees on them, and nothing is cached:
+// a revoke or an expiry takes effect on the very next request everywhere.
+const statements = new WeakMap<Database, ReturnType<typeof prepareLookup>>();
+
+function prepareLookup(db: Database) {
+  return db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      access: apiKeys.access,
+      scopes: apiKeys.scopes,
+      expiresAt: apiKeys.expiresAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revoked: sql<boolean>`(${apiKeys.revokedAt} is not null and ${apiKeys.revokedAt} <= now())`,
+      expired: sql<boolean>`(${apiKeys.expiresAt} is not null and ${apiKeys.expiresAt} <= now())`,
+      ownerId: users.id,
+      ownerEmail: users.email,
+      ownerName: users.name,
+      ownerRole: users.role,
+    })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(eq(apiKeys.keyHash, sql.placeholder("hash")))
+    .limit(1)
+    .prepare("keysmith_verify_api_key");
+}
+
+/**
+ * The one verification path, used by every /api/v1 route and by POST /api/v1/keys/verify.
+ * Order: format and checksum (no database) -> lookup by HMAC -> revoked -> expired -> rate
+ * limit -> scope. Usage is recorded off the hot path (see UsageRecorder).
+ */
+export async function verifyKey(
+  deps: VerifyDeps,
+  presented: string,
+  options: { scopes?: readonly Scope[]; ip: string | null },
+): Promise<VerifyResult> {
+  if (!isWellFormedKey(presented)) return { code: "NOT_FOUND", malformed: true };
+
+  let lookup = statements.get(deps.db);
+  if (!lookup) statements.set(deps.db, (lookup = prepareLookup(deps.db)));
+  const [row] = await lookup.execute({ hash: hashKey(presented, deps.pepper) });
+  if (!row) return { code: "NOT_FOUND", malformed: false };
+
+  const key: VerifiedKey = {
+    id: row.id,
+    name: row.name,
+    access: row.access,
+    scopes: row.scopes,
+    expiresAt: row.expiresAt,
+    owner: { id: row.ownerId, email: row.ownerEmail, name: row.ownerName, role: row.ownerRole },
+  };
+  const fail = <T extends VerifyResult>(result: T): T => {
+    deps.usage.count(key.id, false);
+    return result;
+  };
+  if (row.revoked) return fail({ code: "REVOKED", key });
+  if (row.expired) return fail({ code: "EXPIRED", key });
+
+  const limit = await deps.limiter.take(deps.db, `key:${key.id}`, deps.ratePerMinute);
+  if (!limit.ok) return fail({ code: "RATE_LIMITED", key, retryAfterSeconds: limit.retryAfterSeconds });
+
+  const missing = missingScopes(key.scopes, options.scopes ?? []);
+  if (missing.length > 0) return fail({ code: "INSUFFICIENT_SCOPE", key, missing });
+
+  deps.usage.count(key.id, true);
+  void deps.usage.touch(key.id, row.lastUsedAt, options.ip);
+  return { code: "VALID", key };
+}

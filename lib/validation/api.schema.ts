@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { isScope } from "../scopes";
+import { DESCRIPTION_MAX, MAX_CUSTOM_DAYS, keyNameSchema } from "./api-key.schema";
+import { plainText } from "./common";
+
+const DAY_MS = 86_400_000;
+
+const scopesSchema = z
+  .array(z.string().max(64), { error: "scopes must be an array of scope names." })
+  .min(1, "Give the key at least one scope.")
+  .max(50)
+  .refine((list) => list.every(isScope), { message: "Unknown scope; see GET /api/v1/openapi.json for the list." });
+
+const expiresAtSchema = z.iso
+  .datetime({ offset: true, error: "expiresAt must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z, or null." })
+  .transform((v) => new Date(v))
+  .refine((d) => d.getTime() > Date.now() + 60_000, "expiresAt must be in the future.")
+  .refine((d) => d.getTime() <= Date.now() + MAX_CUSTOM_DAYS * DAY_MS, `expiresAt must be within ${MAX_CUSTOM_DAYS} days.`)
+  .nullable();
+
+/** POST /api/v1/keys. Unknown fields are refused (no mass assignment). */
+export const createKeyBody = z
+  .object({
+    name: keyNameSchema,
+    description: plainText("Description", DESCRIPTION_MAX).nullish(),
+    scopes: scopesSchema,
+    // Omitted: 30 days. null: never expires.
+    expiresAt: expiresAtSchema.optional(),
+  })
+  .strict();
+
+/** PATCH /api/v1/keys/{id}: any of the fields, at least one. */
+export const patchKeyBody = z
+  .object({
+    name: keyNameSchema.optional(),
+    description: plainText("Description", DESCRIPTION_MAX).nullish(),
+    scopes: scopesSchema.optional(),
+    expiresAt: expiresAtSchema.optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of name, description, scopes, expiresAt.");
+
+/** POST /api/v1/keys/verify. */
+export const verifyKeyBody = z
+  .object({
+    key: z.string({ error: "key is required." }).max(256),
+    scopes: z.array(z.string().max(64)).max(50).optional(),
+  })
+  .strict();
+
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
