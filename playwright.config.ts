@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { serverEnv } from "./e2e/support/server-env";
 
 // Runs against a production build (`next build` first; `npm test` does it). E2E_DATABASE_URL
 // switches the server from a fresh embedded PGlite folder to a Postgres database.
@@ -42,20 +43,6 @@ export default defineConfig({
     url: `${baseURL}/login`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: {
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      KEYSMITH_DATA_DIR: dataDir,
-      ...(process.env.E2E_DATABASE_URL
-        ? {
-            DATABASE_URL: process.env.E2E_DATABASE_URL,
-            AUTO_MIGRATE: "1",
-            AUTH_SECRET: "e2e-auth-secret-5f0c2b7a9d1e4c8b3a6f0d2e9c7b1a4f",
-            KEY_PEPPER: "e2e-key-pepper-8a3d1f6c0b9e2d7a4c1f8e3b6d0a9c2e",
-          }
-        : {}),
-      ...(process.env.E2E_DATABASE_DRIVER ? { DATABASE_DRIVER: process.env.E2E_DATABASE_DRIVER } : {}),
-      ...(process.env.NEON_WS_PROXY ? { NEON_WS_PROXY: process.env.NEON_WS_PROXY } : {}),
-    },
+    env: serverEnv(dataDir),
   },
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { KEY_PATTERN } from "../lib/keys/format";
 import { expect, newUser, signUp, test } from "./support/fixtures";
 import { ApiKeysPage } from "./support/api-keys-page";
@@ -38,6 +39,19 @@ test.describe("API keys", () => {
     await expect(page.getByText("“CI deploys” was deleted")).toBeVisible();
     await expect(keys.row("CI deploys")).toHaveCount(0);
     await expect(page.getByRole("heading", { name: "No API keys yet" })).toBeVisible();
+  });
+
+  test("the curl example in the dialog works when pasted into a shell", async ({ context, keys }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await keys.create({ name: "curl check", access: "Read only" });
+    await keys.dialog.getByRole("button", { name: "Copy curl example" }).click();
+    const command = await keys.page.evaluate(() => navigator.clipboard.readText());
+    expect(command).toMatch(/^curl http:\/\/localhost:\d+\/api\/v1\/me -H "Authorization: Bearer ksk_[0-9A-Za-z]{36}"$/);
+    const output = execFileSync("sh", ["-c", `${command} --silent --show-error --max-time 10`], { encoding: "utf8" });
+    const body = JSON.parse(output);
+    expect(body.key).toMatchObject({ name: "curl check", access: "read_only" });
+    await keys.dialog.getByRole("button", { name: "Done" }).click();
+    await expect(keys.dialog).toBeHidden();
   });
 
   test("restricted access and a custom expiry are stored and shown", async ({ keys }) => {

@@ -22,9 +22,13 @@ describe("errors", () => {
 
 describe("clientIp", () => {
   it("takes the address the nearest trusted hop saw, ignoring what the client prepended", () => {
-    const h = new Headers({ "x-forwarded-for": "6.6.6.6, 198.51.100.4" });
-    expect(clientIp(h)).toBe("198.51.100.4");
+    const h = new Headers({ "x-forwarded-for": "6.6.6.6, 198.51.100.4, 10.0.0.2" });
+    expect(clientIp(h)).toBe("10.0.0.2");
     process.env.TRUSTED_PROXY_HOPS = "1";
+    expect(clientIp(h)).toBe("10.0.0.2");
+    process.env.TRUSTED_PROXY_HOPS = "2";
+    expect(clientIp(h)).toBe("198.51.100.4");
+    process.env.TRUSTED_PROXY_HOPS = "9";
     expect(clientIp(h)).toBe("6.6.6.6");
     delete process.env.TRUSTED_PROXY_HOPS;
     expect(clientIp(new Headers({ "x-forwarded-for": "::ffff:127.0.0.1" }))).toBe("127.0.0.1");

@@ -1,17 +1,20 @@
 import type { RequestContext } from "./audit-events";
 
 /**
- * The client address for audit rows. Behind N trusted reverse proxies (TRUSTED_PROXY_HOPS=N),
- * the client is the N-th entry from the right of X-Forwarded-For; entries further left were
- * written by the client itself and are not trusted.
+ * The client address for audit rows and per-address limits. Behind N trusted reverse proxies
+ * (TRUSTED_PROXY_HOPS=N), each proxy appends the address it saw, so the client is the N-th entry
+ * from the right of X-Forwarded-For; anything further left was written by the client itself and
+ * is ignored. With no proxy (N=0) the rightmost entry is used: Next.js fills the header with the
+ * socket address only when the client sent none, so exposed directly the address is advisory
+ * (documented in SECURITY.md); put the app behind a proxy and set TRUSTED_PROXY_HOPS.
  */
 export function clientIp(headers: Headers): string | null {
-  const hops = Math.max(0, Number(process.env.TRUSTED_PROXY_HOPS ?? 0) || 0);
+  const hops = Math.max(1, Number(process.env.TRUSTED_PROXY_HOPS ?? 0) || 0);
   const chain = (headers.get("x-forwarded-for") ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-  const ip = chain[chain.length - 1 - hops] ?? chain[0] ?? headers.get("x-real-ip");
+  const ip = chain[Math.max(0, chain.length - hops)] ?? headers.get("x-real-ip");
   return ip ? ip.replace(/^::ffff:/, "").slice(0, 64) : null;
 }
 

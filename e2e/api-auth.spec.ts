@@ -1,0 +1,115 @@
+import { generateKey } from "../lib/keys/format";
+import { apiTest as test, expect } from "./support/api";
+
+test.describe("API authentication", () => {
+  test("GET /me answers with the key's owner, id, name, scopes and expiry", async ({ api, rootKey, account }) => {
+    const res = await api.call("GET", "/me", { key: rootKey });
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(res.headers["cache-control"]).toBe("no-store");
+    expect(res.body.owner).toEqual({ id: expect.any(String), email: account.user.email, name: account.user.name });
+    expect(res.body.key).toMatchObject({ name: "root", access: "full", expiresAt: null });
+    expect(res.body.key.scopes).toContain("keys:verify");
+    expect(res.text).not.toContain(rootKey);
+  });
+
+  test("every kind of bad credential gets the same 401 with WWW-Authenticate", async ({ api, rootKey }) => {
+    const good = generateKey();
+    const badChecksum = good.slice(0, -1) + (good.endsWith("A") ? "B" : "A");
+    const cases: Record<string, Record<string, string>> = {
+      malformed: { Authorization: "Bearer not-a-key" },
+      "bad checksum": { Authorization: `Bearer ${badChecksum}` },
+      "unknown well-formed key": { Authorization: `Bearer ${good}` },
+      "wrong scheme": { Authorization: `Basic ${Buffer.from(`x:${rootKey}`).toString("base64")}` },
+      "oversized header": { Authorization: `Bearer ${"a".repeat(10_000)}` },
+    };
+    const bodies = new Set<string>();
+    for (const [label, headers] of Object.entries(cases)) {
+      const res = await api.call("GET", "/me", { headers });
+      expect(res.status, label).toBe(401);
+      expect(res.headers["www-authenticate"], label).toMatch(/^Bearer/);
+      expect(res.body.error.code, label).toBe("unauthorized");
+      if (label !== "wrong scheme" && label !== "oversized header") bodies.add(res.text);
+    }
+    // Malformed, bad-checksum and unknown keys are indistinguishable to the caller.
+    expect(bodies.size).toBe(1);
+
+    const missing = await api.call("GET", "/me");
+    expect(missing.status).toBe(401);
+    expect(missing.headers["www-authenticate"]).toMatch(/^Bearer/);
+  });
+
+  test("a key in the URL or a dashboard cookie is not a credential", async ({ api, rootKey, page, account }) => {
+    const inUrl = await api.request.get(`/api/v1/me?api_key=${rootKey}&access_token=${rootKey}`, {
+      headers: { "X-Forwarded-For": api.ip },
+      failOnStatusCode: false,
+    });
+    expect(inUrl.status()).toBe(401);
+
+    // A signed-in browser (valid session cookie) calling the API without a key.
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(account.user.email);
+    await page.getByLabel("Password").fill(account.user.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/api-keys/);
+    const withCookie = await page.request.get("/api/v1/me", { failOnStatusCode: false });
+    expect(withCookie.status()).toBe(401);
+  });
+
+  test("scopes are enforced per endpoint and 403 names the missing scope", async ({ api, rootKey }) => {
+    const readOnly = await api.createKey(rootKey, { scopes: ["keys:read", "profile:read", "usage:read"] });
+    expect(readOnly.body.access).toBe("read_only");
+    expect((await api.call("GET", "/keys", { key: readOnly.secret })).status).toBe(200);
+    expect((await api.call("GET", `/keys/${readOnly.id}`, { key: readOnly.secret })).status).toBe(200);
+    expect((await api.call("GET", "/me", { key: readOnly.secret })).status).toBe(200);
+
+    const denied = [
+      await api.call("POST", "/keys", { key: readOnly.secret, body: { name: "x", scopes: ["keys:read"] } }),
+      await api.call("PATCH", `/keys/${readOnly.id}`, { key: readOnly.secret, body: { name: "renamed" } }),
+      await api.call("DELETE", `/keys/${readOnly.id}`, { key: readOnly.secret }),
+    ];
+    for (const res of denied) {
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({ code: "insufficient_scope", details: { required: ["keys:write"] } });
+      expect(res.body.error.message).toContain("keys:write");
+    }
+    const verify = await api.call("POST", "/keys/verify", { key: readOnly.secret, body: { key: rootKey } });
+    expect(verify.status).toBe(403);
+    expect(verify.body.error.message).toContain("keys:verify");
+
+    const usageOnly = await api.createKey(rootKey, { scopes: ["usage:read"] });
+    const listDenied = await api.call("GET", "/keys", { key: usageOnly.secret });
+    expect(listDenied.status).toBe(403);
+    expect(listDenied.body.error.details.required).toEqual(["keys:read"]);
+  });
+
+  test("a deleted key is refused on the very next request", async ({ api, rootKey }) => {
+    const child = await api.createKey(rootKey, { scopes: ["keys:read"] });
+    expect((await api.call("GET", "/me", { key: child.secret })).status).toBe(200);
+    expect((await api.call("DELETE", `/keys/${child.id}`, { key: rootKey })).status).toBe(200);
+    const after = await api.call("GET", "/me", { key: child.secret });
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe("unauthorized");
+  });
+
+  test("unknown endpoints answer JSON 404, unsupported methods 405", async ({ api, rootKey }) => {
+    const res = await api.call("GET", "/nope", { key: rootKey });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe("not_found");
+    expect((await api.call("PUT", "/keys", { key: rootKey, body: {} })).status).toBe(405);
+  });
+
+  test("the OpenAPI document and docs page describe every endpoint", async ({ api, page }) => {
+    const res = await api.call("GET", "/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe("3.1.0");
+    expect(Object.keys(res.body.paths).sort()).toEqual(["/keys", "/keys/verify", "/keys/{id}", "/me"]);
+    expect(res.body.components.schemas.Scope.enum).toContain("keys:verify");
+    await page.goto("/docs/api");
+    await expect(page.getByRole("heading", { name: "API reference" })).toBeVisible();
+    for (const op of ["GET /me", "POST /keys", "PATCH /keys/{id}", "POST /keys/verify"]) {
+      const [method, path] = op.split(" ");
+      await expect(page.getByRole("region", { name: `${method} ${path}`, exact: true })).toBeVisible();
+    }
+  });
+});

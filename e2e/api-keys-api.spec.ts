@@ -1,0 +1,216 @@
+import pg from "pg";
+import { generateKey } from "../lib/keys/format";
+import { ApiKeysPage } from "./support/api-keys-page";
+import { apiTest as test, expect } from "./support/api";
+import { newUser, signIn, signUp } from "./support/fixtures";
+
+test.describe("keys API", () => {
+  test("create, list, get, rename, re-scope and delete; the secret appears only in the 201", async ({ api, rootKey }) => {
+    const created = await api.call("POST", "/keys", {
+      key: rootKey,
+      body: { name: "deployer", description: "CI", scopes: ["keys:read", "usage:read"] },
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers["cache-control"]).toBe("no-store");
+    const secret = created.body.key as string;
+    expect(secret).toMatch(/^ksk_[0-9A-Za-z]{36}$/);
+    expect(created.body).toMatchObject({ name: "deployer", description: "CI", access: "restricted", status: "active", hint: `ksk_…${secret.slice(-4)}` });
+    expect(new Date(created.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    expect(Object.keys(created.body).sort()).toEqual(
+      ["access", "createdAt", "description", "expiresAt", "hint", "id", "key", "lastUsedAt", "lastUsedIp", "name", "revokedAt", "scopes", "status"].sort(),
+    );
+
+    const list = await api.call("GET", "/keys?limit=100", { key: rootKey });
+    expect(list.status).toBe(200);
+    expect(list.body.data.some((k: { id: string }) => k.id === created.body.id)).toBe(true);
+    expect(list.text).not.toContain(secret.slice(4, 24));
+    const one = await api.call("GET", `/keys/${created.body.id}`, { key: secret });
+    expect(one.status).toBe(200);
+    expect(one.body).not.toHaveProperty("key");
+
+    const renamed = await api.call("PATCH", `/keys/${created.body.id}`, { key: rootKey, body: { name: "deployer-2", scopes: ["usage:read"] } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: "deployer-2", scopes: ["usage:read"] });
+    // The narrower scopes apply from the very next request.
+    expect((await api.call("GET", `/keys/${created.body.id}`, { key: secret })).status).toBe(403);
+
+    expect((await api.call("DELETE", `/keys/${created.body.id}`, { key: rootKey })).status).toBe(200);
+    expect((await api.call("GET", `/keys/${created.body.id}`, { key: rootKey })).status).toBe(404);
+    expect((await api.call("DELETE", `/keys/${created.body.id}`, { key: rootKey })).status).toBe(404);
+  });
+
+  test("another user's key id answers 404 to every method and stays untouched", async ({ api, rootKey, page }) => {
+    await signUp(page, newUser("other"));
+    const keys = new ApiKeysPage(page);
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    const otherSecret = await keys.create({ name: "theirs" });
+    await keys.copyAndClose();
+    const otherId = await keys.row("theirs").getAttribute("data-key-id");
+
+    for (const [method, body] of [["GET", undefined], ["PATCH", { name: "pwned" }], ["DELETE", undefined]] as const) {
+      const res = await api.call(method, `/keys/${otherId}`, { key: rootKey, body });
+      expect(res.status, method).toBe(404);
+      expect(res.body.error.code).toBe("not_found");
+    }
+    expect((await api.call("GET", "/keys/not-a-uuid", { key: rootKey })).status).toBe(404);
+    const stillThere = await api.call("GET", "/me", { key: otherSecret });
+    expect(stillThere.status).toBe(200);
+    expect(stillThere.body.key.name).toBe("theirs");
+  });
+
+  test("a key can never create or widen a key beyond its own scopes or lifetime", async ({ api, rootKey }) => {
+    const limited = await api.createKey(rootKey, { scopes: ["keys:read", "keys:write"], expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const escalate = await api.call("POST", "/keys", { key: limited.secret, body: { name: "wider", scopes: ["keys:write", "keys:verify"] } });
+    expect(escalate.status).toBe(403);
+    expect(escalate.body.error).toMatchObject({ code: "insufficient_scope", details: { required: ["keys:verify"] } });
+    const outlive = await api.call("POST", "/keys", { key: limited.secret, body: { name: "forever", scopes: ["keys:read"], expiresAt: null } });
+    expect(outlive.status).toBe(403);
+    expect(outlive.body.error.code).toBe("expiry_beyond_caller");
+    const defaultLifetime = await api.call("POST", "/keys", { key: limited.secret, body: { name: "default", scopes: ["keys:read"] } });
+    expect(defaultLifetime.status).toBe(403); // 30 days would outlive a key that expires tomorrow
+
+    const ok = await api.call("POST", "/keys", {
+      key: limited.secret,
+      body: { name: "narrow", scopes: ["keys:read"], expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    expect(ok.status).toBe(201);
+    const widen = await api.call("PATCH", `/keys/${ok.body.id}`, { key: limited.secret, body: { scopes: ["profile:write"] } });
+    expect(widen.status).toBe(403);
+    // Nor may it touch a key more powerful than itself.
+    const root = (await api.call("GET", "/me", { key: rootKey })).body.key.id;
+    expect((await api.call("DELETE", `/keys/${root}`, { key: limited.secret })).status).toBe(403);
+    expect((await api.call("GET", "/me", { key: rootKey })).status).toBe(200);
+  });
+
+  test("bad bodies get clear 4xx answers and create nothing", async ({ api, rootKey }) => {
+    const post = (init: Parameters<typeof api.call>[2]) => api.call("POST", "/keys", { key: rootKey, ...init });
+    const cases = [
+      { label: "empty name", res: await post({ body: { name: " ", scopes: ["keys:read"] } }), status: 422, field: "name" },
+      { label: "65 chars", res: await post({ body: { name: "x".repeat(65), scopes: ["keys:read"] } }), status: 422, field: "name" },
+      { label: "unknown scope", res: await post({ body: { name: "a", scopes: ["keys:admin"] } }), status: 422, field: "scopes" },
+      { label: "no scopes", res: await post({ body: { name: "a", scopes: [] } }), status: 422, field: "scopes" },
+      { label: "past expiry", res: await post({ body: { name: "a", scopes: ["keys:read"], expiresAt: "2020-01-01T00:00:00Z" } }), status: 422, field: "expiresAt" },
+      { label: "mass assignment", res: await post({ body: { name: "a", scopes: ["keys:read"], userId: "x" } }), status: 422 },
+      { label: "wrong types", res: await post({ body: { name: 1, scopes: "keys:read" } }), status: 422 },
+      { label: "invalid JSON", res: await post({ raw: "{", headers: { "Content-Type": "application/json" } }), status: 400 },
+      { label: "not JSON", res: await post({ raw: "name=a", headers: { "Content-Type": "application/x-www-form-urlencoded" } }), status: 415 },
+      { label: "2 MB body", res: await post({ raw: JSON.stringify({ name: "a".repeat(2 * 1024 * 1024) }), headers: { "Content-Type": "application/json" } }), status: 413 },
+    ];
+    for (const { label, res, status, field } of cases) {
+      expect(res.status, label).toBe(status);
+      expect(typeof res.body.error.message, label).toBe("string");
+      if (field) expect(res.body.error.details.fields[field], label).toBeTruthy();
+    }
+    await api.createKey(rootKey, { name: "dup", scopes: ["keys:read"] });
+    const dup = await post({ body: { name: "DUP", scopes: ["keys:read"] } });
+    expect(dup.status).toBe(409);
+    const names = (await api.call("GET", "/keys?limit=100", { key: rootKey })).body.data.map((k: { name: string }) => k.name);
+    expect(names.filter((n: string) => n === "a" || n.startsWith("x"))).toEqual([]);
+    expect((await api.call("GET", "/keys?limit=1000", { key: rootKey })).status).toBe(422);
+  });
+});
+
+test.describe("verify endpoint", () => {
+  test("answers VALID, NOT_FOUND, REVOKED and INSUFFICIENT_SCOPE", async ({ api, rootKey }) => {
+    const verifier = await api.createKey(rootKey, { scopes: ["keys:verify"] });
+    const subject = await api.createKey(rootKey, { scopes: ["keys:read", "usage:read"] });
+    const verify = (body: unknown) => api.call("POST", "/keys/verify", { key: verifier.secret, body });
+
+    const valid = await verify({ key: subject.secret, scopes: ["keys:read"] });
+    expect(valid.status).toBe(200);
+    expect(valid.body).toMatchObject({ valid: true, code: "VALID", keyId: subject.id, scopes: ["keys:read", "usage:read"] });
+    expect(valid.body.ownerId).toEqual(expect.any(String));
+
+    expect((await verify({ key: "nonsense" })).body).toMatchObject({ valid: false, code: "NOT_FOUND", keyId: null });
+    expect((await verify({ key: generateKey() })).body).toMatchObject({ valid: false, code: "NOT_FOUND", keyId: null });
+    expect((await verify({ key: subject.secret, scopes: ["keys:write"] })).body).toMatchObject({
+      valid: false,
+      code: "INSUFFICIENT_SCOPE",
+      missingScopes: ["keys:write"],
+    });
+    await api.call("DELETE", `/keys/${subject.id}`, { key: rootKey });
+    expect((await verify({ key: subject.secret })).body).toMatchObject({ valid: false, code: "REVOKED", keyId: subject.id });
+    expect((await verify({ nope: 1 })).status).toBe(422);
+  });
+
+  test("answers EXPIRED once the database's clock passes the expiry", async ({ api, rootKey }) => {
+    test.skip(!process.env.E2E_DATABASE_URL, "needs direct database access (Postgres pass)");
+    const verifier = await api.createKey(rootKey, { scopes: ["keys:verify"] });
+    const subject = await api.createKey(rootKey, { scopes: ["keys:read"] });
+    const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+    await db.connect();
+    await db.query("update api_keys set expires_at = now() - interval '1 second' where id = $1", [subject.id]);
+    await db.end();
+    const res = await api.call("POST", "/keys/verify", { key: verifier.secret, body: { key: subject.secret } });
+    expect(res.body).toMatchObject({ valid: false, code: "EXPIRED", keyId: subject.id });
+    expect((await api.call("GET", "/me", { key: subject.secret })).status).toBe(401);
+  });
+});
+
+test.describe("rate limits (100 requests per key per minute, 20 failed authentications per IP)", () => {
+  test("a key gets exactly its allowance, then 429 with Retry-After; verify reports RATE_LIMITED", async ({ api, rootKey }) => {
+    // Stay inside one fixed one-minute window.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 45_000) await new Promise((r) => setTimeout(r, 60_500 - intoMinute));
+    const { secret } = await api.createKey(rootKey, { scopes: ["keys:read"] });
+    const statuses: number[] = [];
+    let retryAfter = "";
+    for (let batch = 0; batch < 11; batch++) {
+      const results = await Promise.all(Array.from({ length: 10 }, () => api.call("GET", "/me", { key: secret })));
+      for (const r of results) {
+        statuses.push(r.status);
+        if (r.status === 429) retryAfter = r.headers["retry-after"] ?? "";
+      }
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(100);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect(Number(retryAfter)).toBeLessThanOrEqual(60);
+
+    const verifier = await api.createKey(rootKey, { scopes: ["keys:verify"] });
+    const res = await api.call("POST", "/keys/verify", { key: verifier.secret, body: { key: secret } });
+    expect(res.body).toMatchObject({ valid: false, code: "RATE_LIMITED" });
+  });
+
+  test("an address that keeps failing is blocked, others are not", async ({ api, rootKey }) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 24; i++) statuses.push((await api.call("GET", "/me", { key: generateKey() })).status);
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+    expect(statuses.slice(20)).toEqual(Array(4).fill(429));
+    const blocked = await api.call("GET", "/me", { key: rootKey });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
+
+    // An address the client prepends itself does not reset the count: the proxy's entry is what counts.
+    const spoofed = await api.call("GET", "/me", { key: rootKey, headers: { "X-Forwarded-For": `1.2.3.4, ${api.ip}` } });
+    expect(spoofed.status).toBe(429);
+
+    const fresh = await api.call("GET", "/me", { key: rootKey, headers: { "X-Forwarded-For": "198.19.0.1" } });
+    expect(fresh.status).toBe(200);
+  });
+});
+
+test.describe("usage in the dashboard", () => {
+  test("the list says when a key was last used and the detail page counts requests", async ({ api, rootKey, account, page }) => {
+    const { id, secret } = await api.createKey(rootKey, { name: `used ${Date.now()}`, scopes: ["keys:read"] });
+    for (let i = 0; i < 3; i++) expect((await api.call("GET", "/me", { key: secret })).status).toBe(200);
+    expect((await api.call("GET", "/keys", { key: secret })).status).toBe(200);
+    expect((await api.call("POST", "/keys", { key: secret, body: { name: "n", scopes: ["keys:read"] } })).status).toBe(403);
+
+    await signIn(page, account.user);
+    const row = page.locator(`[data-key-id="${id}"]`).first();
+    await expect(row).toContainText("just now");
+    await row.getByRole("link").click();
+    await expect(page).toHaveURL(new RegExp(`/settings/api-keys/${id}$`));
+    await expect(page.getByText(`from ${api.ip}`)).toBeVisible();
+    // Counts are written in batches about once a second.
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByRole("heading", { name: /Requests, last 30 days/ })).toContainText("(5 in all)", { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
+    await page.getByText("Show as table").click();
+    const today = new Date().toISOString().slice(0, 10);
+    await expect(page.getByRole("row", { name: new RegExp(`${today} 4 1`) })).toBeVisible();
+    await expect(page.getByText("keys:read", { exact: true })).toBeVisible();
+  });
+});

@@ -1,0 +1,22 @@
+/** The environment of the server under test (shared by playwright.config.ts and specs that start a second server). */
+export function serverEnv(dataDir: string): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    KEYSMITH_DATA_DIR: dataDir,
+    // As if behind one reverse proxy, so API specs can act as distinct clients via X-Forwarded-For.
+    TRUSTED_PROXY_HOPS: "1",
+    RATE_LIMIT_PER_MINUTE: "100",
+    AUTH_FAILURES_PER_MINUTE: "20",
+    ...(process.env.E2E_DATABASE_URL
+      ? {
+          DATABASE_URL: process.env.E2E_DATABASE_URL,
+          AUTO_MIGRATE: "1",
+          AUTH_SECRET: "e2e-auth-secret-5f0c2b7a9d1e4c8b3a6f0d2e9c7b1a4f",
+          KEY_PEPPER: "e2e-key-pepper-8a3d1f6c0b9e2d7a4c1f8e3b6d0a9c2e",
+        }
+      : {}),
+    ...(process.env.E2E_DATABASE_DRIVER ? { DATABASE_DRIVER: process.env.E2E_DATABASE_DRIVER } : {}),
+    ...(process.env.NEON_WS_PROXY ? { NEON_WS_PROXY: process.env.NEON_WS_PROXY } : {}),
+  };
+}
