@@ -39,10 +39,10 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
     // Server output is kept so the teardown can prove no key ever reached a log line.
-    command: `sh -c 'exec npx next start -p ${PORT} > e2e/.artifacts/server-${PORT}.log 2>&1'`,
+    command: `sh -c 'exec node server.mjs > e2e/.artifacts/server-${PORT}.log 2>&1'`,
     url: `${baseURL}/login`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: serverEnv(dataDir),
+    env: { ...serverEnv(dataDir), PORT: String(PORT) },
   },
 });

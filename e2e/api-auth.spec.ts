@@ -78,9 +78,11 @@ test.describe("API authentication", () => {
     expect(verify.body.error.message).toContain("keys:verify");
 
     const usageOnly = await api.createKey(rootKey, { scopes: ["usage:read"] });
-    const listDenied = await api.call("GET", "/keys", { key: usageOnly.secret });
-    expect(listDenied.status).toBe(403);
-    expect(listDenied.body.error.details.required).toEqual(["keys:read"]);
+    for (const path of ["/keys", `/keys/${usageOnly.id}`]) {
+      const readDenied = await api.call("GET", path, { key: usageOnly.secret });
+      expect(readDenied.status, path).toBe(403);
+      expect(readDenied.body.error.details.required).toEqual(["keys:read"]);
+    }
   });
 
   test("a deleted key is refused on the very next request", async ({ api, rootKey }) => {

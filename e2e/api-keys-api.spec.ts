@@ -56,6 +56,12 @@ test.describe("keys API", () => {
     const stillThere = await api.call("GET", "/me", { key: otherSecret });
     expect(stillThere.status).toBe(200);
     expect(stillThere.body.key.name).toBe("theirs");
+
+    // Nor can the other user open the first user's key page (its usage, last IP, scopes).
+    const rootId = (await api.call("GET", "/me", { key: rootKey })).body.key.id;
+    const response = await page.goto(`/settings/api-keys/${rootId}`);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByText("root")).toHaveCount(0);
   });
 
   test("a key can never create or widen a key beyond its own scopes or lifetime", async ({ api, rootKey }) => {

@@ -14,8 +14,8 @@ test.describe("two server processes sharing one database", () => {
   let server: ChildProcess | undefined;
 
   test.beforeAll(async () => {
-    server = spawn("npx", ["next", "start", "-p", String(SECOND_PORT)], {
-      env: { ...process.env, ...serverEnv(".data-e2e-second") },
+    server = spawn("node", ["server.mjs"], {
+      env: { ...process.env, ...serverEnv(".data-e2e-second"), PORT: String(SECOND_PORT) },
       stdio: "ignore",
       detached: true,
     });

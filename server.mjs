@@ -1,0 +1,30 @@
+// Production server: Next.js's request handler behind a plain Node HTTP server, for one reason:
+// the client's address. `next start` only fills X-Forwarded-For when the client sent none, so a
+// client talking to it directly can claim any address and dodge per-address limits. Here, with no
+// trusted proxy in front (TRUSTED_PROXY_HOPS unset or 0), the header is replaced by the socket's
+// address; behind N trusted proxies it is left as they wrote it (lib/request-context.ts reads it).
+import { createServer } from "node:http";
+import next from "next";
+
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+const trustedHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0) || 0;
+
+const app = next({ dev: false, hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((req, res) => {
+  if (trustedHops === 0) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+  void handle(req, res);
+});
+server.listen(port, hostname, () => {
+  console.log(`Keysmith ready on http://localhost:${port}`);
+});
+
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  });
+}
