@@ -68,7 +68,7 @@ if (testDbUrl) {
 }
 if (!skipE2e) {
   run("production build", "npx", ["next", "build"]);
-  fs.rmSync(".data-e2e", { recursive: true, force: true });
+  for (const dir of [".data-e2e", ".data-e2e-pg", ".data-e2e-direct", ".data-e2e-second"]) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync("e2e/.artifacts", { recursive: true });
   run("e2e (embedded PGlite)", "npx", ["playwright", "test"], { E2E_PORT: "3210", E2E_DATA_DIR: ".data-e2e" });
   if (testDbUrl) {

@@ -78,3 +78,9 @@ export const apiTest = base.extend<{ api: ApiClient; rootKey: string; account: A
 });
 
 export { expect };
+
+/** Limits count per fixed minute; a check that must stay within one window waits out the last 15 s. */
+export async function withinOneMinuteWindow(): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 45_000) await new Promise((r) => setTimeout(r, 60_500 - intoMinute));
+}
