@@ -39,6 +39,12 @@ for (const [label, viewport] of [["desktop", { width: 1280, height: 800 }], ["mo
     await page.getByRole("dialog").waitFor({ state: "detached" });
     await page.waitForTimeout(300);
     await shot("list");
+    await page.getByRole("link", { name: "CI deploys" }).first().click();
+    await page.getByRole("heading", { name: /Requests, last 30 days/ }).waitFor();
+    await shot("detail");
+    await page.goto(`${base}/docs/api`);
+    await shot("docs");
+    await page.goto(`${base}/settings/api-keys`);
     await page.getByRole("button", { name: "Delete API key CI deploys" }).click();
     await shot("delete");
     await context.close();

@@ -64,7 +64,8 @@ export default async function ApiDocsPage() {
                 <tr key={`${r.id}:${level}`} className="border-t">
                   <td className="py-2 pr-4 font-mono text-xs">{`${r.id}:${level}`}</td>
                   <td className="py-2">
-                    {level === "read" ? "Read" : "Change"}: {r.description.toLowerCase()}
+                    {r.label}, {level === "read" ? "read" : "read and write"}
+                    <span className="block text-xs text-muted-foreground">{r.description}</span>
                   </td>
                 </tr>
               )),

@@ -81,7 +81,13 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
         <h3 id="usage-heading" className="font-medium">
           Requests, last 30 days <span className="font-normal text-muted-foreground">({total} in all)</span>
         </h3>
-        <UsageChart days={days} />
+        {total > 0 ? (
+          <UsageChart days={days} />
+        ) : (
+          <p className="rounded-lg border border-dashed p-6 text-center text-sm text-muted-foreground">
+            No requests in the last 30 days. Calls made with this key appear here within a few seconds.
+          </p>
+        )}
       </section>
     </div>
   );
