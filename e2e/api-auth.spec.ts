@@ -85,6 +85,30 @@ test.describe("API authentication", () => {
     }
   });
 
+  test("profile and usage endpoints need their own scopes", async ({ api, rootKey, account }) => {
+    const reader = await api.createKey(rootKey, { scopes: ["profile:read", "usage:read"] });
+    const profile = await api.call("GET", "/profile", { key: reader.secret });
+    expect(profile.status).toBe(200);
+    expect(profile.body).toMatchObject({ email: account.user.email, role: expect.stringMatching(/admin|member/) });
+    expect(Object.keys(profile.body).sort()).toEqual(["createdAt", "email", "id", "name", "role"]);
+    const denied = await api.call("PATCH", "/profile", { key: reader.secret, body: { name: "New" } });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.details.required).toEqual(["profile:write"]);
+
+    const writer = await api.createKey(rootKey, { scopes: ["profile:write"] });
+    expect((await api.call("PATCH", "/profile", { key: writer.secret, body: { name: "" } })).status).toBe(422);
+    expect((await api.call("PATCH", "/profile", { key: writer.secret, body: { name: "x", role: "admin" } })).status).toBe(422);
+    const renamed = await api.call("PATCH", "/profile", { key: writer.secret, body: { name: account.user.name } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.role).toBe(profile.body.role);
+    expect((await api.call("GET", "/usage", { key: writer.secret })).status).toBe(403);
+
+    const usage = await api.call("GET", `/usage?days=7&keyId=${reader.id}`, { key: reader.secret });
+    expect(usage.status).toBe(200);
+    expect(usage.body).toMatchObject({ days: 7, data: expect.any(Array) });
+    expect((await api.call("GET", "/usage?days=365", { key: reader.secret })).status).toBe(422);
+  });
+
   test("a deleted key is refused on the very next request", async ({ api, rootKey }) => {
     const child = await api.createKey(rootKey, { scopes: ["keys:read"] });
     expect((await api.call("GET", "/me", { key: child.secret })).status).toBe(200);
@@ -105,7 +129,7 @@ test.describe("API authentication", () => {
     const res = await api.call("GET", "/openapi.json");
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe("3.1.0");
-    expect(Object.keys(res.body.paths).sort()).toEqual(["/keys", "/keys/verify", "/keys/{id}", "/me"]);
+    expect(Object.keys(res.body.paths).sort()).toEqual(["/keys", "/keys/verify", "/keys/{id}", "/me", "/profile", "/usage"]);
     expect(res.body.components.schemas.Scope.enum).toContain("keys:verify");
     await page.goto("/docs/api");
     await expect(page.getByRole("heading", { name: "API reference" })).toBeVisible();

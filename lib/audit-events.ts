@@ -4,6 +4,7 @@ export const AUDIT_ACTIONS = [
   "user.signed_in",
   "user.sign_in_failed",
   "user.signed_out",
+  "user.profile_updated",
   "api_key.created",
   "api_key.deleted",
   "api_key.renamed",

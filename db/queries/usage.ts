@@ -44,3 +44,24 @@ export async function usageForKey(db: Database, keyId: string, days = 30) {
     )
     .orderBy(desc(apiKeyUsageDaily.day));
 }
+
+/** Daily counts of all of one owner's keys (the join keeps it owner-scoped). */
+export async function usageForOwner(db: Database, userId: string, days: number, keyId?: string) {
+  return db
+    .select({
+      keyId: apiKeyUsageDaily.keyId,
+      day: apiKeyUsageDaily.day,
+      success: apiKeyUsageDaily.successCount,
+      failure: apiKeyUsageDaily.failureCount,
+    })
+    .from(apiKeyUsageDaily)
+    .innerJoin(apiKeys, eq(apiKeys.id, apiKeyUsageDaily.keyId))
+    .where(
+      and(
+        eq(apiKeys.userId, userId),
+        keyId ? eq(apiKeys.id, keyId) : undefined,
+        gte(apiKeyUsageDaily.day, sql`(current_date - ${days - 1}::int)`),
+      ),
+    )
+    .orderBy(desc(apiKeyUsageDaily.day), apiKeyUsageDaily.keyId);
+}

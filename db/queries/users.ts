@@ -59,3 +59,32 @@ export async function createUser(
     throw error;
   }
 }
+
+export async function updateUserName(db: Database, userId: string, name: string, context: RequestContext, via?: { keyId: string }) {
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .update(users)
+      .set({ name, updatedAt: sql`now()` })
+      .where(eq(users.id, userId))
+      .returning({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt });
+    if (!user) throw new AppError("unauthorized:session");
+    await recordAudit(tx, {
+      actorId: userId,
+      action: "user.profile_updated",
+      targetType: "user",
+      targetId: userId,
+      metadata: { name, ...(via ? { via: "api_key", viaKeyId: via.keyId } : {}) },
+      context,
+    });
+    return user;
+  });
+}
+
+export async function getProfile(db: Database, userId: string) {
+  const [user] = await db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return user;
+}

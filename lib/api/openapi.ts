@@ -139,6 +139,29 @@ export function openApiDocument(serverUrl: string) {
           responses: { "200": keyResponse("The revoked key."), "404": error("No such key of yours."), ...COMMON },
         },
       },
+      "/profile": {
+        get: { summary: "The key owner's profile", ...scoped("profile:read"), responses: { "200": { description: "id, email, name, role, createdAt." }, "403": error("Missing profile:read."), ...COMMON } },
+        patch: {
+          summary: "Change the owner's display name",
+          ...scoped("profile:write"),
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { type: "object", additionalProperties: false, required: ["name"], properties: { name: { type: "string", minLength: 1, maxLength: 80 } } } } },
+          },
+          responses: { "200": { description: "The updated profile." }, "403": error("Missing profile:write."), "422": error("Invalid name."), ...COMMON },
+        },
+      },
+      "/usage": {
+        get: {
+          summary: "Requests per key per day (UTC) for your keys",
+          ...scoped("usage:read"),
+          parameters: [
+            { name: "days", in: "query", schema: { type: "integer", minimum: 1, maximum: 90, default: 30 } },
+            { name: "keyId", in: "query", schema: { type: "string", format: "uuid" } },
+          ],
+          responses: { "200": { description: "{ days, data: [{ keyId, day, success, failure }] }." }, "403": error("Missing usage:read."), ...COMMON },
+        },
+      },
       "/keys/verify": {
         post: {
           summary: "Verify a key handed to your service",

@@ -52,3 +52,14 @@ export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+
+export const profilePatchBody = z
+  .object({ name: plainText("Name", 80).pipe(z.string().min(1, "Enter a name.")) })
+  .strict();
+
+export const usageQuery = z
+  .object({
+    days: z.coerce.number().int().min(1).max(90).default(30),
+    keyId: z.uuid().optional(),
+  })
+  .strict();
