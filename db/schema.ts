@@ -55,6 +55,8 @@ export const apiKeys = pgTable(
     lastUsedIp: text("last_used_ip"),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     revokedReason: text("revoked_reason"),
+    // When the current secret was issued (creation or last rotation): drives "Rotation due".
+    secretCreatedAt: timestamp("secret_created_at", { withTimezone: true }).notNull().defaultNow(),
     // A key the owner deleted stays (revoked) for the audit trail but leaves their list.
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     ...timestamps,
@@ -90,6 +92,32 @@ export const auditEvents = pgTable(
   ],
 );
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/**
+ * One row per rotation: the history on the key's page, and the old secret's digest, which keeps
+ * verifying (as the same key) until grace_until.
+ */
+export const apiKeyRotations = pgTable(
+  "api_key_rotations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    keyId: uuid("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    oldKeyHash: text("old_key_hash").notNull(),
+    oldHint: text("old_hint").notNull(),
+    newHint: text("new_hint").notNull(),
+    graceUntil: timestamp("grace_until", { withTimezone: true }).notNull(),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    via: text("via", { enum: ["dashboard", "api"] }).notNull(),
+    rotatedAt: timestamp("rotated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("api_key_rotations_old_hash_key").on(t.oldKeyHash),
+    index("api_key_rotations_key_idx").on(t.keyId, t.rotatedAt),
+  ],
+);
+export type ApiKeyRotation = typeof apiKeyRotations.$inferSelect;
 
 /** Requests per key per UTC day, written in batches (never once per request). */
 export const apiKeyUsageDaily = pgTable(

@@ -10,6 +10,8 @@ export const AUDIT_ACTIONS = [
   "api_key.renamed",
   "api_key.rescoped",
   "api_key.updated",
+  "api_key.rotated",
+  "api_key.reported_leaked",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -9,6 +9,7 @@ const ERRORS = {
   "not_found:api_key": [404, "That API key was not found. It may have been deleted; refresh the page."],
   "not_found:route": [404, "Not found."],
   "conflict:api_key_name": [409, "You already have a key with this name. Choose another name."],
+  "conflict:key_not_active": [409, "Only an active key can be rotated. This one is revoked or expired: create a new key instead."],
   "conflict:email_taken": [409, "An account with this email already exists. Sign in instead."],
   "rate_limited": [429, "Too many requests. Wait a moment and try again."],
   "unavailable:database": [503, "The service is briefly unavailable. Try again in a few seconds."],

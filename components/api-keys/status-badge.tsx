@@ -4,6 +4,7 @@ import { STATUS_LABELS, type KeyStatus } from "@/lib/keys/status";
 const VARIANTS = {
   active: "success",
   expiring_soon: "warning",
+  rotation_due: "warning",
   expired: "secondary",
   revoked: "destructive",
 } as const;

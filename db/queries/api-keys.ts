@@ -25,6 +25,7 @@ export const apiKeyColumns = {
   revokedAt: apiKeys.revokedAt,
   revokedReason: apiKeys.revokedReason,
   lastUsedIp: apiKeys.lastUsedIp,
+  secretCreatedAt: apiKeys.secretCreatedAt,
 };
 
 export type ApiKeySummary = {
@@ -40,6 +41,7 @@ export type ApiKeySummary = {
   revokedAt: Date | null;
   revokedReason: string | null;
   lastUsedIp: string | null;
+  secretCreatedAt: Date;
 };
 
 export type KeyPatch = {

@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb } from "@/db";
+import { clockOffsetMs } from "../clock";
 import { verifyKey, type VerifiedKey, type VerifyDeps } from "../keys/verify";
 import { clientIp } from "../request-context";
 import type { Scope } from "../scopes";
@@ -12,10 +13,11 @@ const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="keysmith"' };
 
 export type ApiCaller = { key: VerifiedKey; ip: string | null };
 
-export async function verifyDeps(): Promise<VerifyDeps> {
+export async function verifyDeps(request: Request): Promise<VerifyDeps> {
   const services = apiServices();
   return {
     db: await getDb(),
+    clockOffsetMs: clockOffsetMs(request.headers),
     pepper: getSecrets().keyPepper,
     limiter: services.keyLimiter,
     usage: services.usage,
@@ -55,7 +57,7 @@ export async function authenticate(request: Request, scope?: Scope): Promise<Api
   const match = header.length <= MAX_HEADER_LENGTH ? /^Bearer +(\S+) *$/i.exec(header) : null;
   if (!match) throw failed(unauthorized("The Authorization header must be: Bearer <key>."));
 
-  const result = await verifyKey(await verifyDeps(), match[1]!, { scopes: scope ? [scope] : [], ip });
+  const result = await verifyKey(await verifyDeps(request), match[1]!, { scopes: scope ? [scope] : [], ip });
   switch (result.code) {
     case "VALID":
       return { key: result.key, ip };

@@ -18,6 +18,13 @@ describe("keyStatus", () => {
     expect(keyStatus({ revokedAt: null, expiresAt: now }, now)).toBe("expired");
     expect(keyStatus({ revokedAt: null, expiresAt: days(-1) }, now)).toBe("expired");
   });
+  it("is rotation due when the secret is older than the period, unless something is more urgent", () => {
+    const old = days(-91);
+    expect(keyStatus({ revokedAt: null, expiresAt: null, secretCreatedAt: old }, now, 90)).toBe("rotation_due");
+    expect(keyStatus({ revokedAt: null, expiresAt: null, secretCreatedAt: days(-89) }, now, 90)).toBe("active");
+    expect(keyStatus({ revokedAt: null, expiresAt: null, secretCreatedAt: old }, now, null)).toBe("active");
+    expect(keyStatus({ revokedAt: null, expiresAt: days(2), secretCreatedAt: old }, now, 90)).toBe("expiring_soon");
+  });
   it("is revoked whatever the expiry says", () => {
     expect(keyStatus({ revokedAt: days(-1), expiresAt: days(-2) }, now)).toBe("revoked");
     expect(keyStatus({ revokedAt: now, expiresAt: null }, now)).toBe("revoked");

@@ -1,16 +1,21 @@
-export type KeyStatus = "active" | "expiring_soon" | "expired" | "revoked";
+export type KeyStatus = "active" | "expiring_soon" | "rotation_due" | "expired" | "revoked";
 
 export const EXPIRING_SOON_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Most urgent first: revoked, expired, expiring soon (7 days), rotation due (secret older than the period). */
 export function keyStatus(
-  key: { revokedAt: Date | null; expiresAt: Date | null },
+  key: { revokedAt: Date | null; expiresAt: Date | null; secretCreatedAt?: Date | null },
   now: Date = new Date(),
+  rotationPeriodDays: number | null = null,
 ): KeyStatus {
   if (key.revokedAt && key.revokedAt.getTime() <= now.getTime()) return "revoked";
   if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return "expired";
   if (key.expiresAt && key.expiresAt.getTime() - now.getTime() <= EXPIRING_SOON_DAYS * DAY_MS) {
     return "expiring_soon";
+  }
+  if (rotationPeriodDays && key.secretCreatedAt && now.getTime() - key.secretCreatedAt.getTime() >= rotationPeriodDays * DAY_MS) {
+    return "rotation_due";
   }
   return "active";
 }
@@ -18,6 +23,7 @@ export function keyStatus(
 export const STATUS_LABELS: Record<KeyStatus, string> = {
   active: "Active",
   expiring_soon: "Expiring soon",
+  rotation_due: "Rotation due",
   expired: "Expired",
   revoked: "Revoked",
 };

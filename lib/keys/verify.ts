@@ -1,6 +1,7 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { apiKeys, users } from "@/db/schema";
+import { apiKeyRotations, apiKeys, users } from "@/db/schema";
+import { sqlNow } from "../clock";
 import type { ReservingLimiter } from "../rate-limit";
 import { missingScopes, type Access, type Scope } from "../scopes";
 import type { UsageRecorder } from "../usage";
@@ -27,38 +28,52 @@ export type VerifyResult =
 
 export type VerifyDeps = {
   db: Database;
+  /** Test clock offset (lib/clock.ts); always 0 in production. */
+  clockOffsetMs?: number;
   pepper: string;
   limiter: ReservingLimiter;
   usage: UsageRecorder;
   ratePerMinute: number;
 };
 
-// One prepared, indexed read per verification. Expiry and revocation are judged by the
+// One prepared, indexed read per verification (a second only when the first misses, for an old
+// secret still in its rotation grace period). Expiry, revocation and grace are judged by the
 // database's clock (now()), so every server instance agrees on them, and nothing is cached:
-// a revoke or an expiry takes effect on the very next request everywhere.
-const statements = new WeakMap<Database, ReturnType<typeof prepareLookup>>();
+// a revoke, an expiry or the end of a grace period takes effect on the very next request.
+const statements = new WeakMap<Database, ReturnType<typeof prepareLookups>>();
 
-function prepareLookup(db: Database) {
-  return db
-    .select({
-      id: apiKeys.id,
-      name: apiKeys.name,
-      access: apiKeys.access,
-      scopes: apiKeys.scopes,
-      expiresAt: apiKeys.expiresAt,
-      lastUsedAt: apiKeys.lastUsedAt,
-      revoked: sql<boolean>`(${apiKeys.revokedAt} is not null and ${apiKeys.revokedAt} <= now())`,
-      expired: sql<boolean>`(${apiKeys.expiresAt} is not null and ${apiKeys.expiresAt} <= now())`,
-      ownerId: users.id,
-      ownerEmail: users.email,
-      ownerName: users.name,
-      ownerRole: users.role,
-    })
+function prepareLookups(db: Database) {
+  const now = sqlNow(sql.placeholder("offsetMs"));
+  const columns = {
+    id: apiKeys.id,
+    name: apiKeys.name,
+    access: apiKeys.access,
+    scopes: apiKeys.scopes,
+    expiresAt: apiKeys.expiresAt,
+    lastUsedAt: apiKeys.lastUsedAt,
+    revoked: sql<boolean>`(${apiKeys.revokedAt} is not null and ${apiKeys.revokedAt} <= ${now})`,
+    expired: sql<boolean>`(${apiKeys.expiresAt} is not null and ${apiKeys.expiresAt} <= ${now})`,
+    ownerId: users.id,
+    ownerEmail: users.email,
+    ownerName: users.name,
+    ownerRole: users.role,
+  };
+  const current = db
+    .select(columns)
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(eq(apiKeys.keyHash, sql.placeholder("hash")))
     .limit(1)
     .prepare("keysmith_verify_api_key");
+  const previous = db
+    .select(columns)
+    .from(apiKeyRotations)
+    .innerJoin(apiKeys, eq(apiKeys.id, apiKeyRotations.keyId))
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(and(eq(apiKeyRotations.oldKeyHash, sql.placeholder("hash")), sql`${apiKeyRotations.graceUntil} > ${now}`))
+    .limit(1)
+    .prepare("keysmith_verify_previous_secret");
+  return { current, previous };
 }
 
 /**
@@ -73,9 +88,11 @@ export async function verifyKey(
 ): Promise<VerifyResult> {
   if (!isWellFormedKey(presented)) return { code: "NOT_FOUND", malformed: true };
 
-  let lookup = statements.get(deps.db);
-  if (!lookup) statements.set(deps.db, (lookup = prepareLookup(deps.db)));
-  const [row] = await lookup.execute({ hash: hashKey(presented, deps.pepper) });
+  let lookups = statements.get(deps.db);
+  if (!lookups) statements.set(deps.db, (lookups = prepareLookups(deps.db)));
+  const params = { hash: hashKey(presented, deps.pepper), offsetMs: deps.clockOffsetMs ?? 0 };
+  let [row] = await lookups.current.execute(params);
+  if (!row) [row] = await lookups.previous.execute(params);
   if (!row) return { code: "NOT_FOUND", malformed: false };
 
   const key: VerifiedKey = {

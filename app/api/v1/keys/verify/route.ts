@@ -12,7 +12,7 @@ export const POST = handler("keys.verify", async (request: Request) => {
   // An unknown scope can never be held, so asking for one is simply INSUFFICIENT_SCOPE.
   const wanted = (body.scopes ?? []) as Scope[];
   const unknown = wanted.filter((s) => !isScope(s));
-  const result = await verifyKey(await verifyDeps(), body.key, {
+  const result = await verifyKey(await verifyDeps(request), body.key, {
     scopes: wanted.filter(isScope),
     ip: clientIp(request.headers),
   });

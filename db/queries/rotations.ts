@@ -1,0 +1,137 @@
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import type { RequestContext } from "@/lib/audit-events";
+import { sqlNow } from "@/lib/clock";
+import { AppError } from "@/lib/errors";
+import { generateKey, isWellFormedKey, keyHint } from "@/lib/keys/format";
+import { hashKey } from "@/lib/keys/hash";
+import type { Database } from "../client";
+import { apiKeyRotations, apiKeys } from "../schema";
+import { apiKeyColumns, type ApiKeySummary } from "./api-keys";
+import { recordAudit } from "./audit";
+
+/**
+ * Gives a key a new secret: same id, name, scopes and usage history. The old secret keeps
+ * verifying until `graceUntil` (now + grace, never past the key's own expiry), then never again.
+ * Key update, rotation row and audit event commit together; the row lock makes concurrent
+ * rotations of one key run one after the other.
+ */
+export async function rotateApiKey(
+  db: Database,
+  userId: string,
+  id: string,
+  options: { graceMs: number; via: "dashboard" | "api"; viaKeyId?: string; clockOffsetMs?: number },
+  context: RequestContext,
+  pepper: string,
+): Promise<{ key: ApiKeySummary; secret: string; graceUntil: Date }> {
+  const now = sqlNow(options.clockOffsetMs ?? 0);
+  const secret = generateKey();
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({
+        keyHash: apiKeys.keyHash,
+        hint: apiKeys.hint,
+        usable: sql<boolean>`(${apiKeys.revokedAt} is null and (${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now}))`,
+        graceUntil: sql<Date>`least(${now} + (${options.graceMs}::float8 * interval '1 millisecond'), coalesce(${apiKeys.expiresAt}, 'infinity'::timestamptz))`.mapWith(
+          (v: string | Date) => new Date(v),
+        ),
+      })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
+      .for("update")
+      .limit(1);
+    if (!current) throw new AppError("not_found:api_key");
+    if (!current.usable) throw new AppError("conflict:key_not_active");
+    await tx.insert(apiKeyRotations).values({
+      keyId: id,
+      oldKeyHash: current.keyHash,
+      oldHint: current.hint,
+      newHint: keyHint(secret),
+      graceUntil: current.graceUntil,
+      actorId: userId,
+      via: options.via,
+    });
+    const [key] = await tx
+      .update(apiKeys)
+      .set({ keyHash: hashKey(secret, pepper), hint: keyHint(secret), secretCreatedAt: sql`${now}`, updatedAt: sql`now()` })
+      .where(eq(apiKeys.id, id))
+      .returning(apiKeyColumns);
+    await recordAudit(tx, {
+      actorId: userId,
+      action: "api_key.rotated",
+      targetType: "api_key",
+      targetId: id,
+      metadata: {
+        name: key!.name,
+        oldHint: current.hint,
+        newHint: key!.hint,
+        graceUntil: current.graceUntil,
+        via: options.via,
+        ...(options.viaKeyId ? { viaKeyId: options.viaKeyId } : {}),
+      },
+      context,
+    });
+    return { key: key!, secret, graceUntil: current.graceUntil };
+  });
+}
+
+export async function listRotations(db: Database, userId: string, keyId: string) {
+  return db
+    .select({
+      id: apiKeyRotations.id,
+      oldHint: apiKeyRotations.oldHint,
+      newHint: apiKeyRotations.newHint,
+      graceUntil: apiKeyRotations.graceUntil,
+      via: apiKeyRotations.via,
+      rotatedAt: apiKeyRotations.rotatedAt,
+    })
+    .from(apiKeyRotations)
+    .innerJoin(apiKeys, eq(apiKeys.id, apiKeyRotations.keyId))
+    .where(and(eq(apiKeyRotations.keyId, keyId), eq(apiKeys.userId, userId)))
+    .orderBy(desc(apiKeyRotations.rotatedAt));
+}
+
+/**
+ * Revokes keys that a secret scanner (or anyone) reports as leaked. Malformed strings are
+ * dropped before any lookup; a reported current secret revokes its key, a reported old secret
+ * still in its grace period loses the rest of its grace. The caller learns nothing about which
+ * strings were real: the answer is the same either way.
+ */
+export async function revokeLeakedKeys(
+  db: Database,
+  reported: string[],
+  pepper: string,
+  context: RequestContext,
+  source: string,
+): Promise<number> {
+  let revoked = 0;
+  for (const candidate of new Set(reported)) {
+    if (!isWellFormedKey(candidate)) continue;
+    const hash = hashKey(candidate, pepper);
+    await db.transaction(async (tx) => {
+      const [key] = await tx
+        .update(apiKeys)
+        .set({ revokedAt: sql`now()`, revokedReason: "reported leaked", updatedAt: sql`now()` })
+        .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
+        .returning({ id: apiKeys.id, userId: apiKeys.userId, hint: apiKeys.hint, name: apiKeys.name });
+      const [old] = key
+        ? []
+        : await tx
+            .update(apiKeyRotations)
+            .set({ graceUntil: sql`now()` })
+            .where(and(eq(apiKeyRotations.oldKeyHash, hash), gt(apiKeyRotations.graceUntil, sql`now()`)))
+            .returning({ keyId: apiKeyRotations.keyId, hint: apiKeyRotations.oldHint });
+      const target = key ? { id: key.id, hint: key.hint, what: "current secret" } : old ? { id: old.keyId, hint: old.hint, what: "previous secret" } : null;
+      if (!target) return;
+      revoked++;
+      await recordAudit(tx, {
+        actorId: null,
+        action: "api_key.reported_leaked",
+        targetType: "api_key",
+        targetId: target.id,
+        metadata: { hint: target.hint, secret: target.what, source },
+        context,
+      });
+    });
+  }
+  return revoked;
+}

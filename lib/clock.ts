@@ -1,0 +1,24 @@
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
+
+const MAX_OFFSET_MS = 400 * 86_400_000;
+
+/**
+ * An injectable clock for end-to-end tests of time-based rules (grace periods, expiry) without
+ * sleeping. Only when the server runs with KEYSMITH_TEST_CLOCK=1 does a request's
+ * `X-Test-Clock-Offset: <ms>` header shift "now" for that request; otherwise the offset is always
+ * 0 and the database's own clock decides. Never set KEYSMITH_TEST_CLOCK in production.
+ */
+export function clockOffsetMs(headers?: Headers): number {
+  if (process.env.KEYSMITH_TEST_CLOCK !== "1" || !headers) return 0;
+  const n = Number(headers.get("x-test-clock-offset") ?? 0);
+  return Number.isFinite(n) ? Math.max(-MAX_OFFSET_MS, Math.min(MAX_OFFSET_MS, Math.trunc(n))) : 0;
+}
+
+/** SQL for "now" shifted by an offset (a bound parameter; 0 in production). */
+export function sqlNow(offsetMs: number | SQL | Placeholder): SQL {
+  return sql`(now() + (${offsetMs}::float8 * interval '1 millisecond'))`;
+}
+
+export function appNow(offsetMs = 0): Date {
+  return new Date(Date.now() + offsetMs);
+}
