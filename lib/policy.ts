@@ -32,3 +32,14 @@ export const GRACE_CHOICES = Object.keys(GRACE_PERIODS) as GracePeriod[];
 export function latestAllowedExpiry(now: Date, maxLifetimeDays = policy.maxLifetimeDays): Date | null {
   return maxLifetimeDays === null ? null : new Date(now.getTime() + maxLifetimeDays * DAY_MS);
 }
+
+/** Why an expiry is not allowed by the deployment's maximum lifetime, or null if it is. */
+export function expiryPolicyError(expiresAt: Date | null, now = new Date()): string | null {
+  const latest = latestAllowedExpiry(now);
+  if (!latest) return null;
+  if (expiresAt === null) return `Keys must expire: this deployment allows at most ${policy.maxLifetimeDays} days.`;
+  if (expiresAt.getTime() > latest.getTime() + 60_000) {
+    return `Pick a date within ${policy.maxLifetimeDays} days: that is this deployment's maximum key lifetime.`;
+  }
+  return null;
+}

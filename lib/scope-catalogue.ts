@@ -29,6 +29,11 @@ export const SPECIAL_SCOPES = [
     label: "Verify keys",
     description: "Let another service check keys through POST /api/v1/keys/verify",
   },
+  {
+    scope: "keys:rotate",
+    label: "Rotate keys",
+    description: "Rotate keys it may manage, itself included (used by npm run rotate-key)",
+  },
 ] as const satisfies readonly SpecialScope[];
 
 export type ScopeResource = {

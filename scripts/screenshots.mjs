@@ -45,7 +45,13 @@ for (const [label, viewport] of [["desktop", { width: 1280, height: 800 }], ["mo
     await page.goto(`${base}/docs/api`);
     await shot("docs");
     await page.goto(`${base}/settings/api-keys`);
-    await page.getByRole("button", { name: "Delete API key CI deploys" }).click();
+    await page.getByRole("button", { name: "Actions for CI deploys" }).click();
+    await shot("menu");
+    await page.getByRole("menuitem", { name: "Rotate key" }).click();
+    await shot("rotate");
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Actions for CI deploys" }).click();
+    await page.getByRole("menuitem", { name: "Delete" }).click();
     await shot("delete");
     await context.close();
   }

@@ -1,7 +1,7 @@
 "use client";
 
-import { Loader2Icon, Trash2Icon } from "lucide-react";
-import { useState, useTransition } from "react";
+import { Loader2Icon } from "lucide-react";
+import { useRef, useTransition } from "react";
 import { toast } from "sonner";
 import { deleteApiKeyAction } from "@/app/(dashboard)/settings/api-keys/actions";
 import {
@@ -12,21 +12,25 @@ import {
   AlertDialogFooter,
   AlertDialogHeader,
   AlertDialogTitle,
-  AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
+import type { KeyRow } from "./keys-table";
 
 /** Confirms, then deletes; the dialog closes only when the server says it worked. */
-export function DeleteKeyDialog({ id, name }: { id: string; name: string }) {
-  const [open, setOpen] = useState(false);
+export function DeleteKeyDialog({ target, onClose }: { target: KeyRow | null; onClose: () => void }) {
   const [pending, startTransition] = useTransition();
+  // Keeps the name on screen while the dialog animates closed.
+  const last = useRef(target);
+  if (target) last.current = target;
+  const shown = last.current;
 
   function confirm() {
+    if (!target) return;
     startTransition(async () => {
-      const result = await deleteApiKeyAction(id);
+      const result = await deleteApiKeyAction(target.id);
       if (result.ok) {
-        setOpen(false);
-        toast.success(result.message ?? `“${name}” was deleted.`);
+        onClose();
+        toast.success(result.message ?? `“${target.name}” was deleted.`);
       } else {
         toast.error(result.message ?? "The key could not be deleted. Try again.");
       }
@@ -34,15 +38,10 @@ export function DeleteKeyDialog({ id, name }: { id: string; name: string }) {
   }
 
   return (
-    <AlertDialog open={open} onOpenChange={(next) => !pending && setOpen(next)}>
-      <AlertDialogTrigger asChild>
-        <Button variant="ghost" size="icon" aria-label={`Delete API key ${name}`}>
-          <Trash2Icon aria-hidden />
-        </Button>
-      </AlertDialogTrigger>
+    <AlertDialog open={target !== null} onOpenChange={(open) => !open && !pending && onClose()}>
       <AlertDialogContent>
         <AlertDialogHeader>
-          <AlertDialogTitle>Delete API key “{name}”?</AlertDialogTitle>
+          <AlertDialogTitle>Delete API key “{shown?.name}”?</AlertDialogTitle>
           <AlertDialogDescription>
             Any app or script using this key stops working at once: its next request is refused. This cannot be undone.
           </AlertDialogDescription>

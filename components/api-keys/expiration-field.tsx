@@ -3,23 +3,42 @@
 import { useState } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { DEFAULT_EXPIRATION, type ExpirationChoice } from "@/lib/validation/api-key.schema";
+import { formatDate } from "@/lib/format";
+import { DEFAULT_EXPIRATION } from "@/lib/validation/api-key.schema";
 
-const CHOICES: { value: ExpirationChoice; label: string }[] = [
+const CHOICES = [
   { value: "7", label: "7 days" },
   { value: "30", label: "30 days" },
   { value: "60", label: "60 days" },
   { value: "90", label: "90 days" },
   { value: "custom", label: "Custom date…" },
   { value: "never", label: "No expiration" },
-];
+] as const;
 
 function isoDay(offsetDays: number): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
 
-export function ExpirationField({ error, dateError }: { error?: string; dateError?: string }) {
-  const [choice, setChoice] = useState<ExpirationChoice>(DEFAULT_EXPIRATION);
+/**
+ * Expiry choice. For an existing key (`current`) it starts at "Keep"; periods count from today.
+ * With a deployment maximum, longer choices and "No expiration" are not offered (the server
+ * enforces the same rule).
+ */
+export function ExpirationField({
+  error,
+  dateError,
+  maxLifetimeDays,
+  current,
+}: {
+  error?: string;
+  dateError?: string;
+  maxLifetimeDays: number | null;
+  current?: { expiresAt: Date | null };
+}) {
+  const [choice, setChoice] = useState<string>(current ? "keep" : DEFAULT_EXPIRATION);
+  const choices = CHOICES.filter((c) =>
+    maxLifetimeDays === null ? true : c.value === "custom" || (c.value !== "never" && Number(c.value) <= maxLifetimeDays),
+  );
   return (
     <div className="grid gap-2">
       <Label htmlFor="expiration">Expiration</Label>
@@ -27,17 +46,30 @@ export function ExpirationField({ error, dateError }: { error?: string; dateErro
         id="expiration"
         name="expiration"
         value={choice}
-        onChange={(e) => setChoice(e.target.value as ExpirationChoice)}
+        onChange={(e) => setChoice(e.target.value)}
         aria-invalid={error ? true : undefined}
+        aria-describedby={error ? "expiration-error" : undefined}
         className="h-9 w-full rounded-md border border-input bg-background px-3 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 dark:bg-input/30"
       >
-        {CHOICES.map((c) => (
+        {current && (
+          <option value="keep">
+            Keep current ({current.expiresAt ? `expires ${formatDate(current.expiresAt)}` : "never expires"})
+          </option>
+        )}
+        {choices.map((c) => (
           <option key={c.value} value={c.value}>
-            {c.label}
+            {current && /^\d+$/.test(c.value) ? `${c.label} from today` : c.label}
           </option>
         ))}
       </select>
-      {error && <p className="text-sm text-destructive">{error}</p>}
+      {error && (
+        <p id="expiration-error" className="text-sm text-destructive">
+          {error}
+        </p>
+      )}
+      {maxLifetimeDays !== null && (
+        <p className="text-xs text-muted-foreground">This deployment allows keys to live at most {maxLifetimeDays} days.</p>
+      )}
       {choice === "custom" && (
         <div className="grid gap-2">
           <Label htmlFor="customDate">Expiry date</Label>
@@ -46,6 +78,7 @@ export function ExpirationField({ error, dateError }: { error?: string; dateErro
             name="customDate"
             type="date"
             min={isoDay(1)}
+            max={maxLifetimeDays ? isoDay(maxLifetimeDays) : undefined}
             defaultValue={isoDay(30)}
             aria-invalid={dateError ? true : undefined}
             aria-describedby={dateError ? "customDate-error" : "customDate-hint"}

@@ -1,55 +1,128 @@
 "use client";
 
-import { KeyRoundIcon, PlusIcon } from "lucide-react";
+import { KeyRoundIcon, PlusIcon, TriangleAlertIcon } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { formatRelative } from "@/lib/format";
 import { CreateKeyDialog } from "./create-key-dialog";
+import { DeleteKeyDialog } from "./delete-key-dialog";
+import { EditKeyDialog } from "./edit-key-dialog";
+import { KeyActionsProvider, type KeyActions } from "./key-actions";
+import type { KeyRow } from "./keys-table";
+import { RotateKeyDialog } from "./rotate-key-dialog";
 
-/** The API Keys section: intro, the one Create dialog, and the list (or its empty state). */
-export function KeysSection({ origin, hasKeys, children }: { origin: string; hasKeys: boolean; children: React.ReactNode }) {
-  const [open, setOpen] = useState(false);
+/**
+ * The API Keys section: intro, the attention banner, the list (or its empty state), and one
+ * instance of each dialog, opened by row menus and the banner through KeyActions.
+ */
+export function KeysSection({
+  origin,
+  rows,
+  maxLifetimeDays,
+  children,
+}: {
+  origin: string;
+  rows: KeyRow[];
+  maxLifetimeDays: number | null;
+  children: React.ReactNode;
+}) {
+  const [createOpen, setCreateOpen] = useState(false);
+  const [rotating, setRotating] = useState<KeyRow | null>(null);
+  const [editing, setEditing] = useState<KeyRow | null>(null);
+  const [deleting, setDeleting] = useState<KeyRow | null>(null);
+  const actions = useMemo<KeyActions>(
+    () => ({ create: () => setCreateOpen(true), rotate: setRotating, edit: setEditing, remove: setDeleting }),
+    [],
+  );
+  const attention = rows.filter((r) => r.status === "expiring_soon" || r.status === "rotation_due" || r.status === "expired");
+
   return (
-    <section aria-labelledby="api-keys-heading" className="grid gap-6">
-      <div className="flex flex-wrap items-start justify-between gap-4">
-        <div className="max-w-2xl">
-          <h2 id="api-keys-heading" className="text-lg font-semibold">
-            API Keys
-          </h2>
-          <p className="mt-1 text-sm text-muted-foreground">
-            Keys let your apps and scripts call the API as you. Send one in the{" "}
-            <code className="font-mono text-xs">Authorization: Bearer</code> header. Give each key only the access it
-            needs, and set an expiry.{" "}
-            <Link href="/docs/api" className="font-medium text-foreground underline underline-offset-4">
-              API reference
-            </Link>
-          </p>
+    <KeyActionsProvider value={actions}>
+      <section aria-labelledby="api-keys-heading" className="grid gap-6">
+        <div className="flex flex-wrap items-start justify-between gap-4">
+          <div className="max-w-2xl">
+            <h2 id="api-keys-heading" className="text-lg font-semibold">
+              API Keys
+            </h2>
+            <p className="mt-1 text-sm text-muted-foreground">
+              Keys let your apps and scripts call the API as you. Send one in the{" "}
+              <code className="font-mono text-xs">Authorization: Bearer</code> header. Give each key only the access it
+              needs, and set an expiry.{" "}
+              <Link href="/docs/api" className="font-medium text-foreground underline underline-offset-4">
+                API reference
+              </Link>
+            </p>
+          </div>
+          {rows.length > 0 && (
+            <Button onClick={actions.create}>
+              <PlusIcon aria-hidden />
+              Create API Key
+            </Button>
+          )}
         </div>
-        {hasKeys && (
-          <Button onClick={() => setOpen(true)}>
-            <PlusIcon aria-hidden />
-            Create API Key
-          </Button>
+        {attention.length > 0 && <AttentionBanner rows={attention} actions={actions} />}
+        {rows.length > 0 ? (
+          children
+        ) : (
+          <div className="flex flex-col items-center gap-3 rounded-lg border border-dashed p-10 text-center">
+            <span className="flex size-12 items-center justify-center rounded-full bg-muted">
+              <KeyRoundIcon className="size-6 text-muted-foreground" aria-hidden />
+            </span>
+            <h3 className="font-medium">No API keys yet</h3>
+            <p className="max-w-sm text-sm text-muted-foreground">
+              Create your first key to call the API from a script, a CI job or another service.
+            </p>
+            <Button onClick={actions.create}>
+              <PlusIcon aria-hidden />
+              Create API Key
+            </Button>
+          </div>
         )}
-      </div>
-      {hasKeys ? (
-        children
-      ) : (
-        <div className="flex flex-col items-center gap-3 rounded-lg border border-dashed p-10 text-center">
-          <span className="flex size-12 items-center justify-center rounded-full bg-muted">
-            <KeyRoundIcon className="size-6 text-muted-foreground" aria-hidden />
-          </span>
-          <h3 className="font-medium">No API keys yet</h3>
-          <p className="max-w-sm text-sm text-muted-foreground">
-            Create your first key to call the API from a script, a CI job or another service.
-          </p>
-          <Button onClick={() => setOpen(true)}>
-            <PlusIcon aria-hidden />
-            Create API Key
-          </Button>
-        </div>
-      )}
-      <CreateKeyDialog origin={origin} open={open} setOpen={setOpen} />
-    </section>
+        <CreateKeyDialog origin={origin} open={createOpen} onClose={() => setCreateOpen(false)} maxLifetimeDays={maxLifetimeDays} />
+        <RotateKeyDialog origin={origin} target={rotating} onClose={() => setRotating(null)} />
+        <EditKeyDialog target={editing} onClose={() => setEditing(null)} maxLifetimeDays={maxLifetimeDays} />
+        <DeleteKeyDialog target={deleting} onClose={() => setDeleting(null)} />
+      </section>
+    </KeyActionsProvider>
+  );
+}
+
+function AttentionBanner({ rows, actions }: { rows: KeyRow[]; actions: KeyActions }) {
+  const now = new Date();
+  return (
+    <div role="region" aria-label="Keys that need attention" className="rounded-lg border border-warning/60 bg-warning/10 p-4">
+      <p className="flex items-center gap-2 text-sm font-medium">
+        <TriangleAlertIcon className="size-4" aria-hidden />
+        {rows.length === 1 ? "1 key needs attention" : `${rows.length} keys need attention`}
+      </p>
+      <ul className="mt-2 grid gap-2 text-sm">
+        {rows.map((row) => (
+          <li key={row.id} className="flex flex-wrap items-center justify-between gap-2">
+            <span>
+              <span className="font-medium">{row.name}</span>{" "}
+              {row.status === "expired"
+                ? "has expired. Delete it, or create a new key for the apps that used it."
+                : row.status === "expiring_soon" && row.expiresAt
+                  ? `expires ${formatRelative(row.expiresAt, now)}. Extend it, or replace it before then.`
+                  : `got its current secret ${formatRelative(row.secretCreatedAt, now)}. It is due for rotation.`}
+            </span>
+            {row.status === "expired" ? (
+              <Button size="sm" variant="outline" onClick={() => actions.remove(row)} aria-label={`Delete ${row.name}`}>
+                Delete
+              </Button>
+            ) : row.status === "expiring_soon" ? (
+              <Button size="sm" variant="outline" onClick={() => actions.edit(row)} aria-label={`Extend ${row.name}`}>
+                Extend
+              </Button>
+            ) : (
+              <Button size="sm" variant="outline" onClick={() => actions.rotate(row)} aria-label={`Rotate ${row.name} now`}>
+                Rotate now
+              </Button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -3,19 +3,36 @@ import { StatusBadge } from "@/components/api-keys/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatDate, formatRelative } from "@/lib/format";
 import type { KeyStatus } from "@/lib/keys/status";
-import { DeleteKeyDialog } from "./delete-key-dialog";
+import type { Access } from "@/lib/scopes";
+import { RowActions } from "./row-actions";
 
 export type KeyRow = {
   id: string;
   name: string;
   description: string | null;
   hint: string;
+  /** Human description, e.g. "Restricted (Usage: Read)". */
   access: string;
+  accessMode: Access;
+  scopes: string[];
   createdAt: Date;
   lastUsedAt: Date | null;
   expiresAt: Date | null;
+  secretCreatedAt: Date;
   status: KeyStatus;
+  revokedReason: string | null;
 };
+
+function Status({ row }: { row: KeyRow }) {
+  return (
+    <div className="grid justify-items-start gap-1">
+      <StatusBadge status={row.status} />
+      {row.status === "revoked" && row.revokedReason && (
+        <span className="text-xs text-muted-foreground">Revoked: {row.revokedReason}</span>
+      )}
+    </div>
+  );
+}
 
 function When({ date, now, relative }: { date: Date; now: Date; relative?: boolean }) {
   return (
@@ -42,7 +59,7 @@ export function KeysTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
                 </Link>
                 {row.description && <p className="truncate text-xs text-muted-foreground">{row.description}</p>}
               </div>
-              <StatusBadge status={row.status} />
+              <Status row={row} />
             </div>
             <dl className="mt-3 grid grid-cols-[6rem_1fr] gap-y-1 text-sm">
               <dt className="text-muted-foreground">Key</dt>
@@ -61,7 +78,7 @@ export function KeysTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
               <dd>{row.expiresAt ? <When date={row.expiresAt} now={now} /> : "Never"}</dd>
             </dl>
             <div className="mt-2 flex justify-end">
-              <DeleteKeyDialog id={row.id} name={row.name} />
+              <RowActions row={row} />
             </div>
           </li>
         ))}
@@ -110,10 +127,10 @@ function WideTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
             <TableCell className="text-sm">{row.lastUsedAt ? <When date={row.lastUsedAt} now={now} relative /> : "Never"}</TableCell>
             <TableCell className="text-sm">{row.expiresAt ? <When date={row.expiresAt} now={now} /> : "Never"}</TableCell>
             <TableCell>
-              <StatusBadge status={row.status} />
+              <Status row={row} />
             </TableCell>
             <TableCell className="text-right">
-              <DeleteKeyDialog id={row.id} name={row.name} />
+              <RowActions row={row} />
             </TableCell>
           </TableRow>
         ))}

@@ -66,8 +66,13 @@ export class ApiKeysPage {
     await expect(this.dialog).toBeHidden();
   }
 
+  async menu(name: string, item: "View details" | "Edit" | "Rotate key" | "Delete") {
+    await this.page.getByRole("button", { name: `Actions for ${name}` }).click();
+    await this.page.getByRole("menuitem", { name: item }).click();
+  }
+
   async delete(name: string) {
-    await this.page.getByRole("button", { name: `Delete API key ${name}` }).click();
+    await this.menu(name, "Delete");
     const confirm = this.page.getByRole("alertdialog");
     await expect(confirm).toContainText(name);
     await confirm.getByRole("button", { name: "Delete key" }).click();

@@ -1,5 +1,6 @@
 import type { ApiKeySummary } from "@/db/queries/api-keys";
 import { keyStatus } from "../keys/status";
+import { policy } from "../policy";
 
 /** The public shape of a key in API responses: an allowlist, so no stored field leaks by accident. */
 export function keyDto(key: ApiKeySummary, now = new Date()) {
@@ -10,11 +11,13 @@ export function keyDto(key: ApiKeySummary, now = new Date()) {
     hint: key.hint,
     access: key.access,
     scopes: key.scopes,
-    status: keyStatus(key, now),
+    status: keyStatus(key, now, policy.rotationPeriodDays),
     createdAt: key.createdAt.toISOString(),
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
     lastUsedIp: key.lastUsedIp,
     expiresAt: key.expiresAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
+    revokedReason: key.revokedReason,
+    secretCreatedAt: key.secretCreatedAt.toISOString(),
   };
 }

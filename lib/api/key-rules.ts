@@ -1,4 +1,5 @@
 import "server-only";
+import { expiryPolicyError } from "../policy";
 import { missingScopes, normalizeScopes, type Scope } from "../scopes";
 import type { ApiCaller } from "./authenticate";
 import { ApiProblem, apiError } from "./http";
@@ -23,6 +24,15 @@ export function assertWithinCaller(caller: ApiCaller, wanted: { scopes?: Scope[]
     throw new ApiProblem(
       apiError(403, "expiry_beyond_caller", `A key cannot create a key that outlives it (this key expires ${limit.toISOString()}).`),
     );
+  }
+}
+
+/** The deployment's maximum key lifetime applies to the API exactly as to the dashboard. */
+export function assertExpiryPolicy(expiresAt: Date | null | undefined) {
+  if (expiresAt === undefined) return;
+  const problem = expiryPolicyError(expiresAt);
+  if (problem) {
+    throw new ApiProblem(apiError(422, "validation_failed", problem, { details: { fields: { expiresAt: problem } } }));
   }
 }
 

@@ -31,9 +31,23 @@ export const createApiKeyInput = z
 
 export type CreateApiKeyInput = z.input<typeof createApiKeyInput>;
 
-/** Resolves the validated form into what is stored, checking rules that need "now". */
+/** The edit form: the same fields, plus "keep" to leave the expiry as it is. */
+export const editApiKeyInput = createApiKeyInput.extend({
+  expiration: z.enum(["keep", ...EXPIRATION_CHOICES], { error: "Choose when the key expires." }),
+});
+
+/** Resolves the validated create form into what is stored, checking rules that need "now". */
 export function resolveCreateApiKey(raw: unknown, now = new Date()) {
-  return createApiKeyInput
+  return resolveKeyForm(createApiKeyInput, raw, now);
+}
+
+/** Resolves the edit form; `expiresAt` is undefined when the expiry is kept. */
+export function resolveEditApiKey(raw: unknown, now = new Date()) {
+  return resolveKeyForm(editApiKeyInput, raw, now);
+}
+
+function resolveKeyForm<S extends typeof createApiKeyInput | typeof editApiKeyInput>(schema: S, raw: unknown, now: Date) {
+  return (schema as typeof editApiKeyInput)
     .superRefine((v, ctx) => {
       for (const key of Object.keys(v.permissions)) {
         if (!(RESOURCE_IDS as string[]).includes(key)) {
@@ -72,12 +86,10 @@ export function resolveCreateApiKey(raw: unknown, now = new Date()) {
       description: v.description || null,
       access: v.access as Access,
       scopes: scopesFor(v.access as Access, v.permissions as Permissions, v.specials),
-      expiresAt: expiresAtFor(v.expiration, v.customDate, now),
+      expiresAt: v.expiration === "keep" ? undefined : expiresAtFor(v.expiration, v.customDate, now),
     }))
     .safeParse(raw);
 }
-
-export type ResolvedCreateApiKey = Extract<ReturnType<typeof resolveCreateApiKey>, { success: true }>["data"];
 
 /** "YYYY-MM-DD" -> that day at 00:00 UTC, or null. */
 function parseDay(value: string): Date | null {

@@ -63,3 +63,14 @@ export const usageQuery = z
     keyId: z.uuid().optional(),
   })
   .strict();
+
+export const rotateKeyBody = z.object({ grace: z.enum(["none", "1h", "24h", "7d"]).default("none") }).strict();
+
+/** Either `{ keys: [...] }` or GitHub secret scanning's `[{ token, type, url, source }]`. */
+export const leakReportBody = z.union([
+  z.object({ keys: z.array(z.string().max(256)).min(1).max(100) }).strict(),
+  z
+    .array(z.object({ token: z.string().max(256), type: z.string().max(100).optional(), url: z.string().max(2048).optional(), source: z.string().max(100).optional() }))
+    .min(1)
+    .max(100),
+]);

@@ -1,17 +1,19 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { createApiKey, deleteApiKey } from "@/db/queries/api-keys";
+import { createApiKey, deleteApiKey, updateApiKey } from "@/db/queries/api-keys";
+import { rotateApiKey } from "@/db/queries/rotations";
 import { validationError, withUser } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
 import { AppError } from "@/lib/errors";
+import { GRACE_CHOICES, GRACE_PERIODS, expiryPolicyError, type GracePeriod } from "@/lib/policy";
 import { getSecrets } from "@/lib/secrets";
-import { createApiKeyFormValues, resolveCreateApiKey } from "@/lib/validation/api-key.schema";
+import { createApiKeyFormValues, resolveCreateApiKey, resolveEditApiKey } from "@/lib/validation/api-key.schema";
 import { uuidSchema } from "@/lib/validation/common";
 
 const PAGE = "/settings/api-keys";
 
-export type CreatedKey = { secret: string; id: string; name: string; hint: string };
+export type CreatedKey = { secret: string; id: string; name: string; hint: string; previousSecretValidUntil?: string };
 
 /**
  * Creates a key for the signed-in user. The response is the only place the plaintext ever
@@ -24,9 +26,49 @@ export async function createApiKeyAction(
   return withUser("createApiKey", async ({ user, db, context }) => {
     const parsed = resolveCreateApiKey(createApiKeyFormValues(form));
     if (!parsed.success) throw validationError(parsed.error);
-    const { key, secret } = await createApiKey(db, user.id, parsed.data, context, getSecrets().keyPepper);
+    const expiresAt = parsed.data.expiresAt ?? null;
+    assertPolicy(expiresAt, form);
+    const { key, secret } = await createApiKey(db, user.id, { ...parsed.data, expiresAt }, context, getSecrets().keyPepper);
     revalidatePath(PAGE);
     return { ok: true, data: { secret, id: key.id, name: key.name, hint: key.hint } };
+  });
+}
+
+/** Renames, re-describes, re-scopes or re-dates one of the user's keys. */
+export async function updateApiKeyAction(id: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  return withUser("updateApiKey", async ({ user, db, context }) => {
+    const keyId = uuidOrNotFound(id);
+    const parsed = resolveEditApiKey(createApiKeyFormValues(form));
+    if (!parsed.success) throw validationError(parsed.error);
+    if (parsed.data.expiresAt !== undefined) assertPolicy(parsed.data.expiresAt, form);
+    const key = await updateApiKey(db, user.id, keyId, parsed.data, context);
+    revalidatePath(PAGE);
+    revalidatePath(`${PAGE}/${keyId}`);
+    return { ok: true, message: `“${key.name}” was updated. Changes apply to its next request.` };
+  });
+}
+
+/** A new secret for the same key; the old one keeps working for the chosen grace period. */
+export async function rotateApiKeyAction(id: unknown, grace: unknown): Promise<ActionState<CreatedKey>> {
+  return withUser("rotateApiKey", async ({ user, db, context }) => {
+    const keyId = uuidOrNotFound(id);
+    if (typeof grace !== "string" || !(GRACE_CHOICES as string[]).includes(grace)) {
+      throw new AppError("bad_request:validation", { fieldErrors: { grace: "Choose when the current secret stops working." } });
+    }
+    const { key, secret, graceUntil } = await rotateApiKey(
+      db,
+      user.id,
+      keyId,
+      { graceMs: GRACE_PERIODS[grace as GracePeriod].ms, via: "dashboard" },
+      context,
+      getSecrets().keyPepper,
+    );
+    revalidatePath(PAGE);
+    revalidatePath(`${PAGE}/${keyId}`);
+    return {
+      ok: true,
+      data: { secret, id: key.id, name: key.name, hint: key.hint, previousSecretValidUntil: graceUntil.toISOString() },
+    };
   });
 }
 
@@ -38,6 +80,14 @@ export async function deleteApiKeyAction(id: unknown): Promise<ActionState> {
     revalidatePath(PAGE);
     return { ok: true, message: `“${key.name}” was deleted. Apps using it can no longer authenticate.` };
   });
+}
+
+function assertPolicy(expiresAt: Date | null, form: FormData) {
+  const problem = expiryPolicyError(expiresAt);
+  if (problem) {
+    const field = form.get("expiration") === "custom" ? "customDate" : "expiration";
+    throw new AppError("bad_request:validation", { fieldErrors: { [field]: problem } });
+  }
 }
 
 function uuidOrNotFound(id: unknown): string {

@@ -4,7 +4,7 @@ import { createApiKey, listApiKeys } from "@/db/queries/api-keys";
 import { authenticate } from "@/lib/api/authenticate";
 import { keyDto } from "@/lib/api/dto";
 import { ApiProblem, apiError, handler, json, readJson } from "@/lib/api/http";
-import { assertWithinCaller } from "@/lib/api/key-rules";
+import { assertExpiryPolicy, assertWithinCaller } from "@/lib/api/key-rules";
 import { normalizeScopes, type Scope } from "@/lib/scopes";
 import { getSecrets } from "@/lib/secrets";
 import { contextFromHeaders } from "@/lib/request-context";
@@ -27,6 +27,7 @@ export const POST = handler("keys.create", async (request: Request) => {
   const { access, scopes } = normalizeScopes(body.scopes as Scope[]);
   const expiresAt = body.expiresAt === undefined ? new Date(Date.now() + DEFAULT_LIFETIME_MS) : body.expiresAt;
   assertWithinCaller(caller, { scopes, expiresAt });
+  assertExpiryPolicy(expiresAt);
   const { key, secret } = await createApiKey(
     await getDb(),
     caller.key.owner.id,

@@ -5,6 +5,7 @@ import { KeysTable, type KeyRow } from "@/components/api-keys/keys-table";
 import { getDb } from "@/db";
 import { listApiKeys } from "@/db/queries/api-keys";
 import { keyStatus } from "@/lib/keys/status";
+import { policy } from "@/lib/policy";
 import { describeAccess } from "@/lib/scopes";
 import { requestOrigin } from "@/lib/request-context";
 import { requireUser } from "@/lib/session";
@@ -21,15 +22,19 @@ export default async function ApiKeysPage() {
     description: k.description,
     hint: k.hint,
     access: describeAccess(k.access, k.scopes),
+    accessMode: k.access,
+    scopes: k.scopes,
     createdAt: k.createdAt,
     lastUsedAt: k.lastUsedAt,
     expiresAt: k.expiresAt,
-    status: keyStatus(k, now),
+    secretCreatedAt: k.secretCreatedAt,
+    status: keyStatus(k, now, policy.rotationPeriodDays),
+    revokedReason: k.revokedReason,
   }));
   const origin = requestOrigin(await headers());
 
   return (
-    <KeysSection origin={origin} hasKeys={rows.length > 0}>
+    <KeysSection origin={origin} rows={rows} maxLifetimeDays={policy.maxLifetimeDays}>
       <KeysTable rows={rows} now={now} />
     </KeysSection>
   );

@@ -6,7 +6,9 @@ import { StatusBadge } from "@/components/api-keys/status-badge";
 import { UsageChart, type UsageDay } from "@/components/api-keys/usage-chart";
 import { getDb } from "@/db";
 import { getApiKey } from "@/db/queries/api-keys";
+import { listRotations } from "@/db/queries/rotations";
 import { usageForKey } from "@/db/queries/usage";
+import { policy } from "@/lib/policy";
 import { AppError } from "@/lib/errors";
 import { formatDate, formatRelative } from "@/lib/format";
 import { keyStatus } from "@/lib/keys/status";
@@ -26,7 +28,7 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
     if (e instanceof AppError && e.code === "not_found:api_key") notFound();
     throw e;
   });
-  const usage = await usageForKey(db, key.id, 30);
+  const [usage, rotations] = await Promise.all([usageForKey(db, key.id, 30), listRotations(db, user.id, key.id)]);
   const now = new Date();
   const byDay = new Map(usage.map((u) => [u.day, u]));
   const days: UsageDay[] = Array.from({ length: 30 }, (_, i) => {
@@ -43,7 +45,8 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
       </Link>
       <div className="flex flex-wrap items-center gap-3">
         <h2 className="text-lg font-semibold break-all">{key.name}</h2>
-        <StatusBadge status={keyStatus(key, now)} />
+        <StatusBadge status={keyStatus(key, now, policy.rotationPeriodDays)} />
+        {key.revokedAt && key.revokedReason && <span className="text-sm text-muted-foreground">Revoked: {key.revokedReason}</span>}
       </div>
       {key.description && <p className="text-sm text-muted-foreground">{key.description}</p>}
       <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
@@ -65,6 +68,8 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
         <dd>{formatDate(key.createdAt)}</dd>
         <dt className="text-muted-foreground">Expires</dt>
         <dd>{key.expiresAt ? formatDate(key.expiresAt) : "Never"}</dd>
+        <dt className="text-muted-foreground">Secret issued</dt>
+        <dd>{formatDate(key.secretCreatedAt)}</dd>
         <dt className="text-muted-foreground">Last used</dt>
         <dd>
           {key.lastUsedAt ? (
@@ -87,6 +92,31 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
           <p className="rounded-lg border border-dashed p-6 text-center text-sm text-muted-foreground">
             No requests in the last 30 days. Calls made with this key appear here within a few seconds.
           </p>
+        )}
+      </section>
+      <section aria-labelledby="rotations-heading" className="grid gap-2">
+        <h3 id="rotations-heading" className="font-medium">
+          Rotations
+        </h3>
+        {rotations.length === 0 ? (
+          <p className="text-sm text-muted-foreground">This key still has the secret it was created with.</p>
+        ) : (
+          <ol className="grid gap-2 text-sm">
+            {rotations.map((r) => (
+              <li key={r.id} className="rounded-md border p-3">
+                <time dateTime={r.rotatedAt.toISOString()}>
+                  {formatDate(r.rotatedAt)} {r.rotatedAt.toISOString().slice(11, 16)} UTC
+                </time>{" "}
+                via {r.via === "api" ? "the API" : "the dashboard"}:{" "}
+                <code className="font-mono text-xs">{r.oldHint}</code> → <code className="font-mono text-xs">{r.newHint}</code>.{" "}
+                <span className="text-muted-foreground">
+                  {r.graceUntil.getTime() <= r.rotatedAt.getTime() + 1000
+                    ? "The old secret stopped at once."
+                    : `The old secret worked until ${formatDate(r.graceUntil)} ${r.graceUntil.toISOString().slice(11, 16)} UTC.`}
+                </span>
+              </li>
+            ))}
+          </ol>
         )}
       </section>
     </div>

@@ -5,7 +5,7 @@ import { deleteApiKey, getApiKey, updateApiKey } from "@/db/queries/api-keys";
 import { authenticate } from "@/lib/api/authenticate";
 import { keyDto } from "@/lib/api/dto";
 import { handler, json, readJson } from "@/lib/api/http";
-import { assertCanManage, assertWithinCaller } from "@/lib/api/key-rules";
+import { assertCanManage, assertExpiryPolicy, assertWithinCaller } from "@/lib/api/key-rules";
 import { AppError } from "@/lib/errors";
 import { contextFromHeaders } from "@/lib/request-context";
 import { normalizeScopes, type Scope } from "@/lib/scopes";
@@ -35,6 +35,7 @@ export const PATCH = handler("keys.update", async (request: Request, ctx: Params
   assertCanManage(caller, target);
   const scoped = body.scopes ? normalizeScopes(body.scopes as Scope[]) : undefined;
   assertWithinCaller(caller, { scopes: scoped?.scopes, expiresAt: body.expiresAt });
+  assertExpiryPolicy(body.expiresAt);
   const key = await updateApiKey(
     db,
     caller.key.owner.id,

@@ -1,0 +1,25 @@
+// POST /api/v1/keys/revoke-leaked: for secret scanners. No key needed (a leaked key is reported
+// by whoever found it); rate limited per address; the answer never says which keys were real.
+import { getDb } from "@/db";
+import { revokeLeakedKeys } from "@/db/queries/rotations";
+import { apiError, handler, json, readJson } from "@/lib/api/http";
+import { apiServices } from "@/lib/api/services";
+import { clientIp, contextFromHeaders } from "@/lib/request-context";
+import { getSecrets } from "@/lib/secrets";
+import { leakReportBody } from "@/lib/validation/api.schema";
+
+const REPORTS_PER_MINUTE = 10;
+
+export const POST = handler("keys.revokeLeaked", async (request: Request) => {
+  const db = await getDb();
+  const limit = await apiServices().keyLimiter.take(db, `leak:${clientIp(request.headers) ?? "unknown"}`, REPORTS_PER_MINUTE);
+  if (!limit.ok) {
+    return apiError(429, "rate_limited", "Too many reports from this address. Wait and retry.", {
+      headers: { "Retry-After": String(limit.retryAfterSeconds) },
+    });
+  }
+  const body = await readJson(request, leakReportBody);
+  const tokens = Array.isArray(body) ? body.map((t) => t.token) : body.keys;
+  await revokeLeakedKeys(db, tokens, getSecrets().keyPepper, contextFromHeaders(request.headers), Array.isArray(body) ? (body[0]?.source ?? "scanner") : "report");
+  return json({ received: tokens.length }, { status: 202 });
+});

@@ -1,0 +1,67 @@
+"use client";
+
+import { startTransition, useActionState, useEffect } from "react";
+import { toast } from "sonner";
+import { updateApiKeyAction } from "@/app/(dashboard)/settings/api-keys/actions";
+import { SubmitButton } from "@/components/auth/submit-button";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import type { ActionState } from "@/lib/action-state";
+import { permissionsOf } from "@/lib/scopes";
+import { KeyFormFields } from "./key-form-fields";
+import type { KeyRow } from "./keys-table";
+
+export function EditKeyDialog({ target, onClose, maxLifetimeDays }: { target: KeyRow | null; onClose: () => void; maxLifetimeDays: number | null }) {
+  return (
+    <Dialog open={target !== null} onOpenChange={(open) => !open && onClose()}>
+      <DialogContent className="sm:max-w-xl">
+        {target && <EditBody key={target.id} target={target} onDone={onClose} maxLifetimeDays={maxLifetimeDays} />}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function EditBody({ target, onDone, maxLifetimeDays }: { target: KeyRow; onDone: () => void; maxLifetimeDays: number | null }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(updateApiKeyAction.bind(null, target.id), { ok: false });
+  useEffect(() => {
+    if (state.ok) {
+      toast.success(state.message ?? "Key updated");
+      onDone();
+    } else if (state.message && !state.fieldErrors) {
+      toast.error(state.message);
+    }
+  }, [state]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  return (
+    <form
+      noValidate
+      className="grid min-w-0 gap-5"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        startTransition(() => action(data));
+      }}
+    >
+      <DialogHeader>
+        <DialogTitle>Edit “{target.name}”</DialogTitle>
+        <DialogDescription>Changes apply from the key&apos;s next request. The secret stays the same.</DialogDescription>
+      </DialogHeader>
+      <KeyFormFields
+        errors={state.fieldErrors ?? {}}
+        maxLifetimeDays={maxLifetimeDays}
+        defaults={{
+          name: target.name,
+          description: target.description,
+          access: target.accessMode,
+          permissions: permissionsOf(target.scopes),
+          specials: target.scopes.filter((s) => !/:(read|write)$/.test(s)),
+          expiresAt: target.expiresAt,
+        }}
+      />
+      <div className="flex justify-end">
+        <SubmitButton pending={pending} pendingLabel="Saving…">
+          Save changes
+        </SubmitButton>
+      </div>
+    </form>
+  );
+}

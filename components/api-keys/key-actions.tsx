@@ -1,0 +1,21 @@
+"use client";
+
+import { createContext, useContext } from "react";
+import type { KeyRow } from "./keys-table";
+
+export type KeyActions = {
+  create: () => void;
+  rotate: (row: KeyRow) => void;
+  edit: (row: KeyRow) => void;
+  remove: (row: KeyRow) => void;
+};
+
+const Ctx = createContext<KeyActions | null>(null);
+export const KeyActionsProvider = Ctx.Provider;
+
+/** Row menus and the attention banner open the section's single dialogs through this. */
+export function useKeyActions(): KeyActions {
+  const actions = useContext(Ctx);
+  if (!actions) throw new Error("useKeyActions outside KeysSection");
+  return actions;
+}

@@ -1,0 +1,77 @@
+"use client";
+
+import { FormField } from "@/components/auth/form-field";
+import { Label } from "@/components/ui/label";
+import { Textarea } from "@/components/ui/textarea";
+import type { FieldErrors } from "@/lib/action-state";
+import type { Access, Level } from "@/lib/scopes";
+import { DESCRIPTION_MAX, NAME_MAX } from "@/lib/validation/api-key.schema";
+import { AccessFields } from "./access-fields";
+import { ExpirationField } from "./expiration-field";
+
+/** Name, description, access and expiry: shared by the create and edit dialogs. */
+export function KeyFormFields({
+  errors,
+  maxLifetimeDays,
+  defaults,
+}: {
+  errors: FieldErrors;
+  maxLifetimeDays: number | null;
+  defaults?: {
+    name: string;
+    description: string | null;
+    access: Access;
+    permissions: Partial<Record<string, Level>>;
+    specials: string[];
+    expiresAt: Date | null;
+  };
+}) {
+  return (
+    <>
+      <FormField
+        id="key-name"
+        name="name"
+        label="Key name"
+        placeholder="e.g. CI deploys"
+        autoComplete="off"
+        required
+        defaultValue={defaults?.name}
+        hint={`Up to ${NAME_MAX} characters, unique among your keys.`}
+        error={errors.name}
+      />
+      <div className="grid gap-2">
+        <Label htmlFor="key-description">
+          Description <span className="font-normal text-muted-foreground">(optional)</span>
+        </Label>
+        <Textarea
+          id="key-description"
+          name="description"
+          rows={2}
+          placeholder="What uses this key?"
+          defaultValue={defaults?.description ?? undefined}
+          aria-invalid={errors.description ? true : undefined}
+          aria-describedby={errors.description ? "key-description-error" : undefined}
+        />
+        {errors.description ? (
+          <p id="key-description-error" className="text-sm text-destructive">
+            {errors.description}
+          </p>
+        ) : (
+          <p className="text-xs text-muted-foreground">Up to {DESCRIPTION_MAX} characters.</p>
+        )}
+      </div>
+      <AccessFields
+        defaultAccess={defaults?.access}
+        defaultPermissions={defaults?.permissions}
+        defaultSpecials={defaults?.specials}
+        error={errors.permissions ?? errors.access ?? errors.specials}
+      />
+      <ExpirationField
+        error={errors.expiration}
+        dateError={errors.customDate}
+        maxLifetimeDays={maxLifetimeDays}
+        current={defaults ? { expiresAt: defaults.expiresAt } : undefined}
+      />
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { rotateApiKeyAction, type CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
+import { SubmitButton } from "@/components/auth/submit-button";
+import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Label } from "@/components/ui/label";
+import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
+import { formatDate } from "@/lib/format";
+import { GRACE_CHOICES, GRACE_PERIODS, type GracePeriod } from "@/lib/policy";
+import type { KeyRow } from "./keys-table";
+import { NewKeyView } from "./new-key-secret";
+import { SecretDialog, type SecretDialogControls } from "./secret-dialog";
+
+export function RotateKeyDialog({ origin, target, onClose }: { origin: string; target: KeyRow | null; onClose: () => void }) {
+  return (
+    <SecretDialog open={target !== null} onClose={onClose} className="sm:max-w-xl">
+      {(controls) => target && <RotateBody origin={origin} target={target} controls={controls} />}
+    </SecretDialog>
+  );
+}
+
+function RotateBody({ origin, target, controls }: { origin: string; target: KeyRow; controls: SecretDialogControls }) {
+  const [grace, setGrace] = useState<GracePeriod>("24h");
+  const [pending, startTransition] = useTransition();
+  const [rotated, setRotated] = useState<CreatedKey | null>(null);
+
+  if (rotated) {
+    const until = rotated.previousSecretValidUntil ? new Date(rotated.previousSecretValidUntil) : null;
+    const ended = !until || until.getTime() <= Date.now() + 1000;
+    return (
+      <NewKeyView
+        title="Save the new secret"
+        description={`“${rotated.name}” has a new secret. Its name, access and history are unchanged.`}
+        secret={rotated.secret}
+        origin={origin}
+        controls={controls}
+        note={
+          <p className="rounded-md border p-3 text-sm">
+            {ended ? (
+              "The previous secret stopped working just now."
+            ) : (
+              <>
+                The previous secret keeps working until{" "}
+                <time dateTime={until!.toISOString()}>
+                  {formatDate(until!)} {until!.toISOString().slice(11, 16)} UTC
+                </time>
+                . Update your apps before then.
+              </>
+            )}
+          </p>
+        }
+      />
+    );
+  }
+
+  return (
+    <form
+      className="grid min-w-0 gap-5"
+      onSubmit={(e) => {
+        e.preventDefault();
+        startTransition(async () => {
+          const result = await rotateApiKeyAction(target.id, grace);
+          if (result.ok && result.data) {
+            setRotated(result.data);
+            controls.secretShown();
+            toast.success(`“${result.data.name}” rotated`);
+          } else {
+            toast.error(result.message ?? "The key could not be rotated. Try again.");
+          }
+        });
+      }}
+    >
+      <DialogHeader>
+        <DialogTitle>Rotate “{target.name}”</DialogTitle>
+        <DialogDescription>
+          A new secret replaces <code className="font-mono">{target.hint}</code>. The key keeps its name, access and usage
+          history. The new secret is shown once.
+        </DialogDescription>
+      </DialogHeader>
+      <fieldset className="grid gap-2">
+        <legend className="mb-2 text-sm font-medium">When should the current secret stop working?</legend>
+        <RadioGroup value={grace} onValueChange={(v) => setGrace(v as GracePeriod)} className="grid gap-2 sm:grid-cols-2">
+          {GRACE_CHOICES.map((g) => (
+            <div key={g} className="flex items-center gap-2 rounded-md border p-3">
+              <RadioGroupItem id={`grace-${g}`} value={g} />
+              <Label htmlFor={`grace-${g}`} className="font-normal">
+                {GRACE_PERIODS[g].label}
+              </Label>
+            </div>
+          ))}
+        </RadioGroup>
+        <p className="text-xs text-muted-foreground">
+          Both secrets work during the grace period, never past the key&apos;s own expiry. Choose Immediately if the
+          current secret may have leaked.
+        </p>
+      </fieldset>
+      <div className="flex justify-end">
+        <SubmitButton pending={pending} pendingLabel="Rotating…">
+          Rotate key
+        </SubmitButton>
+      </div>
+    </form>
+  );
+}

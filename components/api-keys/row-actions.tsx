@@ -1,0 +1,49 @@
+"use client";
+
+import { EllipsisIcon, EyeIcon, PencilIcon, RefreshCwIcon, Trash2Icon } from "lucide-react";
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
+import { useKeyActions } from "./key-actions";
+import type { KeyRow } from "./keys-table";
+
+export function RowActions({ row }: { row: KeyRow }) {
+  const actions = useKeyActions();
+  const live = row.status !== "revoked" && row.status !== "expired";
+  return (
+    <DropdownMenu>
+      <DropdownMenuTrigger asChild>
+        <Button variant="ghost" size="icon" aria-label={`Actions for ${row.name}`}>
+          <EllipsisIcon aria-hidden />
+        </Button>
+      </DropdownMenuTrigger>
+      <DropdownMenuContent align="end">
+        <DropdownMenuItem asChild>
+          <Link href={`/settings/api-keys/${row.id}`}>
+            <EyeIcon aria-hidden /> View details
+          </Link>
+        </DropdownMenuItem>
+        {live && (
+          <>
+            <DropdownMenuItem onSelect={() => actions.edit(row)}>
+              <PencilIcon aria-hidden /> Edit
+            </DropdownMenuItem>
+            <DropdownMenuItem onSelect={() => actions.rotate(row)}>
+              <RefreshCwIcon aria-hidden /> Rotate key
+            </DropdownMenuItem>
+          </>
+        )}
+        <DropdownMenuSeparator />
+        <DropdownMenuItem variant="destructive" onSelect={() => actions.remove(row)}>
+          <Trash2Icon aria-hidden /> Delete
+        </DropdownMenuItem>
+      </DropdownMenuContent>
+    </DropdownMenu>
+  );
+}
