@@ -20,5 +20,5 @@ export function formatRelative(date: Date, now: Date = new Date()): string {
   ];
   let chosen = units[0]!;
   for (const unit of units) if (abs >= unit[1]) chosen = unit;
-  return RELATIVE.format(Math.trunc(seconds / chosen[1]), chosen[0]);
+  return RELATIVE.format(Math.round(seconds / chosen[1]), chosen[0]);
 }

@@ -8,6 +8,8 @@ export function serverEnv(dataDir: string): Record<string, string> {
     TRUSTED_PROXY_HOPS: "1",
     RATE_LIMIT_PER_MINUTE: "100",
     AUTH_FAILURES_PER_MINUTE: "20",
+    // Lets a request shift "now" with X-Test-Clock-Offset (grace periods and expiry without sleeping).
+    KEYSMITH_TEST_CLOCK: "1",
     ...(process.env.E2E_DATABASE_URL
       ? {
           DATABASE_URL: process.env.E2E_DATABASE_URL,
