@@ -67,6 +67,10 @@ export const apiKeys = pgTable(
       .on(t.userId, sql`lower(${t.name})`)
       .where(sql`${t.deletedAt} is null`),
     index("api_keys_user_created_idx").on(t.userId, t.createdAt),
+    // Admin list sorts and filters across all keys.
+    index("api_keys_created_idx").on(t.createdAt),
+    index("api_keys_expires_idx").on(t.expiresAt),
+    index("api_keys_last_used_idx").on(t.lastUsedAt),
   ],
 );
 export type ApiKey = typeof apiKeys.$inferSelect;

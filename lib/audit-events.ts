@@ -5,6 +5,7 @@ export const AUDIT_ACTIONS = [
   "user.sign_in_failed",
   "user.signed_out",
   "user.profile_updated",
+  "user.role_changed",
   "api_key.created",
   "api_key.deleted",
   "api_key.renamed",
@@ -12,6 +13,7 @@ export const AUDIT_ACTIONS = [
   "api_key.updated",
   "api_key.rotated",
   "api_key.reported_leaked",
+  "api_key.admin_revoked",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -8,6 +8,8 @@ const ERRORS = {
   "forbidden:insufficient_scope": [403, "This API key does not have the scope this request needs."],
   "not_found:api_key": [404, "That API key was not found. It may have been deleted; refresh the page."],
   "not_found:route": [404, "Not found."],
+  "not_found:user": [404, "That user was not found. Refresh the page."],
+  "conflict:last_admin": [409, "This is the last admin. Promote someone else before changing this role."],
   "conflict:api_key_name": [409, "You already have a key with this name. Choose another name."],
   "conflict:key_not_active": [409, "Only an active key can be rotated. This one is revoked or expired: create a new key instead."],
   "conflict:email_taken": [409, "An account with this email already exists. Sign in instead."],
