@@ -36,7 +36,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    // Signs up the admin account first, so it is the deployment's first (admin) account.
+    { name: "setup", testMatch: /global\.setup\.ts/, use: { browserName: "chromium" } },
+    { name: "chromium", use: { browserName: "chromium" }, dependencies: ["setup"], testIgnore: /global\.setup\.ts/ },
+  ],
   webServer: {
     // Server output is kept so the teardown can prove no key ever reached a log line.
     command: `sh -c 'exec node server.mjs > e2e/.artifacts/server-${PORT}.log 2>&1'`,

@@ -34,6 +34,14 @@ export async function withUser<T>(
   }
 }
 
+/** withUser for admin-only actions: a member gets the same "not found" as for a missing thing. */
+export async function withAdmin<T>(name: string, run: (ctx: ActionContext) => Promise<ActionState<T>>): Promise<ActionState<T>> {
+  return withUser(name, async (ctx) => {
+    if (ctx.user.role !== "admin") throw new AppError("not_found:route");
+    return run(ctx);
+  });
+}
+
 /** Parses or throws a validation AppError carrying one message per field. */
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const result = schema.safeParse(raw);

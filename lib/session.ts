@@ -1,5 +1,5 @@
 import "server-only";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { findUserById, type SessionUser } from "@/db/queries/users";
 import { auth } from "./auth/config";
@@ -19,5 +19,15 @@ export async function currentUser(): Promise<SessionUser | null> {
 export async function requireUser(): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) redirect("/login");
+  return user;
+}
+
+/**
+ * For admin pages: the user if they are an admin (role read fresh from the database). Members and
+ * visitors get the same 404 as a page that does not exist, so admin pages do not reveal themselves.
+ */
+export async function requireAdmin(): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user || user.role !== "admin") notFound();
   return user;
 }

@@ -1,15 +1,17 @@
-import { KeyRoundIcon, SettingsIcon } from "lucide-react";
+import { KeyRoundIcon, SettingsIcon, ShieldIcon } from "lucide-react";
 import Link from "next/link";
 import { NavLink } from "./nav-link";
 import { UserMenu } from "./user-menu";
 
 const NAV = [{ href: "/settings/api-keys", match: "/settings", label: "Settings", icon: SettingsIcon }];
+const ADMIN_NAV = [{ href: "/admin", match: "/admin", label: "Admin", icon: ShieldIcon }];
 
 /**
  * The dashboard frame: a sidebar (a top bar on narrow screens) with the main menu and, at the
  * bottom-left, the user's menu.
  */
-export function AppShell({ user, children }: { user: { name: string; email: string }; children: React.ReactNode }) {
+export function AppShell({ user, children }: { user: { name: string; email: string; role: "admin" | "member" }; children: React.ReactNode }) {
+  const nav = user.role === "admin" ? [...NAV, ...ADMIN_NAV] : NAV;
   return (
     <div className="flex min-h-dvh flex-col md:flex-row">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-background focus:p-2">
@@ -21,7 +23,7 @@ export function AppShell({ user, children }: { user: { name: string; email: stri
           <span>Keysmith</span>
         </Link>
         <nav aria-label="Main" className="flex flex-1 items-center gap-1 md:mt-4 md:flex-col md:items-stretch">
-          {NAV.map(({ href, match, label, icon: Icon }) => (
+          {nav.map(({ href, match, label, icon: Icon }) => (
             <NavLink
               key={href}
               href={href}

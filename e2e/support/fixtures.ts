@@ -10,6 +10,9 @@ export function newUser(label = "dev"): TestUser {
   return { name: `Dev ${label}`, email: `${label}-${randomUUID()}@example.test`, password: PASSWORD };
 }
 
+/** The deployment's admin, signed up first by e2e/global.setup.ts. */
+export const ADMIN: TestUser = { name: "Ada Admin", email: "admin@keysmith.test", password: PASSWORD };
+
 export async function signUp(page: Page, user: TestUser) {
   await page.goto("/signup");
   await page.getByLabel("Name").fill(user.name);

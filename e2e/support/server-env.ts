@@ -10,6 +10,7 @@ export function serverEnv(dataDir: string): Record<string, string> {
     AUTH_FAILURES_PER_MINUTE: "20",
     // Lets a request shift "now" with X-Test-Clock-Offset (grace periods and expiry without sleeping).
     KEYSMITH_TEST_CLOCK: "1",
+    ADMIN_EMAILS: "admin@keysmith.test",
     ...(process.env.E2E_DATABASE_URL
       ? {
           DATABASE_URL: process.env.E2E_DATABASE_URL,

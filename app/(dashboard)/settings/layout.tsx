@@ -3,6 +3,7 @@ import { NavLink } from "@/components/layout/nav-link";
 const TABS = [
   { href: "/settings/profile", label: "Profile" },
   { href: "/settings/api-keys", label: "API Keys" },
+  { href: "/settings/activity", label: "Activity" },
 ];
 
 export default function SettingsLayout({ children }: { children: React.ReactNode }) {

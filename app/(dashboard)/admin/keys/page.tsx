@@ -1,0 +1,90 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AdminKeysTable, type AdminKeyRow } from "@/components/admin/admin-keys-table";
+import { FilterForm, activeParams } from "@/components/admin/filter-form";
+import { Pagination } from "@/components/admin/pagination";
+import { buttonVariants } from "@/components/ui/button";
+import { getDb } from "@/db";
+import { ADMIN_PAGE_SIZE, listAllKeys } from "@/db/queries/admin";
+import { keyStatus, STATUS_LABELS } from "@/lib/keys/status";
+import { policy } from "@/lib/policy";
+import { ALL_SCOPES, describeAccess } from "@/lib/scopes";
+import { requireAdmin } from "@/lib/session";
+import { KEY_STATUSES, adminKeyFilters, paramsRecord } from "@/lib/validation/admin.schema";
+
+export const metadata: Metadata = { title: "All API keys" };
+
+export default async function AdminKeysPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireAdmin();
+  const filters = adminKeyFilters.parse(paramsRecord(await searchParams));
+  const { rows, total } = await listAllKeys(await getDb(), filters, policy.rotationPeriodDays);
+  const now = new Date();
+  const data: AdminKeyRow[] = rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    hint: r.hint,
+    access: describeAccess(r.access, r.scopes),
+    ownerEmail: r.ownerEmail,
+    ownerName: r.ownerName,
+    createdAt: r.createdAt,
+    lastUsedAt: r.lastUsedAt,
+    expiresAt: r.expiresAt,
+    status: keyStatus(r, now, policy.rotationPeriodDays),
+    revokedReason: r.revokedReason,
+  }));
+  const params = activeParams(filters);
+  return (
+    <section aria-labelledby="admin-keys-heading" className="grid gap-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h2 id="admin-keys-heading" className="text-lg font-semibold">
+          All API keys
+        </h2>
+        <Link href={`/admin/keys/export?${new URLSearchParams(params).toString()}`} className={buttonVariants({ variant: "outline", size: "sm" })} prefetch={false}>
+          Export CSV
+        </Link>
+      </div>
+      <FilterForm
+        path="/admin/keys"
+        label="Filter keys"
+        fields={[
+          { kind: "text", name: "q", label: "Search", placeholder: "Name, key hint or owner", value: filters.q },
+          { kind: "text", name: "owner", label: "Owner email", value: filters.owner },
+          { kind: "select", name: "status", label: "Status", value: filters.status, options: [{ value: "", label: "Any status" }, ...KEY_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))] },
+          { kind: "select", name: "scope", label: "Scope", value: filters.scope, options: [{ value: "", label: "Any scope" }, ...ALL_SCOPES.map((s) => ({ value: s, label: s }))] },
+          {
+            kind: "select",
+            name: "usage",
+            label: "Usage",
+            value: filters.usage,
+            options: [
+              { value: "", label: "Any usage" },
+              { value: "never", label: "Never used" },
+              { value: "stale", label: "Unused for 90+ days" },
+            ],
+          },
+          {
+            kind: "select",
+            name: "sort",
+            label: "Sort by",
+            value: filters.sort,
+            options: [
+              { value: "created", label: "Created" },
+              { value: "last_used", label: "Last used" },
+              { value: "expires", label: "Expires" },
+              { value: "name", label: "Name" },
+            ],
+          },
+          { kind: "select", name: "dir", label: "Order", value: filters.dir, options: [{ value: "desc", label: "Descending" }, { value: "asc", label: "Ascending" }] },
+        ]}
+      />
+      {data.length === 0 ? (
+        <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">
+          No keys match these filters. Clear them to see every key.
+        </p>
+      ) : (
+        <AdminKeysTable rows={data} now={now} />
+      )}
+      <Pagination path="/admin/keys" params={params} page={filters.page} pageSize={ADMIN_PAGE_SIZE} total={total} />
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { UsageChart, type UsageDay } from "@/components/api-keys/usage-chart";
+import { getDb } from "@/db";
+import { keyOverview } from "@/db/queries/admin";
+import { policy } from "@/lib/policy";
+import { requireAdmin } from "@/lib/session";
+
+export const metadata: Metadata = { title: "Admin overview" };
+
+export default async function AdminOverviewPage() {
+  await requireAdmin();
+  const { counts, perDay } = await keyOverview(await getDb(), policy.rotationPeriodDays);
+  const byDay = new Map(perDay.map((d) => [d.day, d]));
+  const now = Date.now();
+  const days: UsageDay[] = Array.from({ length: 30 }, (_, i) => {
+    const day = new Date(now - (29 - i) * 86_400_000).toISOString().slice(0, 10);
+    return { day, success: byDay.get(day)?.success ?? 0, failure: byDay.get(day)?.failure ?? 0 };
+  });
+  const cards = [
+    { label: "Active", value: counts.active, href: "/admin/keys?status=active" },
+    { label: "Expiring soon", value: counts.expiringSoon, href: "/admin/keys?status=expiring_soon" },
+    { label: "Rotation due", value: counts.rotationDue, href: "/admin/keys?status=rotation_due" },
+    { label: "Never used", value: counts.neverUsed, href: "/admin/keys?usage=never" },
+    { label: "Revoked", value: counts.revoked, href: "/admin/keys?status=revoked" },
+  ];
+  return (
+    <section aria-labelledby="overview-heading" className="grid gap-6">
+      <h2 id="overview-heading" className="text-lg font-semibold">
+        Overview
+      </h2>
+      <ul className="grid grid-cols-2 gap-3 md:grid-cols-5">
+        {cards.map((c) => (
+          <li key={c.label}>
+            <Link href={c.href} className="block rounded-lg border p-4 hover:bg-accent">
+              <span className="block text-sm text-muted-foreground">{c.label}</span>
+              <span className="block text-2xl font-semibold tabular-nums">{c.value.toLocaleString("en-US")}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <section aria-labelledby="requests-heading" className="grid gap-2">
+        <h3 id="requests-heading" className="font-medium">
+          Requests per day, all keys
+        </h3>
+        <UsageChart days={days} />
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,175 @@
+"use client";
+
+import { Loader2Icon } from "lucide-react";
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { adminRevokeKeysAction } from "@/app/(dashboard)/admin/actions";
+import { StatusBadge } from "@/components/api-keys/status-badge";
+import {
+  AlertDialog,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "@/components/ui/alert-dialog";
+import { Button } from "@/components/ui/button";
+import { Label } from "@/components/ui/label";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Textarea } from "@/components/ui/textarea";
+import { formatDate, formatRelative } from "@/lib/format";
+import type { KeyStatus } from "@/lib/keys/status";
+
+export type AdminKeyRow = {
+  id: string;
+  name: string;
+  hint: string;
+  access: string;
+  ownerEmail: string;
+  ownerName: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  status: KeyStatus;
+  revokedReason: string | null;
+};
+
+export function AdminKeysTable({ rows, now }: { rows: AdminKeyRow[]; now: Date }) {
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  const [pending, startTransition] = useTransition();
+  const selectable = rows.filter((r) => r.status !== "revoked");
+  const allSelected = selectable.length > 0 && selectable.every((r) => selected.has(r.id));
+
+  function toggle(id: string) {
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }
+
+  function revoke() {
+    startTransition(async () => {
+      const result = await adminRevokeKeysAction({ ids: [...selected], reason });
+      if (result.ok) {
+        toast.success(result.message);
+        setSelected(new Set());
+        setReason("");
+        setError(undefined);
+        setOpen(false);
+      } else {
+        setError(result.fieldErrors?.reason ?? result.fieldErrors?.ids);
+        if (!result.fieldErrors) toast.error(result.message ?? "The keys could not be revoked. Try again.");
+      }
+    });
+  }
+
+  return (
+    <div className="grid gap-3">
+      <div className="flex flex-wrap items-center gap-3">
+        <Button variant="destructive" size="sm" disabled={selected.size === 0} onClick={() => setOpen(true)}>
+          Revoke selected ({selected.size})
+        </Button>
+      </div>
+      <Table aria-label="All API keys">
+        <TableHeader>
+          <TableRow>
+            <TableHead className="w-8">
+              <input
+                type="checkbox"
+                aria-label="Select all active keys on this page"
+                checked={allSelected}
+                onChange={() => setSelected(allSelected ? new Set() : new Set(selectable.map((r) => r.id)))}
+                className="size-4 accent-primary"
+              />
+            </TableHead>
+            <TableHead>Owner</TableHead>
+            <TableHead>Name</TableHead>
+            <TableHead>Key</TableHead>
+            <TableHead>Access</TableHead>
+            <TableHead>Created</TableHead>
+            <TableHead>Last used</TableHead>
+            <TableHead>Expires</TableHead>
+            <TableHead>Status</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {rows.map((row) => (
+            <TableRow key={row.id} data-key-id={row.id}>
+              <TableCell>
+                {row.status !== "revoked" && (
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${row.name} of ${row.ownerEmail}`}
+                    checked={selected.has(row.id)}
+                    onChange={() => toggle(row.id)}
+                    className="size-4 accent-primary"
+                  />
+                )}
+              </TableCell>
+              <TableCell className="max-w-48">
+                <div className="truncate text-sm" title={row.ownerEmail}>
+                  {row.ownerEmail}
+                </div>
+              </TableCell>
+              <TableCell className="max-w-48 truncate font-medium" title={row.name}>
+                {row.name}
+              </TableCell>
+              <TableCell>
+                <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{row.hint}</code>
+              </TableCell>
+              <TableCell className="text-sm">{row.access}</TableCell>
+              <TableCell className="text-sm">{formatDate(row.createdAt)}</TableCell>
+              <TableCell className="text-sm">{row.lastUsedAt ? formatRelative(row.lastUsedAt, now) : "Never"}</TableCell>
+              <TableCell className="text-sm">{row.expiresAt ? formatDate(row.expiresAt) : "Never"}</TableCell>
+              <TableCell>
+                <div className="grid justify-items-start gap-1">
+                  <StatusBadge status={row.status} />
+                  {row.status === "revoked" && row.revokedReason && <span className="max-w-48 text-xs text-muted-foreground">{row.revokedReason}</span>}
+                </div>
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <AlertDialog open={open} onOpenChange={(next) => !pending && setOpen(next)}>
+        <AlertDialogContent>
+          <AlertDialogHeader>
+            <AlertDialogTitle>Revoke {selected.size === 1 ? "1 key" : `${selected.size} keys`}?</AlertDialogTitle>
+            <AlertDialogDescription>
+              Apps using {selected.size === 1 ? "it" : "them"} stop working on their next request. The owners see your reason.
+            </AlertDialogDescription>
+          </AlertDialogHeader>
+          <div className="grid gap-2">
+            <Label htmlFor="revoke-reason">Reason</Label>
+            <Textarea
+              id="revoke-reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="e.g. Leaked in a public repository"
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? "revoke-reason-error" : undefined}
+            />
+            {error && (
+              <p id="revoke-reason-error" className="text-sm text-destructive">
+                {error}
+              </p>
+            )}
+          </div>
+          <AlertDialogFooter>
+            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
+            <Button variant="destructive" onClick={revoke} disabled={pending}>
+              {pending && <Loader2Icon className="animate-spin" aria-hidden />}
+              {pending ? "Revoking…" : "Revoke keys"}
+            </Button>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
+    </div>
+  );
+}
