@@ -108,6 +108,8 @@ describe(`admin queries (${TEST_DRIVER})`, () => {
     await expect(db.execute(sql`delete from audit_events where actor_id = ${user.id}`)).rejects.toThrow();
     await expect(db.execute(sql`update audit_events set action = 'x' where actor_id = ${user.id}`)).rejects.toThrow();
     await expect(db.execute(sql`truncate audit_events`)).rejects.toThrow();
+    // Nor can anyone erase who did something while that user still exists.
+    await expect(db.execute(sql`update audit_events set actor_id = null where actor_id = ${user.id}`)).rejects.toThrow();
     // Deleting a user keeps their events (actor becomes unknown): the one update the log allows.
     await db.delete(users).where(eq(users.id, user.id));
     const [event] = await db.select().from(auditEvents).where(eq(auditEvents.targetId, user.id));
