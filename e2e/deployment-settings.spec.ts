@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "@playwright/test";
 import { generateKey } from "../lib/keys/format";
 import { ApiKeysPage } from "./support/api-keys-page";
 import { expect, newUser, test } from "./support/fixtures";
 import { withinOneMinuteWindow } from "./support/api";
+import { startServer, type RunningServer } from "./support/server";
 import { serverEnv } from "./support/server-env";
 
 // A second deployment of the same build, configured differently from the main test server:
@@ -13,29 +13,12 @@ const BASE = `http://localhost:${PORT}`;
 
 test.describe("a deployment served directly, with a 90-day maximum key lifetime", () => {
   test.describe.configure({ mode: "serial" });
-  let server: ChildProcess | undefined;
+  let server: RunningServer | undefined;
 
   test.beforeAll(async () => {
-    server = spawn("node", ["server.mjs"], {
-      env: { ...process.env, ...serverEnv(".data-e2e-direct"), TRUSTED_PROXY_HOPS: "0", KEY_MAX_LIFETIME_DAYS: "90", PORT: String(PORT) },
-      stdio: "ignore",
-      detached: true,
-    });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const ok = await fetch(`http://localhost:${PORT}/api/v1/openapi.json`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error("server did not start");
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    server = await startServer(PORT, { ...serverEnv(".data-e2e-direct"), TRUSTED_PROXY_HOPS: "0", KEY_MAX_LIFETIME_DAYS: "90" });
   });
-  test.afterAll(() => {
-    try {
-      if (server?.pid) process.kill(-server.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
-  });
+  test.afterAll(() => server?.stop());
 
   // server.mjs replaces X-Forwarded-For with the socket address when no proxy is trusted.
   test("invented X-Forwarded-For addresses do not reset the failed-authentication limit", async () => {
