@@ -70,6 +70,7 @@ export class ReservingLimiter {
     if (start - this.lastPrune < 10 * this.windowMs) return;
     this.lastPrune = start;
     for (const [key, value] of this.local) if (value.window < start) this.local.delete(key);
-    pruneWindows(db, new Date(start - 10 * this.windowMs)).catch((e) => log.warn("ratelimit.prune_failed", errorFields(e)));
+    // Kept an hour: the same table holds the sign-in limiter's 15-minute windows (lib/auth/credentials.ts).
+    pruneWindows(db, new Date(start - Math.max(10 * this.windowMs, 3_600_000))).catch((e) => log.warn("ratelimit.prune_failed", errorFields(e)));
   }
 }
