@@ -1,4 +1,3 @@
-import { request } from "@playwright/test";
 import { generateKey } from "../lib/keys/format";
 import { ApiKeysPage } from "./support/api-keys-page";
 import { expect, newUser, test } from "./support/fixtures";
@@ -16,14 +15,14 @@ test.describe("a deployment served directly, with a 90-day maximum key lifetime"
   let server: RunningServer | undefined;
 
   test.beforeAll(async () => {
-    server = await startServer(PORT, { ...serverEnv(".data-e2e-direct"), TRUSTED_PROXY_HOPS: "0", KEY_MAX_LIFETIME_DAYS: "90" });
+    server = await startServer(PORT, { ...serverEnv(".data-e2e-direct"), TRUSTED_PROXY_HOPS: "0", KEY_MAX_LIFETIME_DAYS: "90", LOGIN_FAILURES_PER_IP: "5" });
   });
   test.afterAll(() => server?.stop());
 
   // server.mjs replaces X-Forwarded-For with the socket address when no proxy is trusted.
-  test("invented X-Forwarded-For addresses do not reset the failed-authentication limit", async () => {
+  test("invented X-Forwarded-For addresses do not reset the failed-authentication limit", async ({ playwright }) => {
     await withinOneMinuteWindow();
-    const client = await request.newContext({ baseURL: `http://localhost:${PORT}` });
+    const client = await playwright.request.newContext({ baseURL: `http://localhost:${PORT}` });
     const statuses: number[] = [];
     for (let i = 0; i < 24; i++) {
       const res = await client.get("/api/v1/me", {
@@ -66,5 +65,22 @@ test.describe("a deployment served directly, with a 90-day maximum key lifetime"
     await keys.dialog.getByLabel("Expiration").selectOption("90");
     await keys.submitCreate();
     await expect(keys.dialog.getByLabel("Your new API key")).toBeVisible();
+  });
+
+  test("an address that keeps failing to sign in, across accounts, is told to wait", async ({ playwright, page }) => {
+    const client = await playwright.request.newContext({ baseURL: BASE });
+    for (let i = 0; i < 5; i++) {
+      const csrf = await (await client.get("/api/auth/csrf")).json();
+      await client.post("/api/auth/callback/credentials", {
+        form: { csrfToken: csrf.csrfToken, email: `spray-${i}-${Date.now()}@example.test`, password: "password spraying" },
+        maxRedirects: 0,
+      });
+    }
+    await client.dispose();
+    await page.goto(`${BASE}/login`);
+    await page.getByLabel("Email").fill(`someone-${Date.now()}@example.test`);
+    await page.getByLabel("Password").fill("any password at all");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Too many failed sign-in attempts")).toBeVisible();
   });
 });

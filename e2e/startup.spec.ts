@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/base";
 
 // A production server that cannot sign sessions or hash keys must not come up answering 500s:
 // it exits at once, naming what is missing and how to fix it.

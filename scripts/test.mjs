@@ -71,14 +71,16 @@ if (!skipE2e) {
   for (const dir of [".data-e2e", ".data-e2e-pg", ".data-e2e-direct", ".data-e2e-second"]) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync("e2e/.artifacts", { recursive: true });
   run("e2e (embedded PGlite)", "npx", ["playwright", "test"], { E2E_PORT: "3210", E2E_DATA_DIR: ".data-e2e" });
+  run("secret hygiene (embedded PGlite)", "npx", ["tsx", "scripts/secret-hygiene.ts", "--data-dir", ".data-e2e", "--data-dir", ".data-e2e-direct"]);
   if (testDbUrl) {
-    await withScratchDatabase(testDbUrl, (url) =>
+    await withScratchDatabase(testDbUrl, (url) => {
       run("e2e (Postgres via pg)", "npx", ["playwright", "test"], {
         E2E_PORT: "3211",
         E2E_DATA_DIR: ".data-e2e-pg",
         E2E_DATABASE_URL: url,
-      }),
-    );
+      });
+      run("secret hygiene (Postgres)", "npx", ["tsx", "scripts/secret-hygiene.ts", "--database-url", url]);
+    });
   }
 }
 summary();

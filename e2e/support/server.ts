@@ -6,7 +6,7 @@ export type RunningServer = { url: string; process: ChildProcess; stop: () => Pr
 /**
  * Starts another production server of the same build (`node server.mjs`) for specs that need a
  * differently configured deployment or a second process. Its output goes to
- * e2e/.artifacts/server-<port>.log, where the global teardown checks it for leaked keys too.
+ * e2e/.artifacts/server-<port>.log, where scripts/secret-hygiene.ts checks it for leaked keys too.
  */
 export async function startServer(port: number, env: Record<string, string>): Promise<RunningServer> {
   fs.mkdirSync("e2e/.artifacts", { recursive: true });
