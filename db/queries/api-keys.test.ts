@@ -104,6 +104,28 @@ describe(`api keys data layer (${TEST_DRIVER})`, () => {
     expect(await auditTx("api_key.deleted")).not.toBe(await auditTx("api_key.created"));
   });
 
+  it("holds the per-account quota of active keys under parallel creates", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    process.env.MAX_ACTIVE_KEYS_PER_USER = "5";
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) => createApiKey(db, user.id, input(`quota ${i}`), CONTEXT, PEPPER)),
+      );
+      const created = results.filter((r) => r.status === "fulfilled");
+      const refused = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason as AppError);
+      expect(created).toHaveLength(5);
+      expect(refused.map((e) => e.code)).toEqual(Array(7).fill("conflict:key_quota"));
+      expect(await listApiKeys(db, user.id)).toHaveLength(5);
+      // A deleted key frees its place.
+      const first = (created[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof createApiKey>>>).value;
+      await deleteApiKey(db, user.id, first.key.id, CONTEXT);
+      await expect(createApiKey(db, user.id, input("quota again"), CONTEXT, PEPPER)).resolves.toBeTruthy();
+    } finally {
+      delete process.env.MAX_ACTIVE_KEYS_PER_USER;
+    }
+  });
+
   it("refuses a duplicate name per user, case-insensitively, but not across users", async () => {
     const db = handle.db;
     const a = await makeUser(db);
