@@ -8,22 +8,23 @@ import fs from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { openDatabase } from "../db/client";
+import { serverEnv } from "../e2e/support/server-env";
 import { HYGIENE_DIR, keysIn, type ResponseRecord, type ScanCount, type StorageRecord } from "../e2e/support/recorder";
 
 const ARTIFACTS = "e2e/.artifacts";
 const args = process.argv.slice(2);
 const values = (flag: string) => args.flatMap((a, i) => (a === flag && args[i + 1] ? [args[i + 1]!] : []));
 
-type Record = ResponseRecord | StorageRecord | ScanCount;
+type HygieneRecord = ResponseRecord | StorageRecord | ScanCount;
 const problems: string[] = [];
 const short = (key: string) => `${key.slice(0, 8)}…${key.slice(-4)}`;
 
-function readRecords(): Record[] {
+function readRecords(): HygieneRecord[] {
   if (!fs.existsSync(HYGIENE_DIR)) return [];
   return fs
     .readdirSync(HYGIENE_DIR)
     .flatMap((f) => fs.readFileSync(path.join(HYGIENE_DIR, f), "utf8").split("\n").filter(Boolean))
-    .map((line) => JSON.parse(line) as Record);
+    .map((line) => JSON.parse(line) as HygieneRecord);
 }
 
 /** Server-action ids of the two actions whose answer carries a new secret, from the build. */
@@ -119,6 +120,23 @@ for (const db of databases) {
   for (const key of secrets) if (leaks(text, key)) problems.push(`${short(key)} (or 16 characters of it) is stored in ${db.url ? "the Postgres database" : db.pgliteDir}`);
 }
 
+// 5. The server's own secrets never reach the browser bundle (checklist N-04).
+const serverSecrets = [
+  ...values("--data-dir").flatMap((d) => {
+    const file = path.join(d, "secrets.json");
+    return fs.existsSync(file) ? Object.values(JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>) : [];
+  }),
+  ...values("--database-url"),
+  ...(values("--database-url").length > 0 ? [serverEnv("").AUTH_SECRET, serverEnv("").KEY_PEPPER].filter((v): v is string => !!v) : []),
+];
+const bundle = fs
+  .readdirSync(".next/static", { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile())
+  .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "utf8"))
+  .join("\n");
+for (const secret of serverSecrets) if (bundle.includes(secret)) problems.push(`a server secret (${secret.slice(0, 4)}…) is in the browser bundle (.next/static)`);
+if (serverSecrets.length === 0) problems.push("no server secrets were found to look for in the browser bundle");
+
 // The check must have had something to check.
 if (scanned < 100) problems.push(`only ${scanned} responses were recorded: is the recorder (e2e/support/base.ts) in use?`);
 if (created < 10) problems.push(`only ${created} keys were seen in their creation response: the check would prove nothing`);
@@ -131,5 +149,6 @@ if (problems.length > 0) {
 }
 console.log(
   `secret hygiene: ${secrets.length} keys; ${scanned} responses scanned, each key only in its creation or rotation response (no-store); ` +
-    `none in browser storage, ${Math.round(logs.length / 1024)} KB of server logs or ${rows} database rows`,
+    `none in browser storage, ${Math.round(logs.length / 1024)} KB of server logs or ${rows} database rows; ` +
+    `no server secret in ${Math.round(bundle.length / 1024)} KB of browser bundle`,
 );
