@@ -59,6 +59,7 @@ const testDbUrl = env.TEST_DATABASE_URL;
 const skipE2e = env.SKIP_E2E === "1";
 
 run("type check", "npx", ["tsc", "--noEmit"]);
+run("dependency audit", "node", ["scripts/audit.mjs"]);
 run("unit + data layer (PGlite)", "npx", ["vitest", "run"]);
 if (testDbUrl) {
   run("unit + data layer (Postgres via pg)", "npx", ["vitest", "run"], { TEST_DRIVER: "pg" });
