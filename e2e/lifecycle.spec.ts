@@ -66,6 +66,18 @@ test.describe("rotation", () => {
     expect(denied.body.error.details.required).toEqual(["keys:rotate"]);
     expect((await api.call("POST", `/keys/${id}/rotate`, { key: rootKey, body: { grace: "2d" } })).status).toBe(422);
   });
+
+  test("rotating immediately also ends a secret still in an earlier 7-day grace period", async ({ api, rootKey }) => {
+    const { id, secret: first } = await api.createKey(rootKey, { scopes: ["keys:read", "keys:rotate"] });
+    const r1 = await api.call("POST", `/keys/${id}/rotate`, { key: first, body: { grace: "7d" } });
+    expect(r1.status).toBe(200);
+    expect((await api.call("GET", "/me", { key: first })).status).toBe(200);
+    const r2 = await api.call("POST", `/keys/${id}/rotate`, { key: r1.body.key, body: { grace: "none" } });
+    expect(r2.status).toBe(200);
+    expect((await api.call("GET", "/me", { key: first })).status).toBe(401);
+    expect((await api.call("GET", "/me", { key: r1.body.key })).status).toBe(401);
+    expect((await api.call("GET", "/me", { key: r2.body.key })).status).toBe(200);
+  });
 });
 
 test.describe("editing and the attention banner", () => {
