@@ -78,6 +78,24 @@ test.describe("rotation", () => {
     expect((await api.call("GET", "/me", { key: r1.body.key })).status).toBe(401);
     expect((await api.call("GET", "/me", { key: r2.body.key })).status).toBe(200);
   });
+
+  test("a previous secret in its grace period authenticates but cannot rotate this key or another", async ({ api, rootKey }) => {
+    const { id, secret: old } = await api.createKey(rootKey, { scopes: ["keys:read", "keys:rotate"] });
+    const other = await api.createKey(rootKey, { scopes: ["keys:read"] });
+    const r1 = await api.call("POST", `/keys/${id}/rotate`, { key: old, body: { grace: "24h" } });
+    expect(r1.status).toBe(200);
+    expect((await api.call("GET", "/me", { key: old })).status).toBe(200);
+    for (const target of [id, other.id]) {
+      const takeover = await api.call("POST", `/keys/${target}/rotate`, { key: old, body: { grace: "none" } });
+      expect(takeover.status).toBe(403);
+      expect(takeover.body.error.code).toBe("previous_secret");
+      expect(takeover.body.error.message).toContain("Only the current secret can rotate");
+    }
+    // Nothing was rotated: the current secret still works, and it may rotate.
+    expect((await api.call("GET", "/me", { key: r1.body.key })).status).toBe(200);
+    expect((await api.call("GET", "/me", { key: other.secret })).status).toBe(200);
+    expect((await api.call("POST", `/keys/${id}/rotate`, { key: r1.body.key })).status).toBe(200);
+  });
 });
 
 test.describe("editing and the attention banner", () => {

@@ -47,3 +47,20 @@ export function assertCanManage(caller: ApiCaller, target: { scopes: string[] })
     );
   }
 }
+
+/**
+ * Rotation needs the key's current secret. A previous secret still in its grace period keeps
+ * authenticating so apps can switch over, but if it could rotate, whoever leaked it could mint
+ * a fresh secret and lock the owner out: the grace period would become a takeover window.
+ */
+export function assertCurrentSecret(caller: ApiCaller) {
+  if (caller.key.viaPreviousSecret) {
+    throw new ApiProblem(
+      apiError(
+        403,
+        "previous_secret",
+        "This is the key's previous secret, still in its rotation grace period. Only the current secret can rotate the key: use the newest secret.",
+      ),
+    );
+  }
+}
