@@ -3,14 +3,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
 import { generateKey } from "../lib/keys/format";
 import { ApiKeysPage } from "./support/api-keys-page";
 import { apiTest as test, expect, withinOneMinuteWindow } from "./support/api";
 import { signIn } from "./support/fixtures";
+import { rememberSecret } from "./support/secrets";
 
 const run = promisify(execFile);
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const later = (ms: number) => ({ "X-Test-Clock-Offset": String(ms) });
 
 test.describe("rotation", () => {
@@ -142,25 +143,43 @@ test.describe("editing and the attention banner", () => {
     await expect(page.getByRole("region", { name: "Keys that need attention" }).getByText(name)).toHaveCount(0);
   });
 
-  test("a key past the rotation period shows Rotation due, and rotating clears it", async ({ page, api, account, rootKey }) => {
-    test.skip(!process.env.E2E_DATABASE_URL, "needs direct database access to age a key (Postgres pass)");
-    const name = `old key ${Date.now()}`;
-    const { id } = await api.createKey(rootKey, { name, scopes: ["keys:read"], expiresAt: null });
-    const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
-    await db.connect();
-    await db.query("update api_keys set secret_created_at = now() - interval '120 days' where id = $1", [id]);
-    await db.end();
+  test("91 days later by the test clock: Rotation due, both fixes for a key also expiring, rotating clears it", async ({ page, api, account, rootKey }) => {
+    const old = `old key ${Date.now()}`;
+    const both = `old and expiring ${Date.now()}`;
+    await api.createKey(rootKey, { name: old, scopes: ["keys:read"], expiresAt: null });
+    await api.createKey(rootKey, { name: both, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 95 * DAY).toISOString() });
+    // Every request from this page (navigations, RSC fetches, server actions) runs 91 days ahead:
+    // both secrets are past the 90-day rotation period, and the second key expires in 4 days.
+    await page.setExtraHTTPHeaders(later(91 * DAY));
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
     await signIn(page, account.user);
     const keys = new ApiKeysPage(page);
-    await expect(keys.row(name)).toContainText("Rotation due");
+    await expect(keys.row(old)).toContainText("Rotation due");
+    await expect(keys.row(both)).toContainText("Expiring soon");
     const banner = page.getByRole("region", { name: "Keys that need attention" });
-    await expect(banner).toContainText("due for rotation");
-    await banner.getByRole("button", { name: `Rotate ${name} now` }).click();
+    const bothItem = banner.getByRole("listitem").filter({ hasText: both });
+    await expect(bothItem).toContainText("expires in 4 days");
+    await expect(bothItem).toContainText("also due for rotation");
+    await expect(bothItem.getByRole("button", { name: `Extend ${both}` })).toBeVisible();
+    await expect(bothItem.getByRole("button", { name: `Rotate ${both} now` })).toBeVisible();
+
+    const oldItem = banner.getByRole("listitem").filter({ hasText: old });
+    await expect(oldItem).toContainText("3 months ago. It is due for rotation.");
+    await oldItem.getByRole("button", { name: `Rotate ${old} now` }).click();
     await keys.dialog.getByRole("button", { name: "Rotate key" }).click();
     await expect(keys.dialog.getByLabel("Your new API key")).toBeVisible();
+    rememberSecret(await keys.dialog.getByLabel("Your new API key").inputValue());
     await keys.copyAndClose();
-    await expect(keys.row(name)).toContainText("Active");
+    await expect(keys.row(old)).toContainText("Active");
+    await expect(banner.getByRole("listitem").filter({ hasText: old })).toHaveCount(0);
+
+    await bothItem.getByRole("button", { name: `Rotate ${both} now` }).click();
+    await keys.dialog.getByRole("button", { name: "Rotate key" }).click();
+    await expect(keys.dialog.getByLabel("Your new API key")).toBeVisible();
+    rememberSecret(await keys.dialog.getByLabel("Your new API key").inputValue());
+    await keys.copyAndClose();
+    await expect(bothItem.getByRole("button", { name: `Extend ${both}` })).toBeVisible();
+    await expect(bothItem.getByRole("button", { name: `Rotate ${both} now` })).toHaveCount(0);
   });
 });
 

@@ -28,7 +28,8 @@ function RotateBody({ origin, target, controls }: { origin: string; target: KeyR
 
   if (rotated) {
     const until = rotated.previousSecretValidUntil ? new Date(rotated.previousSecretValidUntil) : null;
-    const ended = !until || until.getTime() <= Date.now() + 1000;
+    // Decided by the choice, not by comparing with this browser's clock (which may differ from the server's).
+    const ended = grace === "none" || !until;
     return (
       <NewKeyView
         title="Save the new secret"

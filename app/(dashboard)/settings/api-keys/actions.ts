@@ -50,7 +50,7 @@ export async function updateApiKeyAction(id: string, _prev: ActionState, form: F
 
 /** A new secret for the same key; the old one keeps working for the chosen grace period. */
 export async function rotateApiKeyAction(id: unknown, grace: unknown): Promise<ActionState<CreatedKey>> {
-  return withUser("rotateApiKey", async ({ user, db, context }) => {
+  return withUser("rotateApiKey", async ({ user, db, context, clockOffsetMs }) => {
     const keyId = uuidOrNotFound(id);
     if (typeof grace !== "string" || !(GRACE_CHOICES as string[]).includes(grace)) {
       throw new AppError("bad_request:validation", { fieldErrors: { grace: "Choose when the current secret stops working." } });
@@ -59,7 +59,7 @@ export async function rotateApiKeyAction(id: unknown, grace: unknown): Promise<A
       db,
       user.id,
       keyId,
-      { graceMs: GRACE_PERIODS[grace as GracePeriod].ms, via: "dashboard" },
+      { graceMs: GRACE_PERIODS[grace as GracePeriod].ms, via: "dashboard", clockOffsetMs },
       context,
       getSecrets().keyPepper,
     );
