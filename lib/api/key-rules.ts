@@ -27,10 +27,13 @@ export function assertWithinCaller(caller: ApiCaller, wanted: { scopes?: Scope[]
   }
 }
 
-/** The deployment's maximum key lifetime applies to the API exactly as to the dashboard. */
-export function assertExpiryPolicy(expiresAt: Date | null | undefined) {
+/**
+ * The deployment's maximum key lifetime applies to the API exactly as to the dashboard. For an
+ * edit, pass the key: its maximum counts from its creation, not from today.
+ */
+export function assertExpiryPolicy(expiresAt: Date | null | undefined, key?: { createdAt: Date; expiresAt: Date | null }) {
   if (expiresAt === undefined) return;
-  const problem = expiryPolicyError(expiresAt);
+  const problem = expiryPolicyError(expiresAt, key);
   if (problem) {
     throw new ApiProblem(apiError(422, "validation_failed", problem, { details: { fields: { expiresAt: problem } } }));
   }
