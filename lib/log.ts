@@ -17,8 +17,11 @@ export const log = {
 
 export function errorFields(error: unknown): Fields {
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { error: error.name, message: error.message, ...(code ? { code } : {}) };
+    // Drizzle's query errors put the SQL parameters (key digests, emails) into their message:
+    // log the driver's own error, which names the problem without the values.
+    const shown = "params" in error && error.cause instanceof Error ? error.cause : error;
+    const code = (shown as { code?: unknown }).code;
+    return { error: error.name, message: shown.message, ...(code ? { code } : {}) };
   }
   return { error: String(error) };
 }
