@@ -1,19 +1,12 @@
-import { execFile } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
-import { generateKey } from "../lib/keys/format";
 import { ApiKeysPage } from "./support/api-keys-page";
-import { apiTest as test, expect, withinOneMinuteWindow } from "./support/api";
+import { apiTest as test, expect } from "./support/api";
+import { DAY, HOUR, later } from "./support/clock";
 import { signIn } from "./support/fixtures";
 import { rememberSecret } from "./support/secrets";
 
-const run = promisify(execFile);
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const later = (ms: number) => ({ "X-Test-Clock-Offset": String(ms) });
-
+// Rotation: grace periods by the test clock (no sleeps), only the current secret may rotate,
+// and the rotation period ("Rotation due") seen from 91 days later. Editing is in
+// key-edit.spec.ts, the rotate-key script in rotate-key-script.spec.ts, leaks in leaked-keys.spec.ts.
 test.describe("rotation", () => {
   test("from the row menu with a 1-hour grace: both secrets work, then only the new one", async ({ page, api, account }) => {
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -99,117 +92,7 @@ test.describe("rotation", () => {
   });
 });
 
-test.describe("editing and the attention banner", () => {
-  test("rename, narrow access and extend expiry; the new scopes apply on the next request", async ({ page, api, account, rootKey }) => {
-    const name = `editable ${Date.now()}`;
-    const { secret } = await api.createKey(rootKey, { name, scopes: ["keys:read", "keys:write"] });
-    const child = { name: `child ${Date.now()}`, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
-    expect((await api.call("POST", "/keys", { key: secret, body: child })).status).toBe(201);
-
-    await signIn(page, account.user);
-    const keys = new ApiKeysPage(page);
-    await keys.menu(name, "Edit");
-    const dialog = keys.dialog;
-    await expect(dialog.getByLabel("Key name")).toHaveValue(name);
-    await dialog.getByLabel("Key name").fill(`${name} (ro)`);
-    await dialog.getByRole("radio", { name: "Read only" }).check();
-    await dialog.getByLabel("Expiration").selectOption("60");
-    await dialog.getByRole("button", { name: "Save changes" }).click();
-    await expect(page.getByText("was updated")).toBeVisible();
-    await expect(dialog).toBeHidden();
-    const row = keys.row(`${name} (ro)`);
-    await expect(row).toContainText("Read only");
-    const expires = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
-    await expect(row.locator("time").last()).toHaveAttribute("datetime", new RegExp(`^${expires}`));
-
-    const denied = await api.call("POST", "/keys", { key: secret, body: { ...child, name: "x" } });
-    expect(denied.status).toBe(403);
-    expect((await api.call("GET", "/me", { key: secret })).body.key.name).toBe(`${name} (ro)`);
-  });
-
-  test("shorten the expiry and change the description in the Edit dialog", async ({ page, api, account, rootKey }) => {
-    const name = `shorten me ${Date.now()}`;
-    const { id } = await api.createKey(rootKey, { name, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 60 * DAY).toISOString() });
-    await signIn(page, account.user);
-    const keys = new ApiKeysPage(page);
-    await expect(keys.row(name)).toContainText("Active");
-    await keys.menu(name, "Edit");
-    await keys.dialog.getByLabel("Description").fill("Nightly export job");
-    await keys.dialog.getByLabel("Expiration").selectOption("7");
-    await keys.dialog.getByRole("button", { name: "Save changes" }).click();
-    await expect(keys.dialog).toBeHidden();
-    const row = keys.row(name);
-    await expect(row).toContainText("Expiring soon");
-    await expect(row).toContainText("Nightly export job");
-    const expires = new Date(Date.now() + 7 * DAY).toISOString().slice(0, 10);
-    await expect(row.locator("time").last()).toHaveAttribute("datetime", new RegExp(`^${expires}`));
-    await expect(page.getByRole("region", { name: "Keys that need attention" })).toContainText(`${name} expires in 7 days`);
-    const stored = await api.call("GET", `/keys/${id}`, { key: rootKey });
-    expect(stored.body).toMatchObject({ description: "Nightly export job", status: "expiring_soon" });
-  });
-
-  test("the Edit dialog cannot change a key that expired or was revoked while it was open", async ({ page, api, account, rootKey }) => {
-    const expiring = `expiring ${Date.now()}`;
-    const soon = await api.createKey(rootKey, { name: expiring, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 2 * DAY).toISOString() });
-    const leaky = await api.createKey(rootKey, { name: `leaky edit ${Date.now()}`, scopes: ["keys:read"] });
-    await signIn(page, account.user);
-    const keys = new ApiKeysPage(page);
-
-    await keys.menu(expiring, "Edit");
-    await keys.dialog.getByLabel("Expiration").selectOption("30");
-    // Three days later by the test clock the key has expired: saving must not bring it back.
-    await page.setExtraHTTPHeaders(later(3 * DAY));
-    await keys.dialog.getByRole("button", { name: "Save changes" }).click();
-    await expect(page.getByText("This key is revoked or expired, so it can no longer be changed.")).toBeVisible();
-    await expect(keys.dialog).toBeVisible();
-    expect((await api.call("GET", `/keys/${soon.id}`, { key: rootKey })).body.expiresAt).toBe(soon.body.expiresAt);
-    await page.keyboard.press("Escape");
-    await page.setExtraHTTPHeaders({});
-
-    await keys.menu(leaky.body.name, "Edit");
-    await api.call("POST", "/keys/revoke-leaked", { body: { keys: [leaky.secret] } });
-    await expect.poll(async () => (await api.call("GET", "/me", { key: leaky.secret })).status).toBe(401);
-    await keys.dialog.getByLabel("Key name").fill("renamed after the leak");
-    await keys.dialog.getByRole("button", { name: "Save changes" }).click();
-    await expect(page.getByText("This key is revoked or expired, so it can no longer be changed.").first()).toBeVisible();
-    expect((await api.call("GET", `/keys/${leaky.id}`, { key: rootKey })).body.name).toBe(leaky.body.name);
-  });
-
-  test("the API refuses to change a revoked or expired key (409), so expiry cannot revive it", async ({ api, rootKey }) => {
-    const in30 = new Date(Date.now() + 30 * DAY).toISOString();
-    const soon = await api.createKey(rootKey, { scopes: ["keys:read"], expiresAt: new Date(Date.now() + HOUR).toISOString() });
-    const expired = await api.call("PATCH", `/keys/${soon.id}`, { key: rootKey, body: { expiresAt: in30 }, headers: later(2 * HOUR) });
-    expect(expired.status).toBe(409);
-    expect(expired.body.error).toMatchObject({ code: "conflict", message: expect.stringContaining("revoked or expired") });
-    expect((await api.call("GET", "/me", { key: soon.secret, headers: later(2 * HOUR) })).status).toBe(401);
-    expect((await api.call("GET", `/keys/${soon.id}`, { key: rootKey })).body.expiresAt).toBe(soon.body.expiresAt);
-
-    const leaked = await api.createKey(rootKey, { scopes: ["keys:read"] });
-    await api.call("POST", "/keys/revoke-leaked", { body: { keys: [leaked.secret] } });
-    await expect.poll(async () => (await api.call("GET", "/me", { key: leaked.secret })).status).toBe(401);
-    for (const body of [{ expiresAt: in30 }, { name: "revived" }, { description: "still here?" }]) {
-      const res = await api.call("PATCH", `/keys/${leaked.id}`, { key: rootKey, body });
-      expect(res.status, JSON.stringify(body)).toBe(409);
-    }
-    expect((await api.call("GET", `/keys/${leaked.id}`, { key: rootKey })).body).toMatchObject({ status: "revoked", revokedReason: "reported leaked" });
-  });
-
-  test("a key expiring within 7 days shows a banner with a one-click fix", async ({ page, api, account, rootKey }) => {
-    const name = `short-lived ${Date.now()}`;
-    await api.createKey(rootKey, { name, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 3 * 86_400_000).toISOString() });
-    await signIn(page, account.user);
-    const banner = page.getByRole("region", { name: "Keys that need attention" });
-    await expect(banner).toContainText(name);
-    await expect(banner).toContainText("expires in 3 days");
-    await expect(new ApiKeysPage(page).row(name)).toContainText("Expiring soon");
-    await banner.getByRole("button", { name: `Extend ${name}` }).click();
-    await page.getByRole("dialog").getByLabel("Expiration").selectOption("30");
-    await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
-    await expect(page.getByRole("dialog")).toBeHidden();
-    await expect(new ApiKeysPage(page).row(name)).toContainText("Active");
-    await expect(page.getByRole("region", { name: "Keys that need attention" }).getByText(name)).toHaveCount(0);
-  });
-
+test.describe("rotation due", () => {
   test("91 days later by the test clock: Rotation due, both fixes for a key also expiring, rotating clears it", async ({ page, api, account, rootKey }) => {
     const old = `old key ${Date.now()}`;
     const both = `old and expiring ${Date.now()}`;
@@ -247,71 +130,5 @@ test.describe("editing and the attention banner", () => {
     await keys.copyAndClose();
     await expect(bothItem.getByRole("button", { name: `Extend ${both}` })).toBeVisible();
     await expect(bothItem.getByRole("button", { name: `Rotate ${both} now` })).toHaveCount(0);
-  });
-});
-
-test.describe("npm run rotate-key", () => {
-  test("rotates a key with itself and rewrites the .env file atomically, printing no secret", async ({ api, rootKey, baseURL }) => {
-    const { secret, id } = await api.createKey(rootKey, { scopes: ["keys:read", "keys:rotate"] });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rotate-key-"));
-    const envFile = path.join(dir, ".env");
-    fs.writeFileSync(envFile, `# app settings\nDATABASE_URL=postgres://app\nKEYSMITH_API_KEY=${secret}\nOTHER=1\n`, { mode: 0o644 });
-
-    const { stdout, stderr } = await run("node", ["scripts/rotate-key.mjs", "--env-file", envFile, "--url", baseURL!, "--grace", "1h"], {
-      env: { ...process.env, KEYSMITH_API_KEY: "" },
-    });
-    const text = fs.readFileSync(envFile, "utf8");
-    const newKey = /KEYSMITH_API_KEY=(\S+)/.exec(text)![1]!;
-    expect(newKey).toMatch(/^ksk_[0-9A-Za-z]{36}$/);
-    expect(newKey).not.toBe(secret);
-    expect(text).toBe(`# app settings\nDATABASE_URL=postgres://app\nKEYSMITH_API_KEY=${newKey}\nOTHER=1\n`);
-    expect(fs.statSync(envFile).mode & 0o777).toBe(0o600);
-    expect(fs.readdirSync(dir)).toEqual([".env"]); // no temp file left behind
-    expect(stdout + stderr).not.toContain(newKey);
-    expect(stdout + stderr).not.toContain(secret);
-    expect(stdout).toContain("The previous secret keeps working until");
-
-    const me = await api.call("GET", "/me", { key: newKey });
-    expect(me.body.key.id).toBe(id);
-    expect((await api.call("GET", "/me", { key: secret })).status).toBe(200); // grace period
-
-    // --print prints it; a bad key fails with a clear message and leaves the file alone.
-    const printed = await run("node", ["scripts/rotate-key.mjs", "--env-file", envFile, "--url", baseURL!, "--grace", "none", "--print"]);
-    const newest = /KEYSMITH_API_KEY=(\S+)/.exec(fs.readFileSync(envFile, "utf8"))![1]!;
-    expect(printed.stdout.trim().split("\n").at(-1)).toBe(newest);
-    expect((await api.call("GET", "/me", { key: newKey })).status).toBe(401);
-
-    fs.writeFileSync(envFile, `KEYSMITH_API_KEY=${generateKey()}\n`);
-    const failed = await run("node", ["scripts/rotate-key.mjs", "--env-file", envFile, "--url", baseURL!]).catch((e: { code: number; stderr: string }) => e);
-    expect(failed).toMatchObject({ code: 1 });
-    expect((failed as { stderr: string }).stderr).toContain("401");
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-});
-
-test.describe("leaked keys", () => {
-  test("reports revoke real keys, answer the same for fake ones, and the owner sees why", async ({ api, rootKey, account, page }) => {
-    await withinOneMinuteWindow();
-    const name = `leaky ${Date.now()}`;
-    const leaked = await api.createKey(rootKey, { name, scopes: ["keys:read"] });
-    const real = await api.call("POST", "/keys/revoke-leaked", { body: { keys: [leaked.secret, generateKey(), "not a key"] } });
-    const fake = await api.call("POST", "/keys/revoke-leaked", { body: { keys: [generateKey(), generateKey(), "not a key"] } });
-    expect(real.status).toBe(202);
-    expect(real.text).toBe(fake.text);
-    // The revocation runs just after the response (so its timing says nothing either).
-    await expect.poll(async () => (await api.call("GET", "/me", { key: leaked.secret })).status).toBe(401);
-
-    const github = await api.call("POST", "/keys/revoke-leaked", {
-      body: [{ token: generateKey(), type: "keysmith_api_key", url: "https://example.invalid/commit", source: "content" }],
-    });
-    expect(github.status).toBe(202);
-    expect((await api.call("POST", "/keys/revoke-leaked", { body: { keys: [] } })).status).toBe(422);
-
-    await signIn(page, account.user);
-    await expect(new ApiKeysPage(page).row(name)).toContainText("Revoked: reported leaked");
-
-    const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await api.call("POST", "/keys/revoke-leaked", { body: { keys: ["x"] } })).status);
-    expect(statuses).toContain(429);
   });
 });
