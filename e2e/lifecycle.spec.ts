@@ -43,6 +43,11 @@ test.describe("rotation", () => {
     const history = page.getByRole("region", { name: "Rotations" }).or(page.locator("section", { has: page.getByRole("heading", { name: "Rotations" }) }));
     await expect(history).toContainText(`ksk_…${oldSecret.slice(-4)} → ksk_…${newSecret.slice(-4)}`);
     await expect(history).toContainText("via the dashboard");
+    await expect(history).toContainText("The old secret keeps working until");
+    // Seen two hours later (test clock), the grace period is over and the history says so.
+    await page.setExtraHTTPHeaders(later(2 * HOUR));
+    await page.reload();
+    await expect(history).toContainText("The old secret worked until");
   });
 
   test("through the API with no grace, the old secret stops at once", async ({ api, rootKey }) => {
