@@ -93,8 +93,9 @@ function RotateBody({ origin, target, controls }: { origin: string; target: KeyR
           ))}
         </RadioGroup>
         <p className="text-xs text-muted-foreground">
-          Both secrets work during the grace period, never past the key&apos;s own expiry. Choose Immediately if the
-          current secret may have leaked.
+          Both secrets work during the grace period, never past the key&apos;s own expiry, but only the new one can
+          rotate the key. Choose Immediately if the current secret may have leaked: it also ends any older secret
+          still in a grace period.
         </p>
       </fieldset>
       <div className="flex justify-end">
