@@ -2,12 +2,25 @@
 // database, create and migrate it before the first request.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getSecrets } = await import("./lib/secrets");
-  getSecrets();
+  const { getSecrets, ConfigError } = await import("./lib/secrets");
+  const { log } = await import("./lib/log");
+  try {
+    getSecrets();
+  } catch (error) {
+    // A server that cannot sign sessions or hash keys must not come up and answer 500s: exit
+    // with the reason, so the deploy fails where the operator is looking.
+    if (error instanceof ConfigError) {
+      log.error("config.invalid", { message: error.message });
+      process.exit(1);
+    }
+    throw error;
+  }
   if (process.env.KEYSMITH_TEST_CLOCK === "1") {
-    const { log } = await import("./lib/log");
     log.warn("test_clock.enabled", { message: "KEYSMITH_TEST_CLOCK=1: requests may shift the clock. Never use this in production." });
   }
   const { getDbHandle } = await import("./db");
-  await getDbHandle();
+  const { errorFields } = await import("./lib/log");
+  // A database that is down at start is not fatal: requests answer 503 and the first one after it
+  // comes back opens it (getDbHandle retries), so no restart is needed.
+  await getDbHandle().catch((error: unknown) => log.error("db.unavailable_at_start", errorFields(error)));
 }

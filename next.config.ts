@@ -1,29 +1,17 @@
 import type { NextConfig } from "next";
+import { API_CSP } from "./lib/security/csp";
 
-// Static security headers for every response. The CSP here is the baseline that needs no nonce;
-// script-src stays 'self' + 'unsafe-inline' only because Next's inline bootstrap scripts need it
-// until a per-request nonce is introduced (tracked in SECURITY.md).
+// Security headers on every response, pages, JSON, errors and 404s alike. Pages get their nonce
+// CSP from proxy.ts; everything else (API JSON, files) gets a policy that loads nothing. HSTS only
+// in a production build: a dev server on http://localhost must not pin the browser to https.
+const production = process.env.NODE_ENV === "production";
 const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-  {
-    key: "Content-Security-Policy",
-    value: [
-      "default-src 'self'",
-      "frame-ancestors 'none'",
-      "object-src 'none'",
-      "base-uri 'none'",
-      "form-action 'self'",
-      "img-src 'self' data:",
-      "font-src 'self'",
-      "style-src 'self' 'unsafe-inline'",
-      `script-src 'self' 'unsafe-inline'${process.env.NODE_ENV === "production" ? "" : " 'unsafe-eval'"}`,
-      "connect-src 'self'",
-    ].join("; "),
-  },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
+  ...(production ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] : []),
 ];
 
 const nextConfig: NextConfig = {
@@ -32,7 +20,10 @@ const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules at run time.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pg", "@neondatabase/serverless", "ws"],
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
+    ];
   },
 };
 

@@ -18,7 +18,6 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   reporter: [["list"]],
   globalSetup: "./e2e/support/global-setup.ts",
-  globalTeardown: "./e2e/support/global-teardown.ts",
   use: {
     baseURL,
     trace: "retain-on-failure",
@@ -42,7 +41,7 @@ export default defineConfig({
     { name: "chromium", use: { browserName: "chromium" }, dependencies: ["setup"], testIgnore: /global\.setup\.ts/ },
   ],
   webServer: {
-    // Server output is kept so the teardown can prove no key ever reached a log line.
+    // Server output is kept so scripts/secret-hygiene.ts can prove no key ever reached a log line.
     command: `sh -c 'exec node server.mjs > e2e/.artifacts/server-${PORT}.log 2>&1'`,
     url: `${baseURL}/login`,
     reuseExistingServer: false,

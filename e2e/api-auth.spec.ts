@@ -23,6 +23,12 @@ test.describe("API authentication", () => {
       "wrong scheme": { Authorization: `Basic ${Buffer.from(`x:${rootKey}`).toString("base64")}` },
       "oversized header": { Authorization: `Bearer ${"a".repeat(10_000)}` },
     };
+    // A revoked key and an expired one answer exactly like a key that never existed.
+    const revoked = await api.createKey(rootKey, { scopes: ["keys:read"] });
+    expect((await api.call("DELETE", `/keys/${revoked.id}`, { key: rootKey })).status).toBe(200);
+    cases.revoked = { Authorization: `Bearer ${revoked.secret}` };
+    const expiring = await api.createKey(rootKey, { scopes: ["keys:read"], expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    cases.expired = { Authorization: `Bearer ${expiring.secret}`, "X-Test-Clock-Offset": String(2 * 86_400_000) };
     const bodies = new Set<string>();
     for (const [label, headers] of Object.entries(cases)) {
       const res = await api.call("GET", "/me", { headers });
@@ -31,7 +37,7 @@ test.describe("API authentication", () => {
       expect(res.body.error.code, label).toBe("unauthorized");
       if (label !== "wrong scheme" && label !== "oversized header") bodies.add(res.text);
     }
-    // Malformed, bad-checksum and unknown keys are indistinguishable to the caller.
+    // Malformed, bad-checksum, unknown, revoked and expired keys are indistinguishable to the caller.
     expect(bodies.size).toBe(1);
 
     const missing = await api.call("GET", "/me");

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { KEY_PATTERN } from "../lib/keys/format";
+import { SCOPE_CATALOGUE, SPECIAL_SCOPES } from "../lib/scope-catalogue";
 import { expect, newUser, signUp, test } from "./support/fixtures";
 import { ApiKeysPage } from "./support/api-keys-page";
 
@@ -23,13 +24,13 @@ test.describe("API keys", () => {
     await expect(row).toContainText("Never");
 
     // A reload, and every response it brings (HTML, RSC payload, scripts), carries only the hint.
-    const bodies: string[] = [];
-    page.on("response", async (response) => {
-      bodies.push(await response.text().catch(() => ""));
-    });
+    const reads: Promise<string>[] = [];
+    page.on("response", (response) => reads.push(response.text().catch(() => "")));
     await page.reload();
     await expect(keys.row("CI deploys")).toBeVisible();
+    await page.waitForLoadState("networkidle");
     expect(await page.content()).not.toContain(secret);
+    const bodies = await Promise.all(reads);
     expect(bodies.length).toBeGreaterThan(0);
     for (const body of bodies) expect(body).not.toContain(secret.slice(4, 24));
     const rsc = await page.request.get("/settings/api-keys", { headers: { RSC: "1" } });
@@ -52,6 +53,28 @@ test.describe("API keys", () => {
     expect(body.key).toMatchObject({ name: "curl check", access: "read_only" });
     await keys.dialog.getByRole("button", { name: "Done" }).click();
     await expect(keys.dialog).toBeHidden();
+  });
+
+  test("the Restricted grid is built from the scope catalogue, one row per resource", async ({ page, keys }) => {
+    await keys.openCreate();
+    await keys.dialog.getByRole("radio", { name: "Restricted" }).check();
+    const groups = keys.dialog.getByRole("radiogroup");
+    const names = await groups.evaluateAll((els) => els.map((el) => el.getAttribute("aria-labelledby") ?? ""));
+    const gridNames = names.filter((n) => n.startsWith("perm-"));
+    expect(gridNames).toEqual(SCOPE_CATALOGUE.map((r) => `perm-${r.id}-label`));
+    for (const resource of SCOPE_CATALOGUE) {
+      const levels = await keys.dialog.getByRole("radiogroup", { name: resource.label }).getByRole("radio").evaluateAll((els) =>
+        els.map((el) => el.getAttribute("value")),
+      );
+      expect(levels).toEqual(["none", ...resource.levels]);
+    }
+    for (const special of SPECIAL_SCOPES) await expect(keys.dialog.getByRole("checkbox", { name: special.label })).toBeVisible();
+    await page.keyboard.press("Escape");
+
+    // The page links to the API reference.
+    await page.getByRole("link", { name: "API reference" }).click();
+    await expect(page).toHaveURL(/\/docs\/api$/);
+    await expect(page.getByRole("heading", { name: "API reference" })).toBeVisible();
   });
 
   test("restricted access and a custom expiry are stored and shown", async ({ keys }) => {
@@ -106,6 +129,23 @@ test.describe("API keys", () => {
     await expect(nameError).toContainText("already have a key with this name");
     await page.keyboard.press("Escape");
     await expect(page.getByRole("row")).toHaveCount(2); // header + the one valid key
+  });
+
+  test("Copy still writes the clipboard where the Clipboard API is missing (plain-http origins)", async ({ page, context, keys }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.evaluate(() => navigator.clipboard.writeText("placeholder"));
+    // Reading back needs the real API, so hide it from the page's code only while it copies.
+    await page.evaluate(() => {
+      const real = Object.getOwnPropertyDescriptor(Navigator.prototype, "clipboard")!;
+      (window as unknown as { __restoreClipboard: () => void }).__restoreClipboard = () =>
+        Object.defineProperty(Navigator.prototype, "clipboard", real);
+      Object.defineProperty(Navigator.prototype, "clipboard", { get: () => undefined, configurable: true });
+    });
+    const secret = await keys.create({ name: "no clipboard api" });
+    await keys.dialog.getByRole("button", { name: "Copy API key" }).click();
+    await expect(keys.dialog.getByRole("button", { name: /Copy API key: copied/ })).toBeVisible();
+    await page.evaluate(() => (window as unknown as { __restoreClipboard: () => void }).__restoreClipboard());
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   });
 
   test("closing before copying asks first; the secret is gone afterwards", async ({ page, keys }) => {

@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { request } from "@playwright/test";
 import pg from "pg";
 import { formatDate } from "../lib/format";
 import { generateKey } from "../lib/keys/format";
@@ -7,6 +5,7 @@ import { ApiKeysPage } from "./support/api-keys-page";
 import { expect, newUser, test } from "./support/fixtures";
 import { withinOneMinuteWindow } from "./support/api";
 import { rememberSecret } from "./support/secrets";
+import { startServer, type RunningServer } from "./support/server";
 import { serverEnv } from "./support/server-env";
 
 // A second deployment of the same build, configured differently from the main test server:
@@ -17,31 +16,14 @@ const DAY = 86_400_000;
 
 test.describe("a deployment served directly, with a 90-day maximum key lifetime", () => {
   test.describe.configure({ mode: "serial" });
-  let server: ChildProcess | undefined;
+  let server: RunningServer | undefined;
   // The key made in the dashboard test, used by the API test after it.
   let secret = "";
 
   test.beforeAll(async () => {
-    server = spawn("node", ["server.mjs"], {
-      env: { ...process.env, ...serverEnv(".data-e2e-direct"), TRUSTED_PROXY_HOPS: "0", KEY_MAX_LIFETIME_DAYS: "90", PORT: String(PORT) },
-      stdio: "ignore",
-      detached: true,
-    });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const ok = await fetch(`http://localhost:${PORT}/api/v1/openapi.json`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error("server did not start");
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    server = await startServer(PORT, { ...serverEnv(".data-e2e-direct"), TRUSTED_PROXY_HOPS: "0", KEY_MAX_LIFETIME_DAYS: "90", LOGIN_FAILURES_PER_IP: "5" });
   });
-  test.afterAll(() => {
-    try {
-      if (server?.pid) process.kill(-server.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
-  });
+  test.afterAll(() => server?.stop());
 
   test("keys cannot be made to live longer than the maximum, from the dashboard", async ({ page }) => {
     const user = newUser("policy");
@@ -100,8 +82,8 @@ test.describe("a deployment served directly, with a 90-day maximum key lifetime"
     await expect(keys.row("long")).toContainText("within policy");
   });
 
-  test("PATCH /api/v1/keys/{id} holds edits to the maximum, counted from the key's creation", async () => {
-    const client = await request.newContext({ baseURL: BASE });
+  test("PATCH /api/v1/keys/{id} holds edits to the maximum, counted from the key's creation", async ({ playwright }) => {
+    const client = await playwright.request.newContext({ baseURL: BASE });
     const call = (method: "POST" | "PATCH", path: string, data: unknown) =>
       client.fetch(`/api/v1${path}`, { method, headers: { Authorization: `Bearer ${secret}` }, data, failOnStatusCode: false });
     const inDays = (n: number) => new Date(Date.now() + n * DAY).toISOString();
@@ -139,12 +121,12 @@ test.describe("a deployment served directly, with a 90-day maximum key lifetime"
     await client.dispose();
   });
 
-  // Last: it uses up this address's failed-authentication allowance for the minute, which would
-  // turn the API test's calls into 429s.
+  // After the API test: this one uses up this address's failed-authentication allowance for the
+  // minute, which would turn the API test's calls into 429s.
   // server.mjs replaces X-Forwarded-For with the socket address when no proxy is trusted.
-  test("invented X-Forwarded-For addresses do not reset the failed-authentication limit", async () => {
+  test("invented X-Forwarded-For addresses do not reset the failed-authentication limit", async ({ playwright }) => {
     await withinOneMinuteWindow();
-    const client = await request.newContext({ baseURL: `http://localhost:${PORT}` });
+    const client = await playwright.request.newContext({ baseURL: `http://localhost:${PORT}` });
     const statuses: number[] = [];
     for (let i = 0; i < 24; i++) {
       const res = await client.get("/api/v1/me", {
@@ -156,5 +138,22 @@ test.describe("a deployment served directly, with a 90-day maximum key lifetime"
     expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
     expect(statuses.slice(20)).toEqual(Array(4).fill(429));
     await client.dispose();
+  });
+
+  test("an address that keeps failing to sign in, across accounts, is told to wait", async ({ playwright, page }) => {
+    const client = await playwright.request.newContext({ baseURL: BASE });
+    for (let i = 0; i < 5; i++) {
+      const csrf = await (await client.get("/api/auth/csrf")).json();
+      await client.post("/api/auth/callback/credentials", {
+        form: { csrfToken: csrf.csrfToken, email: `spray-${i}-${Date.now()}@example.test`, password: "password spraying" },
+        maxRedirects: 0,
+      });
+    }
+    await client.dispose();
+    await page.goto(`${BASE}/login`);
+    await page.getByLabel("Email").fill(`someone-${Date.now()}@example.test`);
+    await page.getByLabel("Password").fill("any password at all");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Too many failed sign-in attempts")).toBeVisible();
   });
 });

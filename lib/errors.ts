@@ -10,6 +10,7 @@ const ERRORS = {
   "not_found:route": [404, "Not found."],
   "not_found:user": [404, "That user was not found. Refresh the page."],
   "conflict:last_admin": [409, "This is the last admin. Promote someone else before changing this role."],
+  "conflict:key_quota": [409, "You have reached this deployment's limit of active keys. Delete keys you no longer use, then try again."],
   "conflict:api_key_name": [409, "You already have a key with this name. Choose another name."],
   "conflict:key_not_active": [409, "Only an active key can be rotated. This one is revoked or expired: create a new key instead."],
   "conflict:key_inactive": [409, "This key is revoked or expired, so it can no longer be changed. Create a new key instead."],

@@ -15,13 +15,21 @@ export const log = {
   error: (event: string, fields?: Fields) => write("error", event, fields),
 };
 
+/**
+ * What is safe to log about an error. Drizzle's query errors put the SQL and its parameters in
+ * their message, and a parameter may be a key's digest or a password hash, so for those only the
+ * driver's underlying error (its code, constraint and message, which carry no parameter values)
+ * is logged. No stack traces: they add nothing an operator can act on and may quote input.
+ */
 export function errorFields(error: unknown): Fields {
-  if (error instanceof Error) {
-    // Drizzle's query errors put the SQL parameters (key digests, emails) into their message:
-    // log the driver's own error, which names the problem without the values.
-    const shown = "params" in error && error.cause instanceof Error ? error.cause : error;
-    const code = (shown as { code?: unknown }).code;
-    return { error: error.name, message: shown.message, ...(code ? { code } : {}) };
-  }
-  return { error: String(error) };
+  if (!(error instanceof Error)) return { error: typeof error };
+  const isQueryError = "query" in error && "params" in error;
+  const root = isQueryError && error.cause instanceof Error ? error.cause : error;
+  const { code, constraint } = root as { code?: unknown; constraint?: unknown };
+  return {
+    error: root.name,
+    message: isQueryError && root === error ? "query failed" : root.message.slice(0, 300),
+    ...(typeof code === "string" ? { code } : {}),
+    ...(typeof constraint === "string" ? { constraint } : {}),
+  };
 }

@@ -11,6 +11,11 @@ function days(value: string | undefined, fallback: number | null): number | null
 }
 
 export const policy = {
+  /** MAX_ACTIVE_KEYS_PER_USER (default 1000): usable keys one account may hold at once. */
+  get maxActiveKeysPerUser(): number {
+    const n = Number(process.env.MAX_ACTIVE_KEYS_PER_USER);
+    return Number.isInteger(n) && n > 0 ? n : 1000;
+  },
   /** KEY_MAX_LIFETIME_DAYS: no key may be set to expire later than this many days after its creation; unset or 0 = no maximum (then "No expiration" is allowed). */
   get maxLifetimeDays(): number | null {
     return days(process.env.KEY_MAX_LIFETIME_DAYS, null);

@@ -23,6 +23,17 @@ export class ReservingLimiter {
 
   constructor(private readonly windowMs: number) {}
 
+  /**
+   * Whether this process already knows the bucket is spent for the current window: a decision
+   * that costs nothing, for refusing a blocked client before doing any other work.
+   */
+  peek(bucket: string, now = Date.now()): LimitDecision {
+    const { start, retryAfterSeconds } = windowOf(now, this.windowMs);
+    const entry = this.local.get(bucket);
+    if (entry?.window === start && entry.remaining === 0 && entry.exhausted) return { ok: false, retryAfterSeconds };
+    return { ok: true };
+  }
+
   async take(db: Database, bucket: string, limit: number, now = Date.now()): Promise<LimitDecision> {
     const { start, retryAfterSeconds } = windowOf(now, this.windowMs);
     // Terminates: every reservation either grants allowance or marks the window exhausted.
@@ -59,63 +70,7 @@ export class ReservingLimiter {
     if (start - this.lastPrune < 10 * this.windowMs) return;
     this.lastPrune = start;
     for (const [key, value] of this.local) if (value.window < start) this.local.delete(key);
-    pruneWindows(db, new Date(start - 10 * this.windowMs)).catch((e) => log.warn("ratelimit.prune_failed", errorFields(e)));
-  }
-}
-
-/**
- * Counts failures (e.g. bad API keys per client IP) without putting the database in the request's
- * path: failures are counted locally and pushed to the shared counter in the background (at most
- * every `flushMs`); each push returns the total across all processes, and once it reaches the
- * limit every process that pushes for that client blocks it until the window ends.
- */
-export class FailureLimiter {
-  private readonly pending = new Map<string, number>();
-  private readonly state = new Map<string, { window: number; local: number; global: number }>();
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly windowMs: number,
-    private readonly flushMs = 200,
-  ) {}
-
-  check(bucket: string, limit: number, now = Date.now()): LimitDecision {
-    const { start, retryAfterSeconds } = windowOf(now, this.windowMs);
-    const s = this.state.get(bucket);
-    if (s && s.window === start && Math.max(s.local, s.global) >= limit) return { ok: false, retryAfterSeconds };
-    return { ok: true };
-  }
-
-  record(db: () => Promise<Database>, bucket: string, now = Date.now()): void {
-    const { start } = windowOf(now, this.windowMs);
-    const s = this.state.get(bucket);
-    if (s?.window === start) s.local++;
-    else this.state.set(bucket, { window: start, local: 1, global: 0 });
-    this.pending.set(bucket, (this.pending.get(bucket) ?? 0) + 1);
-    this.timer ??= setTimeout(() => void this.flush(db), this.flushMs);
-    this.timer.unref?.();
-  }
-
-  async flush(db: () => Promise<Database>): Promise<void> {
-    this.timer = undefined;
-    const batch = [...this.pending];
-    this.pending.clear();
-    if (batch.length === 0) return;
-    try {
-      const handle = await db();
-      for (const [bucket, count] of batch) {
-        const s = this.state.get(bucket);
-        if (!s) continue;
-        const total = await addToWindow(handle, bucket, new Date(s.window), count);
-        const current = this.state.get(bucket);
-        if (current?.window === s.window) current.global = Math.max(current.global, total);
-      }
-    } catch (error) {
-      log.warn("ratelimit.flush_failed", errorFields(error));
-    }
-    if (this.state.size > 10_000) {
-      const { start } = windowOf(Date.now(), this.windowMs);
-      for (const [key, value] of this.state) if (value.window < start) this.state.delete(key);
-    }
+    // Kept an hour: the same table holds the sign-in limiter's 15-minute windows (lib/auth/credentials.ts).
+    pruneWindows(db, new Date(start - Math.max(10 * this.windowMs, 3_600_000))).catch((e) => log.warn("ratelimit.prune_failed", errorFields(e)));
   }
 }

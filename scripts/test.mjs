@@ -59,6 +59,7 @@ const testDbUrl = env.TEST_DATABASE_URL;
 const skipE2e = env.SKIP_E2E === "1";
 
 run("type check", "npx", ["tsc", "--noEmit"]);
+run("dependency audit", "node", ["scripts/audit.mjs"]);
 run("unit + data layer (PGlite)", "npx", ["vitest", "run"]);
 if (testDbUrl) {
   run("unit + data layer (Postgres via pg)", "npx", ["vitest", "run"], { TEST_DRIVER: "pg" });
@@ -71,14 +72,16 @@ if (!skipE2e) {
   for (const dir of [".data-e2e", ".data-e2e-pg", ".data-e2e-direct", ".data-e2e-second"]) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync("e2e/.artifacts", { recursive: true });
   run("e2e (embedded PGlite)", "npx", ["playwright", "test"], { E2E_PORT: "3210", E2E_DATA_DIR: ".data-e2e" });
+  run("secret hygiene (embedded PGlite)", "npx", ["tsx", "scripts/secret-hygiene.ts", "--data-dir", ".data-e2e", "--data-dir", ".data-e2e-direct"]);
   if (testDbUrl) {
-    await withScratchDatabase(testDbUrl, (url) =>
+    await withScratchDatabase(testDbUrl, (url) => {
       run("e2e (Postgres via pg)", "npx", ["playwright", "test"], {
         E2E_PORT: "3211",
         E2E_DATA_DIR: ".data-e2e-pg",
         E2E_DATABASE_URL: url,
-      }),
-    );
+      });
+      run("secret hygiene (Postgres)", "npx", ["tsx", "scripts/secret-hygiene.ts", "--database-url", url]);
+    });
   }
 }
 summary();

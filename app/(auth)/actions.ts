@@ -1,14 +1,14 @@
 "use server";
 
 import { headers } from "next/headers";
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { unstable_rethrow } from "next/navigation";
 import { getDb } from "@/db";
 import { recordAudit } from "@/db/queries/audit";
 import { createUser } from "@/db/queries/users";
 import { parseInput, toActionState } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
-import { auth, signIn, signOut } from "@/lib/auth/config";
+import { SignInRateLimited, auth, signIn, signOut } from "@/lib/auth/config";
 import { config } from "@/lib/config";
 import { hashPassword } from "@/lib/password";
 import { contextFromHeaders } from "@/lib/request-context";
@@ -20,6 +20,11 @@ const AFTER_SIGN_IN = "/settings/api-keys";
 function formValues(form: FormData) {
   const get = (k: string) => (typeof form.get(k) === "string" ? (form.get(k) as string) : undefined);
   return { name: get("name"), email: get("email"), password: get("password") };
+}
+
+// Matched by code as well as class: the error crosses next-auth's internals on its way here.
+function isRateLimited(error: unknown): boolean {
+  return error instanceof SignInRateLimited || (error instanceof CredentialsSignin && error.code === "rate_limited");
 }
 
 type SignUpState = ActionState<{ email?: string; name?: string }>;
@@ -40,6 +45,10 @@ export async function signUpAction(_prev: SignUpState, form: FormData): Promise<
     return { ok: true };
   } catch (error) {
     unstable_rethrow(error);
+    if (isRateLimited(error)) {
+      // The account exists; only the automatic sign-in was refused by the guessing limit.
+      return { ok: false, message: "Your account was created, but sign-in is paused after too many failed attempts from this network. Wait 15 minutes, then sign in.", data: values };
+    }
     return { ...toActionState<{ email?: string; name?: string }>("signUp", error), data: values };
   }
 }
@@ -56,6 +65,13 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     return { ok: true };
   } catch (error) {
     unstable_rethrow(error);
+    if (isRateLimited(error)) {
+      return {
+        ok: false,
+        message: "Too many failed sign-in attempts. Wait 15 minutes and try again, or ask an admin to check the audit log.",
+        data: values,
+      };
+    }
     if (error instanceof AuthError) {
       return { ok: false, message: "Email or password is incorrect. Check both and try again.", data: values };
     }

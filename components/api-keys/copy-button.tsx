@@ -4,8 +4,13 @@ import { CheckIcon, CopyIcon } from "lucide-react";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 
-/** Writes text to the clipboard; falls back to a hidden textarea + execCommand where the
- * Clipboard API is missing (plain-http origins other than localhost, older browsers). */
+/**
+ * Writes text to the clipboard. Where the Clipboard API is missing (plain-http origins other than
+ * localhost, older browsers) it falls back to execCommand("copy") with a one-off `copy` listener
+ * that puts the text on the clipboard itself. That needs no selection, so it also works inside a
+ * modal dialog, whose focus trap would snatch focus from a hidden textarea (which made the old
+ * fallback report "Copied" while copying nothing). Success is reported only if our listener ran.
+ */
 export async function copyText(text: string): Promise<boolean> {
   try {
     if (navigator.clipboard?.writeText) {
@@ -15,19 +20,20 @@ export async function copyText(text: string): Promise<boolean> {
   } catch {
     // Permission denied or not focused: try the fallback below.
   }
-  const area = document.createElement("textarea");
-  area.value = text;
-  area.setAttribute("readonly", "");
-  area.style.position = "fixed";
-  area.style.opacity = "0";
-  document.body.appendChild(area);
-  area.select();
+  let written = false;
+  const onCopy = (event: ClipboardEvent) => {
+    if (!event.clipboardData) return;
+    event.clipboardData.setData("text/plain", text);
+    event.preventDefault();
+    written = true;
+  };
+  document.addEventListener("copy", onCopy, true);
   try {
-    return document.execCommand("copy");
+    return document.execCommand("copy") && written;
   } catch {
     return false;
   } finally {
-    area.remove();
+    document.removeEventListener("copy", onCopy, true);
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { apiKeys, auditEvents } from "@/db/schema";
@@ -87,6 +87,43 @@ describe(`api keys data layer (${TEST_DRIVER})`, () => {
       await db.execute(sql`drop function fail_audit()`);
     }
     expect(await db.select().from(apiKeys).where(eq(apiKeys.userId, user.id))).toHaveLength(0);
+  });
+
+  it("writes each change and its audit event in the same transaction", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    const { key } = await createApiKey(db, user.id, input("same tx"), CONTEXT, PEPPER);
+    // xmin is the id of the transaction that wrote a row version: equal ids, one transaction.
+    const txOf = async (query: SQL) => String((await queryRows(db, query))[0]?.tx);
+    const keyTx = () => txOf(sql`select xmin::text as tx from api_keys where id = ${key.id}`);
+    const auditTx = (action: string) =>
+      txOf(sql`select xmin::text as tx from audit_events where target_id = ${key.id} and action = ${action}`);
+    expect(await auditTx("api_key.created")).toBe(await keyTx());
+    await deleteApiKey(db, user.id, key.id, CONTEXT);
+    expect(await auditTx("api_key.deleted")).toBe(await keyTx());
+    expect(await auditTx("api_key.deleted")).not.toBe(await auditTx("api_key.created"));
+  });
+
+  it("holds the per-account quota of active keys under parallel creates", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    process.env.MAX_ACTIVE_KEYS_PER_USER = "5";
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) => createApiKey(db, user.id, input(`quota ${i}`), CONTEXT, PEPPER)),
+      );
+      const created = results.filter((r) => r.status === "fulfilled");
+      const refused = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason as AppError);
+      expect(created).toHaveLength(5);
+      expect(refused.map((e) => e.code)).toEqual(Array(7).fill("conflict:key_quota"));
+      expect(await listApiKeys(db, user.id)).toHaveLength(5);
+      // A deleted key frees its place.
+      const first = (created[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof createApiKey>>>).value;
+      await deleteApiKey(db, user.id, first.key.id, CONTEXT);
+      await expect(createApiKey(db, user.id, input("quota again"), CONTEXT, PEPPER)).resolves.toBeTruthy();
+    } finally {
+      delete process.env.MAX_ACTIVE_KEYS_PER_USER;
+    }
   });
 
   it("refuses a duplicate name per user, case-insensitively, but not across users", async () => {

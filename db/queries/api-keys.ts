@@ -1,12 +1,13 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
 import { sqlNow } from "@/lib/clock";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { generateKey, keyHint } from "@/lib/keys/format";
 import { HASH_VERSION, hashKey } from "@/lib/keys/hash";
+import { policy } from "@/lib/policy";
 import type { Access } from "@/lib/scopes";
 import type { Database } from "../client";
-import { apiKeys } from "../schema";
+import { apiKeys, users } from "../schema";
 import { recordAudit } from "./audit";
 
 /**
@@ -101,6 +102,7 @@ export async function createApiKey(
   const secret = generateKey();
   try {
     return await db.transaction(async (tx) => {
+      await assertBelowQuota(tx as unknown as Database, userId, policy.maxActiveKeysPerUser);
       const [key] = await tx
         .insert(apiKeys)
         .values({
@@ -139,6 +141,30 @@ export async function createApiKey(
       });
     }
     throw error;
+  }
+}
+
+/**
+ * The per-account quota of usable keys, enforced by the database under races: locking the
+ * owner's row serializes their concurrent creates, so "count, then insert" cannot overshoot.
+ */
+async function assertBelowQuota(tx: Database, userId: string, limit: number) {
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
+  const [row] = await tx
+    .select({ n: count() })
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.userId, userId),
+        isNull(apiKeys.deletedAt),
+        isNull(apiKeys.revokedAt),
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
+      ),
+    );
+  if ((row?.n ?? 0) >= limit) {
+    throw new AppError("conflict:key_quota", {
+      message: `You have ${limit} active keys, this deployment's limit. Delete keys you no longer use, then try again.`,
+    });
   }
 }
 

@@ -1,10 +1,12 @@
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiKeys } from "../schema";
 import type { DbHandle } from "@/db/client";
 import { scopesFor } from "@/lib/scopes";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
 import { createApiKey } from "./api-keys";
-import { addUsage, usageForKey, usageForOwner } from "./usage";
+import { addUsage, touchLastUsed, usageForKey, usageForOwner } from "./usage";
 
 let handle: DbHandle;
 beforeAll(async () => {
@@ -33,5 +35,39 @@ describe(`usage (${TEST_DRIVER})`, () => {
     expect(await usageForOwner(db, a.id, 30)).toEqual([{ keyId: ka.id, day: today, success: 5, failure: 1 }]);
     expect(await usageForOwner(db, a.id, 30, kb.id)).toEqual([]);
     expect((await usageForOwner(db, a.id, 90)).length).toBe(2);
+  });
+
+  it("writes last used at most once a minute, however many processes call it", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    const input = { description: null, access: "full" as const, scopes: scopesFor("full"), expiresAt: null };
+    const { key } = await createApiKey(db, user.id, { ...input, name: "touched" }, CONTEXT, PEPPER);
+    const read = async () => (await db.select().from(apiKeys).where(eq(apiKeys.id, key.id)))[0]!;
+    await touchLastUsed(db, key.id, "192.0.2.1");
+    const first = await read();
+    expect(first.lastUsedIp).toBe("192.0.2.1");
+    await Promise.all([touchLastUsed(db, key.id, "192.0.2.2"), touchLastUsed(db, key.id, "192.0.2.3")]);
+    const second = await read();
+    expect(second.lastUsedIp).toBe("192.0.2.1");
+    expect(second.lastUsedAt).toEqual(first.lastUsedAt);
+    await db.update(apiKeys).set({ lastUsedAt: sql`now() - interval '61 seconds'` }).where(eq(apiKeys.id, key.id));
+    await touchLastUsed(db, key.id, "192.0.2.4");
+    expect((await read()).lastUsedIp).toBe("192.0.2.4");
+  });
+
+  it("counts days in UTC, whatever the database session's time zone", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    const input = { description: null, access: "full" as const, scopes: scopesFor("full"), expiresAt: null };
+    const { key } = await createApiKey(db, user.id, { ...input, name: "tz" }, CONTEXT, PEPPER);
+    const today = new Date().toISOString().slice(0, 10);
+    await addUsage(db, key.id, today, 1, 0);
+    // Far enough from UTC that the local date differs from the UTC date for part of every day.
+    for (const zone of ["Pacific/Kiritimati", "Pacific/Pago_Pago"]) {
+      await db.execute(sql.raw(`set time zone '${zone}'`));
+      const rows = await usageForKey(db, key.id, 1);
+      expect(rows.map((r) => r.day)).toEqual([today]);
+    }
+    await db.execute(sql`set time zone 'UTC'`);
   });
 });

@@ -2,6 +2,10 @@ import { and, desc, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { apiKeys, apiKeyUsageDaily } from "../schema";
 
+// Counts are bucketed by UTC day in the app (lib/usage.ts), so "today" must be the UTC date too,
+// whatever time zone the database session happens to use.
+const UTC_TODAY = sql`(now() at time zone 'utc')::date`;
+
 export async function addUsage(db: Database, keyId: string, day: string, success: number, failure: number) {
   await db
     .insert(apiKeyUsageDaily)
@@ -39,7 +43,7 @@ export async function usageForKey(db: Database, keyId: string, days = 30) {
     .where(
       and(
         eq(apiKeyUsageDaily.keyId, keyId),
-        gte(apiKeyUsageDaily.day, sql`(current_date - ${days - 1}::int)`),
+        gte(apiKeyUsageDaily.day, sql`(${UTC_TODAY} - ${days - 1}::int)`),
       ),
     )
     .orderBy(desc(apiKeyUsageDaily.day));
@@ -60,7 +64,7 @@ export async function usageForOwner(db: Database, userId: string, days: number, 
       and(
         eq(apiKeys.userId, userId),
         keyId ? eq(apiKeys.id, keyId) : undefined,
-        gte(apiKeyUsageDaily.day, sql`(current_date - ${days - 1}::int)`),
+        gte(apiKeyUsageDaily.day, sql`(${UTC_TODAY} - ${days - 1}::int)`),
       ),
     )
     .orderBy(desc(apiKeyUsageDaily.day), apiKeyUsageDaily.keyId);

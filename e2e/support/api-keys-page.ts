@@ -75,6 +75,7 @@ export class ApiKeysPage {
     await this.menu(name, "Delete");
     const confirm = this.page.getByRole("alertdialog");
     await expect(confirm).toContainText(name);
+    await expect(confirm).toContainText("stops working at once");
     await confirm.getByRole("button", { name: "Delete key" }).click();
   }
 }

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
-import { test as base, expect, type APIRequestContext } from "@playwright/test";
+import { type APIRequestContext } from "@playwright/test";
+import { test as base, expect } from "./base";
 import { ApiKeysPage } from "./api-keys-page";
 import { newUser, signUp, type TestUser } from "./fixtures";
 

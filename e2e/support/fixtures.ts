@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { test as base, expect, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { test as base, expect } from "./base";
 import { ApiKeysPage } from "./api-keys-page";
 
 export const PASSWORD = "correct horse battery staple";

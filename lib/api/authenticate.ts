@@ -39,23 +39,23 @@ export async function authenticate(request: Request, scope?: Scope): Promise<Api
   const ip = clientIp(request.headers);
   const services = apiServices();
   const ipBucket = `authfail:${ip ?? "unknown"}`;
-  const blocked = services.failures.check(ipBucket, authFailuresPerMinute());
-  if (!blocked.ok) {
-    throw new ApiProblem(
+  const tooManyFailures = (retryAfterSeconds: number) =>
+    new ApiProblem(
       apiError(429, "rate_limited", "Too many failed authentications from this address. Wait and retry.", {
-        headers: { "Retry-After": String(blocked.retryAfterSeconds) },
+        headers: { "Retry-After": String(retryAfterSeconds) },
       }),
     );
-  }
-  const failed = (response: Response) => {
-    services.failures.record(getDb, ipBucket);
-    return new ApiProblem(response);
+  const blocked = services.failures.peek(ipBucket);
+  if (!blocked.ok) throw tooManyFailures(blocked.retryAfterSeconds);
+  const failed = async (response: Response) => {
+    const allowed = await services.failures.take(await getDb(), ipBucket, authFailuresPerMinute());
+    return allowed.ok ? new ApiProblem(response) : tooManyFailures(allowed.retryAfterSeconds);
   };
 
   const header = request.headers.get("authorization");
   if (!header) throw new ApiProblem(unauthorized("Send your API key as Authorization: Bearer <key>."));
   const match = header.length <= MAX_HEADER_LENGTH ? /^Bearer +(\S+) *$/i.exec(header) : null;
-  if (!match) throw failed(unauthorized("The Authorization header must be: Bearer <key>."));
+  if (!match) throw await failed(unauthorized("The Authorization header must be: Bearer <key>."));
 
   const result = await verifyKey(await verifyDeps(request), match[1]!, { scopes: scope ? [scope] : [], ip });
   switch (result.code) {
@@ -64,7 +64,7 @@ export async function authenticate(request: Request, scope?: Scope): Promise<Api
     case "NOT_FOUND":
     case "REVOKED":
     case "EXPIRED":
-      throw failed(unauthorized("The API key is invalid, expired or revoked."));
+      throw await failed(unauthorized("The API key is invalid, expired or revoked."));
     case "RATE_LIMITED":
       throw new ApiProblem(
         apiError(429, "rate_limited", `This key is over its limit of ${ratePerMinute()} requests per minute.`, {

@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "@/db";
-import { FailureLimiter, ReservingLimiter } from "../rate-limit";
+import { ReservingLimiter } from "../rate-limit";
 import { UsageRecorder } from "../usage";
 
 /** Per-minute request allowance of one key (RATE_LIMIT_PER_MINUTE, default 600). */
@@ -18,14 +18,18 @@ function positiveInt(value: string | undefined, fallback: number): number {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
-type Services = { keyLimiter: ReservingLimiter; failures: FailureLimiter; usage: UsageRecorder };
+// Failed authentications per client address use the same reserving limiter as keys: each failure
+// spends allowance reserved from the shared counter, so across all processes an address gets at
+// most AUTH_FAILURES_PER_MINUTE 401s; the one after that is a 429. A blocked address is refused
+// from memory, before its key is even parsed.
+type Services = { keyLimiter: ReservingLimiter; failures: ReservingLimiter; usage: UsageRecorder };
 const g = globalThis as unknown as { __keysmithApi?: Services };
 
 /** Process-wide state of the API: limiters and the usage buffer (one per server process). */
 export function apiServices(): Services {
   g.__keysmithApi ??= {
     keyLimiter: new ReservingLimiter(60_000),
-    failures: new FailureLimiter(60_000),
+    failures: new ReservingLimiter(60_000),
     usage: new UsageRecorder(getDb),
   };
   return g.__keysmithApi;

@@ -1,9 +1,7 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db";
-import { recordAudit } from "@/db/queries/audit";
-import { findUserByEmail } from "@/db/queries/users";
-import { dummyPasswordHash, verifyPassword } from "@/lib/password";
+import { checkCredentials } from "@/lib/auth/credentials";
 import { contextFromHeaders } from "@/lib/request-context";
 import { getSecrets } from "@/lib/secrets";
 import { signInSchema } from "@/lib/validation/auth.schema";
@@ -15,6 +13,11 @@ declare module "next-auth" {
   interface Session {
     user: { id: string; role: "admin" | "member"; name: string; email: string };
   }
+}
+
+/** Thrown when an account or address has too many failed sign-ins in the current window. */
+export class SignInRateLimited extends CredentialsSignin {
+  override code = "rate_limited";
 }
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -33,24 +36,9 @@ function buildConfig(): NextAuthConfig {
         async authorize(raw, request) {
           const parsed = signInSchema.safeParse(raw);
           if (!parsed.success) throw new CredentialsSignin();
-          const db = await getDb();
-          const user = await findUserByEmail(db, parsed.data.email);
-          // Unknown email: verify against a dummy hash anyway so both failures take as long.
-          const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), parsed.data.password);
-          const context = contextFromHeaders(request.headers);
-          if (!user || !ok) {
-            await recordAudit(db, {
-              actorId: user?.id ?? null,
-              action: "user.sign_in_failed",
-              targetType: "user",
-              targetId: user?.id ?? null,
-              metadata: { reason: user ? "wrong_password" : "unknown_email" },
-              context,
-            });
-            throw new CredentialsSignin();
-          }
-          await recordAudit(db, { actorId: user.id, action: "user.signed_in", targetType: "user", targetId: user.id, context });
-          return { id: user.id, email: user.email, name: user.name, role: user.role };
+          const result = await checkCredentials(await getDb(), parsed.data, contextFromHeaders(request.headers));
+          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, role: result.user.role };
+          throw result.reason === "rate_limited" ? new SignInRateLimited() : new CredentialsSignin();
         },
       }),
     ],

@@ -25,7 +25,8 @@ export const POST = handler("keys.verify", async (request: Request) => {
     ownerId: key?.owner.id ?? null,
     scopes: key?.scopes ?? [],
     expiresAt: key?.expiresAt?.toISOString() ?? null,
-    ...(result.code === "INSUFFICIENT_SCOPE" || unknown.length ? { missingScopes: [...("missing" in result ? result.missing : []), ...unknown] } : {}),
+    // Only a key that was found and is otherwise valid has scopes worth naming.
+    ...(code === "INSUFFICIENT_SCOPE" ? { missingScopes: [...("missing" in result ? result.missing : []), ...unknown] } : {}),
     ...(result.code === "RATE_LIMITED" ? { retryAfterSeconds: result.retryAfterSeconds } : {}),
   });
 });

@@ -1,0 +1,17 @@
+// GET /api/ready: readiness. 200 when the database answers, 503 (with Retry-After) when it does
+// not. It names no versions, hosts or drivers: an unauthenticated probe learns nothing else.
+import { sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import { apiError, json } from "@/lib/api/http";
+import { errorFields, log } from "@/lib/log";
+
+export async function GET() {
+  try {
+    const db = await getDb();
+    await db.execute(sql`select 1`);
+    return json({ status: "ready" });
+  } catch (error) {
+    log.warn("ready.db_unavailable", errorFields(error));
+    return apiError(503, "service_unavailable", "The database is not reachable. Retry shortly.", { headers: { "Retry-After": "5" } });
+  }
+}

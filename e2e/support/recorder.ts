@@ -1,0 +1,140 @@
+import fs from "node:fs";
+import { randomUUID } from "node:crypto";
+import type { APIRequestContext, APIResponse, Browser, BrowserContext, Response } from "@playwright/test";
+
+/**
+ * Secret hygiene, recorded as the suite runs: every HTTP response any test receives (browser
+ * pages, RSC payloads, server-action answers, API calls) is scanned for API keys, and so is the
+ * browser's storage (cookies, localStorage, sessionStorage) when a context closes. Only what
+ * matters is written to e2e/.artifacts/hygiene/: each response that carried a key, each storage
+ * that held one, and how many responses were scanned. scripts/secret-hygiene.ts then proves each
+ * key appeared in exactly one response, its creation or rotation, and nowhere else (logs and the
+ * database included).
+ */
+export const HYGIENE_DIR = "e2e/.artifacts/hygiene";
+const KEY_IN_TEXT = /ksk_[0-9A-Za-z]{36}(?![0-9A-Za-z])/g;
+const file = `${HYGIENE_DIR}/${process.pid}-${randomUUID()}.jsonl`;
+
+export type ResponseRecord = {
+  kind: "response";
+  method: string;
+  url: string;
+  status: number;
+  cacheControl: string;
+  action: string | null;
+  keys: string[];
+};
+export type StorageRecord = { kind: "storage"; where: string; keys: string[] };
+export type ScanCount = { kind: "scanned"; responses: number };
+
+let scanned = 0;
+function write(record: ResponseRecord | StorageRecord | ScanCount) {
+  fs.mkdirSync(HYGIENE_DIR, { recursive: true });
+  fs.appendFileSync(file, `${JSON.stringify(record)}\n`);
+}
+
+export function keysIn(text: string): string[] {
+  return [...new Set(text.match(KEY_IN_TEXT) ?? [])];
+}
+
+function noteResponse(method: string, url: string, status: number, headers: Record<string, string>, action: string | null, body: string) {
+  scanned++;
+  const keys = keysIn(body);
+  if (keys.length === 0) return;
+  write({ kind: "response", method, url, status, cacheControl: headers["cache-control"] ?? "", action, keys });
+}
+
+function flushScanCount() {
+  if (scanned > 0) write({ kind: "scanned", responses: scanned });
+  scanned = 0;
+}
+
+// Static build assets cannot hold a runtime secret; reading every chunk would only slow the suite.
+const SKIP = /\/_next\/static\/|\.(?:png|ico|woff2?|svg)(?:\?|$)/;
+
+const watched = new WeakSet<object>();
+
+/** What the running test has seen: body reads still in flight, contexts opened, CSP reports. */
+const current = { pending: [] as Promise<void>[], contexts: new Set<BrowserContext>(), csp: [] as string[] };
+
+export function startTest() {
+  current.pending = [];
+  current.contexts = new Set();
+  current.csp = [];
+}
+
+/**
+ * Ends a test's recording: waits for every body to be scanned, scans the storage of every context
+ * the test opened, and returns the CSP violations Chromium reported (a test fails on any).
+ */
+export async function finishTest(): Promise<string[]> {
+  await Promise.all(current.pending);
+  for (const context of current.contexts) await scanStorage(context).catch(() => undefined);
+  flushScanCount();
+  return current.csp;
+}
+
+/** Scans every response of a browser context, and its storage when it closes. */
+export function watchContext(context: BrowserContext) {
+  current.contexts.add(context);
+  if (watched.has(context)) return;
+  watched.add(context);
+  context.on("response", (response: Response) => {
+    const url = response.url();
+    if (SKIP.test(url)) return;
+    const request = response.request();
+    current.pending.push(
+      response
+        .text()
+        .then((body) => noteResponse(request.method(), url, response.status(), response.headers(), request.headers()["next-action"] ?? null, body))
+        .catch(() => undefined), // redirects and aborted loads have no body
+    );
+  });
+  context.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) current.csp.push(message.text());
+  });
+  context.on("close", () => current.contexts.delete(context));
+  watchRequestContext(context.request);
+  const close = context.close.bind(context);
+  context.close = async (options) => {
+    await scanStorage(context).catch(() => undefined);
+    return close(options);
+  };
+}
+
+async function scanStorage(context: BrowserContext) {
+  const found = keysIn(JSON.stringify(await context.storageState()));
+  for (const page of context.pages()) {
+    found.push(...keysIn(await page.evaluate(() => JSON.stringify({ ...sessionStorage })).catch(() => "")));
+  }
+  if (found.length > 0) write({ kind: "storage", where: "browser storage (cookies, localStorage, sessionStorage)", keys: found });
+}
+
+/** Scans the responses of an API request context (Playwright's `request`, `page.request`). */
+export function watchRequestContext(request: APIRequestContext): APIRequestContext {
+  if (watched.has(request)) return request;
+  watched.add(request);
+  const fetch = request.fetch.bind(request);
+  request.fetch = async (urlOrRequest, options) => {
+    const response: APIResponse = await fetch(urlOrRequest, options);
+    const method = options?.method ?? (typeof urlOrRequest === "string" ? "GET" : urlOrRequest.method());
+    const headers = typeof urlOrRequest === "string" ? (options?.headers ?? {}) : urlOrRequest.headers();
+    const body = await response.text().catch(() => "");
+    noteResponse(method, response.url(), response.status(), response.headers(), headers["next-action"] ?? headers["Next-Action"] ?? null, body);
+    return response;
+  };
+  return request; // get, post, patch, put, delete and head all call this.fetch
+
+}
+
+/** Makes every context a test opens with browser.newContext() watched too. */
+export function watchBrowser(browser: Browser) {
+  if (watched.has(browser)) return;
+  watched.add(browser);
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    watchContext(context);
+    return context;
+  };
+}

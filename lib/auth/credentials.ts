@@ -1,0 +1,82 @@
+import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { recordAudit } from "@/db/queries/audit";
+import { addToWindow } from "@/db/queries/rate-limits";
+import { findUserByEmail } from "@/db/queries/users";
+import { rateLimitCounters, type User } from "@/db/schema";
+import type { RequestContext } from "../audit-events";
+import { log } from "../log";
+import { dummyPasswordHash, verifyPassword } from "../password";
+
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+
+/** Failed sign-ins allowed per account and per client address in each 15-minute window. */
+export function loginLimits() {
+  const int = (value: string | undefined, fallback: number) => {
+    const n = Number(value);
+    return Number.isInteger(n) && n > 0 ? n : fallback;
+  };
+  return {
+    perAccount: int(process.env.LOGIN_FAILURES_PER_ACCOUNT, 10),
+    perAddress: int(process.env.LOGIN_FAILURES_PER_IP, 50),
+  };
+}
+
+export type CredentialsResult =
+  | { ok: true; user: User }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
+
+/**
+ * Checks an email and password, for every way in (the login form and next-auth's own callback
+ * route both end here). Guessing is bounded per account and per address, counted in the shared
+ * database so every server process agrees. Unknown emails are counted, hashed against a dummy
+ * and audited exactly like wrong passwords: same work, same time, same answer, so neither the
+ * message nor the timing says whether an account exists. Once a limit is reached, the password is
+ * not even checked until the window ends.
+ */
+export async function checkCredentials(
+  db: Database,
+  input: { email: string; password: string },
+  context: RequestContext,
+  now = Date.now(),
+): Promise<CredentialsResult> {
+  const windowStart = new Date(Math.floor(now / LOGIN_WINDOW_MS) * LOGIN_WINDOW_MS);
+  const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + LOGIN_WINDOW_MS - now) / 1000));
+  const account = `login:account:${input.email}`;
+  const address = `login:address:${context.ip ?? "unknown"}`;
+  const limits = loginLimits();
+
+  const counts = await db
+    .select({ bucket: rateLimitCounters.bucket, count: rateLimitCounters.count })
+    .from(rateLimitCounters)
+    .where(and(inArray(rateLimitCounters.bucket, [account, address]), eq(rateLimitCounters.windowStart, windowStart)));
+  const failures = (bucket: string) => counts.find((c) => c.bucket === bucket)?.count ?? 0;
+  if (failures(account) >= limits.perAccount || failures(address) >= limits.perAddress) {
+    log.warn("auth.sign_in_blocked", { ip: context.ip, byAccount: failures(account) >= limits.perAccount });
+    return { ok: false, reason: "rate_limited", retryAfterSeconds };
+  }
+
+  const user = await findUserByEmail(db, input.email);
+  const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+  if (!user || !valid) {
+    await db.transaction(async (tx) => {
+      await addToWindow(tx as unknown as Database, account, windowStart, 1);
+      await addToWindow(tx as unknown as Database, address, windowStart, 1);
+      // No actor: nobody proved who they are. The attempted email is kept (it is what an admin
+      // investigating a guessing attack needs), and the account as target when there is one.
+      await recordAudit(tx, {
+        actorId: null,
+        action: "user.sign_in_failed",
+        targetType: "user",
+        targetId: user?.id ?? null,
+        metadata: { email: input.email, reason: user ? "wrong_password" : "unknown_email" },
+        context,
+      });
+    });
+    return { ok: false, reason: "invalid" };
+  }
+  await recordAudit(db, { actorId: user.id, action: "user.signed_in", targetType: "user", targetId: user.id, context });
+  return { ok: true, user };
+}

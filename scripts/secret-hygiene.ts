@@ -1,0 +1,154 @@
+// After an e2e pass (run by scripts/test.mjs once the servers have stopped): proves that the
+// plaintext of every API key the suite saw appeared in exactly one HTTP response, the one that
+// created or rotated it, sent with Cache-Control: no-store, and nowhere else: not in any other
+// response, not in browser storage, not in any server's output, not in any database row.
+//
+//   npx tsx scripts/secret-hygiene.ts [--data-dir DIR]... [--database-url URL]...
+import fs from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { openDatabase } from "../db/client";
+import { serverEnv } from "../e2e/support/server-env";
+import { HYGIENE_DIR, keysIn, type ResponseRecord, type ScanCount, type StorageRecord } from "../e2e/support/recorder";
+
+const ARTIFACTS = "e2e/.artifacts";
+const args = process.argv.slice(2);
+const values = (flag: string) => args.flatMap((a, i) => (a === flag && args[i + 1] ? [args[i + 1]!] : []));
+
+type HygieneRecord = ResponseRecord | StorageRecord | ScanCount;
+const problems: string[] = [];
+const short = (key: string) => `${key.slice(0, 8)}…${key.slice(-4)}`;
+
+function readRecords(): HygieneRecord[] {
+  if (!fs.existsSync(HYGIENE_DIR)) return [];
+  return fs
+    .readdirSync(HYGIENE_DIR)
+    .flatMap((f) => fs.readFileSync(path.join(HYGIENE_DIR, f), "utf8").split("\n").filter(Boolean))
+    .map((line) => JSON.parse(line) as HygieneRecord);
+}
+
+/** Server-action ids of the two actions whose answer carries a new secret, from the build. */
+function secretActionIds(): Set<string> {
+  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: { [id: string]: { exportedName?: string } };
+  };
+  return new Set(
+    Object.entries(manifest.node)
+      .filter(([, v]) => v.exportedName === "createApiKeyAction" || v.exportedName === "rotateApiKeyAction")
+      .map(([id]) => id),
+  );
+}
+
+function isCreationResponse(r: ResponseRecord, actions: Set<string>): boolean {
+  if (r.method !== "POST") return false;
+  if (r.action) return actions.has(r.action);
+  const { pathname } = new URL(r.url);
+  return (pathname === "/api/v1/keys" && r.status === 201) || (/^\/api\/v1\/keys\/[0-9a-f-]{36}\/rotate$/.test(pathname) && r.status === 200);
+}
+
+async function databaseText(options: { pgliteDir?: string; url?: string }): Promise<string> {
+  const handle = await openDatabase({ url: options.url, pgliteDir: options.pgliteDir ?? "" });
+  try {
+    const tables = (await handle.db.execute(
+      sql`select table_schema as s, table_name as t from information_schema.tables where table_schema in ('public', 'drizzle') and table_type = 'BASE TABLE'`,
+    )) as unknown as { rows: { s: string; t: string }[] };
+    const parts: string[] = [];
+    for (const { s, t } of tables.rows) {
+      const rows = (await handle.db.execute(sql.raw(`select x::text as row from "${s}"."${t}" x`))) as unknown as { rows: { row: string }[] };
+      parts.push(...rows.rows.map((r) => r.row));
+    }
+    return parts.join("\n");
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The key itself, or any 16 characters of its random body, found in `text`. */
+function leaks(text: string, key: string): boolean {
+  if (text.includes(key)) return true;
+  const body = key.slice(4);
+  for (let i = 0; i + 16 <= body.length; i++) if (text.includes(body.slice(i, i + 16))) return true;
+  return false;
+}
+
+const records = readRecords();
+const responses = records.filter((r): r is ResponseRecord => r.kind === "response");
+const scanned = records.filter((r): r is ScanCount => r.kind === "scanned").reduce((n, r) => n + r.responses, 0);
+const remembered = fs.existsSync(`${ARTIFACTS}/secrets`)
+  ? fs.readdirSync(`${ARTIFACTS}/secrets`).flatMap((f) => keysIn(fs.readFileSync(`${ARTIFACTS}/secrets/${f}`, "utf8")))
+  : [];
+const secrets = [...new Set([...responses.flatMap((r) => r.keys), ...remembered])];
+const actions = secretActionIds();
+
+// 1. Each key in exactly one response, its creation or rotation, never cached.
+let created = 0;
+for (const key of secrets) {
+  const carrying = responses.filter((r) => r.keys.includes(key));
+  const [first, ...others] = carrying;
+  if (others.length > 0) {
+    problems.push(`${short(key)} appeared in ${carrying.length} responses: ${carrying.map((r) => `${r.method} ${new URL(r.url).pathname} (${r.status})`).join(", ")}`);
+  }
+  if (!first) continue; // made outside the browser and API client (e.g. by the rotate-key script)
+  if (!isCreationResponse(first, actions)) problems.push(`${short(key)} appeared in ${first.method} ${first.url} (${first.status}), which neither created nor rotated it`);
+  else created++;
+  if (!/no-store/.test(first.cacheControl)) problems.push(`${first.method} ${first.url} carried a key without Cache-Control: no-store (${first.cacheControl || "none"})`);
+}
+
+// 2. Never in browser storage.
+for (const r of records.filter((r): r is StorageRecord => r.kind === "storage")) {
+  problems.push(`${r.keys.length} key(s) found in ${r.where}: ${r.keys.map(short).join(", ")}`);
+}
+
+// 3. Never in any server's output.
+const logs = fs
+  .readdirSync(ARTIFACTS)
+  .filter((f) => /^server-\d+\.log$/.test(f))
+  .map((f) => fs.readFileSync(`${ARTIFACTS}/${f}`, "utf8"))
+  .join("\n");
+for (const key of secrets) if (leaks(logs, key)) problems.push(`${short(key)} (or 16 characters of it) appeared in a server log`);
+
+// 4. Never in the database: every row of every table, as text.
+const databases: { pgliteDir?: string; url?: string }[] = [
+  ...values("--data-dir").map((d) => ({ pgliteDir: path.join(d, "pglite") })),
+  ...values("--database-url").map((url) => ({ url })),
+];
+let rows = 0;
+for (const db of databases) {
+  if (db.pgliteDir && !fs.existsSync(db.pgliteDir)) continue;
+  const text = await databaseText(db);
+  rows += text.split("\n").length;
+  for (const key of secrets) if (leaks(text, key)) problems.push(`${short(key)} (or 16 characters of it) is stored in ${db.url ? "the Postgres database" : db.pgliteDir}`);
+}
+
+// 5. The server's own secrets never reach the browser bundle (checklist N-04).
+const serverSecrets = [
+  ...values("--data-dir").flatMap((d) => {
+    const file = path.join(d, "secrets.json");
+    return fs.existsSync(file) ? Object.values(JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>) : [];
+  }),
+  ...values("--database-url"),
+  ...(values("--database-url").length > 0 ? [serverEnv("").AUTH_SECRET, serverEnv("").KEY_PEPPER].filter((v): v is string => !!v) : []),
+];
+const bundle = fs
+  .readdirSync(".next/static", { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile())
+  .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "utf8"))
+  .join("\n");
+for (const secret of serverSecrets) if (bundle.includes(secret)) problems.push(`a server secret (${secret.slice(0, 4)}…) is in the browser bundle (.next/static)`);
+if (serverSecrets.length === 0) problems.push("no server secrets were found to look for in the browser bundle");
+
+// The check must have had something to check.
+if (scanned < 100) problems.push(`only ${scanned} responses were recorded: is the recorder (e2e/support/base.ts) in use?`);
+if (created < 10) problems.push(`only ${created} keys were seen in their creation response: the check would prove nothing`);
+if (rows === 0) problems.push("no database rows were checked");
+
+if (problems.length > 0) {
+  console.error(`secret hygiene: ${problems.length} problem(s)`);
+  for (const p of problems) console.error(`  - ${p}`);
+  process.exit(1);
+}
+console.log(
+  `secret hygiene: ${secrets.length} keys; ${scanned} responses scanned, each key only in its creation or rotation response (no-store); ` +
+    `none in browser storage, ${Math.round(logs.length / 1024)} KB of server logs or ${rows} database rows; ` +
+    `no server secret in ${Math.round(bundle.length / 1024)} KB of browser bundle`,
+);
