@@ -135,8 +135,15 @@ test.describe("a deployment served directly, with a 90-day maximum key lifetime"
       });
       statuses.push(res.status());
     }
-    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
-    expect(statuses.slice(20)).toEqual(Array(4).fill(429));
+    // The limit is 20 a minute. Counters are shared through the database, so on the Postgres pass
+    // another spec's failures from this same loopback address (the rotate-key script's bad-key
+    // check) may count too and the limit can come a little early; what must hold is that once it
+    // is reached, no invented address gets past it.
+    const blocked = statuses.indexOf(429);
+    expect(blocked, statuses.join(" ")).toBeGreaterThanOrEqual(15);
+    expect(blocked).toBeLessThanOrEqual(20);
+    expect(statuses.slice(0, blocked)).toEqual(Array(blocked).fill(401));
+    expect(statuses.slice(blocked)).toEqual(Array(24 - blocked).fill(429));
     await client.dispose();
   });
 
