@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "test/**/*.test.ts", "scripts/**/*.test.mjs"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -131,15 +131,31 @@ test.describe("API authentication", () => {
     expect((await api.call("PUT", "/keys", { key: rootKey, body: {} })).status).toBe(405);
   });
 
-  test("the OpenAPI document and docs page describe every endpoint", async ({ api, page }) => {
+  test("the OpenAPI document and docs page describe every endpoint", async ({ api, page, rootKey }) => {
     const res = await api.call("GET", "/openapi.json");
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe("3.1.0");
-    expect(Object.keys(res.body.paths).sort()).toEqual(["/keys", "/keys/verify", "/keys/{id}", "/me", "/profile", "/usage"]);
+    expect(Object.keys(res.body.paths).sort()).toEqual([
+      "/keys",
+      "/keys/revoke-leaked",
+      "/keys/verify",
+      "/keys/{id}",
+      "/keys/{id}/rotate",
+      "/me",
+      "/profile",
+      "/usage",
+    ]);
     expect(res.body.components.schemas.Scope.enum).toContain("keys:verify");
+    expect(res.body.paths["/keys/{id}/rotate"].post["x-required-scope"]).toBe("keys:rotate");
+    expect(res.body.paths["/keys/revoke-leaked"].post.security).toEqual([]);
+    // The ApiKey schema lists exactly the fields a key response carries, and every status.
+    const key = await api.call("GET", "/keys?limit=1", { key: rootKey });
+    const schema = res.body.components.schemas.ApiKey;
+    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(key.body.data[0]).sort());
+    expect(schema.properties.status.enum.sort()).toEqual(["active", "expired", "expiring_soon", "revoked", "rotation_due"]);
     await page.goto("/docs/api");
     await expect(page.getByRole("heading", { name: "API reference" })).toBeVisible();
-    for (const op of ["GET /me", "POST /keys", "PATCH /keys/{id}", "POST /keys/verify"]) {
+    for (const op of ["GET /me", "POST /keys", "PATCH /keys/{id}", "POST /keys/verify", "POST /keys/{id}/rotate", "POST /keys/revoke-leaked"]) {
       const [method, path] = op.split(" ");
       await expect(page.getByRole("region", { name: `${method} ${path}`, exact: true })).toBeVisible();
     }

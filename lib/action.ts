@@ -6,13 +6,15 @@ import { getDb, type Database } from "@/db";
 import type { SessionUser } from "@/db/queries/users";
 import type { ActionState } from "./action-state";
 import type { RequestContext } from "./audit-events";
+import { clockOffsetMs } from "./clock";
 import { AppError, isDatabaseUnavailable } from "./errors";
 import { errorFields, log } from "./log";
 import { contextFromHeaders } from "./request-context";
 import { currentUser } from "./session";
 import { fieldErrorsOf } from "./validation/common";
 
-export type ActionContext = { user: SessionUser; db: Database; context: RequestContext };
+/** `clockOffsetMs` is the test clock's shift (lib/clock.ts): always 0 in production. */
+export type ActionContext = { user: SessionUser; db: Database; context: RequestContext; clockOffsetMs: number };
 
 /**
  * Every server action is a public endpoint, so every one goes through here: session (read fresh
@@ -27,7 +29,8 @@ export async function withUser<T>(
     const user = await currentUser();
     if (!user) throw new AppError("unauthorized:session");
     const db = await getDb();
-    return await run({ user, db, context: contextFromHeaders(await headers()) });
+    const requestHeaders = await headers();
+    return await run({ user, db, context: contextFromHeaders(requestHeaders), clockOffsetMs: clockOffsetMs(requestHeaders) });
   } catch (error) {
     unstable_rethrow(error);
     return toActionState(name, error);

@@ -5,13 +5,16 @@ const MAX_OFFSET_MS = 400 * 86_400_000;
 /**
  * An injectable clock for end-to-end tests of time-based rules (grace periods, expiry) without
  * sleeping. Only when the server runs with KEYSMITH_TEST_CLOCK=1 does a request's
- * `X-Test-Clock-Offset: <ms>` header shift "now" for that request; otherwise the offset is always
- * 0 and the database's own clock decides. Never set KEYSMITH_TEST_CLOCK in production.
+ * `X-Test-Clock-Offset: <ms>` header (0 to 400 days, forward only) shift "now" for that request,
+ * for API calls, server actions and pages alike; otherwise the offset is always 0 and the
+ * database's own clock decides. Never set KEYSMITH_TEST_CLOCK in production.
  */
 export function clockOffsetMs(headers?: Headers): number {
   if (process.env.KEYSMITH_TEST_CLOCK !== "1" || !headers) return 0;
   const n = Number(headers.get("x-test-clock-offset") ?? 0);
-  return Number.isFinite(n) ? Math.max(-MAX_OFFSET_MS, Math.min(MAX_OFFSET_MS, Math.trunc(n))) : 0;
+  // Forward only: moving "now" back before a key's revocation or expiry would make it verify
+  // again, so even a test server never lets a request undo one.
+  return Number.isFinite(n) ? Math.max(0, Math.min(MAX_OFFSET_MS, Math.trunc(n))) : 0;
 }
 
 /** SQL for "now" shifted by an offset (a bound parameter; 0 in production). */

@@ -13,6 +13,7 @@ const ERRORS = {
   "conflict:key_quota": [409, "You have reached this deployment's limit of active keys. Delete keys you no longer use, then try again."],
   "conflict:api_key_name": [409, "You already have a key with this name. Choose another name."],
   "conflict:key_not_active": [409, "Only an active key can be rotated. This one is revoked or expired: create a new key instead."],
+  "conflict:key_inactive": [409, "This key is revoked or expired, so it can no longer be changed. Create a new key instead."],
   "conflict:email_taken": [409, "An account with this email already exists. Sign in instead."],
   "rate_limited": [429, "Too many requests. Wait a moment and try again."],
   "unavailable:database": [503, "The service is briefly unavailable. Try again in a few seconds."],

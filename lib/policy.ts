@@ -1,4 +1,6 @@
 // Deployment-wide key policy, from the environment (README lists the variables).
+import { formatDate } from "./format";
+
 const DAY_MS = 86_400_000;
 
 function days(value: string | undefined, fallback: number | null): number | null {
@@ -14,7 +16,7 @@ export const policy = {
     const n = Number(process.env.MAX_ACTIVE_KEYS_PER_USER);
     return Number.isInteger(n) && n > 0 ? n : 1000;
   },
-  /** KEY_MAX_LIFETIME_DAYS: no key may be set to expire later than this from now; unset or 0 = no maximum (then "No expiration" is allowed). */
+  /** KEY_MAX_LIFETIME_DAYS: no key may be set to expire later than this many days after its creation; unset or 0 = no maximum (then "No expiration" is allowed). */
   get maxLifetimeDays(): number | null {
     return days(process.env.KEY_MAX_LIFETIME_DAYS, null);
   },
@@ -33,18 +35,34 @@ export const GRACE_PERIODS = {
 export type GracePeriod = keyof typeof GRACE_PERIODS;
 export const GRACE_CHOICES = Object.keys(GRACE_PERIODS) as GracePeriod[];
 
-/** The latest expiry a key may be given now, or null when there is no maximum. */
-export function latestAllowedExpiry(now: Date, maxLifetimeDays = policy.maxLifetimeDays): Date | null {
-  return maxLifetimeDays === null ? null : new Date(now.getTime() + maxLifetimeDays * DAY_MS);
+/**
+ * The latest expiry a key may have: its creation plus the maximum lifetime (for a key being
+ * created, creation is now), or null when there is no maximum. Counting from creation rather than
+ * from the day of an edit means repeated "extend" edits can never keep a key alive for ever.
+ */
+export function latestAllowedExpiry(createdAt: Date, maxLifetimeDays = policy.maxLifetimeDays): Date | null {
+  return maxLifetimeDays === null ? null : new Date(createdAt.getTime() + maxLifetimeDays * DAY_MS);
 }
 
-/** Why an expiry is not allowed by the deployment's maximum lifetime, or null if it is. */
-export function expiryPolicyError(expiresAt: Date | null, now = new Date()): string | null {
-  const latest = latestAllowedExpiry(now);
+/**
+ * Why an expiry is not allowed by the deployment's maximum lifetime, or null if it is. For a new
+ * key pass no `key` (its lifetime starts now); for an edit pass the key's creation and current
+ * expiry. Shortening is always allowed, even for a key created before the maximum was set.
+ */
+export function expiryPolicyError(
+  expiresAt: Date | null,
+  key?: { createdAt: Date; expiresAt: Date | null },
+  now = new Date(),
+): string | null {
+  const max = policy.maxLifetimeDays;
+  const latest = latestAllowedExpiry(key?.createdAt ?? now, max);
   if (!latest) return null;
-  if (expiresAt === null) return `Keys must expire: this deployment allows at most ${policy.maxLifetimeDays} days.`;
+  if (expiresAt === null) return `Keys must expire: this deployment allows at most ${max} days.`;
+  if (key && (key.expiresAt === null || expiresAt.getTime() <= key.expiresAt.getTime())) return null;
   if (expiresAt.getTime() > latest.getTime() + 60_000) {
-    return `Pick a date within ${policy.maxLifetimeDays} days: that is this deployment's maximum key lifetime.`;
+    return key
+      ? `Pick a date within ${max} days of the key's creation (no later than ${formatDate(latest)}): that is this deployment's maximum key lifetime.`
+      : `Pick a date within ${max} days: that is this deployment's maximum key lifetime.`;
   }
   return null;
 }

@@ -55,6 +55,7 @@ function EditBody({ target, onDone, maxLifetimeDays }: { target: KeyRow; onDone:
           permissions: permissionsOf(target.scopes),
           specials: target.scopes.filter((s) => !/:(read|write)$/.test(s)),
           expiresAt: target.expiresAt,
+          createdAt: target.createdAt,
         }}
       />
       <div className="flex justify-end">

@@ -15,14 +15,17 @@ const CHOICES = [
   { value: "never", label: "No expiration" },
 ] as const;
 
-function isoDay(offsetDays: number): string {
-  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
 }
 
 /**
  * Expiry choice. For an existing key (`current`) it starts at "Keep"; periods count from today.
- * With a deployment maximum, longer choices and "No expiration" are not offered (the server
- * enforces the same rule).
+ * With a deployment maximum, the lifetime counts from the key's creation (from today for a new
+ * key), so choices that would end later, and "No expiration", are not offered. The server
+ * enforces the same rule (lib/policy.ts); this only keeps people from picking what it refuses.
  */
 export function ExpirationField({
   error,
@@ -33,12 +36,16 @@ export function ExpirationField({
   error?: string;
   dateError?: string;
   maxLifetimeDays: number | null;
-  current?: { expiresAt: Date | null };
+  current?: { expiresAt: Date | null; createdAt: Date };
 }) {
   const [choice, setChoice] = useState<string>(current ? "keep" : DEFAULT_EXPIRATION);
+  const now = Date.now();
+  const latest = maxLifetimeDays === null ? null : (current?.createdAt.getTime() ?? now) + maxLifetimeDays * DAY_MS;
   const choices = CHOICES.filter((c) =>
-    maxLifetimeDays === null ? true : c.value === "custom" || (c.value !== "never" && Number(c.value) <= maxLifetimeDays),
+    latest === null ? true : c.value === "custom" || (c.value !== "never" && now + Number(c.value) * DAY_MS <= latest + 60_000),
   );
+  // A custom date means "through the end of that day (UTC)", so the last allowed day ends by `latest`.
+  const lastDay = latest === null ? undefined : isoDay(new Date(latest - DAY_MS));
   return (
     <div className="grid gap-2">
       <Label htmlFor="expiration">Expiration</Label>
@@ -67,8 +74,11 @@ export function ExpirationField({
           {error}
         </p>
       )}
-      {maxLifetimeDays !== null && (
-        <p className="text-xs text-muted-foreground">This deployment allows keys to live at most {maxLifetimeDays} days.</p>
+      {maxLifetimeDays !== null && latest !== null && (
+        <p className="text-xs text-muted-foreground">
+          This deployment allows keys to live at most {maxLifetimeDays} days
+          {current ? `, so this one can be set to expire no later than ${formatDate(new Date(latest))}.` : "."}
+        </p>
       )}
       {choice === "custom" && (
         <div className="grid gap-2">
@@ -77,9 +87,9 @@ export function ExpirationField({
             id="customDate"
             name="customDate"
             type="date"
-            min={isoDay(1)}
-            max={maxLifetimeDays ? isoDay(maxLifetimeDays) : undefined}
-            defaultValue={isoDay(30)}
+            min={isoDay(new Date(now + DAY_MS))}
+            max={lastDay}
+            defaultValue={isoDay(new Date(Math.min(now + 30 * DAY_MS, latest === null ? Infinity : latest - DAY_MS)))}
             aria-invalid={dateError ? true : undefined}
             aria-describedby={dateError ? "customDate-error" : "customDate-hint"}
           />

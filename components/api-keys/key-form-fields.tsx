@@ -24,6 +24,7 @@ export function KeyFormFields({
     permissions: Partial<Record<string, Level>>;
     specials: string[];
     expiresAt: Date | null;
+    createdAt: Date;
   };
 }) {
   return (
@@ -70,7 +71,7 @@ export function KeyFormFields({
         error={errors.expiration}
         dateError={errors.customDate}
         maxLifetimeDays={maxLifetimeDays}
-        current={defaults ? { expiresAt: defaults.expiresAt } : undefined}
+        current={defaults ? { expiresAt: defaults.expiresAt, createdAt: defaults.createdAt } : undefined}
       />
     </>
   );

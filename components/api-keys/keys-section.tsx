@@ -1,10 +1,10 @@
 "use client";
 
-import { KeyRoundIcon, PlusIcon, TriangleAlertIcon } from "lucide-react";
+import { KeyRoundIcon, PlusIcon } from "lucide-react";
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { formatRelative } from "@/lib/format";
+import { AttentionBanner, needsAttention } from "./attention-banner";
 import { CreateKeyDialog } from "./create-key-dialog";
 import { DeleteKeyDialog } from "./delete-key-dialog";
 import { EditKeyDialog } from "./edit-key-dialog";
@@ -19,11 +19,13 @@ import { RotateKeyDialog } from "./rotate-key-dialog";
 export function KeysSection({
   origin,
   rows,
+  now,
   maxLifetimeDays,
   children,
 }: {
   origin: string;
   rows: KeyRow[];
+  now: Date;
   maxLifetimeDays: number | null;
   children: React.ReactNode;
 }) {
@@ -35,7 +37,7 @@ export function KeysSection({
     () => ({ create: () => setCreateOpen(true), rotate: setRotating, edit: setEditing, remove: setDeleting }),
     [],
   );
-  const attention = rows.filter((r) => r.status === "expiring_soon" || r.status === "rotation_due" || r.status === "expired");
+  const attention = rows.filter(needsAttention);
 
   return (
     <KeyActionsProvider value={actions}>
@@ -61,7 +63,7 @@ export function KeysSection({
             </Button>
           )}
         </div>
-        {attention.length > 0 && <AttentionBanner rows={attention} actions={actions} />}
+        {attention.length > 0 && <AttentionBanner rows={attention} now={now} actions={actions} />}
         {rows.length > 0 ? (
           children
         ) : (
@@ -85,44 +87,5 @@ export function KeysSection({
         <DeleteKeyDialog target={deleting} onClose={() => setDeleting(null)} />
       </section>
     </KeyActionsProvider>
-  );
-}
-
-function AttentionBanner({ rows, actions }: { rows: KeyRow[]; actions: KeyActions }) {
-  const now = new Date();
-  return (
-    <div role="region" aria-label="Keys that need attention" className="rounded-lg border border-warning/60 bg-warning/10 p-4">
-      <p className="flex items-center gap-2 text-sm font-medium">
-        <TriangleAlertIcon className="size-4" aria-hidden />
-        {rows.length === 1 ? "1 key needs attention" : `${rows.length} keys need attention`}
-      </p>
-      <ul className="mt-2 grid gap-2 text-sm">
-        {rows.map((row) => (
-          <li key={row.id} className="flex flex-wrap items-center justify-between gap-2">
-            <span>
-              <span className="font-medium">{row.name}</span>{" "}
-              {row.status === "expired"
-                ? "has expired. Delete it, or create a new key for the apps that used it."
-                : row.status === "expiring_soon" && row.expiresAt
-                  ? `expires ${formatRelative(row.expiresAt, now)}. Extend it, or replace it before then.`
-                  : `got its current secret ${formatRelative(row.secretCreatedAt, now)}. It is due for rotation.`}
-            </span>
-            {row.status === "expired" ? (
-              <Button size="sm" variant="outline" onClick={() => actions.remove(row)} aria-label={`Delete ${row.name}`}>
-                Delete
-              </Button>
-            ) : row.status === "expiring_soon" ? (
-              <Button size="sm" variant="outline" onClick={() => actions.edit(row)} aria-label={`Extend ${row.name}`}>
-                Extend
-              </Button>
-            ) : (
-              <Button size="sm" variant="outline" onClick={() => actions.rotate(row)} aria-label={`Rotate ${row.name} now`}>
-                Rotate now
-              </Button>
-            )}
-          </li>
-        ))}
-      </ul>
-    </div>
   );
 }

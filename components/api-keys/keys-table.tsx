@@ -19,7 +19,10 @@ export type KeyRow = {
   lastUsedAt: Date | null;
   expiresAt: Date | null;
   secretCreatedAt: Date;
+  /** The most urgent status (the badge). */
   status: KeyStatus;
+  /** The secret is older than the rotation period, even when the status shows something more urgent. */
+  rotationDue: boolean;
   revokedReason: string | null;
 };
 

@@ -28,7 +28,8 @@ function RotateBody({ origin, target, controls }: { origin: string; target: KeyR
 
   if (rotated) {
     const until = rotated.previousSecretValidUntil ? new Date(rotated.previousSecretValidUntil) : null;
-    const ended = !until || until.getTime() <= Date.now() + 1000;
+    // Decided by the choice, not by comparing with this browser's clock (which may differ from the server's).
+    const ended = grace === "none" || !until;
     return (
       <NewKeyView
         title="Save the new secret"
@@ -92,8 +93,9 @@ function RotateBody({ origin, target, controls }: { origin: string; target: KeyR
           ))}
         </RadioGroup>
         <p className="text-xs text-muted-foreground">
-          Both secrets work during the grace period, never past the key&apos;s own expiry. Choose Immediately if the
-          current secret may have leaked.
+          Both secrets work during the grace period, never past the key&apos;s own expiry, but only the new one can
+          rotate the key. Choose Immediately if the current secret may have leaked: it also ends any older secret
+          still in a grace period.
         </p>
       </fieldset>
       <div className="flex justify-end">

@@ -8,7 +8,7 @@ import { KEY_PATTERN } from "@/lib/keys/format";
 import { scopesFor } from "@/lib/scopes";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
 import { TEST_DRIVER, openTestDb, queryRows } from "@/test/db";
-import { createApiKey, deleteApiKey, getApiKey, listApiKeys, type NewKeyInput } from "./api-keys";
+import { createApiKey, deleteApiKey, getApiKey, listApiKeys, updateApiKey, type NewKeyInput } from "./api-keys";
 
 let handle: DbHandle;
 beforeAll(async () => {
@@ -185,6 +185,21 @@ describe(`api keys data layer (${TEST_DRIVER})`, () => {
 
     await deleteApiKey(db, owner.id, key.id, CONTEXT);
     await expectAppError(deleteApiKey(db, owner.id, key.id, CONTEXT), "not_found:api_key");
+  });
+
+  it("edits an active key, but refuses any change to a revoked or expired one", async () => {
+    const user = await makeUser(handle.db);
+    const { key } = await createApiKey(handle.db, user.id, input("editable", { expiresAt: new Date(Date.now() + 3_600_000) }), CONTEXT, PEPPER);
+    const renamed = await updateApiKey(handle.db, user.id, key.id, { name: "edited", description: "for CI" }, CONTEXT);
+    expect(renamed).toMatchObject({ name: "edited", description: "for CI" });
+
+    // Two hours later (test clock) it has expired: a new expiry must not bring it back.
+    const later = new Date(Date.now() + 30 * 86_400_000);
+    await expectAppError(updateApiKey(handle.db, user.id, key.id, { expiresAt: later }, CONTEXT, { clockOffsetMs: 2 * 3_600_000 }), "conflict:key_inactive");
+    await handle.db.update(apiKeys).set({ revokedAt: new Date(), revokedReason: "reported leaked" }).where(eq(apiKeys.id, key.id));
+    await expectAppError(updateApiKey(handle.db, user.id, key.id, { name: "revived" }, CONTEXT), "conflict:key_inactive");
+    await expectAppError(updateApiKey(handle.db, user.id, key.id, { expiresAt: later }, CONTEXT), "conflict:key_inactive");
+    expect(await getApiKey(handle.db, user.id, key.id)).toMatchObject({ name: "edited", expiresAt: key.expiresAt });
   });
 
   it("enforces unique digests in the database", async () => {

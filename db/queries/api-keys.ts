@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
+import { sqlNow } from "@/lib/clock";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { generateKey, keyHint } from "@/lib/keys/format";
 import { HASH_VERSION, hashKey } from "@/lib/keys/hash";
@@ -208,6 +209,10 @@ export async function deleteApiKey(
  * Changes a key's name, description, scopes or expiry. Owner-scoped and conditional like delete;
  * one audit event per kind of change, in the same transaction. Scope changes apply from the next
  * request, since verification reads the row every time.
+ *
+ * A revoked or expired key is final: no edit at all, or a new expiry would bring an expired key
+ * back to life (and a revoked one would look editable). Judged under the row lock by the
+ * database's clock, like verification, so a key cannot expire between the check and the write.
  */
 export async function updateApiKey(
   db: Database,
@@ -215,24 +220,29 @@ export async function updateApiKey(
   id: string,
   patch: KeyPatch,
   context: RequestContext,
-  via?: { keyId: string },
+  options: { viaKeyId?: string; clockOffsetMs?: number } = {},
 ): Promise<ApiKeySummary> {
+  const now = sqlNow(options.clockOffsetMs ?? 0);
   try {
     return await db.transaction(async (tx) => {
       const [before] = await tx
-        .select(apiKeyColumns)
+        .select({
+          ...apiKeyColumns,
+          usable: sql<boolean>`(${apiKeys.revokedAt} is null and (${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now}))`,
+        })
         .from(apiKeys)
         .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
         .for("update")
         .limit(1);
       if (!before) throw new AppError("not_found:api_key");
+      if (!before.usable) throw new AppError("conflict:key_inactive");
       const [after] = await tx
         .update(apiKeys)
         .set({ ...patch, updatedAt: sql`now()` })
         .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
         .returning(apiKeyColumns);
       const base = { actorId: userId, targetType: "api_key" as const, targetId: id, context };
-      const viaMeta = via ? { via: "api_key", viaKeyId: via.keyId } : {};
+      const viaMeta = options.viaKeyId ? { via: "api_key", viaKeyId: options.viaKeyId } : {};
       if (patch.name !== undefined && patch.name !== before.name) {
         await recordAudit(tx, { ...base, action: "api_key.renamed", metadata: { from: before.name, to: after!.name, ...viaMeta } });
       }

@@ -77,6 +77,39 @@ describe(`rotation (${TEST_DRIVER})`, () => {
     expect(await code(r2.secret, 3 * HOUR)).toBe("EXPIRED");
   });
 
+  it("rotating immediately also ends secrets still in an earlier rotation's grace period", async () => {
+    const { user, key, secret: first } = await newKey();
+    const r1 = await rotateApiKey(handle.db, user.id, key.id, { graceMs: 7 * 24 * HOUR, via: "api" }, CONTEXT, PEPPER);
+    expect(await code(first)).toBe("VALID");
+    const r2 = await rotateApiKey(handle.db, user.id, key.id, { graceMs: 0, via: "dashboard" }, CONTEXT, PEPPER);
+    expect(await code(first)).toBe("NOT_FOUND");
+    expect(await code(r1.secret)).toBe("NOT_FOUND");
+    expect(await code(r2.secret)).toBe("VALID");
+    const history = await listRotations(handle.db, user.id, key.id);
+    expect(history.every((r) => r.graceUntil.getTime() <= r2.graceUntil.getTime())).toBe(true);
+  });
+
+  it("a shorter grace caps earlier ones, a longer grace never extends them", async () => {
+    const { user, key, secret: first } = await newKey();
+    await rotateApiKey(handle.db, user.id, key.id, { graceMs: 7 * 24 * HOUR, via: "api" }, CONTEXT, PEPPER);
+    const r2 = await rotateApiKey(handle.db, user.id, key.id, { graceMs: HOUR, via: "api" }, CONTEXT, PEPPER);
+    expect(await code(first, HOUR - 60_000)).toBe("VALID");
+    expect(await code(first, HOUR + 60_000)).toBe("NOT_FOUND");
+    await rotateApiKey(handle.db, user.id, key.id, { graceMs: 24 * HOUR, via: "api" }, CONTEXT, PEPPER);
+    expect(await code(first, HOUR + 60_000)).toBe("NOT_FOUND");
+    expect(await code(r2.secret, 2 * HOUR)).toBe("VALID");
+  });
+
+  it("dates the rotation by the same (test-shifted) clock as its grace period", async () => {
+    const { user, key } = await newKey();
+    const offset = 10 * 24 * HOUR;
+    const r = await rotateApiKey(handle.db, user.id, key.id, { graceMs: HOUR, via: "api", clockOffsetMs: offset }, CONTEXT, PEPPER);
+    const [row] = await listRotations(handle.db, user.id, key.id);
+    expect(Math.abs(row!.graceUntil.getTime() - row!.rotatedAt.getTime() - HOUR)).toBeLessThan(1000);
+    expect(Math.abs(row!.rotatedAt.getTime() - (Date.now() + offset))).toBeLessThan(60_000);
+    expect(Math.abs(r.key.secretCreatedAt.getTime() - row!.rotatedAt.getTime())).toBeLessThan(1000);
+  });
+
   it("refuses another user's key and keys that are no longer active", async () => {
     const { user, key } = await newKey();
     const stranger = await makeUser(handle.db);

@@ -11,7 +11,8 @@ import { recordAudit } from "./audit";
 
 /**
  * Gives a key a new secret: same id, name, scopes and usage history. The old secret keeps
- * verifying until `graceUntil` (now + grace, never past the key's own expiry), then never again.
+ * verifying until `graceUntil` (now + grace, never past the key's own expiry), then never again;
+ * secrets replaced by earlier rotations stop by then too.
  * Key update, rotation row and audit event commit together; the row lock makes concurrent
  * rotations of one key run one after the other.
  */
@@ -41,6 +42,13 @@ export async function rotateApiKey(
       .limit(1);
     if (!current) throw new AppError("not_found:api_key");
     if (!current.usable) throw new AppError("conflict:key_not_active");
+    // Earlier secrets of this key still in their grace period never outlive the newest one's:
+    // rotating "immediately" (typically because a secret leaked) must end every old secret, not
+    // only the one it replaces.
+    await tx
+      .update(apiKeyRotations)
+      .set({ graceUntil: sql`least(${apiKeyRotations.graceUntil}, ${current.graceUntil.toISOString()}::timestamptz)` })
+      .where(and(eq(apiKeyRotations.keyId, id), gt(apiKeyRotations.graceUntil, now)));
     await tx.insert(apiKeyRotations).values({
       keyId: id,
       oldKeyHash: current.keyHash,
@@ -49,6 +57,8 @@ export async function rotateApiKey(
       graceUntil: current.graceUntil,
       actorId: userId,
       via: options.via,
+      // The same (possibly test-shifted) clock as graceUntil, so the history reads consistently.
+      rotatedAt: sql`${now}`,
     });
     const [key] = await tx
       .update(apiKeys)

@@ -27,10 +27,13 @@ export function assertWithinCaller(caller: ApiCaller, wanted: { scopes?: Scope[]
   }
 }
 
-/** The deployment's maximum key lifetime applies to the API exactly as to the dashboard. */
-export function assertExpiryPolicy(expiresAt: Date | null | undefined) {
+/**
+ * The deployment's maximum key lifetime applies to the API exactly as to the dashboard. For an
+ * edit, pass the key: its maximum counts from its creation, not from today.
+ */
+export function assertExpiryPolicy(expiresAt: Date | null | undefined, key?: { createdAt: Date; expiresAt: Date | null }) {
   if (expiresAt === undefined) return;
-  const problem = expiryPolicyError(expiresAt);
+  const problem = expiryPolicyError(expiresAt, key);
   if (problem) {
     throw new ApiProblem(apiError(422, "validation_failed", problem, { details: { fields: { expiresAt: problem } } }));
   }
@@ -44,6 +47,23 @@ export function assertCanManage(caller: ApiCaller, target: { scopes: string[] })
       apiError(403, "insufficient_scope", `This key cannot manage a key with more access than itself (${missing.join(", ")}).`, {
         details: { required: missing },
       }),
+    );
+  }
+}
+
+/**
+ * Rotation needs the key's current secret. A previous secret still in its grace period keeps
+ * authenticating so apps can switch over, but if it could rotate, whoever leaked it could mint
+ * a fresh secret and lock the owner out: the grace period would become a takeover window.
+ */
+export function assertCurrentSecret(caller: ApiCaller) {
+  if (caller.key.viaPreviousSecret) {
+    throw new ApiProblem(
+      apiError(
+        403,
+        "previous_secret",
+        "This is the key's previous secret, still in its rotation grace period. Only the current secret can rotate the key: use the newest secret.",
+      ),
     );
   }
 }

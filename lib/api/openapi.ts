@@ -1,5 +1,5 @@
 import { KEY_PATTERN } from "../keys/format";
-import { ALL_SCOPES, RESOURCES, SPECIALS } from "../scopes";
+import { SCHEMAS } from "./openapi-schemas";
 
 const error = (description: string) => ({
   description,
@@ -38,58 +38,7 @@ export function openApiDocument(serverUrl: string) {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "A Keysmith API key." },
       },
-      schemas: {
-        Error: {
-          type: "object",
-          required: ["error"],
-          properties: {
-            error: {
-              type: "object",
-              required: ["code", "message"],
-              properties: { code: { type: "string" }, message: { type: "string" }, details: { type: "object" } },
-            },
-          },
-        },
-        Scope: {
-          type: "string",
-          enum: ALL_SCOPES,
-          description: [
-            ...RESOURCES.map((r) => `${r.levels.map((l) => `${r.id}:${l}`).join(", ")}: ${r.description}.`),
-            ...SPECIALS.map((s) => `${s.scope}: ${s.description}.`),
-            "`:write` implies `:read`.",
-          ].join(" "),
-        },
-        ApiKey: {
-          type: "object",
-          properties: {
-            id: { type: "string", format: "uuid" },
-            name: { type: "string", maxLength: 64 },
-            description: { type: ["string", "null"], maxLength: 280 },
-            hint: { type: "string", description: "Prefix and last four characters; the only part of a key ever shown again." },
-            access: { type: "string", enum: ["full", "read_only", "restricted"] },
-            scopes: { type: "array", items: { $ref: "#/components/schemas/Scope" } },
-            status: { type: "string", enum: ["active", "expiring_soon", "expired", "revoked"] },
-            createdAt: { type: "string", format: "date-time" },
-            lastUsedAt: { type: ["string", "null"], format: "date-time" },
-            expiresAt: { type: ["string", "null"], format: "date-time" },
-            revokedAt: { type: ["string", "null"], format: "date-time" },
-          },
-        },
-        KeyInput: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            name: { type: "string", minLength: 1, maxLength: 64 },
-            description: { type: ["string", "null"], maxLength: 280 },
-            scopes: { type: "array", minItems: 1, items: { $ref: "#/components/schemas/Scope" } },
-            expiresAt: {
-              type: ["string", "null"],
-              format: "date-time",
-              description: "Within 365 days; null never expires; omitted on create means 30 days. Never past the calling key's own expiry.",
-            },
-          },
-        },
-      },
+      schemas: SCHEMAS,
     },
     paths: {
       "/me": {
@@ -131,12 +80,71 @@ export function openApiDocument(serverUrl: string) {
           summary: "Rename, re-describe, re-scope or change the expiry of a key",
           ...scoped("keys:write"),
           requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/KeyInput" } } } },
-          responses: { "200": keyResponse("The updated key."), "403": error("Escalation refused."), "404": error("No such key of yours."), "409": error("Name taken."), "422": error("Invalid fields."), ...COMMON },
+          responses: {
+            "200": keyResponse("The updated key."),
+            "403": error("Escalation refused."),
+            "404": error("No such key of yours."),
+            "409": error("Name taken, or the key is revoked or expired (such keys cannot be changed, only deleted)."),
+            "422": error("Invalid fields, or an expiry past the deployment's maximum lifetime (counted from the key's creation)."),
+            ...COMMON,
+          },
         },
         delete: {
           summary: "Revoke and delete a key (it stops working on the next request)",
           ...scoped("keys:write"),
           responses: { "200": keyResponse("The revoked key."), "404": error("No such key of yours."), ...COMMON },
+        },
+      },
+      "/keys/{id}/rotate": {
+        parameters: idParam,
+        post: {
+          summary: "Rotate a key: a new secret for the same key (id, name, scopes, usage history); the response is the only one that contains it",
+          ...scoped("keys:rotate"),
+          requestBody: {
+            required: false,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  additionalProperties: false,
+                  properties: {
+                    grace: {
+                      type: "string",
+                      enum: ["none", "1h", "24h", "7d"],
+                      default: "none",
+                      description: "How long the previous secret keeps working, never past the key's expiry. Secrets from earlier rotations stop by then too.",
+                    },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "200": { description: "The rotated key; `key` holds the new secret.", content: { "application/json": { schema: { $ref: "#/components/schemas/RotatedKey" } } } },
+            "403": error(
+              "Missing keys:rotate, a target with more access than the calling key, or `previous_secret`: the call used a previous secret still in its grace period, which authenticates but may not rotate (use the current secret).",
+            ),
+            "404": error("No such key of yours."),
+            "409": error("The key is revoked or expired."),
+            "422": error("Invalid grace."),
+            ...COMMON,
+          },
+        },
+      },
+      "/keys/revoke-leaked": {
+        post: {
+          summary: "Report leaked keys (for secret scanners; no key needed). Well-formed keys that exist are revoked, with reason \"reported leaked\"",
+          security: [],
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/LeakReport" } } } },
+          responses: {
+            "202": {
+              description: "Always, before any lookup: `{ received }`, the same whether or not any key existed. Revocation follows within moments.",
+            },
+            "413": error("Body over 64 KB."),
+            "415": error("Body not JSON."),
+            "422": error("Invalid body."),
+            "429": error("More than 10 reports a minute from this address (Retry-After)."),
+          },
         },
       },
       "/profile": {

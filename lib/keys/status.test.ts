@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyStatus } from "./status";
+import { isRotationDue, keyStatus } from "./status";
 
 const now = new Date("2026-11-23T12:00:00Z");
 const days = (n: number) => new Date(now.getTime() + n * 86_400_000);
@@ -24,6 +24,10 @@ describe("keyStatus", () => {
     expect(keyStatus({ revokedAt: null, expiresAt: null, secretCreatedAt: days(-89) }, now, 90)).toBe("active");
     expect(keyStatus({ revokedAt: null, expiresAt: null, secretCreatedAt: old }, now, null)).toBe("active");
     expect(keyStatus({ revokedAt: null, expiresAt: days(2), secretCreatedAt: old }, now, 90)).toBe("expiring_soon");
+    // ...but it is still due for rotation, so the attention banner can offer both fixes.
+    expect(isRotationDue({ secretCreatedAt: old }, now, 90)).toBe(true);
+    expect(isRotationDue({ secretCreatedAt: days(-89) }, now, 90)).toBe(false);
+    expect(isRotationDue({ secretCreatedAt: old }, now, null)).toBe(false);
   });
   it("is revoked whatever the expiry says", () => {
     expect(keyStatus({ revokedAt: days(-1), expiresAt: days(-2) }, now)).toBe("revoked");

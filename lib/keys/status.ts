@@ -14,10 +14,20 @@ export function keyStatus(
   if (key.expiresAt && key.expiresAt.getTime() - now.getTime() <= EXPIRING_SOON_DAYS * DAY_MS) {
     return "expiring_soon";
   }
-  if (rotationPeriodDays && key.secretCreatedAt && now.getTime() - key.secretCreatedAt.getTime() >= rotationPeriodDays * DAY_MS) {
-    return "rotation_due";
-  }
+  if (isRotationDue(key, now, rotationPeriodDays)) return "rotation_due";
   return "active";
+}
+
+/**
+ * Whether the current secret is older than the rotation period, whatever else applies: a key
+ * can be both expiring soon and due for rotation, and the badge shows only the more urgent one.
+ */
+export function isRotationDue(
+  key: { secretCreatedAt?: Date | null },
+  now: Date,
+  rotationPeriodDays: number | null,
+): boolean {
+  return !!rotationPeriodDays && !!key.secretCreatedAt && now.getTime() - key.secretCreatedAt.getTime() >= rotationPeriodDays * DAY_MS;
 }
 
 export const STATUS_LABELS: Record<KeyStatus, string> = {

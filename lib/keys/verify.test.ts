@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, DbHandle } from "@/db/client";
 import { createApiKey, deleteApiKey } from "@/db/queries/api-keys";
+import { rotateApiKey } from "@/db/queries/rotations";
 import { apiKeys, apiKeyUsageDaily } from "@/db/schema";
 import { ReservingLimiter } from "@/lib/rate-limit";
 import { scopesFor } from "@/lib/scopes";
@@ -76,6 +77,15 @@ describe(`verifyKey (${TEST_DRIVER})`, () => {
     expect((await verifyKey(deps(), other.secret, { ip })).code).toBe("VALID");
     await handle.db.update(apiKeys).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(apiKeys.id, other.key.id));
     expect((await verifyKey(deps(), other.secret, { ip })).code).toBe("EXPIRED");
+  });
+
+  it("says when a match came through a previous secret still in its grace period", async () => {
+    const { user, key, secret } = await newKey();
+    const current = await verifyKey(deps(), secret, { ip });
+    expect(current).toMatchObject({ code: "VALID", key: { id: key.id, viaPreviousSecret: false } });
+    const rotated = await rotateApiKey(handle.db, user.id, key.id, { graceMs: 3_600_000, via: "api" }, CONTEXT, PEPPER);
+    expect(await verifyKey(deps(), secret, { ip })).toMatchObject({ code: "VALID", key: { id: key.id, viaPreviousSecret: true } });
+    expect(await verifyKey(deps(), rotated.secret, { ip })).toMatchObject({ code: "VALID", key: { id: key.id, viaPreviousSecret: false } });
   });
 
   it("checks in order: revoked before expired, and neither spends the rate limit", async () => {

@@ -17,6 +17,12 @@ export type VerifiedKey = {
   scopes: string[];
   expiresAt: Date | null;
   owner: { id: string; email: string; name: string; role: "admin" | "member" };
+  /**
+   * True when the presented secret is one the key was rotated away from, still in its grace
+   * period. It authenticates as the key (apps keep working while they switch), but it must not
+   * rotate the key: that would let a leaked old secret take the key over (see assertCurrentSecret).
+   */
+  viaPreviousSecret: boolean;
 };
 
 export type VerifyResult =
@@ -92,6 +98,7 @@ export async function verifyKey(
   if (!lookups) statements.set(deps.db, (lookups = prepareLookups(deps.db)));
   const params = { hash: hashKey(presented, deps.pepper), offsetMs: deps.clockOffsetMs ?? 0 };
   let [row] = await lookups.current.execute(params);
+  const viaPreviousSecret = !row;
   if (!row) [row] = await lookups.previous.execute(params);
   if (!row) return { code: "NOT_FOUND", malformed: false };
 
@@ -102,6 +109,7 @@ export async function verifyKey(
     scopes: row.scopes,
     expiresAt: row.expiresAt,
     owner: { id: row.ownerId, email: row.ownerEmail, name: row.ownerName, role: row.ownerRole },
+    viaPreviousSecret,
   };
   const fail = <T extends VerifyResult>(result: T): T => {
     deps.usage.count(key.id, false);

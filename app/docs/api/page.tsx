@@ -10,7 +10,12 @@ import { RESOURCES, SPECIALS } from "@/lib/scopes";
 
 export const metadata: Metadata = { title: "API reference" };
 
-type Operation = { summary: string; "x-required-scope"?: string; responses: Record<string, { description: string }> };
+type Operation = {
+  summary: string;
+  "x-required-scope"?: string;
+  security?: unknown[];
+  responses: Record<string, { description: string }>;
+};
 
 /** A readable rendering of /api/v1/openapi.json (the same document object). */
 export default async function ApiDocsPage() {
@@ -90,6 +95,7 @@ export default async function ApiDocsPage() {
               </Badge>
               <code className="font-mono text-sm">/api/v1{path}</code>
               {op["x-required-scope"] && <Badge variant="outline">{op["x-required-scope"]}</Badge>}
+              {op.security?.length === 0 && <Badge variant="outline">no key needed</Badge>}
             </div>
             <p className="mt-2 text-sm">{op.summary}</p>
             <ul className="mt-2 grid gap-1 text-xs text-muted-foreground">

@@ -1,10 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { createApiKey, deleteApiKey, updateApiKey } from "@/db/queries/api-keys";
+import { createApiKey, deleteApiKey, getApiKey, updateApiKey } from "@/db/queries/api-keys";
 import { rotateApiKey } from "@/db/queries/rotations";
 import { validationError, withUser } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
+import { appNow } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
 import { GRACE_CHOICES, GRACE_PERIODS, expiryPolicyError, type GracePeriod } from "@/lib/policy";
 import { getSecrets } from "@/lib/secrets";
@@ -34,14 +35,18 @@ export async function createApiKeyAction(
   });
 }
 
-/** Renames, re-describes, re-scopes or re-dates one of the user's keys. */
+/**
+ * Renames, re-describes, re-scopes or re-dates one of the user's keys. The maximum lifetime counts
+ * from the key's creation (read owner-scoped; it never changes); updateApiKey refuses revoked and
+ * expired keys under its row lock.
+ */
 export async function updateApiKeyAction(id: string, _prev: ActionState, form: FormData): Promise<ActionState> {
-  return withUser("updateApiKey", async ({ user, db, context }) => {
+  return withUser("updateApiKey", async ({ user, db, context, clockOffsetMs }) => {
     const keyId = uuidOrNotFound(id);
-    const parsed = resolveEditApiKey(createApiKeyFormValues(form));
+    const parsed = resolveEditApiKey(createApiKeyFormValues(form), appNow(clockOffsetMs));
     if (!parsed.success) throw validationError(parsed.error);
-    if (parsed.data.expiresAt !== undefined) assertPolicy(parsed.data.expiresAt, form);
-    const key = await updateApiKey(db, user.id, keyId, parsed.data, context);
+    if (parsed.data.expiresAt !== undefined) assertPolicy(parsed.data.expiresAt, form, await getApiKey(db, user.id, keyId));
+    const key = await updateApiKey(db, user.id, keyId, parsed.data, context, { clockOffsetMs });
     revalidatePath(PAGE);
     revalidatePath(`${PAGE}/${keyId}`);
     return { ok: true, message: `“${key.name}” was updated. Changes apply to its next request.` };
@@ -50,7 +55,7 @@ export async function updateApiKeyAction(id: string, _prev: ActionState, form: F
 
 /** A new secret for the same key; the old one keeps working for the chosen grace period. */
 export async function rotateApiKeyAction(id: unknown, grace: unknown): Promise<ActionState<CreatedKey>> {
-  return withUser("rotateApiKey", async ({ user, db, context }) => {
+  return withUser("rotateApiKey", async ({ user, db, context, clockOffsetMs }) => {
     const keyId = uuidOrNotFound(id);
     if (typeof grace !== "string" || !(GRACE_CHOICES as string[]).includes(grace)) {
       throw new AppError("bad_request:validation", { fieldErrors: { grace: "Choose when the current secret stops working." } });
@@ -59,7 +64,7 @@ export async function rotateApiKeyAction(id: unknown, grace: unknown): Promise<A
       db,
       user.id,
       keyId,
-      { graceMs: GRACE_PERIODS[grace as GracePeriod].ms, via: "dashboard" },
+      { graceMs: GRACE_PERIODS[grace as GracePeriod].ms, via: "dashboard", clockOffsetMs },
       context,
       getSecrets().keyPepper,
     );
@@ -82,8 +87,8 @@ export async function deleteApiKeyAction(id: unknown): Promise<ActionState> {
   });
 }
 
-function assertPolicy(expiresAt: Date | null, form: FormData) {
-  const problem = expiryPolicyError(expiresAt);
+function assertPolicy(expiresAt: Date | null, form: FormData, key?: { createdAt: Date; expiresAt: Date | null }) {
+  const problem = expiryPolicyError(expiresAt, key);
   if (problem) {
     const field = form.get("expiration") === "custom" ? "customDate" : "expiration";
     throw new AppError("bad_request:validation", { fieldErrors: { [field]: problem } });

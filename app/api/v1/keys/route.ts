@@ -26,8 +26,9 @@ export const POST = handler("keys.create", async (request: Request) => {
   const body = await readJson(request, createKeyBody);
   const { access, scopes } = normalizeScopes(body.scopes as Scope[]);
   const expiresAt = body.expiresAt === undefined ? new Date(Date.now() + DEFAULT_LIFETIME_MS) : body.expiresAt;
-  assertWithinCaller(caller, { scopes, expiresAt });
+  // The deployment's rule first (an invalid expiry is 422 whoever asks), then the caller's limits (403).
   assertExpiryPolicy(expiresAt);
+  assertWithinCaller(caller, { scopes, expiresAt });
   const { key, secret } = await createApiKey(
     await getDb(),
     caller.key.owner.id,

@@ -4,9 +4,10 @@ import { KeysSection } from "@/components/api-keys/keys-section";
 import { KeysTable, type KeyRow } from "@/components/api-keys/keys-table";
 import { getDb } from "@/db";
 import { listApiKeys } from "@/db/queries/api-keys";
-import { keyStatus } from "@/lib/keys/status";
+import { isRotationDue, keyStatus } from "@/lib/keys/status";
 import { policy } from "@/lib/policy";
 import { describeAccess } from "@/lib/scopes";
+import { requestNow } from "@/lib/request-clock";
 import { requestOrigin } from "@/lib/request-context";
 import { requireUser } from "@/lib/session";
 
@@ -15,7 +16,7 @@ export const metadata: Metadata = { title: "API Keys" };
 export default async function ApiKeysPage() {
   const user = await requireUser();
   const keys = await listApiKeys(await getDb(), user.id);
-  const now = new Date();
+  const now = await requestNow();
   const rows: KeyRow[] = keys.map((k) => ({
     id: k.id,
     name: k.name,
@@ -29,12 +30,13 @@ export default async function ApiKeysPage() {
     expiresAt: k.expiresAt,
     secretCreatedAt: k.secretCreatedAt,
     status: keyStatus(k, now, policy.rotationPeriodDays),
+    rotationDue: isRotationDue(k, now, policy.rotationPeriodDays),
     revokedReason: k.revokedReason,
   }));
   const origin = requestOrigin(await headers());
 
   return (
-    <KeysSection origin={origin} rows={rows} maxLifetimeDays={policy.maxLifetimeDays}>
+    <KeysSection origin={origin} rows={rows} now={now} maxLifetimeDays={policy.maxLifetimeDays}>
       <KeysTable rows={rows} now={now} />
     </KeysSection>
   );

@@ -12,6 +12,7 @@ import { policy } from "@/lib/policy";
 import { AppError } from "@/lib/errors";
 import { formatDate, formatRelative } from "@/lib/format";
 import { keyStatus } from "@/lib/keys/status";
+import { requestNow } from "@/lib/request-clock";
 import { describeAccess } from "@/lib/scopes";
 import { requireUser } from "@/lib/session";
 import { uuidSchema } from "@/lib/validation/common";
@@ -29,7 +30,7 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
     throw e;
   });
   const [usage, rotations] = await Promise.all([usageForKey(db, key.id, 30), listRotations(db, user.id, key.id)]);
-  const now = new Date();
+  const now = await requestNow();
   const byDay = new Map(usage.map((u) => [u.day, u]));
   const days: UsageDay[] = Array.from({ length: 30 }, (_, i) => {
     const day = new Date(now.getTime() - (29 - i) * 86_400_000).toISOString().slice(0, 10);
@@ -110,9 +111,7 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
                 via {r.via === "api" ? "the API" : "the dashboard"}:{" "}
                 <code className="font-mono text-xs">{r.oldHint}</code> → <code className="font-mono text-xs">{r.newHint}</code>.{" "}
                 <span className="text-muted-foreground">
-                  {r.graceUntil.getTime() <= r.rotatedAt.getTime() + 1000
-                    ? "The old secret stopped at once."
-                    : `The old secret worked until ${formatDate(r.graceUntil)} ${r.graceUntil.toISOString().slice(11, 16)} UTC.`}
+                  <GraceNote rotatedAt={r.rotatedAt} graceUntil={r.graceUntil} now={now} />
                 </span>
               </li>
             ))}
@@ -120,5 +119,20 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
         )}
       </section>
     </div>
+  );
+}
+
+/** Past or present tense, depending on whether the old secret's grace period is over. */
+function GraceNote({ rotatedAt, graceUntil, now }: { rotatedAt: Date; graceUntil: Date; now: Date }) {
+  if (graceUntil.getTime() <= rotatedAt.getTime() + 1000) return <>The old secret stopped at once.</>;
+  const when = (
+    <time dateTime={graceUntil.toISOString()}>
+      {formatDate(graceUntil)} {graceUntil.toISOString().slice(11, 16)} UTC
+    </time>
+  );
+  return graceUntil.getTime() > now.getTime() ? (
+    <>The old secret keeps working until {when}.</>
+  ) : (
+    <>The old secret worked until {when}.</>
   );
 }

@@ -1,11 +1,13 @@
 // GET (keys:read), PATCH and DELETE (keys:write) /api/v1/keys/{id}. Another user's key, an
-// unknown id and a malformed id all answer the same 404.
+// unknown id and a malformed id all answer the same 404; a revoked or expired key cannot be
+// changed (409), only deleted.
 import { getDb } from "@/db";
 import { deleteApiKey, getApiKey, updateApiKey } from "@/db/queries/api-keys";
 import { authenticate } from "@/lib/api/authenticate";
 import { keyDto } from "@/lib/api/dto";
 import { handler, json, readJson } from "@/lib/api/http";
 import { assertCanManage, assertExpiryPolicy, assertWithinCaller } from "@/lib/api/key-rules";
+import { clockOffsetMs } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
 import { contextFromHeaders } from "@/lib/request-context";
 import { normalizeScopes, type Scope } from "@/lib/scopes";
@@ -32,10 +34,12 @@ export const PATCH = handler("keys.update", async (request: Request, ctx: Params
   const db = await getDb();
   const id = await keyId(ctx);
   const target = await getApiKey(db, caller.key.owner.id, id);
+  // The deployment's rule first (an invalid expiry is 422 whoever asks; it counts from the
+  // target's creation), then the caller's limits (403).
+  assertExpiryPolicy(body.expiresAt, target);
   assertCanManage(caller, target);
   const scoped = body.scopes ? normalizeScopes(body.scopes as Scope[]) : undefined;
   assertWithinCaller(caller, { scopes: scoped?.scopes, expiresAt: body.expiresAt });
-  assertExpiryPolicy(body.expiresAt);
   const key = await updateApiKey(
     db,
     caller.key.owner.id,
@@ -48,7 +52,7 @@ export const PATCH = handler("keys.update", async (request: Request, ctx: Params
       expiresAt: body.expiresAt,
     },
     contextFromHeaders(request.headers),
-    { keyId: caller.key.id },
+    { viaKeyId: caller.key.id, clockOffsetMs: clockOffsetMs(request.headers) },
   );
   return json(keyDto(key));
 });

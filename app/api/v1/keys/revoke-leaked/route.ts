@@ -1,8 +1,11 @@
 // POST /api/v1/keys/revoke-leaked: for secret scanners. No key needed (a leaked key is reported
-// by whoever found it); rate limited per address; the answer never says which keys were real.
+// by whoever found it); rate limited per address; the answer never says which keys were real,
+// by its content or by its timing (the revocations run after the response: lib/api/leak-report.ts).
+import { after } from "next/server";
 import { getDb } from "@/db";
 import { revokeLeakedKeys } from "@/db/queries/rotations";
-import { apiError, handler, json, readJson } from "@/lib/api/http";
+import { apiError, handler, readJson } from "@/lib/api/http";
+import { acceptLeakReport } from "@/lib/api/leak-report";
 import { apiServices } from "@/lib/api/services";
 import { clientIp, contextFromHeaders } from "@/lib/request-context";
 import { getSecrets } from "@/lib/secrets";
@@ -19,7 +22,10 @@ export const POST = handler("keys.revokeLeaked", async (request: Request) => {
     });
   }
   const body = await readJson(request, leakReportBody);
-  const tokens = Array.isArray(body) ? body.map((t) => t.token) : body.keys;
-  await revokeLeakedKeys(db, tokens, getSecrets().keyPepper, contextFromHeaders(request.headers), Array.isArray(body) ? (body[0]?.source ?? "scanner") : "report");
-  return json({ received: tokens.length }, { status: 202 });
+  const context = contextFromHeaders(request.headers);
+  const pepper = getSecrets().keyPepper;
+  return acceptLeakReport(body, {
+    defer: (task) => after(task),
+    revoke: (candidates, source) => revokeLeakedKeys(db, candidates, pepper, context, source),
+  });
 });

@@ -1,11 +1,12 @@
-// POST /api/v1/keys/{id}/rotate (keys:rotate): a new secret for the same key, shown once.
+// POST /api/v1/keys/{id}/rotate (keys:rotate): a new secret for the same key, shown once. Only a
+// key's current secret may rotate (a previous one in its grace period gets 403 previous_secret).
 import { getDb } from "@/db";
 import { getApiKey } from "@/db/queries/api-keys";
 import { rotateApiKey } from "@/db/queries/rotations";
 import { authenticate } from "@/lib/api/authenticate";
 import { keyDto } from "@/lib/api/dto";
 import { handler, json, readJson } from "@/lib/api/http";
-import { assertCanManage } from "@/lib/api/key-rules";
+import { assertCanManage, assertCurrentSecret } from "@/lib/api/key-rules";
 import { clockOffsetMs } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
 import { GRACE_PERIODS } from "@/lib/policy";
@@ -16,6 +17,7 @@ import { uuidSchema } from "@/lib/validation/common";
 
 export const POST = handler("keys.rotate", async (request: Request, ctx: { params: Promise<{ id: string }> }) => {
   const caller = await authenticate(request, "keys:rotate");
+  assertCurrentSecret(caller);
   const hasBody = request.headers.has("content-type") || Number(request.headers.get("content-length") ?? 0) > 0;
   const body = hasBody ? await readJson(request, rotateKeyBody) : { grace: "none" as const };
   const id = uuidSchema.safeParse((await ctx.params).id);

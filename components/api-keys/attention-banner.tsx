@@ -1,0 +1,71 @@
+"use client";
+
+import { TriangleAlertIcon } from "lucide-react";
+import { Button } from "@/components/ui/button";
+import { formatRelative } from "@/lib/format";
+import type { KeyActions } from "./key-actions";
+import type { KeyRow } from "./keys-table";
+
+/** Keys that are expired, expiring within 7 days or due for rotation. */
+export function needsAttention(row: KeyRow): boolean {
+  return row.status === "expiring_soon" || row.status === "rotation_due" || row.status === "expired";
+}
+
+/**
+ * The summary at the top of the API Keys page, with a one-click fix per key. A key can be both
+ * expiring soon and due for rotation: its badge shows the more urgent one, but it gets both
+ * buttons here. `now` comes from the server (the page's clock, shifted under the test clock).
+ */
+export function AttentionBanner({ rows, now, actions }: { rows: KeyRow[]; now: Date; actions: KeyActions }) {
+  return (
+    <div role="region" aria-label="Keys that need attention" className="rounded-lg border border-warning/60 bg-warning/10 p-4">
+      <p className="flex items-center gap-2 text-sm font-medium">
+        <TriangleAlertIcon className="size-4" aria-hidden />
+        {rows.length === 1 ? "1 key needs attention" : `${rows.length} keys need attention`}
+      </p>
+      <ul className="mt-2 grid gap-2 text-sm">
+        {rows.map((row) => (
+          <li key={row.id} className="flex flex-wrap items-center justify-between gap-2">
+            <span>
+              <span className="font-medium">{row.name}</span> <Reason row={row} now={now} />
+            </span>
+            <span className="flex gap-2">
+              {row.status === "expired" && (
+                <Button size="sm" variant="outline" onClick={() => actions.remove(row)} aria-label={`Delete ${row.name}`}>
+                  Delete
+                </Button>
+              )}
+              {row.status === "expiring_soon" && (
+                <Button size="sm" variant="outline" onClick={() => actions.edit(row)} aria-label={`Extend ${row.name}`}>
+                  Extend
+                </Button>
+              )}
+              {row.status !== "expired" && row.rotationDue && (
+                <Button size="sm" variant="outline" onClick={() => actions.rotate(row)} aria-label={`Rotate ${row.name} now`}>
+                  Rotate now
+                </Button>
+              )}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Reason({ row, now }: { row: KeyRow; now: Date }) {
+  const issued = formatRelative(row.secretCreatedAt, now);
+  if (row.status === "expired") return <>has expired. Delete it, or create a new key for the apps that used it.</>;
+  if (row.status === "expiring_soon" && row.expiresAt) {
+    const expires = `expires ${formatRelative(row.expiresAt, now)}.`;
+    return row.rotationDue ? (
+      <>
+        {expires} Its current secret, issued {issued}, is also due for rotation. Extend it and rotate it, or replace it
+        before then.
+      </>
+    ) : (
+      <>{expires} Extend it, or replace it before then.</>
+    );
+  }
+  return <>got its current secret {issued}. It is due for rotation.</>;
+}

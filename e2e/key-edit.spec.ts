@@ -1,0 +1,116 @@
+import { ApiKeysPage } from "./support/api-keys-page";
+import { apiTest as test, expect } from "./support/api";
+import { DAY, HOUR, later } from "./support/clock";
+import { signIn } from "./support/fixtures";
+
+test.describe("editing and the attention banner", () => {
+  test("rename, narrow access and extend expiry; the new scopes apply on the next request", async ({ page, api, account, rootKey }) => {
+    const name = `editable ${Date.now()}`;
+    const { secret } = await api.createKey(rootKey, { name, scopes: ["keys:read", "keys:write"] });
+    const child = { name: `child ${Date.now()}`, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
+    expect((await api.call("POST", "/keys", { key: secret, body: child })).status).toBe(201);
+
+    await signIn(page, account.user);
+    const keys = new ApiKeysPage(page);
+    await keys.menu(name, "Edit");
+    const dialog = keys.dialog;
+    await expect(dialog.getByLabel("Key name")).toHaveValue(name);
+    await dialog.getByLabel("Key name").fill(`${name} (ro)`);
+    await dialog.getByRole("radio", { name: "Read only" }).check();
+    await dialog.getByLabel("Expiration").selectOption("60");
+    await dialog.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByText("was updated")).toBeVisible();
+    await expect(dialog).toBeHidden();
+    const row = keys.row(`${name} (ro)`);
+    await expect(row).toContainText("Read only");
+    const expires = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+    await expect(row.locator("time").last()).toHaveAttribute("datetime", new RegExp(`^${expires}`));
+
+    const denied = await api.call("POST", "/keys", { key: secret, body: { ...child, name: "x" } });
+    expect(denied.status).toBe(403);
+    expect((await api.call("GET", "/me", { key: secret })).body.key.name).toBe(`${name} (ro)`);
+  });
+
+  test("shorten the expiry and change the description in the Edit dialog", async ({ page, api, account, rootKey }) => {
+    const name = `shorten me ${Date.now()}`;
+    const { id } = await api.createKey(rootKey, { name, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 60 * DAY).toISOString() });
+    await signIn(page, account.user);
+    const keys = new ApiKeysPage(page);
+    await expect(keys.row(name)).toContainText("Active");
+    await keys.menu(name, "Edit");
+    await keys.dialog.getByLabel("Description").fill("Nightly export job");
+    await keys.dialog.getByLabel("Expiration").selectOption("7");
+    await keys.dialog.getByRole("button", { name: "Save changes" }).click();
+    await expect(keys.dialog).toBeHidden();
+    const row = keys.row(name);
+    await expect(row).toContainText("Expiring soon");
+    await expect(row).toContainText("Nightly export job");
+    const expires = new Date(Date.now() + 7 * DAY).toISOString().slice(0, 10);
+    await expect(row.locator("time").last()).toHaveAttribute("datetime", new RegExp(`^${expires}`));
+    await expect(page.getByRole("region", { name: "Keys that need attention" })).toContainText(`${name} expires in 7 days`);
+    const stored = await api.call("GET", `/keys/${id}`, { key: rootKey });
+    expect(stored.body).toMatchObject({ description: "Nightly export job", status: "expiring_soon" });
+  });
+
+  test("the Edit dialog cannot change a key that expired or was revoked while it was open", async ({ page, api, account, rootKey }) => {
+    const expiring = `expiring ${Date.now()}`;
+    const soon = await api.createKey(rootKey, { name: expiring, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 2 * DAY).toISOString() });
+    const leaky = await api.createKey(rootKey, { name: `leaky edit ${Date.now()}`, scopes: ["keys:read"] });
+    await signIn(page, account.user);
+    const keys = new ApiKeysPage(page);
+
+    await keys.menu(expiring, "Edit");
+    await keys.dialog.getByLabel("Expiration").selectOption("30");
+    // Three days later by the test clock the key has expired: saving must not bring it back.
+    await page.setExtraHTTPHeaders(later(3 * DAY));
+    await keys.dialog.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByText("This key is revoked or expired, so it can no longer be changed.")).toBeVisible();
+    await expect(keys.dialog).toBeVisible();
+    expect((await api.call("GET", `/keys/${soon.id}`, { key: rootKey })).body.expiresAt).toBe(soon.body.expiresAt);
+    await page.keyboard.press("Escape");
+    await page.setExtraHTTPHeaders({});
+
+    await keys.menu(leaky.body.name, "Edit");
+    await api.call("POST", "/keys/revoke-leaked", { body: { keys: [leaky.secret] } });
+    await expect.poll(async () => (await api.call("GET", "/me", { key: leaky.secret })).status).toBe(401);
+    await keys.dialog.getByLabel("Key name").fill("renamed after the leak");
+    await keys.dialog.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByText("This key is revoked or expired, so it can no longer be changed.").first()).toBeVisible();
+    expect((await api.call("GET", `/keys/${leaky.id}`, { key: rootKey })).body.name).toBe(leaky.body.name);
+  });
+
+  test("the API refuses to change a revoked or expired key (409), so expiry cannot revive it", async ({ api, rootKey }) => {
+    const in30 = new Date(Date.now() + 30 * DAY).toISOString();
+    const soon = await api.createKey(rootKey, { scopes: ["keys:read"], expiresAt: new Date(Date.now() + HOUR).toISOString() });
+    const expired = await api.call("PATCH", `/keys/${soon.id}`, { key: rootKey, body: { expiresAt: in30 }, headers: later(2 * HOUR) });
+    expect(expired.status).toBe(409);
+    expect(expired.body.error).toMatchObject({ code: "conflict", message: expect.stringContaining("revoked or expired") });
+    expect((await api.call("GET", "/me", { key: soon.secret, headers: later(2 * HOUR) })).status).toBe(401);
+    expect((await api.call("GET", `/keys/${soon.id}`, { key: rootKey })).body.expiresAt).toBe(soon.body.expiresAt);
+
+    const leaked = await api.createKey(rootKey, { scopes: ["keys:read"] });
+    await api.call("POST", "/keys/revoke-leaked", { body: { keys: [leaked.secret] } });
+    await expect.poll(async () => (await api.call("GET", "/me", { key: leaked.secret })).status).toBe(401);
+    for (const body of [{ expiresAt: in30 }, { name: "revived" }, { description: "still here?" }]) {
+      const res = await api.call("PATCH", `/keys/${leaked.id}`, { key: rootKey, body });
+      expect(res.status, JSON.stringify(body)).toBe(409);
+    }
+    expect((await api.call("GET", `/keys/${leaked.id}`, { key: rootKey })).body).toMatchObject({ status: "revoked", revokedReason: "reported leaked" });
+  });
+
+  test("a key expiring within 7 days shows a banner with a one-click fix", async ({ page, api, account, rootKey }) => {
+    const name = `short-lived ${Date.now()}`;
+    await api.createKey(rootKey, { name, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 3 * 86_400_000).toISOString() });
+    await signIn(page, account.user);
+    const banner = page.getByRole("region", { name: "Keys that need attention" });
+    await expect(banner).toContainText(name);
+    await expect(banner).toContainText("expires in 3 days");
+    await expect(new ApiKeysPage(page).row(name)).toContainText("Expiring soon");
+    await banner.getByRole("button", { name: `Extend ${name}` }).click();
+    await page.getByRole("dialog").getByLabel("Expiration").selectOption("30");
+    await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByRole("dialog")).toBeHidden();
+    await expect(new ApiKeysPage(page).row(name)).toContainText("Active");
+    await expect(page.getByRole("region", { name: "Keys that need attention" }).getByText(name)).toHaveCount(0);
+  });
+});
