@@ -41,8 +41,11 @@ async function openPglite(dir: string): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
+  // Migration 0006 creates pg_trgm (trigram indexes for substring search); PGlite ships it as
+  // a contrib bundle that has to be handed over here, or CREATE EXTENSION fails.
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
+  const client = new PGlite(dir, { extensions: { pg_trgm } });
   await client.waitReady;
   const db = drizzle({ client, schema, casing: "snake_case" });
   return {
