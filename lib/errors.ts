@@ -11,6 +11,7 @@ const ERRORS = {
   "not_found:user": [404, "That user was not found. Refresh the page."],
   "conflict:last_admin": [409, "This is the last admin. Promote someone else before changing this role."],
   "conflict:api_key_name": [409, "You already have a key with this name. Choose another name."],
+  "conflict:key_already_revoked": [409, "This key is already revoked. Delete it to remove it from your list."],
   "conflict:key_not_active": [409, "Only an active key can be rotated. This one is revoked or expired: create a new key instead."],
   "conflict:email_taken": [409, "An account with this email already exists. Sign in instead."],
   "rate_limited": [429, "Too many requests. Wait a moment and try again."],

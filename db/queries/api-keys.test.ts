@@ -8,7 +8,8 @@ import { KEY_PATTERN } from "@/lib/keys/format";
 import { scopesFor } from "@/lib/scopes";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
 import { TEST_DRIVER, openTestDb, queryRows } from "@/test/db";
-import { createApiKey, deleteApiKey, getApiKey, listApiKeys, type NewKeyInput } from "./api-keys";
+import { createApiKey, getApiKey, listApiKeys, type NewKeyInput } from "./api-keys";
+import { deleteApiKey } from "./key-revocation";
 
 let handle: DbHandle;
 beforeAll(async () => {

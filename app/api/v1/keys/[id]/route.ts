@@ -1,7 +1,8 @@
 // GET (keys:read), PATCH and DELETE (keys:write) /api/v1/keys/{id}. Another user's key, an
 // unknown id and a malformed id all answer the same 404.
 import { getDb } from "@/db";
-import { deleteApiKey, getApiKey, updateApiKey } from "@/db/queries/api-keys";
+import { getApiKey, updateApiKey } from "@/db/queries/api-keys";
+import { deleteApiKey } from "@/db/queries/key-revocation";
 import { authenticate } from "@/lib/api/authenticate";
 import { keyDto } from "@/lib/api/dto";
 import { handler, json, readJson } from "@/lib/api/http";
