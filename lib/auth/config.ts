@@ -1,7 +1,7 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db";
-import { recordAudit } from "@/db/queries/audit";
+import { recordSignIn, recordSignInFailure } from "@/db/queries/audit";
 import { findUserByEmail } from "@/db/queries/users";
 import { dummyPasswordHash, verifyPassword } from "@/lib/password";
 import { contextFromHeaders } from "@/lib/request-context";
@@ -39,17 +39,10 @@ function buildConfig(): NextAuthConfig {
           const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), parsed.data.password);
           const context = contextFromHeaders(request.headers);
           if (!user || !ok) {
-            await recordAudit(db, {
-              actorId: user?.id ?? null,
-              action: "user.sign_in_failed",
-              targetType: "user",
-              targetId: user?.id ?? null,
-              metadata: { reason: user ? "wrong_password" : "unknown_email" },
-              context,
-            });
+            await recordSignInFailure(db, { email: parsed.data.email, userId: user?.id ?? null }, context);
             throw new CredentialsSignin();
           }
-          await recordAudit(db, { actorId: user.id, action: "user.signed_in", targetType: "user", targetId: user.id, context });
+          await recordSignIn(db, user.id, context);
           return { id: user.id, email: user.email, name: user.name, role: user.role };
         },
       }),
