@@ -15,4 +15,9 @@ CREATE INDEX "api_keys_hint_trgm_idx" ON "api_keys" USING gin ("hint" gin_trgm_o
 CREATE INDEX "audit_events_created_id_idx" ON "audit_events" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "audit_events_action_created_idx" ON "audit_events" USING btree ("action","created_at");--> statement-breakpoint
 CREATE INDEX "users_email_trgm_idx" ON "users" USING gin ("email" gin_trgm_ops);--> statement-breakpoint
-CREATE INDEX "users_created_id_idx" ON "users" USING btree ("created_at","id");
+CREATE INDEX "users_created_id_idx" ON "users" USING btree ("created_at","id");--> statement-breakpoint
+-- Statistics for the new expression indexes (lower(name), coalesce(...)) come only from ANALYZE;
+-- without them the planner guesses. PGlite has no autovacuum to run it later.
+ANALYZE "api_keys";--> statement-breakpoint
+ANALYZE "users";--> statement-breakpoint
+ANALYZE "audit_events";

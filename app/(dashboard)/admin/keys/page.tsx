@@ -12,7 +12,7 @@ import { policy } from "@/lib/policy";
 import { ALL_SCOPES, describeAccess } from "@/lib/scopes";
 import { requireAdmin } from "@/lib/session";
 import { activeParams, readFilters } from "@/lib/url-filters";
-import { KEY_STATUS_FILTERS, adminKeyFilters, type KeyStatusFilter } from "@/lib/validation/admin.schema";
+import { KEY_STATUS_FILTERS, SEARCH_MIN, adminKeyFilters, type KeyStatusFilter } from "@/lib/validation/admin.schema";
 
 export const metadata: Metadata = { title: "All API keys" };
 
@@ -21,7 +21,9 @@ const STATUS_FILTER_LABELS: Record<KeyStatusFilter, string> = { ...STATUS_LABELS
 
 export default async function AdminKeysPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdmin();
-  const filters = readFilters(adminKeyFilters, await searchParams, PATH);
+  const raw = await searchParams;
+  const filters = readFilters(adminKeyFilters, raw, PATH);
+  const searchTooShort = typeof raw.q === "string" && raw.q.trim() !== "" && !filters.q;
   const { rows, ...paging } = await listAllKeys(await getDb(), filters, policy.rotationPeriodDays);
   const now = new Date();
   const data: AdminKeyRow[] = rows.map((r) => ({
@@ -52,7 +54,7 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
         path={PATH}
         label="Filter keys"
         fields={[
-          { kind: "text", name: "q", label: "Search", placeholder: "Name, key hint or owner", value: filters.q },
+          { kind: "text", name: "q", label: "Search", placeholder: "Name, key hint or owner (3+ characters)", value: typeof raw.q === "string" ? raw.q : undefined },
           { kind: "text", name: "owner", label: "Owner", placeholder: "Exact email or user id", value: filters.owner },
           {
             kind: "select",
@@ -88,6 +90,11 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
           { kind: "select", name: "dir", label: "Order", value: filters.dir, options: [{ value: "desc", label: "Descending" }, { value: "asc", label: "Ascending" }] },
         ]}
       />
+      {searchTooShort && (
+        <p role="status" className="text-sm text-muted-foreground">
+          Search needs at least {SEARCH_MIN} characters, so “{String(raw.q).trim()}” was not applied.
+        </p>
+      )}
       {data.length === 0 ? (
         <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">
           No keys match these filters. Clear them to see every key.
