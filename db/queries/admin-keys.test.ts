@@ -55,7 +55,8 @@ describe(`admin key list (${TEST_DRIVER})`, () => {
     expect(await names({ owner: "alice@" })).toEqual([]); // not a substring match
     expect(await names({ q: a.hint })).toEqual(["alice deploy"]);
     expect(await names({ q: "tool_100%" })).toEqual(["malice tool_100%"]);
-    expect(await names({ q: "%", owner: "alice@corp.test" })).toEqual([]); // LIKE wildcards are literal
+    expect(await names({ q: "%_%", owner: "alice@corp.test" })).toEqual([]); // LIKE wildcards are literal
+    expect(await names({ q: "al", owner: "alice@corp.test" })).toEqual(["alice deploy"]); // under 3 characters: not applied
   });
 
   it("filters by every status, scope, never used and unused for 90+ days", async () => {
