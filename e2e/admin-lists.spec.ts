@@ -31,6 +31,7 @@ test.describe("admin lists", () => {
   });
 
   test("pagination follows Next and Previous and keeps every filter", async ({ browser, page, api }) => {
+    test.setTimeout(120_000); // 56 keys made through the API first
     const owner = newUser("pager");
     const ownerPage = await (await browser.newContext()).newPage();
     await ownerPage.context().grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -63,6 +64,7 @@ test.describe("admin lists", () => {
   });
 
   test("usage filters and sorting by last used and expiry", async ({ browser, page, api }) => {
+    test.setTimeout(120_000); // two sessions, three keys, a dozen list views
     const owner = newUser("usage");
     const ownerPage = await (await browser.newContext()).newPage();
     await ownerPage.context().grantPermissions(["clipboard-read", "clipboard-write"]);

@@ -86,6 +86,7 @@ test.describe("admins audit every token", () => {
   });
 
   test("list, filter, revoke with a reason the owner sees, export CSV, read the audit log", async ({ browser, page }) => {
+    test.setTimeout(120_000); // two sessions through every admin page
     const owner = newUser("owner");
     const ownerPage = await (await browser.newContext()).newPage();
     await ownerPage.context().grantPermissions(["clipboard-read", "clipboard-write"]);

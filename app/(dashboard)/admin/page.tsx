@@ -33,7 +33,7 @@ export default async function AdminOverviewPage() {
       <ul className="grid grid-cols-2 gap-3 md:grid-cols-5">
         {cards.map((c) => (
           <li key={c.label}>
-            <Link href={c.href} className="block rounded-lg border p-4 hover:bg-accent">
+            <Link href={c.href} className="block h-full rounded-lg border p-4 hover:bg-accent">
               <span className="block text-sm text-muted-foreground">{c.label}</span>
               <span className="block text-2xl font-semibold tabular-nums">{c.value.toLocaleString("en-US")}</span>
               {c.hint && <span className="block text-xs text-muted-foreground">{c.hint}</span>}
