@@ -28,21 +28,30 @@ export function resolveDriver(url: string | undefined, driver?: string): Driver 
   return "pg";
 }
 
-export type OpenOptions = { url?: string; driver?: string; pgliteDir: string };
+export type OpenOptions = {
+  url?: string;
+  driver?: string;
+  pgliteDir: string;
+  /** Scripts that bulk-load data (db/seed-keys.ts) lift the per-query time limits the app keeps. */
+  longQueries?: boolean;
+};
 
 export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
   const driver = resolveDriver(options.url, options.driver);
   if (driver === "pglite") return openPglite(options.pgliteDir);
   if (driver === "neon") return openNeon(options.url!);
-  return openPg(options.url!);
+  return openPg(options.url!, options.longQueries ?? false);
 }
 
 async function openPglite(dir: string): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
+  // Migration 0006 creates pg_trgm (trigram indexes for substring search); PGlite ships it as
+  // a contrib bundle that has to be handed over here, or CREATE EXTENSION fails.
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
+  const client = new PGlite(dir, { extensions: { pg_trgm } });
   await client.waitReady;
   const db = drizzle({ client, schema, casing: "snake_case" });
   return {
@@ -60,15 +69,14 @@ const POOL_SETTINGS = {
   idleTimeoutMillis: 30_000,
 };
 
-async function openPg(url: string): Promise<DbHandle> {
+async function openPg(url: string, longQueries: boolean): Promise<DbHandle> {
   const { Pool } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const { migrate } = await import("drizzle-orm/node-postgres/migrator");
   const pool = new Pool({
     connectionString: url,
     ...POOL_SETTINGS,
-    statement_timeout: 10_000,
-    query_timeout: 15_000,
+    ...(longQueries ? {} : { statement_timeout: 10_000, query_timeout: 15_000 }),
   });
   // A backend killed under an idle client emits 'error' on the pool; without a listener the
   // whole server process would crash. The next query simply gets a fresh connection.

@@ -29,7 +29,13 @@ export const users = pgTable(
     role: text("role", { enum: ["admin", "member"] }).notNull().default("member"),
     ...timestamps,
   },
-  (t) => [uniqueIndex("users_email_key").on(t.email)],
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    // Substring search over owners' emails (admin key list, users page): trigram GIN (pg_trgm)
+    // serves ILIKE '%…%', which a btree cannot.
+    index("users_email_trgm_idx").using("gin", t.email.op("gin_trgm_ops")),
+    index("users_created_id_idx").on(t.createdAt, t.id),
+  ],
 );
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -67,10 +73,22 @@ export const apiKeys = pgTable(
       .on(t.userId, sql`lower(${t.name})`)
       .where(sql`${t.deletedAt} is null`),
     index("api_keys_user_created_idx").on(t.userId, t.createdAt),
-    // Admin list sorts and filters across all keys.
-    index("api_keys_created_idx").on(t.createdAt),
+    // The admin list across all keys: each sort order has an index that yields rows already in
+    // that order (id breaks ties), so a page reads ~50 index entries instead of sorting 100,000
+    // rows. The nullable columns are sorted through coalesce (never used = -infinity, never
+    // expires = +infinity): the same order as NULLS LAST/FIRST, but with no NULLs a row
+    // comparison can continue from any row, which the CSV export's keyset batches rely on.
+    index("api_keys_created_id_idx").on(t.createdAt, t.id),
+    index("api_keys_name_sort_idx").on(sql`lower(${t.name})`, t.id),
+    index("api_keys_last_used_sort_idx").on(sql`coalesce(${t.lastUsedAt}, '-infinity'::timestamptz)`, t.id),
+    index("api_keys_expires_sort_idx").on(sql`coalesce(${t.expiresAt}, 'infinity'::timestamptz)`, t.id),
+    // Status filters (expired / expiring soon) look up expires_at ranges.
     index("api_keys_expires_idx").on(t.expiresAt),
-    index("api_keys_last_used_idx").on(t.lastUsedAt),
+    // scope filter: scopes @> '{keys:write}'.
+    index("api_keys_scopes_idx").using("gin", t.scopes),
+    // Substring search over names and hints (ILIKE '%…%').
+    index("api_keys_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
+    index("api_keys_hint_trgm_idx").using("gin", t.hint.op("gin_trgm_ops")),
   ],
 );
 export type ApiKey = typeof apiKeys.$inferSelect;
@@ -92,7 +110,9 @@ export const auditEvents = pgTable(
   (t) => [
     index("audit_events_actor_created_idx").on(t.actorId, t.createdAt),
     index("audit_events_target_idx").on(t.targetId),
-    index("audit_events_created_idx").on(t.createdAt),
+    // Newest first with id breaking ties, for paging and the export's keyset batches.
+    index("audit_events_created_id_idx").on(t.createdAt, t.id),
+    index("audit_events_action_created_idx").on(t.action, t.createdAt),
   ],
 );
 export type AuditEvent = typeof auditEvents.$inferSelect;

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { randomInt } from "node:crypto";
 import { KEY_PATTERN } from "../lib/keys/format";
 import { SCOPE_CATALOGUE, SPECIAL_SCOPES } from "../lib/scope-catalogue";
 import { expect, newUser, signUp, test } from "./support/fixtures";
@@ -40,6 +41,47 @@ test.describe("API keys", () => {
     await expect(page.getByText("“CI deploys” was deleted")).toBeVisible();
     await expect(keys.row("CI deploys")).toHaveCount(0);
     await expect(page.getByRole("heading", { name: "No API keys yet" })).toBeVisible();
+  });
+
+  test("revoke keeps the key listed as Revoked and refused; delete then removes it; nobody else can revoke it", async ({ browser, page, context, keys }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    const secret = await keys.create({ name: "to revoke" });
+    await keys.copyAndClose();
+    const keyId = await keys.row("to revoke").getAttribute("data-key-id");
+    const me = () => page.request.get("/api/v1/me", { headers: { Authorization: `Bearer ${secret}`, "X-Forwarded-For": `198.19.${randomInt(256)}.${randomInt(1, 255)}` } });
+    expect((await me()).status()).toBe(200);
+
+    // Another user replays the owner's revoke action with the owner's key id: not found.
+    const revokeAction = page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]);
+    const intruder = await (await browser.newContext()).newPage();
+    await signUp(intruder, newUser("intruder"));
+    await keys.revoke("to revoke");
+    await expect(page.getByText("“to revoke” was revoked")).toBeVisible();
+    const actionId = (await revokeAction).headers()["next-action"]!;
+    const forged = await intruder.request.post("/settings/api-keys", {
+      headers: { "next-action": actionId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+      data: JSON.stringify([keyId]),
+    });
+    expect(await forged.text()).toContain("That API key was not found");
+
+    const row = keys.row("to revoke");
+    await expect(row).toContainText("Revoked");
+    await expect(row).toContainText("Revoked: by its owner");
+    expect((await me()).status()).toBe(401);
+    await page.getByRole("button", { name: "Actions for to revoke" }).click();
+    await expect(page.getByRole("menuitem", { name: "Revoke" })).toHaveCount(0);
+    await page.keyboard.press("Escape");
+
+    await keys.menu("to revoke", "Delete");
+    await expect(page.getByRole("alertdialog")).toContainText("already revoked");
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete key" }).click();
+    await expect(keys.row("to revoke")).toHaveCount(0);
+
+    await page.getByRole("link", { name: "Activity", exact: true }).click();
+    const activity = page.getByRole("table", { name: "Audit events" });
+    await expect(activity.getByRole("row", { name: /api_key\.revoked/ })).toContainText("to revoke");
+    await expect(activity.getByRole("row", { name: /api_key\.deleted/ })).toContainText('"revoked":false');
+    await intruder.context().close();
   });
 
   test("the curl example in the dialog works when pasted into a shell", async ({ context, keys }) => {

@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = [
   "user.profile_updated",
   "user.role_changed",
   "api_key.created",
+  "api_key.revoked",
   "api_key.deleted",
   "api_key.renamed",
   "api_key.rescoped",

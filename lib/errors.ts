@@ -12,6 +12,7 @@ const ERRORS = {
   "conflict:last_admin": [409, "This is the last admin. Promote someone else before changing this role."],
   "conflict:key_quota": [409, "You have reached this deployment's limit of active keys. Delete keys you no longer use, then try again."],
   "conflict:api_key_name": [409, "You already have a key with this name. Choose another name."],
+  "conflict:key_already_revoked": [409, "This key is already revoked. Delete it to remove it from your list."],
   "conflict:key_not_active": [409, "Only an active key can be rotated. This one is revoked or expired: create a new key instead."],
   "conflict:key_inactive": [409, "This key is revoked or expired, so it can no longer be changed. Create a new key instead."],
   "conflict:email_taken": [409, "An account with this email already exists. Sign in instead."],

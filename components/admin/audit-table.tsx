@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatDate } from "@/lib/format";
 
@@ -5,7 +6,8 @@ export type AuditRow = {
   id: string;
   action: string;
   createdAt: Date;
-  actorEmail: string | null;
+  /** Who did it, as shown: an email on the admin log, "You" / "An administrator" on Activity. */
+  actor: string | null;
   targetType: string | null;
   targetId: string | null;
   metadata: Record<string, unknown>;
@@ -13,14 +15,19 @@ export type AuditRow = {
   userAgent: string | null;
 };
 
-/** Audit events as text: every value, including user-supplied names, is rendered as plain text. */
-export function AuditTable({ rows, showActor = true }: { rows: AuditRow[]; showActor?: boolean }) {
+/**
+ * Audit events as text: every value, including user-supplied names, is rendered as plain text.
+ * With `filterPath`, actor and target link to the log filtered to them (the target filter takes a
+ * full id, which the cell shortens for display).
+ */
+export function AuditTable({ rows, filterPath }: { rows: AuditRow[]; filterPath?: string }) {
+  const filterLink = (key: string, value: string) => `${filterPath}?${new URLSearchParams({ [key]: value }).toString()}`;
   return (
     <Table aria-label="Audit events">
       <TableHeader>
         <TableRow>
           <TableHead>When (UTC)</TableHead>
-          {showActor && <TableHead>Actor</TableHead>}
+          <TableHead>Actor</TableHead>
           <TableHead>Action</TableHead>
           <TableHead>Target</TableHead>
           <TableHead>Details</TableHead>
@@ -35,11 +42,36 @@ export function AuditTable({ rows, showActor = true }: { rows: AuditRow[]; showA
                 {formatDate(r.createdAt)} {r.createdAt.toISOString().slice(11, 19)}
               </time>
             </TableCell>
-            {showActor && <TableCell className="text-sm">{r.actorEmail ?? "—"}</TableCell>}
+            <TableCell className="text-sm">
+              {r.actor && filterPath ? (
+                <Link href={filterLink("actor", r.actor)} className="underline-offset-4 hover:underline" aria-label={`Events by ${r.actor}`}>
+                  {r.actor}
+                </Link>
+              ) : (
+                (r.actor ?? "—")
+              )}
+            </TableCell>
             <TableCell>
               <code className="font-mono text-xs">{r.action}</code>
             </TableCell>
-            <TableCell className="font-mono text-xs">{r.targetId ? `${r.targetType}:${r.targetId.slice(0, 8)}` : "—"}</TableCell>
+            <TableCell className="font-mono text-xs whitespace-nowrap">
+              {!r.targetId ? (
+                "—"
+              ) : filterPath ? (
+                <Link
+                  href={filterLink("target", r.targetId)}
+                  className="underline-offset-4 hover:underline"
+                  title={r.targetId}
+                  aria-label={`Events for ${r.targetType} ${r.targetId}`}
+                >
+                  {r.targetType}:{r.targetId.slice(0, 8)}
+                </Link>
+              ) : (
+                <span title={r.targetId}>
+                  {r.targetType}:{r.targetId.slice(0, 8)}
+                </span>
+              )}
+            </TableCell>
             <TableCell className="max-w-72 truncate font-mono text-xs" title={JSON.stringify(r.metadata)}>
               {Object.keys(r.metadata).length ? JSON.stringify(r.metadata) : "—"}
             </TableCell>

@@ -43,10 +43,3 @@ export function FilterForm({ path, fields, label }: { path: string; fields: Filt
     </form>
   );
 }
-
-/** The non-empty filters, for links that must keep them. */
-export function activeParams(values: Record<string, string | number | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== "" && k !== "page") out[k] = String(v);
-  return out;
-}

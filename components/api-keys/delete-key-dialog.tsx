@@ -43,7 +43,9 @@ export function DeleteKeyDialog({ target, onClose }: { target: KeyRow | null; on
         <AlertDialogHeader>
           <AlertDialogTitle>Delete API key “{shown?.name}”?</AlertDialogTitle>
           <AlertDialogDescription>
-            Any app or script using this key stops working at once: its next request is refused. This cannot be undone.
+            {shown?.status === "revoked"
+              ? "The key is already revoked. Deleting it removes it from your list; its events stay in your Activity."
+              : "Any app or script using this key stops working at once: its next request is refused, and the key leaves your list. This cannot be undone."}
           </AlertDialogDescription>
         </AlertDialogHeader>
         <AlertDialogFooter>

@@ -7,6 +7,7 @@ export type KeyActions = {
   create: () => void;
   rotate: (row: KeyRow) => void;
   edit: (row: KeyRow) => void;
+  revoke: (row: KeyRow) => void;
   remove: (row: KeyRow) => void;
 };
 

@@ -10,6 +10,7 @@ import { DeleteKeyDialog } from "./delete-key-dialog";
 import { EditKeyDialog } from "./edit-key-dialog";
 import { KeyActionsProvider, type KeyActions } from "./key-actions";
 import type { KeyRow } from "./keys-table";
+import { RevokeKeyDialog } from "./revoke-key-dialog";
 import { RotateKeyDialog } from "./rotate-key-dialog";
 
 /**
@@ -32,9 +33,10 @@ export function KeysSection({
   const [createOpen, setCreateOpen] = useState(false);
   const [rotating, setRotating] = useState<KeyRow | null>(null);
   const [editing, setEditing] = useState<KeyRow | null>(null);
+  const [revoking, setRevoking] = useState<KeyRow | null>(null);
   const [deleting, setDeleting] = useState<KeyRow | null>(null);
   const actions = useMemo<KeyActions>(
-    () => ({ create: () => setCreateOpen(true), rotate: setRotating, edit: setEditing, remove: setDeleting }),
+    () => ({ create: () => setCreateOpen(true), rotate: setRotating, edit: setEditing, revoke: setRevoking, remove: setDeleting }),
     [],
   );
   const attention = rows.filter(needsAttention);
@@ -84,6 +86,7 @@ export function KeysSection({
         <CreateKeyDialog origin={origin} open={createOpen} onClose={() => setCreateOpen(false)} maxLifetimeDays={maxLifetimeDays} />
         <RotateKeyDialog origin={origin} target={rotating} onClose={() => setRotating(null)} />
         <EditKeyDialog target={editing} onClose={() => setEditing(null)} maxLifetimeDays={maxLifetimeDays} />
+        <RevokeKeyDialog target={revoking} onClose={() => setRevoking(null)} />
         <DeleteKeyDialog target={deleting} onClose={() => setDeleting(null)} />
       </section>
     </KeyActionsProvider>

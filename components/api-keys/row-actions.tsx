@@ -1,6 +1,6 @@
 "use client";
 
-import { EllipsisIcon, EyeIcon, PencilIcon, RefreshCwIcon, Trash2Icon } from "lucide-react";
+import { BanIcon, EllipsisIcon, EyeIcon, PencilIcon, RefreshCwIcon, Trash2Icon } from "lucide-react";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import {
@@ -40,6 +40,11 @@ export function RowActions({ row }: { row: KeyRow }) {
           </>
         )}
         <DropdownMenuSeparator />
+        {row.status !== "revoked" && (
+          <DropdownMenuItem variant="destructive" onSelect={() => actions.revoke(row)}>
+            <BanIcon aria-hidden /> Revoke
+          </DropdownMenuItem>
+        )}
         <DropdownMenuItem variant="destructive" onSelect={() => actions.remove(row)}>
           <Trash2Icon aria-hidden /> Delete
         </DropdownMenuItem>

@@ -8,7 +8,8 @@ import { KEY_PATTERN } from "@/lib/keys/format";
 import { scopesFor } from "@/lib/scopes";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
 import { TEST_DRIVER, openTestDb, queryRows } from "@/test/db";
-import { createApiKey, deleteApiKey, getApiKey, listApiKeys, updateApiKey, type NewKeyInput } from "./api-keys";
+import { createApiKey, getApiKey, listApiKeys, updateApiKey, type NewKeyInput } from "./api-keys";
+import { deleteApiKey } from "./key-revocation";
 
 let handle: DbHandle;
 beforeAll(async () => {
@@ -200,6 +201,29 @@ describe(`api keys data layer (${TEST_DRIVER})`, () => {
     await expectAppError(updateApiKey(handle.db, user.id, key.id, { name: "revived" }, CONTEXT), "conflict:key_inactive");
     await expectAppError(updateApiKey(handle.db, user.id, key.id, { expiresAt: later }, CONTEXT), "conflict:key_inactive");
     expect(await getApiKey(handle.db, user.id, key.id)).toMatchObject({ name: "edited", expiresAt: key.expiresAt });
+  });
+
+  it("records one event per kind of change: renamed, rescoped, updated (nothing for a no-op)", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    const { key } = await createApiKey(db, user.id, input("before", { access: "read_only", scopes: scopesFor("read_only") }), CONTEXT, PEPPER);
+    const events = async () =>
+      (await db.select().from(auditEvents).where(eq(auditEvents.targetId, key.id)).orderBy(auditEvents.createdAt, auditEvents.id))
+        .filter((e) => e.action !== "api_key.created")
+        .map((e) => ({ action: e.action, actorId: e.actorId, metadata: e.metadata }));
+
+    await updateApiKey(db, user.id, key.id, { name: "after" }, CONTEXT);
+    await updateApiKey(db, user.id, key.id, { scopes: ["keys:read"] }, CONTEXT, { viaKeyId: key.id });
+    await updateApiKey(db, user.id, key.id, { name: "after", scopes: ["keys:read"] }, CONTEXT); // no change: no event
+    await updateApiKey(db, user.id, key.id, { description: "why" }, CONTEXT);
+    expect(await events()).toEqual([
+      { action: "api_key.renamed", actorId: user.id, metadata: { from: "before", to: "after" } },
+      { action: "api_key.rescoped", actorId: user.id, metadata: { from: scopesFor("read_only"), to: ["keys:read"], via: "api_key", viaKeyId: key.id } },
+      { action: "api_key.updated", actorId: user.id, metadata: { description: "why", expiresAt: key.expiresAt!.toISOString() } },
+    ]);
+    const intruder = await makeUser(db);
+    await expectAppError(updateApiKey(db, intruder.id, key.id, { name: "hijacked" }, CONTEXT), "not_found:api_key");
+    expect(await events()).toHaveLength(3);
   });
 
   it("enforces unique digests in the database", async () => {

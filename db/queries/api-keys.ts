@@ -169,43 +169,6 @@ async function assertBelowQuota(tx: Database, userId: string, limit: number) {
 }
 
 /**
- * "Delete" as the owner sees it: the key is revoked at once and leaves their list, but the row
- * stays for the audit trail. The owner is in the same WHERE clause as the id, and the update is
- * conditional, so another user's id, an unknown id and a repeated delete all answer not found
- * and change nothing.
- */
-export async function deleteApiKey(
-  db: Database,
-  userId: string,
-  id: string,
-  context: RequestContext,
-  via?: { keyId: string },
-): Promise<ApiKeySummary> {
-  return db.transaction(async (tx) => {
-    const [key] = await tx
-      .update(apiKeys)
-      .set({
-        revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())`,
-        revokedReason: sql`coalesce(${apiKeys.revokedReason}, 'deleted by owner')`,
-        deletedAt: sql`now()`,
-        updatedAt: sql`now()`,
-      })
-      .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
-      .returning(apiKeyColumns);
-    if (!key) throw new AppError("not_found:api_key");
-    await recordAudit(tx, {
-      actorId: userId,
-      action: "api_key.deleted",
-      targetType: "api_key",
-      targetId: key.id,
-      metadata: { name: key.name, hint: key.hint, ...(via ? { via: "api_key", viaKeyId: via.keyId } : {}) },
-      context,
-    });
-    return key;
-  });
-}
-
-/**
  * Changes a key's name, description, scopes or expiry. Owner-scoped and conditional like delete;
  * one audit event per kind of change, in the same transaction. Scope changes apply from the next
  * request, since verification reads the row every time.

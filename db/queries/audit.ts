@@ -1,4 +1,3 @@
-import { desc, eq } from "drizzle-orm";
 import type { AuditAction, RequestContext } from "@/lib/audit-events";
 import type { Database } from "../client";
 import { auditEvents } from "../schema";
@@ -27,11 +26,33 @@ export async function recordAudit(tx: Executor, entry: AuditEntry): Promise<void
   });
 }
 
-export async function listAuditEventsForActor(db: Database, actorId: string, limit = 50) {
-  return db
-    .select()
-    .from(auditEvents)
-    .where(eq(auditEvents.actorId, actorId))
-    .orderBy(desc(auditEvents.createdAt))
-    .limit(limit);
+/** The most of an attempted email a failed sign-in keeps (an address is at most 254 characters). */
+export const ATTEMPTED_EMAIL_MAX = 254;
+
+/**
+ * A failed sign-in. Nobody signed in, so there is no actor: naming the account's owner would
+ * say the victim did it. The account, if the email has one, is the target (so its owner sees the
+ * attempt in their Activity); the attempted email is kept, trimmed, lower-cased and capped, so
+ * attempts against addresses with no account show up too.
+ */
+export async function recordSignInFailure(
+  tx: Executor,
+  attempt: { email: string; userId: string | null },
+  context: RequestContext,
+): Promise<void> {
+  await recordAudit(tx, {
+    actorId: null,
+    action: "user.sign_in_failed",
+    targetType: "user",
+    targetId: attempt.userId,
+    metadata: {
+      reason: attempt.userId ? "wrong_password" : "unknown_email",
+      email: attempt.email.trim().toLowerCase().slice(0, ATTEMPTED_EMAIL_MAX),
+    },
+    context,
+  });
+}
+
+export async function recordSignIn(tx: Executor, userId: string, context: RequestContext): Promise<void> {
+  await recordAudit(tx, { actorId: userId, action: "user.signed_in", targetType: "user", targetId: userId, context });
 }

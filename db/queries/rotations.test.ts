@@ -10,7 +10,8 @@ import { scopesFor } from "@/lib/scopes";
 import { UsageRecorder } from "@/lib/usage";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
-import { createApiKey, deleteApiKey } from "./api-keys";
+import { createApiKey } from "./api-keys";
+import { deleteApiKey } from "./key-revocation";
 import { listRotations, revokeLeakedKeys, rotateApiKey } from "./rotations";
 
 let handle: DbHandle;

@@ -66,9 +66,16 @@ export class ApiKeysPage {
     await expect(this.dialog).toBeHidden();
   }
 
-  async menu(name: string, item: "View details" | "Edit" | "Rotate key" | "Delete") {
+  async menu(name: string, item: "View details" | "Edit" | "Rotate key" | "Revoke" | "Delete") {
     await this.page.getByRole("button", { name: `Actions for ${name}` }).click();
     await this.page.getByRole("menuitem", { name: item }).click();
+  }
+
+  async revoke(name: string) {
+    await this.menu(name, "Revoke");
+    const confirm = this.page.getByRole("alertdialog");
+    await expect(confirm).toContainText(`Revoke API key “${name}”?`);
+    await confirm.getByRole("button", { name: "Revoke key" }).click();
   }
 
   async delete(name: string) {

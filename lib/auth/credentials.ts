@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { recordAudit } from "@/db/queries/audit";
+import { recordSignIn, recordSignInFailure } from "@/db/queries/audit";
 import { addToWindow } from "@/db/queries/rate-limits";
 import { findUserByEmail } from "@/db/queries/users";
 import { rateLimitCounters, type User } from "@/db/schema";
@@ -64,19 +64,12 @@ export async function checkCredentials(
     await db.transaction(async (tx) => {
       await addToWindow(tx as unknown as Database, account, windowStart, 1);
       await addToWindow(tx as unknown as Database, address, windowStart, 1);
-      // No actor: nobody proved who they are. The attempted email is kept (it is what an admin
+      // No actor: nobody proved who they are. The attempted email is kept (what an admin
       // investigating a guessing attack needs), and the account as target when there is one.
-      await recordAudit(tx, {
-        actorId: null,
-        action: "user.sign_in_failed",
-        targetType: "user",
-        targetId: user?.id ?? null,
-        metadata: { email: input.email, reason: user ? "wrong_password" : "unknown_email" },
-        context,
-      });
+      await recordSignInFailure(tx, { email: input.email, userId: user?.id ?? null }, context);
     });
     return { ok: false, reason: "invalid" };
   }
-  await recordAudit(db, { actorId: user.id, action: "user.signed_in", targetType: "user", targetId: user.id, context });
+  await recordSignIn(db, user.id, context);
   return { ok: true, user };
 }

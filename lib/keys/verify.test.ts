@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, DbHandle } from "@/db/client";
-import { createApiKey, deleteApiKey } from "@/db/queries/api-keys";
+import { createApiKey } from "@/db/queries/api-keys";
+import { deleteApiKey } from "@/db/queries/key-revocation";
 import { rotateApiKey } from "@/db/queries/rotations";
 import { apiKeys, apiKeyUsageDaily } from "@/db/schema";
 import { ReservingLimiter } from "@/lib/rate-limit";

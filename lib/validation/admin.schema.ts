@@ -10,33 +10,74 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => v || undefined);
 
-export const KEY_STATUSES = ["active", "expiring_soon", "rotation_due", "expired", "revoked"] as const;
-export const KEY_SORTS = ["created", "last_used", "expires", "name"] as const;
+/** A user named exactly: their id, or their email (stored lower-cased, so matched lower-cased). */
+const userRef = z
+  .string()
+  .trim()
+  .max(254)
+  .toLowerCase()
+  .optional()
+  .transform((v) => v || undefined);
 
-/** Admin key list filters, as they arrive in the URL. Anything invalid falls back to the default. */
-export const adminKeyFilters = z.object({
-  q: optionalText(100).catch(undefined),
-  status: z.enum(KEY_STATUSES).optional().catch(undefined),
-  owner: optionalText(254).catch(undefined),
+const page = z.coerce.number().int().min(1).max(100_000).default(1).catch(1);
+
+export const KEY_STATUSES = ["active", "expiring_soon", "rotation_due", "expired", "revoked"] as const;
+/** Status filters: each status, plus "usable" (any key that still authenticates). */
+export const KEY_STATUS_FILTERS = [...KEY_STATUSES, "usable"] as const;
+export type KeyStatusFilter = (typeof KEY_STATUS_FILTERS)[number];
+export const KEY_SORTS = ["created", "last_used", "expires", "name"] as const;
+export type KeySort = (typeof KEY_SORTS)[number];
+
+// URL filters are strict objects: an unknown parameter (a typo such as `stauts=revoked`) is an
+// error the page turns into a redirect to the URL of what it really shows, rather than a page
+// that silently ignores it. Each known field falls back to its default on a bad value.
+
+/**
+ * Substring search needs 3 characters: trigram indexes serve nothing shorter, and a 1-2
+ * character search would read every key. Shorter text is not applied (the page says so).
+ */
+export const SEARCH_MIN = 3;
+const search = z
+  .string()
+  .trim()
+  .max(100)
+  .optional()
+  .transform((v) => (v && v.length >= SEARCH_MIN ? v : undefined));
+
+/** Admin key list filters, as they arrive in the URL. */
+export const adminKeyFilters = z.strictObject({
+  q: search.catch(undefined),
+  status: z.enum(KEY_STATUS_FILTERS).optional().catch(undefined),
+  owner: userRef.catch(undefined),
   scope: z.string().refine(isScope).optional().catch(undefined),
   usage: z.enum(["never", "stale"]).optional().catch(undefined),
   sort: z.enum(KEY_SORTS).default("created").catch("created"),
   dir: z.enum(["asc", "desc"]).default("desc").catch("desc"),
-  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+  page,
 });
 export type AdminKeyFilters = z.output<typeof adminKeyFilters>;
 
-export const auditFilters = z.object({
+export const auditFilters = z.strictObject({
   action: z.enum(AUDIT_ACTIONS).optional().catch(undefined),
-  actor: optionalText(254).catch(undefined),
+  actor: userRef.catch(undefined),
   target: z.uuid().optional().catch(undefined),
   from: z.iso.date().optional().catch(undefined),
   to: z.iso.date().optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+  page,
 });
 export type AuditFilters = z.output<typeof auditFilters>;
 
-export const revokeKeysInput = z.object({
+/** The Activity page takes nothing but a page number: it is always "my events". */
+export const activityFilters = z.strictObject({ page });
+
+export const userFilters = z.strictObject({
+  q: optionalText(100).catch(undefined),
+  role: z.enum(["admin", "member"]).optional().catch(undefined),
+  page,
+});
+export type UserFilters = z.output<typeof userFilters>;
+
+export const revokeKeysInput = z.strictObject({
   ids: z.array(z.uuid()).min(1, "Select at least one key.").max(500),
   reason: z
     .string()
@@ -46,14 +87,9 @@ export const revokeKeysInput = z.object({
     .refine((v) => !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), "The reason contains characters that are not allowed."),
 });
 
-export const roleInput = z.object({ userId: z.uuid(), role: z.enum(["admin", "member"]) });
+export const roleInput = z.strictObject({ userId: z.uuid(), role: z.enum(["admin", "member"]) });
 
-/** URLSearchParams-like object -> plain record (first value of each key). */
-export function paramsRecord(params: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) {
-    const value = Array.isArray(v) ? v[0] : v;
-    if (typeof value === "string") out[k] = value;
-  }
-  return out;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
 }

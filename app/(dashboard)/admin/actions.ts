@@ -1,7 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { adminRevokeKeys, setUserRole } from "@/db/queries/admin";
+import { adminRevokeKeys } from "@/db/queries/admin-keys";
+import { setUserRole } from "@/db/queries/admin-users";
 import { parseInput, withAdmin } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
 import { revokeKeysInput, roleInput } from "@/lib/validation/admin.schema";

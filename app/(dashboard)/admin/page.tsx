@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { UsageChart, type UsageDay } from "@/components/api-keys/usage-chart";
 import { getDb } from "@/db";
-import { keyOverview } from "@/db/queries/admin";
+import { OVERVIEW_LINKS, keyOverview } from "@/db/queries/admin-keys";
 import { policy } from "@/lib/policy";
 import { requireAdmin } from "@/lib/session";
 
@@ -17,12 +17,13 @@ export default async function AdminOverviewPage() {
     const day = new Date(now - (29 - i) * 86_400_000).toISOString().slice(0, 10);
     return { day, success: byDay.get(day)?.success ?? 0, failure: byDay.get(day)?.failure ?? 0 };
   });
+  const href = (filters: Record<string, string>) => `/admin/keys?${new URLSearchParams(filters).toString()}`;
   const cards = [
-    { label: "Active", value: counts.active, href: "/admin/keys?status=active" },
-    { label: "Expiring soon", value: counts.expiringSoon, href: "/admin/keys?status=expiring_soon" },
-    { label: "Rotation due", value: counts.rotationDue, href: "/admin/keys?status=rotation_due" },
-    { label: "Never used", value: counts.neverUsed, href: "/admin/keys?usage=never" },
-    { label: "Revoked", value: counts.revoked, href: "/admin/keys?status=revoked" },
+    { label: "Active", value: counts.active, href: href(OVERVIEW_LINKS.active) },
+    { label: "Expiring soon", value: counts.expiringSoon, href: href(OVERVIEW_LINKS.expiringSoon) },
+    { label: "Rotation due", value: counts.rotationDue, href: href(OVERVIEW_LINKS.rotationDue) },
+    { label: "Never used", value: counts.neverUsed, href: href(OVERVIEW_LINKS.neverUsed), hint: "Usable keys never used" },
+    { label: "Revoked", value: counts.revoked, href: href(OVERVIEW_LINKS.revoked) },
   ];
   return (
     <section aria-labelledby="overview-heading" className="grid gap-6">
@@ -32,9 +33,10 @@ export default async function AdminOverviewPage() {
       <ul className="grid grid-cols-2 gap-3 md:grid-cols-5">
         {cards.map((c) => (
           <li key={c.label}>
-            <Link href={c.href} className="block rounded-lg border p-4 hover:bg-accent">
+            <Link href={c.href} className="block h-full rounded-lg border p-4 hover:bg-accent">
               <span className="block text-sm text-muted-foreground">{c.label}</span>
               <span className="block text-2xl font-semibold tabular-nums">{c.value.toLocaleString("en-US")}</span>
+              {c.hint && <span className="block text-xs text-muted-foreground">{c.hint}</span>}
             </Link>
           </li>
         ))}

@@ -1,23 +1,30 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminKeysTable, type AdminKeyRow } from "@/components/admin/admin-keys-table";
-import { FilterForm, activeParams } from "@/components/admin/filter-form";
+import { FilterForm } from "@/components/admin/filter-form";
 import { Pagination } from "@/components/admin/pagination";
 import { buttonVariants } from "@/components/ui/button";
 import { getDb } from "@/db";
-import { ADMIN_PAGE_SIZE, listAllKeys } from "@/db/queries/admin";
+import { listAllKeys } from "@/db/queries/admin-keys";
+import { ADMIN_PAGE_SIZE } from "@/db/queries/paging";
 import { keyStatus, STATUS_LABELS } from "@/lib/keys/status";
 import { policy } from "@/lib/policy";
 import { ALL_SCOPES, describeAccess } from "@/lib/scopes";
 import { requireAdmin } from "@/lib/session";
-import { KEY_STATUSES, adminKeyFilters, paramsRecord } from "@/lib/validation/admin.schema";
+import { activeParams, readFilters } from "@/lib/url-filters";
+import { KEY_STATUS_FILTERS, SEARCH_MIN, adminKeyFilters, type KeyStatusFilter } from "@/lib/validation/admin.schema";
 
 export const metadata: Metadata = { title: "All API keys" };
 
+const PATH = "/admin/keys";
+const STATUS_FILTER_LABELS: Record<KeyStatusFilter, string> = { ...STATUS_LABELS, usable: "Usable (not revoked or expired)" };
+
 export default async function AdminKeysPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdmin();
-  const filters = adminKeyFilters.parse(paramsRecord(await searchParams));
-  const { rows, total } = await listAllKeys(await getDb(), filters, policy.rotationPeriodDays);
+  const raw = await searchParams;
+  const filters = readFilters(adminKeyFilters, raw, PATH);
+  const searchTooShort = typeof raw.q === "string" && raw.q.trim() !== "" && !filters.q;
+  const { rows, ...paging } = await listAllKeys(await getDb(), filters, policy.rotationPeriodDays);
   const now = new Date();
   const data: AdminKeyRow[] = rows.map((r) => ({
     id: r.id,
@@ -39,17 +46,23 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
         <h2 id="admin-keys-heading" className="text-lg font-semibold">
           All API keys
         </h2>
-        <Link href={`/admin/keys/export?${new URLSearchParams(params).toString()}`} className={buttonVariants({ variant: "outline", size: "sm" })} prefetch={false}>
+        <Link href={`${PATH}/export?${new URLSearchParams(params).toString()}`} className={buttonVariants({ variant: "outline", size: "sm" })} prefetch={false}>
           Export CSV
         </Link>
       </div>
       <FilterForm
-        path="/admin/keys"
+        path={PATH}
         label="Filter keys"
         fields={[
-          { kind: "text", name: "q", label: "Search", placeholder: "Name, key hint or owner", value: filters.q },
-          { kind: "text", name: "owner", label: "Owner email", value: filters.owner },
-          { kind: "select", name: "status", label: "Status", value: filters.status, options: [{ value: "", label: "Any status" }, ...KEY_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))] },
+          { kind: "text", name: "q", label: "Search", placeholder: "Name, key hint or owner (3+ characters)", value: typeof raw.q === "string" ? raw.q : undefined },
+          { kind: "text", name: "owner", label: "Owner", placeholder: "Exact email or user id", value: filters.owner },
+          {
+            kind: "select",
+            name: "status",
+            label: "Status",
+            value: filters.status,
+            options: [{ value: "", label: "Any status" }, ...KEY_STATUS_FILTERS.map((s) => ({ value: s, label: STATUS_FILTER_LABELS[s] }))],
+          },
           { kind: "select", name: "scope", label: "Scope", value: filters.scope, options: [{ value: "", label: "Any scope" }, ...ALL_SCOPES.map((s) => ({ value: s, label: s }))] },
           {
             kind: "select",
@@ -77,6 +90,11 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
           { kind: "select", name: "dir", label: "Order", value: filters.dir, options: [{ value: "desc", label: "Descending" }, { value: "asc", label: "Ascending" }] },
         ]}
       />
+      {searchTooShort && (
+        <p role="status" className="text-sm text-muted-foreground">
+          Search needs at least {SEARCH_MIN} characters, so “{String(raw.q).trim()}” was not applied.
+        </p>
+      )}
       {data.length === 0 ? (
         <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">
           No keys match these filters. Clear them to see every key.
@@ -84,7 +102,7 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
       ) : (
         <AdminKeysTable rows={data} now={now} />
       )}
-      <Pagination path="/admin/keys" params={params} page={filters.page} pageSize={ADMIN_PAGE_SIZE} total={total} />
+      <Pagination path={PATH} params={params} page={filters.page} pageSize={ADMIN_PAGE_SIZE} shown={rows.length} {...paging} />
     </section>
   );
 }

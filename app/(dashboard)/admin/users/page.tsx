@@ -1,17 +1,25 @@
 import type { Metadata } from "next";
+import { FilterForm } from "@/components/admin/filter-form";
+import { Pagination } from "@/components/admin/pagination";
 import { RoleButton } from "@/components/admin/role-button";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/db";
-import { listUsers } from "@/db/queries/admin";
+import { listUsers } from "@/db/queries/admin-users";
+import { ADMIN_PAGE_SIZE } from "@/db/queries/paging";
 import { formatDate } from "@/lib/format";
 import { requireAdmin } from "@/lib/session";
+import { activeParams, readFilters } from "@/lib/url-filters";
+import { userFilters } from "@/lib/validation/admin.schema";
 
 export const metadata: Metadata = { title: "Users" };
 
-export default async function UsersPage() {
+const PATH = "/admin/users";
+
+export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const me = await requireAdmin();
-  const users = await listUsers(await getDb());
+  const filters = readFilters(userFilters, await searchParams, PATH);
+  const { rows, ...paging } = await listUsers(await getDb(), filters);
   return (
     <section aria-labelledby="users-heading" className="grid gap-4">
       <div>
@@ -20,39 +28,62 @@ export default async function UsersPage() {
         </h2>
         <p className="text-sm text-muted-foreground">Admins see every key and the audit log. There is always at least one admin.</p>
       </div>
-      <Table aria-label="Users">
-        <TableHeader>
-          <TableRow>
-            <TableHead>Name</TableHead>
-            <TableHead>Email</TableHead>
-            <TableHead>Role</TableHead>
-            <TableHead>Active keys</TableHead>
-            <TableHead>Joined</TableHead>
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {users.map((u) => (
-            <TableRow key={u.id}>
-              <TableCell className="font-medium">
-                {u.name}
-                {u.id === me.id && <span className="text-muted-foreground"> (you)</span>}
-              </TableCell>
-              <TableCell className="text-sm">{u.email}</TableCell>
-              <TableCell>
-                <Badge variant={u.role === "admin" ? "default" : "secondary"}>{u.role === "admin" ? "Admin" : "Member"}</Badge>
-              </TableCell>
-              <TableCell className="text-sm">{u.activeKeys}</TableCell>
-              <TableCell className="text-sm">{formatDate(u.createdAt)}</TableCell>
-              <TableCell className="text-right">
-                <RoleButton userId={u.id} email={u.email} role={u.role} />
-              </TableCell>
+      <FilterForm
+        path={PATH}
+        label="Filter users"
+        fields={[
+          { kind: "text", name: "q", label: "Search", placeholder: "Name or email", value: filters.q },
+          {
+            kind: "select",
+            name: "role",
+            label: "Role",
+            value: filters.role,
+            options: [
+              { value: "", label: "Any role" },
+              { value: "admin", label: "Admins" },
+              { value: "member", label: "Members" },
+            ],
+          },
+        ]}
+      />
+      {rows.length === 0 ? (
+        <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">No users match these filters.</p>
+      ) : (
+        <Table aria-label="Users">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Name</TableHead>
+              <TableHead>Email</TableHead>
+              <TableHead>Role</TableHead>
+              <TableHead>Active keys</TableHead>
+              <TableHead>Joined</TableHead>
+              <TableHead>
+                <span className="sr-only">Actions</span>
+              </TableHead>
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHeader>
+          <TableBody>
+            {rows.map((u) => (
+              <TableRow key={u.id}>
+                <TableCell className="font-medium">
+                  {u.name}
+                  {u.id === me.id && <span className="text-muted-foreground"> (you)</span>}
+                </TableCell>
+                <TableCell className="text-sm">{u.email}</TableCell>
+                <TableCell>
+                  <Badge variant={u.role === "admin" ? "default" : "secondary"}>{u.role === "admin" ? "Admin" : "Member"}</Badge>
+                </TableCell>
+                <TableCell className="text-sm">{u.activeKeys}</TableCell>
+                <TableCell className="text-sm">{formatDate(u.createdAt)}</TableCell>
+                <TableCell className="text-right">
+                  <RoleButton userId={u.id} email={u.email} role={u.role} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      <Pagination path={PATH} params={activeParams(filters)} page={filters.page} pageSize={ADMIN_PAGE_SIZE} shown={rows.length} {...paging} />
     </section>
   );
 }

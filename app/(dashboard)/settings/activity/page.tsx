@@ -2,19 +2,25 @@ import type { Metadata } from "next";
 import { AuditTable } from "@/components/admin/audit-table";
 import { Pagination } from "@/components/admin/pagination";
 import { getDb } from "@/db";
-import { ADMIN_PAGE_SIZE, listAudit } from "@/db/queries/admin";
+import { listActivity } from "@/db/queries/audit-log";
+import { ADMIN_PAGE_SIZE } from "@/db/queries/paging";
 import { requireUser } from "@/lib/session";
-import { auditFilters, paramsRecord } from "@/lib/validation/admin.schema";
+import { readFilters } from "@/lib/url-filters";
+import { activityFilters } from "@/lib/validation/admin.schema";
 
 export const metadata: Metadata = { title: "Activity" };
 
-/** The signed-in user's own security events (sign-ins, key changes), newest first. */
+const PATH = "/settings/activity";
+
+/**
+ * The signed-in user's security events, newest first: what they did, and what others did to
+ * their account or keys. Other people are not named: an admin is "An administrator".
+ */
 export default async function ActivityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  // Only paging comes from the URL; the filter is always "my own events".
-  const { page } = auditFilters.parse(paramsRecord(await searchParams));
-  const filters = auditFilters.parse({ page: String(page) });
-  const { rows, total } = await listAudit(await getDb(), filters, { actorOnly: user.id });
+  const { page } = readFilters(activityFilters, await searchParams, PATH);
+  const { rows, ...paging } = await listActivity(await getDb(), user.id, page);
+  const actorOf = (actorId: string | null) => (actorId === user.id ? "You" : actorId ? "An administrator" : null);
   return (
     <section aria-labelledby="activity-heading" className="grid gap-4">
       <div>
@@ -22,16 +28,16 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
           Activity
         </h2>
         <p className="text-sm text-muted-foreground">
-          Sign-ins and changes made by you or with your keys. If you see something you did not do, rotate or delete the key
-          involved and change your password.
+          Sign-ins and changes to your account and keys, by you or by others. If you see something you did not do, rotate or
+          delete the key involved and change your password.
         </p>
       </div>
       {rows.length === 0 ? (
         <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">No activity yet.</p>
       ) : (
-        <AuditTable rows={rows} showActor={false} />
+        <AuditTable rows={rows.map((r) => ({ ...r, actor: actorOf(r.actorId) }))} />
       )}
-      <Pagination path="/settings/activity" params={{}} page={filters.page} pageSize={ADMIN_PAGE_SIZE} total={total} />
+      <Pagination path={PATH} params={{}} page={page} pageSize={ADMIN_PAGE_SIZE} shown={rows.length} {...paging} />
     </section>
   );
 }

@@ -1,7 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { createApiKey, deleteApiKey, getApiKey, updateApiKey } from "@/db/queries/api-keys";
+import { createApiKey, getApiKey, updateApiKey } from "@/db/queries/api-keys";
+import { deleteApiKey, revokeApiKey } from "@/db/queries/key-revocation";
 import { rotateApiKey } from "@/db/queries/rotations";
 import { validationError, withUser } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
@@ -77,7 +78,18 @@ export async function rotateApiKeyAction(id: unknown, grace: unknown): Promise<A
   });
 }
 
-/** Revokes the key and removes it from the owner's list. Another user's id is "not found". */
+/** Stops the key working at once; it stays in the owner's list, marked Revoked. */
+export async function revokeApiKeyAction(id: unknown): Promise<ActionState> {
+  return withUser("revokeApiKey", async ({ user, db, context }) => {
+    const keyId = uuidOrNotFound(id);
+    const key = await revokeApiKey(db, user.id, keyId, context);
+    revalidatePath(PAGE);
+    revalidatePath(`${PAGE}/${keyId}`);
+    return { ok: true, message: `“${key.name}” was revoked. Apps using it can no longer authenticate.` };
+  });
+}
+
+/** Revokes the key (if it still worked) and removes it from the owner's list. Another user's id is "not found". */
 export async function deleteApiKeyAction(id: unknown): Promise<ActionState> {
   return withUser("deleteApiKey", async ({ user, db, context }) => {
     const keyId = uuidOrNotFound(id);

@@ -2,7 +2,8 @@
 // unknown id and a malformed id all answer the same 404; a revoked or expired key cannot be
 // changed (409), only deleted.
 import { getDb } from "@/db";
-import { deleteApiKey, getApiKey, updateApiKey } from "@/db/queries/api-keys";
+import { getApiKey, updateApiKey } from "@/db/queries/api-keys";
+import { deleteApiKey } from "@/db/queries/key-revocation";
 import { authenticate } from "@/lib/api/authenticate";
 import { keyDto } from "@/lib/api/dto";
 import { handler, json, readJson } from "@/lib/api/http";

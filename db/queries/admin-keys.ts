@@ -1,0 +1,238 @@
+import { and, arrayContains, asc, count, desc, eq, gte, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+import type { RequestContext } from "@/lib/audit-events";
+import { isUuid, type AdminKeyFilters, type KeySort, type KeyStatusFilter } from "@/lib/validation/admin.schema";
+import type { Database } from "../client";
+import { apiKeys, apiKeyUsageDaily, users, type ApiKey } from "../schema";
+import { recordAudit } from "./audit";
+import { ADMIN_PAGE_SIZE, afterCursor, containsPattern, countLimit, toPaged, type Paged } from "./paging";
+
+// The moments a status compares against, each computed once per query (an InitPlan) rather
+// than once per row: counting 100,000 keys for the overview takes about half the time.
+const NOW = sql`(select now())`;
+const SOON = sql`(select now() + interval '7 days')`;
+export const STALE_DAYS = 90;
+
+/** SQL for one status filter, matching lib/keys/status.ts (most urgent status wins). */
+function statusCondition(status: KeyStatusFilter, rotationDays: number | null): SQL {
+  const live = and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), sql`${apiKeys.expiresAt} > ${NOW}`))!;
+  const notSoon = or(isNull(apiKeys.expiresAt), sql`${apiKeys.expiresAt} > ${SOON}`)!;
+  const due = rotationDays ? sql`${apiKeys.secretCreatedAt} <= (select now() - (${rotationDays}::int * interval '1 day'))` : sql`false`;
+  switch (status) {
+    case "revoked":
+      return isNotNull(apiKeys.revokedAt);
+    case "expired":
+      return and(isNull(apiKeys.revokedAt), sql`${apiKeys.expiresAt} <= ${NOW}`)!;
+    case "expiring_soon":
+      return and(live, sql`${apiKeys.expiresAt} <= ${SOON}`)!;
+    case "rotation_due":
+      return and(live, notSoon, due)!;
+    case "active":
+      return and(live, notSoon, sql`not (${due})`)!;
+    case "usable":
+      return live;
+  }
+}
+
+/**
+ * The WHERE clause of the admin key list. It only ever reads api_keys (owners are matched by id),
+ * so the page, the count and the export can all walk api_keys' indexes. A search first looks up
+ * the owners whose email matches (searchOwners), so the plan is made with the real owner ids.
+ */
+export function adminKeyWhere(f: Partial<AdminKeyFilters>, rotationDays: number | null, owners?: SearchOwners): SQL | undefined {
+  const conditions: (SQL | undefined)[] = [];
+  if (f.q) {
+    const like = containsPattern(f.q);
+    conditions.push(or(ilike(apiKeys.name, like), ilike(apiKeys.hint, like), ownersCondition(like, owners)));
+  }
+  // The owner filter names one user exactly (id, or email: stored lower-cased), unlike q.
+  if (f.owner) {
+    conditions.push(
+      isUuid(f.owner) ? eq(apiKeys.userId, f.owner) : sql`${apiKeys.userId} = (select ${users.id} from ${users} where ${users.email} = ${f.owner})`,
+    );
+  }
+  if (f.scope) conditions.push(arrayContains(apiKeys.scopes, [f.scope]));
+  if (f.status) conditions.push(statusCondition(f.status, rotationDays));
+  if (f.usage === "never") conditions.push(isNull(apiKeys.lastUsedAt));
+  // A key never used counts from its creation: one created today is not "unused for 90 days".
+  if (f.usage === "stale") {
+    conditions.push(sql`coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt}) < (select now() - (${STALE_DAYS}::int * interval '1 day'))`);
+  }
+  return and(...conditions);
+}
+
+/** Ids of the users whose email contains the search text; "many" past OWNER_IDS_MAX. */
+type SearchOwners = string[] | "many";
+const OWNER_IDS_MAX = 5_000;
+
+/**
+ * Why the lookup is a query of its own: inside one statement the owners' ids are unknown when
+ * Postgres plans, so it guesses ~1% of keys match and walks the sort index with a filter, which
+ * reads all 100,000 keys when a search matches one. With the ids (or none) in hand, it estimates
+ * well: a narrow search uses the trigram indexes, a broad one walks the sort index.
+ */
+export async function searchOwners(db: Database, q: string | undefined): Promise<SearchOwners | undefined> {
+  if (!q) return undefined;
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(ilike(users.email, containsPattern(q)))
+    .limit(OWNER_IDS_MAX + 1);
+  return rows.length > OWNER_IDS_MAX ? "many" : rows.map((r) => r.id);
+}
+
+function ownersCondition(like: string, owners: SearchOwners | undefined): SQL | undefined {
+  if (owners === undefined || owners === "many") {
+    return sql`${apiKeys.userId} = any(array(select ${users.id} from ${users} where ${users.email} ilike ${like}))`;
+  }
+  return owners.length > 0 ? inArray(apiKeys.userId, owners) : undefined;
+}
+
+// Each sort expression is exactly an index's leading expression (db/schema.ts), with id as the
+// tie-breaker in the same direction, so every order is an index walk. Never used sorts as the
+// oldest use, never expiring as the latest expiry.
+const SORTS: Record<KeySort, { expr: SQL; type: "text" | "timestamptz" }> = {
+  created: { expr: sql`${apiKeys.createdAt}`, type: "timestamptz" },
+  name: { expr: sql`lower(${apiKeys.name})`, type: "text" },
+  last_used: { expr: sql`coalesce(${apiKeys.lastUsedAt}, '-infinity'::timestamptz)`, type: "timestamptz" },
+  expires: { expr: sql`coalesce(${apiKeys.expiresAt}, 'infinity'::timestamptz)`, type: "timestamptz" },
+};
+
+function orderOf(f: Pick<AdminKeyFilters, "sort" | "dir">): SQL[] {
+  const { expr } = SORTS[f.sort];
+  return f.dir === "asc" ? [sql`${expr} asc`, asc(apiKeys.id)] : [sql`${expr} desc`, desc(apiKeys.id)];
+}
+
+export const adminKeyColumns = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  hint: apiKeys.hint,
+  access: apiKeys.access,
+  scopes: apiKeys.scopes,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  expiresAt: apiKeys.expiresAt,
+  revokedAt: apiKeys.revokedAt,
+  revokedReason: apiKeys.revokedReason,
+  secretCreatedAt: apiKeys.secretCreatedAt,
+  ownerId: users.id,
+  ownerEmail: users.email,
+  ownerName: users.name,
+};
+export type AdminKeyListRow = Pick<
+  ApiKey,
+  "id" | "name" | "hint" | "access" | "scopes" | "createdAt" | "lastUsedAt" | "expiresAt" | "revokedAt" | "revokedReason" | "secretCreatedAt"
+> & { ownerId: string; ownerEmail: string; ownerName: string };
+
+/** Every key of every user, filtered, sorted and paged in the database. */
+export async function listAllKeys(
+  db: Database,
+  f: AdminKeyFilters,
+  rotationDays: number | null,
+  pageSize = ADMIN_PAGE_SIZE,
+): Promise<Paged<AdminKeyListRow>> {
+  const where = adminKeyWhere(f, rotationDays, await searchOwners(db, f.q));
+  const offset = (f.page - 1) * pageSize;
+  const order = orderOf(f);
+  // Deferred join: the page's ids come from api_keys alone (an index walk in sort order, one
+  // extra row to know whether there is a next page); owners are joined to those rows only.
+  const pageIds = db.select({ id: apiKeys.id }).from(apiKeys).where(where).orderBy(...order).limit(pageSize + 1).offset(offset);
+  const counted = db
+    .select({ one: sql<number>`1`.as("one") })
+    .from(apiKeys)
+    .where(where)
+    .limit(countLimit(offset))
+    .as("counted");
+  const rows = await db.select(adminKeyColumns).from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId)).where(inArray(apiKeys.id, pageIds)).orderBy(...order);
+  const [total] = await db.select({ n: count() }).from(counted);
+  return toPaged(rows, Number(total?.n ?? 0), offset, pageSize);
+}
+
+/**
+ * Same filters and order as the list, every matching row, in batches for a streamed CSV. Each
+ * batch continues after the last row sent (keyset), so batch 100 costs what batch 1 did, and
+ * nothing is capped or truncated.
+ */
+export async function* exportAllKeys(db: Database, f: AdminKeyFilters, rotationDays: number | null, batchSize = 1_000): AsyncGenerator<AdminKeyListRow[]> {
+  const { expr, type } = SORTS[f.sort];
+  const where = adminKeyWhere(f, rotationDays, await searchOwners(db, f.q));
+  let cursor: { value: string; id: string } | undefined;
+  for (;;) {
+    const batch = await db
+      .select({ ...adminKeyColumns, cursor: sql<string>`(${expr})::text` })
+      .from(apiKeys)
+      .innerJoin(users, eq(users.id, apiKeys.userId))
+      .where(and(where, cursor ? afterCursor(expr, sql`${apiKeys.id}`, f.dir, cursor, type) : undefined))
+      .orderBy(...orderOf(f))
+      .limit(batchSize);
+    if (batch.length > 0) yield batch.map(({ cursor: _, ...row }) => row);
+    if (batch.length < batchSize) return;
+    const last = batch[batch.length - 1]!;
+    cursor = { value: last.cursor, id: last.id };
+  }
+}
+
+/**
+ * An admin revokes keys of any user, with a reason their owners will see. One transaction:
+ * every still-active selected key is revoked and gets its own audit event.
+ */
+export async function adminRevokeKeys(db: Database, adminId: string, ids: string[], reason: string, context: RequestContext) {
+  return db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`now()`, revokedReason: `by an administrator: ${reason}`, updatedAt: sql`now()` })
+      .where(and(inArray(apiKeys.id, ids), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id, name: apiKeys.name, hint: apiKeys.hint, userId: apiKeys.userId });
+    for (const key of revoked) {
+      await recordAudit(tx, {
+        actorId: adminId,
+        action: "api_key.admin_revoked",
+        targetType: "api_key",
+        targetId: key.id,
+        metadata: { name: key.name, hint: key.hint, ownerId: key.userId, reason },
+        context,
+      });
+    }
+    return revoked.length;
+  });
+}
+
+/**
+ * The overview's cards. Each count uses the very condition of the list filter its card links to
+ * (OVERVIEW_LINKS), so a card and the list it opens always agree.
+ */
+export async function keyOverview(db: Database, rotationDays: number | null) {
+  const n = (condition: SQL) => sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
+  const of = (filters: Partial<AdminKeyFilters>) => adminKeyWhere(filters, rotationDays)!;
+  const [counts] = await db
+    .select({
+      active: n(of(OVERVIEW_LINKS.active)),
+      expiringSoon: n(of(OVERVIEW_LINKS.expiringSoon)),
+      rotationDue: n(of(OVERVIEW_LINKS.rotationDue)),
+      neverUsed: n(of(OVERVIEW_LINKS.neverUsed)),
+      revoked: n(of(OVERVIEW_LINKS.revoked)),
+    })
+    .from(apiKeys);
+  const perDay = await db
+    .select({
+      day: apiKeyUsageDaily.day,
+      success: sql<number>`sum(${apiKeyUsageDaily.successCount})`.mapWith(Number),
+      failure: sql<number>`sum(${apiKeyUsageDaily.failureCount})`.mapWith(Number),
+    })
+    .from(apiKeyUsageDaily)
+    .where(gte(apiKeyUsageDaily.day, sql`current_date - 29`))
+    .groupBy(apiKeyUsageDaily.day)
+    .orderBy(asc(apiKeyUsageDaily.day));
+  return { counts: counts!, perDay };
+}
+
+/**
+ * The list filters behind each overview card. "Never used" means keys that still work and have
+ * never been used: revoked or expired keys cannot be used any more, so they are not counted.
+ */
+export const OVERVIEW_LINKS = {
+  active: { status: "active" },
+  expiringSoon: { status: "expiring_soon" },
+  rotationDue: { status: "rotation_due" },
+  neverUsed: { status: "usable", usage: "never" },
+  revoked: { status: "revoked" },
+} as const satisfies Record<string, Partial<AdminKeyFilters>>;

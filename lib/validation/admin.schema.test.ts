@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { adminKeyFilters, auditFilters, revokeKeysInput, roleInput } from "./admin.schema";
+
+describe("admin URL filters", () => {
+  it("fall back to defaults on bad values, but refuse unknown parameters", () => {
+    expect(adminKeyFilters.parse({ status: "bogus", sort: "nope", dir: "up", page: "-3" })).toEqual({ sort: "created", dir: "desc", page: 1 });
+    expect(adminKeyFilters.safeParse({ stauts: "revoked" }).success).toBe(false);
+    expect(auditFilters.safeParse({ page: "2", utm_source: "x" }).success).toBe(false);
+  });
+
+  it("name owners and actors exactly, lower-cased; need 3 characters to search", () => {
+    expect(adminKeyFilters.parse({ owner: "  Alice@Corp.TEST " }).owner).toBe("alice@corp.test");
+    expect(auditFilters.parse({ actor: "Bob@X.test" }).actor).toBe("bob@x.test");
+    expect(adminKeyFilters.parse({ q: " ab " }).q).toBeUndefined();
+    expect(adminKeyFilters.parse({ q: " abc " }).q).toBe("abc");
+  });
+});
+
+describe("admin action inputs", () => {
+  it("are strict: an extra field is refused", () => {
+    const id = "00000000-0000-4000-8000-000000000000";
+    expect(roleInput.safeParse({ userId: id, role: "admin" }).success).toBe(true);
+    expect(roleInput.safeParse({ userId: id, role: "admin", adminId: id }).success).toBe(false);
+    expect(revokeKeysInput.safeParse({ ids: [id], reason: "leaked", extra: 1 }).success).toBe(false);
+  });
+});
