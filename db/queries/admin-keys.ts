@@ -219,7 +219,7 @@ export async function keyOverview(db: Database, rotationDays: number | null) {
       failure: sql<number>`sum(${apiKeyUsageDaily.failureCount})`.mapWith(Number),
     })
     .from(apiKeyUsageDaily)
-    .where(gte(apiKeyUsageDaily.day, sql`current_date - 29`))
+    .where(gte(apiKeyUsageDaily.day, sql`(now() at time zone 'utc')::date - 29`))
     .groupBy(apiKeyUsageDaily.day)
     .orderBy(asc(apiKeyUsageDaily.day));
   return { counts: counts!, perDay };
