@@ -1,7 +1,8 @@
 import { redirect } from "next/navigation";
-import { auth } from "@/lib/auth/config";
+import { currentUser } from "@/lib/session";
 
 export default async function Home() {
-  const session = await auth();
-  redirect(session?.user?.id ? "/settings/api-keys" : "/login");
+  // currentUser(), not the bare cookie: a stale session (signed out elsewhere, deleted account)
+  // would otherwise bounce between the login page and the dashboard.
+  redirect((await currentUser()) ? "/settings/api-keys" : "/login");
 }

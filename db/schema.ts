@@ -27,6 +27,9 @@ export const users = pgTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
     role: text("role", { enum: ["admin", "member"] }).notNull().default("member"),
+    // Sessions are stateless JWTs; each carries the version it was issued under. Signing out
+    // (or an admin ending the user's sessions) bumps it, so every older cookie stops working.
+    sessionVersion: integer("session_version").notNull().default(0),
     ...timestamps,
   },
   (t) => [

@@ -5,14 +5,16 @@ import { findUserById, type SessionUser } from "@/db/queries/users";
 import { auth } from "./auth/config";
 
 /**
- * The signed-in user, read fresh from the database on every call: a deleted account or a changed
- * role takes effect on the next request, whatever the session cookie still claims.
+ * The signed-in user, read fresh from the database on every call: a deleted account, a changed
+ * role or a sign-out elsewhere (a new session version) takes effect on the next request,
+ * whatever the session cookie still claims.
  */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
-  return (await findUserById(await getDb(), id)) ?? null;
+  const user = await findUserById(await getDb(), id);
+  return user && user.sessionVersion === session.user.sessionVersion ? user : null;
 }
 
 /** For pages: the user, or a redirect to the login page. */

@@ -4,11 +4,11 @@ import { headers } from "next/headers";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { unstable_rethrow } from "next/navigation";
 import { getDb } from "@/db";
-import { recordAudit } from "@/db/queries/audit";
-import { createUser } from "@/db/queries/users";
+import { createUser, endSessions } from "@/db/queries/users";
 import { parseInput, toActionState } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
-import { SignInRateLimited, auth, signIn, signOut } from "@/lib/auth/config";
+import { SignInRateLimited, signIn, signOut } from "@/lib/auth/config";
+import { currentUser } from "@/lib/session";
 import { config } from "@/lib/config";
 import { hashPassword } from "@/lib/password";
 import { contextFromHeaders } from "@/lib/request-context";
@@ -79,17 +79,12 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
   }
 }
 
+/**
+ * Signs out everywhere: the session version goes up, so this cookie and any copy of it (another
+ * device, a stolen one) stop working on their next request, not merely this browser's.
+ */
 export async function signOutAction() {
-  const session = await auth();
-  if (session?.user?.id) {
-    const db = await getDb();
-    await recordAudit(db, {
-      actorId: session.user.id,
-      action: "user.signed_out",
-      targetType: "user",
-      targetId: session.user.id,
-      context: contextFromHeaders(await headers()),
-    });
-  }
+  const user = await currentUser();
+  if (user) await endSessions(await getDb(), user.id, contextFromHeaders(await headers()));
   await signOut({ redirectTo: "/login" });
 }

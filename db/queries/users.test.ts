@@ -5,7 +5,7 @@ import { auditEvents } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { makeUser } from "@/test/fixtures";
-import { findUserByEmail, findUserById } from "./users";
+import { endSessions, findUserByEmail, findUserById } from "./users";
 
 let handle: DbHandle;
 beforeAll(async () => {
@@ -37,5 +37,22 @@ describe(`users data layer (${TEST_DRIVER})`, () => {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe("conflict:email_taken");
     expect((error as AppError).fieldErrors?.email).toMatch(/already exists/);
+  });
+
+  it("ends every session by moving the session version on, audited with the change", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    const context = { ip: "203.0.113.9", userAgent: "vitest" };
+    expect((await findUserById(db, user.id))?.sessionVersion).toBe(0);
+    await endSessions(db, user.id, context);
+    await endSessions(db, user.id, context);
+    expect((await findUserById(db, user.id))?.sessionVersion).toBe(2);
+    const events = await db.select().from(auditEvents).where(eq(auditEvents.targetId, user.id));
+    expect(events.filter((e) => e.action === "user.signed_out")).toHaveLength(2);
+    expect(events.find((e) => e.action === "user.signed_out")).toMatchObject({ actorId: user.id, ip: "203.0.113.9" });
+
+    const missing = await endSessions(db, "00000000-0000-4000-8000-000000000000", context).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(AppError);
+    expect((missing as AppError).code).toBe("not_found:user");
   });
 });

@@ -5,7 +5,7 @@ import type { Database } from "../client";
 import { users, type User } from "../schema";
 import { recordAudit } from "./audit";
 
-export type SessionUser = Pick<User, "id" | "email" | "name" | "role">;
+export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "sessionVersion">;
 
 export async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
@@ -14,7 +14,7 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
 
 export async function findUserById(db: Database, id: string): Promise<SessionUser | undefined> {
   const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, sessionVersion: users.sessionVersion })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);
@@ -39,7 +39,7 @@ export async function createUser(
       const [user] = await tx
         .insert(users)
         .values({ email: input.email, name: input.name, passwordHash: input.passwordHash, role })
-        .returning({ id: users.id, email: users.email, name: users.name, role: users.role });
+        .returning({ id: users.id, email: users.email, name: users.name, role: users.role, sessionVersion: users.sessionVersion });
       await recordAudit(tx, {
         actorId: user!.id,
         action: "user.signed_up",
@@ -87,4 +87,27 @@ export async function getProfile(db: Database, userId: string) {
     .where(eq(users.id, userId))
     .limit(1);
   return user;
+}
+
+/**
+ * Signs a user out everywhere: each session cookie carries the version it was issued under, and
+ * currentUser() refuses any other, so every copy of the cookie stops working on its next request.
+ * Audited in the same transaction.
+ */
+export async function endSessions(db: Database, userId: string, context: RequestContext): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(users)
+      .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` })
+      .where(eq(users.id, userId))
+      .returning({ id: users.id });
+    if (!row) throw new AppError("not_found:user");
+    await recordAudit(tx, {
+      actorId: userId,
+      action: "user.signed_out",
+      targetType: "user",
+      targetId: userId,
+      context,
+    });
+  });
 }

@@ -55,6 +55,32 @@ test.describe("session cookies", () => {
     expect(after).toBeTruthy();
     expect(after).not.toBe(before);
   });
+
+  test("signing out ends every copy of the session, not only this browser's", async ({ page, context, browser, baseURL }) => {
+    const user = newUser("signout");
+    await signUp(page, user);
+    // A second device (or a stolen cookie): the same session token in another browser.
+    const copy = await browser.newContext({ baseURL });
+    await copy.addCookies(await context.cookies());
+    const other = await copy.newPage();
+    await other.goto("/settings/api-keys");
+    await expect(other.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
+
+    await page.getByRole("button", { name: `Account menu for ${user.name}` }).click();
+    await page.getByRole("menuitem", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+
+    // The copied cookie is still well signed and unexpired, yet it no longer opens anything,
+    // and the login page does not bounce it back to the dashboard.
+    await other.goto("/settings/api-keys");
+    await expect(other).toHaveURL(/\/login/);
+    await expect(other.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await copy.close();
+
+    // Signing in again issues a session of the new version, which works.
+    await signIn(page, user);
+    await expect(page.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
+  });
 });
 
 test.describe("sign-in guessing", () => {

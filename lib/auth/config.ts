@@ -9,9 +9,10 @@ import { signInSchema } from "@/lib/validation/auth.schema";
 declare module "next-auth" {
   interface User {
     role?: "admin" | "member";
+    sessionVersion?: number;
   }
   interface Session {
-    user: { id: string; role: "admin" | "member"; name: string; email: string };
+    user: { id: string; role: "admin" | "member"; name: string; email: string; sessionVersion: number };
   }
 }
 
@@ -37,7 +38,10 @@ function buildConfig(): NextAuthConfig {
           const parsed = signInSchema.safeParse(raw);
           if (!parsed.success) throw new CredentialsSignin();
           const result = await checkCredentials(await getDb(), parsed.data, contextFromHeaders(request.headers));
-          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, role: result.user.role };
+          if (result.ok) {
+            const { id, email, name, role, sessionVersion } = result.user;
+            return { id, email, name, role, sessionVersion };
+          }
           throw result.reason === "rate_limited" ? new SignInRateLimited() : new CredentialsSignin();
         },
       }),
@@ -47,12 +51,14 @@ function buildConfig(): NextAuthConfig {
         if (user?.id) {
           token.uid = user.id;
           token.role = user.role ?? "member";
+          token.sv = user.sessionVersion ?? 0;
         }
         return token;
       },
       session({ session, token }) {
         session.user.id = String(token.uid ?? "");
         session.user.role = token.role === "admin" ? "admin" : "member";
+        session.user.sessionVersion = typeof token.sv === "number" ? token.sv : -1;
         return session;
       },
     },

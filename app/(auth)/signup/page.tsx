@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignUpForm } from "@/components/auth/sign-up-form";
-import { auth } from "@/lib/auth/config";
+import { currentUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Create account" };
 
 export default async function SignUpPage() {
-  if ((await auth())?.user?.id) redirect("/settings/api-keys");
+  if (await currentUser()) redirect("/settings/api-keys");
   return <SignUpForm />;
 }
