@@ -85,6 +85,39 @@ test.describe("admins audit every token", () => {
     await admin.context().close();
   });
 
+  test("an admin signs a user out of every browser; a member cannot do it to anyone", async ({ browser, page, api }) => {
+    test.setTimeout(120_000);
+    const victim = newUser("lostlaptop");
+    await signUp(page, victim);
+    const keys = new ApiKeysPage(page);
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    const secret = await keys.create({ name: "still works" });
+    await keys.copyAndClose();
+
+    const admin = await (await browser.newContext()).newPage();
+    await signIn(admin, ADMIN);
+    await admin.goto(`/admin/users?q=${encodeURIComponent(victim.email)}`);
+    const endAction = await actionIdOf(admin, () => admin.getByRole("button", { name: `Sign out everywhere: ${victim.email}` }).click());
+    await expect(admin.getByText(`${victim.email} is signed out everywhere`)).toBeVisible();
+
+    // The victim's browser is signed out on its next request; their keys are untouched.
+    await page.goto("/settings/api-keys");
+    await expect(page).toHaveURL(/\/login/);
+    expect((await api.call("GET", "/me", { key: secret })).status).toBe(200);
+    await admin.goto(`/admin/audit?${new URLSearchParams({ action: "user.sessions_ended", actor: ADMIN.email })}`);
+    await expect(admin.getByRole("table").getByText(victim.email, { exact: false }).first()).toBeVisible();
+
+    // Signed in again, the member calls the same action against the admin: refused, and the
+    // admin stays signed in.
+    await signIn(page, victim);
+    const adminId = await userIdOf(admin, ADMIN.email);
+    const forged = await callAction(page, "/admin/users", endAction, [{ userId: adminId }]);
+    expect(await forged.text()).toContain('"message":"Not found."');
+    await admin.goto("/admin/users");
+    await expect(admin).toHaveURL(/\/admin\/users$/);
+    await admin.context().close();
+  });
+
   test("list, filter, revoke with a reason the owner sees, export CSV, read the audit log", async ({ browser, page }) => {
     test.setTimeout(120_000); // two sessions through every admin page
     const owner = newUser("owner");

@@ -4,6 +4,7 @@ export const AUDIT_ACTIONS = [
   "user.signed_in",
   "user.sign_in_failed",
   "user.signed_out",
+  "user.sessions_ended",
   "user.profile_updated",
   "user.role_changed",
   "api_key.created",

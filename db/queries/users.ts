@@ -92,22 +92,25 @@ export async function getProfile(db: Database, userId: string) {
 /**
  * Signs a user out everywhere: each session cookie carries the version it was issued under, and
  * currentUser() refuses any other, so every copy of the cookie stops working on its next request.
- * Audited in the same transaction.
+ * The user signing out (actor = user) or an admin ending their sessions; audited in the same
+ * transaction.
  */
-export async function endSessions(db: Database, userId: string, context: RequestContext): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function endSessions(db: Database, userId: string, context: RequestContext, actorId: string = userId): Promise<{ email: string }> {
+  return db.transaction(async (tx) => {
     const [row] = await tx
       .update(users)
       .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` })
       .where(eq(users.id, userId))
-      .returning({ id: users.id });
+      .returning({ email: users.email });
     if (!row) throw new AppError("not_found:user");
     await recordAudit(tx, {
-      actorId: userId,
-      action: "user.signed_out",
+      actorId,
+      action: actorId === userId ? "user.signed_out" : "user.sessions_ended",
       targetType: "user",
       targetId: userId,
+      metadata: actorId === userId ? undefined : { email: row.email },
       context,
     });
+    return row;
   });
 }

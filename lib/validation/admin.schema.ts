@@ -88,6 +88,7 @@ export const revokeKeysInput = z.strictObject({
 });
 
 export const roleInput = z.strictObject({ userId: z.uuid(), role: z.enum(["admin", "member"]) });
+export const endSessionsInput = z.strictObject({ userId: z.uuid() });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {

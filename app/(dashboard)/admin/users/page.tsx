@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { FilterForm } from "@/components/admin/filter-form";
 import { Pagination } from "@/components/admin/pagination";
+import { EndSessionsButton } from "@/components/admin/end-sessions-button";
 import { RoleButton } from "@/components/admin/role-button";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -76,7 +77,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 <TableCell className="text-sm">{u.activeKeys}</TableCell>
                 <TableCell className="text-sm">{formatDate(u.createdAt)}</TableCell>
                 <TableCell className="text-right">
-                  <RoleButton userId={u.id} email={u.email} role={u.role} />
+                  <div className="flex flex-wrap justify-end gap-2">
+                    <RoleButton userId={u.id} email={u.email} role={u.role} />
+                    <EndSessionsButton userId={u.id} email={u.email} />
+                  </div>
                 </TableCell>
               </TableRow>
             ))}
