@@ -113,16 +113,17 @@ describe("authorization matrix inventory", () => {
     const problems: string[] = [];
     for (const row of AUTHZ_MATRIX) {
       const name = entryName(row);
-      const apiKeyRow = row.kind === "route" && row.scope !== undefined;
+      const scope = row.kind === "route" ? row.scope : undefined;
+      const apiKeyRow = scope !== undefined;
       const publicRow = row.cells.anonymous === "ok" || row.cells.anonymous === "own";
       for (const column of COLUMNS) {
         const value = row.cells[column];
         const required =
           ["anonymous", "other", "owner", "admin"].includes(column) ||
           (column === "keyWithScope" && (apiKeyRow || row.kind === "page" || !publicRow)) ||
-          (column === "keyWithoutScope" && apiKeyRow && row.scope !== null) ||
+          (column === "keyWithoutScope" && apiKeyRow && scope !== null) ||
           ((column === "otherKey" || column === "adminKey") && apiKeyRow && row.cells.anonymous === "unauthorized");
-        const never = (column !== "keyWithScope" && !apiKeyRow && !required) || (column === "keyWithoutScope" && row.scope === null);
+        const never = (column !== "keyWithScope" && !apiKeyRow && !required) || (column === "keyWithoutScope" && scope === null);
         if (required && value === "n/a") problems.push(`${name}: ${column} must say what happens`);
         if (never && value !== "n/a") problems.push(`${name}: ${column} does not apply (n/a)`);
       }
