@@ -77,6 +77,8 @@ export type ActionRow = {
   redirectsTo?: string;
   adminOnly?: boolean;
   mutates?: Target;
+  /** Signing out: each persona column uses a session of its own, not the one the other rows share. */
+  endsSession?: boolean;
   cells: Cells;
 };
 
@@ -167,7 +169,7 @@ export const AUTHZ_MATRIX: Row[] = [
   // ---- Server actions (public endpoints: each checks the session itself) -------------------------
   { kind: "action", name: "signUpAction", file: AUTH, page: "/signup", args: [{ ok: false }, { $form: { name: "Matrix {uniq}", email: "{email}", password: "{ownerPassword}" } }], redirectsTo: "/settings/api-keys", cells: publicAction },
   { kind: "action", name: "signInAction", file: AUTH, page: "/login", args: [{ ok: false }, { $form: { email: "{ownerEmail}", password: "{ownerPassword}" } }], redirectsTo: "/settings/api-keys", cells: publicAction },
-  { kind: "action", name: "signOutAction", file: AUTH, page: "/settings/api-keys", args: [], redirectsTo: "/login", cells: publicAction },
+  { kind: "action", name: "signOutAction", file: AUTH, page: "/settings/api-keys", args: [], redirectsTo: "/login", endsSession: true, cells: publicAction },
   { kind: "action", name: "createApiKeyAction", file: KEYS, page: "/settings/api-keys", args: [{ ok: false }, { $form: { name: "matrix {uniq}", description: "", access: "full", expiration: "30" } }], mutates: "ownerKeys", cells: userAction("own") },
   { kind: "action", name: "updateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", { ok: false }, keyForm("renamed {uniq}")], mutates: "ownerKey", cells: userAction("not_found") },
   { kind: "action", name: "rotateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", "none"], mutates: "ownerKey", cells: userAction("not_found") },
