@@ -197,7 +197,7 @@ class Walker {
     return { secret: body.key, id: body.id };
   }
 
-  async persona(label: string, cookies: StorageState, email: string, name: string): Promise<Persona> {
+  async persona(cookies: StorageState, email: string, name: string): Promise<Persona> {
     const { secret } = await this.dashboardKey(cookies, `${name} root ${randomInt(1e9)}`);
     const me = await this.api("GET", "/api/v1/me", secret);
     expect(me.status, me.text).toBe(200);
@@ -209,12 +209,12 @@ class Walker {
     const person = async (label: string) => {
       const email = `${label}-${randomUUID()}@example.test`;
       const name = label === "owner" ? `Owner ${tag}` : `Matrix ${label}`;
-      return this.persona(label, await this.signUp(name, email), email, name);
+      return this.persona(await this.signUp(name, email), email, name);
     };
     const owner = await person("owner");
     const other = await person("other");
     const bystander = await person("bystander");
-    const admin = await this.persona("admin", await this.signIn(ADMIN.email), ADMIN.email, ADMIN.name);
+    const admin = await this.persona(await this.signIn(ADMIN.email), ADMIN.email, ADMIN.name);
     const observers = [owner.key];
     for (let i = 0; i < 5; i++) observers.push((await this.apiKey(owner.key, `${tag} observer ${i}`, [...ALL_SCOPES], 25)).secret);
     const withScope = new Map<Scope, string>();
@@ -409,11 +409,13 @@ class Walker {
   /** Walks one row: every column, a fresh target where the call may change it, state checked. */
   async walk(row: Row) {
     const usesKey = JSON.stringify(row).includes("{keyId}");
-    const shared = usesKey && row.kind !== "page" && row.mutates === "ownerKey" ? null : usesKey ? await this.targetKey(row.kind === "route" ? row.scope : undefined) : null;
+    const scope = row.kind === "route" ? row.scope : undefined;
+    // A call that may change the key gets a key of its own; read-only rows share one.
+    const shared = usesKey && !(row.kind !== "page" && row.mutates === "ownerKey") ? await this.targetKey(scope) : null;
     for (const column of COLUMNS) {
       const expected = row.cells[column];
       if (expected === "n/a") continue;
-      const keyId = usesKey ? (shared ?? (await this.targetKey(row.kind === "route" ? row.scope : undefined))) : undefined;
+      const keyId = usesKey ? (shared ?? (await this.targetKey(scope))) : undefined;
       const vars = this.vars(keyId ? { keyId } : {});
       const target = row.kind === "page" ? undefined : row.mutates;
       const before = target ? await this.snapshot(target, vars) : null;
