@@ -1,0 +1,181 @@
+// The authorization matrix: every entry point of the app (page, route handler method, server
+// action) against every kind of caller, with the outcome each must get. It is the reviewable
+// statement of who may do what. test/authz-inventory.test.ts fails when an entry point in the
+// source has no row here (or a row names one that is gone); e2e/security/authz-matrix.spec.ts
+// walks every cell against the production server and checks that a refused call changed nothing.
+import type { Scope } from "../../lib/scopes";
+
+/**
+ * Who calls. The four personas send their session cookie (anonymous: nothing). The key columns send
+ * `Authorization: Bearer <key>` and no cookie:
+ * - keyWithScope: on /api/v1, a key of the owner holding exactly the scope the row needs (any key when
+ *   it needs none). Elsewhere (pages, actions, cookie routes), a full-access key of the persona the
+ *   row lets in (the admin on admin rows, else the owner): a key must never stand in for a session.
+ * - keyWithoutScope: a key of the owner holding every scope except the needed one (/api/v1 only).
+ * - otherKey, adminKey: another member's / the admin's full-access key, aimed at the owner's things.
+ */
+export const COLUMNS = ["anonymous", "other", "owner", "admin", "keyWithScope", "keyWithoutScope", "otherKey", "adminKey"] as const;
+export type Column = (typeof COLUMNS)[number];
+
+/**
+ * - ok: served. Page 200; route 2xx (or the row's redirect); action `{ ok: true }` (or its redirect).
+ * - own: served, but only the caller's own data: nothing of the owner's (email, user id, key ids,
+ *   key names) in the answer, and none of the owner's state changed.
+ * - login: page redirects (307) to /login. home: page redirects (307) to /settings/api-keys.
+ * - not_found: page or route 404; /api/v1 404 `not_found`; action `{ ok: false }` with the not-found
+ *   message. The same answer as for an id that does not exist (no existence oracle).
+ * - unauthorized: /api/v1 401 `unauthorized`; action `{ ok: false }` "Your session has ended".
+ * - forbidden: /api/v1 403 `insufficient_scope`.
+ * - n/a: the column does not apply to this kind of entry point.
+ * Every outcome but ok leaves the owner's state as it was.
+ */
+export type Outcome = "ok" | "own" | "login" | "home" | "not_found" | "unauthorized" | "forbidden" | "n/a";
+export type Cells = Record<Column, Outcome>;
+
+/**
+ * The owner's state a row can change: "ok" cells must change it, every other cell must not.
+ * ownerKey: a key of the owner, fresh for each cell. ownerKeys: the owner's list of keys.
+ * ownerAccount: the owner's profile. bystanderRole: the role of a member nobody else touches.
+ */
+export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole";
+
+/**
+ * Placeholders in probes, filled per cell: {keyId} the owner's target key (created with the row's
+ * scope, so a key holding that scope may manage it), {bystanderId}, {ownerEmail}, {uniq} a fresh
+ * word, {email} a fresh address, {tomorrow} an ISO date one day ahead.
+ */
+export type PageRow = { kind: "page"; path: string; file: string; url: string; adminOnly?: boolean; cells: Cells };
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export type RouteRow = {
+  kind: "route";
+  method: HttpMethod;
+  path: string;
+  file: string;
+  url: string;
+  body?: unknown;
+  /** The scope /api/v1 checks; null for an endpoint any key (or no key) may call. */
+  scope?: Scope | null;
+  adminOnly?: boolean;
+  /** Where an "ok" answer redirects (next-auth's form posts). */
+  redirectsTo?: string;
+  /** Special steps before the call (next-auth's CSRF token). */
+  needsCsrf?: boolean;
+  mutates?: Target;
+  cells: Cells;
+};
+
+/** An action argument: JSON, or `{ $form }` for the FormData a `useActionState` form sends. */
+export type ActionArg = unknown;
+export type ActionRow = {
+  kind: "action";
+  name: string;
+  file: string;
+  /** A page whose bundle registers the action (any would do: the id names the action). */
+  page: string;
+  args: ActionArg[];
+  redirectsTo?: string;
+  adminOnly?: boolean;
+  mutates?: Target;
+  /** Signing out: each persona column uses a session of its own, not the one the other rows share. */
+  endsSession?: boolean;
+  cells: Cells;
+};
+
+export type Row = PageRow | RouteRow | ActionRow;
+
+/** The inventory name of a row, as test/authz-inventory.test.ts derives it from the source. */
+export function entryName(row: Row): string {
+  if (row.kind === "page") return `page ${row.path}`;
+  if (row.kind === "route") return `${row.method} ${row.path}`;
+  return `action ${row.file}#${row.name}`;
+}
+
+// Cell shorthands, in COLUMNS order. Pages and actions take no key: the key columns past the first are n/a.
+const cells = (...outcomes: Outcome[]): Cells => Object.fromEntries(COLUMNS.map((c, i) => [c, outcomes[i] ?? "n/a"])) as Cells;
+/** A signed-in page: the owner's view of their own things. */
+const signedInPage = (forOthers: Outcome) => cells("login", forOthers, "ok", forOthers, "login");
+const adminPage = cells("login", "not_found", "not_found", "ok", "login");
+const publicPage = (forSignedIn: Outcome, forKey: Outcome) => cells("ok", forSignedIn, forSignedIn, forSignedIn, forKey);
+/** Cookie-free public endpoints: anyone, with or without a session or key. */
+const publicRoute = cells("ok", "ok", "ok", "ok", "ok");
+/** /api/v1 with a key: sessions are no credential; the owner's key works with the scope only; others see only theirs. */
+const apiRoute = (forOtherKeys: Outcome) =>
+  cells("unauthorized", "unauthorized", "unauthorized", "unauthorized", "ok", "forbidden", forOtherKeys, forOtherKeys);
+const userAction = (forOthers: Outcome) => cells("unauthorized", forOthers, "ok", forOthers, "unauthorized");
+const adminAction = cells("unauthorized", "not_found", "not_found", "ok", "unauthorized");
+const publicAction = cells("ok", "ok", "ok", "ok");
+
+const AUTH = "app/(auth)/actions.ts";
+const KEYS = "app/(dashboard)/settings/api-keys/actions.ts";
+const ADMIN = "app/(dashboard)/admin/actions.ts";
+const KEY_ROUTE = "app/api/v1/keys/[id]/route.ts";
+const CATCH_ALL = "app/api/v1/[...path]/route.ts";
+const keyForm = (name: string) => ({ $form: { name, description: "", access: "full", expiration: "keep" } });
+
+export const AUTHZ_MATRIX: Row[] = [
+  // ---- Pages ---------------------------------------------------------------------------------
+  { kind: "page", path: "/", file: "app/page.tsx", url: "/", cells: cells("login", "home", "home", "home", "login") },
+  { kind: "page", path: "/login", file: "app/(auth)/login/page.tsx", url: "/login", cells: publicPage("home", "ok") },
+  { kind: "page", path: "/signup", file: "app/(auth)/signup/page.tsx", url: "/signup", cells: publicPage("home", "ok") },
+  { kind: "page", path: "/docs/api", file: "app/docs/api/page.tsx", url: "/docs/api", cells: publicPage("ok", "ok") },
+  { kind: "page", path: "/settings", file: "app/(dashboard)/settings/page.tsx", url: "/settings", cells: cells("login", "home", "home", "home", "login") },
+  { kind: "page", path: "/settings/api-keys", file: "app/(dashboard)/settings/api-keys/(list)/page.tsx", url: "/settings/api-keys", cells: signedInPage("own") },
+  // Someone else's key (the admin's too) is a 404, like a key that does not exist.
+  { kind: "page", path: "/settings/api-keys/[id]", file: "app/(dashboard)/settings/api-keys/[id]/page.tsx", url: "/settings/api-keys/{keyId}", cells: signedInPage("not_found") },
+  { kind: "page", path: "/settings/activity", file: "app/(dashboard)/settings/activity/page.tsx", url: "/settings/activity", cells: signedInPage("own") },
+  { kind: "page", path: "/settings/profile", file: "app/(dashboard)/settings/profile/page.tsx", url: "/settings/profile", cells: signedInPage("own") },
+  // Admin pages: a visitor is sent to sign in (the dashboard layout); a member gets a plain 404.
+  { kind: "page", path: "/admin", file: "app/(dashboard)/admin/page.tsx", url: "/admin", adminOnly: true, cells: adminPage },
+  { kind: "page", path: "/admin/keys", file: "app/(dashboard)/admin/keys/page.tsx", url: "/admin/keys", adminOnly: true, cells: adminPage },
+  { kind: "page", path: "/admin/users", file: "app/(dashboard)/admin/users/page.tsx", url: "/admin/users", adminOnly: true, cells: adminPage },
+  { kind: "page", path: "/admin/audit", file: "app/(dashboard)/admin/audit/page.tsx", url: "/admin/audit", adminOnly: true, cells: adminPage },
+
+  // ---- Cookie routes ---------------------------------------------------------------------------
+  // Admin exports: 404 to everyone else, visitors included (checked before anything else).
+  { kind: "route", method: "GET", path: "/admin/audit/export", file: "app/(dashboard)/admin/audit/export/route.ts", url: "/admin/audit/export", adminOnly: true, cells: cells("not_found", "not_found", "not_found", "ok", "not_found") },
+  { kind: "route", method: "GET", path: "/admin/keys/export", file: "app/(dashboard)/admin/keys/export/route.ts", url: "/admin/keys/export", adminOnly: true, cells: cells("not_found", "not_found", "not_found", "ok", "not_found") },
+  // next-auth: the session endpoint shows each caller only their own session (a key: none).
+  { kind: "route", method: "GET", path: "/api/auth/[...nextauth]", file: "app/api/auth/[...nextauth]/route.ts", url: "/api/auth/session", cells: cells("own", "own", "ok", "own", "own") },
+  // Signing in is open to anyone holding the password, whoever they are signed in as.
+  { kind: "route", method: "POST", path: "/api/auth/[...nextauth]", file: "app/api/auth/[...nextauth]/route.ts", url: "/api/auth/callback/credentials", body: { email: "{ownerEmail}", password: "{ownerPassword}" }, needsCsrf: true, redirectsTo: "/settings/api-keys", cells: cells("ok", "ok", "ok", "ok") },
+
+  // ---- Public probes and documents ---------------------------------------------------------------
+  { kind: "route", method: "GET", path: "/api/health", file: "app/api/health/route.ts", url: "/api/health", scope: null, cells: publicRoute },
+  { kind: "route", method: "GET", path: "/api/ready", file: "app/api/ready/route.ts", url: "/api/ready", scope: null, cells: publicRoute },
+  { kind: "route", method: "GET", path: "/api/v1/openapi.json", file: "app/api/v1/openapi.json/route.ts", url: "/api/v1/openapi.json", scope: null, cells: publicRoute },
+  // Secret scanners report leaks without a key; the answer is the same 202 for everyone.
+  { kind: "route", method: "POST", path: "/api/v1/keys/revoke-leaked", file: "app/api/v1/keys/revoke-leaked/route.ts", url: "/api/v1/keys/revoke-leaked", body: { keys: ["not-a-key"] }, scope: null, cells: publicRoute },
+  // Unknown /api/v1 paths: a JSON 404 whoever asks (no 401 that would tell a real endpoint apart).
+  ...(["GET", "POST", "PUT", "PATCH", "DELETE"] as const).map(
+    (method): RouteRow => ({ kind: "route", method, path: "/api/v1/[...path]", file: CATCH_ALL, url: "/api/v1/no-such-endpoint", scope: null, cells: cells("not_found", "not_found", "not_found", "not_found", "not_found") }),
+  ),
+
+  // ---- /api/v1 with a key ----------------------------------------------------------------------
+  { kind: "route", method: "GET", path: "/api/v1/me", file: "app/api/v1/me/route.ts", url: "/api/v1/me", scope: null, cells: { ...apiRoute("own"), keyWithoutScope: "n/a" } },
+  { kind: "route", method: "GET", path: "/api/v1/keys", file: "app/api/v1/keys/route.ts", url: "/api/v1/keys", scope: "keys:read", cells: apiRoute("own") },
+  { kind: "route", method: "POST", path: "/api/v1/keys", file: "app/api/v1/keys/route.ts", url: "/api/v1/keys", body: { name: "matrix {uniq}", scopes: ["keys:read"], expiresAt: "{tomorrow}" }, scope: "keys:write", mutates: "ownerKeys", cells: apiRoute("own") },
+  { kind: "route", method: "GET", path: "/api/v1/keys/[id]", file: KEY_ROUTE, url: "/api/v1/keys/{keyId}", scope: "keys:read", cells: apiRoute("not_found") },
+  { kind: "route", method: "PATCH", path: "/api/v1/keys/[id]", file: KEY_ROUTE, url: "/api/v1/keys/{keyId}", body: { name: "renamed {uniq}" }, scope: "keys:write", mutates: "ownerKey", cells: apiRoute("not_found") },
+  { kind: "route", method: "DELETE", path: "/api/v1/keys/[id]", file: KEY_ROUTE, url: "/api/v1/keys/{keyId}", scope: "keys:write", mutates: "ownerKey", cells: apiRoute("not_found") },
+  { kind: "route", method: "POST", path: "/api/v1/keys/[id]/rotate", file: "app/api/v1/keys/[id]/rotate/route.ts", url: "/api/v1/keys/{keyId}/rotate", body: { grace: "none" }, scope: "keys:rotate", mutates: "ownerKey", cells: apiRoute("not_found") },
+  // Verification serves other services: any keys:verify key may check any presented key.
+  { kind: "route", method: "POST", path: "/api/v1/keys/verify", file: "app/api/v1/keys/verify/route.ts", url: "/api/v1/keys/verify", body: { key: "not-a-key" }, scope: "keys:verify", cells: apiRoute("ok") },
+  { kind: "route", method: "GET", path: "/api/v1/profile", file: "app/api/v1/profile/route.ts", url: "/api/v1/profile", scope: "profile:read", cells: apiRoute("own") },
+  { kind: "route", method: "PATCH", path: "/api/v1/profile", file: "app/api/v1/profile/route.ts", url: "/api/v1/profile", body: { name: "Renamed {uniq}" }, scope: "profile:write", mutates: "ownerAccount", cells: apiRoute("own") },
+  // Asking for the owner's key by id gives another caller only their own (empty) usage.
+  { kind: "route", method: "GET", path: "/api/v1/usage", file: "app/api/v1/usage/route.ts", url: "/api/v1/usage?keyId={keyId}", scope: "usage:read", cells: apiRoute("own") },
+
+  // ---- Server actions (public endpoints: each checks the session itself) -------------------------
+  { kind: "action", name: "signUpAction", file: AUTH, page: "/signup", args: [{ ok: false }, { $form: { name: "Matrix {uniq}", email: "{email}", password: "{ownerPassword}" } }], redirectsTo: "/settings/api-keys", cells: publicAction },
+  { kind: "action", name: "signInAction", file: AUTH, page: "/login", args: [{ ok: false }, { $form: { email: "{ownerEmail}", password: "{ownerPassword}" } }], redirectsTo: "/settings/api-keys", cells: publicAction },
+  { kind: "action", name: "signOutAction", file: AUTH, page: "/settings/api-keys", args: [], redirectsTo: "/login", endsSession: true, cells: publicAction },
+  { kind: "action", name: "createApiKeyAction", file: KEYS, page: "/settings/api-keys", args: [{ ok: false }, { $form: { name: "matrix {uniq}", description: "", access: "full", expiration: "30" } }], mutates: "ownerKeys", cells: userAction("own") },
+  { kind: "action", name: "updateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", { ok: false }, keyForm("renamed {uniq}")], mutates: "ownerKey", cells: userAction("not_found") },
+  { kind: "action", name: "rotateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", "none"], mutates: "ownerKey", cells: userAction("not_found") },
+  { kind: "action", name: "revokeApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}"], mutates: "ownerKey", cells: userAction("not_found") },
+  { kind: "action", name: "deleteApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}"], mutates: "ownerKey", cells: userAction("not_found") },
+  // Admin actions: a member (owner or not) gets "Not found.", as for an action that does not exist.
+  { kind: "action", name: "adminRevokeKeysAction", file: ADMIN, page: "/admin/keys", args: [{ ids: ["{keyId}"], reason: "authz matrix" }], adminOnly: true, mutates: "ownerKey", cells: adminAction },
+  { kind: "action", name: "setUserRoleAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}", role: "admin" }], adminOnly: true, mutates: "bystanderRole", cells: adminAction },
+];
