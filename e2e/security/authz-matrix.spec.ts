@@ -214,7 +214,15 @@ class Walker {
     const owner = await person("owner");
     const other = await person("other");
     const bystander = await person("bystander");
-    const admin = await this.persona(await this.signIn(ADMIN.email), ADMIN.email, ADMIN.name);
+    // An admin of this run's own: signing out ends every session of the account, so the matrix
+    // must not sign the deployment's shared admin out from under other specs.
+    const admin = await person("admin");
+    const root = await this.context(await this.signIn(ADMIN.email));
+    const promoted = await this.action(root, { file: "app/(dashboard)/admin/actions.ts", name: "setUserRoleAction", page: "/admin/users" }, [
+      { userId: admin.id, role: "admin" },
+    ]);
+    await root.dispose();
+    expect(promoted.action?.ok, JSON.stringify(promoted.action)).toBe(true);
     const observers = [owner.key];
     for (let i = 0; i < 5; i++) observers.push((await this.apiKey(owner.key, `${tag} observer ${i}`, [...ALL_SCOPES], 25)).secret);
     const withScope = new Map<Scope, string>();
@@ -253,11 +261,22 @@ class Walker {
         return read("/api/v1/profile", this.observer(), (b) => b);
       case "bystanderRole":
         return read("/api/v1/profile", w.bystander.key, (b: { role: string }) => b.role);
+      case "bystanderSession": {
+        const request = await this.context(w.bystander.cookies);
+        const res = await request.get("/settings/profile", { maxRedirects: 0 });
+        await request.dispose();
+        return `profile page ${res.status()} ${res.headers().location ?? ""}`;
+      }
     }
   }
 
   /** Undoes an allowed change that would leak into other rows or specs. */
   async restore(target: Target) {
+    if (target === "bystanderSession") {
+      // Ended sessions stay ended: the bystander signs in again for the next cell.
+      this.world.bystander.cookies = await this.signIn(this.world.bystander.email);
+      return;
+    }
     if (target !== "bystanderRole") return;
     const request = await this.context(this.world.admin.cookies);
     const answer = await this.action(request, { file: "app/(dashboard)/admin/actions.ts", name: "setUserRoleAction", page: "/admin/users" }, [
@@ -306,7 +325,8 @@ class Walker {
   /** Makes one cell's request. */
   async call(row: Row, column: Column, vars: Record<string, string>): Promise<Answer> {
     let { cookies, key } = this.credentials(row, column);
-    if (row.kind === "action" && row.endsSession && cookies) cookies = await this.signIn(this.world[column as "other" | "owner" | "admin"].email);
+    const persona = row.kind === "action" && row.endsSession && cookies ? this.world[column as "other" | "owner" | "admin"] : null;
+    if (persona) cookies = await this.signIn(persona.email);
     const request = await this.context(cookies);
     const auth: Record<string, string> = key ? { Authorization: `Bearer ${key}` } : {};
     try {
@@ -329,6 +349,9 @@ class Walker {
       return await answerOf(response, false);
     } finally {
       await request.dispose();
+      // Signing out ends every session of the account (users.session_version): the persona signs
+      // in again so the following cells still have a working session.
+      if (persona) persona.cookies = await this.signIn(persona.email);
     }
   }
 

@@ -36,8 +36,9 @@ export type Cells = Record<Column, Outcome>;
  * The owner's state a row can change: "ok" cells must change it, every other cell must not.
  * ownerKey: a key of the owner, fresh for each cell. ownerKeys: the owner's list of keys.
  * ownerAccount: the owner's profile. bystanderRole: the role of a member nobody else touches.
+ * bystanderSession: whether that member's dashboard session still opens a page.
  */
-export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole";
+export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession";
 
 /**
  * Placeholders in probes, filled per cell: {keyId} the owner's target key (created with the row's
@@ -178,4 +179,5 @@ export const AUTHZ_MATRIX: Row[] = [
   // Admin actions: a member (owner or not) gets "Not found.", as for an action that does not exist.
   { kind: "action", name: "adminRevokeKeysAction", file: ADMIN, page: "/admin/keys", args: [{ ids: ["{keyId}"], reason: "authz matrix" }], adminOnly: true, mutates: "ownerKey", cells: adminAction },
   { kind: "action", name: "setUserRoleAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}", role: "admin" }], adminOnly: true, mutates: "bystanderRole", cells: adminAction },
+  { kind: "action", name: "endUserSessionsAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}" }], adminOnly: true, mutates: "bystanderSession", cells: adminAction },
 ];
