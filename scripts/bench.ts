@@ -95,8 +95,9 @@ async function benchDatabase(label: string, serverUrl: string | undefined): Prom
   const env = { ...database.env, ...secrets, KEYSMITH_BENCH: "1", AUTH_FAILURES_PER_MINUTE: "1000000000" };
   step(`${label}: starting node server.mjs on port ${port}`);
   let server = await startServer(port, env, cleanups);
-  const base = server.base;
-  const cookie = await signIn(base, owner.email, owner.password);
+  // The load generator connects to the address the server binds (localhost may resolve to ::1 first).
+  const base = `http://127.0.0.1:${port}`;
+  const cookie = await signIn(server.base, owner.email, owner.password);
 
   // Scenarios run in interleaved rounds (static, valid, …, static, valid, …) so that a neighbour's
   // load on this shared machine hits the baseline and the figures alike; each figure is the median
@@ -114,6 +115,9 @@ async function benchDatabase(label: string, serverUrl: string | undefined): Prom
   for (let round = 0; round < rounds; round++) {
     for (const [i, sc] of scenarios.entries()) {
       const r = await load(base, sc.path, { connections, duration, expect: sc.expect, bearer: sc.bearer });
+      if (server.child.exitCode !== null || server.child.signalCode !== null) {
+        throw new Error(`The server stopped (${server.child.exitCode ?? server.child.signalCode}) during "${sc.name}"; see ${server.logFile}`);
+      }
       if (r.unexpected > 0) console.log(`   ! ${sc.name}: ${r.unexpected} of ${r.requests} responses were not ${sc.expect} (${r.statuses})`);
       byRound[i]!.push(r);
     }
@@ -121,9 +125,9 @@ async function benchDatabase(label: string, serverUrl: string | undefined): Prom
   const [staticRuns, validRuns, malformedRuns, badChecksumRuns, unknownRuns] = byRound as [LoadResult[], LoadResult[], LoadResult[], LoadResult[], LoadResult[]];
 
   step(`${label}: page server times (median of ${runs} after 2 warm-ups)`);
-  const staticOnce = await timePage(base, cookie, "/api/bench/static", runs);
-  const keysPage = await timePage(base, cookie, "/settings/api-keys", runs);
-  const loginPage = await fetch(`${base}/login`).then((r) => r.text());
+  const staticOnce = await timePage(server.base, cookie, "/api/bench/static", runs);
+  const keysPage = await timePage(server.base, cookie, "/settings/api-keys", runs);
+  const loginPage = await fetch(`${server.base}/login`).then((r) => r.text());
   const js = { keys: firstLoadJs(keysPage.body), login: firstLoadJs(loginPage) };
 
   step(`${label}: stopping the server, adding 90,000 keys (100,000 in all) for the admin list`);
