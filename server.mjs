@@ -22,9 +22,24 @@ server.listen(port, hostname, () => {
   console.log(`Keysmith ready on http://localhost:${port}`);
 });
 
+// Usage counts and "last used" marks are buffered in memory and written about once a second
+// (lib/usage.ts, held by lib/api/services.ts on globalThis): write what is pending before exiting,
+// once the server has stopped taking requests (or after 5 s, whichever comes first).
+let exiting = false;
+async function exit() {
+  if (exiting) return;
+  exiting = true;
+  try {
+    await globalThis.__keysmithApi?.usage.flush();
+  } catch (error) {
+    console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", event: "usage.final_flush_failed", error: String(error?.name) }));
+  }
+  process.exit(0);
+}
+
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.once(signal, () => {
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5_000).unref();
+    server.close(() => void exit());
+    setTimeout(() => void exit(), 5_000).unref();
   });
 }

@@ -1,54 +1,114 @@
 import type { Database } from "@/db/client";
-import { addUsage, touchLastUsed } from "@/db/queries/usage";
+import { addUsageBatch, touchLastUsedBatch, type UsageBatch } from "@/db/queries/usage";
 import { errorFields, log } from "./log";
 
 const LAST_USED_RESOLUTION_MS = 60_000;
+/** Rows per statement when flushing (keeps statements and their parameter lists small). */
+const CHUNK = 500;
+/** Past this many pending entries (a database down for a long time), new ones are dropped and counted in the log. */
+const MAX_PENDING = 100_000;
 
 /**
- * Usage bookkeeping kept off the hot path: request counts are summed in memory and written per
- * key and day in one upsert every `flushMs`; "last used" is written only when the key's row (read
- * anyway to verify it) shows it is more than a minute old. So most verifications write nothing.
+ * Usage bookkeeping kept off the hot path. Request counts are summed in memory per key and day;
+ * "last used" is noted in memory only when the key's row (read anyway to verify it) shows it is
+ * more than a minute old. Both are written by `flush()`: on a timer `flushMs` after the first
+ * unwritten use, and at shutdown (server.mjs). One flush is a few multi-row statements whatever
+ * the traffic, so a verification itself never writes for usage. A flush that fails puts its
+ * entries back, to be retried by the next one; flushes run one at a time, in order.
+ *
+ * Nothing here decides whether a key is valid: revocation and expiry are read from the database
+ * on every request (lib/keys/verify.ts), never from this buffer.
  */
 export class UsageRecorder {
-  private readonly counts = new Map<string, { keyId: string; day: string; success: number; failure: number }>();
+  private counts = new Map<string, UsageBatch>();
+  private touches = new Map<string, string | null>();
   private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private dropped = 0;
 
   constructor(
     private readonly db: () => Promise<Database>,
     private readonly flushMs = 1_000,
   ) {}
 
+  /** Entries waiting to be written (counts per key and day, plus last-used marks). */
+  get pending(): number {
+    return this.counts.size + this.touches.size;
+  }
+
   count(keyId: string, ok: boolean, now = new Date()): void {
     const day = now.toISOString().slice(0, 10);
     const id = `${keyId}|${day}`;
-    const entry = this.counts.get(id) ?? { keyId, day, success: 0, failure: 0 };
+    let entry = this.counts.get(id);
+    if (!entry) {
+      if (this.full()) return;
+      this.counts.set(id, (entry = { keyId, day, success: 0, failure: 0 }));
+    }
     if (ok) entry.success++;
     else entry.failure++;
-    this.counts.set(id, entry);
-    if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.flushMs);
-      this.timer.unref?.();
-    }
+    this.schedule();
   }
 
-  touch(keyId: string, lastUsedAt: Date | null, ip: string | null, now = Date.now()): Promise<void> | undefined {
-    if (lastUsedAt && now - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return undefined;
-    return this.db()
-      .then((db) => touchLastUsed(db, keyId, ip))
-      .catch((error) => log.warn("usage.touch_failed", { keyId, ...errorFields(error) }));
+  /** Notes that the key was used now, unless its last-used time (as just read) is under a minute old. */
+  touch(keyId: string, lastUsedAt: Date | null, ip: string | null, now = Date.now()): void {
+    if (lastUsedAt && now - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+    if (!this.touches.has(keyId) && this.full()) return;
+    this.touches.set(keyId, ip);
+    this.schedule();
   }
 
-  async flush(): Promise<void> {
+  /** Writes everything pending so far; resolves when written (or failed and put back). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const entries = [...this.counts.values()];
-    this.counts.clear();
-    if (entries.length === 0) return;
+    const counts = [...this.counts.values()];
+    const touches = [...this.touches].map(([keyId, ip]) => ({ keyId, ip }));
+    this.counts = new Map();
+    this.touches = new Map();
+    this.chain = this.chain.then(() => this.write(counts, touches));
+    return this.chain;
+  }
+
+  private async write(counts: UsageBatch[], touches: { keyId: string; ip: string | null }[]) {
+    if (counts.length === 0 && touches.length === 0) return;
+    let written = 0;
+    let touched = 0;
     try {
       const db = await this.db();
-      for (const e of entries) await addUsage(db, e.keyId, e.day, e.success, e.failure);
+      for (; written < counts.length; written += CHUNK) await addUsageBatch(db, counts.slice(written, written + CHUNK));
+      for (; touched < touches.length; touched += CHUNK) await touchLastUsedBatch(db, touches.slice(touched, touched + CHUNK));
     } catch (error) {
-      // Counts are best-effort statistics; losing one batch to an outage is acceptable.
-      log.warn("usage.flush_failed", { batches: entries.length, ...errorFields(error) });
+      // Put back what was not written (a failed statement wrote none of its rows); the next
+      // flush retries it, merged with whatever was counted meanwhile.
+      for (const e of counts.slice(written)) this.merge(e);
+      for (const t of touches.slice(touched)) if (!this.touches.has(t.keyId)) this.touches.set(t.keyId, t.ip);
+      log.warn("usage.flush_failed", { pending: this.pending, ...errorFields(error) });
+      this.schedule();
     }
+    if (this.dropped > 0) {
+      log.warn("usage.dropped", { entries: this.dropped });
+      this.dropped = 0;
+    }
+  }
+
+  private merge(e: UsageBatch) {
+    const id = `${e.keyId}|${e.day}`;
+    const entry = this.counts.get(id);
+    if (entry) {
+      entry.success += e.success;
+      entry.failure += e.failure;
+    } else if (!this.full()) this.counts.set(id, { ...e });
+  }
+
+  private full(): boolean {
+    if (this.pending < MAX_PENDING) return false;
+    this.dropped++;
+    return true;
+  }
+
+  private schedule() {
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush(), this.flushMs);
+    this.timer.unref?.();
   }
 }

@@ -6,17 +6,12 @@
 // server (node server.mjs), signs in as an admin through next-auth's credentials endpoint, and
 // prints each page's server time: the median of --runs requests after two warm-ups, timed from
 // sending the request to the last byte of the page, over loopback.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
-import { openDatabase } from "../db/client";
 import { createUser } from "../db/queries/users";
 import { seedKeys } from "../db/seed-keys";
 import { hashPassword } from "../lib/password";
+import { buildIfNeeded, freshDatabase, signIn, startServer, step, timePage, type Cleanup } from "./perf-support";
 
 const { values: args } = parseArgs({
   options: {
@@ -41,124 +36,18 @@ const port = Number(args.port);
 const base = `http://localhost:${port}`;
 const serverUrl = args["database-url"] ?? process.env.DATABASE_URL;
 const admin = { email: "perf-admin@keysmith.test", password: randomBytes(18).toString("base64url") };
-const cleanups: (() => Promise<void> | void)[] = [];
-
-function step(message: string) {
-  console.log(`… ${message}`);
-}
-
-/** A new database: a scratch one on the given Postgres server, or a temporary PGlite folder. */
-async function freshDatabase(): Promise<{ env: Record<string, string>; open: () => ReturnType<typeof openDatabase>; where: string }> {
-  if (serverUrl) {
-    const host = new URL(serverUrl).hostname;
-    if (!["localhost", "127.0.0.1", "::1", "[::1]", ""].includes(host) && process.env.ALLOW_REMOTE_PERF_DB !== "1") {
-      throw new Error(`Refusing to create a scratch database on non-local host "${host}" (set ALLOW_REMOTE_PERF_DB=1 to allow).`);
-    }
-    const name = `keysmith_perf_${randomBytes(5).toString("hex")}`;
-    const adminClient = new pg.Client({ connectionString: serverUrl });
-    await adminClient.connect();
-    await adminClient.query(`create database ${name}`);
-    await adminClient.end();
-    cleanups.push(async () => {
-      if (args.keep) return console.log(`kept database ${name}`);
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    });
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const secret = () => randomBytes(32).toString("base64url");
-    return {
-      env: { DATABASE_URL: url.toString(), AUTH_SECRET: secret(), KEY_PEPPER: secret(), ...(process.env.DATABASE_DRIVER ? { DATABASE_DRIVER: process.env.DATABASE_DRIVER } : {}) },
-      open: () => openDatabase({ url: url.toString(), driver: process.env.DATABASE_DRIVER, pgliteDir: "", longQueries: true }),
-      where: `Postgres database ${name}`,
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-perf-"));
-  cleanups.push(() => (args.keep ? console.log(`kept ${dir}`) : fs.rmSync(dir, { recursive: true, force: true })));
-  return {
-    env: { KEYSMITH_DATA_DIR: dir },
-    open: () => openDatabase({ pgliteDir: path.join(dir, "pglite") }),
-    where: `PGlite in ${dir}`,
-  };
-}
-
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const log = fs.openSync(path.join(os.tmpdir(), `keysmith-perf-server-${port}.log`), "w");
-  // Its own process group, so stopping it also stops anything it started.
-  const child = spawn(process.execPath, ["server.mjs"], {
-    detached: true,
-    stdio: ["ignore", log, log],
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOSTNAME: "127.0.0.1", ...env },
-  });
-  cleanups.push(() => {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      // already gone
-    }
-  });
-  for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}); see ${os.tmpdir()}/keysmith-perf-server-${port}.log`);
-    const ok = await fetch(`${base}/login`).then((r) => r.ok, () => false);
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("The server did not answer within 60 s.");
-}
-
-/** Signs in through next-auth's own credentials endpoint; returns the Cookie header to send. */
-async function signIn(): Promise<string> {
-  const jar = new Map<string, string>();
-  const keep = (r: Response) => {
-    for (const c of r.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const [k, ...v] = pair!.split("=");
-      jar.set(k!, v.join("="));
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  keep(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const login = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
-    body: new URLSearchParams({ csrfToken, email: admin.email, password: admin.password, callbackUrl: "/admin" }),
-  });
-  keep(login);
-  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`Sign-in failed (HTTP ${login.status}).`);
-  return cookie();
-}
+const cleanups: Cleanup[] = [];
 
 async function measure(cookie: string, url: string): Promise<{ median: number; min: number; max: number; shows: string }> {
-  const once = async () => {
-    const started = performance.now();
-    const response = await fetch(`${base}${url}`, { headers: { cookie }, redirect: "manual" });
-    const body = await response.text();
-    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-    return { ms: performance.now() - started, body };
-  };
-  await once();
-  await once();
-  const times: number[] = [];
-  let body = "";
-  for (let i = 0; i < runs; i++) ({ ms: times[i]!, body } = await once());
-  times.sort((a, b) => a - b);
-  const text = body.replace(/<!-- -->/g, "");
+  const r = await timePage(base, cookie, url, runs);
+  const text = r.body.replace(/<!-- -->/g, "");
   const shows = text.match(/[\d,]+–[\d,]+ of [\d,]+\+?|No results/)?.[0] ?? "";
-  return { median: times[Math.floor(times.length / 2)]!, min: times[0]!, max: times[times.length - 1]!, shows };
+  return { median: r.median, min: r.min, max: r.max, shows };
 }
 
 async function main() {
-  if (args.build || !fs.existsSync(".next/BUILD_ID")) {
-    step("building (next build)");
-    const built = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-    if (built.status !== 0) throw new Error("next build failed");
-  }
-  const database = await freshDatabase();
+  buildIfNeeded(args.build);
+  const database = await freshDatabase(serverUrl, args.keep, cleanups);
   step(`seeding ${Number(args.users).toLocaleString("en-US")} users and ${keys.toLocaleString("en-US")} keys into ${database.where}`);
   const handle = await database.open();
   let owner = "";
@@ -173,8 +62,8 @@ async function main() {
     await handle.close();
   }
   step(`starting node server.mjs on port ${port}`);
-  await startServer(database.env);
-  const cookie = await signIn();
+  await startServer(port, database.env, cleanups);
+  const cookie = await signIn(base, admin.email, admin.password);
   const deepPage = Math.max(1, Math.min(2000, Math.floor(keys / 50)));
   const views: [string, string][] = [
     ["Overview (cards + chart)", "/admin"],

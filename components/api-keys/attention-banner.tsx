@@ -3,26 +3,23 @@
 import { TriangleAlertIcon } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { formatRelative } from "@/lib/format";
+import { preloadKeyDialogs } from "./dialog-loaders";
 import type { KeyActions } from "./key-actions";
 import type { KeyRow } from "./keys-table";
-
-/** Keys that are expired, expiring within 7 days or due for rotation. */
-export function needsAttention(row: KeyRow): boolean {
-  return row.status === "expiring_soon" || row.status === "rotation_due" || row.status === "expired";
-}
 
 /**
  * The summary at the top of the API Keys page, with a one-click fix per key. A key can be both
  * expiring soon and due for rotation: its badge shows the more urgent one, but it gets both
- * buttons here. `now` comes from the server (the page's clock, shifted under the test clock).
+ * buttons here. `total` counts them on every page; `rows` may list only the newest of them. `now` comes from the server (the page's clock, shifted under the test clock).
  */
-export function AttentionBanner({ rows, now, actions }: { rows: KeyRow[]; now: Date; actions: KeyActions }) {
+export function AttentionBanner({ rows, total, now, actions }: { rows: KeyRow[]; total: number; now: Date; actions: KeyActions }) {
   return (
     <div role="region" aria-label="Keys that need attention" className="rounded-lg border border-warning/60 bg-warning/10 p-4">
       <p className="flex items-center gap-2 text-sm font-medium">
         <TriangleAlertIcon className="size-4" aria-hidden />
-        {rows.length === 1 ? "1 key needs attention" : `${rows.length} keys need attention`}
+        {total === 1 ? "1 key needs attention" : `${total.toLocaleString("en-US")} keys need attention`}
       </p>
+      {total > rows.length && <p className="mt-1 text-sm text-muted-foreground">The {rows.length} newest are listed here.</p>}
       <ul className="mt-2 grid gap-2 text-sm">
         {rows.map((row) => (
           <li key={row.id} className="flex flex-wrap items-center justify-between gap-2">
@@ -31,17 +28,17 @@ export function AttentionBanner({ rows, now, actions }: { rows: KeyRow[]; now: D
             </span>
             <span className="flex gap-2">
               {row.status === "expired" && (
-                <Button size="sm" variant="outline" onClick={() => actions.remove(row)} aria-label={`Delete ${row.name}`}>
+                <Button size="sm" variant="outline" onPointerEnter={preloadKeyDialogs} onClick={() => actions.remove(row)} aria-label={`Delete ${row.name}`}>
                   Delete
                 </Button>
               )}
               {row.status === "expiring_soon" && (
-                <Button size="sm" variant="outline" onClick={() => actions.edit(row)} aria-label={`Extend ${row.name}`}>
+                <Button size="sm" variant="outline" onPointerEnter={preloadKeyDialogs} onClick={() => actions.edit(row)} aria-label={`Extend ${row.name}`}>
                   Extend
                 </Button>
               )}
               {row.status !== "expired" && row.rotationDue && (
-                <Button size="sm" variant="outline" onClick={() => actions.rotate(row)} aria-label={`Rotate ${row.name} now`}>
+                <Button size="sm" variant="outline" onPointerEnter={preloadKeyDialogs} onClick={() => actions.rotate(row)} aria-label={`Rotate ${row.name} now`}>
                   Rotate now
                 </Button>
               )}

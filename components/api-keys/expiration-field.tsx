@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { formatDate } from "@/lib/format";
-import { DEFAULT_EXPIRATION } from "@/lib/validation/api-key.schema";
+import { DEFAULT_EXPIRATION } from "@/lib/validation/api-key.limits";
 
 const CHOICES = [
   { value: "7", label: "7 days" },

@@ -5,7 +5,7 @@ import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import type { FieldErrors } from "@/lib/action-state";
 import type { Access, Level } from "@/lib/scopes";
-import { DESCRIPTION_MAX, NAME_MAX } from "@/lib/validation/api-key.schema";
+import { DESCRIPTION_MAX, NAME_MAX } from "@/lib/validation/api-key.limits";
 import { AccessFields } from "./access-fields";
 import { ExpirationField } from "./expiration-field";
 

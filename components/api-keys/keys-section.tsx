@@ -1,17 +1,29 @@
 "use client";
 
 import { KeyRoundIcon, PlusIcon } from "lucide-react";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { AttentionBanner, needsAttention } from "./attention-banner";
-import { CreateKeyDialog } from "./create-key-dialog";
-import { DeleteKeyDialog } from "./delete-key-dialog";
-import { EditKeyDialog } from "./edit-key-dialog";
+import { AttentionBanner } from "./attention-banner";
+import { dialogLoaders, preloadKeyDialogs } from "./dialog-loaders";
 import { KeyActionsProvider, type KeyActions } from "./key-actions";
 import type { KeyRow } from "./keys-table";
-import { RevokeKeyDialog } from "./revoke-key-dialog";
-import { RotateKeyDialog } from "./rotate-key-dialog";
+
+// The dialogs are loaded the first time one is opened (see dialog-loaders.ts) and stay
+// mounted after that, so later closes animate.
+const CreateKeyDialog = dynamic(() => dialogLoaders.create().then((m) => m.CreateKeyDialog), { ssr: false });
+const RotateKeyDialog = dynamic(() => dialogLoaders.rotate().then((m) => m.RotateKeyDialog), { ssr: false });
+const EditKeyDialog = dynamic(() => dialogLoaders.edit().then((m) => m.EditKeyDialog), { ssr: false });
+const RevokeKeyDialog = dynamic(() => dialogLoaders.revoke().then((m) => m.RevokeKeyDialog), { ssr: false });
+const DeleteKeyDialog = dynamic(() => dialogLoaders.remove().then((m) => m.DeleteKeyDialog), { ssr: false });
+
+/** True from the first render where `value` is truthy on. */
+function useOnceTrue(value: unknown): boolean {
+  const [seen, setSeen] = useState(false);
+  if (value && !seen) setSeen(true);
+  return seen || !!value;
+}
 
 /**
  * The API Keys section: intro, the attention banner, the list (or its empty state), and one
@@ -19,13 +31,20 @@ import { RotateKeyDialog } from "./rotate-key-dialog";
  */
 export function KeysSection({
   origin,
-  rows,
+  attention,
+  attentionTotal,
+  total,
   now,
   maxLifetimeDays,
   children,
 }: {
   origin: string;
-  rows: KeyRow[];
+  /** The keys needing attention (expired, expiring within 7 days, rotation due), from all pages. */
+  attention: KeyRow[];
+  /** How many keys need attention in all (`attention` may list only the newest). */
+  attentionTotal: number;
+  /** How many keys the user has in all (the list shows one page of them). */
+  total: number;
   now: Date;
   maxLifetimeDays: number | null;
   children: React.ReactNode;
@@ -39,7 +58,11 @@ export function KeysSection({
     () => ({ create: () => setCreateOpen(true), rotate: setRotating, edit: setEditing, revoke: setRevoking, remove: setDeleting }),
     [],
   );
-  const attention = rows.filter(needsAttention);
+  const createUsed = useOnceTrue(createOpen);
+  const rotateUsed = useOnceTrue(rotating);
+  const editUsed = useOnceTrue(editing);
+  const revokeUsed = useOnceTrue(revoking);
+  const deleteUsed = useOnceTrue(deleting);
 
   return (
     <KeyActionsProvider value={actions}>
@@ -58,15 +81,15 @@ export function KeysSection({
               </Link>
             </p>
           </div>
-          {rows.length > 0 && (
-            <Button onClick={actions.create}>
+          {total > 0 && (
+            <Button onClick={actions.create} onPointerEnter={preloadKeyDialogs} onFocus={preloadKeyDialogs}>
               <PlusIcon aria-hidden />
               Create API Key
             </Button>
           )}
         </div>
-        {attention.length > 0 && <AttentionBanner rows={attention} now={now} actions={actions} />}
-        {rows.length > 0 ? (
+        {attention.length > 0 && <AttentionBanner rows={attention} total={Math.max(attentionTotal, attention.length)} now={now} actions={actions} />}
+        {total > 0 ? (
           children
         ) : (
           <div className="flex flex-col items-center gap-3 rounded-lg border border-dashed p-10 text-center">
@@ -77,17 +100,19 @@ export function KeysSection({
             <p className="max-w-sm text-sm text-muted-foreground">
               Create your first key to call the API from a script, a CI job or another service.
             </p>
-            <Button onClick={actions.create}>
+            <Button onClick={actions.create} onPointerEnter={preloadKeyDialogs} onFocus={preloadKeyDialogs}>
               <PlusIcon aria-hidden />
               Create API Key
             </Button>
           </div>
         )}
-        <CreateKeyDialog origin={origin} open={createOpen} onClose={() => setCreateOpen(false)} maxLifetimeDays={maxLifetimeDays} />
-        <RotateKeyDialog origin={origin} target={rotating} onClose={() => setRotating(null)} />
-        <EditKeyDialog target={editing} onClose={() => setEditing(null)} maxLifetimeDays={maxLifetimeDays} />
-        <RevokeKeyDialog target={revoking} onClose={() => setRevoking(null)} />
-        <DeleteKeyDialog target={deleting} onClose={() => setDeleting(null)} />
+        {createUsed && (
+          <CreateKeyDialog origin={origin} open={createOpen} onClose={() => setCreateOpen(false)} maxLifetimeDays={maxLifetimeDays} />
+        )}
+        {rotateUsed && <RotateKeyDialog origin={origin} target={rotating} onClose={() => setRotating(null)} />}
+        {editUsed && <EditKeyDialog target={editing} onClose={() => setEditing(null)} maxLifetimeDays={maxLifetimeDays} />}
+        {revokeUsed && <RevokeKeyDialog target={revoking} onClose={() => setRevoking(null)} />}
+        {deleteUsed && <DeleteKeyDialog target={deleting} onClose={() => setDeleting(null)} />}
       </section>
     </KeyActionsProvider>
   );

@@ -10,6 +10,7 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
+import { preloadKeyDialogs } from "./dialog-loaders";
 import { useKeyActions } from "./key-actions";
 import type { KeyRow } from "./keys-table";
 
@@ -19,7 +20,7 @@ export function RowActions({ row }: { row: KeyRow }) {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="icon" aria-label={`Actions for ${row.name}`}>
+        <Button variant="ghost" size="icon" aria-label={`Actions for ${row.name}`} onPointerEnter={preloadKeyDialogs} onFocus={preloadKeyDialogs}>
           <EllipsisIcon aria-hidden />
         </Button>
       </DropdownMenuTrigger>

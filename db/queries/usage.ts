@@ -19,6 +19,43 @@ export async function addUsage(db: Database, keyId: string, day: string, success
     });
 }
 
+export type UsageBatch = { keyId: string; day: string; success: number; failure: number };
+
+/**
+ * Adds many (key, day) counts in one statement. Each (key, day) must appear once in `batch`
+ * (UsageRecorder sums them before writing), as one INSERT cannot update a row twice.
+ */
+export async function addUsageBatch(db: Database, batch: UsageBatch[]) {
+  if (batch.length === 0) return;
+  await db
+    .insert(apiKeyUsageDaily)
+    .values(batch.map((b) => ({ keyId: b.keyId, day: b.day, successCount: b.success, failureCount: b.failure })))
+    .onConflictDoUpdate({
+      target: [apiKeyUsageDaily.keyId, apiKeyUsageDaily.day],
+      set: {
+        successCount: sql`${apiKeyUsageDaily.successCount} + excluded.success_count`,
+        failureCount: sql`${apiKeyUsageDaily.failureCount} + excluded.failure_count`,
+      },
+    });
+}
+
+/**
+ * touchLastUsed for many keys in one statement, with the same once-a-minute condition. Each key
+ * must appear once in `touches`.
+ */
+export async function touchLastUsedBatch(db: Database, touches: { keyId: string; ip: string | null }[]) {
+  if (touches.length === 0) return;
+  const rows = sql.join(
+    touches.map((t) => sql`(${t.keyId}::uuid, ${t.ip}::text)`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    update ${apiKeys} set last_used_at = now(), last_used_ip = v.ip
+    from (values ${rows}) as v(id, ip)
+    where ${apiKeys.id} = v.id
+      and (${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - interval '1 minute')`);
+}
+
 /**
  * Marks a key used. Conditional, so that however many processes race, the row is written at
  * most once a minute; the caller only calls it when its own read showed an older value.

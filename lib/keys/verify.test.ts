@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, DbHandle } from "@/db/client";
 import { createApiKey } from "@/db/queries/api-keys";
-import { deleteApiKey } from "@/db/queries/key-revocation";
+import { deleteApiKey, revokeApiKey } from "@/db/queries/key-revocation";
 import { rotateApiKey } from "@/db/queries/rotations";
 import { apiKeys, apiKeyUsageDaily } from "@/db/schema";
 import { ReservingLimiter } from "@/lib/rate-limit";
@@ -135,11 +135,27 @@ describe(`verifyKey (${TEST_DRIVER})`, () => {
     const [usage] = await handle.db.select().from(apiKeyUsageDaily).where(eq(apiKeyUsageDaily.keyId, key.id));
     expect(usage).toMatchObject({ successCount: 5, failureCount: 2 });
 
-    await new Promise((r) => setTimeout(r, 100)); // let the fire-and-forget touch finish
+    // "Last used" was noted in memory by the first call and written by the same flush.
     const [row] = await handle.db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
     expect(row!.lastUsedAt).toBeInstanceOf(Date);
     expect(row!.lastUsedIp).toBe(ip);
-    expect(d.usage.touch(key.id, row!.lastUsedAt, ip)).toBeUndefined();
+    expect(d.usage.pending).toBe(0);
+    // Now the row shows a fresh last-used time: a further use (another limiter, so allowed) notes none.
+    expect((await verifyKey(deps({ usage: d.usage }), secret, { ip })).code).toBe("VALID");
+    expect(d.usage.pending).toBe(1); // the count; no last-used mark
+  });
+
+  it("never caches a key: revoked on the very next request, even with usage still unwritten", async () => {
+    const { user, key, secret } = await newKey();
+    const d = deps();
+    expect((await verifyKey(d, secret, { ip })).code).toBe("VALID");
+    expect((await verifyKey(d, secret, { ip })).code).toBe("VALID");
+    expect(d.usage.pending).toBeGreaterThan(0);
+    await revokeApiKey(handle.db, user.id, key.id, CONTEXT);
+    expect((await verifyKey(d, secret, { ip })).code).toBe("REVOKED");
+    await d.usage.flush();
+    const [usage] = await handle.db.select().from(apiKeyUsageDaily).where(eq(apiKeyUsageDaily.keyId, key.id));
+    expect(usage).toMatchObject({ successCount: 2, failureCount: 1 });
   });
 });
 

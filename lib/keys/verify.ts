@@ -42,50 +42,52 @@ export type VerifyDeps = {
   ratePerMinute: number;
 };
 
-// One prepared, indexed read per verification (a second only when the first misses, for an old
-// secret still in its rotation grace period). Expiry, revocation and grace are judged by the
-// database's clock (now()), so every server instance agrees on them, and nothing is cached:
-// a revoke, an expiry or the end of a grace period takes effect on the very next request.
-const statements = new WeakMap<Database, ReturnType<typeof prepareLookups>>();
+// One prepared statement, one round trip per verification: the key row by the digest of the
+// presented secret, with its owner, either as the key's current secret or (second branch of the
+// UNION ALL, also through a unique index) as a previous secret still in its rotation grace
+// period. A digest is random, so at most one branch matches; LIMIT 1 stops at the first row.
+// Expiry, revocation and grace are judged by the database's clock (now()), so every server
+// instance agrees on them, and nothing is cached: a revoke, an expiry or the end of a grace
+// period takes effect on the very next request.
+const statements = new WeakMap<Database, ReturnType<typeof prepareLookup>>();
 
-function prepareLookups(db: Database) {
+function prepareLookup(db: Database) {
   const now = sqlNow(sql.placeholder("offsetMs"));
-  const columns = {
+  const columns = (viaPrevious: boolean) => ({
     id: apiKeys.id,
     name: apiKeys.name,
     access: apiKeys.access,
     scopes: apiKeys.scopes,
     expiresAt: apiKeys.expiresAt,
     lastUsedAt: apiKeys.lastUsedAt,
-    revoked: sql<boolean>`(${apiKeys.revokedAt} is not null and ${apiKeys.revokedAt} <= ${now})`,
-    expired: sql<boolean>`(${apiKeys.expiresAt} is not null and ${apiKeys.expiresAt} <= ${now})`,
+    revoked: sql<boolean>`(${apiKeys.revokedAt} is not null and ${apiKeys.revokedAt} <= ${now})`.as("revoked"),
+    expired: sql<boolean>`(${apiKeys.expiresAt} is not null and ${apiKeys.expiresAt} <= ${now})`.as("expired"),
     ownerId: users.id,
     ownerEmail: users.email,
     ownerName: users.name,
     ownerRole: users.role,
-  };
+    viaPrevious: (viaPrevious ? sql<boolean>`true` : sql<boolean>`false`).as("via_previous"),
+  });
   const current = db
-    .select(columns)
+    .select(columns(false))
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(eq(apiKeys.keyHash, sql.placeholder("hash")))
-    .limit(1)
-    .prepare("keysmith_verify_api_key");
+    .where(eq(apiKeys.keyHash, sql.placeholder("hash")));
   const previous = db
-    .select(columns)
+    .select(columns(true))
     .from(apiKeyRotations)
     .innerJoin(apiKeys, eq(apiKeys.id, apiKeyRotations.keyId))
     .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(and(eq(apiKeyRotations.oldKeyHash, sql.placeholder("hash")), sql`${apiKeyRotations.graceUntil} > ${now}`))
-    .limit(1)
-    .prepare("keysmith_verify_previous_secret");
-  return { current, previous };
+    .where(and(eq(apiKeyRotations.oldKeyHash, sql.placeholder("hash")), sql`${apiKeyRotations.graceUntil} > ${now}`));
+  return current.unionAll(previous).limit(1).prepare("keysmith_verify_api_key");
 }
 
 /**
  * The one verification path, used by every /api/v1 route and by POST /api/v1/keys/verify.
- * Order: format and checksum (no database) -> lookup by HMAC -> revoked -> expired -> rate
- * limit -> scope. Usage is recorded off the hot path (see UsageRecorder).
+ * Order: format and checksum (no database) -> one lookup by HMAC -> revoked -> expired -> rate
+ * limit -> scope. Usage is recorded in memory and written in batches (see UsageRecorder), so a
+ * verification's only statement is the lookup (plus, once per batch of the key's allowance, the
+ * rate limiter's reservation).
  */
 export async function verifyKey(
   deps: VerifyDeps,
@@ -94,12 +96,9 @@ export async function verifyKey(
 ): Promise<VerifyResult> {
   if (!isWellFormedKey(presented)) return { code: "NOT_FOUND", malformed: true };
 
-  let lookups = statements.get(deps.db);
-  if (!lookups) statements.set(deps.db, (lookups = prepareLookups(deps.db)));
-  const params = { hash: hashKey(presented, deps.pepper), offsetMs: deps.clockOffsetMs ?? 0 };
-  let [row] = await lookups.current.execute(params);
-  const viaPreviousSecret = !row;
-  if (!row) [row] = await lookups.previous.execute(params);
+  let lookup = statements.get(deps.db);
+  if (!lookup) statements.set(deps.db, (lookup = prepareLookup(deps.db)));
+  const [row] = await lookup.execute({ hash: hashKey(presented, deps.pepper), offsetMs: deps.clockOffsetMs ?? 0 });
   if (!row) return { code: "NOT_FOUND", malformed: false };
 
   const key: VerifiedKey = {
@@ -109,7 +108,7 @@ export async function verifyKey(
     scopes: row.scopes,
     expiresAt: row.expiresAt,
     owner: { id: row.ownerId, email: row.ownerEmail, name: row.ownerName, role: row.ownerRole },
-    viaPreviousSecret,
+    viaPreviousSecret: row.viaPrevious,
   };
   const fail = <T extends VerifyResult>(result: T): T => {
     deps.usage.count(key.id, false);
@@ -125,6 +124,6 @@ export async function verifyKey(
   if (missing.length > 0) return fail({ code: "INSUFFICIENT_SCOPE", key, missing });
 
   deps.usage.count(key.id, true);
-  void deps.usage.touch(key.id, row.lastUsedAt, options.ip);
+  deps.usage.touch(key.id, row.lastUsedAt, options.ip);
   return { code: "VALID", key };
 }

@@ -2,12 +2,9 @@ import { z } from "zod";
 import { RESOURCE_IDS, SPECIAL_SCOPE_IDS, scopesFor, type Access, type Level, type Permissions } from "../scopes";
 import { plainText } from "./common";
 
-export const NAME_MAX = 64;
-export const DESCRIPTION_MAX = 280;
-export const EXPIRATION_CHOICES = ["7", "30", "60", "90", "custom", "never"] as const;
-export type ExpirationChoice = (typeof EXPIRATION_CHOICES)[number];
-export const DEFAULT_EXPIRATION: ExpirationChoice = "30";
-export const MAX_CUSTOM_DAYS = 365;
+import { DESCRIPTION_MAX, EXPIRATION_CHOICES, MAX_CUSTOM_DAYS, NAME_MAX, type ExpirationChoice } from "./api-key.limits";
+
+export { DEFAULT_EXPIRATION, DESCRIPTION_MAX, EXPIRATION_CHOICES, MAX_CUSTOM_DAYS, NAME_MAX, type ExpirationChoice } from "./api-key.limits";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const levelSchema = z.enum(["none", "read", "write"]);

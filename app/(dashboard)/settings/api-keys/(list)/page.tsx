@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { Pagination } from "@/components/admin/pagination";
 import { KeysSection } from "@/components/api-keys/keys-section";
 import { KeysTable, type KeyRow } from "@/components/api-keys/keys-table";
+import { needsAttention } from "@/components/api-keys/needs-attention";
 import { getDb } from "@/db";
-import { listApiKeys } from "@/db/queries/api-keys";
+import { KEYS_PAGE_SIZE, keysNeedingAttention, pageApiKeys } from "@/db/queries/api-key-list";
+import type { ApiKeySummary } from "@/db/queries/api-keys";
 import { isRotationDue, keyStatus } from "@/lib/keys/status";
 import { policy } from "@/lib/policy";
 import { describeAccess } from "@/lib/scopes";
@@ -13,11 +17,28 @@ import { requireUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "API Keys" };
 
-export default async function ApiKeysPage() {
+const PATH = "/settings/api-keys";
+
+/** `?page=N` (1 to 10,000); anything else is page 1. */
+function pageOf(value: string | string[] | undefined): number {
+  const n = typeof value === "string" && /^[1-9]\d{0,3}$/.test(value) ? Number(value) : 1;
+  return Math.min(n, 10_000);
+}
+
+// Server-side paging (50 keys a page), so an account with 1,000 keys renders as fast as one with
+// 50; the attention banner has its own query, so it covers every page.
+export default async function ApiKeysPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  const keys = await listApiKeys(await getDb(), user.id);
+  const page = pageOf((await searchParams).page);
+  const db = await getDb();
   const now = await requestNow();
-  const rows: KeyRow[] = keys.map((k) => ({
+  const [list, attention] = await Promise.all([
+    pageApiKeys(db, user.id, page),
+    keysNeedingAttention(db, user.id, now, policy.rotationPeriodDays),
+  ]);
+  // Past the last page (e.g. after deleting its last key): show the last page that exists.
+  if (list.rows.length === 0 && list.total > 0) redirect(`${PATH}?page=${Math.ceil(list.total / KEYS_PAGE_SIZE)}`);
+  const toRow = (k: ApiKeySummary): KeyRow => ({
     id: k.id,
     name: k.name,
     description: k.description,
@@ -32,12 +53,33 @@ export default async function ApiKeysPage() {
     status: keyStatus(k, now, policy.rotationPeriodDays),
     rotationDue: isRotationDue(k, now, policy.rotationPeriodDays),
     revokedReason: k.revokedReason,
-  }));
+  });
+  const rows = list.rows.map(toRow);
+  const attentionRows = attention.rows.map(toRow).filter(needsAttention);
   const origin = requestOrigin(await headers());
 
   return (
-    <KeysSection origin={origin} rows={rows} now={now} maxLifetimeDays={policy.maxLifetimeDays}>
+    <KeysSection
+      origin={origin}
+      attention={attentionRows}
+      attentionTotal={attention.total}
+      total={list.total}
+      now={now}
+      maxLifetimeDays={policy.maxLifetimeDays}
+    >
       <KeysTable rows={rows} now={now} />
+      {list.total > KEYS_PAGE_SIZE && (
+        <Pagination
+          path={PATH}
+          params={{}}
+          page={page}
+          pageSize={KEYS_PAGE_SIZE}
+          shown={rows.length}
+          total={list.total}
+          totalIsExact
+          hasNext={list.hasNext}
+        />
+      )}
     </KeysSection>
   );
 }

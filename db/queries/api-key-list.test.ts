@@ -1,0 +1,66 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { scopesFor } from "@/lib/scopes";
+import { TEST_DRIVER, openTestDb } from "@/test/db";
+import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
+import { apiKeys } from "../schema";
+import { keysNeedingAttention, pageApiKeys } from "./api-key-list";
+import { createApiKey } from "./api-keys";
+import { deleteApiKey, revokeApiKey } from "./key-revocation";
+
+let handle: DbHandle;
+beforeAll(async () => {
+  handle = await openTestDb();
+});
+afterAll(async () => {
+  await handle?.close();
+});
+
+const input = { description: null, access: "full" as const, scopes: scopesFor("full"), expiresAt: null };
+const DAY = 86_400_000;
+
+describe(`API Keys page queries (${TEST_DRIVER})`, () => {
+  it("pages the owner's undeleted keys newest first, with the exact total and whether there is more", async () => {
+    const db = handle.db;
+    const me = await makeUser(db);
+    const other = await makeUser(db);
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await createApiKey(db, me.id, { ...input, name: `k${i}` }, CONTEXT, PEPPER)).key.id);
+    await createApiKey(db, other.id, { ...input, name: "theirs" }, CONTEXT, PEPPER);
+    await deleteApiKey(db, me.id, ids[0]!, CONTEXT);
+
+    const first = await pageApiKeys(db, me.id, 1, 4);
+    expect(first.total).toBe(6);
+    expect(first.hasNext).toBe(true);
+    expect(first.rows.map((r) => r.name)).toEqual(["k6", "k5", "k4", "k3"]);
+    const second = await pageApiKeys(db, me.id, 2, 4);
+    expect(second.rows.map((r) => r.name)).toEqual(["k2", "k1"]);
+    expect(second.hasNext).toBe(false);
+    expect((await pageApiKeys(db, me.id, 3, 4)).rows).toEqual([]);
+  });
+
+  it("finds keys needing attention on every page: expired, expiring within 7 days, rotation due; not revoked or fine ones", async () => {
+    const db = handle.db;
+    const me = await makeUser(db);
+    const now = new Date();
+    const make = async (name: string, expiresAt: Date | null) => (await createApiKey(db, me.id, { ...input, name, expiresAt }, CONTEXT, PEPPER)).key;
+    await make("fine", new Date(now.getTime() + 30 * DAY));
+    await make("soon", new Date(now.getTime() + 3 * DAY));
+    const expired = await make("expired", new Date(now.getTime() + 3 * DAY));
+    await db.update(apiKeys).set({ expiresAt: sql`now() - interval '1 hour'` }).where(eq(apiKeys.id, expired.id));
+    const old = await make("old secret", null);
+    await db.update(apiKeys).set({ secretCreatedAt: new Date(now.getTime() - 100 * DAY) }).where(eq(apiKeys.id, old.id));
+    const revoked = await make("revoked soon", new Date(now.getTime() + 3 * DAY));
+    await revokeApiKey(db, me.id, revoked.id, CONTEXT);
+    for (let i = 0; i < 5; i++) await make(`filler ${i}`, null);
+
+    const names = async (period: number | null, limit?: number) =>
+      (await keysNeedingAttention(db, me.id, new Date(), period, limit)).rows.map((r) => r.name).sort();
+    expect(await names(90)).toEqual(["expired", "old secret", "soon"]);
+    expect(await names(null)).toEqual(["expired", "soon"]);
+    const capped = await keysNeedingAttention(db, me.id, new Date(), 90, 2);
+    expect(capped.rows).toHaveLength(2);
+    expect(capped.total).toBe(3);
+  });
+});

@@ -1,0 +1,8 @@
+// Limits and defaults of the key form that client components need too. Kept apart from
+// api-key.schema.ts so that importing them does not put zod into the browser bundle.
+export const NAME_MAX = 64;
+export const DESCRIPTION_MAX = 280;
+export const EXPIRATION_CHOICES = ["7", "30", "60", "90", "custom", "never"] as const;
+export type ExpirationChoice = (typeof EXPIRATION_CHOICES)[number];
+export const DEFAULT_EXPIRATION: ExpirationChoice = "30";
+export const MAX_CUSTOM_DAYS = 365;

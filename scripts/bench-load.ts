@@ -1,0 +1,139 @@
+// Pieces of `npm run bench` (scripts/bench.ts): keys that really verify, HTTP load through
+// autocannon, the verification function in-process, and first-load JavaScript from the build.
+import { createHmac } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+import { sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { apiKeys, users } from "../db/schema";
+import { checksumOf, generateKey, KEY_PREFIX, keyHint, randomBase62 } from "../lib/keys/format";
+import { verifyKey } from "../lib/keys/verify";
+import { ReservingLimiter } from "../lib/rate-limit";
+import { ALL_SCOPES } from "../lib/scopes";
+import { UsageRecorder } from "../lib/usage";
+
+/**
+ * Inserts `total` real keys (HMAC under `pepper`), the first `forFirst` owned by `firstUserId`
+ * and the rest spread over `others`. Returns the plaintexts of the usable ones, kept in memory
+ * only (never printed). The first owner's keys get a mix of states like a real account: every
+ * 10th revoked, every 7th due for rotation, a quarter without expiry, a few expiring this week.
+ */
+export async function insertRealKeys(db: Database, pepper: string, firstUserId: string, forFirst: number, others: string[], total: number) {
+  const usable: string[] = [];
+  const now = Date.now();
+  const day = 86_400_000;
+  for (let start = 0; start < total; start += 1_000) {
+    const rows: (typeof apiKeys.$inferInsert)[] = [];
+    for (let i = start; i < Math.min(total, start + 1_000); i++) {
+      const key = generateKey();
+      const revoked = i % 10 === 9;
+      if (!revoked) usable.push(key);
+      const created = new Date(now - (i % 365) * day - i * 1_000);
+      rows.push({
+        userId: i < forFirst ? firstUserId : others[i % others.length]!,
+        name: `bench key ${i}`,
+        keyHash: createHmac("sha256", pepper).update(key, "utf8").digest("hex"),
+        hint: keyHint(key),
+        access: "full",
+        scopes: [...ALL_SCOPES],
+        expiresAt: i % 4 === 0 ? null : new Date(now + (2 + (i % 300)) * day),
+        revokedAt: revoked ? new Date(now - day) : null,
+        revokedReason: revoked ? "bench" : null,
+        secretCreatedAt: i % 7 === 0 ? new Date(now - 100 * day) : created,
+        createdAt: created,
+      });
+    }
+    await db.insert(apiKeys).values(rows);
+  }
+  await db.execute(sql`analyze ${apiKeys}`);
+  await db.execute(sql`analyze ${users}`);
+  return usable;
+}
+
+/** Well-formed keys with a wrong checksum: refused by the format check, before any lookup. */
+export function badChecksumKeys(n: number): string[] {
+  return Array.from({ length: n }, () => {
+    const body = randomBase62(30);
+    const good = checksumOf(body);
+    const bad = good === "000000" ? "000001" : "000000";
+    return `${KEY_PREFIX}_${body}${bad}`;
+  });
+}
+
+export type LoadResult = { rps: number; p50: number; p99: number; requests: number; unexpected: number; statuses: string };
+
+/** One autocannon run against `path`, each request taking the next Authorization header from `headers`. */
+export async function load(base: string, urlPath: string, opts: { connections: number; duration: number; expect: number; bearer?: string[] }): Promise<LoadResult> {
+  let i = 0;
+  const bearer = opts.bearer;
+  const result = await autocannon({
+    url: base,
+    connections: opts.connections,
+    duration: opts.duration,
+    timeout: 30,
+    requests: [
+      {
+        method: "GET",
+        path: urlPath,
+        setupRequest: (request) =>
+          bearer ? { ...request, headers: { ...request.headers, authorization: `Bearer ${bearer[i++ % bearer.length]}` } } : request,
+      },
+    ],
+  });
+  const counts = Object.entries(result.statusCodeStats ?? {});
+  const expected = counts.filter(([code]) => Number(code) === opts.expect).reduce((n, [, v]) => n + Number(v.count), 0);
+  const total = counts.reduce((n, [, v]) => n + Number(v.count), 0);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: total,
+    unexpected: total - expected + result.errors + result.timeouts,
+    statuses: counts.map(([code, v]) => `${code}×${v.count}`).join(" ") + (result.errors ? ` errors×${result.errors}` : ""),
+  };
+}
+
+/**
+ * verifyKey() in this process against the same database (no HTTP): `concurrency` callers in a
+ * loop for `seconds`, cycling through `keys`. Operations per second.
+ */
+export async function verifyInProcess(db: Database, pepper: string, keys: string[], seconds: number, concurrency: number): Promise<number> {
+  const usage = new UsageRecorder(async () => db);
+  const deps = { db, pepper, limiter: new ReservingLimiter(60_000), usage, ratePerMinute: 600 };
+  let next = 0;
+  let done = 0;
+  const until = performance.now() + seconds * 1_000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const result = await verifyKey(deps, keys[next++ % keys.length]!, { ip: "127.0.0.1" });
+        if (result.code !== "VALID" && result.code !== "NOT_FOUND") throw new Error(`in-process verification: ${result.code}`);
+        done++;
+      }
+    }),
+  );
+  const ops = done / ((performance.now() - started) / 1_000);
+  await usage.flush();
+  return ops;
+}
+
+/**
+ * First-load JavaScript of a page as the browser gets it: every script the page's HTML loads
+ * (`<script src>`, except legacy `noModule` ones), gzip-compressed (level 9, as a CDN would serve it), summed, from the build output.
+ */
+export function firstLoadJs(html: string): { bytes: number; files: number } {
+  // `noModule` scripts (Next's legacy polyfills) are skipped by every browser that runs modules.
+  const tags = [...html.matchAll(/<script[^>]+>/g)].map((m) => m[0]).filter((tag) => !/\bnomodule\b/i.test(tag));
+  const sources = new Set(tags.map((tag) => /\ssrc="([^"]+)"/.exec(tag)?.[1]).filter((src): src is string => !!src));
+  let bytes = 0;
+  for (const src of sources) {
+    const pathname = decodeURIComponent(new URL(src, "http://x").pathname);
+    if (!pathname.startsWith("/_next/static/")) continue;
+    const file = path.join(".next", "static", pathname.slice("/_next/static/".length));
+    bytes += gzipSync(fs.readFileSync(file), { level: 9 }).length;
+  }
+  return { bytes, files: sources.size };
+}
