@@ -144,6 +144,8 @@ export const AUTHZ_MATRIX: Row[] = [
   // ---- Public probes and documents ---------------------------------------------------------------
   { kind: "route", method: "GET", path: "/api/health", file: "app/api/health/route.ts", url: "/api/health", scope: null, cells: publicRoute },
   { kind: "route", method: "GET", path: "/api/ready", file: "app/api/ready/route.ts", url: "/api/ready", scope: null, cells: publicRoute },
+  // The benchmark's static baseline: a 404 for everyone unless the server runs with KEYSMITH_BENCH=1.
+  { kind: "route", method: "GET", path: "/api/bench/static", file: "app/api/bench/static/route.ts", url: "/api/bench/static", scope: null, cells: cells("not_found", "not_found", "not_found", "not_found", "not_found") },
   { kind: "route", method: "GET", path: "/api/v1/openapi.json", file: "app/api/v1/openapi.json/route.ts", url: "/api/v1/openapi.json", scope: null, cells: publicRoute },
   // Secret scanners report leaks without a key; the answer is the same 202 for everyone.
   { kind: "route", method: "POST", path: "/api/v1/keys/revoke-leaked", file: "app/api/v1/keys/revoke-leaked/route.ts", url: "/api/v1/keys/revoke-leaked", body: { keys: ["not-a-key"] }, scope: null, cells: publicRoute },
