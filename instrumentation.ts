@@ -3,7 +3,9 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getSecrets, ConfigError } = await import("./lib/secrets");
-  const { log } = await import("./lib/log");
+  const { captureConsole, log } = await import("./lib/log");
+  // From here on, everything the process prints is one JSON object per line (lib/log.ts).
+  captureConsole();
   try {
     getSecrets();
   } catch (error) {
