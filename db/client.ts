@@ -63,24 +63,39 @@ async function openPglite(dir: string): Promise<DbHandle> {
   };
 }
 
-function positiveInt(name: string, fallback: number): number {
+function nonNegativeInt(name: string, fallback: number): number {
   const raw = process.env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, not "${raw}".`);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of milliseconds, not "${raw}".`);
+  return value;
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const value = nonNegativeInt(name, fallback);
+  if (value === 0) throw new Error(`${name} must be more than 0.`);
   return value;
 }
 
 /**
  * Bounded waits everywhere: a slow, locked or unreachable database must turn into a quick 503,
- * not a request that hangs. The server cancels a statement (a lock wait included) after
- * DATABASE_STATEMENT_TIMEOUT_MS; the client gives up a few seconds later still, in case the
- * server itself stops answering (a cut network), and a connection attempt after
+ * not a request that hangs. With `pg` the server cancels a statement (a wait for a lock included)
+ * after DATABASE_STATEMENT_TIMEOUT_MS; the client gives up 5 s later still, in case the server
+ * itself stops answering (a cut network); a connection attempt gives up after
  * DATABASE_CONNECT_TIMEOUT_MS. Read when a pool is opened, so tests can set them per process.
+ *
+ * The statement timeout travels in the connection's startup packet, which PgBouncer-style poolers
+ * refuse ("unsupported startup parameter") and Neon ignores: DATABASE_STATEMENT_TIMEOUT_MS=0 stops
+ * sending it, and Neon's driver never sends it, keeping only the client-side limit. There, set it
+ * on the database role instead (`ALTER ROLE app SET statement_timeout = '10s'`).
  */
 export function timeouts() {
-  const statementMs = positiveInt("DATABASE_STATEMENT_TIMEOUT_MS", 10_000);
-  return { statementMs, queryMs: statementMs + 5_000, connectMs: positiveInt("DATABASE_CONNECT_TIMEOUT_MS", 5_000) };
+  const statementMs = nonNegativeInt("DATABASE_STATEMENT_TIMEOUT_MS", 10_000);
+  return {
+    statementMs,
+    queryMs: (statementMs || 10_000) + 5_000,
+    connectMs: positiveInt("DATABASE_CONNECT_TIMEOUT_MS", 5_000),
+  };
 }
 
 function poolSettings() {
@@ -116,7 +131,7 @@ async function openPg(url: string, longQueries: boolean): Promise<DbHandle> {
   const pool = new Pool({
     connectionString: url,
     ...poolSettings(),
-    ...(longQueries ? {} : { statement_timeout: statementMs, query_timeout: queryMs }),
+    ...(longQueries ? {} : { ...(statementMs ? { statement_timeout: statementMs } : {}), query_timeout: queryMs }),
   });
   keepErrorsFromCrashing(pool);
   const db = drizzle({ client: pool, schema, casing: "snake_case" });
@@ -143,7 +158,8 @@ async function openNeon(url: string): Promise<DbHandle> {
     neonConfig.pipelineConnect = false;
     neonConfig.pipelineTLS = false;
   }
-  const pool = new Pool({ connectionString: url, ...poolSettings() });
+  // Client-side limit only: see timeouts() for why no statement_timeout is sent to Neon.
+  const pool = new Pool({ connectionString: url, ...poolSettings(), query_timeout: timeouts().queryMs });
   keepErrorsFromCrashing(pool);
   const db = drizzle({ client: pool, schema, casing: "snake_case" });
   return {
