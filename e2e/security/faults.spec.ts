@@ -4,7 +4,7 @@ import type { APIRequest, BrowserContext, Page } from "@playwright/test";
 import { ApiClient } from "../support/api";
 import { ApiKeysPage } from "../support/api-keys-page";
 import { ADMIN, expect, signUp, test } from "../support/fixtures";
-import { PG_BIN, PrivatePostgres, freePort, postgresBinariesPresent } from "../support/private-postgres";
+import { PrivatePostgres, freePort, privatePostgresMissing } from "../support/private-postgres";
 import { startServer, type RunningServer } from "../support/server";
 import { serverEnv } from "../support/server-env";
 import { startNeonWsProxy } from "../../test/neon-ws-proxy";
@@ -28,7 +28,7 @@ for (const driver of ["pg", "neon"] as const) {
     test.describe.configure({ mode: "serial", timeout: 180_000 });
     // It brings its own database, so the suite's Postgres pass would only repeat it.
     test.skip(!!process.env.E2E_DATABASE_URL, "runs once, in the embedded-database pass: it starts its own PostgreSQL");
-    test.skip(!postgresBinariesPresent(), `PostgreSQL server binaries (initdb, pg_ctl) not found in ${PG_BIN}: install postgresql or set PG_BIN`);
+    test.skip(!!privatePostgresMissing(), privatePostgresMissing());
 
     const APP_PORT = BASE_PORT + (driver === "pg" ? 0 : 2);
     const LATE_PORT = APP_PORT + 1;

@@ -7,11 +7,29 @@ import pg from "pg";
 
 const run = promisify(execFile);
 
-/** Where the PostgreSQL server binaries are (Debian's postgresql-15 by default). */
-export const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
+/** Where the PostgreSQL server binaries are: PG_BIN, else the newest of Debian's /usr/lib/postgresql/<version>/bin. */
+export const PG_BIN = process.env.PG_BIN ?? newestDebianPostgres() ?? "/usr/lib/postgresql/15/bin";
 
-export function postgresBinariesPresent(): boolean {
-  return ["initdb", "pg_ctl", "postgres"].every((b) => fs.existsSync(path.join(PG_BIN, b)));
+function newestDebianPostgres(): string | undefined {
+  const root = "/usr/lib/postgresql";
+  if (!fs.existsSync(root)) return undefined;
+  const versions = fs
+    .readdirSync(root)
+    .filter((v) => /^\d+$/.test(v) && fs.existsSync(path.join(root, v, "bin", "initdb")))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? path.join(root, versions[0], "bin") : undefined;
+}
+
+/** Why a private cluster cannot be run here, or undefined when it can. */
+export function privatePostgresMissing(): string | undefined {
+  if (!["initdb", "pg_ctl", "postgres"].every((b) => fs.existsSync(path.join(PG_BIN, b)))) {
+    return `PostgreSQL server binaries (initdb, pg_ctl) not found in ${PG_BIN}: install postgresql or set PG_BIN`;
+  }
+  // initdb refuses to run as root; then the cluster runs as the `postgres` user the package creates.
+  if (process.getuid?.() === 0 && !/^postgres:/m.test(fs.readFileSync("/etc/passwd", "utf8"))) {
+    return "running as root, and there is no `postgres` user to run the PostgreSQL cluster as";
+  }
+  return undefined;
 }
 
 /** A free TCP port on the loopback interface, chosen by the OS. */
@@ -59,7 +77,8 @@ export class PrivatePostgres {
 
   /** initdb, start, and create the app's database. */
   async create(): Promise<void> {
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    // A cluster left running by a run that was killed before its teardown is stopped first.
+    await this.destroy();
     fs.mkdirSync(this.dir, { recursive: true });
     if (process.getuid?.() === 0) {
       const { uid, gid } = await this.postgresIds();
@@ -98,7 +117,9 @@ export class PrivatePostgres {
     // If pg_ctl could not stop it (or was never able to), kill the postmaster by its pid file.
     try {
       const pid = Number(fs.readFileSync(path.join(this.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-      if (pid > 0) process.kill(pid, "SIGQUIT");
+      // Only if that pid is still this cluster's postmaster (a stale file's pid may be reused).
+      const command = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (pid > 0 && command.includes("postgres") && command.includes(this.dataDir)) process.kill(pid, "SIGQUIT");
     } catch {
       // no pid file: not running
     }
