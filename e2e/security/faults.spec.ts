@@ -118,6 +118,7 @@ for (const driver of ["pg", "neon"] as const) {
 
     test.afterAll(async () => {
       await session?.close().catch(() => undefined);
+      await Promise.all([api?.request.dispose(), lateApi?.request.dispose()].map((p) => p?.catch(() => undefined)));
       await Promise.all([app?.stop(), late?.stop()]);
       await proxy?.close();
       await pg?.destroy();
