@@ -3,7 +3,10 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getSecrets, ConfigError } = await import("./lib/secrets");
-  const { log } = await import("./lib/log");
+  const { captureConsole, log } = await import("./lib/log");
+  // In production, everything the process prints from here on is one JSON object per line
+  // (lib/log.ts); `next dev` keeps its readable stacks.
+  if (process.env.NODE_ENV === "production") captureConsole();
   try {
     getSecrets();
   } catch (error) {

@@ -10,6 +10,17 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? "0.0.0.0";
 const trustedHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0) || 0;
 
+// Until instrumentation.ts takes over the console (lib/log.ts captureConsole), what Next prints
+// while it loads is put on JSON lines here, so the whole log is one JSON object per line.
+for (const method of ["log", "info", "warn", "error"]) {
+  const stream = method === "log" || method === "info" ? process.stdout : process.stderr;
+  console[method] = (...args) => {
+    const text = args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : String(a))).join(" ").replace(/\x1b\[[0-9;]*m/g, "");
+    const line = text.startsWith("{") && !text.includes("\n") ? text : JSON.stringify({ time: new Date().toISOString(), level: method === "log" ? "info" : method, event: "console", text });
+    stream.write(`${line}\n`);
+  };
+}
+
 const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();

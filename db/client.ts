@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { errorFields, log } from "../lib/log";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -62,25 +63,77 @@ async function openPglite(dir: string): Promise<DbHandle> {
   };
 }
 
-// Bounded waits everywhere: a slow or unreachable database must turn into a quick 503, not a hang.
-const POOL_SETTINGS = {
-  max: Number(process.env.DATABASE_POOL_MAX ?? 10),
-  connectionTimeoutMillis: 5_000,
-  idleTimeoutMillis: 30_000,
-};
+function nonNegativeInt(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of milliseconds, not "${raw}".`);
+  return value;
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const value = nonNegativeInt(name, fallback);
+  if (value === 0) throw new Error(`${name} must be more than 0.`);
+  return value;
+}
+
+/**
+ * Bounded waits everywhere: a slow, locked or unreachable database must turn into a quick 503,
+ * not a request that hangs. With `pg` the server cancels a statement (a wait for a lock included)
+ * after DATABASE_STATEMENT_TIMEOUT_MS; the client gives up 5 s later still, in case the server
+ * itself stops answering (a cut network); a connection attempt gives up after
+ * DATABASE_CONNECT_TIMEOUT_MS. Read when a pool is opened, so tests can set them per process.
+ *
+ * The statement timeout travels in the connection's startup packet, which PgBouncer-style poolers
+ * refuse ("unsupported startup parameter") and Neon ignores: DATABASE_STATEMENT_TIMEOUT_MS=0 stops
+ * sending it, and Neon's driver never sends it, keeping only the client-side limit. There, set it
+ * on the database role instead (`ALTER ROLE app SET statement_timeout = '10s'`).
+ */
+export function timeouts() {
+  const statementMs = nonNegativeInt("DATABASE_STATEMENT_TIMEOUT_MS", 10_000);
+  return {
+    statementMs,
+    queryMs: (statementMs || 10_000) + 5_000,
+    connectMs: positiveInt("DATABASE_CONNECT_TIMEOUT_MS", 5_000),
+  };
+}
+
+function poolSettings() {
+  return {
+    max: positiveInt("DATABASE_POOL_MAX", 10),
+    connectionTimeoutMillis: timeouts().connectMs,
+    idleTimeoutMillis: 30_000,
+  };
+}
+
+type ErrorEmitter = { on(event: "error", listener: (error: Error) => void): unknown };
+
+/**
+ * A connection that dies (the database crashed or restarted, or a backend was killed) emits
+ * 'error' on its client, and an 'error' event nobody listens to is an uncaught exception. The
+ * pool listens only while a client is idle; a client checked out for a transaction has no
+ * listener of its own, so one is added to every client when it connects. Nothing else is
+ * needed: the query under way fails with the error (a 503), and the pool drops the dead client
+ * when it is released, so the next request opens a fresh connection.
+ */
+function keepErrorsFromCrashing(pool: ErrorEmitter & { on(event: "connect", listener: (client: ErrorEmitter) => void): unknown }) {
+  pool.on("error", () => {});
+  pool.on("connect", (client) => {
+    client.on("error", (error) => log.warn("db.connection_lost", errorFields(error)));
+  });
+}
 
 async function openPg(url: string, longQueries: boolean): Promise<DbHandle> {
   const { Pool } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const { migrate } = await import("drizzle-orm/node-postgres/migrator");
+  const { statementMs, queryMs } = timeouts();
   const pool = new Pool({
     connectionString: url,
-    ...POOL_SETTINGS,
-    ...(longQueries ? {} : { statement_timeout: 10_000, query_timeout: 15_000 }),
+    ...poolSettings(),
+    ...(longQueries ? {} : { ...(statementMs ? { statement_timeout: statementMs } : {}), query_timeout: queryMs }),
   });
-  // A backend killed under an idle client emits 'error' on the pool; without a listener the
-  // whole server process would crash. The next query simply gets a fresh connection.
-  pool.on("error", () => {});
+  keepErrorsFromCrashing(pool);
   const db = drizzle({ client: pool, schema, casing: "snake_case" });
   return {
     db: db as unknown as Database,
@@ -105,8 +158,9 @@ async function openNeon(url: string): Promise<DbHandle> {
     neonConfig.pipelineConnect = false;
     neonConfig.pipelineTLS = false;
   }
-  const pool = new Pool({ connectionString: url, ...POOL_SETTINGS });
-  pool.on("error", () => {});
+  // Client-side limit only: see timeouts() for why no statement_timeout is sent to Neon.
+  const pool = new Pool({ connectionString: url, ...poolSettings(), query_timeout: timeouts().queryMs });
+  keepErrorsFromCrashing(pool);
   const db = drizzle({ client: pool, schema, casing: "snake_case" });
   return {
     db: db as unknown as Database,

@@ -18,6 +18,15 @@ describe("errors", () => {
     expect(isDatabaseUnavailable(Object.assign(new Error("shutdown"), { code: "57P01" }))).toBe(true);
     expect(isDatabaseUnavailable(new Error("syntax error"))).toBe(false);
   });
+  it("treats a connection lost under a query, a timeout or a cancelled statement as unavailable, not as a bug", () => {
+    const failedQuery = (cause: Error) => new Error("Failed query: select 1\nparams: ", { cause });
+    expect(isDatabaseUnavailable(failedQuery(new Error("Connection terminated unexpectedly")))).toBe(true);
+    expect(isDatabaseUnavailable(failedQuery(new Error("Query read timeout")))).toBe(true);
+    expect(isDatabaseUnavailable(failedQuery(Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014" })))).toBe(true);
+    expect(isDatabaseUnavailable(failedQuery(Object.assign(new Error("too many clients"), { code: "53300" })))).toBe(true);
+    expect(isDatabaseUnavailable(failedQuery(Object.assign(new Error("null value"), { code: "23502" })))).toBe(false);
+    expect(isDatabaseUnavailable(failedQuery(new Error("column \"x\" does not exist")))).toBe(false);
+  });
 });
 
 describe("clientIp", () => {

@@ -50,13 +50,25 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return !!e && e.code === "23505" && (!constraint || e.constraint === constraint);
 }
 
+// What the drivers say, without a code, when a connection dies or a wait runs out (pg, pg-pool and
+// Neon's fork of them): the socket closed under a query, a connect or client-side query timeout.
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|terminating connection/i;
+
+/**
+ * Whether an error means "the database cannot answer right now" (down, restarting, out of
+ * connections, cancelled by a timeout), which the app reports as 503 and retries, as opposed to a
+ * bug (500). Looks through the wrappers: drizzle puts the driver's error in `cause`.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = findPgError(error);
-  if (e?.code && (UNAVAILABLE_PG_CODES.has(e.code) || UNAVAILABLE_NODE_CODES.has(e.code))) return true;
-  const message = error instanceof Error ? error.message : "";
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-    message,
-  );
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof candidate.code === "string" && (UNAVAILABLE_PG_CODES.has(candidate.code) || UNAVAILABLE_NODE_CODES.has(candidate.code))) return true;
+    if (typeof candidate.message === "string" && UNAVAILABLE_MESSAGES.test(candidate.message)) return true;
+    current = candidate.cause;
+  }
+  return false;
 }
 
 type PgErrorLike = { code?: string; constraint?: string };

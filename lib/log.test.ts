@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { openTestDb } from "@/test/db";
-import { errorFields, log } from "./log";
+import { consoleFields, errorFields, log } from "./log";
 
 describe("errorFields", () => {
   let handle: DbHandle;
@@ -43,5 +43,21 @@ describe("log", () => {
     spy.mockRestore();
     expect(line.split(/\r?\n/)).toHaveLength(1);
     expect(JSON.parse(line)).toMatchObject({ level: "info", event: "api_key.created" });
+  });
+});
+
+describe("consoleFields", () => {
+  it("turns Next's multi-line render error into fields without the SQL parameters", () => {
+    const digest = "d".repeat(64);
+    const driver = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    const query = Object.assign(new Error(`Failed query: select 1 where h = $1\nparams: ${digest}`, { cause: driver }), {
+      query: "select 1 where h = $1",
+      params: [digest],
+      digest: "3392588553",
+    });
+    const fields = consoleFields(["\u001b[31m\u001b[1m⨯\u001b[22m\u001b[39m", query]);
+    expect(JSON.stringify(fields)).not.toContain(digest);
+    expect(fields).toEqual({ error: "Error", message: "connect ECONNREFUSED 127.0.0.1:5432", code: "ECONNREFUSED", digest: "3392588553" });
+    expect(consoleFields(["Keysmith ready on http://localhost:3000"])).toEqual({ text: "Keysmith ready on http://localhost:3000" });
   });
 });

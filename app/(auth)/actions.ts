@@ -7,7 +7,7 @@ import { getDb } from "@/db";
 import { createUser, endSessions } from "@/db/queries/users";
 import { parseInput, toActionState } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
-import { SignInRateLimited, signIn, signOut } from "@/lib/auth/config";
+import { SignInRateLimited, SignInUnavailable, signIn, signOut } from "@/lib/auth/config";
 import { currentUser } from "@/lib/session";
 import { config } from "@/lib/config";
 import { hashPassword } from "@/lib/password";
@@ -22,10 +22,20 @@ function formValues(form: FormData) {
   return { name: get("name"), email: get("email"), password: get("password") };
 }
 
-// Matched by code as well as class: the error crosses next-auth's internals on its way here.
-function isRateLimited(error: unknown): boolean {
-  return error instanceof SignInRateLimited || (error instanceof CredentialsSignin && error.code === "rate_limited");
+// Matched by type and code as well as class: the error crosses next-auth's internals on its way here.
+function isCredentialsSignin(error: unknown): error is CredentialsSignin {
+  return error instanceof CredentialsSignin || (error as { type?: unknown } | null)?.type === "CredentialsSignin";
 }
+
+function isRateLimited(error: unknown): boolean {
+  return error instanceof SignInRateLimited || (isCredentialsSignin(error) && error.code === "rate_limited");
+}
+
+function isUnavailable(error: unknown): boolean {
+  return error instanceof SignInUnavailable || (isCredentialsSignin(error) && error.code === "unavailable");
+}
+
+const SIGN_IN_UNAVAILABLE = "Sign-in is briefly unavailable, so your password was not checked. Try again in a few seconds.";
 
 type SignUpState = ActionState<{ email?: string; name?: string }>;
 type SignInState = ActionState<{ email?: string }>;
@@ -48,6 +58,9 @@ export async function signUpAction(_prev: SignUpState, form: FormData): Promise<
     if (isRateLimited(error)) {
       // The account exists; only the automatic sign-in was refused by the guessing limit.
       return { ok: false, message: "Your account was created, but sign-in is paused after too many failed attempts from this network. Wait 15 minutes, then sign in.", data: values };
+    }
+    if (isUnavailable(error)) {
+      return { ok: false, message: "Your account was created, but signing you in failed because the service is briefly unavailable. Sign in in a few seconds.", data: values };
     }
     return { ...toActionState<{ email?: string; name?: string }>("signUp", error), data: values };
   }
@@ -72,10 +85,13 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
         data: values,
       };
     }
-    if (error instanceof AuthError) {
+    if (isUnavailable(error)) return { ok: false, message: SIGN_IN_UNAVAILABLE, data: values };
+    if (isCredentialsSignin(error)) {
       return { ok: false, message: "Email or password is incorrect. Check both and try again.", data: values };
     }
-    return { ...toActionState<{ email?: string }>("signIn", error), data: values };
+    // Any other Auth.js error wraps a failure that is not about the password: report that.
+    const cause = error instanceof AuthError ? ((error.cause as { err?: unknown } | undefined)?.err ?? error) : error;
+    return { ...toActionState<{ email?: string }>("signIn", cause), data: values };
   }
 }
 

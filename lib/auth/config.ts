@@ -2,6 +2,8 @@ import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db";
 import { checkCredentials } from "@/lib/auth/credentials";
+import { isDatabaseUnavailable } from "@/lib/errors";
+import { errorFields, log } from "@/lib/log";
 import { contextFromHeaders } from "@/lib/request-context";
 import { getSecrets } from "@/lib/secrets";
 import { signInSchema } from "@/lib/validation/auth.schema";
@@ -21,6 +23,30 @@ export class SignInRateLimited extends CredentialsSignin {
   override code = "rate_limited";
 }
 
+/**
+ * Thrown when the password could not be checked at all (the database is down or timed out), so
+ * the form can say so instead of "wrong password", which would send people to reset a good one.
+ */
+export class SignInUnavailable extends CredentialsSignin {
+  override code = "unavailable";
+}
+
+// Auth.js's own logger prints multi-line stacks, and a failed query's SQL parameters (an email);
+// this one writes one JSON line per event with only what errorFields allows.
+const authLogger: NextAuthConfig["logger"] = {
+  error(error) {
+    const cause = (error as { cause?: { err?: unknown } }).cause?.err;
+    const refused = error instanceof CredentialsSignin || (error as { type?: unknown }).type === "CredentialsSignin";
+    const fields = { type: (error as { type?: string }).type ?? error.name, ...(refused ? { code: (error as CredentialsSignin).code } : {}) };
+    if (refused) log.info("auth.sign_in_refused", fields);
+    else log.error("auth.error", { ...fields, ...(cause ? { cause: errorFields(cause) } : errorFields(error)) });
+  },
+  warn(code) {
+    log.warn("auth.warning", { code });
+  },
+  debug() {},
+};
+
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 // The config is built per request (not at import) so `next build` never needs the secrets and a
@@ -29,6 +55,7 @@ function buildConfig(): NextAuthConfig {
   return {
     secret: getSecrets().authSecret,
     trustHost: true,
+    logger: authLogger,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/login" },
     providers: [
@@ -37,7 +64,14 @@ function buildConfig(): NextAuthConfig {
         async authorize(raw, request) {
           const parsed = signInSchema.safeParse(raw);
           if (!parsed.success) throw new CredentialsSignin();
-          const result = await checkCredentials(await getDb(), parsed.data, contextFromHeaders(request.headers));
+          let result: Awaited<ReturnType<typeof checkCredentials>>;
+          try {
+            result = await checkCredentials(await getDb(), parsed.data, contextFromHeaders(request.headers));
+          } catch (error) {
+            if (!isDatabaseUnavailable(error)) throw error;
+            log.error("auth.db_unavailable", errorFields(error));
+            throw new SignInUnavailable();
+          }
           if (result.ok) {
             const { id, email, name, role, sessionVersion } = result.user;
             return { id, email, name, role, sessionVersion };
