@@ -12,7 +12,7 @@ export const emailSchema = z
   .pipe(z.email({ error: "Enter a valid email address, like name@example.com." }));
 
 export const signUpSchema = z.object({
-  name: plainText("Name", 80).pipe(z.string().min(1, "Enter your name.")),
+  name: plainText("Name", 80, { required: "Enter your name." }),
   email: emailSchema,
   password: z
     .string({ error: "Choose a password." })
