@@ -46,6 +46,20 @@ function decodablePath(url) {
   }
 }
 
+/**
+ * Every server action of this app returns a typed state and never throws (lib/action.ts), so a
+ * 500 on an action request means Next.js refused what the client sent before any action ran: a
+ * body that is no valid React reply (not JSON, not an array, a reference to a part that is not
+ * there, over 1,000 arguments). That is the client's error, so it is answered as one: 400. Next.js
+ * still logs the cause.
+ */
+function refuseUndecodableActions(res) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (status, ...rest) {
+    return writeHead.call(this, status === 500 ? 400 : status, ...rest);
+  };
+}
+
 const server = createServer((req, res) => {
   if (!METHODS.has(req.method ?? "")) {
     return refuse(req, res, 405, `The ${req.method} method is not supported.`, { Allow: [...METHODS].join(", ") });
@@ -63,6 +77,7 @@ const server = createServer((req, res) => {
     if (length === undefined && req.headers["transfer-encoding"]) return refuse(req, res, 411, "Send forms with a Content-Length.");
     if (Number(length) > ACTION_BODY_LIMIT) return refuse(req, res, 413, "The form is larger than 1 MB.");
   }
+  if (req.headers["next-action"]) refuseUndecodableActions(res);
   if (trustedHops === 0) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
   void handle(req, res);
 });

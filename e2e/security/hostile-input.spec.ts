@@ -421,6 +421,56 @@ test.describe("hostile input through the real forms and pages", () => {
     await expect(page.getByText("Something went wrong")).toHaveCount(0);
   });
 
+  test("sign-in refuses hostile emails, passwords and callback URLs", async ({ page }) => {
+    await page.goto("/login");
+    // Wrong passwords go to an account that does not exist: the admin's failed sign-ins are limited.
+    const nobody = `nobody-${randomUUID()}@example.test`;
+    const attempts: [string, string][] = [
+      ["a\u0000@example.test", "correct horse battery staple"],
+      ["' or 1=1 --", "x"],
+      ["<script>@x.test", "x"],
+      [nobody, "\u0000"],
+      [nobody, "p".repeat(300)],
+      [nobody, "' or '1'='1"],
+    ];
+    for (const [email, password] of attempts) {
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.getByText(/Enter a valid email|incorrect|at most|Enter your password/).first(), email.slice(0, 20)).toBeVisible();
+      await expect(page).toHaveURL(/\/login/);
+    }
+    // A callback URL can only ever lead to a page of this site.
+    for (const callbackUrl of ["javascript:alert(1)", "//evil.example", "https://evil.example/", "/\\evil.example", "%00", "/settings/api-keys%0d%0aSet-Cookie:x=1"]) {
+      await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+      await page.getByLabel("Email").fill(ADMIN.email);
+      await page.getByLabel("Password").fill(ADMIN.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page, callbackUrl).toHaveURL(new RegExp(`^${baseURL}/`));
+      await expect(page.getByRole("heading", { name: "Something went wrong" })).toHaveCount(0);
+      await page.context().clearCookies();
+    }
+  });
+
+  test("the admin's revoke reason refuses hostile text with a field error", async ({ page }) => {
+    await signIn(page, ADMIN);
+    const keys = new ApiKeysPage(page);
+    await keys.create({ name: `admin target ${randomUUID()}` });
+    await keys.copyAndClose();
+    await page.goto(`/admin/keys?owner=${encodeURIComponent(ADMIN.email)}`);
+    await page.getByRole("checkbox", { name: /^Select admin target/ }).first().check();
+    await page.getByRole("button", { name: /Revoke selected/ }).click();
+    const reason = page.getByLabel("Reason");
+    const reasons = [...strings(200).filter((h) => h.text === "reject" && h.class !== "surrogate" && !(h.class === "overlong" && [...h.value.slice(0, 400)].length <= 200)), { label: "two characters", value: "ab" }];
+    for (const h of reasons) {
+      await reason.fill(h.value);
+      await page.getByRole("button", { name: "Revoke keys" }).click();
+      await expect(page.locator("#revoke-reason-error"), h.label).toHaveText(/not allowed|at most 200|Give a reason/);
+    }
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect(page.getByText("Revoked: by an administrator")).toHaveCount(0);
+  });
+
   test("hostile query parameters on every listing page and export: never an error page", async ({ page }) => {
     await signIn(page, ADMIN);
     const hostileParams = [
@@ -515,6 +565,40 @@ test.describe("hostile input through the real forms and pages", () => {
     // The tampering client's page is its own problem; the app still works for the person.
     await page.goto("/settings/api-keys");
     await keys.create({ name: "after the big one" });
+  });
+});
+
+test.describe("server actions called directly", () => {
+  test("malformed payloads are 400 and wrong argument types a refusal, never a 500", async ({ page }) => {
+    await signUp(page, newUser("hostile-replay"));
+    const keys = new ApiKeysPage(page);
+    await keys.create({ name: "victim" });
+    await keys.copyAndClose();
+    // The real action id, from the revoke action the page calls.
+    const actionRequest = page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]);
+    await keys.revoke("victim");
+    const actionId = (await actionRequest).headers()["next-action"]!;
+    await expect(page.getByText("“victim” was revoked")).toBeVisible();
+
+    const post = (data: string, contentType = "text/plain;charset=UTF-8") =>
+      page.request.post("/settings/api-keys", { headers: { "Next-Action": actionId, "Content-Type": contentType, Accept: "text/x-component" }, data });
+    // Not a React reply at all, or one that references parts that are not there.
+    const malformed = ["", "{", '"x"', "1", "null", '["$Q1"]', '["$B1"]', '["$h1"]', '["$F1"]', '["$1"]', '["$"]', '["$n1x"]', JSON.stringify(Array(2000).fill("x")), "[".repeat(5000) + "]".repeat(5000)];
+    for (const body of malformed) {
+      const res = await post(body);
+      expect(res.status(), `action body ${body.slice(0, 30)}`).toBe(400);
+    }
+    for (const body of ["--x\r\nContent-Disposition: form-data; name=\"1_a\"\r\n\r\nv\r\n--x--\r\n", "--x\r\nbroken"]) {
+      expect((await post(body, "multipart/form-data; boundary=x")).status(), `multipart ${body.slice(0, 30)}`).toBe(400);
+    }
+    // Well-formed calls with arguments of the wrong type reach the action, which refuses them.
+    for (const args of [[], [{}], [null], [["x"]], [42], ["' or 1=1 --"], ["\u0000"], [JSON.parse('{"__proto__":{"admin":true}}')], ["x".repeat(500_000)]]) {
+      const res = await post(JSON.stringify(args));
+      expect(res.status(), JSON.stringify(args).slice(0, 40)).toBe(200);
+      expect(await res.text()).toContain("That API key was not found");
+    }
+    await keys.goto();
+    await expect(keys.row("victim")).toContainText("Revoked");
   });
 });
 
