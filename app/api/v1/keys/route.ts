@@ -32,7 +32,7 @@ export const POST = handler("keys.create", async (request: Request) => {
   const { key, secret } = await createApiKey(
     await getDb(),
     caller.key.owner.id,
-    { name: body.name, description: body.description ?? null, access, scopes, expiresAt },
+    { name: body.name, description: body.description || null, access, scopes, expiresAt },
     contextFromHeaders(request.headers),
     getSecrets().keyPepper,
     { keyId: caller.key.id },

@@ -47,7 +47,8 @@ export const PATCH = handler("keys.update", async (request: Request, ctx: Params
     id,
     {
       name: body.name,
-      description: body.description,
+      // An empty description clears it, as in the dashboard (stored as null, not "").
+      description: body.description === undefined ? undefined : body.description || null,
       access: scoped?.access,
       scopes: scoped?.scopes,
       expiresAt: body.expiresAt,
