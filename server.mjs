@@ -25,7 +25,70 @@ const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+// Methods the app answers. Next.js throws on others it does not know (TRACE: a 500), and
+// WebDAV-style ones (LOCK, SEARCH) would reach pages; they get 405 here instead.
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+// Next.js's default serverActions.bodySizeLimit. Past it Next.js answers a server action with a
+// 500 (its action handler turns the 413 it raises into one), so a larger form is refused here.
+const ACTION_BODY_LIMIT = 1024 * 1024;
+const CODES = { 400: "bad_request", 405: "method_not_allowed", 411: "length_required", 413: "payload_too_large" };
+
+/** A refusal before Next.js: a JSON problem under /api, like every API error, else plain text. */
+function refuse(req, res, status, message, headers = {}) {
+  const api = (req.url ?? "").startsWith("/api/");
+  const code = CODES[status] ?? "bad_request";
+  const body = api ? JSON.stringify({ error: { code, message } }) : `${message}\n`;
+  res.writeHead(status, {
+    "Content-Type": api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    ...headers,
+  });
+  res.end(req.method === "HEAD" ? undefined : body);
+}
+
+/** A path Next.js can decode: a malformed %-escape in a dynamic segment is otherwise a 500. */
+function decodablePath(url) {
+  try {
+    decodeURIComponent((url ?? "/").split("?")[0]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every server action of this app returns a typed state and never throws (lib/action.ts), so a
+ * 500 on an action request means Next.js refused what the client sent before any action ran: a
+ * body that is no valid React reply (not JSON, not an array, a reference to a part that is not
+ * there, over 1,000 arguments). That is the client's error, so it is answered as one: 400. Next.js
+ * still logs the cause.
+ */
+function refuseUndecodableActions(res) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (status, ...rest) {
+    return writeHead.call(this, status === 500 ? 400 : status, ...rest);
+  };
+}
+
 const server = createServer((req, res) => {
+  if (!METHODS.has(req.method ?? "")) {
+    return refuse(req, res, 405, `The ${req.method} method is not supported.`, { Allow: [...METHODS].join(", ") });
+  }
+  if (!decodablePath(req.url)) return refuse(req, res, 400, "The URL path has a malformed %-escape.");
+  // Node keeps the first of two Authorization headers and a proxy may keep the last: two
+  // credentials in one request are refused rather than resolved differently by each hop.
+  if (req.rawHeaders.filter((h, i) => i % 2 === 0 && h.toLowerCase() === "authorization").length > 1) {
+    return refuse(req, res, 400, "Send one Authorization header.");
+  }
+  // Everything posted outside /api is a server action (a form): its size must be known and small.
+  const url = req.url ?? "/";
+  if (!url.startsWith("/api/") && !["GET", "HEAD", "OPTIONS"].includes(req.method ?? "")) {
+    const length = req.headers["content-length"];
+    if (length === undefined && req.headers["transfer-encoding"]) return refuse(req, res, 411, "Send forms with a Content-Length.");
+    if (Number(length) > ACTION_BODY_LIMIT) return refuse(req, res, 413, "The form is larger than 1 MB.");
+  }
+  if (req.headers["next-action"]) refuseUndecodableActions(res);
   if (trustedHops === 0) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
   void handle(req, res);
 });

@@ -150,6 +150,8 @@ export function AdminKeysTable({ rows, now }: { rows: AdminKeyRow[]; now: Date }
             <Textarea
               id="revoke-reason"
               value={reason}
+              // Twice the 200-character limit: a huge paste gets the field error, not a refused request.
+              maxLength={400}
               onChange={(e) => setReason(e.target.value)}
               placeholder="e.g. Leaked in a public repository"
               aria-invalid={error ? true : undefined}

@@ -36,6 +36,9 @@ export function KeyFormFields({
         placeholder="e.g. CI deploys"
         autoComplete="off"
         required
+        // Twice the limit: the limit counts characters (an emoji is one), maxLength counts UTF-16
+        // units. It only stops a huge paste turning into a body the server refuses outright.
+        maxLength={NAME_MAX * 2}
         defaultValue={defaults?.name}
         hint={`Up to ${NAME_MAX} characters, unique among your keys.`}
         error={errors.name}
@@ -48,6 +51,7 @@ export function KeyFormFields({
           id="key-description"
           name="description"
           rows={2}
+          maxLength={DESCRIPTION_MAX * 2}
           placeholder="What uses this key?"
           defaultValue={defaults?.description ?? undefined}
           aria-invalid={errors.description ? true : undefined}

@@ -27,7 +27,7 @@ export function SignUpForm() {
             </p>
           )}
           <FormField id="name" name="name" label="Name" autoComplete="name" required maxLength={80} defaultValue={state.data?.name} error={errors.name} />
-          <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required defaultValue={state.data?.email} error={errors.email} />
+          <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required maxLength={254} defaultValue={state.data?.email} error={errors.email} />
           <FormField
             id="password"
             name="password"

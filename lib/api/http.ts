@@ -28,6 +28,12 @@ export function apiError(
   return json({ error: { code, message, ...(extra.details ? { details: extra.details } : {}) } }, { status, headers: extra.headers });
 }
 
+/** For the methods a route does not serve: a JSON 405 naming the ones it does (Next's own 405 has no body). */
+export function methodNotAllowed(...allow: string[]) {
+  return () =>
+    apiError(405, "method_not_allowed", `This endpoint accepts ${allow.join(", ")}.`, { headers: { Allow: [...allow, "OPTIONS"].join(", ") } });
+}
+
 /** Thrown inside handlers to answer with a specific error response. */
 export class ApiProblem extends Error {
   constructor(readonly response: Response) {
@@ -69,7 +75,14 @@ async function readCapped(request: Request): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client stopped sending before its Content-Length: nobody to blame on our side.
+      throw new ApiProblem(apiError(400, "incomplete_body", "The request body ended before its declared length."));
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
@@ -78,7 +91,12 @@ async function readCapped(request: Request): Promise<string> {
     }
     chunks.push(value);
   }
-  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  // Invalid UTF-8 is refused (400), not silently turned into U+FFFD and stored.
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new ApiProblem(apiError(400, "invalid_json", "The request body is not valid UTF-8."));
+  }
 }
 
 /**

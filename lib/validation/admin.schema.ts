@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { AUDIT_ACTIONS } from "../audit-events";
 import { isScope } from "../scopes";
+import { hasForbiddenCharacters, plainText } from "./common";
+
+// Filter text with control, invisible or bidi characters matches nothing a person typed (and a
+// NUL cannot even reach PostgreSQL): such a filter is dropped like any other bad value.
+const printable = (v: string | undefined) => v === undefined || !hasForbiddenCharacters(v);
 
 const optionalText = (max: number) =>
   z
@@ -8,6 +13,7 @@ const optionalText = (max: number) =>
     .trim()
     .max(max)
     .optional()
+    .refine(printable)
     .transform((v) => v || undefined);
 
 /** A user named exactly: their id, or their email (stored lower-cased, so matched lower-cased). */
@@ -17,6 +23,7 @@ const userRef = z
   .max(254)
   .toLowerCase()
   .optional()
+  .refine(printable)
   .transform((v) => v || undefined);
 
 const page = z.coerce.number().int().min(1).max(100_000).default(1).catch(1);
@@ -42,6 +49,7 @@ const search = z
   .trim()
   .max(100)
   .optional()
+  .refine(printable)
   .transform((v) => (v && v.length >= SEARCH_MIN ? v : undefined));
 
 /** Admin key list filters, as they arrive in the URL. */
@@ -57,12 +65,19 @@ export const adminKeyFilters = z.strictObject({
 });
 export type AdminKeyFilters = z.output<typeof adminKeyFilters>;
 
+// A day PostgreSQL and JavaScript agree on: year 0 does not exist in PostgreSQL, and the day
+// after 9999-12-31 has a six-digit year that neither parses back.
+const day = z.iso
+  .date()
+  .refine((d) => d >= "1900-01-01" && d <= "9999-12-30")
+  .optional();
+
 export const auditFilters = z.strictObject({
   action: z.enum(AUDIT_ACTIONS).optional().catch(undefined),
   actor: userRef.catch(undefined),
   target: z.uuid().optional().catch(undefined),
-  from: z.iso.date().optional().catch(undefined),
-  to: z.iso.date().optional().catch(undefined),
+  from: day.catch(undefined),
+  to: day.catch(undefined),
   page,
 });
 export type AuditFilters = z.output<typeof auditFilters>;
@@ -77,14 +92,11 @@ export const userFilters = z.strictObject({
 });
 export type UserFilters = z.output<typeof userFilters>;
 
+const REASON_REQUIRED = "Give a reason the owners will see, e.g. “Leaked in a public repository”.";
+
 export const revokeKeysInput = z.strictObject({
   ids: z.array(z.uuid()).min(1, "Select at least one key.").max(500),
-  reason: z
-    .string()
-    .trim()
-    .min(3, "Give a reason the owners will see, e.g. “Leaked in a public repository”.")
-    .max(200, "Keep the reason under 200 characters.")
-    .refine((v) => !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), "The reason contains characters that are not allowed."),
+  reason: plainText("The reason", 200, { required: REASON_REQUIRED }).refine((v) => v.length >= 3, REASON_REQUIRED),
 });
 
 export const roleInput = z.strictObject({ userId: z.uuid(), role: z.enum(["admin", "member"]) });

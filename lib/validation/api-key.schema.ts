@@ -9,9 +9,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 const levelSchema = z.enum(["none", "read", "write"]);
 
-export const keyNameSchema = plainText("Key name", NAME_MAX).pipe(
-  z.string().min(1, "Give the key a name, e.g. “CI deploys”."),
-);
+export const keyNameSchema = plainText("Key name", NAME_MAX, { required: "Give the key a name, e.g. “CI deploys”." });
 
 /** Input of the create form, as plain values (strings from FormData or JSON). */
 export const createApiKeyInput = z

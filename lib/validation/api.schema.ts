@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isScope } from "../scopes";
 import { DESCRIPTION_MAX, MAX_CUSTOM_DAYS, keyNameSchema } from "./api-key.schema";
-import { plainText } from "./common";
+import { hasForbiddenCharacters, plainText } from "./common";
 
 const DAY_MS = 86_400_000;
 
@@ -54,7 +54,7 @@ export const listQuery = z.object({
 });
 
 export const profilePatchBody = z
-  .object({ name: plainText("Name", 80).pipe(z.string().min(1, "Enter a name.")) })
+  .object({ name: plainText("Name", 80, { required: "Enter a name." }) })
   .strict();
 
 export const usageQuery = z
@@ -70,7 +70,7 @@ export const rotateKeyBody = z.object({ grace: z.enum(["none", "1h", "24h", "7d"
 export const leakReportBody = z.union([
   z.object({ keys: z.array(z.string().max(256)).min(1).max(100) }).strict(),
   z
-    .array(z.object({ token: z.string().max(256), type: z.string().max(100).optional(), url: z.string().max(2048).optional(), source: z.string().max(100).optional() }))
+    .array(z.object({ token: z.string().max(256), type: z.string().max(100).optional(), url: z.string().max(2048).optional(), source: z.string().max(100).refine((v) => !hasForbiddenCharacters(v), "source contains characters that are not allowed.").optional() }))
     .min(1)
     .max(100),
 ]);

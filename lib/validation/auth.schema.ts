@@ -12,7 +12,7 @@ export const emailSchema = z
   .pipe(z.email({ error: "Enter a valid email address, like name@example.com." }));
 
 export const signUpSchema = z.object({
-  name: plainText("Name", 80).pipe(z.string().min(1, "Enter your name.")),
+  name: plainText("Name", 80, { required: "Enter your name." }),
   email: emailSchema,
   password: z
     .string({ error: "Choose a password." })
@@ -22,5 +22,8 @@ export const signUpSchema = z.object({
 
 export const signInSchema = z.object({
   email: emailSchema,
-  password: z.string().min(1, "Enter your password.").max(PASSWORD_MAX),
+  password: z
+    .string({ error: "Enter your password." })
+    .min(1, "Enter your password.")
+    .max(PASSWORD_MAX, `Passwords here are at most ${PASSWORD_MAX} characters: check what you pasted.`),
 });

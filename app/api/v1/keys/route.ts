@@ -3,7 +3,7 @@ import { getDb } from "@/db";
 import { createApiKey, listApiKeys } from "@/db/queries/api-keys";
 import { authenticate } from "@/lib/api/authenticate";
 import { keyDto } from "@/lib/api/dto";
-import { ApiProblem, apiError, handler, json, readJson } from "@/lib/api/http";
+import { apiError, ApiProblem, handler, json, methodNotAllowed, readJson } from "@/lib/api/http";
 import { assertExpiryPolicy, assertWithinCaller } from "@/lib/api/key-rules";
 import { normalizeScopes, type Scope } from "@/lib/scopes";
 import { getSecrets } from "@/lib/secrets";
@@ -32,7 +32,7 @@ export const POST = handler("keys.create", async (request: Request) => {
   const { key, secret } = await createApiKey(
     await getDb(),
     caller.key.owner.id,
-    { name: body.name, description: body.description ?? null, access, scopes, expiresAt },
+    { name: body.name, description: body.description || null, access, scopes, expiresAt },
     contextFromHeaders(request.headers),
     getSecrets().keyPepper,
     { keyId: caller.key.id },
@@ -40,3 +40,8 @@ export const POST = handler("keys.create", async (request: Request) => {
   // The only response that ever carries this secret.
   return json({ ...keyDto(key), key: secret }, { status: 201 });
 });
+
+const notAllowed = methodNotAllowed("GET", "POST");
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;

@@ -2,7 +2,7 @@
 import { getDb } from "@/db";
 import { getProfile, updateUserName } from "@/db/queries/users";
 import { authenticate } from "@/lib/api/authenticate";
-import { handler, json, readJson } from "@/lib/api/http";
+import { handler, json, methodNotAllowed, readJson } from "@/lib/api/http";
 import { contextFromHeaders } from "@/lib/request-context";
 import { profilePatchBody } from "@/lib/validation/api.schema";
 
@@ -21,3 +21,8 @@ export const PATCH = handler("profile.update", async (request: Request) => {
   const user = await updateUserName(await getDb(), key.owner.id, body.name, contextFromHeaders(request.headers), { keyId: key.id });
   return json(dto(user));
 });
+
+const notAllowed = methodNotAllowed("GET", "PATCH");
+export const POST = notAllowed;
+export const PUT = notAllowed;
+export const DELETE = notAllowed;

@@ -2,7 +2,7 @@
 import { getDb } from "@/db";
 import { usageForOwner } from "@/db/queries/usage";
 import { authenticate } from "@/lib/api/authenticate";
-import { ApiProblem, apiError, handler, json } from "@/lib/api/http";
+import { apiError, ApiProblem, handler, json, methodNotAllowed } from "@/lib/api/http";
 import { fieldErrorsOf } from "@/lib/validation/common";
 import { usageQuery } from "@/lib/validation/api.schema";
 
@@ -15,3 +15,9 @@ export const GET = handler("usage.list", async (request: Request) => {
   const rows = await usageForOwner(await getDb(), key.owner.id, query.data.days, query.data.keyId);
   return json({ days: query.data.days, data: rows });
 });
+
+const notAllowed = methodNotAllowed("GET");
+export const POST = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;

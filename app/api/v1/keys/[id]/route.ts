@@ -6,7 +6,7 @@ import { getApiKey, updateApiKey } from "@/db/queries/api-keys";
 import { deleteApiKey } from "@/db/queries/key-revocation";
 import { authenticate } from "@/lib/api/authenticate";
 import { keyDto } from "@/lib/api/dto";
-import { handler, json, readJson } from "@/lib/api/http";
+import { handler, json, methodNotAllowed, readJson } from "@/lib/api/http";
 import { assertCanManage, assertExpiryPolicy, assertWithinCaller } from "@/lib/api/key-rules";
 import { clockOffsetMs } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
@@ -47,7 +47,8 @@ export const PATCH = handler("keys.update", async (request: Request, ctx: Params
     id,
     {
       name: body.name,
-      description: body.description,
+      // An empty description clears it, as in the dashboard (stored as null, not "").
+      description: body.description === undefined ? undefined : body.description || null,
       access: scoped?.access,
       scopes: scoped?.scopes,
       expiresAt: body.expiresAt,
@@ -66,3 +67,7 @@ export const DELETE = handler("keys.delete", async (request: Request, ctx: Param
   const key = await deleteApiKey(db, caller.key.owner.id, id, contextFromHeaders(request.headers), { keyId: caller.key.id });
   return json(keyDto(key));
 });
+
+const notAllowed = methodNotAllowed("GET", "PATCH", "DELETE");
+export const POST = notAllowed;
+export const PUT = notAllowed;

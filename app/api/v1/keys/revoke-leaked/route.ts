@@ -4,7 +4,7 @@
 import { after } from "next/server";
 import { getDb } from "@/db";
 import { revokeLeakedKeys } from "@/db/queries/rotations";
-import { apiError, handler, readJson } from "@/lib/api/http";
+import { apiError, handler, methodNotAllowed, readJson } from "@/lib/api/http";
 import { acceptLeakReport } from "@/lib/api/leak-report";
 import { apiServices } from "@/lib/api/services";
 import { clientIp, contextFromHeaders } from "@/lib/request-context";
@@ -29,3 +29,9 @@ export const POST = handler("keys.revokeLeaked", async (request: Request) => {
     revoke: (candidates, source) => revokeLeakedKeys(db, candidates, pepper, context, source),
   });
 });
+
+const notAllowed = methodNotAllowed("POST");
+export const GET = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;

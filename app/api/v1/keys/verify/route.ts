@@ -1,6 +1,6 @@
 // POST /api/v1/keys/verify (keys:verify): lets another service check a key it was handed.
 import { authenticate, verifyDeps } from "@/lib/api/authenticate";
-import { handler, json, readJson } from "@/lib/api/http";
+import { handler, json, methodNotAllowed, readJson } from "@/lib/api/http";
 import { verifyKey } from "@/lib/keys/verify";
 import { clientIp } from "@/lib/request-context";
 import { isScope, type Scope } from "@/lib/scopes";
@@ -30,3 +30,9 @@ export const POST = handler("keys.verify", async (request: Request) => {
     ...(result.code === "RATE_LIMITED" ? { retryAfterSeconds: result.retryAfterSeconds } : {}),
   });
 });
+
+const notAllowed = methodNotAllowed("POST");
+export const GET = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;

@@ -5,7 +5,7 @@ import { getApiKey } from "@/db/queries/api-keys";
 import { rotateApiKey } from "@/db/queries/rotations";
 import { authenticate } from "@/lib/api/authenticate";
 import { keyDto } from "@/lib/api/dto";
-import { handler, json, readJson } from "@/lib/api/http";
+import { handler, json, methodNotAllowed, readJson } from "@/lib/api/http";
 import { assertCanManage, assertCurrentSecret } from "@/lib/api/key-rules";
 import { clockOffsetMs } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
@@ -35,3 +35,9 @@ export const POST = handler("keys.rotate", async (request: Request, ctx: { param
   // The only response that ever carries the new secret.
   return json({ ...keyDto(key), key: secret, previousSecretValidUntil: graceUntil.toISOString() });
 });
+
+const notAllowed = methodNotAllowed("POST");
+export const GET = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;
