@@ -32,7 +32,18 @@ function exportedMethods(source: string): string[] {
   for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) {
     for (const name of m[1]!.split(",")) found.add(name.split(/\s+as\s+/).pop()!.trim());
   }
-  return [...found].filter((name) => (HTTP_METHODS as readonly string[]).includes(name)).sort();
+  return [...found].filter((name) => (HTTP_METHODS as readonly string[]).includes(name) && !refusedMethods(source).includes(name)).sort();
+}
+
+/**
+ * Methods bound to lib/api/http.ts's methodNotAllowed(): a JSON 405 that runs no code of ours, so
+ * they are not entry points (e2e/security/hostile-input.spec.ts checks they answer 405).
+ */
+function refusedMethods(source: string): string[] {
+  const refusers = new Set([...source.matchAll(/(?:const|let|var)\s+(\w+)\s*=\s*methodNotAllowed\(/g)].map((m) => m[1]!));
+  return [...source.matchAll(/export\s+const\s+([A-Z]+)\s*=\s*(\w+)\s*(\(|;|\n)/g)]
+    .filter((m) => (m[2] === "methodNotAllowed" && m[3] === "(") || (refusers.has(m[2]!) && m[3] !== "("))
+    .map((m) => m[1]!);
 }
 
 /** A module-level "use server" directive: the first statement, after comments. */
@@ -85,6 +96,7 @@ describe("authorization matrix inventory", () => {
     expect(found.get("DELETE /api/v1/keys/[id]")).toBe("app/api/v1/keys/[id]/route.ts");
     expect(found.get("POST /api/auth/[...nextauth]")).toBe("app/api/auth/[...nextauth]/route.ts");
     expect(found.get("action app/(dashboard)/admin/actions.ts#setUserRoleAction")).toBeDefined();
+    expect(exportedMethods('const no = methodNotAllowed("GET");\nexport const GET = h;\nexport const PUT = no;\nexport const PATCH = methodNotAllowed("GET");')).toEqual(["GET"]);
     expect(exportedMethods("export async function GET() {}\nexport const POST = h;\nexport const { PUT, x: PATCH } = y;\nexport { DELETE }")).toEqual([
       "DELETE",
       "GET",
