@@ -206,7 +206,11 @@ test.describe("usage in the dashboard", () => {
 
     await signIn(page, account.user);
     const row = page.locator(`[data-key-id="${id}"]`).first();
-    await expect(row).toContainText("just now");
+    // Last-used marks are written in the same batches as the counts (lib/usage.ts).
+    await expect(async () => {
+      await page.reload();
+      await expect(row).toContainText("just now", { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
     await row.getByRole("link").click();
     await expect(page).toHaveURL(new RegExp(`/settings/api-keys/${id}$`));
     await expect(page.getByText(`from ${api.ip}`)).toBeVisible();

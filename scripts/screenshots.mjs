@@ -48,10 +48,12 @@ for (const [label, viewport] of [["desktop", { width: 1280, height: 800 }], ["mo
     await page.getByRole("button", { name: "Actions for CI deploys" }).click();
     await shot("menu");
     await page.getByRole("menuitem", { name: "Rotate key" }).click();
+    await page.getByRole("dialog").waitFor();
     await shot("rotate");
     await page.keyboard.press("Escape");
     await page.getByRole("button", { name: "Actions for CI deploys" }).click();
     await page.getByRole("menuitem", { name: "Delete" }).click();
+    await page.getByRole("alertdialog").waitFor();
     await shot("delete");
     await context.close();
   }

@@ -69,6 +69,9 @@ export class ApiKeysPage {
   async menu(name: string, item: "View details" | "Edit" | "Rotate key" | "Revoke" | "Delete") {
     await this.page.getByRole("button", { name: `Actions for ${name}` }).click();
     await this.page.getByRole("menuitem", { name: item }).click();
+    // The dialogs' code loads the first time one opens: wait for it before typing or pressing keys.
+    if (item === "Edit" || item === "Rotate key") await expect(this.dialog).toBeVisible();
+    if (item === "Revoke" || item === "Delete") await expect(this.page.getByRole("alertdialog")).toBeVisible();
   }
 
   async revoke(name: string) {
