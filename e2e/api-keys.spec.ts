@@ -3,6 +3,7 @@ import { randomInt } from "node:crypto";
 import { KEY_PATTERN } from "../lib/keys/format";
 import { SCOPE_CATALOGUE, SPECIAL_SCOPES } from "../lib/scope-catalogue";
 import { expect, newUser, signUp, test } from "./support/fixtures";
+import { ApiClient } from "./support/api";
 import { ApiKeysPage } from "./support/api-keys-page";
 
 test.describe("API keys", () => {
@@ -248,5 +249,34 @@ test.describe("API keys", () => {
     await expect(ownerKeys.row("owner's key")).toContainText("Active");
     await ownerContext.close();
     await intruderContext.close();
+  });
+});
+
+test.describe("a long list", () => {
+  test("pages 50 keys at a time with Previous and Next, newest first", async ({ page, keys, request }) => {
+    test.setTimeout(120_000);
+    const root = await keys.create({ name: "paging root", expiration: "never" });
+    await keys.copyAndClose();
+    const api = new ApiClient(request, "198.18.251.7");
+    // 55 more keys through the API (within the root key's per-minute allowance): 56 in all.
+    for (let i = 0; i < 55; i++) {
+      const res = await api.call("POST", "/keys", { key: root, body: { name: `bulk ${String(i).padStart(2, "0")}`, scopes: ["keys:read"] } });
+      expect(res.status, res.text).toBe(201);
+    }
+    await keys.goto();
+    const pager = page.getByRole("navigation", { name: "Pagination" });
+    await expect(pager).toContainText("1–50 of 56");
+    await expect(page.locator("tr[data-key-id]")).toHaveCount(50);
+    await expect(page.locator("tr[data-key-id]").first()).toContainText("bulk 54");
+    await pager.getByRole("link", { name: "Next" }).click();
+    await expect(page).toHaveURL(/[?&]page=2$/);
+    await expect(pager).toContainText("51–56 of 56");
+    await expect(page.locator("tr[data-key-id]")).toHaveCount(6);
+    await expect(page.locator("tr[data-key-id]").last()).toContainText("paging root");
+    await pager.getByRole("link", { name: "Previous" }).click();
+    await expect(pager).toContainText("1–50 of 56");
+    // A page past the end shows the last one that exists.
+    await page.goto("/settings/api-keys?page=9");
+    await expect(page).toHaveURL(/[?&]page=2$/);
   });
 });
