@@ -33,6 +33,18 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
 const ACTION_BODY_LIMIT = 1024 * 1024;
 const CODES = { 400: "bad_request", 405: "method_not_allowed", 411: "length_required", 413: "payload_too_large" };
 
+// The headers next.config.ts puts on every response (with the API's load-nothing CSP), for the
+// refusals answered here before Next.js sees the request.
+const SECURITY_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "strict-origin-when-cross-origin",
+  "X-Frame-Options": "DENY",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+  ...(process.env.NODE_ENV === "production" ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),
+};
+
 /** A refusal before Next.js: a JSON problem under /api, like every API error, else plain text. */
 function refuse(req, res, status, message, headers = {}) {
   const api = (req.url ?? "").startsWith("/api/");
@@ -41,7 +53,7 @@ function refuse(req, res, status, message, headers = {}) {
   res.writeHead(status, {
     "Content-Type": api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
     "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
+    ...SECURITY_HEADERS,
     ...headers,
   });
   res.end(req.method === "HEAD" ? undefined : body);

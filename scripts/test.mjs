@@ -69,10 +69,10 @@ if (testDbUrl) {
 }
 if (!skipE2e) {
   run("production build", "npx", ["next", "build"]);
-  for (const dir of [".data-e2e", ".data-e2e-pg", ".data-e2e-direct", ".data-e2e-second"]) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [".data-e2e", ".data-e2e-pg", ".data-e2e-direct", ".data-e2e-second", ".data-e2e-restart"]) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync("e2e/.artifacts", { recursive: true });
   run("e2e (embedded PGlite)", "npx", ["playwright", "test"], { E2E_PORT: "3210", E2E_DATA_DIR: ".data-e2e" });
-  run("secret hygiene (embedded PGlite)", "npx", ["tsx", "scripts/secret-hygiene.ts", "--data-dir", ".data-e2e", "--data-dir", ".data-e2e-direct"]);
+  run("secret hygiene (embedded PGlite)", "npx", ["tsx", "scripts/secret-hygiene.ts", "--data-dir", ".data-e2e", "--data-dir", ".data-e2e-direct", "--data-dir", ".data-e2e-restart"]);
   if (testDbUrl) {
     await withScratchDatabase(testDbUrl, (url) => {
       run("e2e (Postgres via pg)", "npx", ["playwright", "test"], {

@@ -13,6 +13,11 @@ export function authFailuresPerMinute(): number {
   return positiveInt(process.env.AUTH_FAILURES_PER_MINUTE, 60);
 }
 
+/** How long usage counts and last-used marks wait in memory before being written (USAGE_FLUSH_MS, default 1 s). */
+export function usageFlushMs(): number {
+  return positiveInt(process.env.USAGE_FLUSH_MS, 1_000);
+}
+
 function positiveInt(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return Number.isInteger(n) && n > 0 ? n : fallback;
@@ -30,7 +35,7 @@ export function apiServices(): Services {
   g.__keysmithApi ??= {
     keyLimiter: new ReservingLimiter(60_000),
     failures: new ReservingLimiter(60_000),
-    usage: new UsageRecorder(getDb),
+    usage: new UsageRecorder(getDb, usageFlushMs()),
   };
   return g.__keysmithApi;
 }
