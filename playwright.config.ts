@@ -17,6 +17,7 @@ const DRIVER_INDEPENDENT = [
   /security\/sessions\.spec\.ts/,
   /accessibility\.spec\.ts/,
   /startup\.spec\.ts/,
+  /bundle-budget\.spec\.ts/,
 ];
 
 export default defineConfig({
