@@ -56,8 +56,13 @@ test.describe("editing and the attention banner", () => {
     const expiring = `expiring ${Date.now()}`;
     const soon = await api.createKey(rootKey, { name: expiring, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 2 * DAY).toISOString() });
     const leaky = await api.createKey(rootKey, { name: `leaky edit ${Date.now()}`, scopes: ["keys:read"] });
+    // Sessions end 12 hours after sign-in by the request's clock: signing in at the later time
+    // keeps this session alive across the jump below, so what is refused is the key, not the session.
+    await page.setExtraHTTPHeaders(later(3 * DAY));
     await signIn(page, account.user);
+    await page.setExtraHTTPHeaders({});
     const keys = new ApiKeysPage(page);
+    await keys.goto();
 
     await keys.menu(expiring, "Edit");
     await keys.dialog.getByLabel("Expiration").selectOption("30");

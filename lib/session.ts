@@ -2,7 +2,8 @@ import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { findUserById, type SessionUser } from "@/db/queries/users";
-import { auth } from "./auth/config";
+import { SESSION_MAX_AGE_SECONDS, auth } from "./auth/config";
+import { requestNow } from "./request-clock";
 
 /**
  * The signed-in user, read fresh from the database on every call: a deleted account, a changed
@@ -13,6 +14,9 @@ export async function currentUser(): Promise<SessionUser | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
+  // An absolute lifetime: 12 hours after sign-in, however often the session was renewed since.
+  const ageSeconds = (await requestNow()).getTime() / 1000 - session.user.signedInAt;
+  if (!(ageSeconds < SESSION_MAX_AGE_SECONDS)) return null;
   const user = await findUserById(await getDb(), id);
   return user && user.sessionVersion === session.user.sessionVersion ? user : null;
 }

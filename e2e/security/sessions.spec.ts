@@ -81,6 +81,23 @@ test.describe("session cookies", () => {
     await signIn(page, user);
     await expect(page.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
   });
+
+  test("a session ends 12 hours after sign-in, however often it was renewed", async ({ page, context }) => {
+    const user = newUser("lifetime");
+    await signUp(page, user);
+    const HOUR = 3_600_000;
+    // Reading the session renews the cookie's expiry (Auth.js); the lifetime counts from sign-in.
+    expect((await page.request.get("/api/auth/session")).status()).toBe(200);
+    await context.setExtraHTTPHeaders({ "X-Test-Clock-Offset": String(11 * HOUR) });
+    await page.goto("/settings/api-keys");
+    await expect(page.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
+    expect((await page.request.get("/api/auth/session")).status()).toBe(200);
+    await context.setExtraHTTPHeaders({ "X-Test-Clock-Offset": String(12 * HOUR + 60_000) });
+    await page.goto("/settings/api-keys");
+    await expect(page).toHaveURL(/\/login/);
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await context.setExtraHTTPHeaders({});
+  });
 });
 
 test.describe("sign-in guessing", () => {

@@ -4,6 +4,7 @@ import { getDb } from "@/db";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { errorFields, log } from "@/lib/log";
+import { requestNow } from "@/lib/request-clock";
 import { contextFromHeaders } from "@/lib/request-context";
 import { getSecrets } from "@/lib/secrets";
 import { signInSchema } from "@/lib/validation/auth.schema";
@@ -14,7 +15,7 @@ declare module "next-auth" {
     sessionVersion?: number;
   }
   interface Session {
-    user: { id: string; role: "admin" | "member"; name: string; email: string; sessionVersion: number };
+    user: { id: string; role: "admin" | "member"; name: string; email: string; sessionVersion: number; signedInAt: number };
   }
 }
 
@@ -81,11 +82,15 @@ function buildConfig(): NextAuthConfig {
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
+      async jwt({ token, user }) {
         if (user?.id) {
           token.uid = user.id;
           token.role = user.role ?? "member";
           token.sv = user.sessionVersion ?? 0;
+          // When the password was checked (seconds). Auth.js renews a JWT's expiry whenever the
+          // session is read, so this, not the cookie's expiry, bounds a session's whole life.
+          // By the request's clock, like the check in lib/session.ts (lib/clock.ts: the test clock).
+          token.at = Math.floor((await requestNow()).getTime() / 1000);
         }
         return token;
       },
@@ -93,6 +98,7 @@ function buildConfig(): NextAuthConfig {
         session.user.id = String(token.uid ?? "");
         session.user.role = token.role === "admin" ? "admin" : "member";
         session.user.sessionVersion = typeof token.sv === "number" ? token.sv : -1;
+        session.user.signedInAt = typeof token.at === "number" ? token.at : 0;
         return session;
       },
     },
