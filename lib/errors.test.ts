@@ -16,6 +16,9 @@ describe("errors", () => {
     expect(isUniqueViolation(wrapped, "users_email_key")).toBe(false);
     expect(isDatabaseUnavailable(new Error("x", { cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }) }))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error("shutdown"), { code: "57P01" }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error("deadlock detected"), { code: "40P01" }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error("Failed query", { cause: Object.assign(new Error("could not serialize"), { code: "40001" }) }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error("duplicate key"), { code: "23505" }))).toBe(false);
     expect(isDatabaseUnavailable(new Error("syntax error"))).toBe(false);
   });
   it("treats a connection lost under a query, a timeout or a cancelled statement as unavailable, not as a bug", () => {

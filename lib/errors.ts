@@ -42,7 +42,10 @@ export function statusOf(code: ErrorCode): number {
 }
 
 // Postgres error codes that mean "the database is unreachable or shutting down", not a bug.
-const UNAVAILABLE_PG_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "53300", "57014"]);
+// Shutdown, connection failures, too many connections, statement timeout; and the two transient
+// conflicts (deadlock detected, serialization failure): the transaction was rolled back whole, so
+// the caller gets 503 with Retry-After and a retry succeeds. None is the client's fault.
+const UNAVAILABLE_PG_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "53300", "57014", "40P01", "40001"]);
 const UNAVAILABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND"]);
 
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {

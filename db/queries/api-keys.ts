@@ -149,7 +149,12 @@ export async function createApiKey(
  * owner's row serializes their concurrent creates, so "count, then insert" cannot overshoot.
  */
 async function assertBelowQuota(tx: Database, userId: string, limit: number) {
-  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
+  // Creates of one user queue on their user row. FOR NO KEY UPDATE, not FOR UPDATE: it still
+  // conflicts with itself, but not with the FOR KEY SHARE that every audit insert takes on the
+  // same row (audit_events.actor_id references users). With FOR UPDATE, a create waiting on a
+  // delete that frees the same name (unique index) while the delete's audit insert waited on the
+  // create's lock was a deadlock (db/queries/concurrency-model.test.ts found it on PostgreSQL).
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("no key update");
   const [row] = await tx
     .select({ n: count() })
     .from(apiKeys)
