@@ -1,18 +1,10 @@
 import type { NextConfig } from "next";
-import { API_CSP } from "./lib/security/csp";
+import { API_CSP, securityHeaders as headerValues } from "./lib/security/headers.mjs";
 
-// Security headers on every response, pages, JSON, errors and 404s alike. Pages get their nonce
-// CSP from proxy.ts; everything else (API JSON, files) gets a policy that loads nothing. HSTS only
-// in a production build: a dev server on http://localhost must not pin the browser to https.
-const production = process.env.NODE_ENV === "production";
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
-  ...(production ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] : []),
-];
+// Security headers on every response, pages, JSON, errors and 404s alike (lib/security/headers.mjs,
+// shared with server.mjs). Pages get their nonce CSP from proxy.ts; everything else (API JSON,
+// files) gets a policy that loads nothing.
+const securityHeaders = Object.entries(headerValues(process.env.NODE_ENV === "production")).map(([key, value]) => ({ key, value }));
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,

@@ -5,6 +5,7 @@
 // address; behind N trusted proxies it is left as they wrote it (lib/request-context.ts reads it).
 import { createServer } from "node:http";
 import next from "next";
+import { API_CSP, securityHeaders } from "./lib/security/headers.mjs";
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? "0.0.0.0";
@@ -35,15 +36,7 @@ const CODES = { 400: "bad_request", 405: "method_not_allowed", 411: "length_requ
 
 // The headers next.config.ts puts on every response (with the API's load-nothing CSP), for the
 // refusals answered here before Next.js sees the request.
-const SECURITY_HEADERS = {
-  "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "strict-origin-when-cross-origin",
-  "X-Frame-Options": "DENY",
-  "Cross-Origin-Opener-Policy": "same-origin",
-  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-  ...(process.env.NODE_ENV === "production" ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),
-};
+const SECURITY_HEADERS = { ...securityHeaders(process.env.NODE_ENV === "production"), "Content-Security-Policy": API_CSP };
 
 /** A refusal before Next.js: a JSON problem under /api, like every API error, else plain text. */
 function refuse(req, res, status, message, headers = {}) {

@@ -2,7 +2,7 @@ import pg from "pg";
 import { formatDate } from "../lib/format";
 import { generateKey } from "../lib/keys/format";
 import { ApiKeysPage } from "./support/api-keys-page";
-import { expect, newUser, test } from "./support/fixtures";
+import { expect, newUser, signUp, test } from "./support/fixtures";
 import { withinOneMinuteWindow } from "./support/api";
 import { rememberSecret } from "./support/secrets";
 import { startServer, type RunningServer } from "./support/server";
@@ -27,12 +27,7 @@ test.describe("a deployment served directly, with a 90-day maximum key lifetime"
 
   test("keys cannot be made to live longer than the maximum, from the dashboard", async ({ page }) => {
     const user = newUser("policy");
-    await page.goto(`${BASE}/signup`);
-    await page.getByLabel("Name").fill(user.name);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page).toHaveURL(/\/settings\/api-keys$/);
+    await signUp(page, user, BASE);
     const keys = new ApiKeysPage(page);
     await keys.openCreate();
     const options = await keys.dialog.getByLabel("Expiration").locator("option").allTextContents();

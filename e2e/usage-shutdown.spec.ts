@@ -3,7 +3,7 @@
 // would lose up to a second of every key's usage.
 import { ApiKeysPage } from "./support/api-keys-page";
 import { ApiClient } from "./support/api";
-import { expect, newUser, test } from "./support/fixtures";
+import { expect, newUser, signUp, test } from "./support/fixtures";
 import { startServer, type RunningServer } from "./support/server";
 import { serverEnv } from "./support/server-env";
 
@@ -23,12 +23,7 @@ test("usage still waiting in memory is written when the server stops", async ({ 
   const request = await playwright.request.newContext({ baseURL: BASE });
   try {
     const user = newUser("restart");
-    await page.goto(`${BASE}/signup`);
-    await page.getByLabel("Name").fill(user.name);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page).toHaveURL(/\/settings\/api-keys$/);
+    await signUp(page, user, BASE);
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
     const keys = new ApiKeysPage(page);
     const secret = await keys.create({ name: "counted", expiration: "never" });

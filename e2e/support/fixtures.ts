@@ -14,8 +14,9 @@ export function newUser(label = "dev"): TestUser {
 /** The deployment's admin, signed up first by e2e/global.setup.ts. */
 export const ADMIN: TestUser = { name: "Ada Admin", email: "admin@keysmith.test", password: PASSWORD };
 
-export async function signUp(page: Page, user: TestUser) {
-  await page.goto("/signup");
+/** Signs up through the form; `base` reaches a second server of the suite (default: the main one). */
+export async function signUp(page: Page, user: TestUser, base = "") {
+  await page.goto(`${base}/signup`);
   await page.getByLabel("Name").fill(user.name);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);

@@ -18,7 +18,7 @@ export function pageCsp(nonce: string, production: boolean): string {
 }
 
 /** JSON and other non-page responses load nothing and may not be framed. */
-export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+export { API_CSP } from "./headers.mjs";
 
 /**
  * Whether a state-changing request comes from another site. Next.js already compares Origin with
