@@ -1,4 +1,4 @@
-import { expect, test } from "./support/fixtures";
+import { ADMIN, expect, signIn, test } from "./support/fixtures";
 
 test.describe("keyboard, small screens and dark mode", () => {
   test("a key can be created, copied and closed with the keyboard alone", async ({ page, context, keys }) => {
@@ -38,6 +38,23 @@ test.describe("keyboard, small screens and dark mode", () => {
       expect(overflow).toBeLessThanOrEqual(0);
       await keys.delete("phone key");
       await expect(page.getByRole("heading", { name: "No API keys yet" })).toBeVisible();
+    });
+
+    test("an admin's users become cards with their actions in reach", async ({ browser }) => {
+      const admin = await (await browser.newContext({ viewport: { width: 375, height: 740 } })).newPage();
+      await signIn(admin, ADMIN);
+      await admin.goto(`/admin/users?q=${encodeURIComponent(ADMIN.email)}`);
+      const card = admin.getByRole("list", { name: "Users" }).getByRole("listitem");
+      await expect(card).toHaveCount(1);
+      await expect(card).toContainText(ADMIN.email);
+      await expect(admin.getByRole("table", { name: "Users" })).toBeHidden();
+      // The buttons are on screen, not behind a sideways scroll.
+      for (const name of [`Make member: ${ADMIN.email}`, `Sign out everywhere: ${ADMIN.email}`]) {
+        const box = await card.getByRole("button", { name }).boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= 375, name).toBe(true);
+      }
+      expect(await admin.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      await admin.context().close();
     });
   });
 

@@ -50,42 +50,73 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       {rows.length === 0 ? (
         <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">No users match these filters.</p>
       ) : (
-        <Table aria-label="Users">
-          <TableHeader>
-            <TableRow>
-              <TableHead>Name</TableHead>
-              <TableHead>Email</TableHead>
-              <TableHead>Role</TableHead>
-              <TableHead>Active keys</TableHead>
-              <TableHead>Joined</TableHead>
-              <TableHead>
-                <span className="sr-only">Actions</span>
-              </TableHead>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
+        <>
+          {/* A table from md up; on a phone, one card per user, so the actions are in reach. */}
+          <div className="hidden md:block">
+            <Table aria-label="Users">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Name</TableHead>
+                  <TableHead>Email</TableHead>
+                  <TableHead>Role</TableHead>
+                  <TableHead>Active keys</TableHead>
+                  <TableHead>Joined</TableHead>
+                  <TableHead>
+                    <span className="sr-only">Actions</span>
+                  </TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {rows.map((u) => (
+                  <TableRow key={u.id}>
+                    <TableCell className="font-medium">
+                      {u.name}
+                      {u.id === me.id && <span className="text-muted-foreground"> (you)</span>}
+                    </TableCell>
+                    <TableCell className="text-sm">{u.email}</TableCell>
+                    <TableCell>
+                      <Badge variant={u.role === "admin" ? "default" : "secondary"}>{u.role === "admin" ? "Admin" : "Member"}</Badge>
+                    </TableCell>
+                    <TableCell className="text-sm">{u.activeKeys}</TableCell>
+                    <TableCell className="text-sm">{formatDate(u.createdAt)}</TableCell>
+                    <TableCell className="text-right">
+                      <div className="flex flex-wrap justify-end gap-2">
+                        <RoleButton userId={u.id} email={u.email} role={u.role} />
+                        <EndSessionsButton userId={u.id} email={u.email} />
+                      </div>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+          <ul aria-label="Users" className="grid gap-3 md:hidden">
             {rows.map((u) => (
-              <TableRow key={u.id}>
-                <TableCell className="font-medium">
-                  {u.name}
-                  {u.id === me.id && <span className="text-muted-foreground"> (you)</span>}
-                </TableCell>
-                <TableCell className="text-sm">{u.email}</TableCell>
-                <TableCell>
-                  <Badge variant={u.role === "admin" ? "default" : "secondary"}>{u.role === "admin" ? "Admin" : "Member"}</Badge>
-                </TableCell>
-                <TableCell className="text-sm">{u.activeKeys}</TableCell>
-                <TableCell className="text-sm">{formatDate(u.createdAt)}</TableCell>
-                <TableCell className="text-right">
-                  <div className="flex flex-wrap justify-end gap-2">
-                    <RoleButton userId={u.id} email={u.email} role={u.role} />
-                    <EndSessionsButton userId={u.id} email={u.email} />
+              <li key={u.id} className="rounded-lg border p-4">
+                <div className="flex items-start justify-between gap-2">
+                  <div className="min-w-0">
+                    <p className="truncate font-medium">
+                      {u.name}
+                      {u.id === me.id && <span className="text-muted-foreground"> (you)</span>}
+                    </p>
+                    <p className="truncate text-sm text-muted-foreground">{u.email}</p>
                   </div>
-                </TableCell>
-              </TableRow>
+                  <Badge variant={u.role === "admin" ? "default" : "secondary"}>{u.role === "admin" ? "Admin" : "Member"}</Badge>
+                </div>
+                <dl className="mt-3 grid grid-cols-[6rem_1fr] gap-y-1 text-sm">
+                  <dt className="text-muted-foreground">Active keys</dt>
+                  <dd>{u.activeKeys}</dd>
+                  <dt className="text-muted-foreground">Joined</dt>
+                  <dd>{formatDate(u.createdAt)}</dd>
+                </dl>
+                <div className="mt-3 flex flex-wrap gap-2">
+                  <RoleButton userId={u.id} email={u.email} role={u.role} />
+                  <EndSessionsButton userId={u.id} email={u.email} />
+                </div>
+              </li>
             ))}
-          </TableBody>
-        </Table>
+          </ul>
+        </>
       )}
       <Pagination path={PATH} params={activeParams(filters)} page={filters.page} pageSize={ADMIN_PAGE_SIZE} shown={rows.length} {...paging} />
     </section>
