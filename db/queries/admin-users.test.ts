@@ -1,12 +1,15 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { users } from "@/db/schema";
+import { apiKeys, users } from "@/db/schema";
+import { scopesFor } from "@/lib/scopes";
 import { AppError } from "@/lib/errors";
 import { auditFilters, userFilters } from "@/lib/validation/admin.schema";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, makeUser } from "@/test/fixtures";
+import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
 import { listUsers, setUserRole } from "./admin-users";
+import { createApiKey } from "./api-keys";
+import { deleteApiKey, revokeApiKey } from "./key-revocation";
 import { listAudit } from "./audit-log";
 
 let handle: DbHandle;
@@ -36,7 +39,7 @@ describe(`admin users (${TEST_DRIVER})`, () => {
 
   it("searches by email or name, filters by role and pages in the database", async () => {
     const db = handle.db;
-    const made = [];
+    const made: Awaited<ReturnType<typeof makeUser>>[] = [];
     for (let i = 0; i < 5; i++) made.push(await makeUser(db, { email: `pager${i}@users.test` }));
     const list = (raw: Record<string, string>, size = 2) => listUsers(db, userFilters.parse(raw), size);
     const p1 = await list({ q: "@users.test" });
@@ -49,6 +52,16 @@ describe(`admin users (${TEST_DRIVER})`, () => {
     expect((await list({ q: "Test User", role: "admin" }, 100)).rows.every((u) => u.role === "admin")).toBe(true);
     expect((await list({ q: "%" })).rows).toEqual([]);
     expect(p1.rows[0]).toMatchObject({ activeKeys: 0, role: "member" });
+    // Active keys count the keys that still work: not revoked, deleted or expired ones.
+    const key = (name: string, expiresAt: Date | null = null) =>
+      createApiKey(db, made[1]!.id, { name, description: null, access: "full", scopes: scopesFor("full"), expiresAt }, CONTEXT, PEPPER);
+    await key("live");
+    await key("also live", new Date(Date.now() + 86_400_000));
+    await revokeApiKey(db, made[1]!.id, (await key("revoked")).key.id, CONTEXT);
+    await deleteApiKey(db, made[1]!.id, (await key("deleted")).key.id, CONTEXT);
+    await db.update(apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiKeys.id, (await key("expired")).key.id));
+    expect((await list({ q: "pager1@users.test" })).rows[0]).toMatchObject({ activeKeys: 2 });
+    expect((await list({ q: "pager0@users.test" })).rows[0]).toMatchObject({ activeKeys: 0 });
     expect(p1.rows[0]).not.toHaveProperty("passwordHash");
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, isNull, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, ilike, or, sql } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
 import { AppError } from "@/lib/errors";
 import type { UserFilters } from "@/lib/validation/admin.schema";
@@ -21,8 +21,10 @@ export async function listUsers(db: Database, f: UserFilters, pageSize = ADMIN_P
       name: users.name,
       role: users.role,
       createdAt: users.createdAt,
-      // Per listed user only (50 a page), through api_keys_user_created_idx.
-      activeKeys: sql<number>`(select count(*) from ${apiKeys} where ${apiKeys.userId} = ${users.id} and ${isNull(apiKeys.revokedAt)})`.mapWith(Number),
+      // Keys that still work, per listed user only (50 a page), through api_keys_user_created_idx.
+      // The subquery names its table `k`: in a one-table select Drizzle writes columns unqualified,
+      // and an unqualified "id" inside the subquery would be the key's, not the user's.
+      activeKeys: sql<number>`(select count(*) from ${apiKeys} as k where k.user_id = ${users}.id and k.revoked_at is null and k.deleted_at is null and (k.expires_at is null or k.expires_at > now()))`.mapWith(Number),
     })
     .from(users)
     .where(where)
