@@ -1,4 +1,5 @@
 import { generateKey } from "../lib/keys/format";
+import { ALL_SCOPES } from "../lib/scopes";
 import { ApiKeysPage } from "./support/api-keys-page";
 import { apiTest as test, expect, withinOneMinuteWindow } from "./support/api";
 import { newUser, signIn, signUp } from "./support/fixtures";
@@ -49,7 +50,7 @@ test.describe("keys API", () => {
     for (const [method, body] of [["GET", undefined], ["PATCH", { name: "pwned" }], ["DELETE", undefined]] as const) {
       const res = await api.call(method, `/keys/${otherId}`, { key: rootKey, body });
       expect(res.status, method).toBe(404);
-      expect(res.body.error.code).toBe("not_found");
+      expect(res.body.error.code).toBe("key_not_found");
     }
     expect((await api.call("GET", "/keys/not-a-uuid", { key: rootKey })).status).toBe(404);
     const stillThere = await api.call("GET", "/me", { key: otherSecret });
@@ -85,6 +86,40 @@ test.describe("keys API", () => {
     const root = (await api.call("GET", "/me", { key: rootKey })).body.key.id;
     expect((await api.call("DELETE", `/keys/${root}`, { key: limited.secret })).status).toBe(403);
     expect((await api.call("GET", "/me", { key: rootKey })).status).toBe(200);
+  });
+
+  test("a key cannot rotate, or widen the scopes of, a key that outlives it; it may rotate itself", async ({ api, rootKey }) => {
+    const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+    // Full access: every scope, keys:rotate among them, but it expires in three days.
+    const shortLived = await api.createKey(rootKey, { name: `short ${Date.now()}`, scopes: ALL_SCOPES, expiresAt: days(3) });
+    const forever = await api.createKey(rootKey, { name: `forever ${Date.now()}`, scopes: ["keys:read"], expiresAt: null });
+    const longer = await api.createKey(rootKey, { name: `longer ${Date.now()}`, scopes: ["keys:read"], expiresAt: days(20) });
+    const shorter = await api.createKey(rootKey, { name: `shorter ${Date.now()}`, scopes: ["keys:read"], expiresAt: days(1) });
+
+    for (const target of [forever, longer]) {
+      const rotate = await api.call("POST", `/keys/${target.id}/rotate`, { key: shortLived.secret, body: { grace: "none" } });
+      expect(rotate.status, rotate.text).toBe(403);
+      expect(rotate.body.error.code).toBe("expiry_beyond_caller");
+      expect(rotate.text).not.toMatch(/ksk_[0-9A-Za-z]{36}/);
+      // Nothing changed: the target's secret still works.
+      expect((await api.call("GET", "/me", { key: target.secret })).status).toBe(200);
+      // Widening its scopes would also hand more power to a credential that outlives the caller.
+      const widen = await api.call("PATCH", `/keys/${target.id}`, { key: shortLived.secret, body: { scopes: ["keys:read", "usage:read"] } });
+      expect(widen.status, widen.text).toBe(403);
+      expect(widen.body.error.code).toBe("expiry_beyond_caller");
+      // Renaming or narrowing hands out nothing.
+      const rename = await api.call("PATCH", `/keys/${target.id}`, { key: shortLived.secret, body: { name: `${target.body.name} (renamed)` } });
+      expect(rename.status, rename.text).toBe(200);
+    }
+
+    // A key that dies first may be rotated, and a key may always rotate itself.
+    const rotateShorter = await api.call("POST", `/keys/${shorter.id}/rotate`, { key: shortLived.secret });
+    expect(rotateShorter.status, rotateShorter.text).toBe(200);
+    const self = await api.call("POST", `/keys/${shortLived.id}/rotate`, { key: shortLived.secret, body: { grace: "1h" } });
+    expect(self.status, self.text).toBe(200);
+    expect(self.body.expiresAt).toBe(shortLived.body.expiresAt);
+    // The never-expiring owner key still manages everything.
+    expect((await api.call("POST", `/keys/${forever.id}/rotate`, { key: rootKey })).status).toBe(200);
   });
 
   test("bad bodies get clear 4xx answers and create nothing", async ({ api, rootKey }) => {

@@ -89,7 +89,7 @@ test.describe("editing and the attention banner", () => {
     const soon = await api.createKey(rootKey, { scopes: ["keys:read"], expiresAt: new Date(Date.now() + HOUR).toISOString() });
     const expired = await api.call("PATCH", `/keys/${soon.id}`, { key: rootKey, body: { expiresAt: in30 }, headers: later(2 * HOUR) });
     expect(expired.status).toBe(409);
-    expect(expired.body.error).toMatchObject({ code: "conflict", message: expect.stringContaining("revoked or expired") });
+    expect(expired.body.error).toMatchObject({ code: "key_inactive", message: expect.stringContaining("revoked or expired") });
     expect((await api.call("GET", "/me", { key: soon.secret, headers: later(2 * HOUR) })).status).toBe(401);
     expect((await api.call("GET", `/keys/${soon.id}`, { key: rootKey })).body.expiresAt).toBe(soon.body.expiresAt);
 

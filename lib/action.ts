@@ -7,14 +7,18 @@ import type { SessionUser } from "@/db/queries/users";
 import type { ActionState } from "./action-state";
 import type { RequestContext } from "./audit-events";
 import { clockOffsetMs } from "./clock";
+import type { Actor } from "./commands/actor";
 import { AppError, isDatabaseUnavailable } from "./errors";
 import { errorFields, log } from "./log";
 import { contextFromHeaders } from "./request-context";
 import { currentUser } from "./session";
 import { fieldErrorsOf } from "./validation/common";
 
-/** `clockOffsetMs` is the test clock's shift (lib/clock.ts): always 0 in production. */
-export type ActionContext = { user: SessionUser; db: Database; context: RequestContext; clockOffsetMs: number };
+/**
+ * `clockOffsetMs` is the test clock's shift (lib/clock.ts): always 0 in production. `actor` is the
+ * same user as the commands of lib/commands take it.
+ */
+export type ActionContext = { user: SessionUser; db: Database; context: RequestContext; clockOffsetMs: number; actor: Actor };
 
 /**
  * Every server action is a public endpoint, so every one goes through here: session (read fresh
@@ -27,10 +31,12 @@ export async function withUser<T>(
 ): Promise<ActionState<T>> {
   try {
     const user = await currentUser();
-    if (!user) throw new AppError("unauthorized:session");
+    if (!user) throw new AppError("session_expired");
     const db = await getDb();
     const requestHeaders = await headers();
-    return await run({ user, db, context: contextFromHeaders(requestHeaders), clockOffsetMs: clockOffsetMs(requestHeaders) });
+    const context = contextFromHeaders(requestHeaders);
+    const offset = clockOffsetMs(requestHeaders);
+    return await run({ user, db, context, clockOffsetMs: offset, actor: { userId: user.id, context, clockOffsetMs: offset } });
   } catch (error) {
     unstable_rethrow(error);
     return toActionState(name, error);
@@ -40,7 +46,7 @@ export async function withUser<T>(
 /** withUser for admin-only actions: a member gets the same "not found" as for a missing thing. */
 export async function withAdmin<T>(name: string, run: (ctx: ActionContext) => Promise<ActionState<T>>): Promise<ActionState<T>> {
   return withUser(name, async (ctx) => {
-    if (ctx.user.role !== "admin") throw new AppError("not_found:route");
+    if (ctx.user.role !== "admin") throw new AppError("not_found");
     return run(ctx);
   });
 }
@@ -53,7 +59,7 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
 }
 
 export function validationError(error: z.ZodError): AppError {
-  return new AppError("bad_request:validation", { fieldErrors: fieldErrorsOf(error) });
+  return new AppError("validation_failed", { fieldErrors: fieldErrorsOf(error) });
 }
 
 export function toActionState<T>(name: string, error: unknown): ActionState<T> {
@@ -63,8 +69,8 @@ export function toActionState<T>(name: string, error: unknown): ActionState<T> {
   }
   if (isDatabaseUnavailable(error)) {
     log.error("action.db_unavailable", { action: name, ...errorFields(error) });
-    return { ok: false, message: new AppError("unavailable:database").message };
+    return { ok: false, message: new AppError("service_unavailable").message };
   }
   log.error("action.failed", { action: name, ...errorFields(error) });
-  return { ok: false, message: new AppError("internal").message };
+  return { ok: false, message: new AppError("internal_error").message };
 }

@@ -4,10 +4,10 @@ import { clientIp } from "./request-context";
 
 describe("errors", () => {
   it("maps codes to statuses and user sentences", () => {
-    const e = new AppError("not_found:api_key");
+    const e = new AppError("key_not_found");
     expect(e.status).toBe(404);
     expect(e.message).toMatch(/not found/);
-    expect(new AppError("conflict:api_key_name").status).toBe(409);
+    expect(new AppError("key_name_taken").status).toBe(409);
   });
   it("recognises unique violations and unavailable databases through wrappers", () => {
     const pgError = Object.assign(new Error("dup"), { code: "23505", constraint: "api_keys_user_name_key" });

@@ -1,44 +1,71 @@
-// One list of error codes. Each maps to an HTTP status and a sentence a user can act on; the
-// cause is logged on the server, never sent to the client.
-const ERRORS = {
-  "bad_request:validation": [422, "Some fields need attention."],
-  "bad_request:body": [400, "The request body is not valid JSON."],
-  "unauthorized:session": [401, "Your session has ended. Sign in again to continue."],
-  "unauthorized:api_key": [401, "Provide a valid API key in the Authorization header: Bearer <key>."],
-  "forbidden:insufficient_scope": [403, "This API key does not have the scope this request needs."],
-  "not_found:api_key": [404, "That API key was not found. It may have been deleted; refresh the page."],
-  "not_found:route": [404, "Not found."],
-  "not_found:user": [404, "That user was not found. Refresh the page."],
-  "conflict:last_admin": [409, "This is the last admin. Promote someone else before changing this role."],
-  "conflict:key_quota": [409, "You have reached this deployment's limit of active keys. Delete keys you no longer use, then try again."],
-  "conflict:api_key_name": [409, "You already have a key with this name. Choose another name."],
-  "conflict:key_already_revoked": [409, "This key is already revoked. Delete it to remove it from your list."],
-  "conflict:key_not_active": [409, "Only an active key can be rotated. This one is revoked or expired: create a new key instead."],
-  "conflict:key_inactive": [409, "This key is revoked or expired, so it can no longer be changed. Create a new key instead."],
-  "conflict:email_taken": [409, "An account with this email already exists. Sign in instead."],
-  "rate_limited": [429, "Too many requests. Wait a moment and try again."],
-  "unavailable:database": [503, "The service is briefly unavailable. Try again in a few seconds."],
-  "internal": [500, "Something went wrong on our side. Try again; if it keeps happening, contact your administrator."],
+// The one list of error codes. Server actions, /api/v1 responses and the OpenAPI document all use
+// it: each code has its HTTP status and a sentence a user can act on. The cause is logged on the
+// server, never sent to the client. A new failure gets a code here first (lib/api/operations.ts
+// then lists, per API operation, which codes it can answer).
+export const ERRORS = {
+  validation_failed: [422, "Some fields need attention."],
+  invalid_json: [400, "The request body is not valid JSON."],
+  incomplete_body: [400, "The request body ended before its declared length."],
+  payload_too_large: [413, "The body must be at most 64 KB."],
+  unsupported_media_type: [415, "Send the body as JSON with Content-Type: application/json."],
+  method_not_allowed: [405, "This endpoint does not accept that method."],
+  unauthorized: [401, "Provide a valid API key in the Authorization header: Bearer <key>."],
+  session_expired: [401, "Your session has ended. Sign in again to continue."],
+  insufficient_scope: [403, "This API key does not have the scope this request needs."],
+  expiry_beyond_caller: [403, "A key cannot hand out a credential that outlives it."],
+  previous_secret: [
+    403,
+    "This is the key's previous secret, still in its rotation grace period. Only the current secret can rotate the key: use the newest secret.",
+  ],
+  not_found: [404, "Not found."],
+  key_not_found: [404, "That API key was not found. It may have been deleted; refresh the page."],
+  user_not_found: [404, "That user was not found. Refresh the page."],
+  last_admin: [409, "This is the last admin. Promote someone else before changing this role."],
+  key_quota_reached: [409, "You have reached this deployment's limit of active keys. Delete keys you no longer use, then try again."],
+  key_name_taken: [409, "You already have a key with this name. Choose another name."],
+  key_already_revoked: [409, "This key is already revoked. Delete it to remove it from your list."],
+  key_inactive: [409, "This key is revoked or expired, so it can no longer be changed. Create a new key instead."],
+  email_taken: [409, "An account with this email already exists. Sign in instead."],
+  rate_limited: [429, "Too many requests. Wait a moment and try again."],
+  service_unavailable: [503, "The service is briefly unavailable. Try again in a few seconds."],
+  internal_error: [500, "Something went wrong on our side. Try again; if it keeps happening, contact your administrator."],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+export type AppErrorOptions = {
+  /** Replaces the table's sentence when the situation allows a more precise one. */
+  message?: string;
+  /** One sentence per input field (forms show them beside the field; the API under details.fields). */
+  fieldErrors?: Record<string, string>;
+  /** Extra machine-readable detail for API clients (e.g. the scopes that were missing). */
+  details?: Record<string, unknown>;
+  /** Response headers that belong to the error (WWW-Authenticate, Retry-After). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+};
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly fieldErrors?: Record<string, string>;
+  readonly details?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
 
-  constructor(code: ErrorCode, options: { message?: string; fieldErrors?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
     super(options.message ?? ERRORS[code][1], { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.status = ERRORS[code][0];
     this.fieldErrors = options.fieldErrors;
+    this.details = options.details;
+    this.headers = options.headers;
   }
 }
 
-export function statusOf(code: ErrorCode): number {
-  return ERRORS[code][0];
+export function messageOf(code: ErrorCode): string {
+  return ERRORS[code][1];
 }
 
 // Postgres error codes that mean "the database is unreachable or shutting down", not a bug.

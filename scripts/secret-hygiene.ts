@@ -107,6 +107,11 @@ const logs = fs
   .join("\n");
 for (const key of secrets) if (leaks(logs, key)) problems.push(`${short(key)} (or 16 characters of it) appeared in a server log`);
 
+// 3b. No API operation answered an error code it does not declare (lib/api/operations.ts, from
+// which the OpenAPI document lists each operation's codes): the handler logs each such answer.
+const undocumented = [...new Set(logs.split("\n").filter((line) => line.includes('"api.undocumented_error"')))];
+for (const line of undocumented.slice(0, 10)) problems.push(`an API operation answered a code its OpenAPI entry does not list: ${line}`);
+
 // 4. Never in the database: every row of every table, as text.
 const databases: { pgliteDir?: string; url?: string }[] = [
   ...values("--data-dir").map((d) => ({ pgliteDir: path.join(d, "pglite") })),

@@ -30,7 +30,7 @@ describe(`admin users (${TEST_DRIVER})`, () => {
     const admins = await db.select().from(users).where(eq(users.role, "admin"));
     for (const a of admins) if (a.id !== member.id) await setUserRole(db, member.id, a.id, "member", CONTEXT);
     const last = await setUserRole(db, member.id, member.id, "member", CONTEXT).catch((e: unknown) => e);
-    expect((last as AppError).code).toBe("conflict:last_admin");
+    expect((last as AppError).code).toBe("last_admin");
     expect((await db.select().from(users).where(eq(users.role, "admin"))).map((u) => u.id)).toEqual([member.id]);
     const { rows } = await listAudit(db, auditFilters.parse({ action: "user.role_changed", target: member.id }));
     expect(rows).toHaveLength(1);

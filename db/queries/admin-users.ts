@@ -49,11 +49,11 @@ export async function setUserRole(db: Database, adminId: string, userId: string,
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(7310002)`);
     const [target] = await tx.select({ id: users.id, role: users.role, email: users.email }).from(users).where(eq(users.id, userId)).for("update");
-    if (!target) throw new AppError("not_found:user");
+    if (!target) throw new AppError("user_not_found");
     if (target.role === role) return target;
     if (role === "member") {
       const [{ admins }] = (await tx.select({ admins: count() }).from(users).where(eq(users.role, "admin"))) as [{ admins: number }];
-      if (Number(admins) <= 1) throw new AppError("conflict:last_admin");
+      if (Number(admins) <= 1) throw new AppError("last_admin");
     }
     const [updated] = await tx
       .update(users)

@@ -116,7 +116,7 @@ describe(`api keys data layer (${TEST_DRIVER})`, () => {
       const created = results.filter((r) => r.status === "fulfilled");
       const refused = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason as AppError);
       expect(created).toHaveLength(5);
-      expect(refused.map((e) => e.code)).toEqual(Array(7).fill("conflict:key_quota"));
+      expect(refused.map((e) => e.code)).toEqual(Array(7).fill("key_quota_reached"));
       expect(await listApiKeys(db, user.id)).toHaveLength(5);
       // A deleted key frees its place.
       const first = (created[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof createApiKey>>>).value;
@@ -132,7 +132,7 @@ describe(`api keys data layer (${TEST_DRIVER})`, () => {
     const a = await makeUser(db);
     const b = await makeUser(db);
     await createApiKey(db, a.id, input("Deploy"), CONTEXT, PEPPER);
-    await expectAppError(createApiKey(db, a.id, input("deploy"), CONTEXT, PEPPER), "conflict:api_key_name");
+    await expectAppError(createApiKey(db, a.id, input("deploy"), CONTEXT, PEPPER), "key_name_taken");
     await expect(createApiKey(db, b.id, input("Deploy"), CONTEXT, PEPPER)).resolves.toBeTruthy();
     expect(await listApiKeys(db, a.id)).toHaveLength(1);
   });
@@ -162,7 +162,7 @@ describe(`api keys data layer (${TEST_DRIVER})`, () => {
     expect(row!.deletedAt).not.toBeNull();
     const actions = (await db.select().from(auditEvents).where(eq(auditEvents.targetId, key.id))).map((e) => e.action);
     expect(actions.sort()).toEqual(["api_key.created", "api_key.deleted"]);
-    await expectAppError(getApiKey(db, user.id, key.id), "not_found:api_key");
+    await expectAppError(getApiKey(db, user.id, key.id), "key_not_found");
     await expect(createApiKey(db, user.id, input("old"), CONTEXT, PEPPER)).resolves.toBeTruthy();
   });
 
@@ -173,9 +173,9 @@ describe(`api keys data layer (${TEST_DRIVER})`, () => {
     const { key } = await createApiKey(db, owner.id, input("mine"), CONTEXT, PEPPER);
     const before = await db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
 
-    await expectAppError(deleteApiKey(db, intruder.id, key.id, CONTEXT), "not_found:api_key");
-    await expectAppError(getApiKey(db, intruder.id, key.id), "not_found:api_key");
-    await expectAppError(deleteApiKey(db, owner.id, "00000000-0000-4000-8000-000000000000", CONTEXT), "not_found:api_key");
+    await expectAppError(deleteApiKey(db, intruder.id, key.id, CONTEXT), "key_not_found");
+    await expectAppError(getApiKey(db, intruder.id, key.id), "key_not_found");
+    await expectAppError(deleteApiKey(db, owner.id, "00000000-0000-4000-8000-000000000000", CONTEXT), "key_not_found");
 
     expect(await db.select().from(apiKeys).where(eq(apiKeys.id, key.id))).toEqual(before);
     const intruderEvents = await db
@@ -185,7 +185,7 @@ describe(`api keys data layer (${TEST_DRIVER})`, () => {
     expect(intruderEvents).toHaveLength(0);
 
     await deleteApiKey(db, owner.id, key.id, CONTEXT);
-    await expectAppError(deleteApiKey(db, owner.id, key.id, CONTEXT), "not_found:api_key");
+    await expectAppError(deleteApiKey(db, owner.id, key.id, CONTEXT), "key_not_found");
   });
 
   it("edits an active key, but refuses any change to a revoked or expired one", async () => {
@@ -196,10 +196,10 @@ describe(`api keys data layer (${TEST_DRIVER})`, () => {
 
     // Two hours later (test clock) it has expired: a new expiry must not bring it back.
     const later = new Date(Date.now() + 30 * 86_400_000);
-    await expectAppError(updateApiKey(handle.db, user.id, key.id, { expiresAt: later }, CONTEXT, { clockOffsetMs: 2 * 3_600_000 }), "conflict:key_inactive");
+    await expectAppError(updateApiKey(handle.db, user.id, key.id, { expiresAt: later }, CONTEXT, { clockOffsetMs: 2 * 3_600_000 }), "key_inactive");
     await handle.db.update(apiKeys).set({ revokedAt: new Date(), revokedReason: "reported leaked" }).where(eq(apiKeys.id, key.id));
-    await expectAppError(updateApiKey(handle.db, user.id, key.id, { name: "revived" }, CONTEXT), "conflict:key_inactive");
-    await expectAppError(updateApiKey(handle.db, user.id, key.id, { expiresAt: later }, CONTEXT), "conflict:key_inactive");
+    await expectAppError(updateApiKey(handle.db, user.id, key.id, { name: "revived" }, CONTEXT), "key_inactive");
+    await expectAppError(updateApiKey(handle.db, user.id, key.id, { expiresAt: later }, CONTEXT), "key_inactive");
     expect(await getApiKey(handle.db, user.id, key.id)).toMatchObject({ name: "edited", expiresAt: key.expiresAt });
   });
 
@@ -222,7 +222,7 @@ describe(`api keys data layer (${TEST_DRIVER})`, () => {
       { action: "api_key.updated", actorId: user.id, metadata: { description: "why", expiresAt: key.expiresAt!.toISOString() } },
     ]);
     const intruder = await makeUser(db);
-    await expectAppError(updateApiKey(db, intruder.id, key.id, { name: "hijacked" }, CONTEXT), "not_found:api_key");
+    await expectAppError(updateApiKey(db, intruder.id, key.id, { name: "hijacked" }, CONTEXT), "key_not_found");
     expect(await events()).toHaveLength(3);
   });
 

@@ -54,6 +54,20 @@ export type KeyPatch = {
   expiresAt?: Date | null;
 };
 
+/**
+ * A check a key command runs inside the query's transaction, on the row as locked (for a create,
+ * before the insert): permission and policy are judged on the state that is then changed, never on
+ * an earlier read. It throws an AppError to refuse, which rolls the transaction back.
+ */
+export type Guard<T> = (locked: T) => void;
+
+/** The owner's unique key name, taken: the one way the database says so, as the one error. */
+function nameTakenOr(error: unknown): unknown {
+  return isUniqueViolation(error, "api_keys_user_name_key")
+    ? new AppError("key_name_taken", { fieldErrors: { name: "You already have a key with this name. Choose another name." } })
+    : error;
+}
+
 export type NewKeyInput = {
   name: string;
   description: string | null;
@@ -82,7 +96,7 @@ export async function getApiKey(db: Database, userId: string, id: string): Promi
     .from(apiKeys)
     .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
     .limit(1);
-  if (!key) throw new AppError("not_found:api_key");
+  if (!key) throw new AppError("key_not_found");
   return key;
 }
 
@@ -98,10 +112,12 @@ export async function createApiKey(
   context: RequestContext,
   pepper: string,
   via?: { keyId: string },
+  guard?: Guard<void>,
 ): Promise<{ key: ApiKeySummary; secret: string }> {
   const secret = generateKey();
   try {
     return await db.transaction(async (tx) => {
+      guard?.();
       await assertBelowQuota(tx as unknown as Database, userId, policy.maxActiveKeysPerUser);
       const [key] = await tx
         .insert(apiKeys)
@@ -135,12 +151,7 @@ export async function createApiKey(
       return { key: key!, secret };
     });
   } catch (error) {
-    if (isUniqueViolation(error, "api_keys_user_name_key")) {
-      throw new AppError("conflict:api_key_name", {
-        fieldErrors: { name: "You already have a key with this name. Choose another name." },
-      });
-    }
-    throw error;
+    throw nameTakenOr(error);
   }
 }
 
@@ -167,7 +178,7 @@ async function assertBelowQuota(tx: Database, userId: string, limit: number) {
       ),
     );
   if ((row?.n ?? 0) >= limit) {
-    throw new AppError("conflict:key_quota", {
+    throw new AppError("key_quota_reached", {
       message: `You have ${limit} active keys, this deployment's limit. Delete keys you no longer use, then try again.`,
     });
   }
@@ -188,7 +199,7 @@ export async function updateApiKey(
   id: string,
   patch: KeyPatch,
   context: RequestContext,
-  options: { viaKeyId?: string; clockOffsetMs?: number } = {},
+  options: { viaKeyId?: string; clockOffsetMs?: number; guard?: Guard<ApiKeySummary> } = {},
 ): Promise<ApiKeySummary> {
   const now = sqlNow(options.clockOffsetMs ?? 0);
   try {
@@ -202,8 +213,9 @@ export async function updateApiKey(
         .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
         .for("update")
         .limit(1);
-      if (!before) throw new AppError("not_found:api_key");
-      if (!before.usable) throw new AppError("conflict:key_inactive");
+      if (!before) throw new AppError("key_not_found");
+      options.guard?.(before);
+      if (!before.usable) throw new AppError("key_inactive");
       const [after] = await tx
         .update(apiKeys)
         .set({ ...patch, updatedAt: sql`now()` })
@@ -230,11 +242,6 @@ export async function updateApiKey(
       return after!;
     });
   } catch (error) {
-    if (isUniqueViolation(error, "api_keys_user_name_key")) {
-      throw new AppError("conflict:api_key_name", {
-        fieldErrors: { name: "You already have a key with this name. Choose another name." },
-      });
-    }
-    throw error;
+    throw nameTakenOr(error);
   }
 }

@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { apiKeys, auditEvents } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 import { verifyKey, type VerifyDeps } from "@/lib/keys/verify";
 import { ReservingLimiter } from "@/lib/rate-limit";
 import { scopesFor } from "@/lib/scopes";
@@ -60,7 +61,7 @@ async function runScenario(plan: Command[][]) {
   const ignoreRefusal = (error: unknown) => {
     // A refusal (not found, conflict, inactive key) is a legitimate answer to a race; anything
     // else is a bug.
-    if (!(error instanceof Error && "code" in error && /^(not_found|conflict)/.test(String((error as { code: string }).code)))) throw error;
+    if (!(error instanceof AppError && (error.status === 404 || error.status === 409))) throw error;
   };
   let names = 0;
   for (const batch of plan) {

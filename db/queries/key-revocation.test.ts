@@ -49,13 +49,13 @@ describe(`revoke and delete (${TEST_DRIVER})`, () => {
     const intruder = await makeUser(handle.db);
     const key = await create(owner.id, "mine");
     const untouched = await handle.db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
-    expect(await errorCode(revokeApiKey(handle.db, intruder.id, key.id, CONTEXT))).toBe("not_found:api_key");
-    expect(await errorCode(revokeApiKey(handle.db, owner.id, "00000000-0000-4000-8000-000000000000", CONTEXT))).toBe("not_found:api_key");
+    expect(await errorCode(revokeApiKey(handle.db, intruder.id, key.id, CONTEXT))).toBe("key_not_found");
+    expect(await errorCode(revokeApiKey(handle.db, owner.id, "00000000-0000-4000-8000-000000000000", CONTEXT))).toBe("key_not_found");
     expect(await handle.db.select().from(apiKeys).where(eq(apiKeys.id, key.id))).toEqual(untouched);
 
     const results = await Promise.allSettled([revokeApiKey(handle.db, owner.id, key.id, CONTEXT), revokeApiKey(handle.db, owner.id, key.id, CONTEXT)]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(await errorCode(revokeApiKey(handle.db, owner.id, key.id, CONTEXT))).toBe("conflict:key_already_revoked");
+    expect(await errorCode(revokeApiKey(handle.db, owner.id, key.id, CONTEXT))).toBe("key_already_revoked");
     const revokes = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, key.id), eq(auditEvents.action, "api_key.revoked")));
     expect(revokes).toHaveLength(1);
   });
@@ -76,6 +76,6 @@ describe(`revoke and delete (${TEST_DRIVER})`, () => {
     expect((await eventsFor(live.id)).find((e) => e.action === "api_key.deleted")?.metadata).toMatchObject({ revoked: true });
     expect((await eventsFor(old.id)).map((e) => e.action).sort()).toEqual(["api_key.created", "api_key.deleted", "api_key.revoked"]);
     expect((await eventsFor(old.id)).find((e) => e.action === "api_key.deleted")?.metadata).toMatchObject({ revoked: false });
-    expect(await errorCode(revokeApiKey(handle.db, owner.id, live.id, CONTEXT))).toBe("not_found:api_key"); // deleted: gone
+    expect(await errorCode(revokeApiKey(handle.db, owner.id, live.id, CONTEXT))).toBe("key_not_found"); // deleted: gone
   });
 });

@@ -3,7 +3,7 @@ import type { RequestContext } from "@/lib/audit-events";
 import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
 import { apiKeys } from "../schema";
-import { apiKeyColumns, type ApiKeySummary } from "./api-keys";
+import { apiKeyColumns, type ApiKeySummary, type Guard } from "./api-keys";
 import { recordAudit } from "./audit";
 
 export const OWNER_REVOKED_REASON = "by its owner";
@@ -14,9 +14,20 @@ export const OWNER_REVOKED_REASON = "by its owner";
  * yet revoked, so two revokes at once cannot both succeed (nor log two events). Another user's
  * key and an unknown id are "not found"; the owner's own revoked key gets its own message.
  */
-export async function revokeApiKey(db: Database, userId: string, id: string, context: RequestContext): Promise<ApiKeySummary> {
+export async function revokeApiKey(
+  db: Database,
+  userId: string,
+  id: string,
+  context: RequestContext,
+  guard?: Guard<ApiKeySummary>,
+): Promise<ApiKeySummary> {
   return db.transaction(async (tx) => {
     const owned = and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt));
+    if (guard) {
+      const [locked] = await tx.select(apiKeyColumns).from(apiKeys).where(owned).for("update").limit(1);
+      if (!locked) throw new AppError("key_not_found");
+      guard(locked);
+    }
     const [key] = await tx
       .update(apiKeys)
       .set({ revokedAt: sql`now()`, revokedReason: OWNER_REVOKED_REASON, updatedAt: sql`now()` })
@@ -24,7 +35,7 @@ export async function revokeApiKey(db: Database, userId: string, id: string, con
       .returning(apiKeyColumns);
     if (!key) {
       const [exists] = await tx.select({ id: apiKeys.id }).from(apiKeys).where(owned).limit(1);
-      throw new AppError(exists ? "conflict:key_already_revoked" : "not_found:api_key");
+      throw new AppError(exists ? "key_already_revoked" : "key_not_found");
     }
     await recordAudit(tx, {
       actorId: userId,
@@ -49,8 +60,16 @@ export async function deleteApiKey(
   id: string,
   context: RequestContext,
   via?: { keyId: string },
+  guard?: Guard<ApiKeySummary>,
 ): Promise<ApiKeySummary> {
   return db.transaction(async (tx) => {
+    if (guard) {
+      // The row as it is now, locked until the delete commits, is what the guard judges.
+      const owned = and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt));
+      const [locked] = await tx.select(apiKeyColumns).from(apiKeys).where(owned).for("update").limit(1);
+      if (!locked) throw new AppError("key_not_found");
+      guard(locked);
+    }
     const [row] = await tx
       .update(apiKeys)
       .set({
@@ -63,7 +82,7 @@ export async function deleteApiKey(
       // RETURNING sees the new row: revoked_at equals this transaction's now() only if this
       // delete is what revoked it (a key revoked earlier keeps its earlier time).
       .returning({ ...apiKeyColumns, revokedNow: sql<boolean>`${apiKeys.revokedAt} = now()` });
-    if (!row) throw new AppError("not_found:api_key");
+    if (!row) throw new AppError("key_not_found");
     const { revokedNow, ...key } = row;
     await recordAudit(tx, {
       actorId: userId,

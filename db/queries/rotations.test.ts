@@ -115,13 +115,13 @@ describe(`rotation (${TEST_DRIVER})`, () => {
     const { user, key } = await newKey();
     const stranger = await makeUser(handle.db);
     const err = await rotateApiKey(handle.db, stranger.id, key.id, { graceMs: 0, via: "api" }, CONTEXT, PEPPER).catch((e: unknown) => e);
-    expect((err as AppError).code).toBe("not_found:api_key");
+    expect((err as AppError).code).toBe("key_not_found");
     await handle.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, key.id));
     const revoked = await rotateApiKey(handle.db, user.id, key.id, { graceMs: 0, via: "api" }, CONTEXT, PEPPER).catch((e: unknown) => e);
-    expect((revoked as AppError).code).toBe("conflict:key_not_active");
+    expect((revoked as AppError).code).toBe("key_inactive");
     await deleteApiKey(handle.db, user.id, key.id, CONTEXT);
     const gone = await rotateApiKey(handle.db, user.id, key.id, { graceMs: 0, via: "api" }, CONTEXT, PEPPER).catch((e: unknown) => e);
-    expect((gone as AppError).code).toBe("not_found:api_key");
+    expect((gone as AppError).code).toBe("key_not_found");
   });
 });
 

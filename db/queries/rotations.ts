@@ -6,8 +6,10 @@ import { generateKey, isWellFormedKey, keyHint } from "@/lib/keys/format";
 import { hashKey } from "@/lib/keys/hash";
 import type { Database } from "../client";
 import { apiKeyRotations, apiKeys } from "../schema";
-import { apiKeyColumns, type ApiKeySummary } from "./api-keys";
+import { apiKeyColumns, type ApiKeySummary, type Guard } from "./api-keys";
 import { recordAudit } from "./audit";
+
+const ROTATE_INACTIVE = "Only an active key can be rotated. This one is revoked or expired: create a new key instead.";
 
 /**
  * Gives a key a new secret: same id, name, scopes and usage history. The old secret keeps
@@ -20,7 +22,7 @@ export async function rotateApiKey(
   db: Database,
   userId: string,
   id: string,
-  options: { graceMs: number; via: "dashboard" | "api"; viaKeyId?: string; clockOffsetMs?: number },
+  options: { graceMs: number; via: "dashboard" | "api"; viaKeyId?: string; clockOffsetMs?: number; guard?: Guard<ApiKeySummary> },
   context: RequestContext,
   pepper: string,
 ): Promise<{ key: ApiKeySummary; secret: string; graceUntil: Date }> {
@@ -29,8 +31,8 @@ export async function rotateApiKey(
   return db.transaction(async (tx) => {
     const [current] = await tx
       .select({
+        ...apiKeyColumns,
         keyHash: apiKeys.keyHash,
-        hint: apiKeys.hint,
         usable: sql<boolean>`(${apiKeys.revokedAt} is null and (${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now}))`,
         graceUntil: sql<Date>`least(${now} + (${options.graceMs}::float8 * interval '1 millisecond'), coalesce(${apiKeys.expiresAt}, 'infinity'::timestamptz))`.mapWith(
           (v: string | Date) => new Date(v),
@@ -40,8 +42,9 @@ export async function rotateApiKey(
       .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
       .for("update")
       .limit(1);
-    if (!current) throw new AppError("not_found:api_key");
-    if (!current.usable) throw new AppError("conflict:key_not_active");
+    if (!current) throw new AppError("key_not_found");
+    options.guard?.(current);
+    if (!current.usable) throw new AppError("key_inactive", { message: ROTATE_INACTIVE });
     // Earlier secrets of this key still in their grace period never outlive the newest one's:
     // rotating "immediately" (typically because a secret leaked) must end every old secret, not
     // only the one it replaces.

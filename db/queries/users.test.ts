@@ -35,7 +35,7 @@ describe(`users data layer (${TEST_DRIVER})`, () => {
     await makeUser(db, { email: "taken@example.test" });
     const error = await makeUser(db, { email: "taken@example.test" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe("conflict:email_taken");
+    expect((error as AppError).code).toBe("email_taken");
     expect((error as AppError).fieldErrors?.email).toMatch(/already exists/);
   });
 
@@ -53,6 +53,6 @@ describe(`users data layer (${TEST_DRIVER})`, () => {
 
     const missing = await endSessions(db, "00000000-0000-4000-8000-000000000000", context).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(AppError);
-    expect((missing as AppError).code).toBe("not_found:user");
+    expect((missing as AppError).code).toBe("user_not_found");
   });
 });

@@ -52,7 +52,7 @@ export async function createUser(
     });
   } catch (error) {
     if (isUniqueViolation(error, "users_email_key")) {
-      throw new AppError("conflict:email_taken", {
+      throw new AppError("email_taken", {
         fieldErrors: { email: "An account with this email already exists. Sign in instead." },
       });
     }
@@ -67,7 +67,7 @@ export async function updateUserName(db: Database, userId: string, name: string,
       .set({ name, updatedAt: sql`now()` })
       .where(eq(users.id, userId))
       .returning({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt });
-    if (!user) throw new AppError("unauthorized:session");
+    if (!user) throw new AppError("user_not_found");
     await recordAudit(tx, {
       actorId: userId,
       action: "user.profile_updated",
@@ -80,12 +80,14 @@ export async function updateUserName(db: Database, userId: string, name: string,
   });
 }
 
+/** The account's profile; user_not_found (404) when it is gone (deleted since the caller was checked). */
 export async function getProfile(db: Database, userId: string) {
   const [user] = await db
     .select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt })
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
+  if (!user) throw new AppError("user_not_found");
   return user;
 }
 
@@ -102,7 +104,7 @@ export async function endSessions(db: Database, userId: string, context: Request
       .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` })
       .where(eq(users.id, userId))
       .returning({ email: users.email });
-    if (!row) throw new AppError("not_found:user");
+    if (!row) throw new AppError("user_not_found");
     await recordAudit(tx, {
       actorId,
       action: actorId === userId ? "user.signed_out" : "user.sessions_ended",

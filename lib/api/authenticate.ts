@@ -1,11 +1,12 @@
 import "server-only";
 import { getDb } from "@/db";
+import type { Actor } from "../commands/actor";
 import { clockOffsetMs } from "../clock";
+import { AppError } from "../errors";
 import { verifyKey, type VerifiedKey, type VerifyDeps } from "../keys/verify";
-import { clientIp } from "../request-context";
+import { clientIp, contextFromHeaders } from "../request-context";
 import type { Scope } from "../scopes";
 import { getSecrets } from "../secrets";
-import { ApiProblem, apiError } from "./http";
 import { apiServices, authFailuresPerMinute, ratePerMinute } from "./services";
 
 const MAX_HEADER_LENGTH = 256;
@@ -27,33 +28,32 @@ export async function verifyDeps(request: Request): Promise<VerifyDeps> {
 
 function unauthorized(message: string) {
   // One message for unknown, revoked and expired keys: the answer never says whether a key exists.
-  return apiError(401, "unauthorized", message, { headers: CHALLENGE });
+  return new AppError("unauthorized", { message, headers: CHALLENGE });
 }
 
 /**
  * Authenticates an /api/v1 request by its `Authorization: Bearer` key alone. Cookies are ignored
- * (a dashboard session is no API credential) and so are keys in the URL. Throws an ApiProblem
- * with the right 401/403/429 response, or returns the caller.
+ * (a dashboard session is no API credential) and so are keys in the URL. Throws the AppError
+ * for the right 401/403/429 response, or returns the caller.
  */
 export async function authenticate(request: Request, scope?: Scope): Promise<ApiCaller> {
   const ip = clientIp(request.headers);
   const services = apiServices();
   const ipBucket = `authfail:${ip ?? "unknown"}`;
   const tooManyFailures = (retryAfterSeconds: number) =>
-    new ApiProblem(
-      apiError(429, "rate_limited", "Too many failed authentications from this address. Wait and retry.", {
-        headers: { "Retry-After": String(retryAfterSeconds) },
-      }),
-    );
+    new AppError("rate_limited", {
+      message: "Too many failed authentications from this address. Wait and retry.",
+      headers: { "Retry-After": String(retryAfterSeconds) },
+    });
   const blocked = services.failures.peek(ipBucket);
   if (!blocked.ok) throw tooManyFailures(blocked.retryAfterSeconds);
-  const failed = async (response: Response) => {
+  const failed = async (refusal: AppError) => {
     const allowed = await services.failures.take(await getDb(), ipBucket, authFailuresPerMinute());
-    return allowed.ok ? new ApiProblem(response) : tooManyFailures(allowed.retryAfterSeconds);
+    return allowed.ok ? refusal : tooManyFailures(allowed.retryAfterSeconds);
   };
 
   const header = request.headers.get("authorization");
-  if (!header) throw new ApiProblem(unauthorized("Send your API key as Authorization: Bearer <key>."));
+  if (!header) throw unauthorized("Send your API key as Authorization: Bearer <key>.");
   const match = header.length <= MAX_HEADER_LENGTH ? /^Bearer +(\S+) *$/i.exec(header) : null;
   if (!match) throw await failed(unauthorized("The Authorization header must be: Bearer <key>."));
 
@@ -66,17 +66,26 @@ export async function authenticate(request: Request, scope?: Scope): Promise<Api
     case "EXPIRED":
       throw await failed(unauthorized("The API key is invalid, expired or revoked."));
     case "RATE_LIMITED":
-      throw new ApiProblem(
-        apiError(429, "rate_limited", `This key is over its limit of ${ratePerMinute()} requests per minute.`, {
-          headers: { "Retry-After": String(result.retryAfterSeconds) },
-        }),
-      );
+      throw new AppError("rate_limited", {
+        message: `This key is over its limit of ${ratePerMinute()} requests per minute.`,
+        headers: { "Retry-After": String(result.retryAfterSeconds) },
+      });
     case "INSUFFICIENT_SCOPE":
-      throw new ApiProblem(
-        apiError(403, "insufficient_scope", `This key lacks the scope ${result.missing.join(", ")}.`, {
-          details: { required: result.missing },
-          headers: { "WWW-Authenticate": `Bearer realm="keysmith", error="insufficient_scope", scope="${result.missing.join(" ")}"` },
-        }),
-      );
+      throw new AppError("insufficient_scope", {
+        message: `This key lacks the scope ${result.missing.join(", ")}.`,
+        details: { required: result.missing },
+        headers: { "WWW-Authenticate": `Bearer realm="keysmith", error="insufficient_scope", scope="${result.missing.join(" ")}"` },
+      });
   }
+}
+
+/** The actor a key command runs as: the key's owner, acting through this key (lib/commands). */
+export function apiActor(request: Request, caller: ApiCaller): Actor {
+  const { key } = caller;
+  return {
+    userId: key.owner.id,
+    context: contextFromHeaders(request.headers),
+    clockOffsetMs: clockOffsetMs(request.headers),
+    key: { id: key.id, scopes: key.scopes, expiresAt: key.expiresAt, viaPreviousSecret: key.viaPreviousSecret },
+  };
 }

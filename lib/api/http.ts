@@ -1,9 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { AppError, isDatabaseUnavailable } from "../errors";
+import { AppError, isDatabaseUnavailable, type ErrorCode } from "../errors";
 import { errorFields, log } from "../log";
 import { fieldErrorsOf } from "../validation/common";
+import { operationErrors, type OperationId } from "./operations";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -19,54 +20,46 @@ export function json(data: unknown, init: { status?: number; headers?: Record<st
   });
 }
 
-export function apiError(
-  status: number,
-  code: string,
-  message: string,
-  extra: { headers?: Record<string, string>; details?: Record<string, unknown> } = {},
-): Response {
-  return json({ error: { code, message, ...(extra.details ? { details: extra.details } : {}) } }, { status, headers: extra.headers });
+/**
+ * The JSON error response for an AppError: `{ error: { code, message, details? } }`, with the
+ * code's status from lib/errors.ts. Field errors travel as details.fields.
+ */
+export function errorResponse(error: AppError): Response {
+  const details = error.fieldErrors ? { ...error.details, fields: error.fieldErrors } : error.details;
+  return json({ error: { code: error.code, message: error.message, ...(details ? { details } : {}) } }, { status: error.status, headers: error.headers });
 }
 
 /** For the methods a route does not serve: a JSON 405 naming the ones it does (Next's own 405 has no body). */
 export function methodNotAllowed(...allow: string[]) {
   return () =>
-    apiError(405, "method_not_allowed", `This endpoint accepts ${allow.join(", ")}.`, { headers: { Allow: [...allow, "OPTIONS"].join(", ") } });
-}
-
-/** Thrown inside handlers to answer with a specific error response. */
-export class ApiProblem extends Error {
-  constructor(readonly response: Response) {
-    super("api problem");
-  }
+    errorResponse(
+      new AppError("method_not_allowed", {
+        message: `This endpoint accepts ${allow.join(", ")}.`,
+        headers: { Allow: [...allow, "OPTIONS"].join(", ") },
+      }),
+    );
 }
 
 /** Reads a JSON body: 415 for another content type, 413 past the size cap, 400 for broken JSON, 422 for a body the schema refuses. */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
-    throw new ApiProblem(apiError(415, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json."));
+    throw new AppError("unsupported_media_type");
   }
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new ApiProblem(tooLarge());
+  if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large");
   const text = await readCapped(request);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new ApiProblem(apiError(400, "invalid_json", "The request body is not valid JSON."));
+    throw new AppError("invalid_json");
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new ApiProblem(
-      apiError(422, "validation_failed", "Some fields are invalid; see details.", { details: { fields: fieldErrorsOf(parsed.error) } }),
-    );
+    throw new AppError("validation_failed", { message: "Some fields are invalid; see details.", fieldErrors: fieldErrorsOf(parsed.error) });
   }
   return parsed.data;
-}
-
-function tooLarge() {
-  return apiError(413, "payload_too_large", `The body must be at most ${MAX_BODY_BYTES / 1024} KB.`);
 }
 
 async function readCapped(request: Request): Promise<string> {
@@ -80,14 +73,14 @@ async function readCapped(request: Request): Promise<string> {
       chunk = await reader.read();
     } catch {
       // The client stopped sending before its Content-Length: nobody to blame on our side.
-      throw new ApiProblem(apiError(400, "incomplete_body", "The request body ended before its declared length."));
+      throw new AppError("incomplete_body");
     }
     const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
       await reader.cancel();
-      throw new ApiProblem(tooLarge());
+      throw new AppError("payload_too_large");
     }
     chunks.push(value);
   }
@@ -95,35 +88,52 @@ async function readCapped(request: Request): Promise<string> {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new ApiProblem(apiError(400, "invalid_json", "The request body is not valid UTF-8."));
+    throw new AppError("invalid_json", { message: "The request body is not valid UTF-8." });
   }
 }
 
+/** Parses query parameters with a schema, or answers 422 naming the fields. */
+export function readQuery<S extends z.ZodType>(request: Request, schema: S, message: string): z.output<S> {
+  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) throw new AppError("validation_failed", { message, fieldErrors: fieldErrorsOf(parsed.error) });
+  return parsed.data;
+}
+
 /**
- * Wraps every /api/v1 handler: known problems become their response, an unreachable database a
- * 503 with Retry-After, anything else a 500 with a correlation id and no detail (logged here).
+ * Wraps every /api/v1 handler: an AppError becomes its response, an unreachable database a 503
+ * with Retry-After, anything else a 500 with a correlation id and no detail (logged here). An
+ * AppError whose code the operation does not declare (lib/api/operations.ts, which the OpenAPI
+ * document is built from) is still answered, and logged as `api.undocumented_error`: the e2e
+ * suite fails on any such line (scripts/secret-hygiene.ts reads the server logs).
  */
-export function handler<A extends unknown[]>(name: string, fn: (...args: A) => Promise<Response>) {
+export function handler<A extends unknown[]>(operation: OperationId, fn: (...args: A) => Promise<Response>) {
+  const documented = new Set<ErrorCode>(operationErrors(operation));
   return async (...args: A): Promise<Response> => {
     try {
       return await fn(...args);
     } catch (error) {
-      if (error instanceof ApiProblem) return error.response;
       if (error instanceof AppError && error.status < 500) {
-        return apiError(error.status, error.code.replace(/:.*/, ""), error.message);
+        if (!documented.has(error.code)) log.error("api.undocumented_error", { route: operation, code: error.code });
+        return errorResponse(error);
       }
       const requestId = randomUUID();
       if (isDatabaseUnavailable(error)) {
-        log.error("api.db_unavailable", { route: name, requestId, ...errorFields(error) });
-        return apiError(503, "service_unavailable", "The service is briefly unavailable. Retry shortly.", {
-          headers: { "Retry-After": "5" },
-          details: { requestId },
-        });
+        log.error("api.db_unavailable", { route: operation, requestId, ...errorFields(error) });
+        return errorResponse(
+          new AppError("service_unavailable", {
+            message: "The service is briefly unavailable. Retry shortly.",
+            headers: { "Retry-After": "5" },
+            details: { requestId },
+          }),
+        );
       }
-      log.error("api.failed", { route: name, requestId, ...errorFields(error) });
-      return apiError(500, "internal_error", "Something went wrong on our side. Retry, and quote the request id if it persists.", {
-        details: { requestId },
-      });
+      log.error("api.failed", { route: operation, requestId, ...errorFields(error) });
+      return errorResponse(
+        new AppError("internal_error", {
+          message: "Something went wrong on our side. Retry, and quote the request id if it persists.",
+          details: { requestId },
+        }),
+      );
     }
   };
 }

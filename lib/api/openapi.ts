@@ -1,16 +1,8 @@
+import { ERRORS, type ErrorCode } from "../errors";
 import { KEY_PATTERN } from "../keys/format";
+import { OPERATIONS, operationErrors, type OperationId } from "./operations";
 import { SCHEMAS } from "./openapi-schemas";
 
-const error = (description: string) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-});
-
-const COMMON = {
-  "401": error("Missing, malformed, unknown, expired or revoked key (WWW-Authenticate: Bearer)."),
-  "429": error("Too many requests for this key, or too many failed authentications from this address (Retry-After)."),
-  "503": error("The database is briefly unreachable (Retry-After)."),
-};
 const scoped = (scope: string) => ({
   security: [{ bearer: [scope] }],
   "x-required-scope": scope,
@@ -21,9 +13,39 @@ const keyResponse = (description: string) => ({
 });
 const idParam = [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }];
 
-/** The OpenAPI 3.1 description of /api/v1, built from the same scope catalogue the code enforces. */
+/**
+ * The error responses of one operation, from lib/api/operations.ts: one entry per status, naming
+ * each code it can carry (in the description and as the schema's enum of `error.code`).
+ */
+function errorResponses(id: OperationId) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of operationErrors(id)) {
+    const status = ERRORS[code][0];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, codes]) => [
+      String(status),
+      {
+        description: codes.map((code) => `\`${code}\`: ${ERRORS[code][1]}`).join(" "),
+        content: {
+          "application/json": {
+            schema: {
+              allOf: [
+                { $ref: "#/components/schemas/Error" },
+                { type: "object", properties: { error: { type: "object", properties: { code: { enum: codes } } } } },
+              ],
+            },
+          },
+        },
+      },
+    ]),
+  );
+}
+
+/** The OpenAPI 3.1 description of /api/v1, built from the same scope catalogue and error table the code enforces. */
 export function openApiDocument(serverUrl: string) {
-  return {
+  const document = {
     openapi: "3.1.0",
     info: {
       title: "Keysmith API",
@@ -45,7 +67,7 @@ export function openApiDocument(serverUrl: string) {
         get: {
           summary: "The calling key and its owner",
           security: [{ bearer: [] }],
-          responses: { "200": { description: "Owner and key." }, ...COMMON },
+          responses: { "200": { description: "Owner and key." } },
         },
       },
       "/keys": {
@@ -56,7 +78,7 @@ export function openApiDocument(serverUrl: string) {
             { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 50 } },
             { name: "offset", in: "query", schema: { type: "integer", minimum: 0, default: 0 } },
           ],
-          responses: { "200": { description: "A page of keys." }, "403": error("Missing keys:read."), ...COMMON },
+          responses: { "200": { description: "A page of keys." } },
         },
         post: {
           summary: "Create a key (the response is the only one that ever contains its secret, in `key`)",
@@ -64,35 +86,24 @@ export function openApiDocument(serverUrl: string) {
           requestBody: { required: true, content: { "application/json": { schema: { allOf: [{ $ref: "#/components/schemas/KeyInput" }], required: ["name", "scopes"] } } } },
           responses: {
             "201": keyResponse("Created; `key` holds the secret."),
-            "403": error("Missing keys:write, or asking for scopes or an expiry beyond the calling key's."),
-            "409": error("A key with this name exists."),
-            "413": error("Body over 64 KB."),
-            "415": error("Body not JSON."),
-            "422": error("Invalid fields (details.fields)."),
-            ...COMMON,
           },
         },
       },
       "/keys/{id}": {
         parameters: idParam,
-        get: { summary: "One of your keys", ...scoped("keys:read"), responses: { "200": keyResponse("The key."), "404": error("No such key of yours."), ...COMMON } },
+        get: { summary: "One of your keys", ...scoped("keys:read"), responses: { "200": keyResponse("The key.") } },
         patch: {
           summary: "Rename, re-describe, re-scope or change the expiry of a key",
           ...scoped("keys:write"),
           requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/KeyInput" } } } },
           responses: {
             "200": keyResponse("The updated key."),
-            "403": error("Escalation refused."),
-            "404": error("No such key of yours."),
-            "409": error("Name taken, or the key is revoked or expired (such keys cannot be changed, only deleted)."),
-            "422": error("Invalid fields, or an expiry past the deployment's maximum lifetime (counted from the key's creation)."),
-            ...COMMON,
           },
         },
         delete: {
           summary: "Revoke and delete a key (it stops working on the next request)",
           ...scoped("keys:write"),
-          responses: { "200": keyResponse("The revoked key."), "404": error("No such key of yours."), ...COMMON },
+          responses: { "200": keyResponse("The revoked key.") },
         },
       },
       "/keys/{id}/rotate": {
@@ -121,13 +132,6 @@ export function openApiDocument(serverUrl: string) {
           },
           responses: {
             "200": { description: "The rotated key; `key` holds the new secret.", content: { "application/json": { schema: { $ref: "#/components/schemas/RotatedKey" } } } },
-            "403": error(
-              "Missing keys:rotate, a target with more access than the calling key, or `previous_secret`: the call used a previous secret still in its grace period, which authenticates but may not rotate (use the current secret).",
-            ),
-            "404": error("No such key of yours."),
-            "409": error("The key is revoked or expired."),
-            "422": error("Invalid grace."),
-            ...COMMON,
           },
         },
       },
@@ -140,15 +144,11 @@ export function openApiDocument(serverUrl: string) {
             "202": {
               description: "Always, before any lookup: `{ received }`, the same whether or not any key existed. Revocation follows within moments.",
             },
-            "413": error("Body over 64 KB."),
-            "415": error("Body not JSON."),
-            "422": error("Invalid body."),
-            "429": error("More than 10 reports a minute from this address (Retry-After)."),
           },
         },
       },
       "/profile": {
-        get: { summary: "The key owner's profile", ...scoped("profile:read"), responses: { "200": { description: "id, email, name, role, createdAt." }, "403": error("Missing profile:read."), ...COMMON } },
+        get: { summary: "The key owner's profile", ...scoped("profile:read"), responses: { "200": { description: "id, email, name, role, createdAt." } } },
         patch: {
           summary: "Change the owner's display name",
           ...scoped("profile:write"),
@@ -156,7 +156,7 @@ export function openApiDocument(serverUrl: string) {
             required: true,
             content: { "application/json": { schema: { type: "object", additionalProperties: false, required: ["name"], properties: { name: { type: "string", minLength: 1, maxLength: 80 } } } } },
           },
-          responses: { "200": { description: "The updated profile." }, "403": error("Missing profile:write."), "422": error("Invalid name."), ...COMMON },
+          responses: { "200": { description: "The updated profile." } },
         },
       },
       "/usage": {
@@ -167,7 +167,7 @@ export function openApiDocument(serverUrl: string) {
             { name: "days", in: "query", schema: { type: "integer", minimum: 1, maximum: 90, default: 30 } },
             { name: "keyId", in: "query", schema: { type: "string", format: "uuid" } },
           ],
-          responses: { "200": { description: "{ days, data: [{ keyId, day, success, failure }] }." }, "403": error("Missing usage:read."), ...COMMON },
+          responses: { "200": { description: "{ days, data: [{ keyId, day, success, failure }] }." } },
         },
       },
       "/keys/verify": {
@@ -192,12 +192,17 @@ export function openApiDocument(serverUrl: string) {
               description:
                 "Always 200 for a well-formed request: `valid` and `code` (VALID, NOT_FOUND, EXPIRED, REVOKED, INSUFFICIENT_SCOPE, RATE_LIMITED), with keyId, ownerId, scopes, expiresAt.",
             },
-            "403": error("Missing keys:verify."),
-            "422": error("Invalid body."),
-            ...COMMON,
           },
         },
       },
     },
   };
+  const paths = document.paths as unknown as Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>;
+  for (const [id, op] of Object.entries(OPERATIONS)) {
+    const operation = paths[op.path]?.[op.method.toLowerCase()];
+    if (!operation) throw new Error(`The OpenAPI document has no ${op.method} ${op.path} for ${id}.`);
+    operation.operationId = id;
+    Object.assign(operation.responses, errorResponses(id as OperationId));
+  }
+  return document;
 }

@@ -4,5 +4,7 @@ export const NAME_MAX = 64;
 export const DESCRIPTION_MAX = 280;
 export const EXPIRATION_CHOICES = ["7", "30", "60", "90", "custom", "never"] as const;
 export type ExpirationChoice = (typeof EXPIRATION_CHOICES)[number];
-export const DEFAULT_EXPIRATION: ExpirationChoice = "30";
+/** A key made without a chosen expiry (the API's default, the form's preselected choice) lives this long. */
+export const DEFAULT_LIFETIME_DAYS = 30;
+export const DEFAULT_EXPIRATION = String(DEFAULT_LIFETIME_DAYS) as ExpirationChoice;
 export const MAX_CUSTOM_DAYS = 365;

@@ -2,7 +2,8 @@
 // not. It names no versions, hosts or drivers: an unauthenticated probe learns nothing else.
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { apiError, json } from "@/lib/api/http";
+import { errorResponse, json } from "@/lib/api/http";
+import { AppError } from "@/lib/errors";
 import { errorFields, log } from "@/lib/log";
 
 export async function GET() {
@@ -12,6 +13,6 @@ export async function GET() {
     return json({ status: "ready" });
   } catch (error) {
     log.warn("ready.db_unavailable", errorFields(error));
-    return apiError(503, "service_unavailable", "The database is not reachable. Retry shortly.", { headers: { "Retry-After": "5" } });
+    return errorResponse(new AppError("service_unavailable", { message: "The database is not reachable. Retry shortly.", headers: { "Retry-After": "5" } }));
   }
 }

@@ -1,17 +1,16 @@
 "use server";
 
+// The API Keys page's server actions: thin adapters over the key commands (lib/commands/keys.ts),
+// which own every permission and policy check. Each parses its form, calls one command and maps
+// the result to the form's state.
 import { revalidatePath } from "next/cache";
-import { createApiKey, getApiKey, updateApiKey } from "@/db/queries/api-keys";
-import { deleteApiKey, revokeApiKey } from "@/db/queries/key-revocation";
-import { rotateApiKey } from "@/db/queries/rotations";
 import { validationError, withUser } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
 import { appNow } from "@/lib/clock";
+import { createKey, deleteKey, revokeKey, rotateKey, updateKey } from "@/lib/commands/keys";
 import { AppError } from "@/lib/errors";
-import { GRACE_CHOICES, GRACE_PERIODS, expiryPolicyError, type GracePeriod } from "@/lib/policy";
-import { getSecrets } from "@/lib/secrets";
+import { GRACE_CHOICES, type GracePeriod } from "@/lib/policy";
 import { createApiKeyFormValues, resolveCreateApiKey, resolveEditApiKey } from "@/lib/validation/api-key.schema";
-import { uuidSchema } from "@/lib/validation/common";
 
 const PAGE = "/settings/api-keys";
 
@@ -25,52 +24,36 @@ export async function createApiKeyAction(
   _prev: ActionState<CreatedKey>,
   form: FormData,
 ): Promise<ActionState<CreatedKey>> {
-  return withUser("createApiKey", async ({ user, db, context }) => {
+  return withUser("createApiKey", async ({ db, actor }) => {
     const parsed = resolveCreateApiKey(createApiKeyFormValues(form));
     if (!parsed.success) throw validationError(parsed.error);
-    const expiresAt = parsed.data.expiresAt ?? null;
-    assertPolicy(expiresAt, form);
-    const { key, secret } = await createApiKey(db, user.id, { ...parsed.data, expiresAt }, context, getSecrets().keyPepper);
+    const { key, secret } = await onExpiryField(form, () => createKey(db, actor, parsed.data));
     revalidatePath(PAGE);
     return { ok: true, data: { secret, id: key.id, name: key.name, hint: key.hint } };
   });
 }
 
-/**
- * Renames, re-describes, re-scopes or re-dates one of the user's keys. The maximum lifetime counts
- * from the key's creation (read owner-scoped; it never changes); updateApiKey refuses revoked and
- * expired keys under its row lock.
- */
+/** Renames, re-describes, re-scopes or re-dates one of the user's keys. */
 export async function updateApiKeyAction(id: string, _prev: ActionState, form: FormData): Promise<ActionState> {
-  return withUser("updateApiKey", async ({ user, db, context, clockOffsetMs }) => {
-    const keyId = uuidOrNotFound(id);
-    const parsed = resolveEditApiKey(createApiKeyFormValues(form), appNow(clockOffsetMs));
+  return withUser("updateApiKey", async ({ db, actor }) => {
+    const parsed = resolveEditApiKey(createApiKeyFormValues(form), appNow(actor.clockOffsetMs));
     if (!parsed.success) throw validationError(parsed.error);
-    if (parsed.data.expiresAt !== undefined) assertPolicy(parsed.data.expiresAt, form, await getApiKey(db, user.id, keyId));
-    const key = await updateApiKey(db, user.id, keyId, parsed.data, context, { clockOffsetMs });
+    const key = await onExpiryField(form, () => updateKey(db, actor, id, parsed.data));
     revalidatePath(PAGE);
-    revalidatePath(`${PAGE}/${keyId}`);
+    revalidatePath(`${PAGE}/${key.id}`);
     return { ok: true, message: `“${key.name}” was updated. Changes apply to its next request.` };
   });
 }
 
 /** A new secret for the same key; the old one keeps working for the chosen grace period. */
 export async function rotateApiKeyAction(id: unknown, grace: unknown): Promise<ActionState<CreatedKey>> {
-  return withUser("rotateApiKey", async ({ user, db, context, clockOffsetMs }) => {
-    const keyId = uuidOrNotFound(id);
+  return withUser("rotateApiKey", async ({ db, actor }) => {
     if (typeof grace !== "string" || !(GRACE_CHOICES as string[]).includes(grace)) {
-      throw new AppError("bad_request:validation", { fieldErrors: { grace: "Choose when the current secret stops working." } });
+      throw new AppError("validation_failed", { fieldErrors: { grace: "Choose when the current secret stops working." } });
     }
-    const { key, secret, graceUntil } = await rotateApiKey(
-      db,
-      user.id,
-      keyId,
-      { graceMs: GRACE_PERIODS[grace as GracePeriod].ms, via: "dashboard", clockOffsetMs },
-      context,
-      getSecrets().keyPepper,
-    );
+    const { key, secret, graceUntil } = await rotateKey(db, actor, id, grace as GracePeriod);
     revalidatePath(PAGE);
-    revalidatePath(`${PAGE}/${keyId}`);
+    revalidatePath(`${PAGE}/${key.id}`);
     return {
       ok: true,
       data: { secret, id: key.id, name: key.name, hint: key.hint, previousSecretValidUntil: graceUntil.toISOString() },
@@ -80,35 +63,34 @@ export async function rotateApiKeyAction(id: unknown, grace: unknown): Promise<A
 
 /** Stops the key working at once; it stays in the owner's list, marked Revoked. */
 export async function revokeApiKeyAction(id: unknown): Promise<ActionState> {
-  return withUser("revokeApiKey", async ({ user, db, context }) => {
-    const keyId = uuidOrNotFound(id);
-    const key = await revokeApiKey(db, user.id, keyId, context);
+  return withUser("revokeApiKey", async ({ db, actor }) => {
+    const key = await revokeKey(db, actor, id);
     revalidatePath(PAGE);
-    revalidatePath(`${PAGE}/${keyId}`);
+    revalidatePath(`${PAGE}/${key.id}`);
     return { ok: true, message: `“${key.name}” was revoked. Apps using it can no longer authenticate.` };
   });
 }
 
 /** Revokes the key (if it still worked) and removes it from the owner's list. Another user's id is "not found". */
 export async function deleteApiKeyAction(id: unknown): Promise<ActionState> {
-  return withUser("deleteApiKey", async ({ user, db, context }) => {
-    const keyId = uuidOrNotFound(id);
-    const key = await deleteApiKey(db, user.id, keyId, context);
+  return withUser("deleteApiKey", async ({ db, actor }) => {
+    const key = await deleteKey(db, actor, id);
     revalidatePath(PAGE);
     return { ok: true, message: `“${key.name}” was deleted. Apps using it can no longer authenticate.` };
   });
 }
 
-function assertPolicy(expiresAt: Date | null, form: FormData, key?: { createdAt: Date; expiresAt: Date | null }) {
-  const problem = expiryPolicyError(expiresAt, key);
-  if (problem) {
+/**
+ * The commands name the expiry field `expiresAt`; the form shows its error beside the field the
+ * user used (the custom date, or the expiry choice).
+ */
+async function onExpiryField<T>(form: FormData, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const problem = error instanceof AppError ? error.fieldErrors?.expiresAt : undefined;
+    if (!problem) throw error;
     const field = form.get("expiration") === "custom" ? "customDate" : "expiration";
-    throw new AppError("bad_request:validation", { fieldErrors: { [field]: problem } });
+    throw new AppError("validation_failed", { fieldErrors: { [field]: problem } });
   }
-}
-
-function uuidOrNotFound(id: unknown): string {
-  const parsed = uuidSchema.safeParse(id);
-  if (!parsed.success) throw new AppError("not_found:api_key");
-  return parsed.data;
 }

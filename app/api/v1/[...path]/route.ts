@@ -1,8 +1,9 @@
 // Anything else under /api/v1: a JSON 404 rather than the HTML not-found page.
-import { apiError } from "@/lib/api/http";
+import { errorResponse } from "@/lib/api/http";
+import { AppError } from "@/lib/errors";
 
 function notFound() {
-  return apiError(404, "not_found", "No such endpoint. See /api/v1/openapi.json.");
+  return errorResponse(new AppError("not_found", { message: "No such endpoint. See /api/v1/openapi.json." }));
 }
 
 export const GET = notFound;

@@ -1,42 +1,23 @@
 // GET /api/v1/keys (keys:read): the caller's keys. POST /api/v1/keys (keys:write): create one.
 import { getDb } from "@/db";
-import { createApiKey, listApiKeys } from "@/db/queries/api-keys";
-import { authenticate } from "@/lib/api/authenticate";
+import { apiActor, authenticate } from "@/lib/api/authenticate";
 import { keyDto } from "@/lib/api/dto";
-import { apiError, ApiProblem, handler, json, methodNotAllowed, readJson } from "@/lib/api/http";
-import { assertExpiryPolicy, assertWithinCaller } from "@/lib/api/key-rules";
-import { normalizeScopes, type Scope } from "@/lib/scopes";
-import { getSecrets } from "@/lib/secrets";
-import { contextFromHeaders } from "@/lib/request-context";
+import { handler, json, methodNotAllowed, readJson, readQuery } from "@/lib/api/http";
+import { createKey, listKeys } from "@/lib/commands/keys";
 import { createKeyBody, listQuery } from "@/lib/validation/api.schema";
-
-const DEFAULT_LIFETIME_MS = 30 * 86_400_000;
 
 export const GET = handler("keys.list", async (request: Request) => {
   const caller = await authenticate(request, "keys:read");
-  const query = listQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!query.success) throw new ApiProblem(apiError(422, "validation_failed", "limit must be 1-100 and offset 0 or more."));
-  const keys = await listApiKeys(await getDb(), caller.key.owner.id, query.data);
+  const page = readQuery(request, listQuery, "limit must be 1-100 and offset 0 or more.");
+  const keys = await listKeys(await getDb(), apiActor(request, caller), page);
   const now = new Date();
-  return json({ data: keys.map((k) => keyDto(k, now)), limit: query.data.limit, offset: query.data.offset });
+  return json({ data: keys.map((k) => keyDto(k, now)), limit: page.limit, offset: page.offset });
 });
 
 export const POST = handler("keys.create", async (request: Request) => {
   const caller = await authenticate(request, "keys:write");
   const body = await readJson(request, createKeyBody);
-  const { access, scopes } = normalizeScopes(body.scopes as Scope[]);
-  const expiresAt = body.expiresAt === undefined ? new Date(Date.now() + DEFAULT_LIFETIME_MS) : body.expiresAt;
-  // The deployment's rule first (an invalid expiry is 422 whoever asks), then the caller's limits (403).
-  assertExpiryPolicy(expiresAt);
-  assertWithinCaller(caller, { scopes, expiresAt });
-  const { key, secret } = await createApiKey(
-    await getDb(),
-    caller.key.owner.id,
-    { name: body.name, description: body.description || null, access, scopes, expiresAt },
-    contextFromHeaders(request.headers),
-    getSecrets().keyPepper,
-    { keyId: caller.key.id },
-  );
+  const { key, secret } = await createKey(await getDb(), apiActor(request, caller), body);
   // The only response that ever carries this secret.
   return json({ ...keyDto(key), key: secret }, { status: 201 });
 });

@@ -12,7 +12,8 @@ function dto(user: { id: string; email: string; name: string; role: string; crea
 
 export const GET = handler("profile.get", async (request: Request) => {
   const { key } = await authenticate(request, "profile:read");
-  return json(dto((await getProfile(await getDb(), key.owner.id))!));
+  // The account can vanish between verification and this read: 404 user_not_found, never a 500.
+  return json(dto(await getProfile(await getDb(), key.owner.id)));
 });
 
 export const PATCH = handler("profile.update", async (request: Request) => {

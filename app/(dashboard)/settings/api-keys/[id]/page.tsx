@@ -26,7 +26,7 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
   const db = await getDb();
   // Owner-scoped: another user's key id is simply "not found".
   const key = await getApiKey(db, user.id, id.data).catch((e: unknown) => {
-    if (e instanceof AppError && e.code === "not_found:api_key") notFound();
+    if (e instanceof AppError && e.code === "key_not_found") notFound();
     throw e;
   });
   const [usage, rotations] = await Promise.all([usageForKey(db, key.id, 30), listRotations(db, user.id, key.id)]);

@@ -4,9 +4,10 @@
 import { after } from "next/server";
 import { getDb } from "@/db";
 import { revokeLeakedKeys } from "@/db/queries/rotations";
-import { apiError, handler, methodNotAllowed, readJson } from "@/lib/api/http";
+import { handler, methodNotAllowed, readJson } from "@/lib/api/http";
 import { acceptLeakReport } from "@/lib/api/leak-report";
 import { apiServices } from "@/lib/api/services";
+import { AppError } from "@/lib/errors";
 import { clientIp, contextFromHeaders } from "@/lib/request-context";
 import { getSecrets } from "@/lib/secrets";
 import { leakReportBody } from "@/lib/validation/api.schema";
@@ -17,7 +18,8 @@ export const POST = handler("keys.revokeLeaked", async (request: Request) => {
   const db = await getDb();
   const limit = await apiServices().keyLimiter.take(db, `leak:${clientIp(request.headers) ?? "unknown"}`, REPORTS_PER_MINUTE);
   if (!limit.ok) {
-    return apiError(429, "rate_limited", "Too many reports from this address. Wait and retry.", {
+    throw new AppError("rate_limited", {
+      message: "Too many reports from this address. Wait and retry.",
       headers: { "Retry-After": String(limit.retryAfterSeconds) },
     });
   }

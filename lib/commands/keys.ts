@@ -1,0 +1,186 @@
+import "server-only";
+// The key commands: the one place that decides whether an actor may read, create, change, rotate,
+// revoke or delete a key. Server actions (app/(dashboard)/settings/api-keys/actions.ts) and the
+// /api/v1 handlers are thin adapters over these: they parse their input, call a command and map
+// its result. Every permission and policy check that depends on the key runs inside the
+// transaction that changes it, on the row as locked (the `guard` of db/queries), so a check can
+// never be judged on a row that changes before the write.
+import type { Database } from "@/db";
+import { createApiKey, getApiKey, listApiKeys, updateApiKey, type ApiKeySummary } from "@/db/queries/api-keys";
+import { deleteApiKey, revokeApiKey } from "@/db/queries/key-revocation";
+import { rotateApiKey } from "@/db/queries/rotations";
+import { appNow } from "../clock";
+import { AppError } from "../errors";
+import {
+  assertCurrentSecret,
+  assertExpiryAllowed,
+  assertMayGrant,
+  assertMayManage,
+  assertMayRotate,
+  assertMayWiden,
+  defaultExpiry,
+} from "../keys/rules";
+import { GRACE_PERIODS, type GracePeriod } from "../policy";
+import { normalizeScopes, type Access, type Scope } from "../scopes";
+import { getSecrets } from "../secrets";
+import { uuidSchema } from "../validation/common";
+import type { Actor } from "./actor";
+
+export type { Actor, CallerKey } from "./actor";
+
+/** What a caller asks for in a new key. Omitted expiry: the default lifetime; null: never. */
+export type CreateKeyRequest = {
+  name: string;
+  description?: string | null;
+  scopes: readonly string[];
+  /** The access the user chose in the form; derived from the scopes when absent (the API). */
+  access?: Access;
+  expiresAt?: Date | null;
+};
+
+export type UpdateKeyRequest = {
+  name?: string;
+  /** undefined keeps the description; "" or null clears it. */
+  description?: string | null;
+  scopes?: readonly string[];
+  access?: Access;
+  /** undefined keeps the expiry; null: never expires. */
+  expiresAt?: Date | null;
+};
+
+export type KeyWithSecret = { key: ApiKeySummary; secret: string };
+
+/** A key id from a URL or a form. Anything that is not one answers like a key of someone else: not found. */
+export function keyIdOrNotFound(id: unknown): string {
+  const parsed = uuidSchema.safeParse(id);
+  if (!parsed.success) throw new AppError("key_not_found");
+  return parsed.data;
+}
+
+/** An empty description is stored as no description (null), wherever it comes from. */
+function normalizeDescription(description: string | null | undefined): string | null | undefined {
+  return description === undefined ? undefined : description || null;
+}
+
+/** Stored scopes are sorted, with write implying read; `access` keeps the user's choice when given. */
+function resolveScopes(scopes: readonly string[], access?: Access): { access: Access; scopes: Scope[] } {
+  const normalized = normalizeScopes(scopes as Scope[]);
+  return { access: access ?? normalized.access, scopes: normalized.scopes };
+}
+
+export async function listKeys(db: Database, actor: Actor, page: { limit?: number; offset?: number } = {}): Promise<ApiKeySummary[]> {
+  return listApiKeys(db, actor.userId, page);
+}
+
+export async function getKey(db: Database, actor: Actor, id: unknown): Promise<ApiKeySummary> {
+  return getApiKey(db, actor.userId, keyIdOrNotFound(id));
+}
+
+/**
+ * Creates a key and returns its secret: the only time the plaintext exists outside a hash. The
+ * deployment's rule first (an invalid expiry is 422 whoever asks), then the caller's limits (403).
+ */
+export async function createKey(db: Database, actor: Actor, request: CreateKeyRequest): Promise<KeyWithSecret> {
+  const { access, scopes } = resolveScopes(request.scopes, request.access);
+  const expiresAt = request.expiresAt === undefined ? defaultExpiry(appNow(actor.clockOffsetMs)) : request.expiresAt;
+  return createApiKey(
+    db,
+    actor.userId,
+    { name: request.name, description: normalizeDescription(request.description) ?? null, access, scopes, expiresAt },
+    actor.context,
+    getSecrets().keyPepper,
+    actor.key ? { keyId: actor.key.id } : undefined,
+    () => {
+      assertExpiryAllowed(expiresAt);
+      assertMayGrant(actor.key, { scopes, expiresAt });
+    },
+  );
+}
+
+/**
+ * Renames, re-describes, re-scopes or re-dates a key. The maximum lifetime counts from the key's
+ * creation; a revoked or expired key cannot be changed (409). Through a key: the target's scopes
+ * must be the caller's, new scopes and expiry within the caller's, and a key that outlives the
+ * caller gains no scopes from it.
+ */
+export async function updateKey(db: Database, actor: Actor, id: unknown, request: UpdateKeyRequest): Promise<ApiKeySummary> {
+  const keyId = keyIdOrNotFound(id);
+  const scoped = request.scopes ? resolveScopes(request.scopes, request.access) : undefined;
+  return updateApiKey(
+    db,
+    actor.userId,
+    keyId,
+    {
+      name: request.name,
+      description: normalizeDescription(request.description),
+      access: scoped?.access,
+      scopes: scoped?.scopes,
+      expiresAt: request.expiresAt,
+    },
+    actor.context,
+    {
+      viaKeyId: actor.key?.id,
+      clockOffsetMs: actor.clockOffsetMs,
+      guard: (target) => {
+        assertExpiryAllowed(request.expiresAt, target, appNow(actor.clockOffsetMs));
+        assertMayManage(actor.key, target);
+        assertMayGrant(actor.key, { scopes: scoped?.scopes, expiresAt: request.expiresAt });
+        assertMayWiden(actor.key, target, scoped?.scopes);
+      },
+    },
+  );
+}
+
+/**
+ * A new secret for the same key; the old one keeps working for the grace period (never past the
+ * key's expiry). Through a key: only its current secret may rotate, only keys within its scopes,
+ * and never a key that outlives it (the new secret would outlive the caller), except itself.
+ */
+export async function rotateKey(
+  db: Database,
+  actor: Actor,
+  id: unknown,
+  grace: GracePeriod,
+): Promise<KeyWithSecret & { graceUntil: Date }> {
+  assertCurrentSecret(actor.key);
+  const keyId = keyIdOrNotFound(id);
+  return rotateApiKey(
+    db,
+    actor.userId,
+    keyId,
+    {
+      graceMs: GRACE_PERIODS[grace].ms,
+      via: actor.key ? "api" : "dashboard",
+      viaKeyId: actor.key?.id,
+      clockOffsetMs: actor.clockOffsetMs,
+      guard: (target) => {
+        assertMayManage(actor.key, target);
+        assertMayRotate(actor.key, target);
+      },
+    },
+    actor.context,
+    getSecrets().keyPepper,
+  );
+}
+
+/** Stops the key working at once; it stays in the owner's list, marked Revoked. */
+export async function revokeKey(db: Database, actor: Actor, id: unknown): Promise<ApiKeySummary> {
+  const keyId = keyIdOrNotFound(id);
+  return revokeApiKey(db, actor.userId, keyId, actor.context, actor.key ? (target) => assertMayManage(actor.key, target) : undefined);
+}
+
+/**
+ * Revokes the key (if it still worked) and removes it from the owner's list. Deleting a key that
+ * outlives the caller is fine: it takes power away, hands none out.
+ */
+export async function deleteKey(db: Database, actor: Actor, id: unknown): Promise<ApiKeySummary> {
+  const keyId = keyIdOrNotFound(id);
+  return deleteApiKey(
+    db,
+    actor.userId,
+    keyId,
+    actor.context,
+    actor.key ? { keyId: actor.key.id } : undefined,
+    actor.key ? (target) => assertMayManage(actor.key, target) : undefined,
+  );
+}

@@ -1,0 +1,99 @@
+// The rules a key command checks before it changes or hands out a key. Pure: no I/O. Two kinds:
+// the deployment's policy (maximum lifetime, from the environment), which applies to everyone;
+// and the caller's limits, which apply when a command runs through an API key: a key can never
+// create, widen or hand out a credential beyond its own scopes or its own lifetime.
+import type { CallerKey } from "../commands/actor";
+import { AppError } from "../errors";
+import { expiryPolicyError } from "../policy";
+import { missingScopes, normalizeScopes, type Scope } from "../scopes";
+import { DAY_MS } from "../time";
+import { DEFAULT_LIFETIME_DAYS } from "../validation/api-key.limits";
+
+/** The expiry of a key created without one. */
+export function defaultExpiry(now: Date): Date {
+  return new Date(now.getTime() + DEFAULT_LIFETIME_DAYS * DAY_MS);
+}
+
+/**
+ * The deployment's maximum key lifetime. For an edit, pass the key: its maximum counts from its
+ * creation, not from today. Answers 422 naming the field `expiresAt`.
+ */
+export function assertExpiryAllowed(expiresAt: Date | null | undefined, key?: { createdAt: Date; expiresAt: Date | null }, now?: Date) {
+  if (expiresAt === undefined) return;
+  const problem = expiryPolicyError(expiresAt, key, now);
+  if (problem) throw new AppError("validation_failed", { message: problem, fieldErrors: { expiresAt: problem } });
+}
+
+/** Whether a key expiring at `expiresAt` outlives the caller (a caller that never expires is outlived by none). */
+export function outlivesCaller(caller: CallerKey, expiresAt: Date | null): boolean {
+  return caller.expiresAt !== null && (expiresAt === null || expiresAt.getTime() > caller.expiresAt.getTime());
+}
+
+function beyondLifetime(caller: CallerKey, message: string): AppError {
+  return new AppError("expiry_beyond_caller", {
+    message: `${message} (this key expires ${caller.expiresAt?.toISOString()}).`,
+    details: { callerExpiresAt: caller.expiresAt?.toISOString() ?? null },
+  });
+}
+
+/** Scopes a key asks to grant must be its own, and an expiry it sets must not outlive it. */
+export function assertMayGrant(caller: CallerKey | undefined, wanted: { scopes?: readonly string[]; expiresAt?: Date | null }) {
+  if (!caller) return;
+  if (wanted.scopes) {
+    const missing = missingScopes(caller.scopes as Scope[], wanted.scopes as Scope[]);
+    if (missing.length > 0) {
+      throw new AppError("insufficient_scope", {
+        message: `A key cannot grant scopes it does not have: ${missing.join(", ")}.`,
+        details: { required: missing },
+      });
+    }
+  }
+  if (wanted.expiresAt !== undefined && outlivesCaller(caller, wanted.expiresAt)) {
+    throw beyondLifetime(caller, "A key cannot create a key that outlives it");
+  }
+}
+
+/** A key may only change, rotate or delete keys whose scopes it holds itself. */
+export function assertMayManage(caller: CallerKey | undefined, target: { scopes: readonly string[] }) {
+  if (!caller) return;
+  const missing = missingScopes(caller.scopes as Scope[], normalizeScopes(target.scopes as Scope[]).scopes);
+  if (missing.length > 0) {
+    throw new AppError("insufficient_scope", {
+      message: `This key cannot manage a key with more access than itself (${missing.join(", ")}).`,
+      details: { required: missing },
+    });
+  }
+}
+
+/**
+ * Rotation hands the caller the target's new secret, valid until the target expires: a key may
+ * rotate itself or a key that dies no later than it does, never one that outlives it (that would
+ * be creating a longer-lived credential by another door).
+ */
+export function assertMayRotate(caller: CallerKey | undefined, target: { id: string; expiresAt: Date | null }) {
+  if (!caller || caller.id === target.id) return;
+  if (outlivesCaller(caller, target.expiresAt)) {
+    throw beyondLifetime(caller, "A key cannot rotate a key that outlives it: rotate it with a longer-lived key or in the dashboard");
+  }
+}
+
+/**
+ * Adding scopes to a key that outlives the caller would leave more power in a credential that
+ * lasts longer than the caller: refused. Renaming, re-describing and narrowing are fine.
+ */
+export function assertMayWiden(caller: CallerKey | undefined, target: { id: string; scopes: readonly string[]; expiresAt: Date | null }, scopes?: readonly string[]) {
+  if (!caller || !scopes || caller.id === target.id) return;
+  const added = scopes.filter((s) => !target.scopes.includes(s));
+  if (added.length > 0 && outlivesCaller(caller, target.expiresAt)) {
+    throw beyondLifetime(caller, "A key cannot add scopes to a key that outlives it");
+  }
+}
+
+/**
+ * Rotation needs the key's current secret. A previous secret still in its grace period keeps
+ * authenticating so apps can switch over, but if it could rotate, whoever leaked it could mint
+ * a fresh secret and lock the owner out: the grace period would become a takeover window.
+ */
+export function assertCurrentSecret(caller: CallerKey | undefined) {
+  if (caller?.viaPreviousSecret) throw new AppError("previous_secret");
+}
