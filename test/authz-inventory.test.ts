@@ -37,7 +37,7 @@ function exportedMethods(source: string): string[] {
 
 /**
  * Methods bound to lib/api/http.ts's methodNotAllowed(): a JSON 405 that runs no code of ours, so
- * they are not entry points (e2e/security/hostile-input.spec.ts checks they answer 405).
+ * they are not entry points (e2e/security/hostile-urls.spec.ts checks they answer 405).
  */
 function refusedMethods(source: string): string[] {
   const refusers = new Set([...source.matchAll(/(?:const|let|var)\s+(\w+)\s*=\s*methodNotAllowed\(/g)].map((m) => m[1]!));
