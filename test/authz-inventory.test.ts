@@ -5,7 +5,8 @@ import { AUTHZ_MATRIX, COLUMNS, entryName, type Row } from "../e2e/security/auth
 
 // Every entry point in the source must have a row in the authorization matrix, and every row must
 // name an entry point that exists: a new page, route method or server action without a row fails
-// here, before the e2e walker (e2e/security/authz-matrix.spec.ts) would silently skip it.
+// here, before the e2e walker (e2e/security/authz-walker.ts, run by authz-matrix.spec.ts) would
+// silently skip it.
 
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const SOURCE_DIRS = ["app", "components", "lib", "db"];
