@@ -5,7 +5,8 @@ import { AUTHZ_MATRIX, COLUMNS, entryName, type Row } from "../e2e/security/auth
 
 // Every entry point in the source must have a row in the authorization matrix, and every row must
 // name an entry point that exists: a new page, route method or server action without a row fails
-// here, before the e2e walker (e2e/security/authz-matrix.spec.ts) would silently skip it.
+// here, before the e2e walker (e2e/security/authz-walker.ts, run by authz-matrix.spec.ts) would
+// silently skip it.
 
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const SOURCE_DIRS = ["app", "components", "lib", "db"];
@@ -37,7 +38,7 @@ function exportedMethods(source: string): string[] {
 
 /**
  * Methods bound to lib/api/http.ts's methodNotAllowed(): a JSON 405 that runs no code of ours, so
- * they are not entry points (e2e/security/hostile-input.spec.ts checks they answer 405).
+ * they are not entry points (e2e/security/hostile-urls.spec.ts checks they answer 405).
  */
 function refusedMethods(source: string): string[] {
   const refusers = new Set([...source.matchAll(/(?:const|let|var)\s+(\w+)\s*=\s*methodNotAllowed\(/g)].map((m) => m[1]!));
