@@ -8,7 +8,7 @@ import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } f
 import type { ActionState } from "@/lib/action-state";
 import { permissionsOf } from "@/lib/scopes";
 import { KeyFormFields } from "./key-form-fields";
-import type { KeyRow } from "./keys-table";
+import type { KeyRow } from "./key-row";
 
 export function EditKeyDialog({ target, onClose, maxLifetimeDays }: { target: KeyRow | null; onClose: () => void; maxLifetimeDays: number | null }) {
   return (

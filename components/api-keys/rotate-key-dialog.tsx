@@ -9,7 +9,7 @@ import { Label } from "@/components/ui/label";
 import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
 import { formatDate } from "@/lib/format";
 import { GRACE_CHOICES, GRACE_PERIODS, type GracePeriod } from "@/lib/policy";
-import type { KeyRow } from "./keys-table";
+import type { KeyRow } from "./key-row";
 import { NewKeyView } from "./new-key-secret";
 import { SecretDialog, type SecretDialogControls } from "./secret-dialog";
 
