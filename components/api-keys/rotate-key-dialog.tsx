@@ -3,7 +3,7 @@
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { rotateApiKeyAction, type CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
-import { SubmitButton } from "@/components/auth/submit-button";
+import { SubmitButton } from "@/components/forms/submit-button";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { Pagination } from "@/components/admin/pagination";
-import { KeysSection } from "@/components/api-keys/keys-section";
 import { toKeyRow } from "@/components/api-keys/key-row";
+import { KeysSection } from "@/components/api-keys/keys-section";
 import { KeysTable } from "@/components/api-keys/keys-table";
 import { needsAttention } from "@/components/api-keys/needs-attention";
+import { Pagination } from "@/components/ui/pagination";
 import { getDb } from "@/db";
 import { KEYS_PAGE_SIZE, keysNeedingAttention, pageApiKeys } from "@/db/queries/api-key-list";
 import type { ApiKeySummary } from "@/db/queries/api-keys";
