@@ -2,11 +2,12 @@
 // database, create and migrate it before the first request.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { config } = await import("./lib/config");
   const { getSecrets, ConfigError } = await import("./lib/secrets");
   const { captureConsole, log } = await import("./lib/log");
   // In production, everything the process prints from here on is one JSON object per line
   // (lib/log.ts); `next dev` keeps its readable stacks.
-  if (process.env.NODE_ENV === "production") captureConsole();
+  if (config.isProduction) captureConsole();
   try {
     getSecrets();
   } catch (error) {
@@ -18,7 +19,7 @@ export async function register() {
     }
     throw error;
   }
-  if (process.env.KEYSMITH_TEST_CLOCK === "1") {
+  if (config.testClock) {
     log.warn("test_clock.enabled", { message: "KEYSMITH_TEST_CLOCK=1: requests may shift the clock. Never use this in production." });
   }
   const { getDbHandle } = await import("./db");

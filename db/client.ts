@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { config } from "../lib/config";
 import { errorFields, log } from "../lib/log";
 import * as schema from "./schema";
 
@@ -63,20 +64,6 @@ async function openPglite(dir: string): Promise<DbHandle> {
   };
 }
 
-function nonNegativeInt(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of milliseconds, not "${raw}".`);
-  return value;
-}
-
-function positiveInt(name: string, fallback: number): number {
-  const value = nonNegativeInt(name, fallback);
-  if (value === 0) throw new Error(`${name} must be more than 0.`);
-  return value;
-}
-
 /**
  * Bounded waits everywhere: a slow, locked or unreachable database must turn into a quick 503,
  * not a request that hangs. With `pg` the server cancels a statement (a wait for a lock included)
@@ -90,17 +77,17 @@ function positiveInt(name: string, fallback: number): number {
  * on the database role instead (`ALTER ROLE app SET statement_timeout = '10s'`).
  */
 export function timeouts() {
-  const statementMs = nonNegativeInt("DATABASE_STATEMENT_TIMEOUT_MS", 10_000);
+  const statementMs = config.databaseStatementTimeoutMs;
   return {
     statementMs,
     queryMs: (statementMs || 10_000) + 5_000,
-    connectMs: positiveInt("DATABASE_CONNECT_TIMEOUT_MS", 5_000),
+    connectMs: config.databaseConnectTimeoutMs,
   };
 }
 
 function poolSettings() {
   return {
-    max: positiveInt("DATABASE_POOL_MAX", 10),
+    max: config.databasePoolMax,
     connectionTimeoutMillis: timeouts().connectMs,
     idleTimeoutMillis: 30_000,
   };
@@ -151,7 +138,7 @@ async function openNeon(url: string): Promise<DbHandle> {
   neonConfig.webSocketConstructor = ws;
   // NEON_WS_PROXY points the driver at a plain WebSocket-to-TCP proxy in front of an ordinary
   // Postgres (the test suite runs one). Real Neon needs none of this.
-  const proxy = process.env.NEON_WS_PROXY?.trim();
+  const proxy = config.neonWsProxy;
   if (proxy) {
     neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
     neonConfig.useSecureWebSocket = false;

@@ -15,7 +15,7 @@ async function init(): Promise<DbHandle> {
   });
   // The embedded default migrates itself so `npm start` needs nothing else. A real database is
   // migrated by `npm run db:migrate` as a deploy step (set AUTO_MIGRATE=1 to do it at start).
-  if (handle.driver === "pglite" || process.env.AUTO_MIGRATE === "1") {
+  if (handle.driver === "pglite" || config.autoMigrate) {
     await handle.migrate();
     log.info("db.migrated", { driver: handle.driver });
   }

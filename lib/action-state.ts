@@ -7,5 +7,3 @@ export type ActionState<T = undefined> = {
   fieldErrors?: FieldErrors;
   data?: T;
 };
-
-export const initialState = { ok: false } as const satisfies ActionState;

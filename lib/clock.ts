@@ -1,4 +1,5 @@
 import { sql, type Placeholder, type SQL } from "drizzle-orm";
+import { config } from "./config";
 
 const MAX_OFFSET_MS = 400 * 86_400_000;
 
@@ -10,7 +11,7 @@ const MAX_OFFSET_MS = 400 * 86_400_000;
  * database's own clock decides. Never set KEYSMITH_TEST_CLOCK in production.
  */
 export function clockOffsetMs(headers?: Headers): number {
-  if (process.env.KEYSMITH_TEST_CLOCK !== "1" || !headers) return 0;
+  if (!config.testClock || !headers) return 0;
   const n = Number(headers.get("x-test-clock-offset") ?? 0);
   // Forward only: moving "now" back before a key's revocation or expiry would make it verify
   // again, so even a test server never lets a request undo one.

@@ -1,12 +1,36 @@
 import path from "node:path";
 
-// Every environment variable the app reads, in one place (the README lists the same set).
+// The environment variables the app reads (the README lists them all). Each is read when asked
+// for, never at import, so tests and the e2e servers can set them per process. Read elsewhere:
+// lib/policy.ts (MAX_ACTIVE_KEYS_PER_USER, KEY_MAX_LIFETIME_DAYS, ROTATION_PERIOD_DAYS) and
+// lib/api/services.ts (RATE_LIMIT_PER_MINUTE, AUTH_FAILURES_PER_MINUTE, USAGE_FLUSH_MS); and,
+// outside lib/, by files that run before or beside the app: server.mjs (PORT, HOSTNAME,
+// TRUSTED_PROXY_HOPS, NODE_ENV), next.config.ts and proxy.ts (NODE_ENV) and instrumentation.ts
+// (NEXT_RUNTIME, which Next.js replaces at build time).
 export const config = {
   get databaseUrl(): string | undefined {
     return process.env.DATABASE_URL?.trim() || undefined;
   },
   get databaseDriver(): string | undefined {
     return process.env.DATABASE_DRIVER?.trim() || undefined;
+  },
+  /** `pg`: the server cancels a statement after this long; 0 stops sending it (db/client.ts). */
+  get databaseStatementTimeoutMs(): number {
+    return nonNegativeInt("DATABASE_STATEMENT_TIMEOUT_MS", 10_000);
+  },
+  get databaseConnectTimeoutMs(): number {
+    return positiveInt("DATABASE_CONNECT_TIMEOUT_MS", 5_000);
+  },
+  get databasePoolMax(): number {
+    return positiveInt("DATABASE_POOL_MAX", 10);
+  },
+  /** Apply migrations at start on a real database (PGlite always migrates). */
+  get autoMigrate(): boolean {
+    return process.env.AUTO_MIGRATE === "1";
+  },
+  /** Tests only: a WebSocket-to-TCP proxy for Neon's driver in front of a plain Postgres. */
+  get neonWsProxy(): string | undefined {
+    return process.env.NEON_WS_PROXY?.trim() || undefined;
   },
   /** Where the embedded database and generated secrets live when no DATABASE_URL is set. */
   get dataDir(): string {
@@ -15,6 +39,13 @@ export const config = {
   /** PGlite folder; "memory://" keeps it in memory (tests). */
   get pgliteDir(): string {
     return process.env.PGLITE_DATA_DIR?.trim() || path.join(/* turbopackIgnore: true */ this.dataDir, "pglite");
+  },
+  /** As set; lib/secrets.ts checks them (and generates them on the embedded default). */
+  get authSecret(): string | undefined {
+    return process.env.AUTH_SECRET;
+  },
+  get keyPepper(): string | undefined {
+    return process.env.KEY_PEPPER;
   },
   get isProduction(): boolean {
     return process.env.NODE_ENV === "production";
@@ -25,4 +56,49 @@ export const config = {
       .map((e) => e.trim().toLowerCase())
       .filter(Boolean);
   },
+  /** The public base URL, when set (else lib/request-context.ts derives it from the request). */
+  get appUrl(): string | undefined {
+    return process.env.APP_URL || undefined;
+  },
+  /** Reverse proxies in front of the app (lib/request-context.ts); 0 when unset or not a number. */
+  get trustedProxyHops(): number {
+    return Number(process.env.TRUSTED_PROXY_HOPS ?? 0) || 0;
+  },
+  /** Failed sign-ins allowed per account in each 15-minute window. */
+  get loginFailuresPerAccount(): number {
+    return positiveIntOr(process.env.LOGIN_FAILURES_PER_ACCOUNT, 10);
+  },
+  /** Failed sign-ins allowed per client address in each 15-minute window. */
+  get loginFailuresPerIp(): number {
+    return positiveIntOr(process.env.LOGIN_FAILURES_PER_IP, 50);
+  },
+  /** Benchmarks only: enables GET /api/bench/static. */
+  get bench(): boolean {
+    return process.env.KEYSMITH_BENCH === "1";
+  },
+  /** Tests only: requests may shift "now" forward (lib/clock.ts). Never in production. */
+  get testClock(): boolean {
+    return process.env.KEYSMITH_TEST_CLOCK === "1";
+  },
 };
+
+/** A positive whole number, else the fallback (unset, empty, zero, negative or not a number). */
+function positiveIntOr(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/** A whole number of milliseconds, 0 or more; the fallback when unset; anything else throws. */
+function nonNegativeInt(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of milliseconds, not "${raw}".`);
+  return value;
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const value = nonNegativeInt(name, fallback);
+  if (value === 0) throw new Error(`${name} must be more than 0.`);
+  return value;
+}

@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { csvResponse, toCsv } from "./csv";
+import { csvLine, csvResponse } from "./csv";
 
-describe("toCsv", () => {
+describe("csvLine", () => {
   it("quotes every field, doubles quotes and neutralises formulas", () => {
-    const csv = toCsv(["name", "n", "when", "scopes"], [
+    const csv = [
+      ["name", "n", "when", "scopes"],
       ['He said "hi"', 3, new Date("2026-01-02T03:04:05Z"), ["a:read", "b:write"]],
       ["=HYPERLINK(\"http://evil\")", null, undefined, "-1+2"],
       ["line\nbreak", "@SUM(A1)", "+1", "plain"],
-    ]);
+    ]
+      .map(csvLine)
+      .join("");
     expect(csv.split("\r\n")).toEqual([
       '"name","n","when","scopes"',
       '"He said ""hi""","3","2026-01-02T03:04:05.000Z","a:read b:write"',

@@ -1,13 +1,9 @@
 /**
- * CSV (RFC 4180) that is safe to open in a spreadsheet: every field is quoted, quotes doubled,
- * and a value starting with = + - @ or a control character is prefixed with ' so a key name like
- * `=HYPERLINK(...)` is shown as text instead of run as a formula (CSV injection).
+ * One CSV (RFC 4180) record, with its line ending, that is safe to open in a spreadsheet: every
+ * field is quoted, quotes doubled, and a value starting with = + - @ or a control character is
+ * prefixed with ' so a key name like `=HYPERLINK(...)` is shown as text instead of run as a
+ * formula (CSV injection).
  */
-export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map(csvLine).join("");
-}
-
-/** One CSV record, with its line ending. */
 export function csvLine(row: unknown[]): string {
   return row.map(cell).join(",") + "\r\n";
 }

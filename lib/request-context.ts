@@ -1,4 +1,5 @@
 import type { RequestContext } from "./audit-events";
+import { config } from "./config";
 
 /**
  * The client address for audit rows and per-address limits. Behind N trusted reverse proxies
@@ -9,7 +10,7 @@ import type { RequestContext } from "./audit-events";
  * (documented in SECURITY.md); put the app behind a proxy and set TRUSTED_PROXY_HOPS.
  */
 export function clientIp(headers: Headers): string | null {
-  const hops = Math.max(1, Number(process.env.TRUSTED_PROXY_HOPS ?? 0) || 0);
+  const hops = Math.max(1, config.trustedProxyHops);
   const chain = (headers.get("x-forwarded-for") ?? "")
     .split(",")
     .map((s) => s.trim())
@@ -24,7 +25,7 @@ export function contextFromHeaders(headers: Headers): RequestContext {
 
 /** The public base URL (APP_URL, else from the request's forwarded host and protocol). */
 export function requestOrigin(headers: Headers): string {
-  if (process.env.APP_URL) return process.env.APP_URL.replace(/\/$/, "");
+  if (config.appUrl) return config.appUrl.replace(/\/$/, "");
   const host = headers.get("x-forwarded-host") ?? headers.get("host") ?? "localhost:3000";
   const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? "http";
   return `${proto}://${host}`;

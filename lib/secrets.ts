@@ -31,7 +31,7 @@ let cached: Secrets | undefined;
  */
 export function getSecrets(): Secrets {
   if (cached) return cached;
-  const fromEnv = { authSecret: process.env.AUTH_SECRET, keyPepper: process.env.KEY_PEPPER };
+  const fromEnv = { authSecret: config.authSecret, keyPepper: config.keyPepper };
   if (fromEnv.authSecret && fromEnv.keyPepper) {
     cached = {
       authSecret: check("AUTH_SECRET", fromEnv.authSecret),

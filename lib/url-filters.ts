@@ -5,7 +5,7 @@ import type { z } from "zod";
 type SearchParams = Record<string, string | string[] | undefined>;
 
 /** URLSearchParams-like object -> plain record (first value of each key). */
-export function paramsRecord(params: SearchParams | URLSearchParams): Record<string, string> {
+function paramsRecord(params: SearchParams | URLSearchParams): Record<string, string> {
   if (params instanceof URLSearchParams) return Object.fromEntries(params);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(params)) {

@@ -2,14 +2,12 @@ import Link from "next/link";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { NativeSelect } from "@/components/ui/native-select";
 
 export type FilterField =
   | { kind: "text"; name: string; label: string; placeholder?: string; value?: string }
   | { kind: "date"; name: string; label: string; value?: string }
   | { kind: "select"; name: string; label: string; value?: string; options: { value: string; label: string }[] };
-
-const SELECT =
-  "h-9 w-full rounded-md border border-input bg-background px-3 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 dark:bg-input/30";
 
 /**
  * A plain GET form: applying filters changes the URL (bookmarkable, shareable, back-button
@@ -22,13 +20,13 @@ export function FilterForm({ path, fields, label }: { path: string; fields: Filt
         <div key={f.name} className="grid gap-1.5">
           <Label htmlFor={`filter-${f.name}`}>{f.label}</Label>
           {f.kind === "select" ? (
-            <select id={`filter-${f.name}`} name={f.name} defaultValue={f.value ?? ""} className={SELECT}>
+            <NativeSelect id={`filter-${f.name}`} name={f.name} defaultValue={f.value ?? ""}>
               {f.options.map((o) => (
                 <option key={o.value} value={o.value}>
                   {o.label}
                 </option>
               ))}
-            </select>
+            </NativeSelect>
           ) : (
             <Input id={`filter-${f.name}`} name={f.name} type={f.kind === "date" ? "date" : "search"} defaultValue={f.value} placeholder={f.kind === "text" ? f.placeholder : undefined} />
           )}

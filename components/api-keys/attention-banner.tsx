@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { formatRelative } from "@/lib/format";
 import { preloadKeyDialogs } from "./dialog-loaders";
 import type { KeyActions } from "./key-actions";
-import type { KeyRow } from "./keys-table";
+import type { KeyRow } from "./key-row";
 
 /**
  * The summary at the top of the API Keys page, with a one-click fix per key. A key can be both

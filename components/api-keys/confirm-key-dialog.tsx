@@ -14,7 +14,7 @@ import {
   AlertDialogTitle,
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
-import type { KeyRow } from "./keys-table";
+import type { KeyRow } from "./key-row";
 
 /**
  * Confirms a destructive change to one key, then runs it; the dialog closes only when the server

@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
  * modal dialog, whose focus trap would snatch focus from a hidden textarea (which made the old
  * fallback report "Copied" while copying nothing). Success is reported only if our listener ran.
  */
-export async function copyText(text: string): Promise<boolean> {
+async function copyText(text: string): Promise<boolean> {
   try {
     if (navigator.clipboard?.writeText) {
       await navigator.clipboard.writeText(text);

@@ -3,7 +3,7 @@
 import { startTransition, useActionState, useEffect } from "react";
 import { toast } from "sonner";
 import { createApiKeyAction, type CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
-import { SubmitButton } from "@/components/auth/submit-button";
+import { SubmitButton } from "@/components/forms/submit-button";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import type { ActionState } from "@/lib/action-state";
 import { KeyFormFields } from "./key-form-fields";

@@ -2,7 +2,7 @@
 
 import { deleteApiKeyAction } from "@/app/(dashboard)/settings/api-keys/actions";
 import { ConfirmKeyDialog } from "./confirm-key-dialog";
-import type { KeyRow } from "./keys-table";
+import type { KeyRow } from "./key-row";
 
 /** Confirms, then deletes: the key leaves the list (its row and events stay for the audit trail). */
 export function DeleteKeyDialog({ target, onClose }: { target: KeyRow | null; onClose: () => void }) {

@@ -3,12 +3,12 @@
 import { startTransition, useActionState, useEffect } from "react";
 import { toast } from "sonner";
 import { updateApiKeyAction } from "@/app/(dashboard)/settings/api-keys/actions";
-import { SubmitButton } from "@/components/auth/submit-button";
+import { SubmitButton } from "@/components/forms/submit-button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import type { ActionState } from "@/lib/action-state";
 import { permissionsOf } from "@/lib/scopes";
 import { KeyFormFields } from "./key-form-fields";
-import type { KeyRow } from "./keys-table";
+import type { KeyRow } from "./key-row";
 
 export function EditKeyDialog({ target, onClose, maxLifetimeDays }: { target: KeyRow | null; onClose: () => void; maxLifetimeDays: number | null }) {
   return (

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { NativeSelect } from "@/components/ui/native-select";
 import { formatDate } from "@/lib/format";
 import { DEFAULT_EXPIRATION } from "@/lib/validation/api-key.limits";
 
@@ -49,14 +50,13 @@ export function ExpirationField({
   return (
     <div className="grid gap-2">
       <Label htmlFor="expiration">Expiration</Label>
-      <select
+      <NativeSelect
         id="expiration"
         name="expiration"
         value={choice}
         onChange={(e) => setChoice(e.target.value)}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? "expiration-error" : undefined}
-        className="h-9 w-full rounded-md border border-input bg-background px-3 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 dark:bg-input/30"
       >
         {current && (
           <option value="keep">
@@ -68,7 +68,7 @@ export function ExpirationField({
             {current && /^\d+$/.test(c.value) ? `${c.label} from today` : c.label}
           </option>
         ))}
-      </select>
+      </NativeSelect>
       {error && (
         <p id="expiration-error" className="text-sm text-destructive">
           {error}

@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext } from "react";
-import type { KeyRow } from "./keys-table";
+import type { KeyRow } from "./key-row";
 
 export type KeyActions = {
   create: () => void;

@@ -1,6 +1,6 @@
 "use client";
 
-import { FormField } from "@/components/auth/form-field";
+import { FormField } from "@/components/forms/form-field";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import type { FieldErrors } from "@/lib/action-state";

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { AttentionBanner } from "./attention-banner";
 import { dialogLoaders, preloadKeyDialogs } from "./dialog-loaders";
 import { KeyActionsProvider, type KeyActions } from "./key-actions";
-import type { KeyRow } from "./keys-table";
+import type { KeyRow } from "./key-row";
 
 // The dialogs are loaded the first time one is opened (see dialog-loaders.ts) and stay
 // mounted after that, so later closes animate.

@@ -2,29 +2,8 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/api-keys/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatDate, formatRelative } from "@/lib/format";
-import type { KeyStatus } from "@/lib/keys/status";
-import type { Access } from "@/lib/scopes";
+import type { KeyRow } from "./key-row";
 import { RowActions } from "./row-actions";
-
-export type KeyRow = {
-  id: string;
-  name: string;
-  description: string | null;
-  hint: string;
-  /** Human description, e.g. "Restricted (Usage: Read)". */
-  access: string;
-  accessMode: Access;
-  scopes: string[];
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  expiresAt: Date | null;
-  secretCreatedAt: Date;
-  /** The most urgent status (the badge). */
-  status: KeyStatus;
-  /** The secret is older than the rotation period, even when the status shows something more urgent. */
-  rotationDue: boolean;
-  revokedReason: string | null;
-};
 
 function Status({ row }: { row: KeyRow }) {
   return (

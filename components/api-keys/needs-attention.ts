@@ -1,4 +1,4 @@
-import type { KeyRow } from "./keys-table";
+import type { KeyRow } from "./key-row";
 
 /** Keys that are expired, expiring within 7 days or due for rotation (the attention banner's). */
 export function needsAttention(row: KeyRow): boolean {

@@ -2,7 +2,7 @@
 
 import { revokeApiKeyAction } from "@/app/(dashboard)/settings/api-keys/actions";
 import { ConfirmKeyDialog } from "./confirm-key-dialog";
-import type { KeyRow } from "./keys-table";
+import type { KeyRow } from "./key-row";
 
 /** Confirms, then revokes: unlike Delete, the key stays in the list (marked Revoked) with its history. */
 export function RevokeKeyDialog({ target, onClose }: { target: KeyRow | null; onClose: () => void }) {

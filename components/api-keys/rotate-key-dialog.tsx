@@ -3,13 +3,13 @@
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { rotateApiKeyAction, type CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
-import { SubmitButton } from "@/components/auth/submit-button";
+import { SubmitButton } from "@/components/forms/submit-button";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
 import { formatDate } from "@/lib/format";
 import { GRACE_CHOICES, GRACE_PERIODS, type GracePeriod } from "@/lib/policy";
-import type { KeyRow } from "./keys-table";
+import type { KeyRow } from "./key-row";
 import { NewKeyView } from "./new-key-secret";
 import { SecretDialog, type SecretDialogControls } from "./secret-dialog";
 

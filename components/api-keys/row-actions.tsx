@@ -12,7 +12,7 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { preloadKeyDialogs } from "./dialog-loaders";
 import { useKeyActions } from "./key-actions";
-import type { KeyRow } from "./keys-table";
+import type { KeyRow } from "./key-row";
 
 export function RowActions({ row }: { row: KeyRow }) {
   const actions = useKeyActions();

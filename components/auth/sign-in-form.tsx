@@ -3,9 +3,9 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { signInAction } from "@/app/(auth)/actions";
+import { FormField } from "@/components/forms/form-field";
+import { SubmitButton } from "@/components/forms/submit-button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
-import { FormField } from "./form-field";
-import { SubmitButton } from "./submit-button";
 
 export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   const [state, action, pending] = useActionState(signInAction, { ok: false });

@@ -3,10 +3,10 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { signUpAction } from "@/app/(auth)/actions";
+import { FormField } from "@/components/forms/form-field";
+import { SubmitButton } from "@/components/forms/submit-button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
-import { FormField } from "./form-field";
-import { SubmitButton } from "./submit-button";
 
 export function SignUpForm() {
   const [state, action, pending] = useActionState(signUpAction, { ok: false });

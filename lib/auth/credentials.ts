@@ -6,22 +6,11 @@ import { addToWindow } from "@/db/queries/rate-limits";
 import { findUserByEmail } from "@/db/queries/users";
 import { rateLimitCounters, type User } from "@/db/schema";
 import type { RequestContext } from "../audit-events";
+import { config } from "../config";
 import { log } from "../log";
 import { dummyPasswordHash, verifyPassword } from "../password";
 
 export const LOGIN_WINDOW_MS = 15 * 60_000;
-
-/** Failed sign-ins allowed per account and per client address in each 15-minute window. */
-export function loginLimits() {
-  const int = (value: string | undefined, fallback: number) => {
-    const n = Number(value);
-    return Number.isInteger(n) && n > 0 ? n : fallback;
-  };
-  return {
-    perAccount: int(process.env.LOGIN_FAILURES_PER_ACCOUNT, 10),
-    perAddress: int(process.env.LOGIN_FAILURES_PER_IP, 50),
-  };
-}
 
 export type CredentialsResult =
   | { ok: true; user: User }
@@ -46,7 +35,7 @@ export async function checkCredentials(
   const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + LOGIN_WINDOW_MS - now) / 1000));
   const account = `login:account:${input.email}`;
   const address = `login:address:${context.ip ?? "unknown"}`;
-  const limits = loginLimits();
+  const limits = { perAccount: config.loginFailuresPerAccount, perAddress: config.loginFailuresPerIp };
 
   const counts = await db
     .select({ bucket: rateLimitCounters.bucket, count: rateLimitCounters.count })

@@ -8,8 +8,6 @@ import type { UsageRecorder } from "../usage";
 import { isWellFormedKey } from "./format";
 import { hashKey } from "./hash";
 
-export type VerifyCode = "VALID" | "NOT_FOUND" | "EXPIRED" | "REVOKED" | "INSUFFICIENT_SCOPE" | "RATE_LIMITED";
-
 export type VerifiedKey = {
   id: string;
   name: string;

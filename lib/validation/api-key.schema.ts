@@ -24,8 +24,6 @@ export const createApiKeyInput = z
   })
   .strict();
 
-export type CreateApiKeyInput = z.input<typeof createApiKeyInput>;
-
 /** The edit form: the same fields, plus "keep" to leave the expiry as it is. */
 export const editApiKeyInput = createApiKeyInput.extend({
   expiration: z.enum(["keep", ...EXPIRATION_CHOICES], { error: "Choose when the key expires." }),

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import { FilterForm } from "@/components/admin/filter-form";
-import { Pagination } from "@/components/admin/pagination";
 import { EndSessionsButton } from "@/components/admin/end-sessions-button";
+import { FilterForm } from "@/components/admin/filter-form";
 import { RoleButton } from "@/components/admin/role-button";
 import { Badge } from "@/components/ui/badge";
+import { Pagination } from "@/components/ui/pagination";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { listUsers } from "@/db/queries/admin-users";

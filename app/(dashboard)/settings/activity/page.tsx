@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { AuditTable } from "@/components/admin/audit-table";
-import { Pagination } from "@/components/admin/pagination";
+import { Pagination } from "@/components/ui/pagination";
 import { getDb } from "@/db";
 import { listActivity } from "@/db/queries/audit-log";
 import { ADMIN_PAGE_SIZE } from "@/db/queries/paging";

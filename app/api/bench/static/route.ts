@@ -2,12 +2,14 @@
 // build that returns fixed JSON and touches nothing, i.e. the framework's own ceiling. It answers
 // only when the server runs with KEYSMITH_BENCH=1 (the bench sets it); otherwise it is the same
 // JSON 404 as any unknown API path, so a production server exposes nothing new.
+import { config } from "@/lib/config";
+
 export const dynamic = "force-dynamic";
 
 const HEADERS = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" };
 
 export function GET() {
-  if (process.env.KEYSMITH_BENCH !== "1") {
+  if (!config.bench) {
     return new Response('{"error":{"code":"not_found","message":"No such endpoint. See /api/v1/openapi.json."}}', {
       status: 404,
       headers: HEADERS,

@@ -1,16 +1,15 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { Pagination } from "@/components/admin/pagination";
+import { toKeyRow } from "@/components/api-keys/key-row";
 import { KeysSection } from "@/components/api-keys/keys-section";
-import { KeysTable, type KeyRow } from "@/components/api-keys/keys-table";
+import { KeysTable } from "@/components/api-keys/keys-table";
 import { needsAttention } from "@/components/api-keys/needs-attention";
+import { Pagination } from "@/components/ui/pagination";
 import { getDb } from "@/db";
 import { KEYS_PAGE_SIZE, keysNeedingAttention, pageApiKeys } from "@/db/queries/api-key-list";
 import type { ApiKeySummary } from "@/db/queries/api-keys";
-import { isRotationDue, keyStatus } from "@/lib/keys/status";
 import { policy } from "@/lib/policy";
-import { describeAccess } from "@/lib/scopes";
 import { requestNow } from "@/lib/request-clock";
 import { requestOrigin } from "@/lib/request-context";
 import { requireUser } from "@/lib/session";
@@ -38,22 +37,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
   ]);
   // Past the last page (e.g. after deleting its last key): show the last page that exists.
   if (list.rows.length === 0 && list.total > 0) redirect(`${PATH}?page=${Math.ceil(list.total / KEYS_PAGE_SIZE)}`);
-  const toRow = (k: ApiKeySummary): KeyRow => ({
-    id: k.id,
-    name: k.name,
-    description: k.description,
-    hint: k.hint,
-    access: describeAccess(k.access, k.scopes),
-    accessMode: k.access,
-    scopes: k.scopes,
-    createdAt: k.createdAt,
-    lastUsedAt: k.lastUsedAt,
-    expiresAt: k.expiresAt,
-    secretCreatedAt: k.secretCreatedAt,
-    status: keyStatus(k, now, policy.rotationPeriodDays),
-    rotationDue: isRotationDue(k, now, policy.rotationPeriodDays),
-    revokedReason: k.revokedReason,
-  });
+  const toRow = (k: ApiKeySummary) => toKeyRow(k, now, policy.rotationPeriodDays);
   const rows = list.rows.map(toRow);
   const attentionRows = attention.rows.map(toRow).filter(needsAttention);
   const origin = requestOrigin(await headers());
