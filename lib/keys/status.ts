@@ -1,7 +1,8 @@
+import { DAY_MS } from "../time";
+
 export type KeyStatus = "active" | "expiring_soon" | "rotation_due" | "expired" | "revoked";
 
 export const EXPIRING_SOON_DAYS = 7;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Most urgent first: revoked, expired, expiring soon (7 days), rotation due (secret older than the period). */
 export function keyStatus(

@@ -15,6 +15,7 @@ import { keyStatus } from "@/lib/keys/status";
 import { requestNow } from "@/lib/request-clock";
 import { describeAccess } from "@/lib/scopes";
 import { requireUser } from "@/lib/session";
+import { lastUtcDays } from "@/lib/time";
 import { uuidSchema } from "@/lib/validation/common";
 
 export const metadata: Metadata = { title: "API key" };
@@ -32,8 +33,7 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
   const [usage, rotations] = await Promise.all([usageForKey(db, key.id, 30), listRotations(db, user.id, key.id)]);
   const now = await requestNow();
   const byDay = new Map(usage.map((u) => [u.day, u]));
-  const days: UsageDay[] = Array.from({ length: 30 }, (_, i) => {
-    const day = new Date(now.getTime() - (29 - i) * 86_400_000).toISOString().slice(0, 10);
+  const days: UsageDay[] = lastUtcDays(30, now).map((day) => {
     const u = byDay.get(day);
     return { day, success: u?.success ?? 0, failure: u?.failure ?? 0 };
   });
