@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DAY_MS } from "@/lib/time";
 import { formatDate, formatRelative } from "./format";
 
 const now = new Date("2026-11-23T12:00:00Z");
@@ -10,7 +11,7 @@ describe("format", () => {
   it("formats relative times", () => {
     expect(formatRelative(new Date(now.getTime() - 10_000), now)).toBe("just now");
     expect(formatRelative(new Date(now.getTime() - 3 * 60_000), now)).toBe("3 minutes ago");
-    expect(formatRelative(new Date(now.getTime() + 2 * 86_400_000), now)).toBe("in 2 days");
-    expect(formatRelative(new Date(now.getTime() - 86_400_000), now)).toBe("yesterday");
+    expect(formatRelative(new Date(now.getTime() + 2 * DAY_MS), now)).toBe("in 2 days");
+    expect(formatRelative(new Date(now.getTime() - DAY_MS), now)).toBe("yesterday");
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { scopesFor } from "@/lib/scopes";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
+import { DAY_MS } from "@/lib/time";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
 import { apiKeys } from "../schema";
 import { keysNeedingAttention, pageApiKeys } from "./api-key-list";
@@ -18,7 +19,6 @@ afterAll(async () => {
 });
 
 const input = { description: null, access: "full" as const, scopes: scopesFor("full"), expiresAt: null };
-const DAY = 86_400_000;
 
 describe(`API Keys page queries (${TEST_DRIVER})`, () => {
   it("pages the owner's undeleted keys newest first, with the exact total and whether there is more", async () => {
@@ -45,13 +45,13 @@ describe(`API Keys page queries (${TEST_DRIVER})`, () => {
     const me = await makeUser(db);
     const now = new Date();
     const make = async (name: string, expiresAt: Date | null) => (await createApiKey(db, me.id, { ...input, name, expiresAt }, CONTEXT, PEPPER)).key;
-    await make("fine", new Date(now.getTime() + 30 * DAY));
-    await make("soon", new Date(now.getTime() + 3 * DAY));
-    const expired = await make("expired", new Date(now.getTime() + 3 * DAY));
+    await make("fine", new Date(now.getTime() + 30 * DAY_MS));
+    await make("soon", new Date(now.getTime() + 3 * DAY_MS));
+    const expired = await make("expired", new Date(now.getTime() + 3 * DAY_MS));
     await db.update(apiKeys).set({ expiresAt: sql`now() - interval '1 hour'` }).where(eq(apiKeys.id, expired.id));
     const old = await make("old secret", null);
-    await db.update(apiKeys).set({ secretCreatedAt: new Date(now.getTime() - 100 * DAY) }).where(eq(apiKeys.id, old.id));
-    const revoked = await make("revoked soon", new Date(now.getTime() + 3 * DAY));
+    await db.update(apiKeys).set({ secretCreatedAt: new Date(now.getTime() - 100 * DAY_MS) }).where(eq(apiKeys.id, old.id));
+    const revoked = await make("revoked soon", new Date(now.getTime() + 3 * DAY_MS));
     await revokeApiKey(db, me.id, revoked.id, CONTEXT);
     for (let i = 0; i < 5; i++) await make(`filler ${i}`, null);
 

@@ -4,6 +4,7 @@ import type { APIRequestContext, APIResponse, PlaywrightWorkerArgs } from "@play
 import { ALL_SCOPES, type Scope } from "../../lib/scopes";
 import { ADMIN, PASSWORD, expect, test } from "../support/fixtures";
 import { AUTHZ_MATRIX, COLUMNS, entryName, type ActionRow, type Column, type Outcome, type Row, type Target } from "./authz-matrix";
+import { DAY } from "../support/clock";
 
 // Walks e2e/security/authz-matrix.ts against the production server: every row, every column,
 // the outcome the table names, and for every refused call, proof that the owner's state did not
@@ -35,7 +36,7 @@ type Answer = {
 
 const ENDS_SESSION = "Your session has ended. Sign in again to continue.";
 const ip = () => `198.18.${randomInt(0, 256)}.${randomInt(1, 255)}`;
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
 
 /** The build's server-action ids, by "file#export". */
 function actionIds(): Map<string, string> {
