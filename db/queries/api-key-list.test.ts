@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
+import { ATTENTION_STATUSES, keyStatus } from "@/lib/keys/status";
 import { scopesFor } from "@/lib/scopes";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { DAY_MS } from "@/lib/time";
@@ -62,5 +63,10 @@ describe(`API Keys page queries (${TEST_DRIVER})`, () => {
     const capped = await keysNeedingAttention(db, me.id, new Date(), 90, 2);
     expect(capped.rows).toHaveLength(2);
     expect(capped.total).toBe(3);
+    // Exactly the keys whose badge is expired, expiring soon or rotation due: the page shows them as they come.
+    const at = new Date();
+    const statuses = (await keysNeedingAttention(db, me.id, at, 90)).rows.map((r) => keyStatus(r, at, 90)).sort();
+    expect(statuses).toEqual(["expired", "expiring_soon", "rotation_due"]);
+    expect(ATTENTION_STATUSES).toEqual(expect.arrayContaining(statuses));
   });
 });

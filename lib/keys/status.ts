@@ -4,6 +4,11 @@ export type KeyStatus = "active" | "expiring_soon" | "rotation_due" | "expired" 
 
 export const EXPIRING_SOON_DAYS = 7;
 
+/** The statuses the API Keys page's attention banner lists: each has a fix (rotate, extend, replace). */
+export const ATTENTION_STATUSES = ["expired", "expiring_soon", "rotation_due"] as const satisfies readonly KeyStatus[];
+
+// The same rules in SQL, for filters and counts over many keys: db/queries/key-status.ts.
+
 /** Most urgent first: revoked, expired, expiring soon (7 days), rotation due (secret older than the period). */
 export function keyStatus(
   key: { revokedAt: Date | null; expiresAt: Date | null; secretCreatedAt?: Date | null },

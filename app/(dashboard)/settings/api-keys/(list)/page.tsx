@@ -4,7 +4,6 @@ import { redirect } from "next/navigation";
 import { Pagination } from "@/components/admin/pagination";
 import { KeysSection } from "@/components/api-keys/keys-section";
 import { KeysTable, type KeyRow } from "@/components/api-keys/keys-table";
-import { needsAttention } from "@/components/api-keys/needs-attention";
 import { getDb } from "@/db";
 import { KEYS_PAGE_SIZE, keysNeedingAttention, pageApiKeys } from "@/db/queries/api-key-list";
 import type { ApiKeySummary } from "@/db/queries/api-keys";
@@ -55,7 +54,8 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
     revokedReason: k.revokedReason,
   });
   const rows = list.rows.map(toRow);
-  const attentionRows = attention.rows.map(toRow).filter(needsAttention);
+  // Already exactly the expired, expiring-soon and rotation-due keys (ATTENTION_STATUSES).
+  const attentionRows = attention.rows.map(toRow);
   const origin = requestOrigin(await headers());
 
   return (
