@@ -10,7 +10,7 @@ import { listRotations } from "@/db/queries/rotations";
 import { usageForKey } from "@/db/queries/usage";
 import { policy } from "@/lib/policy";
 import { AppError } from "@/lib/errors";
-import { formatDate, formatRelative } from "@/lib/format";
+import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
 import { keyStatus } from "@/lib/keys/status";
 import { requestNow } from "@/lib/request-clock";
 import { describeAccess } from "@/lib/scopes";
@@ -106,7 +106,7 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
             {rotations.map((r) => (
               <li key={r.id} className="rounded-md border p-3">
                 <time dateTime={r.rotatedAt.toISOString()}>
-                  {formatDate(r.rotatedAt)} {r.rotatedAt.toISOString().slice(11, 16)} UTC
+                  {formatDateTime(r.rotatedAt)}
                 </time>{" "}
                 via {r.via === "api" ? "the API" : "the dashboard"}:{" "}
                 <code className="font-mono text-xs">{r.oldHint}</code> → <code className="font-mono text-xs">{r.newHint}</code>.{" "}
@@ -127,7 +127,7 @@ function GraceNote({ rotatedAt, graceUntil, now }: { rotatedAt: Date; graceUntil
   if (graceUntil.getTime() <= rotatedAt.getTime() + 1000) return <>The old secret stopped at once.</>;
   const when = (
     <time dateTime={graceUntil.toISOString()}>
-      {formatDate(graceUntil)} {graceUntil.toISOString().slice(11, 16)} UTC
+      {formatDateTime(graceUntil)}
     </time>
   );
   return graceUntil.getTime() > now.getTime() ? (
