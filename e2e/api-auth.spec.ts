@@ -1,5 +1,6 @@
 import { generateKey } from "../lib/keys/format";
 import { apiTest as test, expect } from "./support/api";
+import { DAY } from "./support/clock";
 
 test.describe("API authentication", () => {
   test("GET /me answers with the key's owner, id, name, scopes and expiry", async ({ api, rootKey, account }) => {
@@ -27,8 +28,8 @@ test.describe("API authentication", () => {
     const revoked = await api.createKey(rootKey, { scopes: ["keys:read"] });
     expect((await api.call("DELETE", `/keys/${revoked.id}`, { key: rootKey })).status).toBe(200);
     cases.revoked = { Authorization: `Bearer ${revoked.secret}` };
-    const expiring = await api.createKey(rootKey, { scopes: ["keys:read"], expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
-    cases.expired = { Authorization: `Bearer ${expiring.secret}`, "X-Test-Clock-Offset": String(2 * 86_400_000) };
+    const expiring = await api.createKey(rootKey, { scopes: ["keys:read"], expiresAt: new Date(Date.now() + DAY).toISOString() });
+    cases.expired = { Authorization: `Bearer ${expiring.secret}`, "X-Test-Clock-Offset": String(2 * DAY) };
     const bodies = new Set<string>();
     for (const [label, headers] of Object.entries(cases)) {
       const res = await api.call("GET", "/me", { headers });

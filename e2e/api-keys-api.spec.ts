@@ -3,6 +3,7 @@ import { ALL_SCOPES } from "../lib/scopes";
 import { ApiKeysPage } from "./support/api-keys-page";
 import { apiTest as test, expect, withinOneMinuteWindow } from "./support/api";
 import { newUser, signIn, signUp } from "./support/fixtures";
+import { DAY } from "./support/clock";
 
 test.describe("keys API", () => {
   test("create, list, get, rename, re-scope and delete; the secret appears only in the 201", async ({ api, rootKey }) => {
@@ -15,7 +16,7 @@ test.describe("keys API", () => {
     const secret = created.body.key as string;
     expect(secret).toMatch(/^ksk_[0-9A-Za-z]{36}$/);
     expect(created.body).toMatchObject({ name: "deployer", description: "CI", access: "restricted", status: "active", hint: `ksk_…${secret.slice(-4)}` });
-    expect(new Date(created.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    expect(new Date(created.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
     expect(Object.keys(created.body).sort()).toEqual(
       ["access", "createdAt", "description", "expiresAt", "hint", "id", "key", "lastUsedAt", "lastUsedIp", "name", "revokedAt", "revokedReason", "scopes", "secretCreatedAt", "status"].sort(),
     );
@@ -65,7 +66,7 @@ test.describe("keys API", () => {
   });
 
   test("a key can never create or widen a key beyond its own scopes or lifetime", async ({ api, rootKey }) => {
-    const limited = await api.createKey(rootKey, { scopes: ["keys:read", "keys:write"], expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const limited = await api.createKey(rootKey, { scopes: ["keys:read", "keys:write"], expiresAt: new Date(Date.now() + DAY).toISOString() });
     const escalate = await api.call("POST", "/keys", { key: limited.secret, body: { name: "wider", scopes: ["keys:write", "keys:verify"] } });
     expect(escalate.status).toBe(403);
     expect(escalate.body.error).toMatchObject({ code: "insufficient_scope", details: { required: ["keys:verify"] } });
@@ -179,9 +180,9 @@ test.describe("verify endpoint", () => {
 
   test("answers EXPIRED once the clock passes the expiry", async ({ api, rootKey }) => {
     const verifier = await api.createKey(rootKey, { scopes: ["keys:verify"] });
-    const subject = await api.createKey(rootKey, { scopes: ["keys:read"], expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const subject = await api.createKey(rootKey, { scopes: ["keys:read"], expiresAt: new Date(Date.now() + DAY).toISOString() });
     // The test clock (KEYSMITH_TEST_CLOCK=1) moves "now" two days on for this request only.
-    const later = { "X-Test-Clock-Offset": String(2 * 86_400_000) };
+    const later = { "X-Test-Clock-Offset": String(2 * DAY) };
     const res = await api.call("POST", "/keys/verify", { key: verifier.secret, body: { key: subject.secret }, headers: later });
     expect(res.body).toMatchObject({ valid: false, code: "EXPIRED", keyId: subject.id });
     expect(res.body).not.toHaveProperty("missingScopes");

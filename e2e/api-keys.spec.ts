@@ -5,6 +5,7 @@ import { SCOPE_CATALOGUE, SPECIAL_SCOPES } from "../lib/scope-catalogue";
 import { expect, newUser, signUp, test } from "./support/fixtures";
 import { ApiClient } from "./support/api";
 import { ApiKeysPage } from "./support/api-keys-page";
+import { DAY } from "./support/clock";
 
 test.describe("API keys", () => {
   test("create, copy once, list with hint, never shown again, delete", async ({ page, context, keys }) => {
@@ -121,7 +122,7 @@ test.describe("API keys", () => {
   });
 
   test("restricted access and a custom expiry are stored and shown", async ({ keys }) => {
-    const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    const inTwoWeeks = new Date(Date.now() + 14 * DAY).toISOString().slice(0, 10);
     await keys.create({
       name: "usage reader",
       access: "Restricted",

@@ -4,6 +4,7 @@ import { generateKey } from "../lib/keys/format";
 import { ApiKeysPage } from "./support/api-keys-page";
 import { expect, newUser, signUp, test } from "./support/fixtures";
 import { withinOneMinuteWindow } from "./support/api";
+import { DAY } from "./support/clock";
 import { rememberSecret } from "./support/secrets";
 import { startServer, type RunningServer } from "./support/server";
 import { serverEnv } from "./support/server-env";
@@ -12,7 +13,6 @@ import { serverEnv } from "./support/server-env";
 // served directly (no proxy in front) and with a maximum key lifetime of 90 days.
 const PORT = Number(process.env.E2E_PORT ?? 3210) + 60;
 const BASE = `http://localhost:${PORT}`;
-const DAY = 86_400_000;
 
 test.describe("a deployment served directly, with a 90-day maximum key lifetime", () => {
   test.describe.configure({ mode: "serial" });
@@ -35,7 +35,7 @@ test.describe("a deployment served directly, with a 90-day maximum key lifetime"
     expect(options).not.toContain("No expiration");
     await expect(keys.dialog).toContainText("at most 90 days");
 
-    const tooFar = new Date(Date.now() + 120 * 86_400_000).toISOString().slice(0, 10);
+    const tooFar = new Date(Date.now() + 120 * DAY).toISOString().slice(0, 10);
     await keys.fillCreate({ name: "long", expiration: "custom", customDate: tooFar });
     await keys.submitCreate();
     await expect(keys.dialog.locator("#customDate-error")).toContainText("within 90 days");

@@ -7,7 +7,7 @@ test.describe("editing and the attention banner", () => {
   test("rename, narrow access and extend expiry; the new scopes apply on the next request", async ({ page, api, account, rootKey }) => {
     const name = `editable ${Date.now()}`;
     const { secret } = await api.createKey(rootKey, { name, scopes: ["keys:read", "keys:write"] });
-    const child = { name: `child ${Date.now()}`, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
+    const child = { name: `child ${Date.now()}`, scopes: ["keys:read"], expiresAt: new Date(Date.now() + DAY).toISOString() };
     expect((await api.call("POST", "/keys", { key: secret, body: child })).status).toBe(201);
 
     await signIn(page, account.user);
@@ -23,7 +23,7 @@ test.describe("editing and the attention banner", () => {
     await expect(dialog).toBeHidden();
     const row = keys.row(`${name} (ro)`);
     await expect(row).toContainText("Read only");
-    const expires = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+    const expires = new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10);
     await expect(row.locator("time").last()).toHaveAttribute("datetime", new RegExp(`^${expires}`));
 
     const denied = await api.call("POST", "/keys", { key: secret, body: { ...child, name: "x" } });
@@ -105,7 +105,7 @@ test.describe("editing and the attention banner", () => {
 
   test("a key expiring within 7 days shows a banner with a one-click fix", async ({ page, api, account, rootKey }) => {
     const name = `short-lived ${Date.now()}`;
-    await api.createKey(rootKey, { name, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 3 * 86_400_000).toISOString() });
+    await api.createKey(rootKey, { name, scopes: ["keys:read"], expiresAt: new Date(Date.now() + 3 * DAY).toISOString() });
     await signIn(page, account.user);
     const banner = page.getByRole("region", { name: "Keys that need attention" });
     await expect(banner).toContainText(name);

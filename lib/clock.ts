@@ -1,7 +1,8 @@
 import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { config } from "./config";
+import { DAY_MS } from "./time";
 
-const MAX_OFFSET_MS = 400 * 86_400_000;
+const MAX_OFFSET_MS = 400 * DAY_MS;
 
 /**
  * An injectable clock for end-to-end tests of time-based rules (grace periods, expiry) without

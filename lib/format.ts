@@ -7,6 +7,16 @@ export function formatDate(date: Date): string {
   return DATE.format(date);
 }
 
+/** A date and the time of day in UTC, to the minute: "Nov 23, 2026 14:05 UTC". */
+export function formatDateTime(date: Date): string {
+  return `${formatDate(date)} ${date.toISOString().slice(11, 16)} UTC`;
+}
+
+/** A date and the time of day in UTC, to the second, for the audit log: "Nov 23, 2026 14:05:09". */
+export function formatTimestamp(date: Date): string {
+  return `${formatDate(date)} ${date.toISOString().slice(11, 19)}`;
+}
+
 export function formatRelative(date: Date, now: Date = new Date()): string {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
   const abs = Math.abs(seconds);

@@ -1,7 +1,6 @@
 // Deployment-wide key policy, from the environment (README lists the variables).
 import { formatDate } from "./format";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, HOUR_MS } from "./time";
 
 function days(value: string | undefined, fallback: number | null): number | null {
   if (value === undefined || value.trim() === "") return fallback;
@@ -28,8 +27,8 @@ export const policy = {
 
 export const GRACE_PERIODS = {
   none: { label: "Immediately", ms: 0 },
-  "1h": { label: "After 1 hour", ms: 3_600_000 },
-  "24h": { label: "After 24 hours", ms: 24 * 3_600_000 },
+  "1h": { label: "After 1 hour", ms: HOUR_MS },
+  "24h": { label: "After 24 hours", ms: 24 * HOUR_MS },
   "7d": { label: "After 7 days", ms: 7 * DAY_MS },
 } as const;
 export type GracePeriod = keyof typeof GRACE_PERIODS;

@@ -4,6 +4,7 @@ import type { Database, DbHandle } from "@/db/client";
 import { createApiKey } from "@/db/queries/api-keys";
 import { apiKeys, apiKeyUsageDaily } from "@/db/schema";
 import { scopesFor } from "@/lib/scopes";
+import { DAY_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
 import { UsageRecorder } from "./usage";
@@ -57,7 +58,7 @@ describe(`UsageRecorder batching (${TEST_DRIVER})`, () => {
     const a = await newKey();
     const usage = new UsageRecorder(async () => handle.db, 60_000);
     const today = new Date();
-    const yesterday = new Date(today.getTime() - 86_400_000);
+    const yesterday = new Date(today.getTime() - DAY_MS);
     usage.count(a.id, true, yesterday);
     usage.count(a.id, true, today);
     usage.count(a.id, true, today);

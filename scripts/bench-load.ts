@@ -10,6 +10,7 @@ import { checksumOf, generateKey, KEY_PREFIX, keyHint, randomBase62 } from "../l
 import { verifyKey } from "../lib/keys/verify";
 import { ReservingLimiter } from "../lib/rate-limit";
 import { ALL_SCOPES } from "../lib/scopes";
+import { DAY_MS } from "../lib/time";
 import { UsageRecorder } from "../lib/usage";
 
 /**
@@ -21,14 +22,13 @@ import { UsageRecorder } from "../lib/usage";
 export async function insertRealKeys(db: Database, pepper: string, firstUserId: string, forFirst: number, others: string[], total: number) {
   const usable: string[] = [];
   const now = Date.now();
-  const day = 86_400_000;
   for (let start = 0; start < total; start += 1_000) {
     const rows: (typeof apiKeys.$inferInsert)[] = [];
     for (let i = start; i < Math.min(total, start + 1_000); i++) {
       const key = generateKey();
       const revoked = i % 10 === 9;
       if (!revoked) usable.push(key);
-      const created = new Date(now - (i % 365) * day - i * 1_000);
+      const created = new Date(now - (i % 365) * DAY_MS - i * 1_000);
       rows.push({
         userId: i < forFirst ? firstUserId : others[i % others.length]!,
         name: `bench key ${i}`,
@@ -36,10 +36,10 @@ export async function insertRealKeys(db: Database, pepper: string, firstUserId: 
         hint: keyHint(key),
         access: "full",
         scopes: [...ALL_SCOPES],
-        expiresAt: i % 4 === 0 ? null : new Date(now + (2 + (i % 300)) * day),
-        revokedAt: revoked ? new Date(now - day) : null,
+        expiresAt: i % 4 === 0 ? null : new Date(now + (2 + (i % 300)) * DAY_MS),
+        revokedAt: revoked ? new Date(now - DAY_MS) : null,
         revokedReason: revoked ? "bench" : null,
-        secretCreatedAt: i % 7 === 0 ? new Date(now - 100 * day) : created,
+        secretCreatedAt: i % 7 === 0 ? new Date(now - 100 * DAY_MS) : created,
         createdAt: created,
       });
     }

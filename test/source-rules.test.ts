@@ -34,6 +34,13 @@ describe("source rules", () => {
     expect(appSource.filter((f) => /NEXT_PUBLIC_/.test(read(f)))).toEqual([]);
   });
 
+  it("has one home for lengths of time (lib/time.ts) and one for showing dates (lib/format.ts)", () => {
+    const local = /86_?400_?000|DAY_MS\s*=|24 \* 60 \* 60 \* 1000/;
+    expect(appSource.filter((f) => f !== "lib/time.ts" && local.test(read(f)))).toEqual([]);
+    const dateFormatting = /toLocale(Date|Time)String|Intl\.(DateTimeFormat|RelativeTimeFormat)|toISOString\(\)\.slice\(11/;
+    expect(appSource.filter((f) => f !== "lib/format.ts" && dateFormatting.test(read(f)))).toEqual([]);
+  });
+
   it("commits no real-looking API key (a key-shaped string with a valid checksum)", () => {
     const offenders: string[] = [];
     for (const f of tracked) {

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { formatDate } from "@/lib/format";
+import { formatTimestamp } from "@/lib/format";
 
 export type AuditRow = {
   id: string;
@@ -39,7 +39,7 @@ export function AuditTable({ rows, filterPath }: { rows: AuditRow[]; filterPath?
           <TableRow key={r.id}>
             <TableCell className="text-sm whitespace-nowrap">
               <time dateTime={r.createdAt.toISOString()}>
-                {formatDate(r.createdAt)} {r.createdAt.toISOString().slice(11, 19)}
+                {formatTimestamp(r.createdAt)}
               </time>
             </TableCell>
             <TableCell className="text-sm">

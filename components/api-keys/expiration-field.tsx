@@ -5,6 +5,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { formatDate } from "@/lib/format";
+import { DAY_MS, MINUTE_MS, utcDay } from "@/lib/time";
 import { DEFAULT_EXPIRATION } from "@/lib/validation/api-key.limits";
 
 const CHOICES = [
@@ -15,12 +16,6 @@ const CHOICES = [
   { value: "custom", label: "Custom date…" },
   { value: "never", label: "No expiration" },
 ] as const;
-
-const DAY_MS = 86_400_000;
-
-function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
 
 /**
  * Expiry choice. For an existing key (`current`) it starts at "Keep"; periods count from today.
@@ -43,10 +38,10 @@ export function ExpirationField({
   const now = Date.now();
   const latest = maxLifetimeDays === null ? null : (current?.createdAt.getTime() ?? now) + maxLifetimeDays * DAY_MS;
   const choices = CHOICES.filter((c) =>
-    latest === null ? true : c.value === "custom" || (c.value !== "never" && now + Number(c.value) * DAY_MS <= latest + 60_000),
+    latest === null ? true : c.value === "custom" || (c.value !== "never" && now + Number(c.value) * DAY_MS <= latest + MINUTE_MS),
   );
   // A custom date means "through the end of that day (UTC)", so the last allowed day ends by `latest`.
-  const lastDay = latest === null ? undefined : isoDay(new Date(latest - DAY_MS));
+  const lastDay = latest === null ? undefined : utcDay(latest - DAY_MS);
   return (
     <div className="grid gap-2">
       <Label htmlFor="expiration">Expiration</Label>
@@ -87,9 +82,9 @@ export function ExpirationField({
             id="customDate"
             name="customDate"
             type="date"
-            min={isoDay(new Date(now + DAY_MS))}
+            min={utcDay(now + DAY_MS)}
             max={lastDay}
-            defaultValue={isoDay(new Date(Math.min(now + 30 * DAY_MS, latest === null ? Infinity : latest - DAY_MS)))}
+            defaultValue={utcDay(Math.min(now + 30 * DAY_MS, latest === null ? Infinity : latest - DAY_MS))}
             aria-invalid={dateError ? true : undefined}
             aria-describedby={dateError ? "customDate-error" : "customDate-hint"}
           />

@@ -7,7 +7,7 @@ import { SubmitButton } from "@/components/forms/submit-button";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
-import { formatDate } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
 import { GRACE_CHOICES, GRACE_PERIODS, type GracePeriod } from "@/lib/policy";
 import type { KeyRow } from "./key-row";
 import { NewKeyView } from "./new-key-secret";
@@ -45,7 +45,7 @@ function RotateBody({ origin, target, controls }: { origin: string; target: KeyR
               <>
                 The previous secret keeps working until{" "}
                 <time dateTime={until!.toISOString()}>
-                  {formatDate(until!)} {until!.toISOString().slice(11, 16)} UTC
+                  {formatDateTime(until!)}
                 </time>
                 . Update your apps before then.
               </>

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { apiKeys, auditEvents } from "@/db/schema";
 import { scopesFor } from "@/lib/scopes";
+import { DAY_MS } from "@/lib/time";
 import { adminKeyFilters, type AdminKeyFilters } from "@/lib/validation/admin.schema";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
@@ -63,7 +64,7 @@ describe(`admin key list (${TEST_DRIVER})`, () => {
     const owner = await makeUser(handle.db);
     const o = { owner: owner.id };
     const active = await key(owner.id, "active", { scopes: ["keys:read", "keys:write"] });
-    const soon = await key(owner.id, "soon", { expiresAt: new Date(Date.now() + 2 * 86_400_000) });
+    const soon = await key(owner.id, "soon", { expiresAt: new Date(Date.now() + 2 * DAY_MS) });
     const due = await key(owner.id, "due");
     await set(due.id, { secret_created_at: "now() - interval '100 days'", created_at: "now() - interval '100 days'" });
     const expired = await key(owner.id, "expired");
@@ -95,8 +96,8 @@ describe(`admin key list (${TEST_DRIVER})`, () => {
     const owner = await makeUser(handle.db);
     const k = {
       b: await key(owner.id, "B"),
-      a: await key(owner.id, "a", { expiresAt: new Date(Date.now() + 5 * 86_400_000) }),
-      c: await key(owner.id, "c", { expiresAt: new Date(Date.now() + 9 * 86_400_000) }),
+      a: await key(owner.id, "a", { expiresAt: new Date(Date.now() + 5 * DAY_MS) }),
+      c: await key(owner.id, "c", { expiresAt: new Date(Date.now() + 9 * DAY_MS) }),
       d: await key(owner.id, "d"),
     };
     await set(k.a.id, { last_used_at: "now() - interval '2 days'" });
@@ -183,7 +184,7 @@ describe(`admin revocation and overview (${TEST_DRIVER})`, () => {
     const before = (await keyOverview(handle.db, 90)).counts;
     const owner = await makeUser(handle.db);
     await key(owner.id, "o-active");
-    await key(owner.id, "o-soon", { expiresAt: new Date(Date.now() + 86_400_000) });
+    await key(owner.id, "o-soon", { expiresAt: new Date(Date.now() + DAY_MS) });
     const due = await key(owner.id, "o-due");
     await set(due.id, { secret_created_at: "now() - interval '91 days'", last_used_at: "now()" });
     const revoked = await key(owner.id, "o-revoked");

@@ -1,36 +1,20 @@
-import { and, arrayContains, asc, count, desc, eq, gte, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, arrayContains, asc, count, desc, eq, gte, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
 import { isUuid, type AdminKeyFilters, type KeySort, type KeyStatusFilter } from "@/lib/validation/admin.schema";
 import type { Database } from "../client";
 import { apiKeys, apiKeyUsageDaily, users, type ApiKey } from "../schema";
 import { recordAudit } from "./audit";
+import { DB_NOW, keyStatusCondition, keyUsableCondition } from "./key-status";
 import { ADMIN_PAGE_SIZE, afterCursor, containsPattern, countLimit, toPaged, type Paged } from "./paging";
 
-// The moments a status compares against, each computed once per query (an InitPlan) rather
-// than once per row: counting 100,000 keys for the overview takes about half the time.
-const NOW = sql`(select now())`;
-const SOON = sql`(select now() + interval '7 days')`;
 export const STALE_DAYS = 90;
 
-/** SQL for one status filter, matching lib/keys/status.ts (most urgent status wins). */
+/**
+ * SQL for one status filter: the rules of keyStatus() (db/queries/key-status.ts), by the
+ * database's clock, read once per statement.
+ */
 function statusCondition(status: KeyStatusFilter, rotationDays: number | null): SQL {
-  const live = and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), sql`${apiKeys.expiresAt} > ${NOW}`))!;
-  const notSoon = or(isNull(apiKeys.expiresAt), sql`${apiKeys.expiresAt} > ${SOON}`)!;
-  const due = rotationDays ? sql`${apiKeys.secretCreatedAt} <= (select now() - (${rotationDays}::int * interval '1 day'))` : sql`false`;
-  switch (status) {
-    case "revoked":
-      return isNotNull(apiKeys.revokedAt);
-    case "expired":
-      return and(isNull(apiKeys.revokedAt), sql`${apiKeys.expiresAt} <= ${NOW}`)!;
-    case "expiring_soon":
-      return and(live, sql`${apiKeys.expiresAt} <= ${SOON}`)!;
-    case "rotation_due":
-      return and(live, notSoon, due)!;
-    case "active":
-      return and(live, notSoon, sql`not (${due})`)!;
-    case "usable":
-      return live;
-  }
+  return status === "usable" ? keyUsableCondition(DB_NOW) : keyStatusCondition(status, DB_NOW, rotationDays);
 }
 
 /**

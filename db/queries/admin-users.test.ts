@@ -4,6 +4,7 @@ import type { DbHandle } from "@/db/client";
 import { apiKeys, users } from "@/db/schema";
 import { scopesFor } from "@/lib/scopes";
 import { AppError } from "@/lib/errors";
+import { DAY_MS } from "@/lib/time";
 import { auditFilters, userFilters } from "@/lib/validation/admin.schema";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
@@ -56,7 +57,7 @@ describe(`admin users (${TEST_DRIVER})`, () => {
     const key = (name: string, expiresAt: Date | null = null) =>
       createApiKey(db, made[1]!.id, { name, description: null, access: "full", scopes: scopesFor("full"), expiresAt }, CONTEXT, PEPPER);
     await key("live");
-    await key("also live", new Date(Date.now() + 86_400_000));
+    await key("also live", new Date(Date.now() + DAY_MS));
     await revokeApiKey(db, made[1]!.id, (await key("revoked")).key.id, CONTEXT);
     await deleteApiKey(db, made[1]!.id, (await key("deleted")).key.id, CONTEXT);
     await db.update(apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiKeys.id, (await key("expired")).key.id));

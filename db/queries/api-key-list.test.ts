@@ -1,8 +1,10 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
+import { ATTENTION_STATUSES, keyStatus } from "@/lib/keys/status";
 import { scopesFor } from "@/lib/scopes";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
+import { DAY_MS } from "@/lib/time";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
 import { apiKeys } from "../schema";
 import { keysNeedingAttention, pageApiKeys } from "./api-key-list";
@@ -18,7 +20,6 @@ afterAll(async () => {
 });
 
 const input = { description: null, access: "full" as const, scopes: scopesFor("full"), expiresAt: null };
-const DAY = 86_400_000;
 
 describe(`API Keys page queries (${TEST_DRIVER})`, () => {
   it("pages the owner's undeleted keys newest first, with the exact total and whether there is more", async () => {
@@ -45,13 +46,13 @@ describe(`API Keys page queries (${TEST_DRIVER})`, () => {
     const me = await makeUser(db);
     const now = new Date();
     const make = async (name: string, expiresAt: Date | null) => (await createApiKey(db, me.id, { ...input, name, expiresAt }, CONTEXT, PEPPER)).key;
-    await make("fine", new Date(now.getTime() + 30 * DAY));
-    await make("soon", new Date(now.getTime() + 3 * DAY));
-    const expired = await make("expired", new Date(now.getTime() + 3 * DAY));
+    await make("fine", new Date(now.getTime() + 30 * DAY_MS));
+    await make("soon", new Date(now.getTime() + 3 * DAY_MS));
+    const expired = await make("expired", new Date(now.getTime() + 3 * DAY_MS));
     await db.update(apiKeys).set({ expiresAt: sql`now() - interval '1 hour'` }).where(eq(apiKeys.id, expired.id));
     const old = await make("old secret", null);
-    await db.update(apiKeys).set({ secretCreatedAt: new Date(now.getTime() - 100 * DAY) }).where(eq(apiKeys.id, old.id));
-    const revoked = await make("revoked soon", new Date(now.getTime() + 3 * DAY));
+    await db.update(apiKeys).set({ secretCreatedAt: new Date(now.getTime() - 100 * DAY_MS) }).where(eq(apiKeys.id, old.id));
+    const revoked = await make("revoked soon", new Date(now.getTime() + 3 * DAY_MS));
     await revokeApiKey(db, me.id, revoked.id, CONTEXT);
     for (let i = 0; i < 5; i++) await make(`filler ${i}`, null);
 
@@ -62,5 +63,10 @@ describe(`API Keys page queries (${TEST_DRIVER})`, () => {
     const capped = await keysNeedingAttention(db, me.id, new Date(), 90, 2);
     expect(capped.rows).toHaveLength(2);
     expect(capped.total).toBe(3);
+    // Exactly the keys whose badge is expired, expiring soon or rotation due: the page shows them as they come.
+    const at = new Date();
+    const statuses = (await keysNeedingAttention(db, me.id, at, 90)).rows.map((r) => keyStatus(r, at, 90)).sort();
+    expect(statuses).toEqual(["expired", "expiring_soon", "rotation_due"]);
+    expect(ATTENTION_STATUSES).toEqual(expect.arrayContaining(statuses));
   });
 });

@@ -1,14 +1,13 @@
-import { and, count, desc, eq, gt, isNull, lte, or, type SQL } from "drizzle-orm";
-import { EXPIRING_SOON_DAYS } from "@/lib/keys/status";
+import { and, count, desc, eq, isNull } from "drizzle-orm";
+import { ATTENTION_STATUSES } from "@/lib/keys/status";
 import type { Database } from "../client";
 import { apiKeys } from "../schema";
 import { apiKeyColumns, type ApiKeySummary } from "./api-keys";
+import { keyStatusIn } from "./key-status";
 
 export const KEYS_PAGE_SIZE = 50;
 /** The attention banner names at most this many keys (and says how many there are in all). */
 export const ATTENTION_LIMIT = 20;
-
-const DAY_MS = 86_400_000;
 
 /**
  * One page of the owner's keys that they have not deleted, newest first, with the exact total
@@ -30,9 +29,9 @@ export async function pageApiKeys(db: Database, userId: string, page: number, pa
 }
 
 /**
- * The owner's keys that may need attention, on any page: not revoked, and expired, expiring
- * within 7 days or (when a rotation period is set) with a secret older than it. The caller
- * applies keyStatus() to what this returns; the filter only has to be no narrower than that.
+ * The owner's keys that need attention, on any page: those whose keyStatus() at `now` is expired,
+ * expiring soon or rotation due (ATTENTION_STATUSES), decided in SQL by the same rules, so the
+ * rows and the total agree with the badges.
  */
 export async function keysNeedingAttention(
   db: Database,
@@ -41,15 +40,7 @@ export async function keysNeedingAttention(
   rotationPeriodDays: number | null,
   limit = ATTENTION_LIMIT,
 ): Promise<{ rows: ApiKeySummary[]; total: number }> {
-  const soon = new Date(now.getTime() + EXPIRING_SOON_DAYS * DAY_MS);
-  const reasons: SQL[] = [lte(apiKeys.expiresAt, soon)];
-  if (rotationPeriodDays) reasons.push(lte(apiKeys.secretCreatedAt, new Date(now.getTime() - rotationPeriodDays * DAY_MS)));
-  const where = and(
-    eq(apiKeys.userId, userId),
-    isNull(apiKeys.deletedAt),
-    or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now)),
-    or(...reasons),
-  );
+  const where = and(eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt), keyStatusIn(ATTENTION_STATUSES, now, rotationPeriodDays));
   const [rows, [{ total }]] = (await Promise.all([
     db.select(apiKeyColumns).from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(limit),
     db.select({ total: count() }).from(apiKeys).where(where),

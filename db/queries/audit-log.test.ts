@@ -4,6 +4,7 @@ import type { DbHandle } from "@/db/client";
 import { auditEvents, users } from "@/db/schema";
 import { generateKey } from "@/lib/keys/format";
 import { scopesFor } from "@/lib/scopes";
+import { DAY_MS } from "@/lib/time";
 import { auditFilters } from "@/lib/validation/admin.schema";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
@@ -42,10 +43,10 @@ describe(`audit log (${TEST_DRIVER})`, () => {
     expect(await actions({ target: key.id, action: "api_key.deleted" })).toEqual([]);
 
     const today = new Date().toISOString().slice(0, 10);
-    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - DAY_MS).toISOString().slice(0, 10);
     expect(await actions({ actor: alice.id, from: today, to: today })).toHaveLength(2);
     expect(await actions({ actor: alice.id, to: yesterday })).toEqual([]);
-    expect(await actions({ actor: alice.id, from: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10) })).toEqual([]);
+    expect(await actions({ actor: alice.id, from: new Date(Date.now() + 2 * DAY_MS).toISOString().slice(0, 10) })).toEqual([]);
     const { rows } = await listAudit(db, auditFilters.parse({ actor: alice.id, action: "api_key.created" }));
     expect(rows[0]).toMatchObject({ actorEmail: "alice@audit.test", targetType: "api_key", ip: CONTEXT.ip, userAgent: CONTEXT.userAgent });
   });

@@ -1,10 +1,9 @@
 import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { DAY_MS } from "@/lib/time";
 import { isUuid, type AuditFilters } from "@/lib/validation/admin.schema";
 import type { Database } from "../client";
 import { apiKeys, auditEvents, users } from "../schema";
 import { ADMIN_PAGE_SIZE, afterCursor, countLimit, toPaged, type Paged } from "./paging";
-
-const DAY_MS = 86_400_000;
 
 /** Admin audit log filters. Actor and target name one user or key exactly. */
 export function auditWhere(f: AuditFilters): SQL | undefined {

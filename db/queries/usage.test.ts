@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DAY_MS } from "@/lib/time";
 import { apiKeys } from "../schema";
 import type { DbHandle } from "@/db/client";
 import { scopesFor } from "@/lib/scopes";
@@ -25,7 +26,7 @@ describe(`usage (${TEST_DRIVER})`, () => {
     const { key: ka } = await createApiKey(db, a.id, { ...input, name: "a" }, CONTEXT, PEPPER);
     const { key: kb } = await createApiKey(db, b.id, { ...input, name: "b" }, CONTEXT, PEPPER);
     const today = new Date().toISOString().slice(0, 10);
-    const old = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+    const old = new Date(Date.now() - 40 * DAY_MS).toISOString().slice(0, 10);
     await addUsage(db, ka.id, today, 3, 1);
     await addUsage(db, ka.id, today, 2, 0);
     await addUsage(db, ka.id, old, 9, 9);

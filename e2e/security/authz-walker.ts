@@ -3,6 +3,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import type { APIRequestContext, APIResponse, PlaywrightWorkerArgs } from "@playwright/test";
 import { ALL_SCOPES, type Scope } from "../../lib/scopes";
 import { ADMIN, PASSWORD, expect } from "../support/fixtures";
+import { DAY } from "../support/clock";
 import { AUTHZ_MATRIX, COLUMNS, entryName, type ActionRow, type Column, type Outcome, type Row, type Target } from "./authz-matrix";
 
 // The walker for e2e/security/authz-matrix.ts, used by authz-matrix.spec.ts: given a row and a
@@ -36,7 +37,7 @@ export type Answer = {
 
 const ENDS_SESSION = "Your session has ended. Sign in again to continue.";
 const ip = () => `198.18.${randomInt(0, 256)}.${randomInt(1, 255)}`;
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
 
 /** The build's server-action ids, by "file#export". */
 export function actionIds(): Map<string, string> {

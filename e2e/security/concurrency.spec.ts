@@ -5,12 +5,13 @@ import { randomInt, randomUUID } from "node:crypto";
 import type { Page } from "@playwright/test";
 import { ApiClient, apiTest as test, expect } from "../support/api";
 import { ADMIN, signIn } from "../support/fixtures";
+import { DAY } from "../support/clock";
 
 const N = 50;
 const TARGET_SCOPES = ["usage:read"];
 const MANAGER_SCOPES = ["keys:read", "keys:write", "keys:rotate", "usage:read"];
 // A key may not create a key that outlives it, so the burst's keys expire before their managers.
-const expiresAt = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
+const expiresAt = () => new Date(Date.now() + 7 * DAY).toISOString();
 
 // Heavy on a 2-core machine: give it room, and run these two one after the other.
 test.describe.configure({ mode: "serial", timeout: 180_000 });

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import type { APIRequestContext } from "@playwright/test";
+import { HOUR } from "../support/clock";
 import { ADMIN, expect, newUser, signIn, signUp, test, type TestUser } from "../support/fixtures";
 
 // Sessions and the browser boundary: cookies, sign-in guessing limits, timing, cross-site
@@ -85,7 +86,6 @@ test.describe("session cookies", () => {
   test("a session ends 12 hours after sign-in, however often it was renewed", async ({ page, context }) => {
     const user = newUser("lifetime");
     await signUp(page, user);
-    const HOUR = 3_600_000;
     // Reading the session renews the cookie's expiry (Auth.js); the lifetime counts from sign-in.
     expect((await page.request.get("/api/auth/session")).status()).toBe(200);
     await context.setExtraHTTPHeaders({ "X-Test-Clock-Offset": String(11 * HOUR) });

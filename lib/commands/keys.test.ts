@@ -5,6 +5,7 @@ import type { DbHandle } from "@/db/client";
 import { apiKeys, auditEvents } from "@/db/schema";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { ALL_SCOPES } from "@/lib/scopes";
+import { DAY_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, makeUser } from "@/test/fixtures";
 import type { Actor, CallerKey } from "./actor";
@@ -24,8 +25,7 @@ afterAll(async () => {
   await handle?.close();
 });
 
-const DAY = 86_400_000;
-const days = (n: number) => new Date(Date.now() + n * DAY);
+const days = (n: number) => new Date(Date.now() + n * DAY_MS);
 
 async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
   const error = await promise.then(

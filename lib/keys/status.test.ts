@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { DAY_MS } from "../time";
 import { isRotationDue, keyStatus } from "./status";
 
 const now = new Date("2026-11-23T12:00:00Z");
-const days = (n: number) => new Date(now.getTime() + n * 86_400_000);
+const days = (n: number) => new Date(now.getTime() + n * DAY_MS);
 
 describe("keyStatus", () => {
   it("is active with no expiry or a distant one", () => {

@@ -1,7 +1,13 @@
+import { DAY_MS } from "../time";
+
 export type KeyStatus = "active" | "expiring_soon" | "rotation_due" | "expired" | "revoked";
 
 export const EXPIRING_SOON_DAYS = 7;
-const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The statuses the API Keys page's attention banner lists: each has a fix (rotate, extend, replace). */
+export const ATTENTION_STATUSES = ["expired", "expiring_soon", "rotation_due"] as const satisfies readonly KeyStatus[];
+
+// The same rules in SQL, for filters and counts over many keys: db/queries/key-status.ts.
 
 /** Most urgent first: revoked, expired, expiring soon (7 days), rotation due (secret older than the period). */
 export function keyStatus(

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { RESOURCE_IDS, SPECIAL_SCOPE_IDS, scopesFor, type Access, type Level, type Permissions } from "../scopes";
+import { DAY_MS } from "../time";
 import { plainText } from "./common";
 
 import { DESCRIPTION_MAX, EXPIRATION_CHOICES, MAX_CUSTOM_DAYS, NAME_MAX, type ExpirationChoice } from "./api-key.limits";
 
 export { DEFAULT_EXPIRATION, DESCRIPTION_MAX, EXPIRATION_CHOICES, MAX_CUSTOM_DAYS, NAME_MAX, type ExpirationChoice } from "./api-key.limits";
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const levelSchema = z.enum(["none", "read", "write"]);
 

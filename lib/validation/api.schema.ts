@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { isScope } from "../scopes";
+import { DAY_MS } from "../time";
 import { DESCRIPTION_MAX, MAX_CUSTOM_DAYS, keyNameSchema } from "./api-key.schema";
 import { hasForbiddenCharacters, plainText } from "./common";
 
-const DAY_MS = 86_400_000;
 
 const scopesSchema = z
   .array(z.string().max(64), { error: "scopes must be an array of scope names." })

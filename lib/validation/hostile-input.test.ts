@@ -24,6 +24,7 @@ import {
   verifyKeyBody,
 } from "./api.schema";
 import { signInSchema, signUpSchema } from "./auth.schema";
+import { DAY_MS } from "../time";
 import { fieldErrorsOf, hasForbiddenCharacters, plainText } from "./common";
 
 // Every schema that takes input from outside (forms, JSON bodies, URLs) is fed the hostile
@@ -32,7 +33,6 @@ import { fieldErrorsOf, hasForbiddenCharacters, plainText } from "./common";
 // (any JSON, prototypes, odd objects, any code point) at each schema: none may throw.
 
 const NOW = new Date("2026-11-23T12:00:00Z");
-const DAY_MS = 86_400_000;
 const ID = "00000000-0000-4000-8000-000000000001";
 
 type Result = { success: true; data: unknown } | { success: false; error: z.ZodError };

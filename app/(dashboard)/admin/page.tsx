@@ -5,6 +5,7 @@ import { getDb } from "@/db";
 import { OVERVIEW_LINKS, keyOverview } from "@/db/queries/admin-keys";
 import { policy } from "@/lib/policy";
 import { requireAdmin } from "@/lib/session";
+import { lastUtcDays } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Admin overview" };
 
@@ -12,11 +13,7 @@ export default async function AdminOverviewPage() {
   await requireAdmin();
   const { counts, perDay } = await keyOverview(await getDb(), policy.rotationPeriodDays);
   const byDay = new Map(perDay.map((d) => [d.day, d]));
-  const now = Date.now();
-  const days: UsageDay[] = Array.from({ length: 30 }, (_, i) => {
-    const day = new Date(now - (29 - i) * 86_400_000).toISOString().slice(0, 10);
-    return { day, success: byDay.get(day)?.success ?? 0, failure: byDay.get(day)?.failure ?? 0 };
-  });
+  const days: UsageDay[] = lastUtcDays(30).map((day) => ({ day, success: byDay.get(day)?.success ?? 0, failure: byDay.get(day)?.failure ?? 0 }));
   const href = (filters: Record<string, string>) => `/admin/keys?${new URLSearchParams(filters).toString()}`;
   const cards = [
     { label: "Active", value: counts.active, href: href(OVERVIEW_LINKS.active) },

@@ -4,7 +4,6 @@ import { redirect } from "next/navigation";
 import { toKeyRow } from "@/components/api-keys/key-row";
 import { KeysSection } from "@/components/api-keys/keys-section";
 import { KeysTable } from "@/components/api-keys/keys-table";
-import { needsAttention } from "@/components/api-keys/needs-attention";
 import { Pagination } from "@/components/ui/pagination";
 import { getDb } from "@/db";
 import { KEYS_PAGE_SIZE, keysNeedingAttention, pageApiKeys } from "@/db/queries/api-key-list";
@@ -39,7 +38,8 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
   if (list.rows.length === 0 && list.total > 0) redirect(`${PATH}?page=${Math.ceil(list.total / KEYS_PAGE_SIZE)}`);
   const toRow = (k: ApiKeySummary) => toKeyRow(k, now, policy.rotationPeriodDays);
   const rows = list.rows.map(toRow);
-  const attentionRows = attention.rows.map(toRow).filter(needsAttention);
+  // Already exactly the expired, expiring-soon and rotation-due keys (ATTENTION_STATUSES).
+  const attentionRows = attention.rows.map(toRow);
   const origin = requestOrigin(await headers());
 
   return (

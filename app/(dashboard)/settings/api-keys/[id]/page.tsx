@@ -10,11 +10,12 @@ import { listRotations } from "@/db/queries/rotations";
 import { usageForKey } from "@/db/queries/usage";
 import { policy } from "@/lib/policy";
 import { AppError } from "@/lib/errors";
-import { formatDate, formatRelative } from "@/lib/format";
+import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
 import { keyStatus } from "@/lib/keys/status";
 import { requestNow } from "@/lib/request-clock";
 import { describeAccess } from "@/lib/scopes";
 import { requireUser } from "@/lib/session";
+import { lastUtcDays } from "@/lib/time";
 import { uuidSchema } from "@/lib/validation/common";
 
 export const metadata: Metadata = { title: "API key" };
@@ -32,8 +33,7 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
   const [usage, rotations] = await Promise.all([usageForKey(db, key.id, 30), listRotations(db, user.id, key.id)]);
   const now = await requestNow();
   const byDay = new Map(usage.map((u) => [u.day, u]));
-  const days: UsageDay[] = Array.from({ length: 30 }, (_, i) => {
-    const day = new Date(now.getTime() - (29 - i) * 86_400_000).toISOString().slice(0, 10);
+  const days: UsageDay[] = lastUtcDays(30, now).map((day) => {
     const u = byDay.get(day);
     return { day, success: u?.success ?? 0, failure: u?.failure ?? 0 };
   });
@@ -106,7 +106,7 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
             {rotations.map((r) => (
               <li key={r.id} className="rounded-md border p-3">
                 <time dateTime={r.rotatedAt.toISOString()}>
-                  {formatDate(r.rotatedAt)} {r.rotatedAt.toISOString().slice(11, 16)} UTC
+                  {formatDateTime(r.rotatedAt)}
                 </time>{" "}
                 via {r.via === "api" ? "the API" : "the dashboard"}:{" "}
                 <code className="font-mono text-xs">{r.oldHint}</code> → <code className="font-mono text-xs">{r.newHint}</code>.{" "}
@@ -127,7 +127,7 @@ function GraceNote({ rotatedAt, graceUntil, now }: { rotatedAt: Date; graceUntil
   if (graceUntil.getTime() <= rotatedAt.getTime() + 1000) return <>The old secret stopped at once.</>;
   const when = (
     <time dateTime={graceUntil.toISOString()}>
-      {formatDate(graceUntil)} {graceUntil.toISOString().slice(11, 16)} UTC
+      {formatDateTime(graceUntil)}
     </time>
   );
   return graceUntil.getTime() > now.getTime() ? (
