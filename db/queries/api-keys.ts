@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
 import { sqlNow } from "@/lib/clock";
 import { AppError, isUniqueViolation } from "@/lib/errors";
@@ -9,6 +9,7 @@ import type { Access } from "@/lib/scopes";
 import type { Database } from "../client";
 import { apiKeys, users } from "../schema";
 import { recordAudit } from "./audit";
+import { DB_NOW, keyUsableCondition } from "./key-status";
 
 /**
  * What may leave the data layer about a key. The digest is deliberately absent: every read
@@ -173,8 +174,7 @@ async function assertBelowQuota(tx: Database, userId: string, limit: number) {
       and(
         eq(apiKeys.userId, userId),
         isNull(apiKeys.deletedAt),
-        isNull(apiKeys.revokedAt),
-        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
+        keyUsableCondition(DB_NOW),
       ),
     );
   if ((row?.n ?? 0) >= limit) {
@@ -207,7 +207,7 @@ export async function updateApiKey(
       const [before] = await tx
         .select({
           ...apiKeyColumns,
-          usable: sql<boolean>`(${apiKeys.revokedAt} is null and (${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now}))`,
+          usable: sql<boolean>`${keyUsableCondition(now)}`,
         })
         .from(apiKeys)
         .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))

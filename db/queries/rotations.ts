@@ -8,6 +8,7 @@ import type { Database } from "../client";
 import { apiKeyRotations, apiKeys } from "../schema";
 import { apiKeyColumns, type ApiKeySummary, type Guard } from "./api-keys";
 import { recordAudit } from "./audit";
+import { keyUsableCondition } from "./key-status";
 
 const ROTATE_INACTIVE = "Only an active key can be rotated. This one is revoked or expired: create a new key instead.";
 
@@ -33,7 +34,7 @@ export async function rotateApiKey(
       .select({
         ...apiKeyColumns,
         keyHash: apiKeys.keyHash,
-        usable: sql<boolean>`(${apiKeys.revokedAt} is null and (${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now}))`,
+        usable: sql<boolean>`${keyUsableCondition(now)}`,
         graceUntil: sql<Date>`least(${now} + (${options.graceMs}::float8 * interval '1 millisecond'), coalesce(${apiKeys.expiresAt}, 'infinity'::timestamptz))`.mapWith(
           (v: string | Date) => new Date(v),
         ),
