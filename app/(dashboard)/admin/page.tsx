@@ -8,15 +8,20 @@ import { requireAdmin } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Admin overview" };
 
-export default async function AdminOverviewPage() {
-  await requireAdmin();
-  const { counts, perDay } = await keyOverview(await getDb(), policy.rotationPeriodDays);
+/** The last 30 days (UTC) up to today, with zeros for days without requests. */
+function lastThirtyDays(perDay: UsageDay[]): UsageDay[] {
   const byDay = new Map(perDay.map((d) => [d.day, d]));
   const now = Date.now();
-  const days: UsageDay[] = Array.from({ length: 30 }, (_, i) => {
+  return Array.from({ length: 30 }, (_, i) => {
     const day = new Date(now - (29 - i) * 86_400_000).toISOString().slice(0, 10);
     return { day, success: byDay.get(day)?.success ?? 0, failure: byDay.get(day)?.failure ?? 0 };
   });
+}
+
+export default async function AdminOverviewPage() {
+  await requireAdmin();
+  const { counts, perDay } = await keyOverview(await getDb(), policy.rotationPeriodDays);
+  const days = lastThirtyDays(perDay);
   const href = (filters: Record<string, string>) => `/admin/keys?${new URLSearchParams(filters).toString()}`;
   const cards = [
     { label: "Active", value: counts.active, href: href(OVERVIEW_LINKS.active) },
