@@ -58,6 +58,8 @@ async function withScratchDatabase(adminUrl, fn) {
 const testDbUrl = env.TEST_DATABASE_URL;
 const skipE2e = env.SKIP_E2E === "1";
 
+// The Node that npm put first on PATH (the pinned `node` dev dependency; README "Runtime").
+console.log(`Node ${process.version}`);
 run("type check", "npx", ["tsc", "--noEmit"]);
 run("lint", "npx", ["eslint", "."]);
 run("dependency audit", "node", ["scripts/audit.mjs"]);
