@@ -35,7 +35,6 @@ export function errorFields(error: unknown): Fields {
 }
 
 const CONSOLE_LEVELS = { log: "info", info: "info", debug: "info", warn: "warn", error: "error" } as const;
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** One console call as log fields: the first Error through errorFields (plus Next's digest), the rest as text. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every suite, in order of speed. Type check -> unit and data-layer tests on PGlite
+// `npm test`: every suite, in order of speed. Type check -> lint -> unit and data-layer tests on PGlite
 // -> the same on Postgres through `pg` and through Neon's driver (when TEST_DATABASE_URL is set)
 // -> production build -> Playwright e2e on the embedded database -> e2e on Postgres.
 import { spawnSync } from "node:child_process";
@@ -58,7 +58,10 @@ async function withScratchDatabase(adminUrl, fn) {
 const testDbUrl = env.TEST_DATABASE_URL;
 const skipE2e = env.SKIP_E2E === "1";
 
+// The Node that npm put first on PATH (the pinned `node` dev dependency; README "Runtime").
+console.log(`Node ${process.version}`);
 run("type check", "npx", ["tsc", "--noEmit"]);
+run("lint", "npx", ["eslint", "."]);
 run("dependency audit", "node", ["scripts/audit.mjs"]);
 run("unit + data layer (PGlite)", "npx", ["vitest", "run"]);
 if (testDbUrl) {

@@ -1,7 +1,7 @@
 "use client";
 
 import { Loader2Icon } from "lucide-react";
-import { useRef, useTransition } from "react";
+import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import type { ActionState } from "@/lib/action-state";
 import {
@@ -44,9 +44,8 @@ export function ConfirmKeyDialog({
 }) {
   const [pending, startTransition] = useTransition();
   // Keeps the name on screen while the dialog animates closed.
-  const last = useRef(target);
-  if (target) last.current = target;
-  const shown = last.current;
+  const [shown, setShown] = useState(target);
+  if (target && target !== shown) setShown(target);
 
   function confirm() {
     if (!target) return;

@@ -35,7 +35,8 @@ export function ExpirationField({
   current?: { expiresAt: Date | null; createdAt: Date };
 }) {
   const [choice, setChoice] = useState<string>(current ? "keep" : DEFAULT_EXPIRATION);
-  const now = Date.now();
+  // The time the field appeared: choices stay put while the form is open.
+  const [now] = useState(() => Date.now());
   const latest = maxLifetimeDays === null ? null : (current?.createdAt.getTime() ?? now) + maxLifetimeDays * DAY_MS;
   const choices = CHOICES.filter((c) =>
     latest === null ? true : c.value === "custom" || (c.value !== "never" && now + Number(c.value) * DAY_MS <= latest + MINUTE_MS),

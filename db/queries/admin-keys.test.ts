@@ -63,7 +63,7 @@ describe(`admin key list (${TEST_DRIVER})`, () => {
   it("filters by every status, scope, never used and unused for 90+ days", async () => {
     const owner = await makeUser(handle.db);
     const o = { owner: owner.id };
-    const active = await key(owner.id, "active", { scopes: ["keys:read", "keys:write"] });
+    await key(owner.id, "active", { scopes: ["keys:read", "keys:write"] });
     const soon = await key(owner.id, "soon", { expiresAt: new Date(Date.now() + 2 * DAY_MS) });
     const due = await key(owner.id, "due");
     await set(due.id, { secret_created_at: "now() - interval '100 days'", created_at: "now() - interval '100 days'" });

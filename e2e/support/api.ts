@@ -55,7 +55,7 @@ type Account = { user: TestUser; rootKey: string };
 /** Per worker: one account with a full-access key made through the dashboard. Per test: a client with its own IP. */
 export const apiTest = base.extend<{ api: ApiClient; rootKey: string; account: Account }, { workerAccount: Account }>({
   workerAccount: [
-    async ({ browser }, use) => {
+    async ({ browser }, provide) => {
       const context = await browser.newContext();
       await context.grantPermissions(["clipboard-read", "clipboard-write"]);
       const page = await context.newPage();
@@ -64,17 +64,17 @@ export const apiTest = base.extend<{ api: ApiClient; rootKey: string; account: A
       const keys = new ApiKeysPage(page);
       const rootKey = await keys.create({ name: "root", expiration: "never" });
       await keys.copyAndClose();
-      await use({ user, rootKey });
+      await provide({ user, rootKey });
       await context.close();
     },
     { scope: "worker" },
   ],
-  account: async ({ workerAccount }, use) => use(workerAccount),
-  rootKey: async ({ workerAccount }, use) => use(workerAccount.rootKey),
-  api: async ({ request }, use) => {
+  account: async ({ workerAccount }, provide) => provide(workerAccount),
+  rootKey: async ({ workerAccount }, provide) => provide(workerAccount.rootKey),
+  api: async ({ request }, provide) => {
     // 198.18.0.0/15 is reserved for benchmarking: a fresh address per test keeps the
     // failed-authentication limit of one test from blocking another.
-    await use(new ApiClient(request, `198.18.${randomInt(0, 256)}.${randomInt(1, 255)}`));
+    await provide(new ApiClient(request, `198.18.${randomInt(0, 256)}.${randomInt(1, 255)}`));
   },
 });
 

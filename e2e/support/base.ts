@@ -4,32 +4,33 @@ import { finishTest, startTest, watchBrowser, watchContext, watchRequestContext 
 /**
  * The base of every spec: the secret-hygiene recorder watches all traffic and storage (see
  * recorder.ts), and a test fails if Chromium reports any Content-Security-Policy violation.
+ * Fixtures name Playwright's `use` callback `provide`: ESLint's react-hooks rules take `use(...)` for React's hook.
  */
 export const test = base.extend<{ hygiene: void }>({
   hygiene: [
-    async ({}, use) => {
+    async ({}, provide) => {
       startTest();
-      await use();
+      await provide();
       const violations = await finishTest();
       expect(violations, "Content-Security-Policy violations").toEqual([]);
     },
     { auto: true },
   ],
-  browser: async ({ browser }, use) => {
+  browser: async ({ browser }, provide) => {
     watchBrowser(browser);
-    await use(browser);
+    await provide(browser);
   },
-  context: async ({ context }, use) => {
+  context: async ({ context }, provide) => {
     watchContext(context);
-    await use(context);
+    await provide(context);
   },
-  request: async ({ request }, use) => {
-    await use(watchRequestContext(request));
+  request: async ({ request }, provide) => {
+    await provide(watchRequestContext(request));
   },
-  playwright: async ({ playwright }, use) => {
+  playwright: async ({ playwright }, provide) => {
     const newContext = playwright.request.newContext.bind(playwright.request);
     playwright.request.newContext = async (options) => watchRequestContext(await newContext(options));
-    await use(playwright);
+    await provide(playwright);
   },
 });
 

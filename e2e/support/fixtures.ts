@@ -34,14 +34,14 @@ export async function signIn(page: Page, user: TestUser) {
 
 /** Each test gets a freshly signed-up user on the API Keys page. */
 export const test = base.extend<{ user: TestUser; keys: ApiKeysPage }>({
-  user: async ({ page }, use) => {
+  user: async ({ page }, provide) => {
     const user = newUser();
     await signUp(page, user);
-    await use(user);
+    await provide(user);
   },
-  keys: async ({ page, user }, use) => {
+  keys: async ({ page, user }, provide) => {
     void user;
-    await use(new ApiKeysPage(page));
+    await provide(new ApiKeysPage(page));
   },
 });
 

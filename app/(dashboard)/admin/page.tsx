@@ -9,11 +9,16 @@ import { lastUtcDays } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Admin overview" };
 
+/** The last 30 days (UTC) up to today, with zeros for days without requests. */
+function lastThirtyDays(perDay: UsageDay[]): UsageDay[] {
+  const byDay = new Map(perDay.map((d) => [d.day, d]));
+  return lastUtcDays(30).map((day) => ({ day, success: byDay.get(day)?.success ?? 0, failure: byDay.get(day)?.failure ?? 0 }));
+}
+
 export default async function AdminOverviewPage() {
   await requireAdmin();
   const { counts, perDay } = await keyOverview(await getDb(), policy.rotationPeriodDays);
-  const byDay = new Map(perDay.map((d) => [d.day, d]));
-  const days: UsageDay[] = lastUtcDays(30).map((day) => ({ day, success: byDay.get(day)?.success ?? 0, failure: byDay.get(day)?.failure ?? 0 }));
+  const days = lastThirtyDays(perDay);
   const href = (filters: Record<string, string>) => `/admin/keys?${new URLSearchParams(filters).toString()}`;
   const cards = [
     { label: "Active", value: counts.active, href: href(OVERVIEW_LINKS.active) },
