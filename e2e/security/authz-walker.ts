@@ -326,7 +326,9 @@ export class Walker {
 
   /** Makes one cell's request. */
   async call(row: Row, column: Column, vars: Record<string, string>): Promise<Answer> {
-    let { cookies, key } = this.credentials(row, column);
+    const credentials = this.credentials(row, column);
+    const { key } = credentials;
+    let { cookies } = credentials;
     const persona = row.kind === "action" && row.endsSession && cookies ? this.world[column as "other" | "owner" | "admin"] : null;
     if (persona) cookies = await this.signIn(persona.email);
     const request = await this.context(cookies);
