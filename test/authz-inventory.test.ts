@@ -135,7 +135,7 @@ describe("authorization matrix inventory", () => {
           ["anonymous", "other", "owner", "admin"].includes(column) ||
           (column === "keyWithScope" && (apiKeyRow || row.kind === "page" || !publicRow)) ||
           (column === "keyWithoutScope" && apiKeyRow && scope !== null) ||
-          ((column === "otherKey" || column === "adminKey") && apiKeyRow && row.cells.anonymous === "unauthorized");
+          ((column === "otherKey" || column === "adminKey" || column === "shortLivedKey") && apiKeyRow && row.cells.anonymous === "unauthorized");
         const never = (column !== "keyWithScope" && !apiKeyRow && !required) || (column === "keyWithoutScope" && scope === null);
         if (required && value === "n/a") problems.push(`${name}: ${column} must say what happens`);
         if (never && value !== "n/a") problems.push(`${name}: ${column} does not apply (n/a)`);

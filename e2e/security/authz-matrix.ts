@@ -13,8 +13,10 @@ import type { Scope } from "../../lib/scopes";
  *   row lets in (the admin on admin rows, else the owner): a key must never stand in for a session.
  * - keyWithoutScope: a key of the owner holding every scope except the needed one (/api/v1 only).
  * - otherKey, adminKey: another member's / the admin's full-access key, aimed at the owner's things.
+ * - shortLivedKey: a full-access key of the owner that expires before the row's target key (/api/v1
+ *   only): it holds every scope, but may not hand out a credential that outlives it.
  */
-export const COLUMNS = ["anonymous", "other", "owner", "admin", "keyWithScope", "keyWithoutScope", "otherKey", "adminKey"] as const;
+export const COLUMNS = ["anonymous", "other", "owner", "admin", "keyWithScope", "keyWithoutScope", "otherKey", "adminKey", "shortLivedKey"] as const;
 export type Column = (typeof COLUMNS)[number];
 
 /**
@@ -26,10 +28,12 @@ export type Column = (typeof COLUMNS)[number];
  *   message. The same answer as for an id that does not exist (no existence oracle).
  * - unauthorized: /api/v1 401 `unauthorized`; action `{ ok: false }` "Your session has ended".
  * - forbidden: /api/v1 403 `insufficient_scope`.
+ * - outlives: /api/v1 403 `expiry_beyond_caller` (the call would hand out or empower a key that
+ *   outlives the calling key).
  * - n/a: the column does not apply to this kind of entry point.
  * Every outcome but ok leaves the owner's state as it was.
  */
-export type Outcome = "ok" | "own" | "login" | "home" | "not_found" | "unauthorized" | "forbidden" | "n/a";
+export type Outcome = "ok" | "own" | "login" | "home" | "not_found" | "unauthorized" | "forbidden" | "outlives" | "n/a";
 export type Cells = Record<Column, Outcome>;
 
 /**
@@ -100,9 +104,12 @@ const adminPage = cells("login", "not_found", "not_found", "ok", "login");
 const publicPage = (forSignedIn: Outcome, forKey: Outcome) => cells("ok", forSignedIn, forSignedIn, forSignedIn, forKey);
 /** Cookie-free public endpoints: anyone, with or without a session or key. */
 const publicRoute = cells("ok", "ok", "ok", "ok", "ok");
-/** /api/v1 with a key: sessions are no credential; the owner's key works with the scope only; others see only theirs. */
-const apiRoute = (forOtherKeys: Outcome) =>
-  cells("unauthorized", "unauthorized", "unauthorized", "unauthorized", "ok", "forbidden", forOtherKeys, forOtherKeys);
+/**
+ * /api/v1 with a key: sessions are no credential; the owner's key works with the scope only; others
+ * see only theirs; the owner's short-lived full-access key works unless it would outlive itself.
+ */
+const apiRoute = (forOtherKeys: Outcome, forShortLived: Outcome = "ok") =>
+  cells("unauthorized", "unauthorized", "unauthorized", "unauthorized", "ok", "forbidden", forOtherKeys, forOtherKeys, forShortLived);
 const userAction = (forOthers: Outcome) => cells("unauthorized", forOthers, "ok", forOthers, "unauthorized");
 const adminAction = cells("unauthorized", "not_found", "not_found", "ok", "unauthorized");
 const publicAction = cells("ok", "ok", "ok", "ok");
@@ -161,7 +168,8 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "route", method: "GET", path: "/api/v1/keys/[id]", file: KEY_ROUTE, url: "/api/v1/keys/{keyId}", scope: "keys:read", cells: apiRoute("not_found") },
   { kind: "route", method: "PATCH", path: "/api/v1/keys/[id]", file: KEY_ROUTE, url: "/api/v1/keys/{keyId}", body: { name: "renamed {uniq}" }, scope: "keys:write", mutates: "ownerKey", cells: apiRoute("not_found") },
   { kind: "route", method: "DELETE", path: "/api/v1/keys/[id]", file: KEY_ROUTE, url: "/api/v1/keys/{keyId}", scope: "keys:write", mutates: "ownerKey", cells: apiRoute("not_found") },
-  { kind: "route", method: "POST", path: "/api/v1/keys/[id]/rotate", file: "app/api/v1/keys/[id]/rotate/route.ts", url: "/api/v1/keys/{keyId}/rotate", body: { grace: "none" }, scope: "keys:rotate", mutates: "ownerKey", cells: apiRoute("not_found") },
+  // Rotating hands out the target's new secret: a key that expires first may not rotate it.
+  { kind: "route", method: "POST", path: "/api/v1/keys/[id]/rotate", file: "app/api/v1/keys/[id]/rotate/route.ts", url: "/api/v1/keys/{keyId}/rotate", body: { grace: "none" }, scope: "keys:rotate", mutates: "ownerKey", cells: apiRoute("not_found", "outlives") },
   // Verification serves other services: any keys:verify key may check any presented key.
   { kind: "route", method: "POST", path: "/api/v1/keys/verify", file: "app/api/v1/keys/verify/route.ts", url: "/api/v1/keys/verify", body: { key: "not-a-key" }, scope: "keys:verify", cells: apiRoute("ok") },
   { kind: "route", method: "GET", path: "/api/v1/profile", file: "app/api/v1/profile/route.ts", url: "/api/v1/profile", scope: "profile:read", cells: apiRoute("own") },

@@ -24,6 +24,8 @@ type World = {
   observers: string[];
   withScope: Map<Scope, string>;
   withoutScope: Map<Scope, string>;
+  /** A full-access key of the owner expiring in 2 days, before every target key (5 days). */
+  shortLived: string;
 };
 export type Answer = {
   status: number;
@@ -236,7 +238,9 @@ export class Walker {
       const rest = ALL_SCOPES.filter((s) => s !== scope && s !== implies);
       withoutScope.set(scope, (await this.apiKey(observers[2]!, `${tag} without ${scope}`, rest, 10)).secret);
     }
-    this.world = { tag, owner, other, admin, bystander, observers, withScope, withoutScope };
+    // Every scope, but it expires before the target keys (5 days): it may not rotate them.
+    const shortLived = (await this.apiKey(observers[3]!, `${tag} short-lived`, [...ALL_SCOPES], 2)).secret;
+    this.world = { tag, owner, other, admin, bystander, observers, withScope, withoutScope, shortLived };
   }
 
   /** A fresh key of the owner that a key holding `scope` may manage. */
@@ -308,6 +312,8 @@ export class Walker {
         return { key: w.other.key };
       case "adminKey":
         return { key: w.admin.key };
+      case "shortLivedKey":
+        return { key: w.shortLived };
     }
   }
 
@@ -422,6 +428,10 @@ export class Walker {
         case "forbidden":
           expect(answer.status, where).toBe(403);
           expect(errorCode, where).toBe("insufficient_scope");
+          break;
+        case "outlives":
+          expect(answer.status, where).toBe(403);
+          expect(errorCode, where).toBe("expiry_beyond_caller");
           break;
         default:
           throw new Error(`${where}: not an outcome`);
