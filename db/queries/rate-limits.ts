@@ -1,4 +1,4 @@
-import { lt, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { rateLimitCounters } from "../schema";
 
@@ -17,4 +17,13 @@ export async function addToWindow(db: Database, bucket: string, windowStart: Dat
 
 export async function pruneWindows(db: Database, before: Date): Promise<void> {
   await db.delete(rateLimitCounters).where(lt(rateLimitCounters.windowStart, before));
+}
+
+/** The counts of these buckets in one window (a bucket with no row has counted nothing yet). */
+export async function windowCounts(db: Database, buckets: string[], windowStart: Date): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ bucket: rateLimitCounters.bucket, count: rateLimitCounters.count })
+    .from(rateLimitCounters)
+    .where(and(inArray(rateLimitCounters.bucket, buckets), eq(rateLimitCounters.windowStart, windowStart)));
+  return new Map(rows.map((r) => [r.bucket, r.count]));
 }

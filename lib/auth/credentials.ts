@@ -1,10 +1,9 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { recordSignIn, recordSignInFailure } from "@/db/queries/audit";
-import { addToWindow } from "@/db/queries/rate-limits";
+import { addToWindow, windowCounts } from "@/db/queries/rate-limits";
 import { findUserByEmail } from "@/db/queries/users";
-import { rateLimitCounters, type User } from "@/db/schema";
+import type { User } from "@/db/schema";
 import type { RequestContext } from "../audit-events";
 import { config } from "../config";
 import { log } from "../log";
@@ -37,11 +36,8 @@ export async function checkCredentials(
   const address = `login:address:${context.ip ?? "unknown"}`;
   const limits = { perAccount: config.loginFailuresPerAccount, perAddress: config.loginFailuresPerIp };
 
-  const counts = await db
-    .select({ bucket: rateLimitCounters.bucket, count: rateLimitCounters.count })
-    .from(rateLimitCounters)
-    .where(and(inArray(rateLimitCounters.bucket, [account, address]), eq(rateLimitCounters.windowStart, windowStart)));
-  const failures = (bucket: string) => counts.find((c) => c.bucket === bucket)?.count ?? 0;
+  const counts = await windowCounts(db, [account, address], windowStart);
+  const failures = (bucket: string) => counts.get(bucket) ?? 0;
   if (failures(account) >= limits.perAccount || failures(address) >= limits.perAddress) {
     log.warn("auth.sign_in_blocked", { ip: context.ip, byAccount: failures(account) >= limits.perAccount });
     return { ok: false, reason: "rate_limited", retryAfterSeconds };

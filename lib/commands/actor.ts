@@ -1,16 +1,7 @@
 import type { RequestContext } from "../audit-events";
+import type { CallerKey } from "../keys/rules";
 
-/**
- * The key an /api/v1 request acts through. A dashboard session has none; a key carries limits of
- * its own (its scopes and its lifetime) that every key command checks (lib/keys/rules.ts).
- */
-export type CallerKey = {
-  id: string;
-  scopes: readonly string[];
-  expiresAt: Date | null;
-  /** The request authenticated with a previous secret still in its rotation grace period. */
-  viaPreviousSecret: boolean;
-};
+export type { CallerKey };
 
 /**
  * Who runs a command: the signed-in user (server actions) or a key's owner acting through that

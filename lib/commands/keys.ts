@@ -8,7 +8,8 @@ import "server-only";
 import type { Database } from "@/db";
 import { createApiKey, getApiKey, listApiKeys, updateApiKey, type ApiKeySummary } from "@/db/queries/api-keys";
 import { deleteApiKey, revokeApiKey } from "@/db/queries/key-revocation";
-import { rotateApiKey } from "@/db/queries/rotations";
+import { revokeLeakedKeys, rotateApiKey } from "@/db/queries/rotations";
+import type { RequestContext } from "../audit-events";
 import { appNow } from "../clock";
 import { AppError } from "../errors";
 import {
@@ -183,4 +184,12 @@ export async function deleteKey(db: Database, actor: Actor, id: unknown): Promis
     actor.key ? { keyId: actor.key.id } : undefined,
     actor.key ? (target) => assertMayManage(actor.key, target) : undefined,
   );
+}
+
+/**
+ * Revokes keys that a secret scanner (or anyone) reports as leaked: no actor, since whoever holds a
+ * leaked secret may report it. Returns how many were revoked; callers must not tell the reporter.
+ */
+export async function reportLeakedKeys(db: Database, candidates: string[], context: RequestContext, source: string): Promise<number> {
+  return revokeLeakedKeys(db, candidates, getSecrets().keyPepper, context, source);
 }

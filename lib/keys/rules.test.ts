@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { CallerKey } from "../commands/actor";
 import { AppError } from "../errors";
-import { assertMayGrant, assertMayRotate, assertMayWiden, outlivesCaller } from "./rules";
+import { assertMayGrant, assertMayRotate, assertMayWiden, outlivesCaller, type CallerKey } from "./rules";
 
 const at = new Date("2027-01-10T00:00:00Z");
 const caller = (expiresAt: Date | null): CallerKey => ({ id: "caller", scopes: ["keys:read", "keys:write", "keys:rotate"], expiresAt, viaPreviousSecret: false });

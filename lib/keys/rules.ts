@@ -2,12 +2,23 @@
 // the deployment's policy (maximum lifetime, from the environment), which applies to everyone;
 // and the caller's limits, which apply when a command runs through an API key: a key can never
 // create, widen or hand out a credential beyond its own scopes or its own lifetime.
-import type { CallerKey } from "../commands/actor";
 import { AppError } from "../errors";
 import { expiryPolicyError } from "../policy";
 import { missingScopes, normalizeScopes, type Scope } from "../scopes";
 import { DAY_MS } from "../time";
 import { DEFAULT_LIFETIME_DAYS } from "../validation/api-key.limits";
+
+/**
+ * The key an /api/v1 request acts through. A dashboard session has none; a key carries limits of
+ * its own (its scopes and its lifetime) that every key command checks with the rules below.
+ */
+export type CallerKey = {
+  id: string;
+  scopes: readonly string[];
+  expiresAt: Date | null;
+  /** The request authenticated with a previous secret still in its rotation grace period. */
+  viaPreviousSecret: boolean;
+};
 
 /** The expiry of a key created without one. */
 export function defaultExpiry(now: Date): Date {

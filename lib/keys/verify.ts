@@ -1,7 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { apiKeyRotations, apiKeys, users } from "@/db/schema";
-import { sqlNow } from "../clock";
+import { lookupKeyByHash } from "@/db/queries/key-lookup";
 import type { ReservingLimiter } from "../rate-limit";
 import { missingScopes, type Access, type Scope } from "../scopes";
 import type { UsageRecorder } from "../usage";
@@ -40,46 +38,6 @@ export type VerifyDeps = {
   ratePerMinute: number;
 };
 
-// One prepared statement, one round trip per verification: the key row by the digest of the
-// presented secret, with its owner, either as the key's current secret or (second branch of the
-// UNION ALL, also through a unique index) as a previous secret still in its rotation grace
-// period. A digest is random, so at most one branch matches; LIMIT 1 stops at the first row.
-// Expiry, revocation and grace are judged by the database's clock (now()), so every server
-// instance agrees on them, and nothing is cached: a revoke, an expiry or the end of a grace
-// period takes effect on the very next request.
-const statements = new WeakMap<Database, ReturnType<typeof prepareLookup>>();
-
-function prepareLookup(db: Database) {
-  const now = sqlNow(sql.placeholder("offsetMs"));
-  const columns = (viaPrevious: boolean) => ({
-    id: apiKeys.id,
-    name: apiKeys.name,
-    access: apiKeys.access,
-    scopes: apiKeys.scopes,
-    expiresAt: apiKeys.expiresAt,
-    lastUsedAt: apiKeys.lastUsedAt,
-    revoked: sql<boolean>`(${apiKeys.revokedAt} is not null and ${apiKeys.revokedAt} <= ${now})`.as("revoked"),
-    expired: sql<boolean>`(${apiKeys.expiresAt} is not null and ${apiKeys.expiresAt} <= ${now})`.as("expired"),
-    ownerId: users.id,
-    ownerEmail: users.email,
-    ownerName: users.name,
-    ownerRole: users.role,
-    viaPrevious: (viaPrevious ? sql<boolean>`true` : sql<boolean>`false`).as("via_previous"),
-  });
-  const current = db
-    .select(columns(false))
-    .from(apiKeys)
-    .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(eq(apiKeys.keyHash, sql.placeholder("hash")));
-  const previous = db
-    .select(columns(true))
-    .from(apiKeyRotations)
-    .innerJoin(apiKeys, eq(apiKeys.id, apiKeyRotations.keyId))
-    .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(and(eq(apiKeyRotations.oldKeyHash, sql.placeholder("hash")), sql`${apiKeyRotations.graceUntil} > ${now}`));
-  return current.unionAll(previous).limit(1).prepare("keysmith_verify_api_key");
-}
-
 /**
  * The one verification path, used by every /api/v1 route and by POST /api/v1/keys/verify.
  * Order: format and checksum (no database) -> one lookup by HMAC -> revoked -> expired -> rate
@@ -94,9 +52,7 @@ export async function verifyKey(
 ): Promise<VerifyResult> {
   if (!isWellFormedKey(presented)) return { code: "NOT_FOUND", malformed: true };
 
-  let lookup = statements.get(deps.db);
-  if (!lookup) statements.set(deps.db, (lookup = prepareLookup(deps.db)));
-  const [row] = await lookup.execute({ hash: hashKey(presented, deps.pepper), offsetMs: deps.clockOffsetMs ?? 0 });
+  const row = await lookupKeyByHash(deps.db, hashKey(presented, deps.pepper), deps.clockOffsetMs ?? 0);
   if (!row) return { code: "NOT_FOUND", malformed: false };
 
   const key: VerifiedKey = {

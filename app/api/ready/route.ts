@@ -1,15 +1,14 @@
 // GET /api/ready: readiness. 200 when the database answers, 503 (with Retry-After) when it does
 // not. It names no versions, hosts or drivers: an unauthenticated probe learns nothing else.
-import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import { pingDatabase } from "@/db/queries/health";
 import { errorResponse, json } from "@/lib/api/http";
 import { AppError } from "@/lib/errors";
 import { errorFields, log } from "@/lib/log";
 
 export async function GET() {
   try {
-    const db = await getDb();
-    await db.execute(sql`select 1`);
+    await pingDatabase(await getDb());
     return json({ status: "ready" });
   } catch (error) {
     log.warn("ready.db_unavailable", errorFields(error));

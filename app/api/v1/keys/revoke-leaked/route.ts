@@ -3,13 +3,12 @@
 // by its content or by its timing (the revocations run after the response: lib/api/leak-report.ts).
 import { after } from "next/server";
 import { getDb } from "@/db";
-import { revokeLeakedKeys } from "@/db/queries/rotations";
 import { handler, methodNotAllowed, readJson } from "@/lib/api/http";
 import { acceptLeakReport } from "@/lib/api/leak-report";
 import { apiServices } from "@/lib/api/services";
+import { reportLeakedKeys } from "@/lib/commands/keys";
 import { AppError } from "@/lib/errors";
 import { clientIp, contextFromHeaders } from "@/lib/request-context";
-import { getSecrets } from "@/lib/secrets";
 import { leakReportBody } from "@/lib/validation/api.schema";
 
 const REPORTS_PER_MINUTE = 10;
@@ -25,10 +24,9 @@ export const POST = handler("keys.revokeLeaked", async (request: Request) => {
   }
   const body = await readJson(request, leakReportBody);
   const context = contextFromHeaders(request.headers);
-  const pepper = getSecrets().keyPepper;
   return acceptLeakReport(body, {
     defer: (task) => after(task),
-    revoke: (candidates, source) => revokeLeakedKeys(db, candidates, pepper, context, source),
+    revoke: (candidates, source) => reportLeakedKeys(db, candidates, context, source),
   });
 });
 
