@@ -1,10 +1,8 @@
 import path from "node:path";
 
 // The environment variables the app reads (the README lists them all). Each is read when asked
-// for, never at import, so tests and the e2e servers can set them per process. Read elsewhere:
-// lib/policy.ts (MAX_ACTIVE_KEYS_PER_USER, KEY_MAX_LIFETIME_DAYS, ROTATION_PERIOD_DAYS) and
-// lib/api/services.ts (RATE_LIMIT_PER_MINUTE, AUTH_FAILURES_PER_MINUTE, USAGE_FLUSH_MS); and,
-// outside lib/, by files that run before or beside the app: server.mjs (PORT, HOSTNAME,
+// for, never at import, so tests and the e2e servers can set them per process. Read elsewhere
+// only outside lib/, by files that run before or beside the app: server.mjs (PORT, HOSTNAME,
 // TRUSTED_PROXY_HOPS, NODE_ENV), next.config.ts and proxy.ts (NODE_ENV) and instrumentation.ts
 // (NEXT_RUNTIME, which Next.js replaces at build time).
 export const config = {
@@ -72,6 +70,30 @@ export const config = {
   get loginFailuresPerIp(): number {
     return positiveIntOr(process.env.LOGIN_FAILURES_PER_IP, 50);
   },
+  /** MAX_ACTIVE_KEYS_PER_USER (default 1000): usable keys one account may hold at once. */
+  get maxActiveKeysPerUser(): number {
+    return positiveIntOr(process.env.MAX_ACTIVE_KEYS_PER_USER, 1000);
+  },
+  /** KEY_MAX_LIFETIME_DAYS: days after creation a key may live at most; unset or 0 = no maximum. */
+  get keyMaxLifetimeDays(): number | null {
+    return days("KEY_MAX_LIFETIME_DAYS", null);
+  },
+  /** ROTATION_PERIOD_DAYS (default 90): a secret older than this is due for rotation; 0 turns it off. */
+  get rotationPeriodDays(): number | null {
+    return days("ROTATION_PERIOD_DAYS", 90);
+  },
+  /** RATE_LIMIT_PER_MINUTE (default 600): requests one key may make per minute. */
+  get ratePerMinute(): number {
+    return positiveIntOr(process.env.RATE_LIMIT_PER_MINUTE, 600);
+  },
+  /** AUTH_FAILURES_PER_MINUTE (default 60): failed authentications one client address may make per minute. */
+  get authFailuresPerMinute(): number {
+    return positiveIntOr(process.env.AUTH_FAILURES_PER_MINUTE, 60);
+  },
+  /** USAGE_FLUSH_MS (default 1 s): how long usage counts wait in memory before being written. */
+  get usageFlushMs(): number {
+    return positiveIntOr(process.env.USAGE_FLUSH_MS, 1_000);
+  },
   /** Benchmarks only: enables GET /api/bench/static. */
   get bench(): boolean {
     return process.env.KEYSMITH_BENCH === "1";
@@ -81,6 +103,15 @@ export const config = {
     return process.env.KEYSMITH_TEST_CLOCK === "1";
   },
 };
+
+/** A whole number of days; unset or empty: the fallback; 0: none (null); anything else throws. */
+function days(name: string, fallback: number | null): number | null {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Expected a whole number of days, got "${value}".`);
+  return n === 0 ? null : n;
+}
 
 /** A positive whole number, else the fallback (unset, empty, zero, negative or not a number). */
 function positiveIntOr(value: string | undefined, fallback: number): number {

@@ -1,38 +1,23 @@
 // Deployment-wide key policy, from the environment (README lists the variables).
+import { config } from "./config";
 import { formatDate } from "./format";
-import { DAY_MS, HOUR_MS } from "./time";
-
-function days(value: string | undefined, fallback: number | null): number | null {
-  if (value === undefined || value.trim() === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`Expected a whole number of days, got "${value}".`);
-  return n === 0 ? null : n;
-}
+import { DAY_MS } from "./time";
 
 export const policy = {
-  /** MAX_ACTIVE_KEYS_PER_USER (default 1000): usable keys one account may hold at once. */
+  /** Usable keys one account may hold at once (MAX_ACTIVE_KEYS_PER_USER). */
   get maxActiveKeysPerUser(): number {
-    const n = Number(process.env.MAX_ACTIVE_KEYS_PER_USER);
-    return Number.isInteger(n) && n > 0 ? n : 1000;
+    return config.maxActiveKeysPerUser;
   },
-  /** KEY_MAX_LIFETIME_DAYS: no key may be set to expire later than this many days after its creation; unset or 0 = no maximum (then "No expiration" is allowed). */
+  /** No key may be set to expire later than this many days after its creation (KEY_MAX_LIFETIME_DAYS); null = no maximum (then "No expiration" is allowed). */
   get maxLifetimeDays(): number | null {
-    return days(process.env.KEY_MAX_LIFETIME_DAYS, null);
+    return config.keyMaxLifetimeDays;
   },
-  /** ROTATION_PERIOD_DAYS (default 90, quarterly): a secret older than this shows "Rotation due". 0 turns it off. */
+  /** A secret older than this shows "Rotation due" (ROTATION_PERIOD_DAYS); null = off. */
   get rotationPeriodDays(): number | null {
-    return days(process.env.ROTATION_PERIOD_DAYS, 90);
+    return config.rotationPeriodDays;
   },
 };
 
-export const GRACE_PERIODS = {
-  none: { label: "Immediately", ms: 0 },
-  "1h": { label: "After 1 hour", ms: HOUR_MS },
-  "24h": { label: "After 24 hours", ms: 24 * HOUR_MS },
-  "7d": { label: "After 7 days", ms: 7 * DAY_MS },
-} as const;
-export type GracePeriod = keyof typeof GRACE_PERIODS;
-export const GRACE_CHOICES = Object.keys(GRACE_PERIODS) as GracePeriod[];
 
 /**
  * The latest expiry a key may have: its creation plus the maximum lifetime (for a key being

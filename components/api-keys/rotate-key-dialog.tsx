@@ -8,7 +8,7 @@ import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/di
 import { Label } from "@/components/ui/label";
 import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
 import { formatDateTime } from "@/lib/format";
-import { GRACE_CHOICES, GRACE_PERIODS, type GracePeriod } from "@/lib/policy";
+import { GRACE_CHOICES, GRACE_PERIODS, type GracePeriod } from "@/lib/keys/grace";
 import type { KeyRow } from "./key-row";
 import { NewKeyView } from "./new-key-secret";
 import { SecretDialog, type SecretDialogControls } from "./secret-dialog";

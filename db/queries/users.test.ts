@@ -5,7 +5,7 @@ import { auditEvents } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { makeUser } from "@/test/fixtures";
-import { endSessions, findUserByEmail, findUserById } from "./users";
+import { endSessions, findUserByEmail, findUserById, getProfile, updateUserName } from "./users";
 
 let handle: DbHandle;
 beforeAll(async () => {
@@ -54,5 +54,16 @@ describe(`users data layer (${TEST_DRIVER})`, () => {
     const missing = await endSessions(db, "00000000-0000-4000-8000-000000000000", context).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(AppError);
     expect((missing as AppError).code).toBe("user_not_found");
+  });
+
+  it("answers user_not_found, never a crash, when the account is gone between verification and the read (GET/PATCH /api/v1/profile)", async () => {
+    const db = handle.db;
+    const user = await makeUser(db);
+    expect(await getProfile(db, user.id)).toMatchObject({ id: user.id, email: user.email });
+    const gone = "00000000-0000-4000-8000-000000000000";
+    const read = await getProfile(db, gone).catch((e: unknown) => e);
+    expect((read as AppError).code).toBe("user_not_found");
+    const write = await updateUserName(db, gone, "x", { ip: null, userAgent: null }).catch((e: unknown) => e);
+    expect((write as AppError).code).toBe("user_not_found");
   });
 });

@@ -1,5 +1,6 @@
 import { ERRORS, type ErrorCode } from "../errors";
 import { KEY_PATTERN } from "../keys/format";
+import { GRACE_CHOICES } from "../keys/grace";
 import { OPERATIONS, operationErrors, type OperationId } from "./operations";
 import { SCHEMAS } from "./openapi-schemas";
 
@@ -121,7 +122,7 @@ export function openApiDocument(serverUrl: string) {
                   properties: {
                     grace: {
                       type: "string",
-                      enum: ["none", "1h", "24h", "7d"],
+                      enum: GRACE_CHOICES,
                       default: "none",
                       description: "How long the previous secret keeps working, never past the key's expiry. Secrets from earlier rotations stop by then too.",
                     },

@@ -21,7 +21,7 @@ import {
   assertMayWiden,
   defaultExpiry,
 } from "../keys/rules";
-import { GRACE_PERIODS, type GracePeriod } from "../policy";
+import { GRACE_PERIODS, type GracePeriod } from "../keys/grace";
 import { normalizeScopes, type Access, type Scope } from "../scopes";
 import { getSecrets } from "../secrets";
 import { uuidSchema } from "../validation/common";

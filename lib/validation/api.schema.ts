@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GRACE_CHOICES, type GracePeriod } from "../keys/grace";
 import { isScope } from "../scopes";
 import { DAY_MS } from "../time";
 import { DESCRIPTION_MAX, MAX_CUSTOM_DAYS, keyNameSchema } from "./api-key.schema";
@@ -64,7 +65,7 @@ export const usageQuery = z
   })
   .strict();
 
-export const rotateKeyBody = z.object({ grace: z.enum(["none", "1h", "24h", "7d"]).default("none") }).strict();
+export const rotateKeyBody = z.object({ grace: z.enum(GRACE_CHOICES as [GracePeriod, ...GracePeriod[]]).default("none") }).strict();
 
 /** Either `{ keys: [...] }` or GitHub secret scanning's `[{ token, type, url, source }]`. */
 export const leakReportBody = z.union([

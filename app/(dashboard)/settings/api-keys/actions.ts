@@ -9,7 +9,7 @@ import type { ActionState } from "@/lib/action-state";
 import { appNow } from "@/lib/clock";
 import { createKey, deleteKey, revokeKey, rotateKey, updateKey } from "@/lib/commands/keys";
 import { AppError } from "@/lib/errors";
-import { GRACE_CHOICES, type GracePeriod } from "@/lib/policy";
+import { GRACE_CHOICES, type GracePeriod } from "@/lib/keys/grace";
 import { createApiKeyFormValues, resolveCreateApiKey, resolveEditApiKey } from "@/lib/validation/api-key.schema";
 
 const PAGE = "/settings/api-keys";
