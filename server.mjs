@@ -103,13 +103,14 @@ server.listen(port, hostname, () => {
 
 // Usage counts and "last used" marks are buffered in memory and written about once a second
 // (lib/usage.ts, held by lib/api/services.ts on globalThis): write what is pending before exiting,
-// once the server has stopped taking requests (or after 5 s, whichever comes first).
+// once the server has stopped taking requests (or after 5 s, whichever comes first). The per-key
+// limiter's unsent counts go too, so a restart does not hand a key a fresh allowance.
 let exiting = false;
 async function exit() {
   if (exiting) return;
   exiting = true;
   try {
-    await globalThis.__keysmithApi?.usage.flush();
+    await Promise.all([globalThis.__keysmithApi?.usage.flush(), globalThis.__keysmithApi?.keyLimiter.sync()]);
   } catch (error) {
     console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", event: "usage.final_flush_failed", error: String(error?.name) }));
   }

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { config } from "../lib/config";
 import { errorFields, log } from "../lib/log";
+import { WriteGeneration, registerWriteGeneration } from "./coherence";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -55,7 +56,11 @@ async function openPglite(dir: string): Promise<DbHandle> {
   if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
   const client = new PGlite(dir, { extensions: { pg_trgm } });
   await client.waitReady;
-  const db = drizzle({ client, schema, casing: "snake_case" });
+  // Every statement passes the write generation on its way (db/coherence.ts): the key lookup cache
+  // it makes coherent is what lets the embedded default verify without a query per request.
+  const generation = new WriteGeneration();
+  const db = drizzle({ client, schema, casing: "snake_case", logger: generation });
+  registerWriteGeneration(db, generation);
   return {
     db: db as unknown as Database,
     driver: "pglite",

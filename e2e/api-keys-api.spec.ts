@@ -197,13 +197,28 @@ test.describe("rate limits (100 requests per key per minute, 20 failed authentic
     const { secret } = await api.createKey(rootKey, { scopes: ["keys:read"] });
     const statuses: number[] = [];
     let retryAfter = "";
+    const remaining: number[] = [];
+    let refusedHeaders: Record<string, string> = {};
     for (let batch = 0; batch < 11; batch++) {
       const results = await Promise.all(Array.from({ length: 10 }, () => api.call("GET", "/me", { key: secret })));
       for (const r of results) {
         statuses.push(r.status);
-        if (r.status === 429) retryAfter = r.headers["retry-after"] ?? "";
+        if (r.status === 429) {
+          retryAfter = r.headers["retry-after"] ?? "";
+          refusedHeaders = r.headers;
+        } else {
+          // Every answer says where the key stands (IETF RateLimit fields and GitHub's X-RateLimit-*).
+          expect(r.headers["ratelimit-policy"]).toBe('"per-key";q=100;w=60');
+          expect(r.headers["ratelimit"]).toMatch(/^"per-key";r=\d+;t=\d+$/);
+          expect(r.headers["x-ratelimit-limit"]).toBe("100");
+          remaining.push(Number(r.headers["x-ratelimit-remaining"]));
+        }
       }
     }
+    expect(remaining.sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(refusedHeaders["x-ratelimit-remaining"]).toBe("0");
+    expect(refusedHeaders["ratelimit"]).toMatch(/^"per-key";r=0;t=\d+$/);
+    expect(Number(refusedHeaders["x-ratelimit-reset"])).toBeGreaterThan(Date.now() / 1000);
     expect(statuses.filter((s) => s === 200)).toHaveLength(100);
     expect(statuses.filter((s) => s === 429)).toHaveLength(10);
     expect(Number(retryAfter)).toBeGreaterThan(0);
@@ -211,7 +226,10 @@ test.describe("rate limits (100 requests per key per minute, 20 failed authentic
 
     const verifier = await api.createKey(rootKey, { scopes: ["keys:verify"] });
     const res = await api.call("POST", "/keys/verify", { key: verifier.secret, body: { key: secret } });
-    expect(res.body).toMatchObject({ valid: false, code: "RATE_LIMITED" });
+    expect(res.body).toMatchObject({ valid: false, code: "RATE_LIMITED", rateLimit: { limit: 100, remaining: 0 } });
+    const fresh = await api.createKey(rootKey, { scopes: ["keys:read"] });
+    const checked = await api.call("POST", "/keys/verify", { key: verifier.secret, body: { key: fresh.secret } });
+    expect(checked.body).toMatchObject({ valid: true, rateLimit: { limit: 100, remaining: 99 } });
   });
 
   test("an address that keeps failing is blocked, others are not", async ({ api, rootKey }) => {

@@ -23,15 +23,19 @@ test.describe("two server processes sharing one database", () => {
     await withinOneMinuteWindow();
     const { id, secret } = await api.createKey(rootKey, { scopes: ["keys:read"] });
     const statuses: number[] = [];
-    for (let batch = 0; batch < 12; batch++) {
+    // Pushed at 3x its limit (100 a minute), alternating between the two servers.
+    for (let batch = 0; batch < 30; batch++) {
       const results = await Promise.all(
         Array.from({ length: 10 }, (_, i) => (i % 2 ? second : api).call("GET", "/me", { key: secret })),
       );
       statuses.push(...results.map((r) => r.status));
     }
     const ok = statuses.filter((s) => s === 200).length;
-    expect(ok).toBeLessThanOrEqual(100); // never more than the limit in all
-    expect(ok).toBeGreaterThanOrEqual(90); // at most one unspent batch (5%) per process
+    // Each process decides in memory and exchanges counts in the background (lib/rate-limit.ts,
+    // SyncedLimiter): the limit is reached in full, and over-admission stays within the stated
+    // bound, (N - 1) x (5% + what arrives during one exchange), here under 10%.
+    expect(ok).toBeGreaterThanOrEqual(100);
+    expect(ok).toBeLessThanOrEqual(110);
     expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
 
     const fresh = await api.createKey(rootKey, { scopes: ["keys:read"] });

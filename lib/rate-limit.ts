@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { addToWindow, pruneWindows } from "@/db/queries/rate-limits";
+import { addToWindow, addToWindows, pruneWindows } from "@/db/queries/rate-limits";
 import { errorFields, log } from "./log";
 
 export type LimitDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
@@ -72,5 +72,130 @@ export class ReservingLimiter {
     for (const [key, value] of this.local) if (value.window < start) this.local.delete(key);
     // Kept an hour: the same table holds the sign-in limiter's 15-minute windows (lib/auth/credentials.ts).
     pruneWindows(db, new Date(start - Math.max(10 * this.windowMs, 3_600_000))).catch((e) => log.warn("ratelimit.prune_failed", errorFields(e)));
+  }
+}
+
+/** What a client may know of its limit: the IETF RateLimit fields (and GitHub's X-RateLimit-*). */
+export type LimitState = { limit: number; remaining: number; resetSeconds: number; windowSeconds: number };
+export type SyncedDecision = ({ ok: true } | { ok: false; retryAfterSeconds: number }) & { state: LimitState };
+
+type Counter = { window: number; limit: number; known: number; unsynced: number; syncing: number };
+
+/**
+ * A fixed-window limit shared by every server process, decided without waiting for the database.
+ * Each process admits from what it knows: the window's global total as of its last exchange with
+ * the database, plus what it admitted since. It exchanges its counts in the background, in one
+ * multi-row upsert that returns the new totals: on a timer (`syncMs` after the first unsent count)
+ * and at once whenever a bucket has `batch` unsent counts (5% of its limit), so a key near its
+ * limit is synced within a round trip instead of a second.
+ *
+ * The bound, for N processes sharing a key: within one process decisions are exact; across them,
+ * each process can admit at most what it has not yet sent (under `batch`) plus what it admits
+ * while one exchange is in flight (its request rate on that key times one round trip) beyond what
+ * it has learnt. So a window admits at most
+ *   limit + (N − 1) × (batch + rate × roundTrip)
+ * e.g. limit 100, 2 processes, batch 5, a 2 ms round trip at 50 requests/s: at most ~105.
+ * The failed-authentication limiter (ReservingLimiter above) stays exact: it guards the database,
+ * and a failure may wait.
+ */
+export class SyncedLimiter {
+  private readonly counters = new Map<string, Counter>();
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private syncing = false;
+  private again = false;
+  private lastPrune = 0;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly db: () => Promise<Database>,
+    private readonly syncMs = 1_000,
+  ) {}
+
+  /** Decides at once (no I/O) and counts an admission; the exchange with the database follows in the background. */
+  take(bucket: string, limit: number, now = Date.now()): SyncedDecision {
+    const { start, retryAfterSeconds } = windowOf(now, this.windowMs);
+    let counter = this.counters.get(bucket);
+    if (!counter || counter.window !== start) {
+      counter = { window: start, limit, known: 0, unsynced: 0, syncing: 0 };
+      this.counters.set(bucket, counter);
+    }
+    counter.limit = limit;
+    const used = counter.known + counter.syncing + counter.unsynced;
+    const state = (admitted: number): LimitState => ({
+      limit,
+      remaining: Math.max(0, limit - admitted),
+      resetSeconds: retryAfterSeconds,
+      windowSeconds: Math.round(this.windowMs / 1000),
+    });
+    if (used >= limit) return { ok: false, retryAfterSeconds, state: state(used) };
+    counter.unsynced++;
+    if (counter.unsynced >= Math.max(1, Math.ceil(limit / 20))) void this.sync();
+    else this.schedule();
+    return { ok: true, state: state(used + 1) };
+  }
+
+  /** Sends every unsent count and learns the new totals; one exchange at a time. Resolves when done (failures are logged and retried). */
+  sync(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.syncing) {
+      this.again = true;
+      return this.chain;
+    }
+    this.syncing = true;
+    this.chain = this.exchange().finally(() => {
+      this.syncing = false;
+      if (this.again) {
+        this.again = false;
+        void this.sync();
+      }
+    });
+    return this.chain;
+  }
+
+  private async exchange() {
+    const sent: { bucket: string; counter: Counter; amount: number }[] = [];
+    for (const [bucket, counter] of this.counters) {
+      if (counter.unsynced === 0) continue;
+      sent.push({ bucket, counter, amount: counter.unsynced });
+      counter.syncing += counter.unsynced;
+      counter.unsynced = 0;
+    }
+    if (sent.length === 0) return;
+    try {
+      const db = await this.db();
+      const totals = await addToWindows(
+        db,
+        sent.map((s) => ({ bucket: s.bucket, windowStart: new Date(s.counter.window), amount: s.amount })),
+      );
+      const byKey = new Map(totals.map((t) => [`${t.bucket}|${t.windowStart.getTime()}`, t.count]));
+      for (const s of sent) {
+        s.counter.syncing -= s.amount;
+        // The total includes what was just sent and whatever other processes sent before it.
+        s.counter.known = Math.max(s.counter.known + s.amount, byKey.get(`${s.bucket}|${s.counter.window}`) ?? 0);
+      }
+      this.maybePrune(db);
+    } catch (error) {
+      for (const s of sent) {
+        s.counter.syncing -= s.amount;
+        s.counter.unsynced += s.amount;
+      }
+      log.warn("ratelimit.sync_failed", { buckets: sent.length, ...errorFields(error) });
+      this.schedule();
+    }
+  }
+
+  private schedule() {
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.sync(), this.syncMs);
+    this.timer.unref?.();
+  }
+
+  private maybePrune(db: Database, now = Date.now()) {
+    const { start } = windowOf(now, this.windowMs);
+    if (start - this.lastPrune < 10 * this.windowMs) return;
+    this.lastPrune = start;
+    for (const [bucket, counter] of this.counters) if (counter.window < start && counter.unsynced === 0 && counter.syncing === 0) this.counters.delete(bucket);
   }
 }

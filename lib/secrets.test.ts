@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -55,5 +56,21 @@ describe("secrets", () => {
     resetSecretsCache();
     process.env.KEY_PEPPER = "short";
     expect(() => getSecrets()).toThrow(/KEY_PEPPER is too weak/);
+  });
+
+  it("never rejects a random secret, whatever it happens to start with; still rejects placeholders", () => {
+    for (let i = 0; i < 2_000; i++) {
+      const random = randomBytes(32).toString(i % 2 ? "base64url" : "base64");
+      for (const prefix of ["", "test", "xxx", "todo", "secret", "changeme"]) {
+        resetSecretsCache();
+        process.env.KEY_PEPPER = prefix + random.slice(prefix.length);
+        expect(getSecrets().keyPepper, process.env.KEY_PEPPER).toBe(process.env.KEY_PEPPER);
+      }
+    }
+    for (const placeholder of ["changeme-changeme-changeme-changeme", "your-secret-here-your-secret-here-xx", "test-test-test-test-test-test-test-test", "password_password_password_password", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]) {
+      resetSecretsCache();
+      process.env.KEY_PEPPER = placeholder;
+      expect(() => getSecrets(), placeholder).toThrow(/KEY_PEPPER is too weak/);
+    }
   });
 });

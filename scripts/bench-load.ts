@@ -8,7 +8,7 @@ import type { Database } from "../db/client";
 import { apiKeys, users } from "../db/schema";
 import { checksumOf, generateKey, KEY_PREFIX, keyHint, randomBase62 } from "../lib/keys/format";
 import { verifyKey } from "../lib/keys/verify";
-import { ReservingLimiter } from "../lib/rate-limit";
+import { SyncedLimiter } from "../lib/rate-limit";
 import { ALL_SCOPES } from "../lib/scopes";
 import { DAY_MS } from "../lib/time";
 import { UsageRecorder } from "../lib/usage";
@@ -99,7 +99,7 @@ export async function load(base: string, urlPath: string, opts: { connections: n
  */
 export async function verifyInProcess(db: Database, pepper: string, keys: string[], seconds: number, concurrency: number): Promise<number> {
   const usage = new UsageRecorder(async () => db);
-  const deps = { db, pepper, limiter: new ReservingLimiter(60_000), usage, ratePerMinute: 600 };
+  const deps = { db, pepper, limiter: new SyncedLimiter(60_000, async () => db), usage, ratePerMinute: 600 };
   let next = 0;
   let done = 0;
   const until = performance.now() + seconds * 1_000;

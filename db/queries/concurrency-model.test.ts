@@ -11,7 +11,7 @@ import type { DbHandle } from "@/db/client";
 import { apiKeys, auditEvents } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { verifyKey, type VerifyDeps } from "@/lib/keys/verify";
-import { ReservingLimiter } from "@/lib/rate-limit";
+import { SyncedLimiter } from "@/lib/rate-limit";
 import { scopesFor } from "@/lib/scopes";
 import { UsageRecorder } from "@/lib/usage";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
@@ -109,7 +109,7 @@ describe(`concurrent key operations against a model (${TEST_DRIVER})`, () => {
     const deps: VerifyDeps = {
       db: handle.db,
       pepper: PEPPER,
-      limiter: new ReservingLimiter(60_000),
+      limiter: new SyncedLimiter(60_000, async () => handle.db, 60_000),
       usage: new UsageRecorder(async () => handle.db, 60_000),
       ratePerMinute: 1_000_000,
     };

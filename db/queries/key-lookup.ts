@@ -1,6 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { sqlNow } from "@/lib/clock";
 import type { Database } from "../client";
+import { writeGenerationOf } from "../coherence";
 import { apiKeyRotations, apiKeys, users } from "../schema";
 
 // One prepared statement, one round trip per verification: the key row by the digest of the
@@ -8,8 +9,10 @@ import { apiKeyRotations, apiKeys, users } from "../schema";
 // UNION ALL, also through a unique index) as a previous secret still in its rotation grace
 // period. A digest is random, so at most one branch matches; LIMIT 1 stops at the first row.
 // Expiry, revocation and grace are judged by the database's clock (now()), so every server
-// instance agrees on them, and nothing is cached: a revoke, an expiry or the end of a grace
-// period takes effect on the very next request.
+// instance agrees on them, and on a server database nothing is cached: a revoke, an expiry or the
+// end of a grace period takes effect on the very next request. On the embedded database the
+// process is the database's only client, and a cache that every write invalidates keeps the same
+// guarantee (below, and db/coherence.ts).
 const statements = new WeakMap<Database, ReturnType<typeof prepareLookup>>();
 
 function prepareLookup(db: Database) {
@@ -21,6 +24,11 @@ function prepareLookup(db: Database) {
     scopes: apiKeys.scopes,
     expiresAt: apiKeys.expiresAt,
     lastUsedAt: apiKeys.lastUsedAt,
+    revokedAt: apiKeys.revokedAt,
+    // Raw instants beside the judged flags, so a cached row can be judged again later (below).
+    graceUntil: (viaPrevious ? sql`${apiKeyRotations.graceUntil}` : sql`null::timestamptz`)
+      .mapWith((v: string | Date | null) => (v === null ? null : new Date(v)))
+      .as("grace_until") as unknown as SQL.Aliased<Date | null>,
     revoked: sql<boolean>`(${apiKeys.revokedAt} is not null and ${apiKeys.revokedAt} <= ${now})`.as("revoked"),
     expired: sql<boolean>`(${apiKeys.expiresAt} is not null and ${apiKeys.expiresAt} <= ${now})`.as("expired"),
     ownerId: users.id,
@@ -43,10 +51,47 @@ function prepareLookup(db: Database) {
   return current.unionAll(previous).limit(1).prepare("keysmith_verify_api_key");
 }
 
+export type KeyLookupRow = NonNullable<Awaited<ReturnType<ReturnType<typeof prepareLookup>["execute"]>>[number]>;
+
+/**
+ * On the embedded database only (db/coherence.ts): found rows by digest, each served while no
+ * write that could change it has run since it was read. Revocation, expiry and grace are judged
+ * again on every hit from the cached instants, by the same (test-shiftable) clock; unknown keys are
+ * never cached (a flood of random keys must not fill memory). Bounded; the oldest entry goes first.
+ */
+const MAX_CACHED = 100_000;
+type Cached = { generation: number; row: KeyLookupRow };
+const caches = new WeakMap<Database, Map<string, Cached>>();
+
 /** The key whose current (or, in its grace period, previous) secret has this digest, with its owner; undefined if none. */
-export async function lookupKeyByHash(db: Database, hash: string, clockOffsetMs: number) {
+export async function lookupKeyByHash(db: Database, hash: string, clockOffsetMs: number): Promise<KeyLookupRow | undefined> {
+  const generation = writeGenerationOf(db);
+  let cache = generation ? caches.get(db) : undefined;
+  if (generation && !cache) caches.set(db, (cache = new Map()));
+  const hit = cache?.get(hash);
+  if (hit && hit.generation === generation!.current) {
+    const judged = judge(hit.row, Date.now() + clockOffsetMs);
+    if (judged) return judged;
+  }
+  // Read under the generation as it was before the statement ran (see db/coherence.ts).
+  const readUnder = generation?.current;
   let lookup = statements.get(db);
   if (!lookup) statements.set(db, (lookup = prepareLookup(db)));
   const [row] = await lookup.execute({ hash, offsetMs: clockOffsetMs });
+  if (cache && row && readUnder !== undefined) {
+    cache.delete(hash);
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+    cache.set(hash, { generation: readUnder, row });
+  }
   return row;
+}
+
+/** A cached row as the lookup would return it at `now`; undefined when it must be read again (a previous secret past its grace). */
+function judge(row: KeyLookupRow, now: number): KeyLookupRow | undefined {
+  if (row.viaPrevious && (!row.graceUntil || row.graceUntil.getTime() <= now)) return undefined;
+  return {
+    ...row,
+    revoked: !!row.revokedAt && row.revokedAt.getTime() <= now,
+    expired: !!row.expiresAt && row.expiresAt.getTime() <= now,
+  };
 }

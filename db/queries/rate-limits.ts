@@ -27,3 +27,21 @@ export async function windowCounts(db: Database, buckets: string[], windowStart:
     .where(and(inArray(rateLimitCounters.bucket, buckets), eq(rateLimitCounters.windowStart, windowStart)));
   return new Map(rows.map((r) => [r.bucket, r.count]));
 }
+
+export type WindowDelta = { bucket: string; windowStart: Date; amount: number };
+
+/**
+ * Adds many (bucket, window) amounts in one statement and returns each row's new total, which
+ * includes what every other process has added. Each (bucket, window) must appear once.
+ */
+export async function addToWindows(db: Database, deltas: WindowDelta[]): Promise<{ bucket: string; windowStart: Date; count: number }[]> {
+  if (deltas.length === 0) return [];
+  return db
+    .insert(rateLimitCounters)
+    .values(deltas.map((d) => ({ bucket: d.bucket, windowStart: d.windowStart, count: d.amount })))
+    .onConflictDoUpdate({
+      target: [rateLimitCounters.bucket, rateLimitCounters.windowStart],
+      set: { count: sql`${rateLimitCounters.count} + excluded.count` },
+    })
+    .returning({ bucket: rateLimitCounters.bucket, windowStart: rateLimitCounters.windowStart, count: rateLimitCounters.count });
+}

@@ -5,7 +5,7 @@ import { apiKeys, auditEvents } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { generateKey } from "@/lib/keys/format";
 import { verifyKey, type VerifyDeps } from "@/lib/keys/verify";
-import { ReservingLimiter } from "@/lib/rate-limit";
+import { SyncedLimiter } from "@/lib/rate-limit";
 import { scopesFor } from "@/lib/scopes";
 import { UsageRecorder } from "@/lib/usage";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
@@ -27,7 +27,7 @@ const deps = (clockOffsetMs = 0): VerifyDeps => ({
   db: handle.db,
   pepper: PEPPER,
   clockOffsetMs,
-  limiter: new ReservingLimiter(60_000),
+  limiter: new SyncedLimiter(60_000, async () => handle.db, 60_000),
   usage: new UsageRecorder(async () => handle.db, 60_000),
   ratePerMinute: 1000,
 });

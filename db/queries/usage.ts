@@ -49,8 +49,9 @@ export async function touchLastUsedBatch(db: Database, touches: { keyId: string;
     touches.map((t) => sql`(${t.keyId}::uuid, ${t.ip}::text)`),
     sql`, `,
   );
-  await db.execute(sql`
-    update ${apiKeys} set last_used_at = now(), last_used_ip = v.ip
+  // Tagged (LAST_USED_TAG): marking a key used changes nothing a verification decides, so it
+  // leaves the embedded database's lookup cache alone (db/coherence.ts).
+  await db.execute(sql`/* keysmith:last-used */ update ${apiKeys} set last_used_at = now(), last_used_ip = v.ip
     from (values ${rows}) as v(id, ip)
     where ${apiKeys.id} = v.id
       and (${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - interval '1 minute')`);

@@ -7,6 +7,7 @@ import { verifyKey, type VerifiedKey, type VerifyDeps } from "../keys/verify";
 import { clientIp, contextFromHeaders } from "../request-context";
 import type { Scope } from "../scopes";
 import { getSecrets } from "../secrets";
+import { noteRateLimit } from "./http";
 import { apiServices, authFailuresPerMinute, ratePerMinute } from "./services";
 
 const MAX_HEADER_LENGTH = 256;
@@ -60,17 +61,20 @@ export async function authenticate(request: Request, scope?: Scope): Promise<Api
   const result = await verifyKey(await verifyDeps(request), match[1]!, { scopes: scope ? [scope] : [], ip });
   switch (result.code) {
     case "VALID":
+      noteRateLimit(request, result.rate);
       return { key: result.key, ip };
     case "NOT_FOUND":
     case "REVOKED":
     case "EXPIRED":
       throw await failed(unauthorized("The API key is invalid, expired or revoked."));
     case "RATE_LIMITED":
+      noteRateLimit(request, result.rate);
       throw new AppError("rate_limited", {
         message: `This key is over its limit of ${ratePerMinute()} requests per minute.`,
         headers: { "Retry-After": String(result.retryAfterSeconds) },
       });
     case "INSUFFICIENT_SCOPE":
+      noteRateLimit(request, result.rate);
       throw new AppError("insufficient_scope", {
         message: `This key lacks the scope ${result.missing.join(", ")}.`,
         details: { required: result.missing },

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { AppError, isDatabaseUnavailable, type ErrorCode } from "../errors";
 import { errorFields, log } from "../log";
+import type { LimitState } from "../rate-limit";
 import { fieldErrorsOf } from "../validation/common";
 import { operationErrors, type OperationId } from "./operations";
 
@@ -92,6 +93,31 @@ async function readCapped(request: Request): Promise<string> {
   }
 }
 
+// The calling key's limit, noted by authenticate() and sent on every answer to the request
+// (success or error) by handler(): IETF RateLimit fields, and GitHub's X-RateLimit-* that many
+// clients read. Costs nothing: the limiter already holds the numbers.
+const rateStates = new WeakMap<Request, LimitState>();
+
+export function noteRateLimit(request: Request, state: LimitState): void {
+  rateStates.set(request, state);
+}
+
+export function rateLimitHeaders(state: LimitState, now = Date.now()): Record<string, string> {
+  return {
+    "RateLimit-Policy": `"per-key";q=${state.limit};w=${state.windowSeconds}`,
+    RateLimit: `"per-key";r=${state.remaining};t=${state.resetSeconds}`,
+    "X-RateLimit-Limit": String(state.limit),
+    "X-RateLimit-Remaining": String(state.remaining),
+    "X-RateLimit-Reset": String(Math.ceil(now / 1000) + state.resetSeconds),
+  };
+}
+
+function withRateLimit(request: unknown, response: Response): Response {
+  const state = request instanceof Request ? rateStates.get(request) : undefined;
+  if (state) for (const [name, value] of Object.entries(rateLimitHeaders(state))) response.headers.set(name, value);
+  return response;
+}
+
 /** Parses query parameters with a schema, or answers 422 naming the fields. */
 export function readQuery<S extends z.ZodType>(request: Request, schema: S, message: string): z.output<S> {
   const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
@@ -108,7 +134,8 @@ export function readQuery<S extends z.ZodType>(request: Request, schema: S, mess
  */
 export function handler<A extends unknown[]>(operation: OperationId, fn: (...args: A) => Promise<Response>) {
   const documented = new Set<ErrorCode>(operationErrors(operation));
-  return async (...args: A): Promise<Response> => {
+  return async (...args: A): Promise<Response> => withRateLimit(args[0], await answer(...args));
+  async function answer(...args: A): Promise<Response> {
     try {
       return await fn(...args);
     } catch (error) {
@@ -135,5 +162,5 @@ export function handler<A extends unknown[]>(operation: OperationId, fn: (...arg
         }),
       );
     }
-  };
+  }
 }

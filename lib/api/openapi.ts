@@ -54,7 +54,8 @@ export function openApiDocument(serverUrl: string) {
       description:
         "Authenticate with `Authorization: Bearer <key>`. Keys match " +
         `\`${KEY_PATTERN.source}\` and end in a CRC32 checksum, so malformed keys are refused before any lookup. ` +
-        "Errors are `{ \"error\": { \"code\", \"message\" } }`.",
+        "Errors are `{ \"error\": { \"code\", \"message\" } }`. Every answer to a request made with a valid key carries " +
+        "the key's limit: `RateLimit-Policy` and `RateLimit` (IETF), and `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset` (epoch seconds).",
     },
     servers: [{ url: `${serverUrl}/api/v1` }],
     components: {
@@ -191,7 +192,7 @@ export function openApiDocument(serverUrl: string) {
           responses: {
             "200": {
               description:
-                "Always 200 for a well-formed request: `valid` and `code` (VALID, NOT_FOUND, EXPIRED, REVOKED, INSUFFICIENT_SCOPE, RATE_LIMITED), with keyId, ownerId, scopes, expiresAt.",
+                "Always 200 for a well-formed request: `valid` and `code` (VALID, NOT_FOUND, EXPIRED, REVOKED, INSUFFICIENT_SCOPE, RATE_LIMITED), with keyId, ownerId, scopes, expiresAt, and `rateLimit` ({ limit, remaining, resetSeconds }) for a key that reached the limit check.",
             },
           },
         },

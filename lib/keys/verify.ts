@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
 import { lookupKeyByHash } from "@/db/queries/key-lookup";
-import type { ReservingLimiter } from "../rate-limit";
+import type { LimitState, SyncedLimiter } from "../rate-limit";
 import { missingScopes, type Access, type Scope } from "../scopes";
 import type { UsageRecorder } from "../usage";
 import { isWellFormedKey } from "./format";
@@ -21,19 +21,20 @@ export type VerifiedKey = {
   viaPreviousSecret: boolean;
 };
 
+/** `rate`: the key's limit after this request, for the RateLimit headers (lib/api/http.ts). */
 export type VerifyResult =
-  | { code: "VALID"; key: VerifiedKey }
+  | { code: "VALID"; key: VerifiedKey; rate: LimitState }
   | { code: "NOT_FOUND"; malformed: boolean }
   | { code: "EXPIRED" | "REVOKED"; key: VerifiedKey }
-  | { code: "INSUFFICIENT_SCOPE"; key: VerifiedKey; missing: Scope[] }
-  | { code: "RATE_LIMITED"; key: VerifiedKey; retryAfterSeconds: number };
+  | { code: "INSUFFICIENT_SCOPE"; key: VerifiedKey; missing: Scope[]; rate: LimitState }
+  | { code: "RATE_LIMITED"; key: VerifiedKey; retryAfterSeconds: number; rate: LimitState };
 
 export type VerifyDeps = {
   db: Database;
   /** Test clock offset (lib/clock.ts); always 0 in production. */
   clockOffsetMs?: number;
   pepper: string;
-  limiter: ReservingLimiter;
+  limiter: Pick<SyncedLimiter, "take">;
   usage: UsageRecorder;
   ratePerMinute: number;
 };
@@ -41,9 +42,9 @@ export type VerifyDeps = {
 /**
  * The one verification path, used by every /api/v1 route and by POST /api/v1/keys/verify.
  * Order: format and checksum (no database) -> one lookup by HMAC -> revoked -> expired -> rate
- * limit -> scope. Usage is recorded in memory and written in batches (see UsageRecorder), so a
- * verification's only statement is the lookup (plus, once per batch of the key's allowance, the
- * rate limiter's reservation).
+ * limit -> scope. The lookup is the only thing a verification waits for: the limiter decides in
+ * memory and exchanges its counts with the database in the background (SyncedLimiter), and usage
+ * is recorded in memory and written in batches (UsageRecorder).
  */
 export async function verifyKey(
   deps: VerifyDeps,
@@ -71,13 +72,13 @@ export async function verifyKey(
   if (row.revoked) return fail({ code: "REVOKED", key });
   if (row.expired) return fail({ code: "EXPIRED", key });
 
-  const limit = await deps.limiter.take(deps.db, `key:${key.id}`, deps.ratePerMinute);
-  if (!limit.ok) return fail({ code: "RATE_LIMITED", key, retryAfterSeconds: limit.retryAfterSeconds });
+  const limit = deps.limiter.take(`key:${key.id}`, deps.ratePerMinute);
+  if (!limit.ok) return fail({ code: "RATE_LIMITED", key, retryAfterSeconds: limit.retryAfterSeconds, rate: limit.state });
 
   const missing = missingScopes(key.scopes, options.scopes ?? []);
-  if (missing.length > 0) return fail({ code: "INSUFFICIENT_SCOPE", key, missing });
+  if (missing.length > 0) return fail({ code: "INSUFFICIENT_SCOPE", key, missing, rate: limit.state });
 
   deps.usage.count(key.id, true);
   deps.usage.touch(key.id, row.lastUsedAt, options.ip);
-  return { code: "VALID", key };
+  return { code: "VALID", key, rate: limit.state };
 }

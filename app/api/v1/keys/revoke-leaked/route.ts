@@ -15,7 +15,7 @@ const REPORTS_PER_MINUTE = 10;
 
 export const POST = handler("keys.revokeLeaked", async (request: Request) => {
   const db = await getDb();
-  const limit = await apiServices().keyLimiter.take(db, `leak:${clientIp(request.headers) ?? "unknown"}`, REPORTS_PER_MINUTE);
+  const limit = await apiServices().reports.take(db, `leak:${clientIp(request.headers) ?? "unknown"}`, REPORTS_PER_MINUTE);
   if (!limit.ok) {
     throw new AppError("rate_limited", {
       message: "Too many reports from this address. Wait and retry.",

@@ -28,6 +28,8 @@ export const POST = handler("keys.verify", async (request: Request) => {
     // Only a key that was found and is otherwise valid has scopes worth naming.
     ...(code === "INSUFFICIENT_SCOPE" ? { missingScopes: [...("missing" in result ? result.missing : []), ...unknown] } : {}),
     ...(result.code === "RATE_LIMITED" ? { retryAfterSeconds: result.retryAfterSeconds } : {}),
+    // The checked key's limit after this check (not the verifier's, which is in the headers).
+    ...("rate" in result ? { rateLimit: { limit: result.rate.limit, remaining: result.rate.remaining, resetSeconds: result.rate.resetSeconds } } : {}),
   });
 });
 

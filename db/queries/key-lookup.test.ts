@@ -1,0 +1,121 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { writeGenerationOf } from "@/db/coherence";
+import { apiKeys } from "@/db/schema";
+import { verifyKey, type VerifyDeps } from "@/lib/keys/verify";
+import { SyncedLimiter } from "@/lib/rate-limit";
+import { scopesFor } from "@/lib/scopes";
+import { UsageRecorder } from "@/lib/usage";
+import { TEST_DRIVER, openTestDb } from "@/test/db";
+import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
+import { createApiKey } from "./api-keys";
+import { deleteApiKey, revokeApiKey } from "./key-revocation";
+import { addToWindows } from "./rate-limits";
+import { rotateApiKey } from "./rotations";
+import { addUsageBatch, touchLastUsedBatch } from "./usage";
+
+// The embedded database's lookup cache (db/coherence.ts, db/queries/key-lookup.ts): a hit needs
+// no query, and every change that can alter a verification is seen on the very next one.
+
+let handle: DbHandle;
+beforeAll(async () => {
+  handle = await openTestDb();
+});
+afterAll(async () => {
+  await handle?.close();
+});
+
+const HOUR = 3_600_000;
+const deps = (clockOffsetMs = 0): VerifyDeps => ({
+  db: handle.db,
+  pepper: PEPPER,
+  clockOffsetMs,
+  limiter: new SyncedLimiter(60_000, async () => handle.db, 60_000),
+  usage: new UsageRecorder(async () => handle.db, 60_000),
+  ratePerMinute: 1_000_000,
+});
+const code = async (secret: string, offset = 0) => (await verifyKey(deps(offset), secret, { ip: null })).code;
+
+async function newKey(expiresAt: Date | null = null) {
+  const user = await makeUser(handle.db);
+  const created = await createApiKey(handle.db, user.id, { name: "cached", description: null, access: "full", scopes: scopesFor("full"), expiresAt }, CONTEXT, PEPPER);
+  return { user, ...created };
+}
+
+/** Changes a row behind Drizzle's back (as no code of the app does): only a cache would miss it. */
+async function behindTheCachesBack(id: string) {
+  const client = (handle.db as unknown as { $client: { query: (q: string, p: unknown[]) => Promise<unknown> } }).$client;
+  await client.query("update api_keys set revoked_at = now() where id = $1", [id]);
+}
+
+describe.runIf(TEST_DRIVER === "pglite")("the embedded database's key lookup cache", () => {
+  it("serves a seen key without a query (proved by a change the cache cannot see)", async () => {
+    const { key, secret } = await newKey();
+    expect(await code(secret)).toBe("VALID");
+    await behindTheCachesBack(key.id);
+    expect(await code(secret)).toBe("VALID"); // served from the cache
+    // Any write through the app's client to api_keys ends that: the next lookup reads the row.
+    await handle.db.update(apiKeys).set({ description: "any change" }).where(eq(apiKeys.id, key.id));
+    expect(await code(secret)).toBe("REVOKED");
+  });
+
+  it("a revoke, a delete or a rotation is seen by the very next verification", async () => {
+    const a = await newKey();
+    expect(await code(a.secret)).toBe("VALID");
+    await revokeApiKey(handle.db, a.user.id, a.key.id, CONTEXT);
+    expect(await code(a.secret)).toBe("REVOKED");
+
+    const b = await newKey();
+    expect(await code(b.secret)).toBe("VALID");
+    await deleteApiKey(handle.db, b.user.id, b.key.id, CONTEXT);
+    expect(await code(b.secret)).toBe("REVOKED");
+
+    const c = await newKey();
+    expect(await code(c.secret)).toBe("VALID");
+    const rotated = await rotateApiKey(handle.db, c.user.id, c.key.id, { graceMs: HOUR, via: "api" }, CONTEXT, PEPPER);
+    expect(await code(rotated.secret)).toBe("VALID");
+    expect(await code(c.secret)).toBe("VALID"); // in its grace period
+    expect(await code(c.secret)).toBe("VALID"); // again, from the cache
+    expect(await code(c.secret, 2 * HOUR)).toBe("NOT_FOUND"); // the grace has ended: judged again on the hit
+    await rotateApiKey(handle.db, c.user.id, c.key.id, { graceMs: 0, via: "api" }, CONTEXT, PEPPER);
+    expect(await code(rotated.secret)).toBe("NOT_FOUND");
+  });
+
+  it("expiry is judged on every hit by the request's clock", async () => {
+    const { secret } = await newKey(new Date(Date.now() + HOUR));
+    expect(await code(secret)).toBe("VALID");
+    expect(await code(secret, 2 * HOUR)).toBe("EXPIRED");
+    expect(await code(secret)).toBe("VALID");
+  });
+
+  it("usage, last-used marks and limiter counters leave the cache alone; key, rotation and user writes move it on", async () => {
+    const generation = writeGenerationOf(handle.db)!;
+    const { user, key } = await newKey();
+    const before = generation.current;
+    await addUsageBatch(handle.db, [{ keyId: key.id, day: "2026-12-06", success: 1, failure: 0 }]);
+    await touchLastUsedBatch(handle.db, [{ keyId: key.id, ip: "203.0.113.1" }]);
+    await addToWindows(handle.db, [{ bucket: "test:cache", windowStart: new Date(), amount: 1 }]);
+    await handle.db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
+    expect(generation.current).toBe(before);
+    await handle.db.execute(sql`update users set name = 'renamed' where id = ${user.id}`);
+    expect(generation.current).toBeGreaterThan(before);
+    const after = generation.current;
+    await handle.db.execute(sql`select 1`);
+    expect(generation.current).toBe(after);
+  });
+});
+
+describe.runIf(TEST_DRIVER !== "pglite")(`no lookup cache on a server database (${TEST_DRIVER})`, () => {
+  it("registers no write generation: other clients can write", () => {
+    expect(writeGenerationOf(handle.db)).toBeUndefined();
+  });
+
+  it("sees a change made by another client at once", async () => {
+    const { key, secret } = await newKey();
+    expect(await code(secret)).toBe("VALID");
+    const client = (handle.db as unknown as { $client: { query: (q: string, p: unknown[]) => Promise<unknown> } }).$client;
+    await client.query("update api_keys set revoked_at = now() where id = $1", [key.id]);
+    expect(await code(secret)).toBe("REVOKED");
+  });
+});
