@@ -5,6 +5,8 @@ import { serverEnv } from "./e2e/support/server-env";
 // switches the server from a fresh embedded PGlite folder to a Postgres database.
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 export const baseURL = `http://localhost:${PORT}`;
+export const METRICS_URL = `http://127.0.0.1:${PORT + 90}/metrics`;
+export const METRICS_TOKEN = "e2e-metrics-token-7c1f0a9e3b5d";
 const dataDir = process.env.E2E_DATA_DIR ?? ".data-e2e";
 
 // Specs about the HTTP layer, whose outcome does not depend on the database driver: they run in
@@ -64,6 +66,7 @@ export default defineConfig({
     url: `${baseURL}/login`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { ...serverEnv(dataDir), PORT: String(PORT) },
+    // Metrics on a port of their own, behind a token (e2e/metrics.spec.ts reads them).
+    env: { ...serverEnv(dataDir), PORT: String(PORT), METRICS_PORT: String(PORT + 90), METRICS_TOKEN: METRICS_TOKEN },
   },
 });

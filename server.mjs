@@ -101,6 +101,40 @@ server.listen(port, hostname, () => {
   console.log(`Keysmith ready on http://localhost:${port}`);
 });
 
+// Prometheus metrics (lib/metrics.ts), for operators only: off unless METRICS_PORT is set, on
+// 127.0.0.1 unless METRICS_HOST says otherwise, and behind METRICS_TOKEN (a Bearer token) when
+// set. A separate listener, so the public port never serves them whatever a proxy forwards.
+const metricsPort = Number(process.env.METRICS_PORT ?? 0) || 0;
+if (metricsPort) {
+  const metricsToken = process.env.METRICS_TOKEN ?? "";
+  const metricsServer = createServer(async (req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method !== "GET" || path !== "/metrics") {
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
+      return res.end("Not found. Metrics are at GET /metrics.\n");
+    }
+    if (metricsToken && req.headers.authorization !== `Bearer ${metricsToken}`) {
+      res.writeHead(401, { "Content-Type": "text/plain; charset=utf-8", "WWW-Authenticate": 'Bearer realm="metrics"' });
+      return res.end("Send Authorization: Bearer <METRICS_TOKEN>.\n");
+    }
+    const registry = globalThis.__keysmithMetrics?.registry;
+    if (!registry) {
+      res.writeHead(503, { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "5" });
+      return res.end("The app is still starting.\n");
+    }
+    try {
+      const body = await registry.metrics();
+      res.writeHead(200, { "Content-Type": registry.contentType, "Cache-Control": "no-store" });
+      res.end(body);
+    } catch (error) {
+      res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+      res.end("Collecting metrics failed.\n");
+      console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", event: "metrics.failed", error: String(error?.name) }));
+    }
+  });
+  metricsServer.listen(metricsPort, process.env.METRICS_HOST ?? "127.0.0.1");
+}
+
 // Usage counts and "last used" marks are buffered in memory and written about once a second
 // (lib/usage.ts, held by lib/api/services.ts on globalThis): write what is pending before exiting,
 // once the server has stopped taking requests (or after 5 s, whichever comes first). The per-key

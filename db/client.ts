@@ -8,9 +8,13 @@ import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Driver = "pglite" | "pg" | "neon";
+/** What a pool says of its connections (pg and Neon pools), for the metrics. */
+export type PoolStats = { readonly totalCount: number; readonly idleCount: number; readonly waitingCount: number };
+
 export type DbHandle = {
   db: Database;
   driver: Driver;
+  pool?: PoolStats;
   migrate: () => Promise<void>;
   close: () => Promise<void>;
 };
@@ -130,6 +134,7 @@ async function openPg(url: string, longQueries: boolean): Promise<DbHandle> {
   return {
     db: db as unknown as Database,
     driver: "pg",
+    pool,
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => pool.end(),
   };
@@ -157,6 +162,7 @@ async function openNeon(url: string): Promise<DbHandle> {
   return {
     db: db as unknown as Database,
     driver: "neon",
+    pool,
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => pool.end(),
   };

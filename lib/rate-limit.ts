@@ -1,6 +1,7 @@
 import type { Database } from "@/db/client";
 import { addToWindow, addToWindows, pruneWindows } from "@/db/queries/rate-limits";
 import { errorFields, log } from "./log";
+import { metrics } from "./metrics";
 
 export type LimitDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -128,7 +129,11 @@ export class SyncedLimiter {
       resetSeconds: retryAfterSeconds,
       windowSeconds: Math.round(this.windowMs / 1000),
     });
-    if (used >= limit) return { ok: false, retryAfterSeconds, state: state(used) };
+    if (used >= limit) {
+      metrics().limiter.inc({ decision: "refused" });
+      return { ok: false, retryAfterSeconds, state: state(used) };
+    }
+    metrics().limiter.inc({ decision: "admitted" });
     counter.unsynced++;
     if (counter.unsynced >= Math.max(1, Math.ceil(limit / 20))) void this.sync();
     else this.schedule();
@@ -176,7 +181,9 @@ export class SyncedLimiter {
         s.counter.known = Math.max(s.counter.known + s.amount, byKey.get(`${s.bucket}|${s.counter.window}`) ?? 0);
       }
       this.maybePrune(db);
+      metrics().limiterSyncs.inc({ outcome: "ok" });
     } catch (error) {
+      metrics().limiterSyncs.inc({ outcome: "failed" });
       for (const s of sent) {
         s.counter.syncing -= s.amount;
         s.counter.unsynced += s.amount;

@@ -1,6 +1,7 @@
 import type { Database } from "@/db/client";
 import { addUsageBatch, touchLastUsedBatch, type UsageBatch } from "@/db/queries/usage";
 import { errorFields, log } from "./log";
+import { metrics } from "./metrics";
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 /** Rows per statement when flushing (keeps statements and their parameter lists small). */
@@ -77,7 +78,9 @@ export class UsageRecorder {
       const db = await this.db();
       for (; written < counts.length; written += CHUNK) await addUsageBatch(db, counts.slice(written, written + CHUNK));
       for (; touched < touches.length; touched += CHUNK) await touchLastUsedBatch(db, touches.slice(touched, touched + CHUNK));
+      metrics().usageFlushes.inc({ outcome: "ok" });
     } catch (error) {
+      metrics().usageFlushes.inc({ outcome: "failed" });
       // Put back what was not written (a failed statement wrote none of its rows); the next
       // flush retries it, merged with whatever was counted meanwhile.
       for (const e of counts.slice(written)) this.merge(e);
@@ -85,6 +88,7 @@ export class UsageRecorder {
       log.warn("usage.flush_failed", { pending: this.pending, ...errorFields(error) });
       this.schedule();
     }
+    metrics().usagePending.set(this.pending);
     if (this.dropped > 0) {
       log.warn("usage.dropped", { entries: this.dropped });
       this.dropped = 0;

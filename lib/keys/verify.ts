@@ -1,5 +1,6 @@
 import type { Database } from "@/db/client";
 import { lookupKeyByHash } from "@/db/queries/key-lookup";
+import { metrics } from "../metrics";
 import type { LimitState, SyncedLimiter } from "../rate-limit";
 import { missingScopes, type Access, type Scope } from "../scopes";
 import type { UsageRecorder } from "../usage";
@@ -51,6 +52,15 @@ export async function verifyKey(
   presented: string,
   options: { scopes?: readonly Scope[]; ip: string | null },
 ): Promise<VerifyResult> {
+  const started = performance.now();
+  const result = await decide(deps, presented, options);
+  const m = metrics();
+  m.verifications.inc({ result: result.code });
+  m.verificationSeconds.observe((performance.now() - started) / 1000);
+  return result;
+}
+
+async function decide(deps: VerifyDeps, presented: string, options: { scopes?: readonly Scope[]; ip: string | null }): Promise<VerifyResult> {
   if (!isWellFormedKey(presented)) return { code: "NOT_FOUND", malformed: true };
 
   const row = await lookupKeyByHash(deps.db, hashKey(presented, deps.pepper), deps.clockOffsetMs ?? 0);
