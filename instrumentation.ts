@@ -23,10 +23,13 @@ export async function register() {
     log.warn("test_clock.enabled", { message: "KEYSMITH_TEST_CLOCK=1: requests may shift the clock. Never use this in production." });
   }
   // The metrics registry exists from the start, so a scrape before the first request answers.
-  (await import("./lib/metrics")).metrics();
+  const { metrics } = await import("./lib/metrics");
+  metrics();
   const { getDbHandle } = await import("./db");
   const { errorFields } = await import("./lib/log");
   // A database that is down at start is not fatal: requests answer 503 and the first one after it
   // comes back opens it (getDbHandle retries), so no restart is needed.
-  await getDbHandle().catch((error: unknown) => log.error("db.unavailable_at_start", errorFields(error)));
+  await getDbHandle()
+    .then((handle) => metrics().watchPool(handle.pool))
+    .catch((error: unknown) => log.error("db.unavailable_at_start", errorFields(error)));
 }

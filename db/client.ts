@@ -9,7 +9,7 @@ import * as schema from "./schema";
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Driver = "pglite" | "pg" | "neon";
 /** What a pool says of its connections (pg and Neon pools), for the metrics. */
-export type PoolStats = { readonly totalCount: number; readonly idleCount: number; readonly waitingCount: number };
+type PoolStats = { readonly totalCount: number; readonly idleCount: number; readonly waitingCount: number };
 
 export type DbHandle = {
   db: Database;

@@ -30,13 +30,25 @@ export class WriteGeneration implements Logger {
   }
 }
 
-const generations = new WeakMap<object, WriteGeneration>();
+// Kept on the client object under a global symbol, not in a module-level map: Next.js compiles
+// instrumentation.ts and the route handlers separately, so this module can exist twice in one
+// server process, while the client itself is shared (db/index.ts keeps it on globalThis).
+const GENERATION = Symbol.for("keysmith.writeGeneration");
+type WithGeneration = { [GENERATION]?: WriteGeneration };
 
 export function registerWriteGeneration(db: object, generation: WriteGeneration): void {
-  generations.set(db, generation);
+  Object.defineProperty(db, GENERATION, { value: generation, enumerable: false });
 }
 
 /** The write generation of a client whose writes all pass through this process, if it is one. */
 export function writeGenerationOf(db: object): WriteGeneration | undefined {
-  return generations.get(db);
+  return (db as WithGeneration)[GENERATION];
+}
+
+/** State that belongs to one client and must be one per process whatever the module copies (see above). */
+export function perClient<T>(db: object, name: string, create: () => T): T {
+  const key = Symbol.for(`keysmith.${name}`);
+  const holder = db as Record<symbol, T | undefined>;
+  if (holder[key] === undefined) Object.defineProperty(holder, key, { value: create(), enumerable: false });
+  return holder[key]!;
 }

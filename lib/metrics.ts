@@ -1,6 +1,4 @@
-import "server-only";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import { getDbHandle } from "@/db";
 
 // Prometheus metrics for operators. Never served publicly: server.mjs answers them only on
 // METRICS_PORT (127.0.0.1 unless METRICS_HOST says otherwise), with METRICS_TOKEN as a Bearer
@@ -11,8 +9,12 @@ import { getDbHandle } from "@/db";
 type Metrics = ReturnType<typeof create>;
 const g = globalThis as unknown as { __keysmithMetrics?: Metrics };
 
+/** What a pool says of its connections (pg and Neon pools). */
+export type PoolStats = { readonly totalCount: number; readonly idleCount: number; readonly waitingCount: number };
+
 function create() {
   const registry = new Registry();
+  let pool: PoolStats | undefined;
   collectDefaultMetrics({ register: registry, prefix: "keysmith_" });
   return {
     registry,
@@ -26,6 +28,12 @@ function create() {
       name: "keysmith_verification_duration_seconds",
       help: "Time verifyKey() takes, lookup included.",
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    lookups: new Counter({
+      name: "keysmith_key_lookups_total",
+      help: "Key lookups by where the answer came from: the embedded database's in-process cache, or the database.",
+      labelNames: ["source"] as const,
       registers: [registry],
     }),
     limiter: new Counter({
@@ -56,15 +64,18 @@ function create() {
       help: "Database pool connections: total, idle and waiting clients (pg and Neon pools).",
       labelNames: ["state"] as const,
       registers: [registry],
-      async collect() {
+      collect() {
         // Read when scraped; the embedded database has no pool (one connection in the process).
-        const pool = (await getDbHandle()).pool;
         if (!pool) return;
         this.set({ state: "total" }, pool.totalCount);
         this.set({ state: "idle" }, pool.idleCount);
         this.set({ state: "waiting" }, pool.waitingCount);
       },
     }),
+    /** The server's database pool, handed over at start (instrumentation.ts). */
+    watchPool(stats: PoolStats | undefined) {
+      pool = stats;
+    },
   };
 }
 

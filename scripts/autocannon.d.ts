@@ -6,6 +6,10 @@ declare module "autocannon" {
     connections?: number;
     duration?: number;
     pipelining?: number;
+    /** Requests to make in all (then the run ends, whatever the duration). */
+    amount?: number;
+    /** Requests per second across all connections. */
+    overallRate?: number;
     timeout?: number;
     requests?: (Request & { setupRequest?: (request: Request) => Request })[];
   };

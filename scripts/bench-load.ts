@@ -1,6 +1,6 @@
 // Pieces of `npm run bench` (scripts/bench.ts): keys that really verify, HTTP load through
 // autocannon, the verification function in-process, and first-load JavaScript from the build.
-import { createHmac } from "node:crypto";
+import { createHmac, randomInt } from "node:crypto";
 import autocannon from "autocannon";
 export { firstLoadJs } from "./first-load-js";
 import { sql } from "drizzle-orm";
@@ -19,7 +19,7 @@ import { UsageRecorder } from "../lib/usage";
  * only (never printed). The first owner's keys get a mix of states like a real account: every
  * 10th revoked, every 7th due for rotation, a quarter without expiry, a few expiring this week.
  */
-export async function insertRealKeys(db: Database, pepper: string, firstUserId: string, forFirst: number, others: string[], total: number) {
+export async function insertRealKeys(db: Database, pepper: string, firstUserId: string, forFirst: number, others: string[], total: number, namePrefix = "bench key") {
   const usable: string[] = [];
   const now = Date.now();
   for (let start = 0; start < total; start += 1_000) {
@@ -31,7 +31,7 @@ export async function insertRealKeys(db: Database, pepper: string, firstUserId: 
       const created = new Date(now - (i % 365) * DAY_MS - i * 1_000);
       rows.push({
         userId: i < forFirst ? firstUserId : others[i % others.length]!,
-        name: `bench key ${i}`,
+        name: `${namePrefix} ${i}`,
         keyHash: createHmac("sha256", pepper).update(key, "utf8").digest("hex"),
         hint: keyHint(key),
         access: "full",
@@ -62,10 +62,28 @@ export function badChecksumKeys(n: number): string[] {
 
 export type LoadResult = { rps: number; p50: number; p99: number; requests: number; unexpected: number; statuses: string };
 
-/** One autocannon run against `path`, each request taking the next Authorization header from `headers`. */
-export async function load(base: string, urlPath: string, opts: { connections: number; duration: number; expect: number; bearer?: string[] }): Promise<LoadResult> {
+/** Where a list of keys is read from: in turn, at random, or in turn across runs without ever repeating (first-seen keys). */
+export type KeySource = { keys: string[]; pick: "cycle" | "random" | "once"; cursor?: { next: number } };
+
+/**
+ * One autocannon run against `path`, each request taking its Authorization key from `bearer`
+ * (a list taken in turn, or a KeySource) and, for POST, its JSON body from `body()`.
+ */
+export async function load(
+  base: string,
+  urlPath: string,
+  opts: { connections: number; duration: number; expect: number; bearer?: string[] | KeySource; method?: "GET" | "POST"; body?: () => string },
+): Promise<LoadResult> {
   let i = 0;
-  const bearer = opts.bearer;
+  const source: KeySource | undefined = Array.isArray(opts.bearer) ? { keys: opts.bearer, pick: "cycle" } : opts.bearer;
+  const nextKey = (s: KeySource) => {
+    if (s.pick === "random") return s.keys[randomInt(s.keys.length)]!;
+    if (s.pick === "once") {
+      s.cursor ??= { next: 0 };
+      return s.keys[s.cursor.next++ % s.keys.length]!;
+    }
+    return s.keys[i++ % s.keys.length]!;
+  };
   const result = await autocannon({
     url: base,
     connections: opts.connections,
@@ -73,10 +91,14 @@ export async function load(base: string, urlPath: string, opts: { connections: n
     timeout: 30,
     requests: [
       {
-        method: "GET",
+        method: opts.method ?? "GET",
         path: urlPath,
-        setupRequest: (request) =>
-          bearer ? { ...request, headers: { ...request.headers, authorization: `Bearer ${bearer[i++ % bearer.length]}` } } : request,
+        setupRequest: (request) => {
+          const headers: Record<string, string> = { ...request.headers };
+          if (source) headers.authorization = `Bearer ${nextKey(source)}`;
+          if (opts.body) headers["content-type"] = "application/json";
+          return { ...request, headers, ...(opts.body ? { body: opts.body() } : {}) };
+        },
       },
     ],
   });
@@ -99,7 +121,8 @@ export async function load(base: string, urlPath: string, opts: { connections: n
  */
 export async function verifyInProcess(db: Database, pepper: string, keys: string[], seconds: number, concurrency: number): Promise<number> {
   const usage = new UsageRecorder(async () => db);
-  const deps = { db, pepper, limiter: new SyncedLimiter(60_000, async () => db), usage, ratePerMinute: 600 };
+  const limiter = new SyncedLimiter(60_000, async () => db);
+  const deps = { db, pepper, limiter, usage, ratePerMinute: 600 };
   let next = 0;
   let done = 0;
   const until = performance.now() + seconds * 1_000;
@@ -114,7 +137,31 @@ export async function verifyInProcess(db: Database, pepper: string, keys: string
     }),
   );
   const ops = done / ((performance.now() - started) / 1_000);
-  await usage.flush();
+  await Promise.all([usage.flush(), limiter.sync()]);
   return ops;
 }
 
+
+/**
+ * Two servers, one key, 3x its per-minute limit sent within one limit window (split evenly, at a
+ * steady rate over 20 s, starting just after a window opens): how many the pair admitted.
+ */
+export async function pushAcrossTwo(bases: [string, string], key: string, limit: number): Promise<{ admitted: number; limit: number; sent: number }> {
+  const intoWindow = Date.now() % 60_000;
+  if (intoWindow > 5_000) await new Promise((r) => setTimeout(r, 60_000 - intoWindow + 500));
+  const sent = 3 * limit;
+  const runs = await Promise.all(
+    bases.map((url) =>
+      autocannon({
+        url,
+        connections: 10,
+        amount: sent / 2,
+        overallRate: sent / 2 / 20,
+        timeout: 30,
+        requests: [{ method: "GET", path: "/api/v1/me", headers: { authorization: `Bearer ${key}` } }],
+      }),
+    ),
+  );
+  const admitted = runs.reduce((n, r) => n + Number(r.statusCodeStats?.["200"]?.count ?? 0), 0);
+  return { admitted, limit, sent };
+}

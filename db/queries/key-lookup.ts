@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { sqlNow } from "@/lib/clock";
 import type { Database } from "../client";
-import { writeGenerationOf } from "../coherence";
+import { perClient, writeGenerationOf } from "../coherence";
 import { apiKeyRotations, apiKeys, users } from "../schema";
 
 // One prepared statement, one round trip per verification: the key row by the digest of the
@@ -61,17 +61,15 @@ export type KeyLookupRow = NonNullable<Awaited<ReturnType<ReturnType<typeof prep
  */
 const MAX_CACHED = 100_000;
 type Cached = { generation: number; row: KeyLookupRow };
-const caches = new WeakMap<Database, Map<string, Cached>>();
 
 /** The key whose current (or, in its grace period, previous) secret has this digest, with its owner; undefined if none. */
-export async function lookupKeyByHash(db: Database, hash: string, clockOffsetMs: number): Promise<KeyLookupRow | undefined> {
+export async function lookupKeyByHash(db: Database, hash: string, clockOffsetMs: number): Promise<{ row: KeyLookupRow | undefined; cached: boolean }> {
   const generation = writeGenerationOf(db);
-  let cache = generation ? caches.get(db) : undefined;
-  if (generation && !cache) caches.set(db, (cache = new Map()));
+  const cache = generation ? perClient(db, "keyLookupCache", () => new Map<string, Cached>()) : undefined;
   const hit = cache?.get(hash);
   if (hit && hit.generation === generation!.current) {
     const judged = judge(hit.row, Date.now() + clockOffsetMs);
-    if (judged) return judged;
+    if (judged) return { row: judged, cached: true };
   }
   // Read under the generation as it was before the statement ran (see db/coherence.ts).
   const readUnder = generation?.current;
@@ -83,7 +81,7 @@ export async function lookupKeyByHash(db: Database, hash: string, clockOffsetMs:
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
     cache.set(hash, { generation: readUnder, row });
   }
-  return row;
+  return { row, cached: false };
 }
 
 /** A cached row as the lookup would return it at `now`; undefined when it must be read again (a previous secret past its grace). */

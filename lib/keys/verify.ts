@@ -63,7 +63,8 @@ export async function verifyKey(
 async function decide(deps: VerifyDeps, presented: string, options: { scopes?: readonly Scope[]; ip: string | null }): Promise<VerifyResult> {
   if (!isWellFormedKey(presented)) return { code: "NOT_FOUND", malformed: true };
 
-  const row = await lookupKeyByHash(deps.db, hashKey(presented, deps.pepper), deps.clockOffsetMs ?? 0);
+  const { row, cached } = await lookupKeyByHash(deps.db, hashKey(presented, deps.pepper), deps.clockOffsetMs ?? 0);
+  metrics().lookups.inc({ source: cached ? "cache" : "database" });
   if (!row) return { code: "NOT_FOUND", malformed: false };
 
   const key: VerifiedKey = {
