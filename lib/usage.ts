@@ -23,6 +23,8 @@ const MAX_PENDING = 100_000;
 export class UsageRecorder {
   private counts = new Map<string, UsageBatch>();
   private touches = new Map<string, string | null>();
+  /** When this process last noted each key used (entries older than a minute are dropped at flush). */
+  private noted = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private dropped = 0;
@@ -50,11 +52,22 @@ export class UsageRecorder {
     this.schedule();
   }
 
-  /** Notes that the key was used now, unless its last-used time (as just read) is under a minute old. */
+  /**
+   * Notes that the key was used now, unless its last-used time is under a minute old: as read with
+   * the key, or as this process last noted it (the row read may be older than this process's own
+   * last write, e.g. from the embedded database's lookup cache).
+   */
   touch(keyId: string, lastUsedAt: Date | null, ip: string | null, now = Date.now()): void {
-    if (lastUsedAt && now - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
-    if (!this.touches.has(keyId) && this.full()) return;
+    // Already waiting to be written: the newest address is the one to keep.
+    if (this.touches.has(keyId)) {
+      this.touches.set(keyId, ip);
+      return;
+    }
+    const known = Math.max(lastUsedAt?.getTime() ?? 0, this.noted.get(keyId) ?? 0);
+    if (now - known < LAST_USED_RESOLUTION_MS) return;
+    if (this.full()) return;
     this.touches.set(keyId, ip);
+    this.noted.set(keyId, now);
     this.schedule();
   }
 
@@ -62,6 +75,8 @@ export class UsageRecorder {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    const stale = Date.now() - LAST_USED_RESOLUTION_MS;
+    for (const [keyId, at] of this.noted) if (at < stale) this.noted.delete(keyId);
     const counts = [...this.counts.values()];
     const touches = [...this.touches].map(([keyId, ip]) => ({ keyId, ip }));
     this.counts = new Map();

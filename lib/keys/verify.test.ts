@@ -146,7 +146,7 @@ describe(`verifyKey (${TEST_DRIVER})`, () => {
     expect(d.usage.pending).toBe(1); // the count; no last-used mark
   });
 
-  it("never caches a key: revoked on the very next request, even with usage still unwritten", async () => {
+  it("a key is revoked on the very next request, even with usage unwritten and the key in the embedded database's cache", async () => {
     const { user, key, secret } = await newKey();
     const d = deps();
     expect((await verifyKey(d, secret, { ip })).code).toBe("VALID");
