@@ -103,8 +103,7 @@ export class SyncedLimiter {
   private readonly counters = new Map<string, Counter>();
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
-  private syncing = false;
-  private again = false;
+  private queued: Promise<void> | undefined;
   private lastPrune = 0;
 
   constructor(
@@ -140,23 +139,22 @@ export class SyncedLimiter {
     return { ok: true, state: state(used + 1) };
   }
 
-  /** Sends every unsent count and learns the new totals; one exchange at a time. Resolves when done (failures are logged and retried). */
+  /**
+   * Sends every count unsent at the time of the call and learns the new totals. Exchanges run one
+   * at a time; calls made while one is waiting to start share it (it sends what they counted).
+   * Resolves when that exchange is done (a failed one is logged, its counts kept for the next).
+   */
   sync(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.syncing) {
-      this.again = true;
-      return this.chain;
-    }
-    this.syncing = true;
-    this.chain = this.exchange().finally(() => {
-      this.syncing = false;
-      if (this.again) {
-        this.again = false;
-        void this.sync();
-      }
+    if (this.queued) return this.queued;
+    const run = this.chain.then(() => {
+      this.queued = undefined;
+      return this.exchange();
     });
-    return this.chain;
+    this.queued = run;
+    this.chain = run;
+    return run;
   }
 
   private async exchange() {

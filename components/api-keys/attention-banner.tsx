@@ -23,7 +23,7 @@ export function AttentionBanner({ rows, total, now, actions }: { rows: KeyRow[];
       <ul className="mt-2 grid gap-2 text-sm">
         {rows.map((row) => (
           <li key={row.id} className="flex flex-wrap items-center justify-between gap-2">
-            <span>
+            <span className="min-w-0 [overflow-wrap:anywhere]">
               <span className="font-medium">{row.name}</span> <Reason row={row} now={now} />
             </span>
             <span className="flex gap-2">

@@ -10,7 +10,10 @@ function Status({ row }: { row: KeyRow }) {
     <div className="grid justify-items-start gap-1">
       <StatusBadge status={row.status} />
       {row.status === "revoked" && row.revokedReason && (
-        <span className="text-xs text-muted-foreground">Revoked: {row.revokedReason}</span>
+        // Table cells do not wrap; a reason can be 200 characters: two lines here, in full on the key's page.
+        <span className="line-clamp-2 max-w-48 text-xs whitespace-normal text-muted-foreground [overflow-wrap:anywhere]" title={`Revoked: ${row.revokedReason}`}>
+          Revoked: {row.revokedReason}
+        </span>
       )}
     </div>
   );

@@ -45,11 +45,11 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
         <ArrowLeftIcon className="size-4" aria-hidden /> All API keys
       </Link>
       <div className="flex flex-wrap items-center gap-3">
-        <h2 className="text-lg font-semibold break-all">{key.name}</h2>
+        <h2 className="min-w-0 text-lg font-semibold [overflow-wrap:anywhere]">{key.name}</h2>
         <StatusBadge status={keyStatus(key, now, policy.rotationPeriodDays)} />
-        {key.revokedAt && key.revokedReason && <span className="text-sm text-muted-foreground">Revoked: {key.revokedReason}</span>}
+        {key.revokedAt && key.revokedReason && <span className="min-w-0 text-sm text-muted-foreground [overflow-wrap:anywhere]">Revoked: {key.revokedReason}</span>}
       </div>
-      {key.description && <p className="text-sm text-muted-foreground">{key.description}</p>}
+      {key.description && <p className="text-sm text-muted-foreground [overflow-wrap:anywhere]">{key.description}</p>}
       <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
         <dt className="text-muted-foreground">Key</dt>
         <dd>

@@ -1,0 +1,84 @@
+// Layout that holds with the longest text the forms allow: on a phone (375 px) and a desktop
+// (1280 px), no page scrolls sideways, the primary button stays in view, and a dialog opens inside
+// the screen. Names without spaces are the worst case: nothing can wrap at a space.
+import type { Page } from "@playwright/test";
+import { ApiKeysPage } from "./support/api-keys-page";
+import { ADMIN, expect, newUser, signIn, signUp, test } from "./support/fixtures";
+
+const WIDTHS = [375, 1280] as const;
+const longName = (n: number) => `Production-backend-service-for-the-payments-team-eu-west-${String(n).padStart(7, "0")}`.slice(0, 64);
+const DESCRIPTION = `${"Used by the nightly reconciliation job that pulls settlement reports from every acquirer, ".repeat(2)}${"x".repeat(100)}`.slice(0, 280);
+const REASON = `Leaked in a public repository: ${"https://example.test/".repeat(4)}${"y".repeat(120)}`.slice(0, 200);
+
+async function expectNoSideScroll(page: Page, where: string) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, `${where}: the page is ${scrollWidth} px wide in a ${innerWidth} px window`).toBeLessThanOrEqual(innerWidth);
+}
+
+async function expectInView(page: Page, locator: ReturnType<Page["locator"]>, where: string) {
+  const box = await locator.boundingBox();
+  const width = page.viewportSize()!.width;
+  expect(box, `${where}: not rendered`).not.toBeNull();
+  expect(box!.x, `${where}: starts off screen`).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width, `${where}: ends ${Math.round(box!.x + box!.width - width)} px off screen`).toBeLessThanOrEqual(width + 0.5);
+}
+
+test("every page holds at 375 and 1280 px with the longest names, descriptions and reasons", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const context = await browser.newContext();
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const page = await context.newPage();
+  const owner = { ...newUser("layout"), name: `Maximiliana-Alexandrovna-Konstantinopoulou-Featherstonehaugh-${"z".repeat(18)}`.slice(0, 80) };
+  await signUp(page, owner);
+  const keys = new ApiKeysPage(page);
+  for (let i = 1; i <= 3; i++) {
+    await keys.create({ name: longName(i), description: DESCRIPTION, expiration: i === 3 ? "7" : "30" });
+    await keys.copyAndClose();
+  }
+  await keys.revoke(longName(1));
+  await expect(page.getByText("Revoked", { exact: true }).first()).toBeVisible();
+
+  // An administrator revokes the second with the longest reason the form takes.
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, ADMIN);
+  await admin.goto(`/admin/keys?${new URLSearchParams({ owner: owner.email })}`);
+  await admin.getByRole("checkbox", { name: new RegExp(`^Select ${longName(2)}`) }).check();
+  await admin.getByRole("button", { name: "Revoke selected (1)" }).click();
+  await admin.getByLabel("Reason").fill(REASON);
+  await admin.getByRole("button", { name: "Revoke keys" }).click();
+  await expect(admin.getByText("1 key revoked")).toBeVisible();
+
+  await page.goto("/settings/api-keys");
+  // The key page of the one an administrator revoked: the longest reason is shown there in full.
+  const detail = await page.locator("tr[data-key-id]").filter({ hasText: longName(2) }).getAttribute("data-key-id");
+  const ownerPages = ["/settings/api-keys", `/settings/api-keys/${detail}`, "/settings/activity", "/settings/profile", "/docs/api"];
+  const adminPages = ["/admin", `/admin/keys?${new URLSearchParams({ owner: owner.email })}`, "/admin/users", "/admin/audit"];
+
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await admin.setViewportSize({ width, height: 900 });
+    for (const path of ownerPages) {
+      await page.goto(path);
+      await expectNoSideScroll(page, `${path} at ${width} px`);
+    }
+    for (const path of adminPages) {
+      await admin.goto(path);
+      await expectNoSideScroll(admin, `${path} (admin) at ${width} px`);
+    }
+    await page.goto("/settings/api-keys");
+    await expectInView(page, page.getByRole("button", { name: "Create API Key" }).first(), `Create API Key at ${width} px`);
+    for (const name of [longName(1), longName(2), longName(3)]) {
+      await expectInView(page, page.getByRole("button", { name: `Actions for ${name}` }), `the actions of a key at ${width} px`);
+    }
+    await keys.openCreate();
+    await keys.fillCreate({ name: longName(9), description: DESCRIPTION });
+    await expectInView(page, keys.dialog, `the Create dialog at ${width} px`);
+    await expectInView(page, keys.dialog.getByRole("button", { name: "Generate" }), `Generate at ${width} px`);
+    await expectNoSideScroll(page, `the Create dialog at ${width} px`);
+    await page.keyboard.press("Escape");
+    await expect(keys.dialog).toBeHidden();
+  }
+  await adminContext.close();
+  await context.close();
+});
