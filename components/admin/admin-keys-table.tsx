@@ -112,12 +112,12 @@ export function AdminKeysTable({ rows, now }: { rows: AdminKeyRow[]; now: Date }
                   />
                 )}
               </TableCell>
-              <TableCell className="max-w-48">
+              <TableCell className="max-w-40">
                 <div className="truncate text-sm" title={row.ownerEmail}>
                   {row.ownerEmail}
                 </div>
               </TableCell>
-              <TableCell className="max-w-48 truncate font-medium" title={row.name}>
+              <TableCell className="max-w-40 truncate font-medium" title={row.name}>
                 {row.name}
               </TableCell>
               <TableCell>
@@ -130,7 +130,12 @@ export function AdminKeysTable({ rows, now }: { rows: AdminKeyRow[]; now: Date }
               <TableCell>
                 <div className="grid justify-items-start gap-1">
                   <StatusBadge status={row.status} />
-                  {row.status === "revoked" && row.revokedReason && <span className="max-w-48 text-xs text-muted-foreground">{row.revokedReason}</span>}
+                  {row.status === "revoked" && row.revokedReason && (
+                    // Cells do not wrap; a reason can be 200 characters: two lines here, in full in the owner's view.
+                    <span className="line-clamp-2 max-w-44 text-xs whitespace-normal text-muted-foreground [overflow-wrap:anywhere]" title={row.revokedReason}>
+                      {row.revokedReason}
+                    </span>
+                  )}
                 </div>
               </TableCell>
             </TableRow>

@@ -27,11 +27,10 @@ export function AuditTable({ rows, filterPath }: { rows: AuditRow[]; filterPath?
       <TableHeader>
         <TableRow>
           <TableHead>When (UTC)</TableHead>
-          <TableHead>Actor</TableHead>
+          <TableHead>Actor, from</TableHead>
           <TableHead>Action</TableHead>
           <TableHead>Target</TableHead>
           <TableHead>Details</TableHead>
-          <TableHead>From</TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -42,14 +41,21 @@ export function AuditTable({ rows, filterPath }: { rows: AuditRow[]; filterPath?
                 {formatTimestamp(r.createdAt)}
               </time>
             </TableCell>
-            <TableCell className="text-sm">
-              {r.actor && filterPath ? (
-                <Link href={filterLink("actor", r.actor)} className="underline-offset-4 hover:underline" aria-label={`Events by ${r.actor}`}>
-                  {r.actor}
-                </Link>
-              ) : (
-                (r.actor ?? "—")
-              )}
+            {/* Who and from where share a column, so the table fits a desktop screen without scrolling. */}
+            <TableCell className="max-w-44 text-sm">
+              <div className="truncate" title={r.actor ?? undefined}>
+                {r.actor && filterPath ? (
+                  <Link href={filterLink("actor", r.actor)} className="underline-offset-4 hover:underline" aria-label={`Events by ${r.actor}`}>
+                    {r.actor}
+                  </Link>
+                ) : (
+                  (r.actor ?? "—")
+                )}
+              </div>
+              <div className="truncate text-xs text-muted-foreground" title={r.userAgent ?? ""}>
+                {r.ip ?? "—"}
+                {r.userAgent ? ` · ${r.userAgent}` : ""}
+              </div>
             </TableCell>
             <TableCell>
               <code className="font-mono text-xs">{r.action}</code>
@@ -72,14 +78,8 @@ export function AuditTable({ rows, filterPath }: { rows: AuditRow[]; filterPath?
                 </span>
               )}
             </TableCell>
-            <TableCell className="max-w-72 truncate font-mono text-xs" title={JSON.stringify(r.metadata)}>
+            <TableCell className="max-w-56 truncate font-mono text-xs" title={JSON.stringify(r.metadata)}>
               {Object.keys(r.metadata).length ? JSON.stringify(r.metadata) : "—"}
-            </TableCell>
-            <TableCell className="max-w-56 text-xs">
-              <div>{r.ip ?? "—"}</div>
-              <div className="truncate text-muted-foreground" title={r.userAgent ?? ""}>
-                {r.userAgent}
-              </div>
             </TableCell>
           </TableRow>
         ))}

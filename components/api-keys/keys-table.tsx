@@ -37,14 +37,15 @@ export function KeysTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
       <ul aria-label="API keys" className="grid gap-3 md:hidden">
         {rows.map((row) => (
           <li key={row.id} data-key-id={row.id} className="rounded-lg border p-4">
-            <div className="flex items-start justify-between gap-2">
-              <div className="min-w-0">
-                <Link href={`/settings/api-keys/${row.id}`} className="block truncate font-medium hover:underline">
-                  {row.name}
-                </Link>
-                {row.description && <p className="truncate text-xs text-muted-foreground">{row.description}</p>}
+            {/* Name, description and status stacked: side by side, a long name squeezed the status. */}
+            <div className="grid gap-1">
+              <Link href={`/settings/api-keys/${row.id}`} className="block truncate font-medium hover:underline">
+                {row.name}
+              </Link>
+              {row.description && <p className="truncate text-xs text-muted-foreground">{row.description}</p>}
+              <div className="mt-1">
+                <Status row={row} />
               </div>
-              <Status row={row} />
             </div>
             <dl className="mt-3 grid grid-cols-[6rem_1fr] gap-y-1 text-sm">
               <dt className="text-muted-foreground">Key</dt>

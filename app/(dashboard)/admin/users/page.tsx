@@ -69,11 +69,14 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               <TableBody>
                 {rows.map((u) => (
                   <TableRow key={u.id}>
-                    <TableCell className="font-medium">
+                    {/* Names run to 80 characters and emails further: truncated here, whole on hover. */}
+                    <TableCell className="max-w-56 truncate font-medium" title={u.name}>
                       {u.name}
                       {u.id === me.id && <span className="text-muted-foreground"> (you)</span>}
                     </TableCell>
-                    <TableCell className="text-sm">{u.email}</TableCell>
+                    <TableCell className="max-w-64 truncate text-sm" title={u.email}>
+                      {u.email}
+                    </TableCell>
                     <TableCell>
                       <Badge variant={u.role === "admin" ? "default" : "secondary"}>{u.role === "admin" ? "Admin" : "Member"}</Badge>
                     </TableCell>
