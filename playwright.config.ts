@@ -20,6 +20,8 @@ const DRIVER_INDEPENDENT = [
   /accessibility\.spec\.ts/,
   /startup\.spec\.ts/,
   /bundle-budget\.spec\.ts/,
+  /newcomer\.spec\.ts/,
+  /layout\.spec\.ts/,
 ];
 
 export default defineConfig({

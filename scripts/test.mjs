@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import pg from "pg";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -55,6 +56,29 @@ async function withScratchDatabase(adminUrl, fn) {
   }
 }
 
+// The e2e servers listen on E2E_PORT and ports above it (a second server +50, a first-account
+// deployment +60, the faults spec's
+// +70 to +73, the restart spec +80, metrics +90). A port already taken used to end the run with
+// "Process from config.webServer exited early" and nothing else: take the first base whose ports
+// are all free, and say which were busy.
+const OFFSETS = [0, 50, 60, 70, 71, 72, 73, 80, 90];
+function portFree(port) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen({ port, host: "0.0.0.0" }, () => probe.close(() => resolve(true)));
+  });
+}
+async function freeBase(preferred) {
+  for (let base = preferred; base < preferred + 2_000; base += 100) {
+    const busy = [];
+    for (const offset of OFFSETS) if (!(await portFree(base + offset))) busy.push(base + offset);
+    if (busy.length === 0) return base;
+    console.log(`(port${busy.length > 1 ? "s" : ""} ${busy.join(", ")} in use: trying the e2e servers on ${base + 100} and up)`);
+  }
+  throw new Error(`No free ports for the e2e servers between ${preferred} and ${preferred + 2_000}: stop what listens there, or set E2E_PORT.`);
+}
+
 const testDbUrl = env.TEST_DATABASE_URL;
 const skipE2e = env.SKIP_E2E === "1";
 
@@ -74,12 +98,14 @@ if (!skipE2e) {
   run("production build", "npx", ["next", "build"]);
   for (const dir of [".data-e2e", ".data-e2e-pg", ".data-e2e-direct", ".data-e2e-second", ".data-e2e-restart"]) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync("e2e/.artifacts", { recursive: true });
-  run("e2e (embedded PGlite)", "npx", ["playwright", "test"], { E2E_PORT: "3210", E2E_DATA_DIR: ".data-e2e" });
+  const pglitePort = await freeBase(Number(env.E2E_PORT ?? 3210));
+  run("e2e (embedded PGlite)", "npx", ["playwright", "test"], { E2E_PORT: String(pglitePort), E2E_DATA_DIR: ".data-e2e" });
   run("secret hygiene (embedded PGlite)", "npx", ["tsx", "scripts/secret-hygiene.ts", "--data-dir", ".data-e2e", "--data-dir", ".data-e2e-direct", "--data-dir", ".data-e2e-restart"]);
   if (testDbUrl) {
+    const postgresPort = await freeBase(pglitePort + 1);
     await withScratchDatabase(testDbUrl, (url) => {
       run("e2e (Postgres via pg)", "npx", ["playwright", "test"], {
-        E2E_PORT: "3211",
+        E2E_PORT: String(postgresPort),
         E2E_DATA_DIR: ".data-e2e-pg",
         E2E_DATABASE_URL: url,
       });

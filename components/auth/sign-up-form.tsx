@@ -8,7 +8,7 @@ import { SubmitButton } from "@/components/forms/submit-button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
 
-export function SignUpForm() {
+export function SignUpForm({ firstAccount = false }: { firstAccount?: boolean }) {
   const [state, action, pending] = useActionState(signUpAction, { ok: false });
   const errors = state.fieldErrors ?? {};
   return (
@@ -19,6 +19,12 @@ export function SignUpForm() {
         </CardTitle>
         <CardDescription>Then create API keys for your apps and scripts.</CardDescription>
       </CardHeader>
+      {firstAccount && (
+        <p className="mx-6 mb-4 rounded-md border bg-muted/50 p-3 text-sm">
+          You are the first person here: this account becomes the administrator of this Keysmith, who can see and revoke
+          every key.
+        </p>
+      )}
       <form action={action} noValidate>
         <CardContent className="grid gap-4">
           {state.message && !state.fieldErrors && (

@@ -9,12 +9,14 @@ export function FormField({
   hint,
   ...props
 }: React.ComponentProps<typeof Input> & { id: string; label: string; error?: string; hint?: string }) {
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  // An error takes the hint's place (it usually restates the same rule): one sentence, not two.
+  const showHint = hint && !error;
+  const describedBy = [showHint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
   return (
     <div className="grid gap-2">
       <Label htmlFor={id}>{label}</Label>
       <Input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...props} />
-      {hint && (
+      {showHint && (
         <p id={`${id}-hint`} className="text-xs text-muted-foreground">
           {hint}
         </p>

@@ -7,6 +7,12 @@ import { recordAudit } from "./audit";
 
 export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "sessionVersion">;
 
+/** Whether any account exists yet (the first one to sign up becomes the admin). */
+export async function hasAnyUser(db: Database): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).limit(1);
+  return !!row;
+}
+
 export async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   return user;
