@@ -176,7 +176,7 @@ test.describe("admins audit every token", () => {
     await expect(table.getByRole("row", { name: /keeper/ })).toContainText("by an administrator: Found in a public gist");
 
     await ownerPage.reload();
-    await expect(ownerKeys.row("keeper")).toContainText("Revoked: by an administrator: Found in a public gist");
+    await expect(ownerKeys.row("keeper")).toContainText("Revoked by an administrator: Found in a public gist");
     // The owner's Activity shows what an administrator did to their key, without naming them.
     await ownerPage.getByRole("link", { name: "Activity", exact: true }).click();
     const revokedEvent = ownerPage.getByRole("table", { name: "Audit events" }).getByRole("row", { name: /api_key\.admin_revoked/ });

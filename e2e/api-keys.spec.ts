@@ -68,7 +68,7 @@ test.describe("API keys", () => {
 
     const row = keys.row("to revoke");
     await expect(row).toContainText("Revoked");
-    await expect(row).toContainText("Revoked: by its owner");
+    await expect(row).toContainText("Revoked by its owner");
     expect((await me()).status()).toBe(401);
     await page.getByRole("button", { name: "Actions for to revoke" }).click();
     await expect(page.getByRole("menuitem", { name: "Revoke" })).toHaveCount(0);

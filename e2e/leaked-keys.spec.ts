@@ -22,7 +22,7 @@ test.describe("leaked keys", () => {
     expect((await api.call("POST", "/keys/revoke-leaked", { body: { keys: [] } })).status).toBe(422);
 
     await signIn(page, account.user);
-    await expect(new ApiKeysPage(page).row(name)).toContainText("Revoked: reported leaked");
+    await expect(new ApiKeysPage(page).row(name)).toContainText("Revoked after a leak report");
 
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push((await api.call("POST", "/keys/revoke-leaked", { body: { keys: ["x"] } })).status);

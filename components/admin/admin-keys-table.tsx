@@ -19,7 +19,7 @@ import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
 import { formatDate, formatRelative } from "@/lib/format";
-import type { KeyStatus } from "@/lib/keys/status";
+import { revokedNote, type KeyStatus } from "@/lib/keys/status";
 
 export type AdminKeyRow = {
   id: string;
@@ -132,8 +132,8 @@ export function AdminKeysTable({ rows, now }: { rows: AdminKeyRow[]; now: Date }
                   <StatusBadge status={row.status} />
                   {row.status === "revoked" && row.revokedReason && (
                     // Cells do not wrap; a reason can be 200 characters: two lines here, in full in the owner's view.
-                    <span className="line-clamp-2 max-w-44 text-xs whitespace-normal text-muted-foreground [overflow-wrap:anywhere]" title={row.revokedReason}>
-                      {row.revokedReason}
+                    <span className="line-clamp-2 max-w-44 text-xs whitespace-normal text-muted-foreground [overflow-wrap:anywhere]" title={revokedNote(row.revokedReason)}>
+                      {revokedNote(row.revokedReason)}
                     </span>
                   )}
                 </div>

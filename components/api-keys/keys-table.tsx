@@ -2,6 +2,7 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/api-keys/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatDate, formatRelative } from "@/lib/format";
+import { revokedNote } from "@/lib/keys/status";
 import type { KeyRow } from "./key-row";
 import { RowActions } from "./row-actions";
 
@@ -11,8 +12,8 @@ function Status({ row }: { row: KeyRow }) {
       <StatusBadge status={row.status} />
       {row.status === "revoked" && row.revokedReason && (
         // Table cells do not wrap; a reason can be 200 characters: two lines here, in full on the key's page.
-        <span className="line-clamp-2 max-w-48 text-xs whitespace-normal text-muted-foreground [overflow-wrap:anywhere]" title={`Revoked: ${row.revokedReason}`}>
-          Revoked: {row.revokedReason}
+        <span className="line-clamp-2 max-w-48 text-xs whitespace-normal text-muted-foreground [overflow-wrap:anywhere]" title={revokedNote(row.revokedReason)}>
+          {revokedNote(row.revokedReason)}
         </span>
       )}
     </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DAY_MS } from "../time";
-import { isRotationDue, keyStatus } from "./status";
+import { isRotationDue, keyStatus, revokedNote } from "./status";
 
 const now = new Date("2026-11-23T12:00:00Z");
 const days = (n: number) => new Date(now.getTime() + n * DAY_MS);
@@ -33,5 +33,15 @@ describe("keyStatus", () => {
   it("is revoked whatever the expiry says", () => {
     expect(keyStatus({ revokedAt: days(-1), expiresAt: days(-2) }, now)).toBe("revoked");
     expect(keyStatus({ revokedAt: now, expiresAt: null }, now)).toBe("revoked");
+  });
+});
+
+describe("revokedNote", () => {
+  it("reads as a sentence for every reason the app stores, with no doubled colon", () => {
+    expect(revokedNote("by its owner")).toBe("Revoked by its owner");
+    expect(revokedNote("by an administrator: Found in a public gist")).toBe("Revoked by an administrator: Found in a public gist");
+    expect(revokedNote("reported leaked")).toBe("Revoked after a leak report");
+    expect(revokedNote("deleted by owner")).toBe("Deleted by its owner");
+    expect(revokedNote("bench")).toBe("Revoked: bench");
   });
 });

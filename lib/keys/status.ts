@@ -43,3 +43,15 @@ export const STATUS_LABELS: Record<KeyStatus, string> = {
   expired: "Expired",
   revoked: "Revoked",
 };
+
+/**
+ * The sentence under a revoked key's badge, from the reason stored with it (db/queries): "Revoked
+ * by its owner", "Revoked by an administrator: <their reason>", "Revoked after a leak report",
+ * "Deleted by its owner"; any other reason after "Revoked: ".
+ */
+export function revokedNote(reason: string): string {
+  if (reason === "deleted by owner") return "Deleted by its owner";
+  if (reason === "reported leaked") return "Revoked after a leak report";
+  if (reason.startsWith("by ")) return `Revoked ${reason}`;
+  return `Revoked: ${reason}`;
+}

@@ -11,7 +11,7 @@ import { usageForKey } from "@/db/queries/usage";
 import { policy } from "@/lib/policy";
 import { AppError } from "@/lib/errors";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
-import { keyStatus } from "@/lib/keys/status";
+import { keyStatus, revokedNote } from "@/lib/keys/status";
 import { requestNow } from "@/lib/request-clock";
 import { describeAccess } from "@/lib/scopes";
 import { requireUser } from "@/lib/session";
@@ -47,7 +47,7 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
       <div className="flex flex-wrap items-center gap-3">
         <h2 className="min-w-0 text-lg font-semibold [overflow-wrap:anywhere]">{key.name}</h2>
         <StatusBadge status={keyStatus(key, now, policy.rotationPeriodDays)} />
-        {key.revokedAt && key.revokedReason && <span className="min-w-0 text-sm text-muted-foreground [overflow-wrap:anywhere]">Revoked: {key.revokedReason}</span>}
+        {key.revokedAt && key.revokedReason && <span className="min-w-0 text-sm text-muted-foreground [overflow-wrap:anywhere]">{revokedNote(key.revokedReason)}</span>}
       </div>
       {key.description && <p className="text-sm text-muted-foreground [overflow-wrap:anywhere]">{key.description}</p>}
       <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
