@@ -5,7 +5,7 @@ import { expect, newUser, signUp, test } from "./support/fixtures";
 import { startServer, type RunningServer } from "./support/server";
 import { serverEnv } from "./support/server-env";
 
-const FIRST_PORT = Number(process.env.E2E_PORT ?? 3210) + 60;
+const FIRST_PORT = Number(process.env.E2E_PORT ?? 3210) + 65;
 const FIRST_DIR = ".data-e2e-first";
 
 test.describe("a deployment with no account yet", () => {
