@@ -47,12 +47,16 @@ test("verifications, limit decisions and their latency are counted; only the tok
 test("the production server answers a key it has seen from its cache on the embedded database, never on Postgres", async ({ api, rootKey }) => {
   const { secret, id } = await api.createKey(rootKey, { scopes: ["keys:read"] });
   expect((await api.call("GET", "/me", { key: secret })).status).toBe(200);
-  const before = await scrape(METRICS_TOKEN);
-  for (let i = 0; i < 5; i++) expect((await api.call("GET", "/me", { key: secret })).status).toBe(200);
-  const after = await scrape(METRICS_TOKEN);
-  const fromCache = value(after.text, 'keysmith_key_lookups_total{source="cache"}') - value(before.text, 'keysmith_key_lookups_total{source="cache"}');
-  if (process.env.E2E_DATABASE_URL) expect(fromCache).toBe(0);
-  else expect(fromCache).toBeGreaterThanOrEqual(5);
+  const cached = 'keysmith_key_lookups_total{source="cache"}';
+  async function fiveLookupsFromCache() {
+    const before = await scrape(METRICS_TOKEN);
+    for (let i = 0; i < 5; i++) expect((await api.call("GET", "/me", { key: secret })).status).toBe(200);
+    return value((await scrape(METRICS_TOKEN)).text, cached) - value(before.text, cached);
+  }
+  if (process.env.E2E_DATABASE_URL) expect(await fiveLookupsFromCache()).toBe(0);
+  // Any write to a key or a user anywhere in the process empties the cache (db/coherence.ts), and
+  // other tests write beside this one: some round of five is answered from the cache entirely.
+  else await expect(async () => expect(await fiveLookupsFromCache()).toBeGreaterThanOrEqual(5)).toPass({ timeout: 20_000 });
   // Whatever the cache, a revoke is seen by the very next request.
   expect((await api.call("DELETE", `/keys/${id}`, { key: rootKey })).status).toBe(200);
   expect((await api.call("GET", "/me", { key: secret })).status).toBe(401);
