@@ -22,6 +22,10 @@ export async function register() {
   if (config.testClock) {
     log.warn("test_clock.enabled", { message: "KEYSMITH_TEST_CLOCK=1: requests may shift the clock. Never use this in production." });
   }
+  // server.mjs answers /api/v1 with this router before Next.js sees the request (lib/api/app.ts).
+  // It is handed over on globalThis: server.mjs is not compiled by Next.js and cannot import it.
+  const { apiFetch } = await import("./lib/api/app");
+  (globalThis as { [key: symbol]: unknown })[Symbol.for("keysmith.apiFetch")] = apiFetch;
   // The metrics registry exists from the start, so a scrape before the first request answers.
   const { metrics } = await import("./lib/metrics");
   metrics();

@@ -4,6 +4,7 @@
 // trusted proxy in front (TRUSTED_PROXY_HOPS unset or 0), the header is replaced by the socket's
 // address; behind N trusted proxies it is left as they wrote it (lib/request-context.ts reads it).
 import { createServer } from "node:http";
+import { getRequestListener } from "@hono/node-server";
 import next from "next";
 import { API_CSP, securityHeaders } from "./lib/security/headers.mjs";
 
@@ -76,6 +77,45 @@ function refuseUndecodableActions(res) {
   };
 }
 
+// /api/v1 is answered here, by the router instrumentation.ts registers (lib/api/app.ts), before
+// Next.js: the API and the verification path other services call do not pay for the dashboard's
+// framework (page routing, proxy, render pipeline). The refusals above still apply to it, and it
+// sends the same security headers. KEYSMITH_API_VIA_NEXT=1 leaves it to Next.js's catch-all route
+// (same router, same answers), to compare the two.
+const viaNext = process.env.KEYSMITH_API_VIA_NEXT === "1";
+const apiFetch = viaNext ? null : await registeredApi();
+if (!apiFetch && !viaNext) console.warn("The /api/v1 router was not registered by instrumentation.ts; Next.js answers /api/v1.");
+
+/** Next.js runs instrumentation.ts's register() beside prepare(), not before it returns: wait for it. */
+async function registeredApi() {
+  const key = Symbol.for("keysmith.apiFetch");
+  for (let waited = 0; !globalThis[key] && waited < 30_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  return globalThis[key];
+}
+const apiListener =
+  apiFetch && !viaNext
+    ? getRequestListener((request) => apiFetch(request, deferAfterResponse), { overrideGlobalObjects: false, errorHandler: apiCrashed })
+    : null;
+const api = apiListener
+  ? (req, res) => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      return apiListener(req, res);
+    }
+  : null;
+
+/** Work a handler leaves for after its response (leak reports' revocations): the next turn of the event loop. */
+function deferAfterResponse(task) {
+  setImmediate(() => void task().catch((error) => console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", event: "api.deferred_failed", message: String(error?.message ?? error) }))));
+}
+
+/** The router answers every error itself (lib/api/http.ts handler()); this is for what escapes it. */
+function apiCrashed() {
+  return new Response(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side. Retry shortly." } }), {
+    status: 500,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
+
 const server = createServer((req, res) => {
   if (!METHODS.has(req.method ?? "")) {
     return refuse(req, res, 405, `The ${req.method} method is not supported.`, { Allow: [...METHODS].join(", ") });
@@ -95,6 +135,7 @@ const server = createServer((req, res) => {
   }
   if (req.headers["next-action"]) refuseUndecodableActions(res);
   if (trustedHops === 0) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+  if (api && (url === "/api/v1" || url.startsWith("/api/v1/") || url.startsWith("/api/v1?"))) return void api(req, res);
   void handle(req, res);
 });
 server.listen(port, hostname, () => {

@@ -14,6 +14,21 @@ test.describe("API authentication", () => {
     expect(res.text).not.toContain(rootKey);
   });
 
+  test("the production server answers /api/v1 itself, before Next.js, with the same security headers", async ({ api, rootKey }) => {
+    // Next.js marks every response it routes with Vary: rsc, ... (its page pipeline); server.mjs
+    // hands /api/v1 to the router (lib/api/app.ts) before Next.js, so none of it is on the API.
+    const viaNext = await api.request.get("/api/health");
+    expect(viaNext.headers()["vary"] ?? "").toMatch(/\brsc\b/i);
+    for (const [method, path, key] of [["GET", "/me", rootKey], ["GET", "/me", undefined], ["GET", "/nowhere", rootKey], ["DELETE", "/me", rootKey]] as const) {
+      const res = await api.call(method, path, { key });
+      expect(res.headers["vary"] ?? "", `${method} ${path}`).not.toMatch(/\brsc\b/i);
+      expect(res.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers["x-content-type-options"]).toBe("nosniff");
+      expect(res.headers["x-frame-options"]).toBe("DENY");
+      expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+    }
+  });
+
   test("every kind of bad credential gets the same 401 with WWW-Authenticate", async ({ api, rootKey }) => {
     const good = generateKey();
     const badChecksum = good.slice(0, -1) + (good.endsWith("A") ? "B" : "A");

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AUTHZ_MATRIX, COLUMNS, entryName, type Row } from "../e2e/security/authz-matrix";
+import { apiEntryPoints } from "../lib/api/app";
 
 // Every entry point in the source must have a row in the authorization matrix, and every row must
 // name an entry point that exists: a new page, route method or server action without a row fails
@@ -10,6 +11,7 @@ import { AUTHZ_MATRIX, COLUMNS, entryName, type Row } from "../e2e/security/auth
 
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const SOURCE_DIRS = ["app", "components", "lib", "db"];
+const API_CATCH_ALL = "app/api/v1/[[...path]]/route.ts";
 
 function walk(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -70,9 +72,16 @@ function inventory(): Map<string, string> {
   const entries = new Map<string, string>();
   for (const file of walk("app")) {
     if (/\/page\.(tsx|ts|jsx|js)$/.test(file)) entries.set(`page ${urlPathOf(file)}`, file);
+    // The /api/v1 catch-all hands every request to the router (lib/api/app.ts): its entry points are the router's.
+    if (file === API_CATCH_ALL) continue;
     if (/\/route\.(ts|js)$/.test(file)) {
       for (const method of exportedMethods(fs.readFileSync(file, "utf8"))) entries.set(`${method} ${urlPathOf(file)}`, file);
     }
+  }
+  for (const { method, path: url, file } of apiEntryPoints()) entries.set(`${method} ${url}`, file);
+  // Any other path under /api/v1 is the router's not-found answer, for every method.
+  if (fs.readFileSync("lib/api/app.ts", "utf8").includes("app.notFound(")) {
+    for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) entries.set(`${method} /api/v1/[...path]`, "lib/api/app.ts");
   }
   for (const file of SOURCE_DIRS.flatMap(walk).filter((f) => /\.(ts|tsx|js|jsx)$/.test(f) && !/\.test\.ts$/.test(f))) {
     const source = fs.readFileSync(file, "utf8");
@@ -94,7 +103,9 @@ describe("authorization matrix inventory", () => {
 
   it("finds the entry points it should (the scanner itself works)", () => {
     expect(found.get("page /settings/api-keys/[id]")).toBe("app/(dashboard)/settings/api-keys/[id]/page.tsx");
-    expect(found.get("DELETE /api/v1/keys/[id]")).toBe("app/api/v1/keys/[id]/route.ts");
+    expect(found.get("DELETE /api/v1/keys/[id]")).toBe("lib/api/endpoints.ts");
+    expect(found.get("GET /api/v1/openapi.json")).toBe("lib/api/app.ts");
+    expect(found.get("POST /api/v1/keys/verify")).toBe("lib/api/endpoints.ts");
     expect(found.get("POST /api/auth/[...nextauth]")).toBe("app/api/auth/[...nextauth]/route.ts");
     expect(found.get("action app/(dashboard)/admin/actions.ts#setUserRoleAction")).toBeDefined();
     expect(exportedMethods('const no = methodNotAllowed("GET");\nexport const GET = h;\nexport const PUT = no;\nexport const PATCH = methodNotAllowed("GET");')).toEqual(["GET"]);

@@ -117,8 +117,9 @@ const publicAction = cells("ok", "ok", "ok", "ok");
 const AUTH = "app/(auth)/actions.ts";
 const KEYS = "app/(dashboard)/settings/api-keys/actions.ts";
 const ADMIN = "app/(dashboard)/admin/actions.ts";
-const KEY_ROUTE = "app/api/v1/keys/[id]/route.ts";
-const CATCH_ALL = "app/api/v1/[...path]/route.ts";
+// /api/v1 is one router (lib/api/app.ts) over the operations' bodies (lib/api/endpoints.ts).
+const API = "lib/api/endpoints.ts";
+const ROUTER = "lib/api/app.ts";
 const keyForm = (name: string) => ({ $form: { name, description: "", access: "full", expiration: "keep" } });
 
 export const AUTHZ_MATRIX: Row[] = [
@@ -153,29 +154,29 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "route", method: "GET", path: "/api/ready", file: "app/api/ready/route.ts", url: "/api/ready", scope: null, cells: publicRoute },
   // The benchmark's static baseline: a 404 for everyone unless the server runs with KEYSMITH_BENCH=1.
   { kind: "route", method: "GET", path: "/api/bench/static", file: "app/api/bench/static/route.ts", url: "/api/bench/static", scope: null, cells: cells("not_found", "not_found", "not_found", "not_found", "not_found") },
-  { kind: "route", method: "GET", path: "/api/v1/openapi.json", file: "app/api/v1/openapi.json/route.ts", url: "/api/v1/openapi.json", scope: null, cells: publicRoute },
+  { kind: "route", method: "GET", path: "/api/v1/openapi.json", file: ROUTER, url: "/api/v1/openapi.json", scope: null, cells: publicRoute },
   // Secret scanners report leaks without a key; the answer is the same 202 for everyone.
-  { kind: "route", method: "POST", path: "/api/v1/keys/revoke-leaked", file: "app/api/v1/keys/revoke-leaked/route.ts", url: "/api/v1/keys/revoke-leaked", body: { keys: ["not-a-key"] }, scope: null, cells: publicRoute },
+  { kind: "route", method: "POST", path: "/api/v1/keys/revoke-leaked", file: API, url: "/api/v1/keys/revoke-leaked", body: { keys: ["not-a-key"] }, scope: null, cells: publicRoute },
   // Unknown /api/v1 paths: a JSON 404 whoever asks (no 401 that would tell a real endpoint apart).
   ...(["GET", "POST", "PUT", "PATCH", "DELETE"] as const).map(
-    (method): RouteRow => ({ kind: "route", method, path: "/api/v1/[...path]", file: CATCH_ALL, url: "/api/v1/no-such-endpoint", scope: null, cells: cells("not_found", "not_found", "not_found", "not_found", "not_found") }),
+    (method): RouteRow => ({ kind: "route", method, path: "/api/v1/[...path]", file: ROUTER, url: "/api/v1/no-such-endpoint", scope: null, cells: cells("not_found", "not_found", "not_found", "not_found", "not_found") }),
   ),
 
   // ---- /api/v1 with a key ----------------------------------------------------------------------
-  { kind: "route", method: "GET", path: "/api/v1/me", file: "app/api/v1/me/route.ts", url: "/api/v1/me", scope: null, cells: { ...apiRoute("own"), keyWithoutScope: "n/a" } },
-  { kind: "route", method: "GET", path: "/api/v1/keys", file: "app/api/v1/keys/route.ts", url: "/api/v1/keys", scope: "keys:read", cells: apiRoute("own") },
-  { kind: "route", method: "POST", path: "/api/v1/keys", file: "app/api/v1/keys/route.ts", url: "/api/v1/keys", body: { name: "matrix {uniq}", scopes: ["keys:read"], expiresAt: "{tomorrow}" }, scope: "keys:write", mutates: "ownerKeys", cells: apiRoute("own") },
-  { kind: "route", method: "GET", path: "/api/v1/keys/[id]", file: KEY_ROUTE, url: "/api/v1/keys/{keyId}", scope: "keys:read", cells: apiRoute("not_found") },
-  { kind: "route", method: "PATCH", path: "/api/v1/keys/[id]", file: KEY_ROUTE, url: "/api/v1/keys/{keyId}", body: { name: "renamed {uniq}" }, scope: "keys:write", mutates: "ownerKey", cells: apiRoute("not_found") },
-  { kind: "route", method: "DELETE", path: "/api/v1/keys/[id]", file: KEY_ROUTE, url: "/api/v1/keys/{keyId}", scope: "keys:write", mutates: "ownerKey", cells: apiRoute("not_found") },
+  { kind: "route", method: "GET", path: "/api/v1/me", file: API, url: "/api/v1/me", scope: null, cells: { ...apiRoute("own"), keyWithoutScope: "n/a" } },
+  { kind: "route", method: "GET", path: "/api/v1/keys", file: API, url: "/api/v1/keys", scope: "keys:read", cells: apiRoute("own") },
+  { kind: "route", method: "POST", path: "/api/v1/keys", file: API, url: "/api/v1/keys", body: { name: "matrix {uniq}", scopes: ["keys:read"], expiresAt: "{tomorrow}" }, scope: "keys:write", mutates: "ownerKeys", cells: apiRoute("own") },
+  { kind: "route", method: "GET", path: "/api/v1/keys/[id]", file: API, url: "/api/v1/keys/{keyId}", scope: "keys:read", cells: apiRoute("not_found") },
+  { kind: "route", method: "PATCH", path: "/api/v1/keys/[id]", file: API, url: "/api/v1/keys/{keyId}", body: { name: "renamed {uniq}" }, scope: "keys:write", mutates: "ownerKey", cells: apiRoute("not_found") },
+  { kind: "route", method: "DELETE", path: "/api/v1/keys/[id]", file: API, url: "/api/v1/keys/{keyId}", scope: "keys:write", mutates: "ownerKey", cells: apiRoute("not_found") },
   // Rotating hands out the target's new secret: a key that expires first may not rotate it.
-  { kind: "route", method: "POST", path: "/api/v1/keys/[id]/rotate", file: "app/api/v1/keys/[id]/rotate/route.ts", url: "/api/v1/keys/{keyId}/rotate", body: { grace: "none" }, scope: "keys:rotate", mutates: "ownerKey", cells: apiRoute("not_found", "outlives") },
+  { kind: "route", method: "POST", path: "/api/v1/keys/[id]/rotate", file: API, url: "/api/v1/keys/{keyId}/rotate", body: { grace: "none" }, scope: "keys:rotate", mutates: "ownerKey", cells: apiRoute("not_found", "outlives") },
   // Verification serves other services: any keys:verify key may check any presented key.
-  { kind: "route", method: "POST", path: "/api/v1/keys/verify", file: "app/api/v1/keys/verify/route.ts", url: "/api/v1/keys/verify", body: { key: "not-a-key" }, scope: "keys:verify", cells: apiRoute("ok") },
-  { kind: "route", method: "GET", path: "/api/v1/profile", file: "app/api/v1/profile/route.ts", url: "/api/v1/profile", scope: "profile:read", cells: apiRoute("own") },
-  { kind: "route", method: "PATCH", path: "/api/v1/profile", file: "app/api/v1/profile/route.ts", url: "/api/v1/profile", body: { name: "Renamed {uniq}" }, scope: "profile:write", mutates: "ownerAccount", cells: apiRoute("own") },
+  { kind: "route", method: "POST", path: "/api/v1/keys/verify", file: API, url: "/api/v1/keys/verify", body: { key: "not-a-key" }, scope: "keys:verify", cells: apiRoute("ok") },
+  { kind: "route", method: "GET", path: "/api/v1/profile", file: API, url: "/api/v1/profile", scope: "profile:read", cells: apiRoute("own") },
+  { kind: "route", method: "PATCH", path: "/api/v1/profile", file: API, url: "/api/v1/profile", body: { name: "Renamed {uniq}" }, scope: "profile:write", mutates: "ownerAccount", cells: apiRoute("own") },
   // Asking for the owner's key by id gives another caller only their own (empty) usage.
-  { kind: "route", method: "GET", path: "/api/v1/usage", file: "app/api/v1/usage/route.ts", url: "/api/v1/usage?keyId={keyId}", scope: "usage:read", cells: apiRoute("own") },
+  { kind: "route", method: "GET", path: "/api/v1/usage", file: API, url: "/api/v1/usage?keyId={keyId}", scope: "usage:read", cells: apiRoute("own") },
 
   // ---- Server actions (public endpoints: each checks the session itself) -------------------------
   { kind: "action", name: "signUpAction", file: AUTH, page: "/signup", args: [{ ok: false }, { $form: { name: "Matrix {uniq}", email: "{email}", password: "{ownerPassword}" } }], redirectsTo: "/settings/api-keys", cells: publicAction },
