@@ -175,5 +175,19 @@ test.describe("API authentication", () => {
       const [method, path] = op.split(" ");
       await expect(page.getByRole("region", { name: `${method} ${path}`, exact: true })).toBeVisible();
     }
+    // Request fields come from the same schemas the API validates with, with limits and examples.
+    const create = page.getByRole("region", { name: "POST /keys", exact: true });
+    const fields = create.getByRole("table", { name: "Request fields of POST /keys" });
+    await expect(fields.getByRole("row")).toHaveCount(5);
+    await expect(fields.getByRole("row", { name: /scopes required/ })).toContainText("array of string");
+    await expect(fields.getByRole("row", { name: /expiresAt/ })).toContainText("string (date-time) or null");
+    await expect(create.getByText(/-d '\{"name":"CI deploys"/)).toBeVisible();
+    await expect(page.getByRole("region", { name: "GET /keys", exact: true }).getByRole("row", { name: /limit/ })).toContainText("1-100; default 50");
+    // Words, not markup: no literal backticks; scopes say what each level allows.
+    expect(await page.locator("main").innerText()).not.toContain("`");
+    await expect(page.getByRole("row", { name: /keys:read/ }).first()).toContainText("List keys and read their details");
+    // The contents link to each endpoint.
+    await page.getByRole("navigation", { name: "Endpoints" }).getByRole("link", { name: "POST /keys/{id}/rotate" }).click();
+    await expect(page).toHaveURL(/#op-keys-rotate$/);
   });
 });

@@ -1,5 +1,5 @@
 // npm run bench -- [--database-url URL] [--duration 5] [--rounds 3] [--warmup 3] [--connections 50] [--runs 7] [--port 3401]
-//                  [--no-build] [--pglite-only] [--keep]
+//                  [--no-build] [--pglite-only] [--keep] [--api-via-next]
 //
 // Builds the app, then for each database (PGlite in a temporary folder and, when --database-url /
 // DATABASE_URL is given, a scratch database on that Postgres server, dropped afterwards) seeds it,
@@ -31,11 +31,14 @@ const { values: args } = parseArgs({
     "no-build": { type: "boolean", default: false },
     "pglite-only": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    // /api/v1 through Next.js's catch-all route instead of server.mjs's direct router: the "before"
+    // of issue 13, same handlers (KEYSMITH_API_VIA_NEXT=1).
+    "api-via-next": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 if (args.help) {
-  console.log("Usage: npm run bench -- [--database-url postgres://…] [--duration S] [--rounds N] [--warmup S] [--connections N] [--runs N] [--port N] [--no-build] [--pglite-only] [--keep]");
+  console.log("Usage: npm run bench -- [--database-url postgres://…] [--duration S] [--rounds N] [--warmup S] [--connections N] [--runs N] [--port N] [--no-build] [--pglite-only] [--keep] [--api-via-next]");
   process.exit(0);
 }
 
@@ -101,7 +104,7 @@ async function benchDatabase(label: string, serverUrl: string | undefined): Prom
     await handle.close(); // PGlite allows one process per folder: the server opens it next.
   }
 
-  const env = { ...database.env, ...secrets, KEYSMITH_BENCH: "1", AUTH_FAILURES_PER_MINUTE: "1000000000", RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) };
+  const env = { ...database.env, ...secrets, KEYSMITH_BENCH: "1", AUTH_FAILURES_PER_MINUTE: "1000000000", RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT), ...(args["api-via-next"] ? { KEYSMITH_API_VIA_NEXT: "1" } : {}) };
   step(`${label}: starting node server.mjs on port ${port}`);
   let server = await startServer(port, env, cleanups);
   // The load generator connects to the address the server binds (localhost may resolve to ::1 first).
@@ -275,7 +278,7 @@ function print(label: string, rows: Row[], checked: boolean) {
 async function main() {
   if (!args["no-build"]) buildIfNeeded(true);
   const results: { label: string; rows: Row[]; checked: boolean }[] = [];
-  const context = `${connections} connections, ${rounds} rounds of ${duration} s, baseline = GET /api/bench/static`;
+  const context = `${connections} connections, ${rounds} rounds of ${duration} s, baseline = GET /api/bench/static${args["api-via-next"] ? ", /api/v1 through Next.js" : ""}`;
   const pglite = await benchDatabase("PGlite", undefined);
   results.push({ label: `PGlite (${context})`, rows: pglite.rows, checked: !postgresUrl });
   if (postgresUrl) results.push({ label: `Postgres (${context})`, rows: (await benchDatabase("Postgres", postgresUrl)).rows, checked: true });

@@ -7,12 +7,11 @@ import { AppError } from "../errors";
 import { verifyKey } from "../keys/verify";
 import { clientIp, contextFromHeaders } from "../request-context";
 import { isScope, type Scope } from "../scopes";
-import { createKeyBody, leakReportBody, listQuery, patchKeyBody, profilePatchBody, rotateKeyBody, usageQuery, verifyKeyBody } from "../validation/api.schema";
 import { apiActor, authenticate, verifyDeps } from "./authenticate";
 import { keyDto } from "./dto";
 import { handler, json, readJson, readQuery } from "./http";
 import { acceptLeakReport } from "./leak-report";
-import type { OperationId } from "./operations";
+import { OPERATIONS as OP, type OperationId } from "./operations";
 import { apiServices } from "./services";
 
 // The body of every /api/v1 operation, one function per entry of lib/api/operations.ts, as thin
@@ -45,7 +44,7 @@ const bodies: { [K in OperationId]: Endpoint } = {
 
   async "keys.list"(request) {
     const caller = await authenticate(request, "keys:read");
-    const page = readQuery(request, listQuery, "limit must be 1-100 and offset 0 or more.");
+    const page = readQuery(request, OP["keys.list"].query, "limit must be 1-100 and offset 0 or more.");
     const keys = await listKeys(await getDb(), apiActor(request, caller), page);
     const now = new Date();
     return json({ data: keys.map((k) => keyDto(k, now)), limit: page.limit, offset: page.offset });
@@ -53,7 +52,7 @@ const bodies: { [K in OperationId]: Endpoint } = {
 
   async "keys.create"(request) {
     const caller = await authenticate(request, "keys:write");
-    const body = await readJson(request, createKeyBody);
+    const body = await readJson(request, OP["keys.create"].body);
     const { key, secret } = await createKey(await getDb(), apiActor(request, caller), body);
     // The only response that ever carries this secret.
     return json({ ...keyDto(key), key: secret }, { status: 201 });
@@ -68,7 +67,7 @@ const bodies: { [K in OperationId]: Endpoint } = {
 
   async "keys.update"(request, { params }) {
     const caller = await authenticate(request, "keys:write");
-    const body = await readJson(request, patchKeyBody);
+    const body = await readJson(request, OP["keys.update"].body);
     return json(keyDto(await updateKey(await getDb(), apiActor(request, caller), params.id!, body)));
   },
 
@@ -82,7 +81,7 @@ const bodies: { [K in OperationId]: Endpoint } = {
   async "keys.rotate"(request, { params }) {
     const caller = await authenticate(request, "keys:rotate");
     const hasBody = request.headers.has("content-type") || Number(request.headers.get("content-length") ?? 0) > 0;
-    const body = hasBody ? await readJson(request, rotateKeyBody) : { grace: "none" as const };
+    const body = hasBody ? await readJson(request, OP["keys.rotate"].body) : { grace: "none" as const };
     const { key, secret, graceUntil } = await rotateKey(await getDb(), apiActor(request, caller), params.id!, body.grace);
     // The only response that ever carries the new secret.
     return json({ ...keyDto(key), key: secret, previousSecretValidUntil: graceUntil.toISOString() });
@@ -91,7 +90,7 @@ const bodies: { [K in OperationId]: Endpoint } = {
   // Lets another service check a key it was handed (keys:verify).
   async "keys.verify"(request) {
     await authenticate(request, "keys:verify");
-    const body = await readJson(request, verifyKeyBody);
+    const body = await readJson(request, OP["keys.verify"].body);
     // An unknown scope can never be held, so asking for one is simply INSUFFICIENT_SCOPE.
     const wanted = (body.scopes ?? []) as Scope[];
     const unknown = wanted.filter((s) => !isScope(s));
@@ -125,7 +124,7 @@ const bodies: { [K in OperationId]: Endpoint } = {
         headers: { "Retry-After": String(limit.retryAfterSeconds) },
       });
     }
-    const body = await readJson(request, leakReportBody);
+    const body = await readJson(request, OP["keys.revokeLeaked"].body);
     const context = contextFromHeaders(request.headers);
     return acceptLeakReport(body, { defer, revoke: (candidates, source) => reportLeakedKeys(db, candidates, context, source) });
   },
@@ -133,7 +132,7 @@ const bodies: { [K in OperationId]: Endpoint } = {
   // Requests per key per day for the owner's keys.
   async "usage.list"(request) {
     const { key } = await authenticate(request, "usage:read");
-    const query = readQuery(request, usageQuery, "days must be 1-90; keyId a key id.");
+    const query = readQuery(request, OP["usage.list"].query, "days must be 1-90; keyId a key id.");
     const rows = await usageForOwner(await getDb(), key.owner.id, query.days, query.keyId);
     return json({ days: query.days, data: rows });
   },
@@ -146,7 +145,7 @@ const bodies: { [K in OperationId]: Endpoint } = {
 
   async "profile.update"(request) {
     const { key } = await authenticate(request, "profile:write");
-    const body = await readJson(request, profilePatchBody);
+    const body = await readJson(request, OP["profile.update"].body);
     const user = await updateUserName(await getDb(), key.owner.id, body.name, contextFromHeaders(request.headers), { keyId: key.id });
     return json(ownerDto(user));
   },

@@ -59,40 +59,4 @@ export const SCHEMAS = {
       },
     ],
   },
-  LeakReport: {
-    oneOf: [
-      {
-        type: "object",
-        additionalProperties: false,
-        required: ["keys"],
-        properties: { keys: { type: "array", minItems: 1, maxItems: 100, items: { type: "string", maxLength: 256 } } },
-      },
-      {
-        type: "array",
-        description: "GitHub secret scanning's format.",
-        minItems: 1,
-        maxItems: 100,
-        items: {
-          type: "object",
-          required: ["token"],
-          properties: { token: { type: "string" }, type: { type: "string" }, url: { type: "string" }, source: { type: "string" } },
-        },
-      },
-    ],
-  },
-  KeyInput: {
-    type: "object",
-    additionalProperties: false,
-    properties: {
-      name: { type: "string", minLength: 1, maxLength: 64 },
-      description: { type: ["string", "null"], maxLength: 280 },
-      scopes: { type: "array", minItems: 1, items: { $ref: "#/components/schemas/Scope" } },
-      expiresAt: {
-        type: ["string", "null"],
-        format: "date-time",
-        description:
-        "Within 365 days; null never expires; omitted on create means 30 days. Never past the calling key's own expiry, nor past the deployment's maximum lifetime (KEY_MAX_LIFETIME_DAYS after the key's creation; then null is refused too).",
-      },
-    },
-  },
 };

@@ -1,6 +1,6 @@
 import { ERRORS, type ErrorCode } from "../errors";
 import { KEY_PATTERN } from "../keys/format";
-import { GRACE_CHOICES } from "../keys/grace";
+import { z } from "zod";
 import { OPERATIONS, operationErrors, type OperationId } from "./operations";
 import { SCHEMAS } from "./openapi-schemas";
 
@@ -76,16 +76,11 @@ export function openApiDocument(serverUrl: string) {
         get: {
           summary: "List your keys",
           ...scoped("keys:read"),
-          parameters: [
-            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 50 } },
-            { name: "offset", in: "query", schema: { type: "integer", minimum: 0, default: 0 } },
-          ],
           responses: { "200": { description: "A page of keys." } },
         },
         post: {
           summary: "Create a key (the response is the only one that ever contains its secret, in `key`)",
           ...scoped("keys:write"),
-          requestBody: { required: true, content: { "application/json": { schema: { allOf: [{ $ref: "#/components/schemas/KeyInput" }], required: ["name", "scopes"] } } } },
           responses: {
             "201": keyResponse("Created; `key` holds the secret."),
           },
@@ -97,7 +92,6 @@ export function openApiDocument(serverUrl: string) {
         patch: {
           summary: "Rename, re-describe, re-scope or change the expiry of a key",
           ...scoped("keys:write"),
-          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/KeyInput" } } } },
           responses: {
             "200": keyResponse("The updated key."),
           },
@@ -113,25 +107,6 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: "Rotate a key: a new secret for the same key (id, name, scopes, usage history); the response is the only one that contains it",
           ...scoped("keys:rotate"),
-          requestBody: {
-            required: false,
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  additionalProperties: false,
-                  properties: {
-                    grace: {
-                      type: "string",
-                      enum: GRACE_CHOICES,
-                      default: "none",
-                      description: "How long the previous secret keeps working, never past the key's expiry. Secrets from earlier rotations stop by then too.",
-                    },
-                  },
-                },
-              },
-            },
-          },
           responses: {
             "200": { description: "The rotated key; `key` holds the new secret.", content: { "application/json": { schema: { $ref: "#/components/schemas/RotatedKey" } } } },
           },
@@ -141,7 +116,6 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: "Report leaked keys (for secret scanners; no key needed). Well-formed keys that exist are revoked, with reason \"reported leaked\"",
           security: [],
-          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/LeakReport" } } } },
           responses: {
             "202": {
               description: "Always, before any lookup: `{ received }`, the same whether or not any key existed. Revocation follows within moments.",
@@ -154,10 +128,6 @@ export function openApiDocument(serverUrl: string) {
         patch: {
           summary: "Change the owner's display name",
           ...scoped("profile:write"),
-          requestBody: {
-            required: true,
-            content: { "application/json": { schema: { type: "object", additionalProperties: false, required: ["name"], properties: { name: { type: "string", minLength: 1, maxLength: 80 } } } } },
-          },
           responses: { "200": { description: "The updated profile." } },
         },
       },
@@ -165,10 +135,6 @@ export function openApiDocument(serverUrl: string) {
         get: {
           summary: "Requests per key per day (UTC) for your keys",
           ...scoped("usage:read"),
-          parameters: [
-            { name: "days", in: "query", schema: { type: "integer", minimum: 1, maximum: 90, default: 30 } },
-            { name: "keyId", in: "query", schema: { type: "string", format: "uuid" } },
-          ],
           responses: { "200": { description: "{ days, data: [{ keyId, day, success, failure }] }." } },
         },
       },
@@ -176,19 +142,6 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: "Verify a key handed to your service",
           ...scoped("keys:verify"),
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  required: ["key"],
-                  additionalProperties: false,
-                  properties: { key: { type: "string" }, scopes: { type: "array", items: { type: "string" } } },
-                },
-              },
-            },
-          },
           responses: {
             "200": {
               description:
@@ -199,12 +152,47 @@ export function openApiDocument(serverUrl: string) {
       },
     },
   };
-  const paths = document.paths as unknown as Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>;
-  for (const [id, op] of Object.entries(OPERATIONS)) {
+  type Entry = { operationId?: string; parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> };
+  const paths = document.paths as unknown as Record<string, Record<string, Entry>>;
+  for (const [id, op] of Object.entries(OPERATIONS) as [OperationId, (typeof OPERATIONS)[OperationId]][]) {
     const operation = paths[op.path]?.[op.method.toLowerCase()];
     if (!operation) throw new Error(`The OpenAPI document has no ${op.method} ${op.path} for ${id}.`);
     operation.operationId = id;
-    Object.assign(operation.responses, errorResponses(id as OperationId));
+    // Bodies and query parameters from the very schemas the handlers validate with.
+    if ("body" in op) {
+      operation.requestBody = {
+        required: !("bodyOptional" in op && op.bodyOptional),
+        content: { "application/json": { schema: jsonSchema(op.body) } },
+      };
+    }
+    if ("query" in op) {
+      const query = jsonSchema(op.query) as { properties: Record<string, { description?: string }>; required?: string[] };
+      operation.parameters = Object.entries(query.properties).map(([name, schema]) => ({
+        name,
+        in: "query",
+        required: query.required?.includes(name) ?? false,
+        ...(schema.description ? { description: schema.description } : {}),
+        schema,
+      }));
+    }
+    Object.assign(operation.responses, errorResponses(id));
   }
   return document;
+}
+
+/**
+ * A request schema as JSON Schema (OpenAPI 3.1 uses draft 2020-12), as the client sends it: what
+ * the handler parses after transforms is not the client's concern. Checks JSON Schema cannot say
+ * (refinements: "in the future", "a known scope") are in the fields' descriptions; a format says
+ * what its long generated pattern would.
+ */
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    io: "input",
+    unrepresentable: "any",
+    override: ({ jsonSchema: js }) => {
+      if (typeof js.format === "string") delete js.pattern;
+    },
+  }) as Record<string, unknown>;
+  return rest;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GRACE_CHOICES, type GracePeriod } from "../keys/grace";
-import { isScope } from "../scopes";
+import { ALL_SCOPES, isScope } from "../scopes";
 import { DAY_MS } from "../time";
 import { DESCRIPTION_MAX, MAX_CUSTOM_DAYS, keyNameSchema } from "./api-key.schema";
 import { hasForbiddenCharacters, plainText } from "./common";
@@ -10,20 +10,32 @@ const scopesSchema = z
   .array(z.string().max(64), { error: "scopes must be an array of scope names." })
   .min(1, "Give the key at least one scope.")
   .max(50)
-  .refine((list) => list.every(isScope), { message: "Unknown scope; see GET /api/v1/openapi.json for the list." });
+  .refine((list) => list.every(isScope), { message: "Unknown scope; see GET /api/v1/openapi.json for the list." })
+  .meta({ description: `What the key may do: one or more of ${ALL_SCOPES.join(", ")}.`, examples: [["keys:read", "usage:read"]] });
 
 const expiresAtSchema = z.iso
   .datetime({ offset: true, error: "expiresAt must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z, or null." })
   .transform((v) => new Date(v))
   .refine((d) => d.getTime() > Date.now() + 60_000, "expiresAt must be in the future.")
   .refine((d) => d.getTime() <= Date.now() + MAX_CUSTOM_DAYS * DAY_MS, `expiresAt must be within ${MAX_CUSTOM_DAYS} days.`)
-  .nullable();
+  .nullable()
+  .meta({
+    description:
+      `When the key stops working: in the future and within ${MAX_CUSTOM_DAYS} days; null never expires; omitted on create means 30 days. ` +
+      "Never past the calling key's own expiry, nor past the deployment's maximum lifetime (KEY_MAX_LIFETIME_DAYS; then null is refused too).",
+    examples: ["2027-03-31T00:00:00Z"],
+  });
+
+const keyName = keyNameSchema.meta({ description: "Unique among your keys; 1-64 characters of plain text.", examples: ["CI deploys"] });
+const keyDescription = plainText("Description", DESCRIPTION_MAX)
+  .nullish()
+  .meta({ description: `Optional note for people, up to ${DESCRIPTION_MAX} characters.`, examples: ["Used by the nightly deploy job"] });
 
 /** POST /api/v1/keys. Unknown fields are refused (no mass assignment). */
 export const createKeyBody = z
   .object({
-    name: keyNameSchema,
-    description: plainText("Description", DESCRIPTION_MAX).nullish(),
+    name: keyName,
+    description: keyDescription,
     scopes: scopesSchema,
     // Omitted: 30 days. null: never expires.
     expiresAt: expiresAtSchema.optional(),
@@ -33,8 +45,8 @@ export const createKeyBody = z
 /** PATCH /api/v1/keys/{id}: any of the fields, at least one. */
 export const patchKeyBody = z
   .object({
-    name: keyNameSchema.optional(),
-    description: plainText("Description", DESCRIPTION_MAX).nullish(),
+    name: keyName.optional(),
+    description: keyDescription,
     scopes: scopesSchema.optional(),
     expiresAt: expiresAtSchema.optional(),
   })
@@ -44,34 +56,46 @@ export const patchKeyBody = z
 /** POST /api/v1/keys/verify. */
 export const verifyKeyBody = z
   .object({
-    key: z.string({ error: "key is required." }).max(256),
-    scopes: z.array(z.string().max(64)).max(50).optional(),
+    key: z.string({ error: "key is required." }).max(256).meta({ description: "The key your service was handed, as it was sent.", examples: ["ksk_…"] }),
+    scopes: z
+      .array(z.string().max(64))
+      .max(50)
+      .optional()
+      .meta({ description: "Scopes the key must hold; a key lacking one answers INSUFFICIENT_SCOPE.", examples: [["keys:read"]] }),
   })
   .strict();
 
 export const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(50).meta({ description: "Keys per page, 1-100." }),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0).meta({ description: "Keys to skip, newest first." }),
 });
 
 export const profilePatchBody = z
-  .object({ name: plainText("Name", 80, { required: "Enter a name." }) })
+  .object({ name: plainText("Name", 80, { required: "Enter a name." }).meta({ description: "The display name, 1-80 characters.", examples: ["Ada Lovelace"] }) })
   .strict();
 
 export const usageQuery = z
   .object({
-    days: z.coerce.number().int().min(1).max(90).default(30),
-    keyId: z.uuid().optional(),
+    days: z.coerce.number().int().min(1).max(90).default(30).meta({ description: "Days back from today (UTC), 1-90." }),
+    keyId: z.uuid().optional().meta({ description: "Only this key's usage." }),
   })
   .strict();
 
-export const rotateKeyBody = z.object({ grace: z.enum(GRACE_CHOICES as [GracePeriod, ...GracePeriod[]]).default("none") }).strict();
+export const rotateKeyBody = z
+  .object({
+    grace: z
+      .enum(GRACE_CHOICES as [GracePeriod, ...GracePeriod[]])
+      .default("none")
+      .meta({ description: "How long the previous secret keeps working, never past the key's expiry. Secrets from earlier rotations stop by then too." }),
+  })
+  .strict();
 
 /** Either `{ keys: [...] }` or GitHub secret scanning's `[{ token, type, url, source }]`. */
 export const leakReportBody = z.union([
-  z.object({ keys: z.array(z.string().max(256)).min(1).max(100) }).strict(),
+  z.object({ keys: z.array(z.string().max(256)).min(1).max(100).meta({ description: "The keys found, as they were found." }) }).strict(),
   z
     .array(z.object({ token: z.string().max(256), type: z.string().max(100).optional(), url: z.string().max(2048).optional(), source: z.string().max(100).refine((v) => !hasForbiddenCharacters(v), "source contains characters that are not allowed.").optional() }))
     .min(1)
-    .max(100),
+    .max(100)
+    .meta({ description: "GitHub secret scanning's format." }),
 ]);
