@@ -18,6 +18,7 @@ export default defineConfig([
     "coverage/**",
     "e2e/.artifacts/**",
     "db/migrations/**",
+    "e2e/support/api-types.ts",
     "next-env.d.ts",
     "test-results/**",
     "playwright-report/**",

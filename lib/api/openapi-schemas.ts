@@ -18,13 +18,15 @@ export const SCHEMAS = {
     type: "string",
     enum: ALL_SCOPES,
     description: [
-      ...RESOURCES.map((r) => `${r.levels.map((l) => `${r.id}:${l}`).join(", ")}: ${r.description}.`),
-      ...SPECIALS.map((s) => `${s.scope}: ${s.description}.`),
+      ...RESOURCES.flatMap((r) => r.levels.map((l) => `${r.id}:${l}: ${(r.levelDescriptions as Record<string, string>)[l]}.`)),
+      ...SPECIALS.map((s) => `${s.scope}: ${s.description} (${s.endpoint}).`),
       "`:write` implies `:read`.",
     ].join(" "),
   },
   ApiKey: {
     type: "object",
+    // Every field is always present (null when it does not apply).
+    required: ["id", "name", "description", "hint", "access", "scopes", "status", "createdAt", "lastUsedAt", "lastUsedIp", "expiresAt", "revokedAt", "revokedReason", "secretCreatedAt"],
     properties: {
       id: { type: "string", format: "uuid" },
       name: { type: "string", maxLength: 64 },
@@ -59,4 +61,80 @@ export const SCHEMAS = {
       },
     ],
   },
+  CreatedKey: {
+    allOf: [
+      { $ref: "#/components/schemas/ApiKey" },
+      { type: "object", required: ["key"], properties: { key: { type: "string", description: "The secret. This response is the only place it ever appears." } } },
+    ],
+  },
+  KeyPage: {
+    type: "object",
+    required: ["data", "limit", "offset"],
+    properties: { data: { type: "array", items: { $ref: "#/components/schemas/ApiKey" } }, limit: { type: "integer" }, offset: { type: "integer" } },
+  },
+  Me: {
+    type: "object",
+    required: ["owner", "key"],
+    properties: {
+      owner: { type: "object", required: ["id", "email", "name"], properties: { id: { type: "string", format: "uuid" }, email: { type: "string" }, name: { type: "string" } } },
+      key: {
+        type: "object",
+        required: ["id", "name", "access", "scopes", "expiresAt"],
+        properties: {
+          id: { type: "string", format: "uuid" },
+          name: { type: "string" },
+          access: { type: "string", enum: ["full", "read_only", "restricted"] },
+          scopes: { type: "array", items: { $ref: "#/components/schemas/Scope" } },
+          expiresAt: { type: ["string", "null"], format: "date-time" },
+        },
+      },
+    },
+  },
+  Verification: {
+    type: "object",
+    required: ["valid", "code", "keyId", "ownerId", "scopes", "expiresAt"],
+    properties: {
+      valid: { type: "boolean" },
+      code: { type: "string", enum: ["VALID", "NOT_FOUND", "EXPIRED", "REVOKED", "INSUFFICIENT_SCOPE", "RATE_LIMITED"] },
+      keyId: { type: ["string", "null"], format: "uuid" },
+      ownerId: { type: ["string", "null"], format: "uuid" },
+      scopes: { type: "array", items: { $ref: "#/components/schemas/Scope" } },
+      expiresAt: { type: ["string", "null"], format: "date-time" },
+      missingScopes: { type: "array", items: { type: "string" }, description: "With INSUFFICIENT_SCOPE: the scopes asked for that the key lacks." },
+      retryAfterSeconds: { type: "integer", description: "With RATE_LIMITED." },
+      rateLimit: {
+        type: "object",
+        description: "The checked key's limit after this check, for a key that reached the limit check.",
+        required: ["limit", "remaining", "resetSeconds"],
+        properties: { limit: { type: "integer" }, remaining: { type: "integer" }, resetSeconds: { type: "integer" } },
+      },
+    },
+  },
+  Usage: {
+    type: "object",
+    required: ["days", "data"],
+    properties: {
+      days: { type: "integer" },
+      data: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["keyId", "day", "success", "failure"],
+          properties: { keyId: { type: "string", format: "uuid" }, day: { type: "string", format: "date" }, success: { type: "integer" }, failure: { type: "integer" } },
+        },
+      },
+    },
+  },
+  Profile: {
+    type: "object",
+    required: ["id", "email", "name", "role", "createdAt"],
+    properties: {
+      id: { type: "string", format: "uuid" },
+      email: { type: "string" },
+      name: { type: "string" },
+      role: { type: "string", enum: ["member", "admin"] },
+      createdAt: { type: "string", format: "date-time" },
+    },
+  },
+  LeakReportReceived: { type: "object", required: ["received"], properties: { received: { type: "integer", description: "How many keys the report named." } } },
 };

@@ -8,10 +8,11 @@ const scoped = (scope: string) => ({
   security: [{ bearer: [scope] }],
   "x-required-scope": scope,
 });
-const keyResponse = (description: string) => ({
+const ref = (description: string, schema: keyof typeof SCHEMAS) => ({
   description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/ApiKey" } } },
+  content: { "application/json": { schema: { $ref: `#/components/schemas/${schema}` } } },
 });
+const keyResponse = (description: string) => ref(description, "ApiKey");
 const idParam = [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }];
 
 /**
@@ -69,20 +70,20 @@ export function openApiDocument(serverUrl: string) {
         get: {
           summary: "The calling key and its owner",
           security: [{ bearer: [] }],
-          responses: { "200": { description: "Owner and key." } },
+          responses: { "200": ref("Owner and key.", "Me") },
         },
       },
       "/keys": {
         get: {
           summary: "List your keys",
           ...scoped("keys:read"),
-          responses: { "200": { description: "A page of keys." } },
+          responses: { "200": ref("A page of keys, newest first.", "KeyPage") },
         },
         post: {
           summary: "Create a key (the response is the only one that ever contains its secret, in `key`)",
           ...scoped("keys:write"),
           responses: {
-            "201": keyResponse("Created; `key` holds the secret."),
+            "201": ref("Created; `key` holds the secret.", "CreatedKey"),
           },
         },
       },
@@ -108,7 +109,7 @@ export function openApiDocument(serverUrl: string) {
           summary: "Rotate a key: a new secret for the same key (id, name, scopes, usage history); the response is the only one that contains it",
           ...scoped("keys:rotate"),
           responses: {
-            "200": { description: "The rotated key; `key` holds the new secret.", content: { "application/json": { schema: { $ref: "#/components/schemas/RotatedKey" } } } },
+            "200": ref("The rotated key; `key` holds the new secret.", "RotatedKey"),
           },
         },
       },
@@ -117,25 +118,23 @@ export function openApiDocument(serverUrl: string) {
           summary: "Report leaked keys (for secret scanners; no key needed). Well-formed keys that exist are revoked, with reason \"reported leaked\"",
           security: [],
           responses: {
-            "202": {
-              description: "Always, before any lookup: `{ received }`, the same whether or not any key existed. Revocation follows within moments.",
-            },
+            "202": ref("Always, before any lookup: the same whether or not any key existed. Revocation follows within moments.", "LeakReportReceived"),
           },
         },
       },
       "/profile": {
-        get: { summary: "The key owner's profile", ...scoped("profile:read"), responses: { "200": { description: "id, email, name, role, createdAt." } } },
+        get: { summary: "The key owner's profile", ...scoped("profile:read"), responses: { "200": ref("The profile.", "Profile") } },
         patch: {
           summary: "Change the owner's display name",
           ...scoped("profile:write"),
-          responses: { "200": { description: "The updated profile." } },
+          responses: { "200": ref("The updated profile.", "Profile") },
         },
       },
       "/usage": {
         get: {
           summary: "Requests per key per day (UTC) for your keys",
           ...scoped("usage:read"),
-          responses: { "200": { description: "{ days, data: [{ keyId, day, success, failure }] }." } },
+          responses: { "200": ref("Successful and failed requests per key and day, newest day first.", "Usage") },
         },
       },
       "/keys/verify": {
@@ -143,10 +142,10 @@ export function openApiDocument(serverUrl: string) {
           summary: "Verify a key handed to your service",
           ...scoped("keys:verify"),
           responses: {
-            "200": {
-              description:
-                "Always 200 for a well-formed request: `valid` and `code` (VALID, NOT_FOUND, EXPIRED, REVOKED, INSUFFICIENT_SCOPE, RATE_LIMITED), with keyId, ownerId, scopes, expiresAt, and `rateLimit` ({ limit, remaining, resetSeconds }) for a key that reached the limit check.",
-            },
+            "200": ref(
+              "Always 200 for a well-formed request: `valid` and `code`, with the key's id, owner, scopes and expiry, and its limit (`rateLimit`) once it reached the limit check.",
+              "Verification",
+            ),
           },
         },
       },
