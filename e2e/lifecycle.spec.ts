@@ -66,6 +66,18 @@ test.describe("rotation", () => {
     expect((await api.call("POST", `/keys/${id}/rotate`, { key: rootKey, body: { grace: "2d" } })).status).toBe(422);
   });
 
+  test("through the API with no body, the old secret keeps working for the default hour, then stops", async ({ api, rootKey }) => {
+    const { id, secret } = await api.createKey(rootKey, { scopes: ["keys:read", "keys:rotate"] });
+    const res = await api.call("POST", `/keys/${id}/rotate`, { key: secret });
+    expect(res.status).toBe(200);
+    const graceMs = Date.parse(res.body.previousSecretValidUntil) - Date.now();
+    expect(graceMs).toBeGreaterThan(HOUR - 60_000);
+    expect(graceMs).toBeLessThanOrEqual(HOUR);
+    expect((await api.call("GET", "/me", { key: secret })).status).toBe(200);
+    expect((await api.call("GET", "/me", { key: secret, headers: later(HOUR + 60_000) })).status).toBe(401);
+    expect((await api.call("GET", "/me", { key: res.body.key, headers: later(HOUR + 60_000) })).status).toBe(200);
+  });
+
   test("rotating immediately also ends a secret still in an earlier 7-day grace period", async ({ api, rootKey }) => {
     const { id, secret: first } = await api.createKey(rootKey, { scopes: ["keys:read", "keys:rotate"] });
     const r1 = await api.call("POST", `/keys/${id}/rotate`, { key: first, body: { grace: "7d" } });

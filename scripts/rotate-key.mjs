@@ -34,7 +34,7 @@ export async function rotateKey({ argv, env = process.env, fetch = globalThis.fe
     }
     const varName = args.var ?? "KEYSMITH_API_KEY";
     const envFile = path.resolve(args["env-file"] ?? ".env");
-    const grace = args.grace ?? "1h";
+    const grace = args.grace ?? "1h"; // DEFAULT_GRACE in lib/keys/grace.ts (lib/keys/grace.test.ts holds them equal)
     if (!GRACES.includes(grace)) throw new Exit(2, `--grace must be none, 1h, 24h or 7d (got "${grace}").`);
 
     const fileText = fs.existsSync(envFile) ? fs.readFileSync(envFile, "utf8") : null;

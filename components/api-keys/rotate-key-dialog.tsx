@@ -8,7 +8,7 @@ import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/di
 import { Label } from "@/components/ui/label";
 import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
 import { formatDateTime } from "@/lib/format";
-import { GRACE_CHOICES, GRACE_PERIODS, type GracePeriod } from "@/lib/keys/grace";
+import { DEFAULT_GRACE, GRACE_CHOICES, GRACE_PERIODS, type GracePeriod } from "@/lib/keys/grace";
 import type { KeyRow } from "./key-row";
 import { NewKeyView } from "./new-key-secret";
 import { SecretDialog, type SecretDialogControls } from "./secret-dialog";
@@ -22,7 +22,7 @@ export function RotateKeyDialog({ origin, target, onClose }: { origin: string; t
 }
 
 function RotateBody({ origin, target, controls }: { origin: string; target: KeyRow; controls: SecretDialogControls }) {
-  const [grace, setGrace] = useState<GracePeriod>("24h");
+  const [grace, setGrace] = useState<GracePeriod>(DEFAULT_GRACE);
   const [pending, startTransition] = useTransition();
   const [rotated, setRotated] = useState<CreatedKey | null>(null);
 

@@ -4,6 +4,7 @@ import { usageForOwner } from "@/db/queries/usage";
 import { getProfile, updateUserName } from "@/db/queries/users";
 import { createKey, deleteKey, getKey, listKeys, reportLeakedKeys, rotateKey, updateKey } from "../commands/keys";
 import { AppError } from "../errors";
+import { DEFAULT_GRACE } from "../keys/grace";
 import { verifyKey } from "../keys/verify";
 import { clientIp, contextFromHeaders } from "../request-context";
 import { isScope, type Scope } from "../scopes";
@@ -81,7 +82,7 @@ const bodies: { [K in OperationId]: Endpoint } = {
   async "keys.rotate"(request, { params }) {
     const caller = await authenticate(request, "keys:rotate");
     const hasBody = request.headers.has("content-type") || Number(request.headers.get("content-length") ?? 0) > 0;
-    const body = hasBody ? await readJson(request, OP["keys.rotate"].body) : { grace: "none" as const };
+    const body = hasBody ? await readJson(request, OP["keys.rotate"].body) : { grace: DEFAULT_GRACE };
     const { key, secret, graceUntil } = await rotateKey(await getDb(), apiActor(request, caller), params.id!, body.grace);
     // The only response that ever carries the new secret.
     return json({ ...keyDto(key), key: secret, previousSecretValidUntil: graceUntil.toISOString() });

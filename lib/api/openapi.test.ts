@@ -26,7 +26,7 @@ describe("the OpenAPI document's requests", () => {
 
   it("marks the rotate body optional, with its grace choices and default", () => {
     expect(entry("keys.rotate").requestBody!.required).toBe(false);
-    expect(body("keys.rotate").properties!.grace).toMatchObject({ enum: ["none", "1h", "24h", "7d"], default: "none" });
+    expect(body("keys.rotate").properties!.grace).toMatchObject({ enum: ["none", "1h", "24h", "7d"], default: "1h" });
   });
 
   it("lists query parameters with their limits", () => {

@@ -10,3 +10,11 @@ export const GRACE_PERIODS = {
 } as const;
 export type GracePeriod = keyof typeof GRACE_PERIODS;
 export const GRACE_CHOICES = Object.keys(GRACE_PERIODS) as GracePeriod[];
+
+/**
+ * The one default, wherever a rotation does not say (dashboard, API, `npm run rotate-key`): one
+ * hour. Long enough for a rolling deploy or an `.env` sync to pick up the new secret before the
+ * old one stops, short enough that a secret that may have leaked dies within the hour. Rotating
+ * because a key leaked is when to choose "Immediately" (`none`).
+ */
+export const DEFAULT_GRACE: GracePeriod = "1h";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GRACE_CHOICES, type GracePeriod } from "../keys/grace";
+import { DEFAULT_GRACE, GRACE_CHOICES, type GracePeriod } from "../keys/grace";
 import { ALL_SCOPES, isScope } from "../scopes";
 import { DAY_MS } from "../time";
 import { DESCRIPTION_MAX, MAX_CUSTOM_DAYS, keyNameSchema } from "./api-key.schema";
@@ -85,8 +85,11 @@ export const rotateKeyBody = z
   .object({
     grace: z
       .enum(GRACE_CHOICES as [GracePeriod, ...GracePeriod[]])
-      .default("none")
-      .meta({ description: "How long the previous secret keeps working, never past the key's expiry. Secrets from earlier rotations stop by then too." }),
+      .default(DEFAULT_GRACE)
+      .meta({
+        description:
+          "How long the previous secret keeps working, never past the key's expiry; 1h when omitted (the body too). Secrets from earlier rotations stop by then too. After a leak, send none.",
+      }),
   })
   .strict();
 
