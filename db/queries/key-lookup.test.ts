@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { writeGenerationOf } from "@/db/coherence";
 import { apiKeys } from "@/db/schema";
+import { generateKey } from "@/lib/keys/format";
+import { hashKey } from "@/lib/keys/hash";
 import { verifyKey, type VerifyDeps } from "@/lib/keys/verify";
 import { SyncedLimiter } from "@/lib/rate-limit";
 import { scopesFor } from "@/lib/scopes";
@@ -10,6 +12,7 @@ import { UsageRecorder } from "@/lib/usage";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
 import { createApiKey } from "./api-keys";
+import { lookupKeyByHash, pairedLookup } from "./key-lookup";
 import { deleteApiKey, revokeApiKey } from "./key-revocation";
 import { addToWindows } from "./rate-limits";
 import { rotateApiKey } from "./rotations";
@@ -117,5 +120,42 @@ describe.runIf(TEST_DRIVER !== "pglite")(`no lookup cache on a server database (
     const client = (handle.db as unknown as { $client: { query: (q: string, p: unknown[]) => Promise<unknown> } }).$client;
     await client.query("update api_keys set revoked_at = now() where id = $1", [key.id]);
     expect(await code(secret)).toBe("REVOKED");
+  });
+});
+
+describe("two digests in one lookup (POST /api/v1/keys/verify)", () => {
+  const hashOf = (secret: string) => hashKey(secret, PEPPER);
+
+  it("finds each digest's key as a lookup of its own would: current, previous in grace, unknown, revoked", async () => {
+    const a = await newKey();
+    const b = await newKey();
+    const rotated = await rotateApiKey(handle.db, b.user.id, b.key.id, { graceMs: HOUR, via: "api" }, CONTEXT, PEPPER);
+    const revoked = await newKey();
+    await revokeApiKey(handle.db, revoked.user.id, revoked.key.id, CONTEXT);
+    const unknown = hashOf(generateKey());
+    for (const [first, second] of [
+      [a.secret, b.secret], // b's previous secret, in its grace period
+      [a.secret, rotated.secret],
+      [rotated.secret, revoked.secret],
+    ] as const) {
+      const lookup = pairedLookup(handle.db, hashOf(first), hashOf(second), 0);
+      for (const secret of [first, second]) {
+        const alone = await lookupKeyByHash(handle.db, hashOf(secret), 0);
+        const paired = await lookup(hashOf(secret));
+        expect(paired.row, secret).toMatchObject({ id: alone.row!.id, viaPrevious: alone.row!.viaPrevious, revoked: alone.row!.revoked, expired: alone.row!.expired });
+      }
+    }
+    expect((await pairedLookup(handle.db, hashOf(a.secret), unknown, 0)(unknown)).row).toBeUndefined();
+  });
+
+  it.runIf(TEST_DRIVER !== "pglite")("on a server database reads both in the first call's one round trip", async () => {
+    const a = await newKey();
+    const b = await newKey();
+    const lookup = pairedLookup(handle.db, hashOf(a.secret), hashOf(b.secret), 0);
+    expect((await lookup(hashOf(a.secret))).row?.id).toBe(a.key.id);
+    // Had b been read after this change, it would be revoked: it was read with a, before.
+    await behindTheCachesBack(b.key.id);
+    expect((await lookup(hashOf(b.secret))).row).toMatchObject({ id: b.key.id, revoked: false });
+    expect((await lookupKeyByHash(handle.db, hashOf(b.secret), 0)).row).toMatchObject({ id: b.key.id, revoked: true });
   });
 });

@@ -14,10 +14,11 @@ import { apiKeyRotations, apiKeys, users } from "../schema";
 // process is the database's only client, and a cache that every write invalidates keeps the same
 // guarantee (below, and db/coherence.ts).
 const statements = new WeakMap<Database, ReturnType<typeof prepareLookup>>();
+const pairStatements = new WeakMap<Database, ReturnType<typeof preparePairLookup>>();
 
-function prepareLookup(db: Database) {
-  const now = sqlNow(sql.placeholder("offsetMs"));
-  const columns = (viaPrevious: boolean) => ({
+/** The key row and owner columns, with the digest each row was found by (`matched`). */
+function lookupColumns(now: SQL, viaPrevious: boolean) {
+  return {
     id: apiKeys.id,
     name: apiKeys.name,
     access: apiKeys.access,
@@ -36,7 +37,34 @@ function prepareLookup(db: Database) {
     ownerName: users.name,
     ownerRole: users.role,
     viaPrevious: (viaPrevious ? sql<boolean>`true` : sql<boolean>`false`).as("via_previous"),
-  });
+    matched: (viaPrevious ? sql<string>`${apiKeyRotations.oldKeyHash}` : sql<string>`${apiKeys.keyHash}`).as("matched"),
+  };
+}
+
+/**
+ * Two digests in one round trip: POST /api/v1/keys/verify needs the calling key and the key it
+ * checks, and on a server database each lookup is a round trip the request waits for.
+ */
+function preparePairLookup(db: Database) {
+  const now = sqlNow(sql.placeholder("offsetMs"));
+  const digests = sql`(${sql.placeholder("first")}, ${sql.placeholder("second")})`;
+  const current = db
+    .select(lookupColumns(now, false))
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(sql`${apiKeys.keyHash} in ${digests}`);
+  const previous = db
+    .select(lookupColumns(now, true))
+    .from(apiKeyRotations)
+    .innerJoin(apiKeys, eq(apiKeys.id, apiKeyRotations.keyId))
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(and(sql`${apiKeyRotations.oldKeyHash} in ${digests}`, sql`${apiKeyRotations.graceUntil} > ${now}`));
+  return current.unionAll(previous).limit(2).prepare("keysmith_verify_api_key_pair");
+}
+
+function prepareLookup(db: Database) {
+  const now = sqlNow(sql.placeholder("offsetMs"));
+  const columns = (viaPrevious: boolean) => lookupColumns(now, viaPrevious);
   const current = db
     .select(columns(false))
     .from(apiKeys)
@@ -82,6 +110,29 @@ export async function lookupKeyByHash(db: Database, hash: string, clockOffsetMs:
     cache.set(hash, { generation: readUnder, row });
   }
   return { row, cached: false };
+}
+
+export type KeyLookup = (hash: string) => Promise<{ row: KeyLookupRow | undefined; cached: boolean }>;
+
+/**
+ * A lookup for exactly two digests that reads both in one round trip (the first call starts it, the
+ * second awaits the same read); on the embedded database each digest goes through the cache as in
+ * lookupKeyByHash. Any other digest is looked up on its own.
+ */
+export function pairedLookup(db: Database, first: string, second: string, clockOffsetMs: number): KeyLookup {
+  if (writeGenerationOf(db) || first === second) return (hash) => lookupKeyByHash(db, hash, clockOffsetMs);
+  let both: Promise<Map<string, KeyLookupRow>> | undefined;
+  const read = async () => {
+    let lookup = pairStatements.get(db);
+    if (!lookup) pairStatements.set(db, (lookup = preparePairLookup(db)));
+    const rows = await lookup.execute({ first, second, offsetMs: clockOffsetMs });
+    return new Map(rows.map((row) => [row.matched, row]));
+  };
+  return async (hash) => {
+    if (hash !== first && hash !== second) return lookupKeyByHash(db, hash, clockOffsetMs);
+    both ??= read();
+    return { row: (await both).get(hash), cached: false };
+  };
 }
 
 /** A cached row as the lookup would return it at `now`; undefined when it must be read again (a previous secret past its grace). */

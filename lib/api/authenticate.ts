@@ -1,8 +1,11 @@
 import "server-only";
 import { getDb } from "@/db";
+import { pairedLookup, type KeyLookup } from "@/db/queries/key-lookup";
 import type { Actor } from "../commands/actor";
 import { clockOffsetMs } from "../clock";
 import { AppError } from "../errors";
+import { isWellFormedKey } from "../keys/format";
+import { hashKey } from "../keys/hash";
 import { verifyKey, type VerifiedKey, type VerifyDeps } from "../keys/verify";
 import { clientIp, contextFromHeaders } from "../request-context";
 import type { Scope } from "../scopes";
@@ -27,6 +30,24 @@ export async function verifyDeps(request: Request): Promise<VerifyDeps> {
   };
 }
 
+/** The key in `Authorization: Bearer <key>`, or null when the header is missing or not that. */
+export function bearerToken(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  const match = header && header.length <= MAX_HEADER_LENGTH ? /^Bearer +(\S+) *$/i.exec(header) : null;
+  return match ? match[1]! : null;
+}
+
+/**
+ * For an operation that checks another key besides the caller's (POST /keys/verify): a lookup
+ * that reads both in one round trip, passed to authenticate() and then to verifyKey().
+ */
+export async function lookupWithCaller(request: Request, other: string): Promise<KeyLookup | undefined> {
+  const token = bearerToken(request);
+  if (!token || !isWellFormedKey(token) || !isWellFormedKey(other)) return undefined;
+  const pepper = getSecrets().keyPepper;
+  return pairedLookup(await getDb(), hashKey(token, pepper), hashKey(other, pepper), clockOffsetMs(request.headers));
+}
+
 function unauthorized(message: string) {
   // One message for unknown, revoked and expired keys: the answer never says whether a key exists.
   return new AppError("unauthorized", { message, headers: CHALLENGE });
@@ -37,7 +58,7 @@ function unauthorized(message: string) {
  * (a dashboard session is no API credential) and so are keys in the URL. Throws the AppError
  * for the right 401/403/429 response, or returns the caller.
  */
-export async function authenticate(request: Request, scope?: Scope): Promise<ApiCaller> {
+export async function authenticate(request: Request, scope?: Scope, lookup?: KeyLookup): Promise<ApiCaller> {
   const ip = clientIp(request.headers);
   const services = apiServices();
   const ipBucket = `authfail:${ip ?? "unknown"}`;
@@ -55,10 +76,10 @@ export async function authenticate(request: Request, scope?: Scope): Promise<Api
 
   const header = request.headers.get("authorization");
   if (!header) throw unauthorized("Send your API key as Authorization: Bearer <key>.");
-  const match = header.length <= MAX_HEADER_LENGTH ? /^Bearer +(\S+) *$/i.exec(header) : null;
-  if (!match) throw await failed(unauthorized("The Authorization header must be: Bearer <key>."));
+  const token = bearerToken(request);
+  if (!token) throw await failed(unauthorized("The Authorization header must be: Bearer <key>."));
 
-  const result = await verifyKey(await verifyDeps(request), match[1]!, { scopes: scope ? [scope] : [], ip });
+  const result = await verifyKey({ ...(await verifyDeps(request)), lookup }, token, { scopes: scope ? [scope] : [], ip });
   switch (result.code) {
     case "VALID":
       noteRateLimit(request, result.rate);

@@ -8,7 +8,7 @@ import { DEFAULT_GRACE } from "../keys/grace";
 import { verifyKey } from "../keys/verify";
 import { clientIp, contextFromHeaders } from "../request-context";
 import { isScope, type Scope } from "../scopes";
-import { apiActor, authenticate, verifyDeps } from "./authenticate";
+import { apiActor, authenticate, lookupWithCaller, verifyDeps } from "./authenticate";
 import { keyDto } from "./dto";
 import { handler, json, readJson, readQuery } from "./http";
 import { acceptLeakReport } from "./leak-report";
@@ -90,12 +90,20 @@ const bodies: { [K in OperationId]: Endpoint } = {
 
   // Lets another service check a key it was handed (keys:verify).
   async "keys.verify"(request) {
-    await authenticate(request, "keys:verify");
-    const body = await readJson(request, OP["keys.verify"].body);
+    // The body is read first, so that the calling key and the key it checks are found in one
+    // round trip; a bad body is still answered only after the caller is authenticated.
+    const parsed = await readJson(request, OP["keys.verify"].body).then(
+      (body) => ({ body }),
+      (error: unknown) => ({ error }),
+    );
+    const lookup = "body" in parsed ? await lookupWithCaller(request, parsed.body.key) : undefined;
+    await authenticate(request, "keys:verify", lookup);
+    if ("error" in parsed) throw parsed.error;
+    const { body } = parsed;
     // An unknown scope can never be held, so asking for one is simply INSUFFICIENT_SCOPE.
     const wanted = (body.scopes ?? []) as Scope[];
     const unknown = wanted.filter((s) => !isScope(s));
-    const result = await verifyKey(await verifyDeps(request), body.key, { scopes: wanted.filter(isScope), ip: clientIp(request.headers) });
+    const result = await verifyKey({ ...(await verifyDeps(request)), lookup }, body.key, { scopes: wanted.filter(isScope), ip: clientIp(request.headers) });
     const key = "key" in result ? result.key : null;
     const code = result.code === "VALID" && unknown.length > 0 ? "INSUFFICIENT_SCOPE" : result.code;
     return json({

@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { lookupKeyByHash } from "@/db/queries/key-lookup";
+import { lookupKeyByHash, type KeyLookup } from "@/db/queries/key-lookup";
 import { metrics } from "../metrics";
 import type { LimitState, SyncedLimiter } from "../rate-limit";
 import { missingScopes, type Access, type Scope } from "../scopes";
@@ -38,6 +38,8 @@ export type VerifyDeps = {
   limiter: Pick<SyncedLimiter, "take">;
   usage: UsageRecorder;
   ratePerMinute: number;
+  /** How to find a digest's key: by default one lookup each; POST /keys/verify reads two at once (pairedLookup). */
+  lookup?: KeyLookup;
 };
 
 /**
@@ -63,7 +65,8 @@ export async function verifyKey(
 async function decide(deps: VerifyDeps, presented: string, options: { scopes?: readonly Scope[]; ip: string | null }): Promise<VerifyResult> {
   if (!isWellFormedKey(presented)) return { code: "NOT_FOUND", malformed: true };
 
-  const { row, cached } = await lookupKeyByHash(deps.db, hashKey(presented, deps.pepper), deps.clockOffsetMs ?? 0);
+  const hash = hashKey(presented, deps.pepper);
+  const { row, cached } = await (deps.lookup ? deps.lookup(hash) : lookupKeyByHash(deps.db, hash, deps.clockOffsetMs ?? 0));
   metrics().lookups.inc({ source: cached ? "cache" : "database" });
   if (!row) return { code: "NOT_FOUND", malformed: false };
 
