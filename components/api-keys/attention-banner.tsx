@@ -10,7 +10,10 @@ import type { KeyRow } from "./key-row";
 /**
  * The summary at the top of the API Keys page, with a one-click fix per key. A key can be both
  * expiring soon and due for rotation: its badge shows the more urgent one, but it gets both
- * buttons here. `total` counts them on every page; `rows` may list only the newest of them. `now` comes from the server (the page's clock, shifted under the test clock).
+ * buttons here. Most urgent first (db/queries/api-key-list.ts). `total` counts them on every
+ * page; `rows` may list only the first of them. `now` comes from the server (the page's clock,
+ * shifted under the test clock). An expired key is listed for a week after it expired
+ * (EXPIRED_ATTENTION_DAYS), then only in the list, marked Expired, until it is deleted.
  */
 export function AttentionBanner({ rows, total, now, actions }: { rows: KeyRow[]; total: number; now: Date; actions: KeyActions }) {
   return (
@@ -19,7 +22,7 @@ export function AttentionBanner({ rows, total, now, actions }: { rows: KeyRow[];
         <TriangleAlertIcon className="size-4" aria-hidden />
         {total === 1 ? "1 key needs attention" : `${total.toLocaleString("en-US")} keys need attention`}
       </p>
-      {total > rows.length && <p className="mt-1 text-sm text-muted-foreground">The {rows.length} newest are listed here.</p>}
+      {total > rows.length && <p className="mt-1 text-sm text-muted-foreground">The {rows.length} most urgent are listed here.</p>}
       <ul className="mt-2 grid gap-2 text-sm">
         {rows.map((row) => (
           <li key={row.id} className="flex flex-wrap items-center justify-between gap-2">
@@ -33,7 +36,7 @@ export function AttentionBanner({ rows, total, now, actions }: { rows: KeyRow[];
                 </Button>
               )}
               {row.status === "expiring_soon" && (
-                <Button size="sm" variant="outline" onPointerEnter={preloadKeyDialogs} onClick={() => actions.edit(row)} aria-label={`Extend ${row.name}`}>
+                <Button size="sm" variant="outline" onPointerEnter={preloadKeyDialogs} onClick={() => actions.extend(row)} aria-label={`Extend ${row.name}`}>
                   Extend
                 </Button>
               )}
@@ -52,7 +55,14 @@ export function AttentionBanner({ rows, total, now, actions }: { rows: KeyRow[];
 
 function Reason({ row, now }: { row: KeyRow; now: Date }) {
   const issued = formatRelative(row.secretCreatedAt, now);
-  if (row.status === "expired") return <>has expired. Delete it, or create a new key for the apps that used it.</>;
+  if (row.status === "expired" && row.expiresAt) {
+    return (
+      <>
+        expired {formatRelative(row.expiresAt, now)}. Create a new key for the apps that used it, and delete this one. Expired keys
+        leave this list after a week; they stay in the table below until you delete them.
+      </>
+    );
+  }
   if (row.status === "expiring_soon" && row.expiresAt) {
     const expires = `expires ${formatRelative(row.expiresAt, now)}.`;
     return row.rotationDue ? (

@@ -30,6 +30,7 @@ export function ConfirmKeyDialog({
   run,
   done,
   failed,
+  onDone,
 }: {
   target: KeyRow | null;
   onClose: () => void;
@@ -41,6 +42,8 @@ export function ConfirmKeyDialog({
   /** The toast when the server sends no message of its own. */
   done: (key: KeyRow) => string;
   failed: string;
+  /** After the server says it worked (e.g. leave the page of a deleted key). */
+  onDone?: (key: KeyRow) => void;
 }) {
   const [pending, startTransition] = useTransition();
   // Keeps the name on screen while the dialog animates closed.
@@ -54,6 +57,7 @@ export function ConfirmKeyDialog({
       if (result.ok) {
         onClose();
         toast.success(result.message ?? done(target));
+        onDone?.(target);
       } else {
         toast.error(result.message ?? failed);
       }

@@ -10,17 +10,28 @@ import { permissionsOf } from "@/lib/scopes";
 import { KeyFormFields } from "./key-form-fields";
 import type { KeyRow } from "./key-row";
 
-export function EditKeyDialog({ target, onClose, maxLifetimeDays }: { target: KeyRow | null; onClose: () => void; maxLifetimeDays: number | null }) {
+/** `extend`: opened from "Extend", so a new expiry is already chosen (saving as is extends the key). */
+export function EditKeyDialog({
+  target,
+  extend = false,
+  onClose,
+  maxLifetimeDays,
+}: {
+  target: KeyRow | null;
+  extend?: boolean;
+  onClose: () => void;
+  maxLifetimeDays: number | null;
+}) {
   return (
     <Dialog open={target !== null} onOpenChange={(open) => !open && onClose()}>
       <DialogContent className="sm:max-w-xl">
-        {target && <EditBody key={target.id} target={target} onDone={onClose} maxLifetimeDays={maxLifetimeDays} />}
+        {target && <EditBody key={`${target.id}:${extend}`} target={target} extend={extend} onDone={onClose} maxLifetimeDays={maxLifetimeDays} />}
       </DialogContent>
     </Dialog>
   );
 }
 
-function EditBody({ target, onDone, maxLifetimeDays }: { target: KeyRow; onDone: () => void; maxLifetimeDays: number | null }) {
+function EditBody({ target, extend, onDone, maxLifetimeDays }: { target: KeyRow; extend: boolean; onDone: () => void; maxLifetimeDays: number | null }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(updateApiKeyAction.bind(null, target.id), { ok: false });
   useEffect(() => {
     if (state.ok) {
@@ -48,6 +59,7 @@ function EditBody({ target, onDone, maxLifetimeDays }: { target: KeyRow; onDone:
       <KeyFormFields
         errors={state.fieldErrors ?? {}}
         maxLifetimeDays={maxLifetimeDays}
+        extend={extend}
         defaults={{
           name: target.name,
           description: target.description,

@@ -18,6 +18,16 @@ const CHOICES = [
 ] as const;
 
 /**
+ * What "Extend" preselects: the default lifetime from today, or the longest period this
+ * deployment still allows for the key; a custom date when no period fits.
+ */
+function extensionChoice(choices: readonly { value: string }[]): string {
+  const periods = choices.map((c) => c.value).filter((v) => /^\d+$/.test(v));
+  if (periods.includes(DEFAULT_EXPIRATION)) return DEFAULT_EXPIRATION;
+  return periods.at(-1) ?? "custom";
+}
+
+/**
  * Expiry choice. For an existing key (`current`) it starts at "Keep"; periods count from today.
  * With a deployment maximum, the lifetime counts from the key's creation (from today for a new
  * key), so choices that would end later, and "No expiration", are not offered. The server
@@ -27,20 +37,22 @@ export function ExpirationField({
   error,
   dateError,
   maxLifetimeDays,
+  extend = false,
   current,
 }: {
   error?: string;
   dateError?: string;
   maxLifetimeDays: number | null;
+  extend?: boolean;
   current?: { expiresAt: Date | null; createdAt: Date };
 }) {
-  const [choice, setChoice] = useState<string>(current ? "keep" : DEFAULT_EXPIRATION);
   // The time the field appeared: choices stay put while the form is open.
   const [now] = useState(() => Date.now());
   const latest = maxLifetimeDays === null ? null : (current?.createdAt.getTime() ?? now) + maxLifetimeDays * DAY_MS;
   const choices = CHOICES.filter((c) =>
     latest === null ? true : c.value === "custom" || (c.value !== "never" && now + Number(c.value) * DAY_MS <= latest + MINUTE_MS),
   );
+  const [choice, setChoice] = useState<string>(() => (!current ? DEFAULT_EXPIRATION : extend ? extensionChoice(choices) : "keep"));
   // A custom date means "through the end of that day (UTC)", so the last allowed day ends by `latest`.
   const lastDay = latest === null ? undefined : utcDay(latest - DAY_MS);
   return (
@@ -51,6 +63,8 @@ export function ExpirationField({
         name="expiration"
         value={choice}
         onChange={(e) => setChoice(e.target.value)}
+        // From "Extend": the choice to check (or change) before saving.
+        autoFocus={extend}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? "expiration-error" : undefined}
       >
