@@ -7,7 +7,7 @@ import { SubmitButton } from "@/components/forms/submit-button";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatExact, runtimeTimeZone } from "@/lib/format";
 import { GRACE_CHOICES, GRACE_PERIODS, type GracePeriod } from "@/lib/keys/grace";
 import type { KeyRow } from "./key-row";
 import { NewKeyView } from "./new-key-secret";
@@ -44,8 +44,9 @@ function RotateBody({ origin, target, controls }: { origin: string; target: KeyR
             ) : (
               <>
                 The previous secret keeps working until{" "}
-                <time dateTime={until!.toISOString()}>
-                  {formatDateTime(until!)}
+                {/* The dialog renders only in the browser: its own zone is the viewer's. */}
+                <time dateTime={until!.toISOString()} title={formatExact(until!, runtimeTimeZone())}>
+                  {formatDateTime(until!, runtimeTimeZone())}
                 </time>
                 . Update your apps before then.
               </>

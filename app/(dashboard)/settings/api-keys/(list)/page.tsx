@@ -11,6 +11,7 @@ import type { ApiKeySummary } from "@/db/queries/api-keys";
 import { policy } from "@/lib/policy";
 import { requestNow } from "@/lib/request-clock";
 import { requestOrigin } from "@/lib/request-context";
+import { requestTimeZone } from "@/lib/request-time-zone";
 import { requireUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "API Keys" };
@@ -41,6 +42,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
   // Already exactly the expired, expiring-soon and rotation-due keys (ATTENTION_STATUSES).
   const attentionRows = attention.rows.map(toRow);
   const origin = requestOrigin(await headers());
+  const timeZone = await requestTimeZone();
 
   return (
     <KeysSection
@@ -51,7 +53,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
       now={now}
       maxLifetimeDays={policy.maxLifetimeDays}
     >
-      <KeysTable rows={rows} now={now} />
+      <KeysTable rows={rows} now={now} timeZone={timeZone} />
       {list.total > KEYS_PAGE_SIZE && (
         <Pagination
           path={PATH}
