@@ -31,6 +31,7 @@ export function ConfirmKeyDialog({
   done,
   failed,
   onDone,
+  onCloseAutoFocus,
 }: {
   target: KeyRow | null;
   onClose: () => void;
@@ -44,6 +45,8 @@ export function ConfirmKeyDialog({
   failed: string;
   /** After the server says it worked (e.g. leave the page of a deleted key). */
   onDone?: (key: KeyRow) => void;
+  /** Where focus goes after closing (see useReturnFocus). */
+  onCloseAutoFocus?: (event: Event) => void;
 }) {
   const [pending, startTransition] = useTransition();
   // Keeps the name on screen while the dialog animates closed.
@@ -66,7 +69,7 @@ export function ConfirmKeyDialog({
 
   return (
     <AlertDialog open={target !== null} onOpenChange={(open) => !open && !pending && onClose()}>
-      <AlertDialogContent>
+      <AlertDialogContent onCloseAutoFocus={onCloseAutoFocus}>
         <AlertDialogHeader>
           <AlertDialogTitle>{shown && title(shown)}</AlertDialogTitle>
           <AlertDialogDescription>{shown && description(shown)}</AlertDialogDescription>

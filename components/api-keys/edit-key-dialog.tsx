@@ -1,9 +1,10 @@
 "use client";
 
-import { startTransition, useActionState, useEffect } from "react";
+import { startTransition, useActionState, useEffect, useRef } from "react";
 import { toast } from "sonner";
 import { updateApiKeyAction } from "@/app/(dashboard)/settings/api-keys/actions";
 import { SubmitButton } from "@/components/forms/submit-button";
+import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import type { ActionState } from "@/lib/action-state";
 import { permissionsOf } from "@/lib/scopes";
@@ -15,16 +16,18 @@ export function EditKeyDialog({
   target,
   extend = false,
   onClose,
+  onCloseAutoFocus,
   maxLifetimeDays,
 }: {
   target: KeyRow | null;
   extend?: boolean;
   onClose: () => void;
+  onCloseAutoFocus?: (event: Event) => void;
   maxLifetimeDays: number | null;
 }) {
   return (
     <Dialog open={target !== null} onOpenChange={(open) => !open && onClose()}>
-      <DialogContent className="sm:max-w-xl">
+      <DialogContent className="sm:max-w-xl" onCloseAutoFocus={onCloseAutoFocus}>
         {target && <EditBody key={`${target.id}:${extend}`} target={target} extend={extend} onDone={onClose} maxLifetimeDays={maxLifetimeDays} />}
       </DialogContent>
     </Dialog>
@@ -33,6 +36,8 @@ export function EditKeyDialog({
 
 function EditBody({ target, extend, onDone, maxLifetimeDays }: { target: KeyRow; extend: boolean; onDone: () => void; maxLifetimeDays: number | null }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(updateApiKeyAction.bind(null, target.id), { ok: false });
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstError(form, state.fieldErrors);
   useEffect(() => {
     if (state.ok) {
       toast.success(state.message ?? "Key updated");
@@ -44,6 +49,7 @@ function EditBody({ target, extend, onDone, maxLifetimeDays }: { target: KeyRow;
 
   return (
     <form
+      ref={form}
       noValidate
       className="grid min-w-0 gap-5"
       onSubmit={(e) => {

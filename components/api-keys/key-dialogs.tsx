@@ -2,6 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { useMemo, useState } from "react";
+import { useReturnFocus } from "@/components/ui/use-return-focus";
 import { dialogLoaders } from "./dialog-loaders";
 import { KeyActionsProvider, type KeyActions } from "./key-actions";
 import type { KeyRow } from "./key-row";
@@ -42,17 +43,25 @@ export function KeyDialogs({
   const [editing, setEditing] = useState<{ row: KeyRow; extend: boolean } | null>(null);
   const [revoking, setRevoking] = useState<KeyRow | null>(null);
   const [deleting, setDeleting] = useState<KeyRow | null>(null);
-  const actions = useMemo<KeyActions>(
-    () => ({
-      create: () => setCreateOpen(true),
-      rotate: setRotating,
-      edit: (row) => setEditing({ row, extend: false }),
-      extend: (row) => setEditing({ row, extend: true }),
-      revoke: setRevoking,
-      remove: setDeleting,
-    }),
-    [],
-  );
+  // Each dialog is opened from state, not by a trigger: focus goes back to the opener on close.
+  const { remember, onCloseAutoFocus } = useReturnFocus();
+  const actions = useMemo<KeyActions>(() => {
+    const opening =
+      <A extends unknown[]>(open: (...args: A) => void) =>
+      (...args: A) => {
+        remember();
+        open(...args);
+      };
+    return {
+      create: opening(() => setCreateOpen(true)),
+      rotate: opening(setRotating),
+      edit: opening((row: KeyRow) => setEditing({ row, extend: false })),
+      extend: opening((row: KeyRow) => setEditing({ row, extend: true })),
+      revoke: opening(setRevoking),
+      remove: opening(setDeleting),
+    };
+  }, [remember]);
+  const focus = { onCloseAutoFocus };
   const createUsed = useOnceTrue(createOpen);
   const rotateUsed = useOnceTrue(rotating);
   const editUsed = useOnceTrue(editing);
@@ -62,13 +71,21 @@ export function KeyDialogs({
   return (
     <KeyActionsProvider value={actions}>
       {children}
-      {createUsed && <CreateKeyDialog origin={origin} open={createOpen} onClose={() => setCreateOpen(false)} maxLifetimeDays={maxLifetimeDays} />}
-      {rotateUsed && <RotateKeyDialog origin={origin} target={rotating} onClose={() => setRotating(null)} />}
-      {editUsed && (
-        <EditKeyDialog target={editing?.row ?? null} extend={editing?.extend} onClose={() => setEditing(null)} maxLifetimeDays={maxLifetimeDays} />
+      {createUsed && (
+        <CreateKeyDialog origin={origin} open={createOpen} onClose={() => setCreateOpen(false)} maxLifetimeDays={maxLifetimeDays} {...focus} />
       )}
-      {revokeUsed && <RevokeKeyDialog target={revoking} onClose={() => setRevoking(null)} />}
-      {deleteUsed && <DeleteKeyDialog target={deleting} onClose={() => setDeleting(null)} onDeleted={onDeleted} />}
+      {rotateUsed && <RotateKeyDialog origin={origin} target={rotating} onClose={() => setRotating(null)} {...focus} />}
+      {editUsed && (
+        <EditKeyDialog
+          target={editing?.row ?? null}
+          extend={editing?.extend}
+          onClose={() => setEditing(null)}
+          maxLifetimeDays={maxLifetimeDays}
+          {...focus}
+        />
+      )}
+      {revokeUsed && <RevokeKeyDialog target={revoking} onClose={() => setRevoking(null)} {...focus} />}
+      {deleteUsed && <DeleteKeyDialog target={deleting} onClose={() => setDeleting(null)} onDeleted={onDeleted} {...focus} />}
     </KeyActionsProvider>
   );
 }

@@ -13,9 +13,19 @@ import type { KeyRow } from "./key-row";
 import { NewKeyView } from "./new-key-secret";
 import { SecretDialog, type SecretDialogControls } from "./secret-dialog";
 
-export function RotateKeyDialog({ origin, target, onClose }: { origin: string; target: KeyRow | null; onClose: () => void }) {
+export function RotateKeyDialog({
+  origin,
+  target,
+  onClose,
+  onCloseAutoFocus,
+}: {
+  origin: string;
+  target: KeyRow | null;
+  onClose: () => void;
+  onCloseAutoFocus?: (event: Event) => void;
+}) {
   return (
-    <SecretDialog open={target !== null} onClose={onClose} className="sm:max-w-xl">
+    <SecretDialog open={target !== null} onClose={onClose} onCloseAutoFocus={onCloseAutoFocus} className="sm:max-w-xl">
       {(controls) => target && <RotateBody origin={origin} target={target} controls={controls} />}
     </SecretDialog>
   );
