@@ -48,7 +48,7 @@ test.describe("editing and the attention banner", () => {
     await expect(row.locator("time").last()).toHaveAttribute("datetime", new RegExp(`^${expires}`));
     // Made today to live 7 days: nothing to act on yet (lib/keys/status.ts), so no flag and no banner.
     await expect(row).toContainText("Active");
-    await expect(page.getByRole("region", { name: "Keys that need attention" })).toHaveCount(0);
+    await expect(page.getByRole("region", { name: "Keys that need attention" }).getByText(name)).toHaveCount(0);
     const stored = await api.call("GET", `/keys/${id}`, { key: rootKey });
     expect(stored.body).toMatchObject({ description: "Nightly export job", status: "active" });
   });

@@ -1,5 +1,6 @@
 import { expect, test } from "./support/fixtures";
-import { dayIn, formatDate, startOfDayIn } from "../lib/format";
+import { formatDate } from "../lib/format";
+import { dayIn, startOfDayIn } from "../lib/calendar";
 import { DAY } from "./support/clock";
 
 // Dates show in the viewer's time zone (the browser's, told to the server in a cookie), not UTC.

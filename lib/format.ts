@@ -1,13 +1,13 @@
 // Date display, in one place. Dates show in the viewer's time zone: the browser's, sent to the
-// server in the TIME_ZONE_COOKIE (components/layout/time-zone-sync.tsx keeps it current), so the
+// server in TIME_ZONE_COOKIE (lib/time-zone.ts; components/layout/time-zone-sync.tsx keeps it current), so the
 // server renders the same text the browser would, with no hydration mismatch and no flash. Where
 // no zone is known (the first request of a browser, CSV exports, the audit log) dates are UTC and
 // say so. Every formatter takes the zone explicitly; none reads the machine's own zone.
 
-export const TIME_ZONE_COOKIE = "tz";
 const FALLBACK_ZONE = "UTC";
 
 const cache = new Map<string, Intl.DateTimeFormat>();
+/** A cached Intl.DateTimeFormat: building one is slow, and a page formats hundreds of dates. */
 function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `${locale}|${JSON.stringify(options)}`;
   let f = cache.get(key);
@@ -16,21 +16,6 @@ function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.Da
     cache.set(key, f);
   }
   return f;
-}
-
-/** An IANA time zone the runtime knows ("Asia/Tokyo"), or null for anything else. */
-export function validTimeZone(value: unknown): string | null {
-  if (typeof value !== "string" || value.length === 0 || value.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(value)) return null;
-  try {
-    return formatter("en-US", { timeZone: value }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
-
-/** The browser's (or the process's) time zone. */
-export function runtimeTimeZone(): string {
-  return validTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone) ?? FALLBACK_ZONE;
 }
 
 /** "Dec 6, 2026": the calendar day of `date` in `timeZone`. */
@@ -73,40 +58,6 @@ export function formatTimestamp(date: Date): string {
 /** A calendar day given as YYYY-MM-DD (a usage bucket), as the other dates read: "Dec 6, 2026". */
 export function formatDay(day: string): string {
   return formatDate(new Date(`${day}T00:00:00Z`), FALLBACK_ZONE);
-}
-
-/** The calendar day `date` falls on in `timeZone`, as YYYY-MM-DD (what a date input holds). */
-export function dayIn(date: Date | number, timeZone: string): string {
-  const p = Object.fromEntries(formatter("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(date).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
-/** How far `timeZone` is ahead of UTC at `instant`, in milliseconds. */
-function offsetMs(instant: number, timeZone: string): number {
-  const parts = formatter("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  }).formatToParts(instant);
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second"));
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
-
-/** The instant a calendar day (YYYY-MM-DD) begins in `timeZone`, or null for a malformed or impossible day. */
-export function startOfDayIn(day: string, timeZone: string): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) return null;
-  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (new Date(wall).toISOString().slice(0, 10) !== day) return null;
-  // Two passes: the offset at the guess can differ from the offset at the answer across a DST change.
-  const guess = wall - offsetMs(wall, timeZone);
-  return new Date(wall - offsetMs(guess, timeZone));
 }
 
 export function formatRelative(date: Date, now: Date = new Date()): string {

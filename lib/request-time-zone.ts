@@ -1,6 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { TIME_ZONE_COOKIE, validTimeZone } from "./format";
+import { TIME_ZONE_COOKIE, validTimeZone } from "./time-zone";
 
 /**
  * The viewer's time zone for a page: the browser's, from the cookie TimeZoneSync sets

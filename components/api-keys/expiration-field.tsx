@@ -4,7 +4,9 @@ import { useState } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
-import { dayIn, describeTimeZone, formatDate, runtimeTimeZone } from "@/lib/format";
+import { describeTimeZone, formatDate } from "@/lib/format";
+import { dayIn } from "@/lib/calendar";
+import { runtimeTimeZone } from "@/lib/time-zone";
 import { DAY_MS, MINUTE_MS } from "@/lib/time";
 import { DEFAULT_EXPIRATION } from "@/lib/validation/api-key.limits";
 

@@ -3,11 +3,10 @@
 import { KeyRoundIcon, PlusIcon } from "lucide-react";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
-import { AttentionBanner } from "./attention-banner";
+import { AttentionBanner, type AttentionRow } from "./attention-banner";
 import { preloadKeyDialogs } from "./dialog-loaders";
 import { useKeyActions } from "./key-actions";
 import { KeyDialogs } from "./key-dialogs";
-import type { KeyRow } from "./key-row";
 
 /**
  * The API Keys section: intro, the attention banner, the list (or its empty state), and one
@@ -23,16 +22,15 @@ export function KeysSection({ origin, maxLifetimeDays, ...rest }: SectionProps &
 
 type SectionProps = {
   /** The keys needing attention (recently expired, expiring soon, rotation due), from all pages, most urgent first. */
-  attention: KeyRow[];
+  attention: AttentionRow[];
   /** How many keys need attention in all (`attention` may list only the first of them). */
   attentionTotal: number;
   /** How many keys the user has in all (the list shows one page of them). */
   total: number;
-  now: Date;
   children: React.ReactNode;
 };
 
-function SectionBody({ attention, attentionTotal, total, now, children }: SectionProps) {
+function SectionBody({ attention, attentionTotal, total, children }: SectionProps) {
   const actions = useKeyActions();
   return (
       <section aria-labelledby="api-keys-heading" className="grid gap-6">
@@ -57,7 +55,7 @@ function SectionBody({ attention, attentionTotal, total, now, children }: Sectio
             </Button>
           )}
         </div>
-        {attention.length > 0 && <AttentionBanner rows={attention} total={Math.max(attentionTotal, attention.length)} now={now} actions={actions} />}
+        {attention.length > 0 && <AttentionBanner rows={attention} total={Math.max(attentionTotal, attention.length)} actions={actions} />}
         {total > 0 ? (
           children
         ) : (

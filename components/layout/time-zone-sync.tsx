@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { TIME_ZONE_COOKIE, runtimeTimeZone } from "@/lib/format";
+import { TIME_ZONE_COOKIE, runtimeTimeZone } from "@/lib/time-zone";
 
 function cookieZone(): string | null {
   const entry = document.cookie.split("; ").find((c) => c.startsWith(`${TIME_ZONE_COOKIE}=`));

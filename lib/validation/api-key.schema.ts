@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RESOURCE_IDS, SPECIAL_SCOPE_IDS, scopesFor, type Access, type Level, type Permissions } from "../scopes";
-import { startOfDayIn, validTimeZone } from "../format";
+import { startOfDayIn } from "../calendar";
+import { validTimeZone } from "../time-zone";
 import { DAY_MS } from "../time";
 import { plainText } from "./common";
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { AttentionReason } from "@/components/api-keys/attention-reason";
 import { toKeyRow } from "@/components/api-keys/key-row";
 import { KeysSection } from "@/components/api-keys/keys-section";
 import { KeysTable } from "@/components/api-keys/keys-table";
@@ -40,7 +41,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
   const toRow = (k: ApiKeySummary) => toKeyRow(k, now, policy.rotationPeriodDays);
   const rows = list.rows.map(toRow);
   // Already exactly the expired, expiring-soon and rotation-due keys (ATTENTION_STATUSES).
-  const attentionRows = attention.rows.map(toRow);
+  const attentionRows = attention.rows.map(toRow).map((row) => ({ row, reason: <AttentionReason row={row} now={now} /> }));
   const origin = requestOrigin(await headers());
   const timeZone = await requestTimeZone();
 
@@ -50,7 +51,6 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
       attention={attentionRows}
       attentionTotal={attention.total}
       total={list.total}
-      now={now}
       maxLifetimeDays={policy.maxLifetimeDays}
     >
       <KeysTable rows={rows} now={now} timeZone={timeZone} />
