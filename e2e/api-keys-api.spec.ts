@@ -1,3 +1,4 @@
+import { formatDay } from "../lib/format";
 import { generateKey } from "../lib/keys/format";
 import { ALL_SCOPES } from "../lib/scopes";
 import { ApiKeysPage } from "./support/api-keys-page";
@@ -273,9 +274,26 @@ test.describe("usage in the dashboard", () => {
       await page.reload();
       await expect(page.getByRole("heading", { name: /Requests, last 30 days/ })).toContainText("(5 in all)", { timeout: 1_000 });
     }).toPass({ timeout: 15_000 });
-    await page.getByText("Show as table").click();
+    // The chart fills its box: the first and last bars sit over the first and last date labels,
+    // and a y scale with round numbers runs up to at least the busiest day (5 requests).
+    const chart = page.getByRole("img", { name: /^Requests per day/ });
+    const box = (await chart.boundingBox())!;
+    const bars = chart.locator("[data-day]");
+    await expect(bars).toHaveCount(30);
+    const firstBar = (await bars.first().boundingBox())!;
+    const lastBar = (await bars.last().boundingBox())!;
+    expect(firstBar.x - box.x).toBeLessThan(8);
+    expect(box.x + box.width - (lastBar.x + lastBar.width)).toBeLessThan(8);
     const today = new Date().toISOString().slice(0, 10);
-    await expect(page.getByRole("row", { name: new RegExp(`${today} 4 1`) })).toBeVisible();
+    const figure = page.getByRole("figure");
+    const lastLabel = figure.getByText(formatDay(today), { exact: true }).first();
+    const label = (await lastLabel.boundingBox())!;
+    expect(Math.abs(label.x + label.width - (lastBar.x + lastBar.width))).toBeLessThan(8);
+    await expect(bars.last()).toHaveAttribute("title", `${formatDay(today)}: 4 succeeded, 1 failed`);
+    // 5 at most: ticks 0, 2, 4 and 6 (lib/scale.ts).
+    await expect(figure.locator('[data-axis="y"] span')).toHaveText(["0", "2", "4", "6"]);
+    await page.getByText("Show as table").click();
+    await expect(page.getByRole("row", { name: `${formatDay(today)} 4 1` })).toBeVisible();
     await expect(page.getByText("keys:read", { exact: true })).toBeVisible();
   });
 });

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { randomInt } from "node:crypto";
 import { KEY_PATTERN } from "../lib/keys/format";
 import { SCOPE_CATALOGUE, SPECIAL_SCOPES } from "../lib/scope-catalogue";
+import { customExpiry } from "../lib/validation/api-key.schema";
 import { expect, newUser, signUp, test } from "./support/fixtures";
 import { ApiClient } from "./support/api";
 import { ApiKeysPage } from "./support/api-keys-page";
@@ -133,9 +134,9 @@ test.describe("API keys", () => {
     await keys.copyAndClose();
     const row = keys.row("usage reader");
     await expect(row).toContainText("Restricted (API keys: Write, Usage: Read)");
-    const expected = new Date(`${inTwoWeeks}T00:00:00Z`);
-    expected.setUTCDate(expected.getUTCDate() + 1);
-    await expect(row.locator("time").last()).toHaveAttribute("datetime", expected.toISOString());
+    // Valid through the end of the chosen day in the browser's zone: its last second there.
+    const zone = await keys.page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    await expect(row.locator("time").last()).toHaveAttribute("datetime", customExpiry(inTwoWeeks, zone)!.toISOString());
   });
 
   test("invalid input gets field errors from the server, and nothing is created", async ({ page, keys }) => {

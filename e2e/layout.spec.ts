@@ -3,6 +3,7 @@
 // the screen. Names without spaces are the worst case: nothing can wrap at a space.
 import type { Page } from "@playwright/test";
 import { ApiKeysPage } from "./support/api-keys-page";
+import { DAY } from "./support/clock";
 import { ADMIN, expect, newUser, signIn, signUp, test } from "./support/fixtures";
 
 const WIDTHS = [375, 1280] as const;
@@ -50,10 +51,14 @@ test("every page holds at 375 and 1280 px with the longest names, descriptions a
   const owner = { ...newUser("layout"), name: `Maximiliana-Alexandrovna-Konstantinopoulou-Featherstonehaugh-${"z".repeat(18)}`.slice(0, 80) };
   await signUp(page, owner);
   const keys = new ApiKeysPage(page);
+  // The third expires at the end of tomorrow: within 3 days, so the attention banner shows (a new
+  // 7-day key is no longer flagged, lib/keys/status.ts) and its layout is checked too.
+  const tomorrow = new Date(Date.now() + DAY).toISOString().slice(0, 10);
   for (let i = 1; i <= 3; i++) {
-    await keys.create({ name: longName(i), description: DESCRIPTION, expiration: i === 3 ? "7" : "30" });
+    await keys.create({ name: longName(i), description: DESCRIPTION, ...(i === 3 ? { expiration: "custom", customDate: tomorrow } : { expiration: "30" }) });
     await keys.copyAndClose();
   }
+  await expect(page.getByRole("region", { name: "Keys that need attention" })).toContainText(longName(3));
   await keys.revoke(longName(1));
   await expect(page.getByText("Revoked", { exact: true }).first()).toBeVisible();
 

@@ -1,4 +1,5 @@
 import { KeyRoundIcon } from "lucide-react";
+import { TimeZoneSync } from "@/components/layout/time-zone-sync";
 
 export default function AuthLayout({ children }: { children: React.ReactNode }) {
   return (
@@ -8,6 +9,7 @@ export default function AuthLayout({ children }: { children: React.ReactNode }) 
         Keysmith
       </div>
       <div className="w-full max-w-sm">{children}</div>
+      <TimeZoneSync />
     </main>
   );
 }

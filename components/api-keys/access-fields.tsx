@@ -36,7 +36,7 @@ export function AccessFields({
             key={option.value}
             htmlFor={`access-${option.value}`}
             className={cn(
-              "flex cursor-pointer items-start gap-2 rounded-md border p-3 font-normal has-[button:focus-visible]:ring-[3px] has-[button:focus-visible]:ring-ring/50",
+              "flex cursor-pointer items-start gap-2 rounded-md border p-3 font-normal has-[button:focus-visible]:ring-[3px] has-[button:focus-visible]:ring-ring",
               access === option.value && "border-primary bg-accent",
             )}
           >

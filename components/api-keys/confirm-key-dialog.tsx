@@ -30,6 +30,8 @@ export function ConfirmKeyDialog({
   run,
   done,
   failed,
+  onDone,
+  onCloseAutoFocus,
 }: {
   target: KeyRow | null;
   onClose: () => void;
@@ -41,6 +43,10 @@ export function ConfirmKeyDialog({
   /** The toast when the server sends no message of its own. */
   done: (key: KeyRow) => string;
   failed: string;
+  /** After the server says it worked (e.g. leave the page of a deleted key). */
+  onDone?: (key: KeyRow) => void;
+  /** Where focus goes after closing (see useReturnFocus). */
+  onCloseAutoFocus?: (event: Event) => void;
 }) {
   const [pending, startTransition] = useTransition();
   // Keeps the name on screen while the dialog animates closed.
@@ -54,6 +60,7 @@ export function ConfirmKeyDialog({
       if (result.ok) {
         onClose();
         toast.success(result.message ?? done(target));
+        onDone?.(target);
       } else {
         toast.error(result.message ?? failed);
       }
@@ -62,7 +69,7 @@ export function ConfirmKeyDialog({
 
   return (
     <AlertDialog open={target !== null} onOpenChange={(open) => !open && !pending && onClose()}>
-      <AlertDialogContent>
+      <AlertDialogContent onCloseAutoFocus={onCloseAutoFocus}>
         <AlertDialogHeader>
           <AlertDialogTitle>{shown && title(shown)}</AlertDialogTitle>
           <AlertDialogDescription>{shown && description(shown)}</AlertDialogDescription>

@@ -1,9 +1,10 @@
 "use client";
 
-import { startTransition, useActionState, useEffect } from "react";
+import { startTransition, useActionState, useEffect, useRef } from "react";
 import { toast } from "sonner";
 import { createApiKeyAction, type CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
 import { SubmitButton } from "@/components/forms/submit-button";
+import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import type { ActionState } from "@/lib/action-state";
 import { KeyFormFields } from "./key-form-fields";
@@ -14,9 +15,21 @@ import { SecretDialog, type SecretDialogControls } from "./secret-dialog";
  * Rendered once per page at a stable place in the tree (see KeysSection): if it moved when the
  * list went from empty to non-empty, React would remount it and the secret would vanish.
  */
-export function CreateKeyDialog({ origin, open, onClose, maxLifetimeDays }: { origin: string; open: boolean; onClose: () => void; maxLifetimeDays: number | null }) {
+export function CreateKeyDialog({
+  origin,
+  open,
+  onClose,
+  onCloseAutoFocus,
+  maxLifetimeDays,
+}: {
+  origin: string;
+  open: boolean;
+  onClose: () => void;
+  onCloseAutoFocus?: (event: Event) => void;
+  maxLifetimeDays: number | null;
+}) {
   return (
-    <SecretDialog open={open} onClose={onClose} className="sm:max-w-xl">
+    <SecretDialog open={open} onClose={onClose} onCloseAutoFocus={onCloseAutoFocus} className="sm:max-w-xl">
       {(controls) => <CreateKeyBody origin={origin} controls={controls} maxLifetimeDays={maxLifetimeDays} />}
     </SecretDialog>
   );
@@ -25,6 +38,8 @@ export function CreateKeyDialog({ origin, open, onClose, maxLifetimeDays }: { or
 function CreateKeyBody({ origin, controls, maxLifetimeDays }: { origin: string; controls: SecretDialogControls; maxLifetimeDays: number | null }) {
   const [state, action, pending] = useActionState<ActionState<CreatedKey>, FormData>(createApiKeyAction, { ok: false });
   const created = state.ok ? state.data : undefined;
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstError(form, state.fieldErrors);
 
   useEffect(() => {
     if (created) {
@@ -49,6 +64,7 @@ function CreateKeyBody({ origin, controls, maxLifetimeDays }: { origin: string; 
 
   return (
     <form
+      ref={form}
       noValidate
       className="grid min-w-0 gap-5"
       onSubmit={(e) => {

@@ -5,9 +5,21 @@ import { ConfirmKeyDialog } from "./confirm-key-dialog";
 import type { KeyRow } from "./key-row";
 
 /** Confirms, then deletes: the key leaves the list (its row and events stay for the audit trail). */
-export function DeleteKeyDialog({ target, onClose }: { target: KeyRow | null; onClose: () => void }) {
+export function DeleteKeyDialog({
+  target,
+  onClose,
+  onDeleted,
+  onCloseAutoFocus,
+}: {
+  target: KeyRow | null;
+  onClose: () => void;
+  onDeleted?: (key: KeyRow) => void;
+  onCloseAutoFocus?: (event: Event) => void;
+}) {
   return (
     <ConfirmKeyDialog
+      onDone={onDeleted}
+      onCloseAutoFocus={onCloseAutoFocus}
       target={target}
       onClose={onClose}
       title={(key) => `Delete API key “${key.name}”?`}

@@ -1,27 +1,43 @@
 "use client";
 
-import { startTransition, useActionState, useEffect } from "react";
+import { startTransition, useActionState, useEffect, useRef } from "react";
 import { toast } from "sonner";
 import { updateApiKeyAction } from "@/app/(dashboard)/settings/api-keys/actions";
 import { SubmitButton } from "@/components/forms/submit-button";
+import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import type { ActionState } from "@/lib/action-state";
 import { permissionsOf } from "@/lib/scopes";
 import { KeyFormFields } from "./key-form-fields";
 import type { KeyRow } from "./key-row";
 
-export function EditKeyDialog({ target, onClose, maxLifetimeDays }: { target: KeyRow | null; onClose: () => void; maxLifetimeDays: number | null }) {
+/** `extend`: opened from "Extend", so a new expiry is already chosen (saving as is extends the key). */
+export function EditKeyDialog({
+  target,
+  extend = false,
+  onClose,
+  onCloseAutoFocus,
+  maxLifetimeDays,
+}: {
+  target: KeyRow | null;
+  extend?: boolean;
+  onClose: () => void;
+  onCloseAutoFocus?: (event: Event) => void;
+  maxLifetimeDays: number | null;
+}) {
   return (
     <Dialog open={target !== null} onOpenChange={(open) => !open && onClose()}>
-      <DialogContent className="sm:max-w-xl">
-        {target && <EditBody key={target.id} target={target} onDone={onClose} maxLifetimeDays={maxLifetimeDays} />}
+      <DialogContent className="sm:max-w-xl" onCloseAutoFocus={onCloseAutoFocus}>
+        {target && <EditBody key={`${target.id}:${extend}`} target={target} extend={extend} onDone={onClose} maxLifetimeDays={maxLifetimeDays} />}
       </DialogContent>
     </Dialog>
   );
 }
 
-function EditBody({ target, onDone, maxLifetimeDays }: { target: KeyRow; onDone: () => void; maxLifetimeDays: number | null }) {
+function EditBody({ target, extend, onDone, maxLifetimeDays }: { target: KeyRow; extend: boolean; onDone: () => void; maxLifetimeDays: number | null }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(updateApiKeyAction.bind(null, target.id), { ok: false });
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstError(form, state.fieldErrors);
   useEffect(() => {
     if (state.ok) {
       toast.success(state.message ?? "Key updated");
@@ -33,6 +49,7 @@ function EditBody({ target, onDone, maxLifetimeDays }: { target: KeyRow; onDone:
 
   return (
     <form
+      ref={form}
       noValidate
       className="grid min-w-0 gap-5"
       onSubmit={(e) => {
@@ -48,6 +65,7 @@ function EditBody({ target, onDone, maxLifetimeDays }: { target: KeyRow; onDone:
       <KeyFormFields
         errors={state.fieldErrors ?? {}}
         maxLifetimeDays={maxLifetimeDays}
+        extend={extend}
         defaults={{
           name: target.name,
           description: target.description,

@@ -4,8 +4,10 @@ import { useState } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
-import { formatDate } from "@/lib/format";
-import { DAY_MS, MINUTE_MS, utcDay } from "@/lib/time";
+import { describeTimeZone, formatDate } from "@/lib/format";
+import { dayIn } from "@/lib/calendar";
+import { runtimeTimeZone } from "@/lib/time-zone";
+import { DAY_MS, MINUTE_MS } from "@/lib/time";
 import { DEFAULT_EXPIRATION } from "@/lib/validation/api-key.limits";
 
 const CHOICES = [
@@ -18,6 +20,16 @@ const CHOICES = [
 ] as const;
 
 /**
+ * What "Extend" preselects: the default lifetime from today, or the longest period this
+ * deployment still allows for the key; a custom date when no period fits.
+ */
+function extensionChoice(choices: readonly { value: string }[]): string {
+  const periods = choices.map((c) => c.value).filter((v) => /^\d+$/.test(v));
+  if (periods.includes(DEFAULT_EXPIRATION)) return DEFAULT_EXPIRATION;
+  return periods.at(-1) ?? "custom";
+}
+
+/**
  * Expiry choice. For an existing key (`current`) it starts at "Keep"; periods count from today.
  * With a deployment maximum, the lifetime counts from the key's creation (from today for a new
  * key), so choices that would end later, and "No expiration", are not offered. The server
@@ -27,22 +39,27 @@ export function ExpirationField({
   error,
   dateError,
   maxLifetimeDays,
+  extend = false,
   current,
 }: {
   error?: string;
   dateError?: string;
   maxLifetimeDays: number | null;
+  extend?: boolean;
   current?: { expiresAt: Date | null; createdAt: Date };
 }) {
-  const [choice, setChoice] = useState<string>(current ? "keep" : DEFAULT_EXPIRATION);
   // The time the field appeared: choices stay put while the form is open.
   const [now] = useState(() => Date.now());
+  // The dialogs render only in the browser, so this is the viewer's own zone: a custom date is a
+  // day on their calendar (the server reads it in the zone sent with it).
+  const [timeZone] = useState(runtimeTimeZone);
   const latest = maxLifetimeDays === null ? null : (current?.createdAt.getTime() ?? now) + maxLifetimeDays * DAY_MS;
   const choices = CHOICES.filter((c) =>
     latest === null ? true : c.value === "custom" || (c.value !== "never" && now + Number(c.value) * DAY_MS <= latest + MINUTE_MS),
   );
-  // A custom date means "through the end of that day (UTC)", so the last allowed day ends by `latest`.
-  const lastDay = latest === null ? undefined : utcDay(latest - DAY_MS);
+  const [choice, setChoice] = useState<string>(() => (!current ? DEFAULT_EXPIRATION : extend ? extensionChoice(choices) : "keep"));
+  // A custom date means "through the end of that day", so the last allowed day ends by `latest`.
+  const lastDay = latest === null ? undefined : dayIn(latest - DAY_MS, timeZone);
   return (
     <div className="grid gap-2">
       <Label htmlFor="expiration">Expiration</Label>
@@ -51,12 +68,14 @@ export function ExpirationField({
         name="expiration"
         value={choice}
         onChange={(e) => setChoice(e.target.value)}
+        // From "Extend": the choice to check (or change) before saving.
+        autoFocus={extend}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? "expiration-error" : undefined}
       >
         {current && (
           <option value="keep">
-            Keep current ({current.expiresAt ? `expires ${formatDate(current.expiresAt)}` : "never expires"})
+            Keep current ({current.expiresAt ? `expires ${formatDate(current.expiresAt, timeZone)}` : "never expires"})
           </option>
         )}
         {choices.map((c) => (
@@ -73,7 +92,7 @@ export function ExpirationField({
       {maxLifetimeDays !== null && latest !== null && (
         <p className="text-xs text-muted-foreground">
           This deployment allows keys to live at most {maxLifetimeDays} days
-          {current ? `, so this one can be set to expire no later than ${formatDate(new Date(latest))}.` : "."}
+          {current ? `, so this one can be set to expire no later than ${formatDate(new Date(latest), timeZone)}.` : "."}
         </p>
       )}
       {choice === "custom" && (
@@ -83,19 +102,20 @@ export function ExpirationField({
             id="customDate"
             name="customDate"
             type="date"
-            min={utcDay(now + DAY_MS)}
+            min={dayIn(now + DAY_MS, timeZone)}
             max={lastDay}
-            defaultValue={utcDay(Math.min(now + 30 * DAY_MS, latest === null ? Infinity : latest - DAY_MS))}
+            defaultValue={dayIn(Math.min(now + 30 * DAY_MS, latest === null ? Infinity : latest - DAY_MS), timeZone)}
             aria-invalid={dateError ? true : undefined}
             aria-describedby={dateError ? "customDate-error" : "customDate-hint"}
           />
+          <input type="hidden" name="timeZone" value={timeZone} />
           {dateError ? (
             <p id="customDate-error" className="text-sm text-destructive">
               {dateError}
             </p>
           ) : (
             <p id="customDate-hint" className="text-xs text-muted-foreground">
-              The key works through the end of this day (UTC).
+              The key works through the end of this day in your time zone, {describeTimeZone(timeZone)}.
             </p>
           )}
         </div>

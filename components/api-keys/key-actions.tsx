@@ -7,6 +7,8 @@ export type KeyActions = {
   create: () => void;
   rotate: (row: KeyRow) => void;
   edit: (row: KeyRow) => void;
+  /** The edit dialog with a new expiry already chosen, so saving extends the key. */
+  extend: (row: KeyRow) => void;
   revoke: (row: KeyRow) => void;
   remove: (row: KeyRow) => void;
 };

@@ -13,10 +13,13 @@ import { ExpirationField } from "./expiration-field";
 export function KeyFormFields({
   errors,
   maxLifetimeDays,
+  extend,
   defaults,
 }: {
   errors: FieldErrors;
   maxLifetimeDays: number | null;
+  /** Start the expiry on an extension rather than "Keep current" (the banner's Extend). */
+  extend?: boolean;
   defaults?: {
     name: string;
     description: string | null;
@@ -75,6 +78,7 @@ export function KeyFormFields({
         error={errors.expiration}
         dateError={errors.customDate}
         maxLifetimeDays={maxLifetimeDays}
+        extend={extend}
         current={defaults ? { expiresAt: defaults.expiresAt, createdAt: defaults.createdAt } : undefined}
       />
     </>

@@ -1,71 +1,38 @@
 "use client";
 
 import { KeyRoundIcon, PlusIcon } from "lucide-react";
-import dynamic from "next/dynamic";
 import Link from "next/link";
-import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { AttentionBanner } from "./attention-banner";
-import { dialogLoaders, preloadKeyDialogs } from "./dialog-loaders";
-import { KeyActionsProvider, type KeyActions } from "./key-actions";
-import type { KeyRow } from "./key-row";
-
-// The dialogs are loaded the first time one is opened (see dialog-loaders.ts) and stay
-// mounted after that, so later closes animate.
-const CreateKeyDialog = dynamic(() => dialogLoaders.create().then((m) => m.CreateKeyDialog), { ssr: false });
-const RotateKeyDialog = dynamic(() => dialogLoaders.rotate().then((m) => m.RotateKeyDialog), { ssr: false });
-const EditKeyDialog = dynamic(() => dialogLoaders.edit().then((m) => m.EditKeyDialog), { ssr: false });
-const RevokeKeyDialog = dynamic(() => dialogLoaders.revoke().then((m) => m.RevokeKeyDialog), { ssr: false });
-const DeleteKeyDialog = dynamic(() => dialogLoaders.remove().then((m) => m.DeleteKeyDialog), { ssr: false });
-
-/** True from the first render where `value` is truthy on. */
-function useOnceTrue(value: unknown): boolean {
-  const [seen, setSeen] = useState(false);
-  if (value && !seen) setSeen(true);
-  return seen || !!value;
-}
+import { AttentionBanner, type AttentionRow } from "./attention-banner";
+import { preloadKeyDialogs } from "./dialog-loaders";
+import { useKeyActions } from "./key-actions";
+import { KeyDialogs } from "./key-dialogs";
 
 /**
  * The API Keys section: intro, the attention banner, the list (or its empty state), and one
- * instance of each dialog, opened by row menus and the banner through KeyActions.
+ * instance of each dialog (KeyDialogs), opened by row menus and the banner through KeyActions.
  */
-export function KeysSection({
-  origin,
-  attention,
-  attentionTotal,
-  total,
-  now,
-  maxLifetimeDays,
-  children,
-}: {
-  origin: string;
-  /** The keys needing attention (expired, expiring within 7 days, rotation due), from all pages. */
-  attention: KeyRow[];
-  /** How many keys need attention in all (`attention` may list only the newest). */
+export function KeysSection({ origin, maxLifetimeDays, ...rest }: SectionProps & { origin: string; maxLifetimeDays: number | null }) {
+  return (
+    <KeyDialogs origin={origin} maxLifetimeDays={maxLifetimeDays}>
+      <SectionBody {...rest} />
+    </KeyDialogs>
+  );
+}
+
+type SectionProps = {
+  /** The keys needing attention (recently expired, expiring soon, rotation due), from all pages, most urgent first. */
+  attention: AttentionRow[];
+  /** How many keys need attention in all (`attention` may list only the first of them). */
   attentionTotal: number;
   /** How many keys the user has in all (the list shows one page of them). */
   total: number;
-  now: Date;
-  maxLifetimeDays: number | null;
   children: React.ReactNode;
-}) {
-  const [createOpen, setCreateOpen] = useState(false);
-  const [rotating, setRotating] = useState<KeyRow | null>(null);
-  const [editing, setEditing] = useState<KeyRow | null>(null);
-  const [revoking, setRevoking] = useState<KeyRow | null>(null);
-  const [deleting, setDeleting] = useState<KeyRow | null>(null);
-  const actions = useMemo<KeyActions>(
-    () => ({ create: () => setCreateOpen(true), rotate: setRotating, edit: setEditing, revoke: setRevoking, remove: setDeleting }),
-    [],
-  );
-  const createUsed = useOnceTrue(createOpen);
-  const rotateUsed = useOnceTrue(rotating);
-  const editUsed = useOnceTrue(editing);
-  const revokeUsed = useOnceTrue(revoking);
-  const deleteUsed = useOnceTrue(deleting);
+};
 
+function SectionBody({ attention, attentionTotal, total, children }: SectionProps) {
+  const actions = useKeyActions();
   return (
-    <KeyActionsProvider value={actions}>
       <section aria-labelledby="api-keys-heading" className="grid gap-6">
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div className="max-w-2xl">
@@ -88,7 +55,7 @@ export function KeysSection({
             </Button>
           )}
         </div>
-        {attention.length > 0 && <AttentionBanner rows={attention} total={Math.max(attentionTotal, attention.length)} now={now} actions={actions} />}
+        {attention.length > 0 && <AttentionBanner rows={attention} total={Math.max(attentionTotal, attention.length)} actions={actions} />}
         {total > 0 ? (
           children
         ) : (
@@ -106,14 +73,6 @@ export function KeysSection({
             </Button>
           </div>
         )}
-        {createUsed && (
-          <CreateKeyDialog origin={origin} open={createOpen} onClose={() => setCreateOpen(false)} maxLifetimeDays={maxLifetimeDays} />
-        )}
-        {rotateUsed && <RotateKeyDialog origin={origin} target={rotating} onClose={() => setRotating(null)} />}
-        {editUsed && <EditKeyDialog target={editing} onClose={() => setEditing(null)} maxLifetimeDays={maxLifetimeDays} />}
-        {revokeUsed && <RevokeKeyDialog target={revoking} onClose={() => setRevoking(null)} />}
-        {deleteUsed && <DeleteKeyDialog target={deleting} onClose={() => setDeleting(null)} />}
       </section>
-    </KeyActionsProvider>
   );
 }

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/api-keys/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { formatDate, formatRelative } from "@/lib/format";
+import { DateTime } from "@/components/layout/date-time";
+import { describeTimeZone } from "@/lib/format";
 import { revokedNote } from "@/lib/keys/status";
 import type { KeyRow } from "./key-row";
 import { RowActions } from "./row-actions";
@@ -20,20 +21,12 @@ function Status({ row }: { row: KeyRow }) {
   );
 }
 
-function When({ date, now, relative }: { date: Date; now: Date; relative?: boolean }) {
-  return (
-    <time dateTime={date.toISOString()} title={date.toISOString()}>
-      {relative ? formatRelative(date, now) : formatDate(date)}
-    </time>
-  );
-}
-
 /** A table on wide screens; on narrow ones (under 768 px) a list of cards, so nothing scrolls sideways. */
-export function KeysTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
+export function KeysTable({ rows, now, timeZone }: { rows: KeyRow[]; now: Date; timeZone: string }) {
   return (
     <>
       <div className="hidden md:block">
-        <WideTable rows={rows} now={now} />
+        <WideTable rows={rows} now={now} timeZone={timeZone} />
       </div>
       <ul aria-label="API keys" className="grid gap-3 md:hidden">
         {rows.map((row) => (
@@ -57,12 +50,12 @@ export function KeysTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
               <dd>{row.access}</dd>
               <dt className="text-muted-foreground">Created</dt>
               <dd>
-                <When date={row.createdAt} now={now} />
+                <DateTime date={row.createdAt} timeZone={timeZone} />
               </dd>
               <dt className="text-muted-foreground">Last used</dt>
-              <dd>{row.lastUsedAt ? <When date={row.lastUsedAt} now={now} relative /> : "Never"}</dd>
+              <dd>{row.lastUsedAt ? <DateTime date={row.lastUsedAt} timeZone={timeZone} now={now} relative /> : "Never"}</dd>
               <dt className="text-muted-foreground">Expires</dt>
-              <dd>{row.expiresAt ? <When date={row.expiresAt} now={now} /> : "Never"}</dd>
+              <dd>{row.expiresAt ? <DateTime date={row.expiresAt} timeZone={timeZone} /> : "Never"}</dd>
             </dl>
             <div className="mt-2 flex justify-end">
               <RowActions row={row} />
@@ -70,11 +63,14 @@ export function KeysTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
           </li>
         ))}
       </ul>
+      <p className="text-xs text-muted-foreground">
+        Dates are in your time zone, {describeTimeZone(timeZone, now)}. Point at one for the exact time.
+      </p>
     </>
   );
 }
 
-function WideTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
+function WideTable({ rows, now, timeZone }: { rows: KeyRow[]; now: Date; timeZone: string }) {
   return (
     <Table aria-label="API keys">
       <TableHeader>
@@ -109,10 +105,10 @@ function WideTable({ rows, now }: { rows: KeyRow[]; now: Date }) {
             </TableCell>
             <TableCell className="text-sm">{row.access}</TableCell>
             <TableCell className="text-sm">
-              <When date={row.createdAt} now={now} />
+              <DateTime date={row.createdAt} timeZone={timeZone} />
             </TableCell>
-            <TableCell className="text-sm">{row.lastUsedAt ? <When date={row.lastUsedAt} now={now} relative /> : "Never"}</TableCell>
-            <TableCell className="text-sm">{row.expiresAt ? <When date={row.expiresAt} now={now} /> : "Never"}</TableCell>
+            <TableCell className="text-sm">{row.lastUsedAt ? <DateTime date={row.lastUsedAt} timeZone={timeZone} now={now} relative /> : "Never"}</TableCell>
+            <TableCell className="text-sm">{row.expiresAt ? <DateTime date={row.expiresAt} timeZone={timeZone} /> : "Never"}</TableCell>
             <TableCell>
               <Status row={row} />
             </TableCell>

@@ -5,9 +5,10 @@ import { ConfirmKeyDialog } from "./confirm-key-dialog";
 import type { KeyRow } from "./key-row";
 
 /** Confirms, then revokes: unlike Delete, the key stays in the list (marked Revoked) with its history. */
-export function RevokeKeyDialog({ target, onClose }: { target: KeyRow | null; onClose: () => void }) {
+export function RevokeKeyDialog({ target, onClose, onCloseAutoFocus }: { target: KeyRow | null; onClose: () => void; onCloseAutoFocus?: (event: Event) => void }) {
   return (
     <ConfirmKeyDialog
+      onCloseAutoFocus={onCloseAutoFocus}
       target={target}
       onClose={onClose}
       title={(key) => `Revoke API key “${key.name}”?`}

@@ -7,15 +7,26 @@ import { SubmitButton } from "@/components/forms/submit-button";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatExact } from "@/lib/format";
 import { DEFAULT_GRACE, GRACE_CHOICES, GRACE_PERIODS, type GracePeriod } from "@/lib/keys/grace";
+import { runtimeTimeZone } from "@/lib/time-zone";
 import type { KeyRow } from "./key-row";
 import { NewKeyView } from "./new-key-secret";
 import { SecretDialog, type SecretDialogControls } from "./secret-dialog";
 
-export function RotateKeyDialog({ origin, target, onClose }: { origin: string; target: KeyRow | null; onClose: () => void }) {
+export function RotateKeyDialog({
+  origin,
+  target,
+  onClose,
+  onCloseAutoFocus,
+}: {
+  origin: string;
+  target: KeyRow | null;
+  onClose: () => void;
+  onCloseAutoFocus?: (event: Event) => void;
+}) {
   return (
-    <SecretDialog open={target !== null} onClose={onClose} className="sm:max-w-xl">
+    <SecretDialog open={target !== null} onClose={onClose} onCloseAutoFocus={onCloseAutoFocus} className="sm:max-w-xl">
       {(controls) => target && <RotateBody origin={origin} target={target} controls={controls} />}
     </SecretDialog>
   );
@@ -44,8 +55,9 @@ function RotateBody({ origin, target, controls }: { origin: string; target: KeyR
             ) : (
               <>
                 The previous secret keeps working until{" "}
-                <time dateTime={until!.toISOString()}>
-                  {formatDateTime(until!)}
+                {/* The dialog renders only in the browser: its own zone is the viewer's. */}
+                <time dateTime={until!.toISOString()} title={formatExact(until!, runtimeTimeZone())}>
+                  {formatDateTime(until!, runtimeTimeZone())}
                 </time>
                 . Update your apps before then.
               </>

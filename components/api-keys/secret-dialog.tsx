@@ -30,11 +30,14 @@ export function SecretDialog({
   open,
   onClose,
   className,
+  onCloseAutoFocus,
   children,
 }: {
   open: boolean;
   onClose: () => void;
   className?: string;
+  /** Where focus goes after closing (see useReturnFocus). */
+  onCloseAutoFocus?: (event: Event) => void;
   children: (controls: SecretDialogControls) => React.ReactNode;
 }) {
   const [shown, setShown] = useState(false);
@@ -63,7 +66,7 @@ export function SecretDialog({
   return (
     <>
       <Dialog open={open} onOpenChange={(next) => !next && requestClose()}>
-        <DialogContent className={className} onInteractOutside={(e) => shown && e.preventDefault()}>
+        <DialogContent className={className} onCloseAutoFocus={onCloseAutoFocus} onInteractOutside={(e) => shown && e.preventDefault()}>
           {open && children({ secretShown: () => setShown(true), copied: () => setCopied(true), requestClose })}
         </DialogContent>
       </Dialog>

@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
+import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { signInAction } from "@/app/(auth)/actions";
 import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -9,6 +10,8 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 
 export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   const [state, action, pending] = useActionState(signInAction, { ok: false });
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstError(form, state.fieldErrors);
   const errors = state.fieldErrors ?? {};
   return (
     <Card>
@@ -18,7 +21,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
         </CardTitle>
         <CardDescription>Manage your API keys.</CardDescription>
       </CardHeader>
-      <form action={action} noValidate>
+      <form ref={form} action={action} noValidate>
         <CardContent className="grid gap-4">
           {state.message && (
             <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">

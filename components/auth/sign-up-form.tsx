@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
+import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { signUpAction } from "@/app/(auth)/actions";
 import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -10,6 +11,8 @@ import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
 
 export function SignUpForm({ firstAccount = false }: { firstAccount?: boolean }) {
   const [state, action, pending] = useActionState(signUpAction, { ok: false });
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstError(form, state.fieldErrors);
   const errors = state.fieldErrors ?? {};
   return (
     <Card>
@@ -25,7 +28,7 @@ export function SignUpForm({ firstAccount = false }: { firstAccount?: boolean })
           every key.
         </p>
       )}
-      <form action={action} noValidate>
+      <form ref={form} action={action} noValidate>
         <CardContent className="grid gap-4">
           {state.message && !state.fieldErrors && (
             <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">

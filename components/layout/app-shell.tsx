@@ -40,7 +40,7 @@ export function AppShell({ user, children }: { user: { name: string; email: stri
           <UserMenu name={user.name} email={user.email} />
         </div>
       </aside>
-      <main id="main" className="min-w-0 flex-1 p-4 md:p-8">
+      <main id="main" tabIndex={-1} className="min-w-0 flex-1 p-4 outline-none md:p-8">
         {children}
       </main>
     </div>

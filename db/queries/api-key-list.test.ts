@@ -58,6 +58,8 @@ describe(`API Keys page queries (${TEST_DRIVER})`, () => {
 
     const names = async (period: number | null, limit?: number) =>
       (await keysNeedingAttention(db, me.id, new Date(), period, limit)).rows.map((r) => r.name).sort();
+    // A key made now to live 7 days is doing what it was made for: not flagged (lib/keys/status.ts).
+    await make("new 7-day", new Date(now.getTime() + 7 * DAY_MS));
     expect(await names(90)).toEqual(["expired", "old secret", "soon"]);
     expect(await names(null)).toEqual(["expired", "soon"]);
     const capped = await keysNeedingAttention(db, me.id, new Date(), 90, 2);
@@ -68,5 +70,29 @@ describe(`API Keys page queries (${TEST_DRIVER})`, () => {
     const statuses = (await keysNeedingAttention(db, me.id, at, 90)).rows.map((r) => keyStatus(r, at, 90)).sort();
     expect(statuses).toEqual(["expired", "expiring_soon", "rotation_due"]);
     expect(ATTENTION_STATUSES).toEqual(expect.arrayContaining(statuses));
+  });
+
+  it("lists the most urgent first, and expired keys only for a week after they expire", async () => {
+    const db = handle.db;
+    const me = await makeUser(db);
+    const now = new Date();
+    const at = (days: number) => new Date(now.getTime() + days * DAY_MS);
+    const make = async (name: string, expiresAt: Date | null, secretAgeDays = 0) => {
+      const { key } = await createApiKey(db, me.id, { ...input, name, expiresAt: at(30) }, CONTEXT, PEPPER);
+      // Made 60 days ago, so "expiring soon" is decided by the 7-day window alone.
+      await db
+        .update(apiKeys)
+        .set({ expiresAt, createdAt: at(-60), secretCreatedAt: at(-secretAgeDays) })
+        .where(eq(apiKeys.id, key.id));
+    };
+    await make("rotation, older secret", null, 200);
+    await make("in 6 days", at(6));
+    await make("expired 2 days ago", at(-2));
+    await make("rotation, newer secret", at(40), 100);
+    await make("in 1 day", at(1));
+    await make("expired 8 days ago", at(-8));
+    const { rows, total } = await keysNeedingAttention(db, me.id, now, 90);
+    expect(rows.map((r) => r.name)).toEqual(["expired 2 days ago", "in 1 day", "in 6 days", "rotation, older secret", "rotation, newer secret"]);
+    expect(total).toBe(5);
   });
 });

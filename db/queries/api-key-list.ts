@@ -1,9 +1,10 @@
-import { and, count, desc, eq, isNull } from "drizzle-orm";
-import { ATTENTION_STATUSES } from "@/lib/keys/status";
+import { and, asc, count, desc, eq, isNull, or, sql } from "drizzle-orm";
+import { ATTENTION_STATUSES, EXPIRED_ATTENTION_DAYS } from "@/lib/keys/status";
+import { DAY_MS } from "@/lib/time";
 import type { Database } from "../client";
 import { apiKeys } from "../schema";
 import { apiKeyColumns, type ApiKeySummary } from "./api-keys";
-import { keyStatusIn } from "./key-status";
+import { keyStatusCase, keyStatusIn } from "./key-status";
 
 export const KEYS_PAGE_SIZE = 50;
 /** The attention banner names at most this many keys (and says how many there are in all). */
@@ -29,9 +30,11 @@ export async function pageApiKeys(db: Database, userId: string, page: number, pa
 }
 
 /**
- * The owner's keys that need attention, on any page: those whose keyStatus() at `now` is expired,
- * expiring soon or rotation due (ATTENTION_STATUSES), decided in SQL by the same rules, so the
- * rows and the total agree with the badges.
+ * The owner's keys that need attention, on any page: those whose keyStatus() at `now` is expired
+ * (for EXPIRED_ATTENTION_DAYS after expiry), expiring soon or rotation due (ATTENTION_STATUSES),
+ * decided in SQL by the same rules, so the rows and the total agree with the badges. Most urgent
+ * first: keys that have expired or are about to, soonest expiry first; then keys due for rotation,
+ * oldest secret first.
  */
 export async function keysNeedingAttention(
   db: Database,
@@ -40,9 +43,21 @@ export async function keysNeedingAttention(
   rotationPeriodDays: number | null,
   limit = ATTENTION_LIMIT,
 ): Promise<{ rows: ApiKeySummary[]; total: number }> {
-  const where = and(eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt), keyStatusIn(ATTENTION_STATUSES, now, rotationPeriodDays));
+  const expiredLongAgo = new Date(now.getTime() - EXPIRED_ATTENTION_DAYS * DAY_MS);
+  const where = and(
+    eq(apiKeys.userId, userId),
+    isNull(apiKeys.deletedAt),
+    keyStatusIn(ATTENTION_STATUSES, now, rotationPeriodDays),
+    or(isNull(apiKeys.expiresAt), sql`${apiKeys.expiresAt} > ${expiredLongAgo.toISOString()}::timestamptz`),
+  );
+  const byExpiry = sql`case when ${keyStatusCase(now, rotationPeriodDays)} in ('expired', 'expiring_soon') then ${apiKeys.expiresAt} end`;
   const [rows, [{ total }]] = (await Promise.all([
-    db.select(apiKeyColumns).from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(limit),
+    db
+      .select(apiKeyColumns)
+      .from(apiKeys)
+      .where(where)
+      .orderBy(sql`${byExpiry} asc nulls last`, asc(apiKeys.secretCreatedAt), desc(apiKeys.id))
+      .limit(limit),
     db.select({ total: count() }).from(apiKeys).where(where),
   ])) as [ApiKeySummary[], [{ total: number }]];
   return { rows, total: Number(total) };

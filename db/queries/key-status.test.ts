@@ -3,7 +3,7 @@ import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, DbHandle } from "@/db/client";
 import { apiKeys } from "@/db/schema";
-import { ATTENTION_STATUSES, EXPIRING_SOON_DAYS, keyStatus, type KeyStatus } from "@/lib/keys/status";
+import { ATTENTION_STATUSES, EXPIRING_SOON_DAYS, EXPIRING_URGENT_DAYS, keyStatus, type KeyStatus } from "@/lib/keys/status";
 import { DAY_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { makeUser } from "@/test/fixtures";
@@ -21,11 +21,13 @@ const STATUSES: KeyStatus[] = ["active", "expiring_soon", "rotation_due", "expir
 const PERIOD = 90;
 const MS = 1; // the smallest step a JavaScript Date can take
 
-type Times = { revokedAt: Date | null; expiresAt: Date | null; secretCreatedAt: Date };
+type Times = { revokedAt: Date | null; expiresAt: Date | null; secretCreatedAt: Date; createdAt: Date };
 
 /**
- * Every combination of revoked_at, expires_at and secret_created_at at, one millisecond before
- * and one after each boundary of keyStatus() relative to `now` (and the "none" cases).
+ * Every combination of revoked_at, expires_at, secret_created_at and created_at at, one
+ * millisecond before and one after each boundary of keyStatus() relative to `now` (and the "none"
+ * cases). The half-life boundary of "expiring soon" is where expires_at - now = now - created_at:
+ * crossed by the keys expiring in 5 days made around 5 days ago.
  */
 function boundaryKeys(now: Date): Times[] {
   const at = (ms: number) => new Date(now.getTime() + ms);
@@ -33,9 +35,15 @@ function boundaryKeys(now: Date): Times[] {
   const soon = EXPIRING_SOON_DAYS * DAY_MS;
   const cutoff = -PERIOD * DAY_MS;
   const revoked = [null, ...around(0)];
-  const expires = [null, ...around(0), ...around(soon), at(-DAY_MS), at(30 * DAY_MS)];
+  const urgent = EXPIRING_URGENT_DAYS * DAY_MS;
+  const expires = [null, ...around(0), ...around(urgent), at(5 * DAY_MS), ...around(soon), at(-DAY_MS), at(30 * DAY_MS)];
   const secrets = [...around(cutoff), at(-(PERIOD + 1) * DAY_MS), at(-DAY_MS), now];
-  return revoked.flatMap((revokedAt) => expires.flatMap((expiresAt) => secrets.map((secretCreatedAt) => ({ revokedAt, expiresAt, secretCreatedAt }))));
+  const created = [now, ...around(-5 * DAY_MS), at(-(PERIOD + 2) * DAY_MS)];
+  return revoked.flatMap((revokedAt) =>
+    expires.flatMap((expiresAt) =>
+      secrets.flatMap((secretCreatedAt) => created.map((createdAt) => ({ revokedAt, expiresAt, secretCreatedAt, createdAt }))),
+    ),
+  );
 }
 
 async function insertKeys(db: Database, userId: string, keys: Times[]): Promise<Map<string, Times>> {

@@ -1,5 +1,5 @@
 import { and, or, sql, type SQL } from "drizzle-orm";
-import { EXPIRING_SOON_DAYS, type KeyStatus } from "@/lib/keys/status";
+import { EXPIRING_SOON_DAYS, EXPIRING_URGENT_DAYS, type KeyStatus } from "@/lib/keys/status";
 import { DAY_MS } from "@/lib/time";
 import { apiKeys } from "../schema";
 
@@ -10,7 +10,9 @@ import { apiKeys } from "../schema";
  *
  *   revoked        revoked_at <= now
  *   expired        expires_at <= now
- *   expiring_soon  expires_at <= now + EXPIRING_SOON_DAYS × 24 h
+ *   expiring_soon  expires_at <= now + EXPIRING_SOON_DAYS × 24 h, and either
+ *                  expires_at <= now + EXPIRING_URGENT_DAYS × 24 h or
+ *                  expires_at - now <= now - created_at (it has lived half its life)
  *   rotation_due   secret_created_at <= now - rotation period × 24 h (only with a period)
  *   active         none of these
  *
@@ -34,6 +36,7 @@ function moments(now: StatusNow, rotationPeriodDays: number | null) {
   return {
     now: at,
     soon: plus(EXPIRING_SOON_DAYS * DAY_MS),
+    urgent: plus(EXPIRING_URGENT_DAYS * DAY_MS),
     rotationCutoff: rotationPeriodDays ? plus(-rotationPeriodDays * DAY_MS) : null,
   };
 }
@@ -58,8 +61,9 @@ function rules(now: StatusNow, rotationPeriodDays: number | null): { status: Exc
     },
     {
       status: "expiring_soon",
-      is: sql`${apiKeys.expiresAt} <= ${m.soon}`,
-      isNot: sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${m.soon})`,
+      // created_at is never null; expires_at may be, hence the explicit "is null" in isNot.
+      is: sql`(${apiKeys.expiresAt} <= ${m.soon} and (${apiKeys.expiresAt} <= ${m.urgent} or ${apiKeys.expiresAt} - ${m.now} <= ${m.now} - ${apiKeys.createdAt}))`,
+      isNot: sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${m.soon} or (${apiKeys.expiresAt} > ${m.urgent} and ${apiKeys.expiresAt} - ${m.now} > ${m.now} - ${apiKeys.createdAt}))`,
     },
     {
       status: "rotation_due",

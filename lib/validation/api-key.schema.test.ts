@@ -67,7 +67,15 @@ describe("create API key input", () => {
     expect(exp("7")).toEqual(new Date("2026-11-30T12:00:00Z"));
     expect(exp("90")).toEqual(new Date("2027-02-21T12:00:00Z"));
     expect(exp("never")).toBeNull();
-    expect(exp("custom", "2026-12-01")).toEqual(new Date("2026-12-02T00:00:00Z"));
+    // Through the end of the chosen day: its last second, in the chooser's zone (UTC if unknown).
+    expect(exp("custom", "2026-12-01")).toEqual(new Date("2026-12-01T23:59:59Z"));
+    const zoned = (timeZone: string, customDate: string) => {
+      const r = resolveCreateApiKey({ ...valid, expiration: "custom", customDate, timeZone }, now);
+      return r.success ? r.data.expiresAt : "invalid";
+    };
+    expect(zoned("Asia/Tokyo", "2026-12-09")).toEqual(new Date("2026-12-09T14:59:59Z"));
+    expect(zoned("America/New_York", "2026-12-09")).toEqual(new Date("2026-12-10T04:59:59Z"));
+    expect(zoned("Not/A_Zone", "2026-12-09")).toEqual(new Date("2026-12-09T23:59:59Z"));
     expect(exp("365")).toBe("invalid");
   });
 

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { RESOURCE_IDS, SPECIAL_SCOPE_IDS, scopesFor, type Access, type Level, type Permissions } from "../scopes";
+import { startOfDayIn } from "../calendar";
+import { validTimeZone } from "../time-zone";
 import { DAY_MS } from "../time";
 import { plainText } from "./common";
 
@@ -21,6 +23,9 @@ export const createApiKeyInput = z
     specials: z.array(z.string().max(64)).max(20).optional().default([]),
     expiration: z.enum(EXPIRATION_CHOICES, { error: "Choose when the key expires." }),
     customDate: z.string().trim().optional().default(""),
+    // The chooser's time zone (the browser's): a custom date is that day on their calendar. Not a
+    // rule, only how to read the date, so an unknown zone reads it as UTC.
+    timeZone: z.string().max(64).optional(),
   })
   .strict();
 
@@ -60,10 +65,11 @@ function resolveKeyForm<S extends typeof createApiKeyInput | typeof editApiKeyIn
         });
       }
       if (v.expiration === "custom") {
-        const date = parseDay(v.customDate);
-        if (!date) {
+        const date = startOfDayIn(v.customDate, zoneOf(v.timeZone));
+        const end = customExpiry(v.customDate, zoneOf(v.timeZone));
+        if (!date || !end) {
           ctx.addIssue({ code: "custom", path: ["customDate"], message: "Pick an expiry date." });
-        } else if (date.getTime() + DAY_MS <= now.getTime() + DAY_MS / 24) {
+        } else if (end.getTime() <= now.getTime() + DAY_MS / 24) {
           ctx.addIssue({ code: "custom", path: ["customDate"], message: "Pick a date in the future." });
         } else if (date.getTime() > now.getTime() + MAX_CUSTOM_DAYS * DAY_MS) {
           ctx.addIssue({
@@ -79,23 +85,30 @@ function resolveKeyForm<S extends typeof createApiKeyInput | typeof editApiKeyIn
       description: v.description || null,
       access: v.access as Access,
       scopes: scopesFor(v.access as Access, v.permissions as Permissions, v.specials),
-      expiresAt: v.expiration === "keep" ? undefined : expiresAtFor(v.expiration, v.customDate, now),
+      expiresAt: v.expiration === "keep" ? undefined : expiresAtFor(v.expiration, v.customDate, zoneOf(v.timeZone), now),
     }))
     .safeParse(raw);
 }
 
-/** "YYYY-MM-DD" -> that day at 00:00 UTC, or null. */
-function parseDay(value: string): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return null;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return date.toISOString().startsWith(value) ? date : null;
+function zoneOf(value: string | undefined): string {
+  return validTimeZone(value) ?? "UTC";
 }
 
-function expiresAtFor(choice: ExpirationChoice, customDate: string, now: Date): Date | null {
+/**
+ * A custom date means "valid through that day" on the chooser's calendar: the key expires at the
+ * last second of the day in their zone (23:59:59), so the list shows the day they picked, not the
+ * next one. Null for a malformed or impossible date.
+ */
+export function customExpiry(day: string, timeZone: string): Date | null {
+  const start = startOfDayIn(day, timeZone);
+  if (!start) return null;
+  const next = startOfDayIn(new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10), timeZone);
+  return next && new Date(next.getTime() - 1000);
+}
+
+function expiresAtFor(choice: ExpirationChoice, customDate: string, timeZone: string, now: Date): Date | null {
   if (choice === "never") return null;
-  // A custom date means "valid through that day": it expires at the end of the day (UTC).
-  if (choice === "custom") return new Date(parseDay(customDate)!.getTime() + DAY_MS);
+  if (choice === "custom") return customExpiry(customDate, timeZone)!;
   return new Date(now.getTime() + Number(choice) * DAY_MS);
 }
 
@@ -118,5 +131,6 @@ export function createApiKeyFormValues(form: FormData): Record<string, unknown> 
     specials: form.getAll("specials").filter((v): v is string => typeof v === "string"),
     expiration: text("expiration"),
     customDate: text("customDate") ?? "",
+    timeZone: text("timeZone"),
   };
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { AttentionReason } from "@/components/api-keys/attention-reason";
 import { toKeyRow } from "@/components/api-keys/key-row";
 import { KeysSection } from "@/components/api-keys/keys-section";
 import { KeysTable } from "@/components/api-keys/keys-table";
@@ -11,6 +12,7 @@ import type { ApiKeySummary } from "@/db/queries/api-keys";
 import { policy } from "@/lib/policy";
 import { requestNow } from "@/lib/request-clock";
 import { requestOrigin } from "@/lib/request-context";
+import { requestTimeZone } from "@/lib/request-time-zone";
 import { requireUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "API Keys" };
@@ -39,8 +41,9 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
   const toRow = (k: ApiKeySummary) => toKeyRow(k, now, policy.rotationPeriodDays);
   const rows = list.rows.map(toRow);
   // Already exactly the expired, expiring-soon and rotation-due keys (ATTENTION_STATUSES).
-  const attentionRows = attention.rows.map(toRow);
+  const attentionRows = attention.rows.map(toRow).map((row) => ({ row, reason: <AttentionReason row={row} now={now} /> }));
   const origin = requestOrigin(await headers());
+  const timeZone = await requestTimeZone();
 
   return (
     <KeysSection
@@ -48,10 +51,9 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
       attention={attentionRows}
       attentionTotal={attention.total}
       total={list.total}
-      now={now}
       maxLifetimeDays={policy.maxLifetimeDays}
     >
-      <KeysTable rows={rows} now={now} />
+      <KeysTable rows={rows} now={now} timeZone={timeZone} />
       {list.total > KEYS_PAGE_SIZE && (
         <Pagination
           path={PATH}

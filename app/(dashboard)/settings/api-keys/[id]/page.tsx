@@ -1,8 +1,13 @@
 import { ArrowLeftIcon } from "lucide-react";
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
+import { KeyPageActions } from "@/components/api-keys/key-page-actions";
+import { toKeyRow } from "@/components/api-keys/key-row";
 import { StatusBadge } from "@/components/api-keys/status-badge";
+import { DateTime } from "@/components/layout/date-time";
 import { UsageChart, type UsageDay } from "@/components/api-keys/usage-chart";
 import { getDb } from "@/db";
 import { getApiKey } from "@/db/queries/api-keys";
@@ -10,19 +15,22 @@ import { listRotations } from "@/db/queries/rotations";
 import { usageForKey } from "@/db/queries/usage";
 import { policy } from "@/lib/policy";
 import { AppError } from "@/lib/errors";
-import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
-import { keyStatus, revokedNote } from "@/lib/keys/status";
+import { describeTimeZone } from "@/lib/format";
+import { revokedNote } from "@/lib/keys/status";
 import { requestNow } from "@/lib/request-clock";
+import { requestOrigin } from "@/lib/request-context";
+import { requestTimeZone } from "@/lib/request-time-zone";
 import { describeAccess } from "@/lib/scopes";
 import { requireUser } from "@/lib/session";
 import { lastUtcDays } from "@/lib/time";
 import { uuidSchema } from "@/lib/validation/common";
 
-export const metadata: Metadata = { title: "API key" };
+type Params = { params: Promise<{ id: string }> };
 
-export default async function ApiKeyDetailPage({ params }: { params: Promise<{ id: string }> }) {
+/** The signed-in user's key, once per request (the title and the page both need it). */
+const loadKey = cache(async (rawId: string) => {
   const user = await requireUser();
-  const id = uuidSchema.safeParse((await params).id);
+  const id = uuidSchema.safeParse(rawId);
   if (!id.success) notFound();
   const db = await getDb();
   // Owner-scoped: another user's key id is simply "not found".
@@ -30,8 +38,21 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
     if (e instanceof AppError && e.code === "key_not_found") notFound();
     throw e;
   });
+  return { user, db, key };
+});
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const { key } = await loadKey((await params).id);
+  return { title: `${key.name} · API key` };
+}
+
+export default async function ApiKeyDetailPage({ params }: Params) {
+  const { user, db, key } = await loadKey((await params).id);
   const [usage, rotations] = await Promise.all([usageForKey(db, key.id, 30), listRotations(db, user.id, key.id)]);
   const now = await requestNow();
+  const timeZone = await requestTimeZone();
+  const row = toKeyRow(key, now, policy.rotationPeriodDays);
+  const origin = requestOrigin(await headers());
   const byDay = new Map(usage.map((u) => [u.day, u]));
   const days: UsageDay[] = lastUtcDays(30, now).map((day) => {
     const u = byDay.get(day);
@@ -44,10 +65,12 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
       <Link href="/settings/api-keys" className="flex w-fit items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
         <ArrowLeftIcon className="size-4" aria-hidden /> All API keys
       </Link>
-      <div className="flex flex-wrap items-center gap-3">
-        <h2 className="min-w-0 text-lg font-semibold [overflow-wrap:anywhere]">{key.name}</h2>
-        <StatusBadge status={keyStatus(key, now, policy.rotationPeriodDays)} />
-        {key.revokedAt && key.revokedReason && <span className="min-w-0 text-sm text-muted-foreground [overflow-wrap:anywhere]">{revokedNote(key.revokedReason)}</span>}
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="flex min-w-0 flex-wrap items-center gap-3">
+          <h2 className="min-w-0 text-lg font-semibold [overflow-wrap:anywhere]">{key.name}</h2>
+          <StatusBadge status={row.status} />
+        </div>
+        <KeyPageActions row={row} origin={origin} maxLifetimeDays={policy.maxLifetimeDays} />
       </div>
       {key.description && <p className="text-sm text-muted-foreground [overflow-wrap:anywhere]">{key.description}</p>}
       <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
@@ -66,16 +89,29 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
           ))}
         </dd>
         <dt className="text-muted-foreground">Created</dt>
-        <dd>{formatDate(key.createdAt)}</dd>
-        <dt className="text-muted-foreground">Expires</dt>
-        <dd>{key.expiresAt ? formatDate(key.expiresAt) : "Never"}</dd>
+        <dd>
+          <DateTime date={key.createdAt} timeZone={timeZone} />
+        </dd>
+        <dt className="text-muted-foreground">{row.status === "expired" ? "Expired" : "Expires"}</dt>
+        <dd>{key.expiresAt ? <DateTime date={key.expiresAt} timeZone={timeZone} /> : "Never"}</dd>
+        {key.revokedAt && (
+          <>
+            <dt className="text-muted-foreground">Revoked</dt>
+            <dd className="min-w-0 [overflow-wrap:anywhere]">
+              <DateTime date={key.revokedAt} timeZone={timeZone} withTime />
+              {key.revokedReason && <span className="text-muted-foreground"> · {revokedNote(key.revokedReason)}</span>}
+            </dd>
+          </>
+        )}
         <dt className="text-muted-foreground">Secret issued</dt>
-        <dd>{formatDate(key.secretCreatedAt)}</dd>
+        <dd>
+          <DateTime date={key.secretCreatedAt} timeZone={timeZone} />
+        </dd>
         <dt className="text-muted-foreground">Last used</dt>
         <dd>
           {key.lastUsedAt ? (
             <>
-              <time dateTime={key.lastUsedAt.toISOString()}>{formatRelative(key.lastUsedAt, now)}</time>
+              <DateTime date={key.lastUsedAt} timeZone={timeZone} now={now} relative />
               {key.lastUsedIp && <span className="text-muted-foreground"> from {key.lastUsedIp}</span>}
             </>
           ) : (
@@ -83,6 +119,9 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
           )}
         </dd>
       </dl>
+      <p className="-mt-3 text-xs text-muted-foreground">
+        Dates are in your time zone, {describeTimeZone(timeZone, now)}. Point at one for the exact time.
+      </p>
       <section aria-labelledby="usage-heading" className="grid gap-2">
         <h3 id="usage-heading" className="font-medium">
           Requests, last 30 days <span className="font-normal text-muted-foreground">({total} in all)</span>
@@ -105,13 +144,11 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
           <ol className="grid gap-2 text-sm">
             {rotations.map((r) => (
               <li key={r.id} className="rounded-md border p-3">
-                <time dateTime={r.rotatedAt.toISOString()}>
-                  {formatDateTime(r.rotatedAt)}
-                </time>{" "}
+                <DateTime date={r.rotatedAt} timeZone={timeZone} withTime />{" "}
                 via {r.via === "api" ? "the API" : "the dashboard"}:{" "}
                 <code className="font-mono text-xs">{r.oldHint}</code> → <code className="font-mono text-xs">{r.newHint}</code>.{" "}
                 <span className="text-muted-foreground">
-                  <GraceNote rotatedAt={r.rotatedAt} graceUntil={r.graceUntil} now={now} />
+                  <GraceNote rotatedAt={r.rotatedAt} graceUntil={r.graceUntil} now={now} timeZone={timeZone} />
                 </span>
               </li>
             ))}
@@ -123,13 +160,9 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
 }
 
 /** Past or present tense, depending on whether the old secret's grace period is over. */
-function GraceNote({ rotatedAt, graceUntil, now }: { rotatedAt: Date; graceUntil: Date; now: Date }) {
+function GraceNote({ rotatedAt, graceUntil, now, timeZone }: { rotatedAt: Date; graceUntil: Date; now: Date; timeZone: string }) {
   if (graceUntil.getTime() <= rotatedAt.getTime() + 1000) return <>The old secret stopped at once.</>;
-  const when = (
-    <time dateTime={graceUntil.toISOString()}>
-      {formatDateTime(graceUntil)}
-    </time>
-  );
+  const when = <DateTime date={graceUntil} timeZone={timeZone} withTime />;
   return graceUntil.getTime() > now.getTime() ? (
     <>The old secret keeps working until {when}.</>
   ) : (
