@@ -120,7 +120,9 @@ export type KeyLookup = (hash: string) => Promise<{ row: KeyLookupRow | undefine
  * lookupKeyByHash. Any other digest is looked up on its own.
  */
 export function pairedLookup(db: Database, first: string, second: string, clockOffsetMs: number): KeyLookup {
-  if (writeGenerationOf(db) || first === second) return (hash) => lookupKeyByHash(db, hash, clockOffsetMs);
+  // Keyed like the unique index and the cache: a digest is only ever found, never compared.
+  const pair = new Set([first, second]);
+  if (writeGenerationOf(db) || pair.size < 2) return (hash) => lookupKeyByHash(db, hash, clockOffsetMs);
   let both: Promise<Map<string, KeyLookupRow>> | undefined;
   const read = async () => {
     let lookup = pairStatements.get(db);
@@ -129,7 +131,7 @@ export function pairedLookup(db: Database, first: string, second: string, clockO
     return new Map(rows.map((row) => [row.matched, row]));
   };
   return async (hash) => {
-    if (hash !== first && hash !== second) return lookupKeyByHash(db, hash, clockOffsetMs);
+    if (!pair.has(hash)) return lookupKeyByHash(db, hash, clockOffsetMs);
     both ??= read();
     return { row: (await both).get(hash), cached: false };
   };

@@ -171,7 +171,7 @@ export interface components {
             access: "full" | "read_only" | "restricted";
             scopes: components["schemas"]["Scope"][];
             /**
-             * @description The most urgent of: revoked, expired, expiring_soon (within 7 days), rotation_due (secret older than the deployment's rotation period), active.
+             * @description The most urgent of: revoked, expired, expiring_soon (expires within 3 days, or within 7 days once it has lived half its life), rotation_due (secret older than the deployment's rotation period), active.
              * @enum {string}
              */
             status: "active" | "expiring_soon" | "rotation_due" | "expired" | "revoked";

@@ -1,4 +1,4 @@
-import { STATUS_LABELS } from "../keys/status";
+import { EXPIRING_SOON_DAYS, EXPIRING_URGENT_DAYS, STATUS_LABELS } from "../keys/status";
 import { ALL_SCOPES, RESOURCES, SPECIALS } from "../scopes";
 
 /** Components of the OpenAPI document (lib/api/openapi.ts), built from the same lists the code enforces. */
@@ -37,7 +37,7 @@ export const SCHEMAS = {
       status: {
         type: "string",
         enum: Object.keys(STATUS_LABELS),
-        description: "The most urgent of: revoked, expired, expiring_soon (within 7 days), rotation_due (secret older than the deployment's rotation period), active.",
+        description: `The most urgent of: revoked, expired, expiring_soon (expires within ${EXPIRING_URGENT_DAYS} days, or within ${EXPIRING_SOON_DAYS} days once it has lived half its life), rotation_due (secret older than the deployment's rotation period), active.`,
       },
       createdAt: { type: "string", format: "date-time" },
       lastUsedAt: { type: ["string", "null"], format: "date-time" },
