@@ -100,8 +100,9 @@ describe(`key commands (${TEST_DRIVER})`, () => {
     expect(await refusal(createKey(handle.db, caller, { name: "wider", scopes: ["keys:verify"], expiresAt: days(0.5) }))).toBe("insufficient_scope");
     // No expiry asked: the 30-day default would outlive a key that expires tomorrow.
     expect(await refusal(createKey(handle.db, caller, { name: "default", scopes: ["keys:read"] }))).toBe("expiry_beyond_caller");
-    for (const attempt of [deleteKey(handle.db, caller, root.id), revokeKey(handle.db, caller, root.id), rotateKey(handle.db, caller, root.id, "none")]) {
-      expect(await refusal(attempt)).toBe("insufficient_scope");
+    // One at a time: refusals started together would reject before they are awaited.
+    for (const attempt of [() => deleteKey(handle.db, caller, root.id), () => revokeKey(handle.db, caller, root.id), () => rotateKey(handle.db, caller, root.id, "none")]) {
+      expect(await refusal(attempt())).toBe("insufficient_scope");
     }
     expect((await getKey(handle.db, session, root.id)).revokedAt).toBeNull();
   });
