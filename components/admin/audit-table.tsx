@@ -1,6 +1,7 @@
 import Link from "next/link";
+import { DateTime } from "@/components/layout/date-time";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { formatTimestamp } from "@/lib/format";
+import { describeEvent, sentenceText, shortUserAgent, type Part } from "@/lib/audit-sentences";
 
 export type AuditRow = {
   id: string;
@@ -15,74 +16,79 @@ export type AuditRow = {
   userAgent: string | null;
 };
 
+const LINK = "font-medium underline-offset-4 hover:underline";
+
 /**
- * Audit events as text: every value, including user-supplied names, is rendered as plain text.
- * With `filterPath`, actor and target link to the log filtered to them (the target filter takes a
- * full id, which the cell shortens for display).
+ * Audit events as sentences ("You rotated CI deploys; the old secret works until …"), in the
+ * viewer's time zone, every value rendered as plain text. `keyHref` links a key's name (its page on
+ * Activity, its events on the admin log); with `filterPath`, who did it links to their events.
  */
-export function AuditTable({ rows, filterPath }: { rows: AuditRow[]; filterPath?: string }) {
+export function AuditTable({
+  rows,
+  timeZone,
+  filterPath,
+  keyHref,
+}: {
+  rows: AuditRow[];
+  timeZone: string;
+  filterPath?: string;
+  keyHref?: (id: string) => string;
+}) {
+  const now = new Date();
   const filterLink = (key: string, value: string) => `${filterPath}?${new URLSearchParams({ [key]: value }).toString()}`;
+  const part = (p: Part, i: number) => {
+    if ("text" in p) return <span key={i}>{p.text}</span>;
+    if ("actor" in p) {
+      return filterPath ? (
+        <Link key={i} href={filterLink("actor", p.actor)} className={LINK} title={`Events by ${p.actor}`}>
+          {p.actor}
+        </Link>
+      ) : (
+        <span key={i}>{p.actor}</span>
+      );
+    }
+    return keyHref && p.key.id ? (
+      <Link key={i} href={keyHref(p.key.id)} className={LINK}>
+        {p.key.name}
+      </Link>
+    ) : (
+      <span key={i} className="font-medium">
+        {p.key.name}
+      </span>
+    );
+  };
   return (
     <Table aria-label="Audit events">
       <TableHeader>
         <TableRow>
-          <TableHead>When (UTC)</TableHead>
-          <TableHead>Actor, from</TableHead>
-          <TableHead>Action</TableHead>
-          <TableHead>Target</TableHead>
-          <TableHead>Details</TableHead>
+          <TableHead className="w-40">When</TableHead>
+          <TableHead>What happened</TableHead>
+          <TableHead className="w-44">From</TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
-        {rows.map((r) => (
-          <TableRow key={r.id}>
-            <TableCell className="text-sm whitespace-nowrap">
-              <time dateTime={r.createdAt.toISOString()}>
-                {formatTimestamp(r.createdAt)}
-              </time>
-            </TableCell>
-            {/* Who and from where share a column, so the table fits a desktop screen without scrolling. */}
-            <TableCell className="max-w-44 text-sm">
-              <div className="truncate" title={r.actor ?? undefined}>
-                {r.actor && filterPath ? (
-                  <Link href={filterLink("actor", r.actor)} className="underline-offset-4 hover:underline" aria-label={`Events by ${r.actor}`}>
-                    {r.actor}
-                  </Link>
-                ) : (
-                  (r.actor ?? "—")
+        {rows.map((r) => {
+          const sentence = describeEvent(r, timeZone, now);
+          const device = shortUserAgent(r.userAgent);
+          return (
+            <TableRow key={r.id} data-action={r.action}>
+              <TableCell className="align-top text-sm whitespace-nowrap">
+                <DateTime date={r.createdAt} timeZone={timeZone} withTime />
+              </TableCell>
+              <TableCell className="align-top text-sm [overflow-wrap:anywhere] whitespace-normal" title={sentenceText(sentence)}>
+                {sentence.map(part)}
+              </TableCell>
+              <TableCell className="max-w-44 align-top text-xs text-muted-foreground">
+                <div className="truncate">{r.ip ?? "—"}</div>
+                {device && (
+                  <div className="truncate" title={r.userAgent ?? undefined}>
+                    {device}
+                  </div>
                 )}
-              </div>
-              <div className="truncate text-xs text-muted-foreground" title={r.userAgent ?? ""}>
-                {r.ip ?? "—"}
-                {r.userAgent ? ` · ${r.userAgent}` : ""}
-              </div>
-            </TableCell>
-            <TableCell>
-              <code className="font-mono text-xs">{r.action}</code>
-            </TableCell>
-            <TableCell className="font-mono text-xs whitespace-nowrap">
-              {!r.targetId ? (
-                "—"
-              ) : filterPath ? (
-                <Link
-                  href={filterLink("target", r.targetId)}
-                  className="underline-offset-4 hover:underline"
-                  title={r.targetId}
-                  aria-label={`Events for ${r.targetType} ${r.targetId}`}
-                >
-                  {r.targetType}:{r.targetId.slice(0, 8)}
-                </Link>
-              ) : (
-                <span title={r.targetId}>
-                  {r.targetType}:{r.targetId.slice(0, 8)}
-                </span>
-              )}
-            </TableCell>
-            <TableCell className="max-w-56 truncate font-mono text-xs" title={JSON.stringify(r.metadata)}>
-              {Object.keys(r.metadata).length ? JSON.stringify(r.metadata) : "—"}
-            </TableCell>
-          </TableRow>
-        ))}
+              </TableCell>
+            </TableRow>
+          );
+        })}
       </TableBody>
     </Table>
   );

@@ -118,7 +118,7 @@ test("HTML, script and formula payloads render as text on every page that shows 
   await expectInert(admin, "admin keys after revoke");
 
   await admin.goto(`/admin/audit?actor=${encodeURIComponent(owner.email)}`);
-  // Metadata is shown as JSON text: the quote-free payloads appear as they are.
+  // Key names in the events' sentences are text: the payloads appear as they are.
   for (const text of [P.img, P.svg, P.jsUrl]) await expectShown(admin, text, "audit log");
   await expectInert(admin, "audit log");
   await admin.goto(`/admin/audit?action=api_key.admin_revoked`);

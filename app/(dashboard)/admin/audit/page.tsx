@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { ACTION_LABELS } from "@/lib/audit-sentences";
+import { requestTimeZone } from "@/lib/request-time-zone";
 import Link from "next/link";
 import { AuditTable } from "@/components/admin/audit-table";
 import { FilterForm } from "@/components/admin/filter-form";
@@ -38,7 +40,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         path={PATH}
         label="Filter events"
         fields={[
-          { kind: "select", name: "action", label: "Action", value: filters.action, options: [{ value: "", label: "Any action" }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: a }))] },
+          { kind: "select", name: "action", label: "Action", value: filters.action, options: [{ value: "", label: "Any action" }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: ACTION_LABELS[a] }))] },
           { kind: "text", name: "actor", label: "Actor", placeholder: "Exact email or user id", value: filters.actor },
           { kind: "text", name: "target", label: "Target id", placeholder: "A key or user id", value: filters.target },
           { kind: "date", name: "from", label: "From", value: filters.from },
@@ -48,7 +50,12 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
       {rows.length === 0 ? (
         <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">No events match these filters.</p>
       ) : (
-        <AuditTable rows={rows.map((r) => ({ ...r, actor: r.actorEmail }))} filterPath={PATH} />
+        <AuditTable
+          rows={rows.map((r) => ({ ...r, actor: r.actorEmail }))}
+          timeZone={await requestTimeZone()}
+          filterPath={PATH}
+          keyHref={(id) => `${PATH}?${new URLSearchParams({ target: id })}`}
+        />
       )}
       <Pagination path={PATH} params={params} page={filters.page} pageSize={ADMIN_PAGE_SIZE} shown={rows.length} {...paging} />
     </section>

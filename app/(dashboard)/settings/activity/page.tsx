@@ -4,6 +4,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { getDb } from "@/db";
 import { listActivity } from "@/db/queries/audit-log";
 import { ADMIN_PAGE_SIZE } from "@/db/queries/paging";
+import { requestTimeZone } from "@/lib/request-time-zone";
 import { requireUser } from "@/lib/session";
 import { readFilters } from "@/lib/url-filters";
 import { activityFilters } from "@/lib/validation/admin.schema";
@@ -35,7 +36,11 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
       {rows.length === 0 ? (
         <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">No activity yet.</p>
       ) : (
-        <AuditTable rows={rows.map((r) => ({ ...r, actor: actorOf(r.actorId) }))} />
+        <AuditTable
+          rows={rows.map((r) => ({ ...r, actor: actorOf(r.actorId) }))}
+          timeZone={await requestTimeZone()}
+          keyHref={(id) => `/settings/api-keys/${id}`}
+        />
       )}
       <Pagination path={PATH} params={{}} page={page} pageSize={ADMIN_PAGE_SIZE} shown={rows.length} {...paging} />
     </section>

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { AUDIT_ACTIONS } from "./audit-events";
+import { describeEvent, sentenceText, shortUserAgent } from "./audit-sentences";
+
+const at = new Date("2026-12-06T14:00:00Z");
+const event = (action: string, metadata: Record<string, unknown>, actor: string | null = "You") => ({ action, actor, targetId: "k1", metadata, createdAt: at });
+const say = (action: string, metadata: Record<string, unknown>, actor?: string | null) => sentenceText(describeEvent(event(action, metadata, actor), "Europe/Paris", at));
+
+describe("audit events as sentences", () => {
+  it("says what happened to a key, by name, with dates in the viewer's zone", () => {
+    expect(say("api_key.created", { name: "CI deploys", access: "read_only", expiresAt: "2027-01-05T10:00:00Z" })).toBe(
+      "You created CI deploys with read-only access, expiring Jan 5, 2027 11:00 CET",
+    );
+    expect(say("api_key.created", { name: "CI deploys", access: "full", expiresAt: null, via: "api_key" })).toBe("You created CI deploys with full access, never expiring using an API key");
+    expect(say("api_key.rotated", { name: "Production backend", graceUntil: "2026-12-06T15:00:00Z" })).toBe(
+      "You rotated Production backend; the old secret works until Dec 6, 2026 16:00 CET",
+    );
+    expect(say("api_key.rotated", { name: "Production backend", graceUntil: at.toISOString() })).toBe("You rotated Production backend; the old secret stopped at once");
+    expect(say("api_key.admin_revoked", { name: "old", reason: "Leaked in a gist" }, "An administrator")).toBe("An administrator revoked old: “Leaked in a gist”");
+    expect(say("api_key.renamed", { from: "a", to: "b" })).toBe("You renamed “a” to b");
+    expect(say("api_key.rescoped", { name: "k", to: ["keys:read", "usage:read"] })).toBe("You changed the scopes of k to keys:read, usage:read");
+    expect(say("api_key.reported_leaked", { hint: "ksk_…abcd", source: "scanner", secret: "current" })).toBe("the key ksk_…abcd was revoked after a secret scanner found its secret");
+  });
+
+  it("links the key: its name is a part of its own with the key's id", () => {
+    const parts = describeEvent(event("api_key.revoked", { name: "CI deploys" }), "UTC");
+    expect(parts).toContainEqual({ key: { id: "k1", name: "CI deploys" } });
+    expect(parts).toContainEqual({ actor: "You" });
+  });
+
+  it("has words for every action the app writes, never the raw code", () => {
+    for (const action of AUDIT_ACTIONS) {
+      const text = say(action, { name: "k", email: "a@b.test", role: "member", to: "admin" });
+      expect(text, action).not.toContain(action);
+      expect(text, action).not.toMatch(/api_key|user\./);
+    }
+    expect(say("team.created", {})).toBe("You: team created");
+  });
+});
+
+describe("a user agent in a few words", () => {
+  it.each([
+    ["Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", "Chrome on macOS"],
+    ["Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0", "Firefox on Windows"],
+    ["Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", "Safari on iOS"],
+    ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0", "Edge on Windows"],
+    ["Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36", "Chrome on Linux"],
+    ["curl/8.5.0", "curl"],
+    ["node", "Node.js"],
+    ["python-requests/2.32.3", "Python"],
+    ["SomeInternalTool/1.0 (+https://example.test/a/very/long/path)", "SomeInternalTool/1.0 (+h…"],
+  ])("%s", (ua, expected) => {
+    expect(shortUserAgent(ua)).toBe(expected);
+  });
+
+  it("is nothing for nothing", () => {
+    expect(shortUserAgent(null)).toBeNull();
+  });
+});

@@ -1,0 +1,153 @@
+// Audit events as sentences a person reads ("You rotated Production backend; the old secret
+// worked until Dec 6, 2026, 15:04 CET"), for Settings -> Activity and Admin -> Audit log. Pure:
+// the page passes who did it (as it may name them) and the viewer's time zone. The raw action
+// and metadata stay in the database and the CSV export.
+import type { AuditAction } from "./audit-events";
+import { formatDateTime } from "./format";
+
+/** A piece of a sentence: words, who did it, or a key's name (the page may link the last two). */
+export type Part = { text: string } | { actor: string } | { key: { id: string | null; name: string } };
+
+export type EventInput = {
+  action: string;
+  actor: string | null;
+  targetId: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+};
+
+const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+const date = (v: unknown): Date | null => {
+  const d = typeof v === "string" || v instanceof Date ? new Date(v) : null;
+  return d && !Number.isNaN(d.getTime()) ? d : null;
+};
+
+const ACCESS: Record<string, string> = { full: "full access", read_only: "read-only access", restricted: "restricted access" };
+const LEAK_SOURCES: Record<string, string> = { report: "a leak report", scanner: "a secret scanner" };
+
+/** The sentence for one event; unknown actions (from a newer version) still read as words. */
+export function describeEvent(event: EventInput, timeZone: string, now: Date = new Date()): Part[] {
+  const m = event.metadata;
+  const actor: Part = event.actor ? { actor: event.actor } : { text: "Someone" };
+  const key = (name: unknown = m.name): Part => ({ key: { id: event.targetId, name: str(name) ?? `the key ${str(m.hint) ?? ""}`.trim() } });
+  const t = (text: string): Part => ({ text });
+  const via = m.via === "api_key" ? t(" using an API key") : t("");
+  const when = (v: unknown) => {
+    const d = date(v);
+    return d ? formatDateTime(d, timeZone) : null;
+  };
+  switch (event.action as AuditAction) {
+    case "user.signed_up":
+      return [actor, t(` signed up${m.role === "admin" ? ", as the first account and so an administrator" : ""}`)];
+    case "user.signed_in":
+      return [actor, t(` signed in`)];
+    case "user.sign_in_failed":
+      return [t(m.reason === "unknown_email" ? `A sign-in as ${str(m.email) ?? "an unknown email"} failed: no such account` : "A sign-in failed: wrong password")];
+    case "user.signed_out":
+      return [actor, t(` signed out`)];
+    case "user.sessions_ended":
+      return [actor, t(` ended every session of ${str(m.email) ?? "the account"}`)];
+    case "user.profile_updated":
+      return [actor, t(` changed the display name to “${str(m.name) ?? ""}”`), via];
+    case "user.role_changed":
+      return [actor, t(` made ${str(m.email) ?? "an account"} ${m.to === "admin" ? "an administrator" : "a member"}`)];
+    case "api_key.created": {
+      const expires = when(m.expiresAt);
+      return [actor, t(` created `), key(), t(` with ${ACCESS[str(m.access) ?? ""] ?? "access"}, ${expires ? `expiring ${expires}` : "never expiring"}`), via];
+    }
+    case "api_key.revoked":
+      return [actor, t(` revoked `), key(), via];
+    case "api_key.deleted":
+      return [actor, t(` deleted `), key(), via];
+    case "api_key.renamed":
+      return [actor, t(` renamed “${str(m.from) ?? ""}” to `), key(m.to), via];
+    case "api_key.rescoped":
+      return [actor, t(` changed the scopes of `), key(m.name ?? null), t(` to ${list(m.to).join(", ") || "none"}`), via];
+    case "api_key.updated": {
+      const expires = "expiresAt" in m ? when(m.expiresAt) : undefined;
+      return [actor, t(` changed the description or expiry of `), key(), t(expires === undefined ? "" : expires ? `; it expires ${expires}` : "; it never expires"), via];
+    }
+    case "api_key.rotated": {
+      const until = date(m.graceUntil);
+      const grace = !until || until.getTime() <= event.createdAt.getTime() + 1000 ? "; the old secret stopped at once" : `; the old secret ${until <= now ? "worked" : "works"} until ${when(until)}`;
+      return [actor, t(` rotated `), key(), t(grace), via];
+    }
+    case "api_key.reported_leaked":
+      return [key(), t(` was revoked after ${LEAK_SOURCES[str(m.source) ?? ""] ?? `a report from ${str(m.source) ?? "a scanner"}`} found its ${m.secret === "previous" ? "previous " : ""}secret`)];
+    case "api_key.admin_revoked":
+      return [actor, t(` revoked `), key(), t(str(m.reason) ? `: “${str(m.reason)}”` : "")];
+    default:
+      return [actor, t(`: ${event.action.replace(/[._]/g, " ")}`)];
+  }
+}
+
+/** Each action's name in words, for the audit log's filter. */
+export const ACTION_LABELS: Record<AuditAction, string> = {
+  "user.signed_up": "Signed up",
+  "user.signed_in": "Signed in",
+  "user.sign_in_failed": "Sign-in failed",
+  "user.signed_out": "Signed out",
+  "user.sessions_ended": "Sessions ended by an administrator",
+  "user.profile_updated": "Display name changed",
+  "user.role_changed": "Role changed",
+  "api_key.created": "Key created",
+  "api_key.revoked": "Key revoked by its owner",
+  "api_key.deleted": "Key deleted",
+  "api_key.renamed": "Key renamed",
+  "api_key.rescoped": "Key scopes changed",
+  "api_key.updated": "Key description or expiry changed",
+  "api_key.rotated": "Key rotated",
+  "api_key.reported_leaked": "Key revoked after a leak report",
+  "api_key.admin_revoked": "Key revoked by an administrator",
+};
+
+/** A sentence as plain text (for titles and tests). */
+export function sentenceText(parts: Part[]): string {
+  return parts.map((p) => ("text" in p ? p.text : "actor" in p ? p.actor : p.key.name)).join("");
+}
+
+/**
+ * A user-agent string as a person names it: "Chrome on macOS", "Firefox on Windows", "curl",
+ * "Node.js". The full string stays in the export and on hover.
+ */
+export function shortUserAgent(ua: string | null): string | null {
+  if (!ua) return null;
+  const tools: [RegExp, string][] = [
+    [/^curl\//i, "curl"],
+    [/^Wget\//i, "Wget"],
+    [/^node|undici/i, "Node.js"],
+    [/^python-requests|^python|aiohttp/i, "Python"],
+    [/^Go-http-client/i, "Go"],
+    [/^okhttp/i, "OkHttp"],
+    [/^Postman/i, "Postman"],
+    [/^keysmith/i, "Keysmith CLI"],
+  ];
+  for (const [re, name] of tools) if (re.test(ua)) return name;
+  const browser = /Edg\//.test(ua)
+    ? "Edge"
+    : /OPR\//.test(ua)
+      ? "Opera"
+      : /Firefox\//.test(ua)
+        ? "Firefox"
+        : /(Chrome|Chromium|CriOS)\//.test(ua)
+          ? "Chrome"
+          : /Safari\//.test(ua) && /Version\//.test(ua)
+            ? "Safari"
+            : null;
+  const os = /iPhone|iPad|iPod/.test(ua)
+    ? "iOS"
+    : /Android/.test(ua)
+      ? "Android"
+      : /Mac OS X|Macintosh/.test(ua)
+        ? "macOS"
+        : /Windows/.test(ua)
+          ? "Windows"
+          : /CrOS/.test(ua)
+            ? "ChromeOS"
+            : /Linux/.test(ua)
+              ? "Linux"
+              : null;
+  if (browser && os) return `${browser} on ${os}`;
+  return browser ?? os ?? (ua.length > 24 ? `${ua.slice(0, 24)}…` : ua);
+}
