@@ -83,6 +83,8 @@ export const apiKeys = pgTable(
     // comparison can continue from any row, which the CSV export's keyset batches rely on.
     index("api_keys_created_id_idx").on(t.createdAt, t.id),
     index("api_keys_name_sort_idx").on(sql`lower(${t.name})`, t.id),
+    // Admin -> All keys, a 1-2 character search: the start of the name (LIKE 'ci%' in any collation).
+    index("api_keys_name_prefix_idx").on(sql`lower(${t.name}) text_pattern_ops`),
     index("api_keys_last_used_sort_idx").on(sql`coalesce(${t.lastUsedAt}, '-infinity'::timestamptz)`, t.id),
     index("api_keys_expires_sort_idx").on(sql`coalesce(${t.expiresAt}, 'infinity'::timestamptz)`, t.id),
     // Status filters (expired / expiring soon) look up expires_at ranges.

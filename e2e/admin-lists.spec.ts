@@ -1,3 +1,4 @@
+import { DAY } from "./support/clock";
 import { ApiKeysPage } from "./support/api-keys-page";
 import { apiTest as test, expect } from "./support/api";
 import { ADMIN, newUser, signIn, signUp } from "./support/fixtures";
@@ -72,7 +73,8 @@ test.describe("admin lists", () => {
     const keys = new ApiKeysPage(ownerPage);
     const used = await keys.create({ name: "used", expiration: "90" });
     await keys.copyAndClose();
-    await keys.create({ name: "unused", expiration: "7" });
+    // Expiring tomorrow: within 3 days, so "expiring soon" whatever its lifetime (lib/keys/status.ts).
+    await keys.create({ name: "unused", expiration: "custom", customDate: new Date(Date.now() + DAY).toISOString().slice(0, 10) });
     await keys.copyAndClose();
     await keys.create({ name: "forever", expiration: "never" });
     await keys.copyAndClose();

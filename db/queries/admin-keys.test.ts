@@ -57,7 +57,11 @@ describe(`admin key list (${TEST_DRIVER})`, () => {
     expect(await names({ q: a.hint })).toEqual(["alice deploy"]);
     expect(await names({ q: "tool_100%" })).toEqual(["malice tool_100%"]);
     expect(await names({ q: "%_%", owner: "alice@corp.test" })).toEqual([]); // LIKE wildcards are literal
-    expect(await names({ q: "al", owner: "alice@corp.test" })).toEqual(["alice deploy"]); // under 3 characters: not applied
+    // Under 3 characters: the start of the name, case-insensitive, wildcards literal.
+    expect(await names({ q: "AL", owner: alice.id })).toEqual(["alice deploy"]);
+    expect(await names({ q: "al", owner: malice.id })).toEqual([]); // "malice tool" only contains it
+    expect(await names({ q: "ma", owner: malice.id })).toEqual(["malice tool_100%"]);
+    expect(await names({ q: "%", owner: malice.id })).toEqual([]);
   });
 
   it("filters by every status, scope, never used and unused for 90+ days", async () => {

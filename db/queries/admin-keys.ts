@@ -1,11 +1,11 @@
 import { and, arrayContains, asc, count, desc, eq, gte, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
-import { isUuid, type AdminKeyFilters, type KeySort, type KeyStatusFilter } from "@/lib/validation/admin.schema";
+import { SEARCH_MIN, isUuid, type AdminKeyFilters, type KeySort, type KeyStatusFilter } from "@/lib/validation/admin.schema";
 import type { Database } from "../client";
 import { apiKeys, apiKeyUsageDaily, users, type ApiKey } from "../schema";
 import { recordAudit } from "./audit";
 import { DB_NOW, keyStatusCondition, keyUsableCondition } from "./key-status";
-import { ADMIN_PAGE_SIZE, afterCursor, containsPattern, countLimit, toPaged, type Paged } from "./paging";
+import { ADMIN_PAGE_SIZE, afterCursor, containsPattern, countLimit, prefixPattern, toPaged, type Paged } from "./paging";
 
 export const STALE_DAYS = 90;
 
@@ -24,7 +24,10 @@ function statusCondition(status: KeyStatusFilter, rotationDays: number | null): 
  */
 export function adminKeyWhere(f: Partial<AdminKeyFilters>, rotationDays: number | null, owners?: SearchOwners): SQL | undefined {
   const conditions: (SQL | undefined)[] = [];
-  if (f.q) {
+  if (f.q && f.q.length < SEARCH_MIN) {
+    // 1-2 characters: the start of the name (api_keys_name_prefix_idx), not a substring anywhere.
+    conditions.push(sql`lower(${apiKeys.name}) like ${prefixPattern(f.q.toLowerCase())}`);
+  } else if (f.q) {
     const like = containsPattern(f.q);
     conditions.push(or(ilike(apiKeys.name, like), ilike(apiKeys.hint, like), ownersCondition(like, owners)));
   }
@@ -55,7 +58,7 @@ const OWNER_IDS_MAX = 5_000;
  * well: a narrow search uses the trigram indexes, a broad one walks the sort index.
  */
 export async function searchOwners(db: Database, q: string | undefined): Promise<SearchOwners | undefined> {
-  if (!q) return undefined;
+  if (!q || q.length < SEARCH_MIN) return undefined;
   const rows = await db
     .select({ id: users.id })
     .from(users)

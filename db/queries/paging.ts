@@ -39,6 +39,11 @@ export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** A LIKE pattern for text that starts with `text`, its wildcards taken literally. */
+export function prefixPattern(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /**
  * Keyset continuation for an ORDER BY (expr dir, id dir): the rows strictly after the last row
  * sent. The cursor carries the sort value as text from the database (cast back here), so

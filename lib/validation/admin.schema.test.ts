@@ -8,10 +8,11 @@ describe("admin URL filters", () => {
     expect(auditFilters.safeParse({ page: "2", utm_source: "x" }).success).toBe(false);
   });
 
-  it("name owners and actors exactly, lower-cased; need 3 characters to search", () => {
+  it("name owners and actors exactly, lower-cased; keep a search of any length", () => {
     expect(adminKeyFilters.parse({ owner: "  Alice@Corp.TEST " }).owner).toBe("alice@corp.test");
     expect(auditFilters.parse({ actor: "Bob@X.test" }).actor).toBe("bob@x.test");
-    expect(adminKeyFilters.parse({ q: " ab " }).q).toBeUndefined();
+    expect(adminKeyFilters.parse({ q: " ab " }).q).toBe("ab");
+    expect(adminKeyFilters.parse({ q: "   " }).q).toBeUndefined();
     expect(adminKeyFilters.parse({ q: " abc " }).q).toBe("abc");
   });
 });

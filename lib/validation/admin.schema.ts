@@ -40,8 +40,9 @@ export type KeySort = (typeof KEY_SORTS)[number];
 // that silently ignores it. Each known field falls back to its default on a bad value.
 
 /**
- * Substring search needs 3 characters: trigram indexes serve nothing shorter, and a 1-2
- * character search would read every key. Shorter text is not applied (the page says so).
+ * Substring search (names, hints, owners' emails) needs 3 characters: trigram indexes serve
+ * nothing shorter, and a 1-2 character substring would read every key. Shorter text matches the
+ * start of key names instead ("CI" finds "CI deploys"), through a prefix index.
  */
 export const SEARCH_MIN = 3;
 const search = z
@@ -50,7 +51,7 @@ const search = z
   .max(100)
   .optional()
   .refine(printable)
-  .transform((v) => (v && v.length >= SEARCH_MIN ? v : undefined));
+  .transform((v) => v || undefined);
 
 /** Admin key list filters, as they arrive in the URL. */
 export const adminKeyFilters = z.strictObject({

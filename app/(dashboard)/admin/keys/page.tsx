@@ -23,7 +23,7 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
   await requireAdmin();
   const raw = await searchParams;
   const filters = readFilters(adminKeyFilters, raw, PATH);
-  const searchTooShort = typeof raw.q === "string" && raw.q.trim() !== "" && !filters.q;
+  const shortSearch = !!filters.q && filters.q.length < SEARCH_MIN;
   const { rows, ...paging } = await listAllKeys(await getDb(), filters, policy.rotationPeriodDays);
   const now = new Date();
   const data: AdminKeyRow[] = rows.map((r) => ({
@@ -54,7 +54,7 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
         path={PATH}
         label="Filter keys"
         fields={[
-          { kind: "text", name: "q", label: "Search", placeholder: "Name, key hint or owner (3+ characters)", value: typeof raw.q === "string" ? raw.q : undefined },
+          { kind: "text", name: "q", label: "Search", placeholder: "Name, key hint or owner's email", value: typeof raw.q === "string" ? raw.q : undefined },
           { kind: "text", name: "owner", label: "Owner", placeholder: "Exact email or user id", value: filters.owner },
           {
             kind: "select",
@@ -90,9 +90,10 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
           { kind: "select", name: "dir", label: "Order", value: filters.dir, options: [{ value: "desc", label: "Descending" }, { value: "asc", label: "Ascending" }] },
         ]}
       />
-      {searchTooShort && (
+      {shortSearch && (
         <p role="status" className="text-sm text-muted-foreground">
-          Search needs at least {SEARCH_MIN} characters, so “{String(raw.q).trim()}” was not applied.
+          Showing keys whose names start with “{filters.q}”. With {SEARCH_MIN} or more characters, search finds text anywhere in names,
+          key hints and owners&apos; emails.
         </p>
       )}
       {data.length === 0 ? (

@@ -1,0 +1,1 @@
+CREATE INDEX "api_keys_name_prefix_idx" ON "api_keys" USING btree (lower("name") text_pattern_ops);
