@@ -23,14 +23,19 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
     <DropdownMenu>
       <DropdownMenuTrigger
         className="flex w-full items-center gap-2 rounded-md p-2 text-left text-sm outline-none hover:bg-accent focus-visible:ring-[3px] focus-visible:ring-ring"
-        aria-label={`Account menu for ${name}`}
       >
         <span aria-hidden className="flex size-8 shrink-0 items-center justify-center rounded-full bg-primary text-xs font-semibold text-primary-foreground">
           {initials || "?"}
         </span>
+        {/* The name it is read by starts with what it shows (a speech user says what they see). */}
+        <span className="sr-only">Account menu for </span>
+        <span className="sr-only md:hidden">{name}</span>
         <span className="hidden min-w-0 flex-1 md:block">
           <span className="block truncate font-medium">{name}</span>
-          <span className="block truncate text-xs text-muted-foreground">{email}</span>
+          <span className="block truncate text-xs text-muted-foreground">
+            <span className="sr-only">, </span>
+            {email}
+          </span>
         </span>
         <ChevronsUpDownIcon className="hidden size-4 text-muted-foreground md:block" aria-hidden />
       </DropdownMenuTrigger>

@@ -118,7 +118,7 @@ export default async function ApiDocsPage() {
         Send a key from Settings → API Keys in the <code className="font-mono">Authorization</code> header. Keys in URLs
         and dashboard cookies are ignored.
       </p>
-      <pre className="mt-3 overflow-x-auto rounded-md bg-muted p-3 font-mono text-xs">{`curl ${origin}/api/v1/me \\\n  -H "Authorization: Bearer ksk_…"`}</pre>
+      <pre tabIndex={0} className="mt-3 overflow-x-auto outline-ring focus-visible:outline-2 rounded-md bg-muted p-3 font-mono text-xs">{`curl ${origin}/api/v1/me \\\n  -H "Authorization: Bearer ksk_…"`}</pre>
       <p className="mt-3 text-sm">
         Keys match <code className="font-mono text-xs">{KEY_PATTERN.source}</code>; the last six characters are a CRC32
         checksum, so a mistyped key is refused without a lookup. Errors are{" "}
@@ -223,7 +223,7 @@ export default async function ApiDocsPage() {
                 </div>
               )}
               {body && (
-                <pre className="mt-3 overflow-x-auto rounded-md bg-muted p-3 font-mono text-xs">
+                <pre tabIndex={0} className="mt-3 overflow-x-auto outline-ring focus-visible:outline-2 rounded-md bg-muted p-3 font-mono text-xs">
                   {`curl -X ${method} ${origin}/api/v1${path} \\\n  -H "Authorization: Bearer $KEYSMITH_KEY" \\\n  -H "Content-Type: application/json" \\\n  -d '${body}'`}
                 </pre>
               )}

@@ -1,0 +1,83 @@
+// axe-core over every page and every dialog, in light and dark: no serious or critical finding
+// (WCAG 2.1 A and AA rules). A finding names the rule, the element and what to fix.
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { ApiKeysPage } from "./support/api-keys-page";
+import { ADMIN, expect, newUser, signIn, signUp, test } from "./support/fixtures";
+
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** Checks what the page shows now, in both themes; returns the serious and critical findings. */
+async function audit(page: Page, where: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(350); // colour transitions end before contrast is measured
+    const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+    for (const v of violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
+      const targets = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ");
+      found.push(`${where} (${scheme}): ${v.id} [${v.impact}] ${v.help}: ${targets}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: null });
+  return found;
+}
+
+test("no serious or critical axe finding on any page or dialog, light or dark", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const findings: string[] = [];
+  const context = await browser.newContext();
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const page = await context.newPage();
+
+  // Signed out.
+  for (const path of ["/login", "/signup", "/docs/api"]) {
+    await page.goto(path);
+    findings.push(...(await audit(page, path)));
+  }
+
+  // A member with keys, through every page and dialog of theirs.
+  const owner = newUser("axe");
+  await signUp(page, owner);
+  const keys = new ApiKeysPage(page);
+  findings.push(...(await audit(page, "API keys, empty")));
+  await keys.openCreate();
+  await keys.fillCreate({ name: "axe key", description: "Checked by axe", access: "Restricted", permissions: { "API keys": "Read" } });
+  findings.push(...(await audit(page, "Create dialog")));
+  await keys.submitCreate();
+  await expect(keys.dialog.getByLabel("Your new API key")).toBeVisible();
+  findings.push(...(await audit(page, "New key dialog")));
+  await keys.copyAndClose();
+  await keys.create({ name: "second axe key" });
+  await keys.copyAndClose();
+  findings.push(...(await audit(page, "API keys, two keys")));
+
+  for (const [item, role] of [["Edit", "dialog"], ["Rotate key", "dialog"], ["Revoke", "alertdialog"], ["Delete", "alertdialog"]] as const) {
+    await keys.menu("axe key", item);
+    findings.push(...(await audit(page, `${item} dialog`)));
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole(role)).toBeHidden();
+  }
+  await keys.revoke("second axe key");
+  await expect(keys.row("second axe key")).toContainText("Revoked");
+
+  const id = await page.locator("tr[data-key-id]").filter({ hasText: "axe key" }).first().getAttribute("data-key-id");
+  for (const path of [`/settings/api-keys/${id}`, "/settings/activity", "/settings/profile"]) {
+    await page.goto(path);
+    findings.push(...(await audit(page, path)));
+  }
+
+  // The administrator's pages and the bulk revoke dialog.
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, ADMIN);
+  for (const path of ["/admin", "/admin/users", "/admin/audit", `/admin/keys?${new URLSearchParams({ owner: owner.email })}`]) {
+    await admin.goto(path);
+    findings.push(...(await audit(admin, path)));
+  }
+  await admin.getByRole("checkbox", { name: /^Select axe key/ }).check();
+  await admin.getByRole("button", { name: "Revoke selected (1)" }).click();
+  await expect(admin.getByRole("alertdialog")).toBeVisible();
+  findings.push(...(await audit(admin, "Admin revoke dialog")));
+
+  expect(findings, findings.join("\n")).toEqual([]);
+});
