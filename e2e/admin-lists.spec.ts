@@ -97,4 +97,59 @@ test.describe("admin lists", () => {
     expect((await list({ status: "expiring_soon" })).sort()).toEqual(["unused"]);
     expect((await list({ status: "active" })).sort()).toEqual(["forever", "used"]);
   });
+
+  test("a key its owner deleted reads Deleted, a short search finds names by their start, a key's name opens its events", async ({ page, api, rootKey, account }) => {
+    const unique = `zq${Date.now().toString(36)}`;
+    const gone = await api.createKey(rootKey, { name: `${unique} gone`, scopes: ["keys:read"] });
+    const kept = await api.createKey(rootKey, { name: `${unique} kept`, scopes: ["keys:read"] });
+    expect((await api.call("DELETE", `/keys/${gone.id}`, { key: rootKey })).status).toBe(200);
+    await signIn(page, ADMIN);
+    await page.goto(`/admin/keys?${new URLSearchParams({ owner: account.user.email, q: unique })}`);
+    const table = page.getByRole("table", { name: "All API keys" });
+    const goneRow = table.getByRole("row", { name: new RegExp(`${unique} gone`) });
+    await expect(goneRow).toContainText("Deleted");
+    await expect(goneRow).not.toContainText("Revoked");
+    await expect(table.getByRole("row", { name: new RegExp(`${unique} kept`) })).toContainText("Active");
+    // Two characters: the start of key names (the root key of this owner starts with "ro").
+    await page.goto(`/admin/keys?${new URLSearchParams({ owner: account.user.email, q: "ro" })}`);
+    await expect(page.getByRole("status")).toContainText("names start with “ro”");
+    await expect(table.getByRole("row", { name: /root/ }).first()).toBeVisible();
+    await expect(table.getByRole("row", { name: new RegExp(unique) })).toHaveCount(0);
+    // The key's name opens the audit log filtered to that key.
+    await page.goto(`/admin/keys?${new URLSearchParams({ owner: account.user.email, q: unique })}`);
+    await table.getByRole("link", { name: `${unique} kept` }).click();
+    await expect(page).toHaveURL(new RegExp(`target=${kept.id}$`));
+    await expect(page.getByRole("table", { name: "Audit events" })).toContainText(`created ${unique} kept`);
+  });
+
+  test("revoke all keys matching the filters, across pages, once the count is confirmed and still right", async ({ page, api, rootKey, account }) => {
+    const unique = `bulk${Date.now().toString(36)}`;
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await api.createKey(rootKey, { name: `${unique} ${i}`, scopes: ["keys:read"] }));
+    await signIn(page, ADMIN);
+    // No filter, no offer: revoking every key of the deployment at once is not a button.
+    await page.goto("/admin/keys");
+    await expect(page.getByRole("button", { name: /^Revoke all/ })).toHaveCount(0);
+    await page.goto(`/admin/keys?${new URLSearchParams({ owner: account.user.email, q: unique })}`);
+    await page.getByRole("button", { name: "Revoke all 3 matching" }).click();
+    const dialog = page.getByRole("alertdialog");
+    await expect(dialog).toContainText("Revoke all 3 keys that match these filters?");
+    await dialog.getByLabel("Reason").fill("Bulk: found in a paste");
+    const confirm = dialog.getByRole("button", { name: "Revoke 3 keys" });
+    await expect(confirm).toBeDisabled();
+    await dialog.getByLabel("Type 3 to confirm").fill("3");
+    // A key that starts to match meanwhile: nothing is revoked, and the count is shown anew.
+    const late = await api.createKey(rootKey, { name: `${unique} late`, scopes: ["keys:read"] });
+    await confirm.click();
+    await expect(dialog.getByRole("alert")).toContainText("4 keys match these filters now, not 3");
+    for (const k of made) expect((await api.call("GET", "/me", { key: k.secret })).status).toBe(200);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: "Revoke all 4 matching" }).click();
+    await dialog.getByLabel("Reason").fill("Bulk: found in a paste");
+    await dialog.getByLabel("Type 4 to confirm").fill("4");
+    await dialog.getByRole("button", { name: "Revoke 4 keys" }).click();
+    await expect(page.getByText("4 keys revoked. Their owners see your reason.")).toBeVisible();
+    for (const k of [...made, late]) expect((await api.call("GET", "/me", { key: k.secret })).status).toBe(401);
+    await expect(page.getByRole("button", { name: /^Revoke all/ })).toHaveCount(0);
+  });
 });

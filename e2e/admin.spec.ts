@@ -52,8 +52,10 @@ test.describe("admins audit every token", () => {
     await expect(admin.getByText(/key revoked/)).toBeVisible();
     expect((await api.call("GET", "/me", { key: decoySecret })).status).toBe(401);
     await admin.goto(`/admin/users?q=${encodeURIComponent(victim.email)}`);
-    const roleAction = await actionIdOf(admin, () => admin.getByRole("button", { name: `Make admin: ${victim.email}` }).click());
+    await admin.getByRole("button", { name: `Make admin: ${victim.email}` }).click();
+    const roleAction = await actionIdOf(admin, () => admin.getByRole("alertdialog").getByRole("button", { name: "Make admin" }).click());
     await admin.getByRole("button", { name: `Make member: ${victim.email}` }).click();
+    await admin.getByRole("alertdialog").getByRole("button", { name: "Make member" }).click();
     await expect(admin.getByText(`${victim.email} is now a member`)).toBeVisible();
 
     const member = newUser("member");
@@ -189,7 +191,7 @@ test.describe("admins audit every token", () => {
     const auditFilters = page.getByRole("search", { name: "Filter events" });
     await auditFilters.getByLabel("Action").selectOption("api_key.admin_revoked");
     await auditFilters.getByRole("button", { name: "Apply filters" }).click();
-    const event = page.getByRole("table", { name: "Audit events" }).getByRole("row", { name: /Found in a public gist/ });
+    const event = page.getByRole("table", { name: "Audit events" }).getByRole("row", { name: /revoked keeper: “Found in a public gist”/ });
     await expect(event).toContainText(`${ADMIN.email} revoked keeper: “Found in a public gist”`);
     await expect(event).not.toContainText("api_key");
     const auditCsv = await (await page.request.get((await page.getByRole("link", { name: "Export CSV" }).getAttribute("href")) as string)).text();
@@ -216,11 +218,20 @@ test.describe("admins audit every token", () => {
     await users.getByLabel("Search").fill(member.email);
     await users.getByRole("button", { name: "Apply filters" }).click();
     await expect(page.getByRole("table", { name: "Users" }).getByRole("row")).toHaveCount(2);
+    // One click asks first, and Cancel changes nothing.
     await page.getByRole("button", { name: `Make admin: ${member.email}` }).click();
+    const confirm = page.getByRole("alertdialog");
+    await expect(confirm).toContainText(`Make ${member.email} an administrator?`);
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(confirm).toBeHidden();
+    expect((await memberPage.request.get("/admin")).status()).toBe(404);
+    await page.getByRole("button", { name: `Make admin: ${member.email}` }).click();
+    await confirm.getByRole("button", { name: "Make admin" }).click();
     await expect(page.getByText(`${member.email} is now an admin`)).toBeVisible();
     // No new sign-in needed: the role is read from the database on every request.
     expect((await memberPage.request.get("/admin")).status()).toBe(200);
     await page.getByRole("button", { name: `Make member: ${member.email}` }).click();
+    await confirm.getByRole("button", { name: "Make member" }).click();
     await expect(page.getByText(`${member.email} is now a member`)).toBeVisible();
     expect((await memberPage.request.get("/admin")).status()).toBe(404);
 

@@ -41,9 +41,13 @@ test.describe("accounts", () => {
     await signIn(page, user);
     await page.getByRole("link", { name: "Profile" }).click();
     await expect(page).toHaveURL(/\/settings\/profile$/);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+    const main = page.getByRole("navigation", { name: "Main" });
+    await expect(main.getByRole("link", { name: "Settings" })).toHaveAttribute("aria-current", "page");
+    await main.getByRole("link", { name: "API Keys" }).click();
     await expect(page).toHaveURL(/\/settings\/api-keys$/);
-    await expect(page.getByRole("link", { name: "API Keys" })).toHaveAttribute("aria-current", "page");
+    await expect(main.getByRole("link", { name: "API Keys" })).toHaveAttribute("aria-current", "page");
+    await expect(main.getByRole("link", { name: "Settings" })).not.toHaveAttribute("aria-current", "page");
+    await expect(page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "API Keys" })).toHaveAttribute("aria-current", "page");
 
     await page.goto("/settings/profile");
     await page.getByRole("button", { name: `Account menu for ${user.name}` }).click();

@@ -24,6 +24,7 @@ export const ERRORS = {
   key_quota_reached: [409, "You have reached this deployment's limit of active keys. Delete keys you no longer use, then try again."],
   key_name_taken: [409, "You already have a key with this name. Choose another name."],
   key_already_revoked: [409, "This key is already revoked. Delete it to remove it from your list."],
+  selection_changed: [409, "The keys that match these filters changed since you looked. Review the list and try again."],
   key_inactive: [409, "This key is revoked or expired, so it can no longer be changed. Create a new key instead."],
   email_taken: [409, "An account with this email already exists. Sign in instead."],
   rate_limited: [429, "Too many requests. Wait a moment and try again."],

@@ -1,9 +1,11 @@
 "use client";
 
 import { Loader2Icon } from "lucide-react";
+import Link from "next/link";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { adminRevokeKeysAction } from "@/app/(dashboard)/admin/actions";
+import { useRouter } from "next/navigation";
+import { adminRevokeKeysAction, adminRevokeMatchingAction } from "@/app/(dashboard)/admin/actions";
 import { StatusBadge } from "@/components/api-keys/status-badge";
 import {
   AlertDialog,
@@ -15,11 +17,12 @@ import {
   AlertDialogTitle,
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
 import { formatDate, formatRelative } from "@/lib/format";
-import { revokedNote, type KeyStatus } from "@/lib/keys/status";
+import { deletedByOwner, revokedNote, type KeyStatus } from "@/lib/keys/status";
 
 export type AdminKeyRow = {
   id: string;
@@ -35,7 +38,10 @@ export type AdminKeyRow = {
   revokedReason: string | null;
 };
 
-export function AdminKeysTable({ rows, now }: { rows: AdminKeyRow[]; now: Date }) {
+/** Every usable key the list's filters match (on every page), for "Revoke all matching". */
+export type Matching = { count: number; tooMany: boolean; max: number; filters: Record<string, string> };
+
+export function AdminKeysTable({ rows, now, matching }: { rows: AdminKeyRow[]; now: Date; matching: Matching | null }) {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
@@ -75,6 +81,7 @@ export function AdminKeysTable({ rows, now }: { rows: AdminKeyRow[]; now: Date }
         <Button variant="destructive" size="sm" disabled={selected.size === 0} onClick={() => setOpen(true)}>
           Revoke selected ({selected.size})
         </Button>
+        {matching && <RevokeMatching matching={matching} />}
       </div>
       <Table aria-label="All API keys">
         <TableHeader>
@@ -117,8 +124,10 @@ export function AdminKeysTable({ rows, now }: { rows: AdminKeyRow[]; now: Date }
                   {row.ownerEmail}
                 </div>
               </TableCell>
-              <TableCell className="max-w-40 truncate font-medium" title={row.name}>
-                {row.name}
+              <TableCell className="max-w-40 truncate font-medium">
+                <Link href={`/admin/audit?${new URLSearchParams({ target: row.id })}`} className="underline-offset-4 hover:underline" title={`${row.name}: its events`}>
+                  {row.name}
+                </Link>
               </TableCell>
               <TableCell>
                 <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{row.hint}</code>
@@ -129,8 +138,8 @@ export function AdminKeysTable({ rows, now }: { rows: AdminKeyRow[]; now: Date }
               <TableCell className="text-sm">{row.expiresAt ? formatDate(row.expiresAt) : "Never"}</TableCell>
               <TableCell>
                 <div className="grid justify-items-start gap-1">
-                  <StatusBadge status={row.status} />
-                  {row.status === "revoked" && row.revokedReason && (
+                  <StatusBadge status={row.status} deleted={deletedByOwner(row.revokedReason)} />
+                  {row.status === "revoked" && row.revokedReason && !deletedByOwner(row.revokedReason) && (
                     // Cells do not wrap; a reason can be 200 characters: two lines here, in full in the owner's view.
                     <span className="line-clamp-2 max-w-44 text-xs whitespace-normal text-muted-foreground [overflow-wrap:anywhere]" title={revokedNote(row.revokedReason)}>
                       {revokedNote(row.revokedReason)}
@@ -178,5 +187,93 @@ export function AdminKeysTable({ rows, now }: { rows: AdminKeyRow[]; now: Date }
         </AlertDialogContent>
       </AlertDialog>
     </div>
+  );
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * "Revoke all N matching": every usable key the filters match, not only this page's. The admin
+ * types the count to confirm it; the server revokes nothing if the match has changed since.
+ */
+function RevokeMatching({ matching }: { matching: Matching }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const [typed, setTyped] = useState("");
+  const [errors, setErrors] = useState<{ reason?: string; form?: string }>({});
+  const [pending, startTransition] = useTransition();
+  const count = fmt(matching.count);
+  const confirmed = typed.replace(/[,\s]/g, "") === String(matching.count);
+
+  function revoke() {
+    startTransition(async () => {
+      const result = await adminRevokeMatchingAction({ filters: matching.filters, reason, expected: matching.count });
+      if (result.ok) {
+        toast.success(result.message);
+        setOpen(false);
+        setReason("");
+        setTyped("");
+        setErrors({});
+      } else if (result.fieldErrors?.reason) {
+        setErrors({ reason: result.fieldErrors.reason });
+      } else {
+        setErrors({ form: result.message ?? "The keys could not be revoked. Try again." });
+        router.refresh(); // the count on the button follows the list as it is now
+      }
+    });
+  }
+
+  if (matching.tooMany) {
+    return <p className="text-sm text-muted-foreground">More than {fmt(matching.max)} keys match: narrow the filters to revoke them all at once.</p>;
+  }
+  return (
+    <>
+      <Button variant="outline" size="sm" className="border-destructive/50 text-destructive" onClick={() => setOpen(true)}>
+        Revoke all {count} matching
+      </Button>
+      <AlertDialog open={open} onOpenChange={(next) => !pending && setOpen(next)}>
+        <AlertDialogContent>
+          <AlertDialogHeader>
+            <AlertDialogTitle>Revoke all {matching.count === 1 ? "1 key" : `${count} keys`} that match these filters?</AlertDialogTitle>
+            <AlertDialogDescription>
+              Every usable key the filters match, on every page of the list, not only the ones shown. Apps using them stop working on their
+              next request. The owners see your reason.
+            </AlertDialogDescription>
+          </AlertDialogHeader>
+          <div className="grid gap-2">
+            <Label htmlFor="revoke-all-reason">Reason</Label>
+            <Textarea
+              id="revoke-all-reason"
+              value={reason}
+              maxLength={400}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="e.g. Leaked in a public repository"
+              aria-invalid={errors.reason ? true : undefined}
+              aria-describedby={errors.reason ? "revoke-all-reason-error" : undefined}
+            />
+            {errors.reason && (
+              <p id="revoke-all-reason-error" className="text-sm text-destructive">
+                {errors.reason}
+              </p>
+            )}
+            <Label htmlFor="revoke-all-count">Type {count} to confirm</Label>
+            <Input id="revoke-all-count" inputMode="numeric" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
+            {errors.form && (
+              <p role="alert" className="text-sm text-destructive">
+                {errors.form}
+              </p>
+            )}
+          </div>
+          <AlertDialogFooter>
+            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
+            <Button variant="destructive" onClick={revoke} disabled={pending || !confirmed}>
+              {pending && <Loader2Icon className="animate-spin" aria-hidden />}
+              {pending ? "Revoking…" : `Revoke ${count} ${matching.count === 1 ? "key" : "keys"}`}
+            </Button>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
+    </>
   );
 }

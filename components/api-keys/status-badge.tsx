@@ -9,6 +9,8 @@ const VARIANTS = {
   revoked: "destructive",
 } as const;
 
-export function StatusBadge({ status }: { status: KeyStatus }) {
+/** A key's status; `deleted` for a key its owner deleted (revoked, kept for the audit trail). */
+export function StatusBadge({ status, deleted }: { status: KeyStatus; deleted?: boolean }) {
+  if (deleted) return <Badge variant="secondary">Deleted</Badge>;
   return <Badge variant={VARIANTS[status]}>{STATUS_LABELS[status]}</Badge>;
 }

@@ -3,7 +3,11 @@ import Link from "next/link";
 import { NavLink } from "./nav-link";
 import { UserMenu } from "./user-menu";
 
-const NAV = [{ href: "/settings/api-keys", match: "/settings", label: "Settings", icon: SettingsIcon }];
+// The product's core, API keys, is an item of its own; Settings holds the rest of the account.
+const NAV = [
+  { href: "/settings/api-keys", match: "/settings/api-keys", label: "API Keys", icon: KeyRoundIcon },
+  { href: "/settings/profile", match: ["/settings/profile", "/settings/activity"], label: "Settings", icon: SettingsIcon },
+];
 const ADMIN_NAV = [{ href: "/admin", match: "/admin", label: "Admin", icon: ShieldIcon }];
 
 /**
@@ -20,7 +24,7 @@ export function AppShell({ user, children }: { user: { name: string; email: stri
       <aside className="flex items-center gap-2 border-b bg-sidebar px-3 py-2 text-sidebar-foreground md:sticky md:top-0 md:h-dvh md:w-60 md:shrink-0 md:flex-col md:items-stretch md:border-r md:border-b-0 md:p-3">
         <Link href="/settings/api-keys" className="flex items-center gap-2 px-2 py-1.5 font-semibold">
           <KeyRoundIcon className="size-5" aria-hidden />
-          <span>Keysmith</span>
+          <span className="max-sm:sr-only">Keysmith</span>
         </Link>
         <nav aria-label="Main" className="flex flex-1 items-center gap-1 md:mt-4 md:flex-col md:items-stretch">
           {nav.map(({ href, match, label, icon: Icon }) => (
@@ -32,7 +36,8 @@ export function AppShell({ user, children }: { user: { name: string; email: stri
               activeClassName="bg-sidebar-accent font-medium text-sidebar-accent-foreground"
             >
               <Icon className="size-4" aria-hidden />
-              {label}
+              {/* A phone's top bar has room for icons only: the words stay for screen readers. */}
+              <span className="max-sm:sr-only">{label}</span>
             </NavLink>
           ))}
         </nav>

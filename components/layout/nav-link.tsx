@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
 
-/** A link that marks itself current (aria-current) when the path is at or below `match`. */
+/** A link that marks itself current (aria-current) when the path is at or below `match` (or one of them). */
 export function NavLink({
   href,
   match = href,
@@ -14,7 +14,7 @@ export function NavLink({
   children,
 }: {
   href: string;
-  match?: string;
+  match?: string | string[];
   /** Current only on exactly this path (for index tabs like /admin). */
   exact?: boolean;
   className?: string;
@@ -22,7 +22,8 @@ export function NavLink({
   children: React.ReactNode;
 }) {
   const pathname = usePathname();
-  const active = exact ? pathname === href : pathname === match || pathname.startsWith(`${match}/`);
+  const prefixes = Array.isArray(match) ? match : [match];
+  const active = exact ? pathname === href : prefixes.some((m) => pathname === m || pathname.startsWith(`${m}/`));
   return (
     <Link href={href} aria-current={active ? "page" : undefined} className={cn(className, active && activeClassName)}>
       {children}

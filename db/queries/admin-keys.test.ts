@@ -7,7 +7,7 @@ import { DAY_MS } from "@/lib/time";
 import { adminKeyFilters, type AdminKeyFilters } from "@/lib/validation/admin.schema";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
-import { OVERVIEW_LINKS, adminRevokeKeys, exportAllKeys, keyOverview, listAllKeys } from "./admin-keys";
+import { OVERVIEW_LINKS, adminRevokeKeys, adminRevokeMatching, countRevocable, exportAllKeys, keyOverview, listAllKeys } from "./admin-keys";
 import { createApiKey, listApiKeys } from "./api-keys";
 
 let handle: DbHandle;
@@ -182,6 +182,35 @@ describe(`admin revocation and overview (${TEST_DRIVER})`, () => {
     expect(mine.map((k) => k.revokedReason)).toEqual(["by an administrator: Leaked in a public repo", "by an administrator: Leaked in a public repo"]);
     const events = await handle.db.select().from(auditEvents).where(inArray(auditEvents.targetId, [a.id, b.id]));
     expect(events.filter((e) => e.action === "api_key.admin_revoked").map((e) => e.actorId)).toEqual([admin.id, admin.id]);
+  });
+
+  it("revokes all usable keys that match the filters, only when the count the admin confirmed is still right", async () => {
+    const admin = await makeUser(handle.db);
+    const owner = await makeUser(handle.db);
+    const other = await makeUser(handle.db);
+    const [a, b] = [await key(owner.id, "ci one"), await key(owner.id, "ci two")];
+    const expired = await key(owner.id, "ci expired");
+    await set(expired.id, { expires_at: "now() - interval '1 day'" });
+    const revokedBefore = await key(owner.id, "ci revoked");
+    await adminRevokeKeys(handle.db, admin.id, [revokedBefore.id], "earlier", CONTEXT);
+    const elsewhere = await key(other.id, "ci elsewhere");
+    const f = filters({ owner: owner.id, q: "ci" });
+    // Revoked and expired keys are not counted: they no longer work.
+    expect(await countRevocable(handle.db, f, 90)).toBe(2);
+    // A new matching key since the count was seen: nothing is revoked.
+    const late = await key(owner.id, "ci late");
+    const stale = adminRevokeMatching(handle.db, admin.id, f, 90, 2, "Leaked", CONTEXT);
+    await expect(stale).rejects.toMatchObject({ code: "selection_changed", status: 409 });
+    expect((await listApiKeys(handle.db, owner.id)).filter((k) => k.revokedAt).map((k) => k.name)).toEqual(["ci revoked"]);
+    // The right count: all three, each with its audit event; the other owner's key is untouched.
+    expect(await adminRevokeMatching(handle.db, admin.id, f, 90, 3, "Leaked", CONTEXT)).toBe(3);
+    const after = await listApiKeys(handle.db, owner.id);
+    for (const k of [a, b, late]) expect(after.find((r) => r.id === k.id)?.revokedReason).toBe("by an administrator: Leaked");
+    expect(after.find((r) => r.id === expired.id)?.revokedAt).toBeNull();
+    expect((await listApiKeys(handle.db, other.id)).find((r) => r.id === elsewhere.id)?.revokedAt).toBeNull();
+    const events = await handle.db.select().from(auditEvents).where(inArray(auditEvents.targetId, [a.id, b.id, late.id]));
+    expect(events.filter((e) => e.action === "api_key.admin_revoked")).toHaveLength(3);
+    expect(await countRevocable(handle.db, f, 90)).toBe(0);
   });
 
   it("counts each card exactly as the list its card links to, and the counts move as keys change", async () => {

@@ -1,6 +1,7 @@
 import { and, arrayContains, asc, count, desc, eq, gte, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
-import { SEARCH_MIN, isUuid, type AdminKeyFilters, type KeySort, type KeyStatusFilter } from "@/lib/validation/admin.schema";
+import { AppError } from "@/lib/errors";
+import { BULK_REVOKE_MAX, SEARCH_MIN, isUuid, type AdminKeyFilters, type KeySort, type KeyStatusFilter } from "@/lib/validation/admin.schema";
 import type { Database } from "../client";
 import { apiKeys, apiKeyUsageDaily, users, type ApiKey } from "../schema";
 import { recordAudit } from "./audit";
@@ -163,23 +164,63 @@ export async function* exportAllKeys(db: Database, f: AdminKeyFilters, rotationD
  * every still-active selected key is revoked and gets its own audit event.
  */
 export async function adminRevokeKeys(db: Database, adminId: string, ids: string[], reason: string, context: RequestContext) {
+  return db.transaction((tx) => revokeInTransaction(tx, adminId, ids, reason, context));
+}
+
+/** Revokes the still-active keys among `ids`, each with its own audit event, inside the caller's transaction. */
+async function revokeInTransaction(tx: Pick<Database, "insert" | "update">, adminId: string, ids: string[], reason: string, context: RequestContext): Promise<number> {
+  const revoked = await tx
+    .update(apiKeys)
+    .set({ revokedAt: sql`now()`, revokedReason: `by an administrator: ${reason}`, updatedAt: sql`now()` })
+    .where(and(inArray(apiKeys.id, ids), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id, name: apiKeys.name, hint: apiKeys.hint, userId: apiKeys.userId });
+  for (const key of revoked) {
+    await recordAudit(tx, {
+      actorId: adminId,
+      action: "api_key.admin_revoked",
+      targetType: "api_key",
+      targetId: key.id,
+      metadata: { name: key.name, hint: key.hint, ownerId: key.userId, reason },
+      context,
+    });
+  }
+  return revoked.length;
+}
+
+/**
+ * How many keys "revoke all matching" would revoke: the usable ones (not revoked, not expired)
+ * that match the filters, counted up to one past BULK_REVOKE_MAX.
+ */
+export async function countRevocable(db: Database, f: Partial<AdminKeyFilters>, rotationDays: number | null): Promise<number> {
+  const where = and(adminKeyWhere(f, rotationDays, await searchOwners(db, f.q)), keyUsableCondition(DB_NOW));
+  const rows = await db.select({ id: apiKeys.id }).from(apiKeys).where(where).limit(BULK_REVOKE_MAX + 1);
+  return rows.length;
+}
+
+/**
+ * An admin revokes every usable key that matches the filters, having seen and confirmed how many.
+ * One transaction: the matching keys are locked, and if there are not exactly `expected` of them
+ * (a key was created, revoked or expired since) nothing is revoked (409 selection_changed).
+ */
+export async function adminRevokeMatching(
+  db: Database,
+  adminId: string,
+  f: Partial<AdminKeyFilters>,
+  rotationDays: number | null,
+  expected: number,
+  reason: string,
+  context: RequestContext,
+): Promise<number> {
+  const owners = await searchOwners(db, f.q);
   return db.transaction(async (tx) => {
-    const revoked = await tx
-      .update(apiKeys)
-      .set({ revokedAt: sql`now()`, revokedReason: `by an administrator: ${reason}`, updatedAt: sql`now()` })
-      .where(and(inArray(apiKeys.id, ids), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id, name: apiKeys.name, hint: apiKeys.hint, userId: apiKeys.userId });
-    for (const key of revoked) {
-      await recordAudit(tx, {
-        actorId: adminId,
-        action: "api_key.admin_revoked",
-        targetType: "api_key",
-        targetId: key.id,
-        metadata: { name: key.name, hint: key.hint, ownerId: key.userId, reason },
-        context,
+    const where = and(adminKeyWhere(f, rotationDays, owners), keyUsableCondition(DB_NOW));
+    const matching = await tx.select({ id: apiKeys.id }).from(apiKeys).where(where).limit(BULK_REVOKE_MAX + 1).for("update");
+    if (matching.length !== expected) {
+      throw new AppError("selection_changed", {
+        message: `${matching.length > BULK_REVOKE_MAX ? `More than ${BULK_REVOKE_MAX.toLocaleString("en-US")}` : matching.length.toLocaleString("en-US")} keys match these filters now, not ${expected.toLocaleString("en-US")}. Review the list and try again.`,
       });
     }
-    return revoked.length;
+    return revokeInTransaction(tx, adminId, matching.map((m) => m.id), reason, context);
   });
 }
 

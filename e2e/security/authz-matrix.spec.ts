@@ -39,7 +39,7 @@ test.describe("authorization matrix", () => {
     expect(rows.length).toBeGreaterThanOrEqual(9);
     for (const row of rows) {
       const column: Column = row.cells.other === "not_found" ? "other" : "otherKey";
-      const owned = await walker.targetKey(row.kind === "route" ? row.scope : undefined);
+      const { keyId: owned } = await walker.targetKey(row.kind === "route" ? row.scope : undefined);
       const untouched = await walker.snapshot("ownerKey", { keyId: owned });
       const answers: Answer[] = [];
       for (const keyId of [owned, randomUUID(), "not-a-uuid"]) {

@@ -189,6 +189,8 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "deleteApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}"], mutates: "ownerKey", cells: userAction("not_found") },
   // Admin actions: a member (owner or not) gets "Not found.", as for an action that does not exist.
   { kind: "action", name: "adminRevokeKeysAction", file: ADMIN, page: "/admin/keys", args: [{ ids: ["{keyId}"], reason: "authz matrix" }], adminOnly: true, mutates: "ownerKey", cells: adminAction },
+  // "Revoke all matching": the filters name the fresh target key alone, and the admin confirms 1.
+  { kind: "action", name: "adminRevokeMatchingAction", file: ADMIN, page: "/admin/keys", args: [{ filters: { owner: "{ownerEmail}", q: "{keyName}" }, reason: "authz matrix", expected: 1 }], adminOnly: true, mutates: "ownerKey", cells: adminAction },
   { kind: "action", name: "setUserRoleAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}", role: "admin" }], adminOnly: true, mutates: "bystanderRole", cells: adminAction },
   { kind: "action", name: "endUserSessionsAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}" }], adminOnly: true, mutates: "bystanderSession", cells: adminAction },
 ];

@@ -244,8 +244,10 @@ export class Walker {
   }
 
   /** A fresh key of the owner that a key holding `scope` may manage. */
-  async targetKey(scope: Scope | null | undefined): Promise<string> {
-    return (await this.apiKey(this.observer(), `${this.world.tag} target ${randomInt(1e9)}`, [scope ?? "keys:read"], 5)).id;
+  /** A fresh key of the owner's to aim a call at: its id and its (unique) name. */
+  async targetKey(scope: Scope | null | undefined): Promise<{ keyId: string; keyName: string }> {
+    const keyName = `${this.world.tag} target ${String(randomInt(1e9)).padStart(9, "0")}`; // fixed width: no name is part of another
+    return { keyId: (await this.apiKey(this.observer(), keyName, [scope ?? "keys:read"], 5)).id, keyName };
   }
 
   /** The owner's state a row may change, as text to compare. */
@@ -446,15 +448,15 @@ export class Walker {
 
   /** Walks one row: every column, a fresh target where the call may change it, state checked. */
   async walk(row: Row) {
-    const usesKey = JSON.stringify(row).includes("{keyId}");
+    const usesKey = /\{key(Id|Name)\}/.test(JSON.stringify(row));
     const scope = row.kind === "route" ? row.scope : undefined;
     // A call that may change the key gets a key of its own; read-only rows share one.
     const shared = usesKey && !(row.kind !== "page" && row.mutates === "ownerKey") ? await this.targetKey(scope) : null;
     for (const column of COLUMNS) {
       const expected = row.cells[column];
       if (expected === "n/a") continue;
-      const keyId = usesKey ? (shared ?? (await this.targetKey(scope))) : undefined;
-      const vars = this.vars(keyId ? { keyId } : {});
+      const key = usesKey ? (shared ?? (await this.targetKey(scope))) : undefined;
+      const vars = this.vars(key ?? {});
       const target = row.kind === "page" ? undefined : row.mutates;
       const before = target ? await this.snapshot(target, vars) : null;
       const answer = await this.call(row, column, vars);

@@ -73,8 +73,13 @@ export const STATUS_LABELS: Record<KeyStatus, string> = {
  * by its owner", "Revoked by an administrator: <their reason>", "Revoked after a leak report",
  * "Deleted by its owner"; any other reason after "Revoked: ".
  */
+/** A key its owner deleted: kept (revoked) for the audit trail, shown as "Deleted", not as a revocation. */
+export function deletedByOwner(reason: string | null): boolean {
+  return reason === "deleted by owner";
+}
+
 export function revokedNote(reason: string): string {
-  if (reason === "deleted by owner") return "Deleted by its owner";
+  if (deletedByOwner(reason)) return "Deleted by its owner";
   if (reason === "reported leaked") return "Revoked after a leak report";
   if (reason.startsWith("by ")) return `Revoked ${reason}`;
   return `Revoked: ${reason}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adminKeyFilters, auditFilters, revokeKeysInput, roleInput } from "./admin.schema";
+import { adminKeyFilters, auditFilters, revokeKeysInput, revokeMatchingFilters, revokeMatchingInput, roleInput } from "./admin.schema";
 
 describe("admin URL filters", () => {
   it("fall back to defaults on bad values, but refuse unknown parameters", () => {
@@ -14,6 +14,16 @@ describe("admin URL filters", () => {
     expect(adminKeyFilters.parse({ q: " ab " }).q).toBe("ab");
     expect(adminKeyFilters.parse({ q: "   " }).q).toBeUndefined();
     expect(adminKeyFilters.parse({ q: " abc " }).q).toBe("abc");
+  });
+});
+
+describe("revoke all matching", () => {
+  it("takes the list's filters, refuses unknown ones and an unfiltered list", () => {
+    expect(revokeMatchingFilters({ owner: "Alice@Corp.test", status: "active", sort: "name" })).toMatchObject({ owner: "alice@corp.test", status: "active" });
+    expect(() => revokeMatchingFilters({ sort: "name", dir: "asc" })).toThrow(/Filter the list first/);
+    expect(() => revokeMatchingFilters({ owner: "a@b.test", everything: "1" })).toThrow(/not the list's/);
+    expect(revokeMatchingInput.safeParse({ filters: { q: "ci" }, reason: "leaked", expected: 0 }).success).toBe(false);
+    expect(revokeMatchingInput.safeParse({ filters: { q: "ci" }, reason: "leaked", expected: 3 }).success).toBe(true);
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "../errors";
 import { AUDIT_ACTIONS } from "../audit-events";
 import { isScope } from "../scopes";
 import { hasForbiddenCharacters, plainText } from "./common";
@@ -99,6 +100,32 @@ export const revokeKeysInput = z.strictObject({
   ids: z.array(z.uuid()).min(1, "Select at least one key.").max(500),
   reason: plainText("The reason", 200, { required: REASON_REQUIRED }).refine((v) => v.length >= 3, REASON_REQUIRED),
 });
+
+/** Most keys one "revoke all matching" may revoke: a deployment-wide incident is done in a few rounds. */
+export const BULK_REVOKE_MAX = 5_000;
+
+/** The list filters that narrow which keys match (sorting and paging do not). */
+export const NARROWING_FILTERS = ["q", "status", "owner", "scope", "usage"] as const;
+
+/**
+ * Revoke every usable key that matches the list's filters (as in its URL), confirmed by the count
+ * the admin saw and typed: when the match has changed since, nothing is revoked.
+ */
+export const revokeMatchingInput = z.strictObject({
+  filters: z.record(z.string(), z.string()),
+  reason: revokeKeysInput.shape.reason,
+  expected: z.number().int().min(1).max(BULK_REVOKE_MAX),
+});
+
+/** The filters of a revoke-all request, as the list reads them; at least one must narrow the list. */
+export function revokeMatchingFilters(filters: Record<string, string>): AdminKeyFilters {
+  const parsed = adminKeyFilters.safeParse(filters);
+  if (!parsed.success) throw new AppError("validation_failed", { message: "These filters are not the list's. Reload the page and try again." });
+  if (!NARROWING_FILTERS.some((name) => parsed.data[name] !== undefined)) {
+    throw new AppError("validation_failed", { message: "Filter the list first: revoking every key at once is not offered." });
+  }
+  return parsed.data;
+}
 
 export const roleInput = z.strictObject({ userId: z.uuid(), role: z.enum(["admin", "member"]) });
 export const endSessionsInput = z.strictObject({ userId: z.uuid() });

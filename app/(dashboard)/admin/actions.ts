@@ -1,12 +1,13 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { adminRevokeKeys } from "@/db/queries/admin-keys";
+import { adminRevokeKeys, adminRevokeMatching } from "@/db/queries/admin-keys";
 import { setUserRole } from "@/db/queries/admin-users";
 import { endSessions } from "@/db/queries/users";
 import { parseInput, withAdmin } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
-import { endSessionsInput, revokeKeysInput, roleInput } from "@/lib/validation/admin.schema";
+import { policy } from "@/lib/policy";
+import { endSessionsInput, revokeKeysInput, revokeMatchingFilters, revokeMatchingInput, roleInput } from "@/lib/validation/admin.schema";
 
 /** Revokes any users' keys with a reason the owners will see. Admins only (members: not found). */
 export async function adminRevokeKeysAction(raw: unknown): Promise<ActionState<{ revoked: number }>> {
@@ -18,6 +19,24 @@ export async function adminRevokeKeysAction(raw: unknown): Promise<ActionState<{
       ok: true,
       data: { revoked },
       message: revoked === 1 ? "1 key revoked. Its owner sees your reason." : `${revoked} keys revoked. Their owners see your reason.`,
+    };
+  });
+}
+
+/**
+ * Revokes every usable key that matches the list's filters, once the admin has confirmed how many
+ * (the count they saw): if the match changed since, nothing is revoked. Admins only.
+ */
+export async function adminRevokeMatchingAction(raw: unknown): Promise<ActionState<{ revoked: number }>> {
+  return withAdmin("adminRevokeMatching", async ({ user, db, context }) => {
+    const input = parseInput(revokeMatchingInput, raw);
+    const filters = revokeMatchingFilters(input.filters);
+    const revoked = await adminRevokeMatching(db, user.id, filters, policy.rotationPeriodDays, input.expected, input.reason, context);
+    revalidatePath("/admin", "layout");
+    return {
+      ok: true,
+      data: { revoked },
+      message: revoked === 1 ? "1 key revoked. Its owner sees your reason." : `${revoked.toLocaleString("en-US")} keys revoked. Their owners see your reason.`,
     };
   });
 }

@@ -5,14 +5,14 @@ import { FilterForm } from "@/components/admin/filter-form";
 import { buttonVariants } from "@/components/ui/button";
 import { Pagination } from "@/components/ui/pagination";
 import { getDb } from "@/db";
-import { listAllKeys } from "@/db/queries/admin-keys";
+import { countRevocable, listAllKeys } from "@/db/queries/admin-keys";
 import { ADMIN_PAGE_SIZE } from "@/db/queries/paging";
 import { keyStatus, STATUS_LABELS } from "@/lib/keys/status";
 import { policy } from "@/lib/policy";
 import { ALL_SCOPES, describeAccess } from "@/lib/scopes";
 import { requireAdmin } from "@/lib/session";
 import { activeParams, readFilters } from "@/lib/url-filters";
-import { KEY_STATUS_FILTERS, SEARCH_MIN, adminKeyFilters, type KeyStatusFilter } from "@/lib/validation/admin.schema";
+import { BULK_REVOKE_MAX, KEY_STATUS_FILTERS, NARROWING_FILTERS, SEARCH_MIN, adminKeyFilters, type KeyStatusFilter } from "@/lib/validation/admin.schema";
 
 export const metadata: Metadata = { title: "All API keys" };
 
@@ -24,7 +24,11 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
   const raw = await searchParams;
   const filters = readFilters(adminKeyFilters, raw, PATH);
   const shortSearch = !!filters.q && filters.q.length < SEARCH_MIN;
-  const { rows, ...paging } = await listAllKeys(await getDb(), filters, policy.rotationPeriodDays);
+  const db = await getDb();
+  const { rows, ...paging } = await listAllKeys(db, filters, policy.rotationPeriodDays);
+  // "Revoke all matching" is offered once the list is narrowed by a filter, with the count it would revoke.
+  const narrowed = NARROWING_FILTERS.some((name) => filters[name] !== undefined);
+  const revocable = narrowed ? await countRevocable(db, filters, policy.rotationPeriodDays) : 0;
   const now = new Date();
   const data: AdminKeyRow[] = rows.map((r) => ({
     id: r.id,
@@ -101,7 +105,11 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
           No keys match these filters. Clear them to see every key.
         </p>
       ) : (
-        <AdminKeysTable rows={data} now={now} />
+        <AdminKeysTable
+          rows={data}
+          now={now}
+          matching={revocable > 0 ? { count: revocable, tooMany: revocable > BULK_REVOKE_MAX, max: BULK_REVOKE_MAX, filters: params } : null}
+        />
       )}
       <Pagination path={PATH} params={params} page={filters.page} pageSize={ADMIN_PAGE_SIZE} shown={rows.length} {...paging} />
     </section>
