@@ -66,6 +66,28 @@ test.describe("keyboard focus", () => {
     await expect(menuButton).toBeFocused();
   });
 
+  test("in the Restricted grid, arrow keys choose a level as they move, like the access cards", async ({ page, keys }) => {
+    await keys.openCreate();
+    await keys.dialog.getByLabel("Key name").fill("arrow keys");
+    await keys.dialog.getByRole("radio", { name: /^Restricted/ }).check();
+    const group = keys.dialog.getByRole("radiogroup", { name: "API keys" });
+    const none = group.getByRole("radio", { name: "None" });
+    await none.focus();
+    await expect(none).toBeChecked();
+    await page.keyboard.press("ArrowRight");
+    await expect(group.getByRole("radio", { name: "Read" })).toBeFocused();
+    await expect(group.getByRole("radio", { name: "Read" })).toBeChecked();
+    await page.keyboard.press("ArrowRight");
+    await expect(group.getByRole("radio", { name: "Write" })).toBeChecked();
+    await page.keyboard.press("ArrowLeft");
+    await expect(group.getByRole("radio", { name: "Read" })).toBeChecked();
+    // What the arrows chose is what the key gets.
+    await keys.submitCreate();
+    await expect(keys.dialog.getByLabel("Your new API key")).toBeVisible();
+    await keys.copyAndClose();
+    await expect(keys.row("arrow keys")).toContainText(/Restricted|keys:read/);
+  });
+
   test("after a server-side error, focus goes to the field in error", async ({ page, keys }) => {
     const name = `taken ${Date.now()}`;
     await keys.create({ name });

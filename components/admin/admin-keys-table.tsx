@@ -21,7 +21,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
-import { formatDate, formatRelative } from "@/lib/format";
+import { DateTime } from "@/components/layout/date-time";
 import { deletedByOwner, revokedNote, type KeyStatus } from "@/lib/keys/status";
 
 export type AdminKeyRow = {
@@ -41,7 +41,7 @@ export type AdminKeyRow = {
 /** Every usable key the list's filters match (on every page), for "Revoke all matching". */
 export type Matching = { count: number; tooMany: boolean; max: number; filters: Record<string, string> };
 
-export function AdminKeysTable({ rows, now, matching }: { rows: AdminKeyRow[]; now: Date; matching: Matching | null }) {
+export function AdminKeysTable({ rows, now, matching, timeZone }: { rows: AdminKeyRow[]; now: Date; matching: Matching | null; timeZone: string }) {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
@@ -133,9 +133,11 @@ export function AdminKeysTable({ rows, now, matching }: { rows: AdminKeyRow[]; n
                 <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{row.hint}</code>
               </TableCell>
               <TableCell className="text-sm">{row.access}</TableCell>
-              <TableCell className="text-sm">{formatDate(row.createdAt)}</TableCell>
-              <TableCell className="text-sm">{row.lastUsedAt ? formatRelative(row.lastUsedAt, now) : "Never"}</TableCell>
-              <TableCell className="text-sm">{row.expiresAt ? formatDate(row.expiresAt) : "Never"}</TableCell>
+              <TableCell className="text-sm">
+                <DateTime date={row.createdAt} timeZone={timeZone} />
+              </TableCell>
+              <TableCell className="text-sm">{row.lastUsedAt ? <DateTime date={row.lastUsedAt} timeZone={timeZone} now={now} relative /> : "Never"}</TableCell>
+              <TableCell className="text-sm">{row.expiresAt ? <DateTime date={row.expiresAt} timeZone={timeZone} /> : "Never"}</TableCell>
               <TableCell>
                 <div className="grid justify-items-start gap-1">
                   <StatusBadge status={row.status} deleted={deletedByOwner(row.revokedReason)} />

@@ -27,6 +27,8 @@ export function AccessFields({
   error?: string;
 }) {
   const [access, setAccess] = useState<Access>(defaultAccess);
+  const [chosen, setChosen] = useState<Partial<Record<string, Level>>>(defaultPermissions);
+  const setLevel = (resource: string, level: Level) => setChosen((prev) => ({ ...prev, [resource]: level }));
   return (
     <fieldset className="grid gap-3" aria-describedby={error ? "permissions-error" : undefined}>
       <legend className="mb-2 text-sm font-medium">Access</legend>
@@ -40,7 +42,13 @@ export function AccessFields({
               access === option.value && "border-primary bg-accent",
             )}
           >
-            <RadioGroupItem id={`access-${option.value}`} value={option.value} className="mt-0.5" aria-describedby={`access-${option.value}-desc`} />
+            <RadioGroupItem
+              id={`access-${option.value}`}
+              value={option.value}
+              className="mt-0.5"
+              aria-describedby={`access-${option.value}-desc`}
+              onFocus={(e) => e.currentTarget.matches(":focus-visible") && setAccess(option.value)}
+            />
             <span className="grid gap-1">
               <span className="font-medium">{option.label}</span>
               <span id={`access-${option.value}-desc`} className="text-xs text-muted-foreground">
@@ -78,13 +86,19 @@ export function AccessFields({
                     <td className="px-3 py-2">
                       <RadioGroup
                         name={`permissions.${resource.id}`}
-                        defaultValue={defaultPermissions[resource.id] ?? "none"}
+                        value={chosen[resource.id] ?? "none"}
+                        onValueChange={(v) => setLevel(resource.id, v as Level)}
                         aria-labelledby={`perm-${resource.id}-label`}
                         className="flex flex-wrap gap-3"
                       >
                         {levels.map((level) => (
                           <div key={level} className="flex items-center gap-1.5">
-                            <RadioGroupItem id={`perm-${resource.id}-${level}`} value={level} />
+                            <RadioGroupItem
+                              id={`perm-${resource.id}-${level}`}
+                              value={level}
+                              // Arrow keys choose as they move (Radix does so only while the key is still down when focus lands).
+                              onFocus={(e) => e.currentTarget.matches(":focus-visible") && setLevel(resource.id, level)}
+                            />
                             <Label htmlFor={`perm-${resource.id}-${level}`} className="font-normal">
                               {LEVEL_LABELS[level]}
                             </Label>

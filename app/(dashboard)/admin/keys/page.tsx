@@ -9,6 +9,7 @@ import { countRevocable, listAllKeys } from "@/db/queries/admin-keys";
 import { ADMIN_PAGE_SIZE } from "@/db/queries/paging";
 import { keyStatus, STATUS_LABELS } from "@/lib/keys/status";
 import { policy } from "@/lib/policy";
+import { requestTimeZone } from "@/lib/request-time-zone";
 import { ALL_SCOPES, describeAccess } from "@/lib/scopes";
 import { requireAdmin } from "@/lib/session";
 import { activeParams, readFilters } from "@/lib/url-filters";
@@ -108,6 +109,7 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
         <AdminKeysTable
           rows={data}
           now={now}
+          timeZone={await requestTimeZone()}
           matching={revocable > 0 ? { count: revocable, tooMany: revocable > BULK_REVOKE_MAX, max: BULK_REVOKE_MAX, filters: params } : null}
         />
       )}

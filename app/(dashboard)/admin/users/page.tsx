@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { EndSessionsButton } from "@/components/admin/end-sessions-button";
 import { FilterForm } from "@/components/admin/filter-form";
+import { DateTime } from "@/components/layout/date-time";
 import { RoleButton } from "@/components/admin/role-button";
 import { Badge } from "@/components/ui/badge";
 import { Pagination } from "@/components/ui/pagination";
@@ -8,7 +9,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { getDb } from "@/db";
 import { listUsers } from "@/db/queries/admin-users";
 import { ADMIN_PAGE_SIZE } from "@/db/queries/paging";
-import { formatDate } from "@/lib/format";
+import { requestTimeZone } from "@/lib/request-time-zone";
 import { requireAdmin } from "@/lib/session";
 import { activeParams, readFilters } from "@/lib/url-filters";
 import { userFilters } from "@/lib/validation/admin.schema";
@@ -19,6 +20,7 @@ const PATH = "/admin/users";
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const me = await requireAdmin();
+  const timeZone = await requestTimeZone();
   const filters = readFilters(userFilters, await searchParams, PATH);
   const { rows, ...paging } = await listUsers(await getDb(), filters);
   return (
@@ -81,7 +83,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <Badge variant={u.role === "admin" ? "default" : "secondary"}>{u.role === "admin" ? "Admin" : "Member"}</Badge>
                     </TableCell>
                     <TableCell className="text-sm">{u.activeKeys}</TableCell>
-                    <TableCell className="text-sm">{formatDate(u.createdAt)}</TableCell>
+                    <TableCell className="text-sm"><DateTime date={u.createdAt} timeZone={timeZone} /></TableCell>
                     <TableCell className="text-right">
                       <div className="flex flex-wrap justify-end gap-2">
                         <RoleButton userId={u.id} email={u.email} role={u.role} />
@@ -110,7 +112,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   <dt className="text-muted-foreground">Active keys</dt>
                   <dd>{u.activeKeys}</dd>
                   <dt className="text-muted-foreground">Joined</dt>
-                  <dd>{formatDate(u.createdAt)}</dd>
+                  <dd><DateTime date={u.createdAt} timeZone={timeZone} /></dd>
                 </dl>
                 <div className="mt-3 flex flex-wrap gap-2">
                   <RoleButton userId={u.id} email={u.email} role={u.role} />
