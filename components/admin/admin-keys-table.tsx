@@ -162,22 +162,7 @@ export function AdminKeysTable({ rows, now, matching, timeZone }: { rows: AdminK
             </AlertDialogDescription>
           </AlertDialogHeader>
           <div className="grid gap-2">
-            <Label htmlFor="revoke-reason">Reason</Label>
-            <Textarea
-              id="revoke-reason"
-              value={reason}
-              // Twice the 200-character limit: a huge paste gets the field error, not a refused request.
-              maxLength={400}
-              onChange={(e) => setReason(e.target.value)}
-              placeholder="e.g. Leaked in a public repository"
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? "revoke-reason-error" : undefined}
-            />
-            {error && (
-              <p id="revoke-reason-error" className="text-sm text-destructive">
-                {error}
-              </p>
-            )}
+            <ReasonField id="revoke-reason" value={reason} onChange={setReason} error={error} />
           </div>
           <AlertDialogFooter>
             <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
@@ -244,21 +229,7 @@ function RevokeMatching({ matching }: { matching: Matching }) {
             </AlertDialogDescription>
           </AlertDialogHeader>
           <div className="grid gap-2">
-            <Label htmlFor="revoke-all-reason">Reason</Label>
-            <Textarea
-              id="revoke-all-reason"
-              value={reason}
-              maxLength={400}
-              onChange={(e) => setReason(e.target.value)}
-              placeholder="e.g. Leaked in a public repository"
-              aria-invalid={errors.reason ? true : undefined}
-              aria-describedby={errors.reason ? "revoke-all-reason-error" : undefined}
-            />
-            {errors.reason && (
-              <p id="revoke-all-reason-error" className="text-sm text-destructive">
-                {errors.reason}
-              </p>
-            )}
+            <ReasonField id="revoke-all-reason" value={reason} onChange={setReason} error={errors.reason} />
             <Label htmlFor="revoke-all-count">Type {count} to confirm</Label>
             <Input id="revoke-all-count" inputMode="numeric" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
             {errors.form && (
@@ -276,6 +247,30 @@ function RevokeMatching({ matching }: { matching: Matching }) {
           </AlertDialogFooter>
         </AlertDialogContent>
       </AlertDialog>
+    </>
+  );
+}
+
+/** The reason an administrator gives for revoking keys; their owners see it. */
+function ReasonField({ id, value, onChange, error }: { id: string; value: string; onChange: (value: string) => void; error?: string }) {
+  return (
+    <>
+      <Label htmlFor={id}>Reason</Label>
+      <Textarea
+        id={id}
+        value={value}
+        // Twice the 200-character limit: a huge paste gets the field error, not a refused request.
+        maxLength={400}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder="e.g. Leaked in a public repository"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {error && (
+        <p id={`${id}-error`} className="text-sm text-destructive">
+          {error}
+        </p>
+      )}
     </>
   );
 }
