@@ -1,9 +1,10 @@
 import { ADMIN, expect, signIn, test } from "./support/fixtures";
+import { ACTIONS, PLACES } from "../lib/glossary";
 
 test.describe("keyboard, small screens and dark mode", () => {
   test("a key can be created, copied and closed with the keyboard alone", async ({ page, context, keys }) => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-    await page.getByRole("button", { name: "Create API Key" }).focus();
+    await page.getByRole("button", { name: ACTIONS.createKey }).focus();
     await page.keyboard.press("Enter");
     const name = keys.dialog.getByLabel("Key name");
     await expect(name).toBeFocused();
@@ -62,7 +63,7 @@ test.describe("keyboard, small screens and dark mode", () => {
     test.use({ colorScheme: "dark" });
 
     test("the page follows the system theme", async ({ page, keys }) => {
-      await expect(keys.page.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
+      await expect(keys.page.getByRole("heading", { name: PLACES.apiKeys, exact: true })).toBeVisible();
       // Computed colours come back as lab()/oklch(); color-mix in srgb turns them into "color(srgb r g b)".
       const lightness = (property: "backgroundColor" | "color") =>
         page.evaluate((prop) => {

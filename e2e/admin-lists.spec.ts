@@ -2,6 +2,7 @@ import { DAY } from "./support/clock";
 import { ApiKeysPage } from "./support/api-keys-page";
 import { apiTest as test, expect } from "./support/api";
 import { ADMIN, newUser, signIn, signUp } from "./support/fixtures";
+import { PLACES } from "../lib/glossary";
 
 /** "1–50 of 56" -> 56 (or "10,000+" -> 10000). */
 function listTotal(text: string): number {
@@ -44,7 +45,7 @@ test.describe("admin lists", () => {
 
     await signIn(page, ADMIN);
     await page.goto(`/admin/keys?${new URLSearchParams({ owner: owner.email, scope: "keys:read", sort: "name", dir: "asc" })}`);
-    const table = page.getByRole("table", { name: "All API keys" });
+    const table = page.getByRole("table", { name: PLACES.allApiKeys });
     const paging = page.getByRole("navigation", { name: "Pagination" });
     await expect(paging).toContainText("1–50 of 56");
     await expect(table.getByRole("row").nth(1)).toContainText("page key 00");
@@ -83,7 +84,7 @@ test.describe("admin lists", () => {
     await signIn(page, ADMIN);
     const list = async (query: Record<string, string>) => {
       await page.goto(`/admin/keys?${new URLSearchParams({ owner: owner.email, ...query })}`);
-      return page.getByRole("table", { name: "All API keys" }).locator("tbody tr td:nth-child(3)").allTextContents();
+      return page.getByRole("table", { name: PLACES.allApiKeys }).locator("tbody tr td:nth-child(3)").allTextContents();
     };
     // Usage is written in batches, a moment after the request.
     await expect.poll(async () => (await list({ usage: "never" })).sort()).toEqual(["forever", "unused"]);
@@ -105,7 +106,7 @@ test.describe("admin lists", () => {
     expect((await api.call("DELETE", `/keys/${gone.id}`, { key: rootKey })).status).toBe(200);
     await signIn(page, ADMIN);
     await page.goto(`/admin/keys?${new URLSearchParams({ owner: account.user.email, q: unique })}`);
-    const table = page.getByRole("table", { name: "All API keys" });
+    const table = page.getByRole("table", { name: PLACES.allApiKeys });
     const goneRow = table.getByRole("row", { name: new RegExp(`${unique} gone`) });
     await expect(goneRow).toContainText("Deleted");
     await expect(goneRow).not.toContainText("Revoked");

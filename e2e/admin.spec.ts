@@ -2,6 +2,7 @@ import type { Page } from "@playwright/test";
 import { ApiKeysPage } from "./support/api-keys-page";
 import { apiTest as test, expect } from "./support/api";
 import { ADMIN, newUser, signIn, signUp } from "./support/fixtures";
+import { PLACES } from "../lib/glossary";
 
 const ADMIN_PAGES = ["/admin", "/admin/keys", "/admin/audit", "/admin/users", "/admin/keys/export", "/admin/audit/export"];
 
@@ -135,14 +136,14 @@ test.describe("admins audit every token", () => {
     await signIn(page, ADMIN);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
     await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
-    await page.getByRole("link", { name: "All keys" }).click();
+    await page.getByRole("link", { name: PLACES.allApiKeys }).click();
     const filters = page.getByRole("search", { name: "Filter keys" });
     await filters.getByLabel("Owner").fill(owner.email.toUpperCase());
     await filters.getByLabel("Scope").selectOption("keys:read");
     await filters.getByLabel("Sort by").selectOption("name");
     await filters.getByRole("button", { name: "Apply filters" }).click();
     await expect(page).toHaveURL(/owner=[^&]+.*scope=keys%3Aread.*sort=name/);
-    const table = page.getByRole("table", { name: "All API keys" });
+    const table = page.getByRole("table", { name: PLACES.allApiKeys });
     await expect(table.getByRole("row")).toHaveCount(3); // header + 2 keys
     await expect(page.getByText("1–2 of 2")).toBeVisible();
     await page.reload(); // the URL alone restores the view

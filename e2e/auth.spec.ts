@@ -1,4 +1,5 @@
 import { expect, newUser, signIn, signUp, test } from "./support/fixtures";
+import { PLACES } from "../lib/glossary";
 
 test.describe("accounts", () => {
   test("signed-out visitors are sent to the login page", async ({ page }) => {
@@ -43,17 +44,17 @@ test.describe("accounts", () => {
     await expect(page).toHaveURL(/\/settings\/profile$/);
     const main = page.getByRole("navigation", { name: "Main" });
     await expect(main.getByRole("link", { name: "Settings" })).toHaveAttribute("aria-current", "page");
-    await main.getByRole("link", { name: "API Keys" }).click();
+    await main.getByRole("link", { name: PLACES.apiKeys }).click();
     await expect(page).toHaveURL(/\/settings\/api-keys$/);
-    await expect(main.getByRole("link", { name: "API Keys" })).toHaveAttribute("aria-current", "page");
+    await expect(main.getByRole("link", { name: PLACES.apiKeys })).toHaveAttribute("aria-current", "page");
     await expect(main.getByRole("link", { name: "Settings" })).not.toHaveAttribute("aria-current", "page");
-    await expect(page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "API Keys" })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: PLACES.apiKeys })).toHaveAttribute("aria-current", "page");
 
     await page.goto("/settings/profile");
     await page.getByRole("button", { name: `Account menu for ${user.name}` }).click();
-    await page.getByRole("menuitem", { name: "API Access" }).click();
+    await page.getByRole("menuitem", { name: PLACES.apiAccess }).click();
     await expect(page).toHaveURL(/\/settings\/api-keys$/);
-    await expect(page.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
+    await expect(page.getByRole("heading", { name: PLACES.apiKeys, exact: true })).toBeVisible();
 
     await page.getByRole("button", { name: `Account menu for ${user.name}` }).click();
     await page.getByRole("menuitem", { name: "Sign out" }).click();

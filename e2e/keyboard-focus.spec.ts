@@ -1,5 +1,6 @@
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./support/fixtures";
+import { ACTIONS } from "../lib/glossary";
 
 /** Tab until `target` has focus (at most 30 presses). */
 async function tabTo(page: Page, target: Locator) {
@@ -46,7 +47,7 @@ test.describe("keyboard focus", () => {
     const name = `focus ${Date.now()}`;
     await keys.create({ name });
     await keys.copyAndClose();
-    await expect(page.getByRole("button", { name: "Create API Key" })).toBeFocused();
+    await expect(page.getByRole("button", { name: ACTIONS.createKey })).toBeFocused();
 
     // Row menu -> Edit -> Escape: back on the menu's button, not on the page's body.
     const menuButton = page.getByRole("button", { name: `Actions for ${name}` });
@@ -108,7 +109,7 @@ test.describe("keyboard focus", () => {
       void keys; // a signed-in user on the API Keys page
       await page.emulateMedia({ colorScheme: scheme });
       await page.goto("/settings/api-keys");
-      const targets = [page.getByRole("button", { name: "Create API Key" }).first(), page.getByRole("link", { name: "API reference" })];
+      const targets = [page.getByRole("button", { name: ACTIONS.createKey }).first(), page.getByRole("link", { name: "API reference" })];
       for (const target of targets) {
         await tabTo(page, target);
         // Buttons animate their ring in (transition-all): wait for it to settle, then judge it.

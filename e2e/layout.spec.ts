@@ -5,6 +5,7 @@ import type { Page } from "@playwright/test";
 import { ApiKeysPage } from "./support/api-keys-page";
 import { DAY } from "./support/clock";
 import { ADMIN, expect, newUser, signIn, signUp, test } from "./support/fixtures";
+import { ACTIONS } from "../lib/glossary";
 
 const WIDTHS = [375, 1280] as const;
 const longName = (n: number) => `Production-backend-service-for-the-payments-team-eu-west-${String(n).padStart(7, "0")}`.slice(0, 64);
@@ -98,7 +99,7 @@ test("every page holds at 375 and 1280 px with the longest names, descriptions a
       await screenshot(admin, path, width);
     }
     await page.goto("/settings/api-keys");
-    await expectInView(page, page.getByRole("button", { name: "Create API Key" }).first(), `Create API Key at ${width} px`);
+    await expectInView(page, page.getByRole("button", { name: ACTIONS.createKey }).first(), `Create API Key at ${width} px`);
     for (const name of [longName(1), longName(2), longName(3)]) {
       await expectInView(page, page.getByRole("button", { name: `Actions for ${name}` }), `the actions of a key at ${width} px`);
     }

@@ -23,6 +23,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { Textarea } from "@/components/ui/textarea";
 import { DateTime } from "@/components/layout/date-time";
 import { deletedByOwner, revokedNote, type KeyStatus } from "@/lib/keys/status";
+import { PLACES } from "@/lib/glossary";
 
 export type AdminKeyRow = {
   id: string;
@@ -83,7 +84,7 @@ export function AdminKeysTable({ rows, now, matching, timeZone }: { rows: AdminK
         </Button>
         {matching && <RevokeMatching matching={matching} />}
       </div>
-      <Table aria-label="All API keys">
+      <Table aria-label={PLACES.allApiKeys}>
         <TableHeader>
           <TableRow>
             <TableHead className="w-8">

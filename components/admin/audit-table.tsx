@@ -57,39 +57,54 @@ export function AuditTable({
       </span>
     );
   };
+  const events = rows.map((r) => ({ r, sentence: describeEvent(r, timeZone, now), device: shortUserAgent(r.userAgent) }));
   return (
-    <Table aria-label="Audit events">
-      <TableHeader>
-        <TableRow>
-          <TableHead className="w-40">When</TableHead>
-          <TableHead>What happened</TableHead>
-          <TableHead className="w-44">From</TableHead>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {rows.map((r) => {
-          const sentence = describeEvent(r, timeZone, now);
-          const device = shortUserAgent(r.userAgent);
-          return (
-            <TableRow key={r.id} data-action={r.action}>
-              <TableCell className="align-top text-sm whitespace-nowrap">
-                <DateTime date={r.createdAt} timeZone={timeZone} withTime />
-              </TableCell>
-              <TableCell className="align-top text-sm [overflow-wrap:anywhere] whitespace-normal" title={sentenceText(sentence)}>
-                {sentence.map(part)}
-              </TableCell>
-              <TableCell className="max-w-44 align-top text-xs text-muted-foreground">
-                <div className="truncate">{r.ip ?? "—"}</div>
-                {device && (
-                  <div className="truncate" title={r.userAgent ?? undefined}>
-                    {device}
-                  </div>
-                )}
-              </TableCell>
+    <>
+      <div className="hidden md:block">
+        <Table aria-label="Audit events">
+          <TableHeader>
+            <TableRow>
+              <TableHead className="w-40">When</TableHead>
+              <TableHead>What happened</TableHead>
+              <TableHead className="w-44">From</TableHead>
             </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
+          </TableHeader>
+          <TableBody>
+            {events.map(({ r, sentence, device }) => (
+              <TableRow key={r.id} data-action={r.action}>
+                <TableCell className="align-top text-sm whitespace-nowrap">
+                  <DateTime date={r.createdAt} timeZone={timeZone} withTime />
+                </TableCell>
+                <TableCell className="align-top text-sm [overflow-wrap:anywhere] whitespace-normal" title={sentenceText(sentence)}>
+                  {sentence.map(part)}
+                </TableCell>
+                <TableCell className="max-w-44 align-top text-xs text-muted-foreground">
+                  <div className="truncate">{r.ip ?? "—"}</div>
+                  {device && (
+                    <div className="truncate" title={r.userAgent ?? undefined}>
+                      {device}
+                    </div>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </div>
+      {/* Phones: one card per event, the sentence at full width (three columns squeezed it to a word a line). */}
+      <ol aria-label="Audit events" className="grid gap-3 md:hidden">
+        {events.map(({ r, sentence, device }) => (
+          <li key={r.id} data-action={r.action} className="grid gap-1 rounded-lg border p-3 text-sm">
+            <div className="text-xs text-muted-foreground">
+              <DateTime date={r.createdAt} timeZone={timeZone} withTime />
+            </div>
+            <p className="[overflow-wrap:anywhere]">{sentence.map(part)}</p>
+            <p className="truncate text-xs text-muted-foreground" title={r.userAgent ?? undefined}>
+              From {[r.ip, device].filter(Boolean).join(" · ") || "—"}
+            </p>
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }

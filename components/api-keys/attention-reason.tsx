@@ -7,7 +7,7 @@ export function AttentionReason({ row, now }: { row: KeyRow; now: Date }) {
   if (row.status === "expired" && row.expiresAt) {
     return (
       <>
-        expired {formatRelative(row.expiresAt, now)}. Create a new key for the apps that used it, and delete this one. Expired keys
+        expired {formatRelative(row.expiresAt, now)}. Create a replacement for the apps that used it, and delete this one. Expired keys
         leave this list after a week; they stay in the table below until you delete them.
       </>
     );

@@ -10,6 +10,7 @@ import type { ActionState } from "@/lib/action-state";
 import { KeyFormFields } from "./key-form-fields";
 import { NewKeyView } from "./new-key-secret";
 import { SecretDialog, type SecretDialogControls } from "./secret-dialog";
+import { ACTIONS } from "@/lib/glossary";
 
 /**
  * Rendered once per page at a stable place in the tree (see KeysSection): if it moved when the
@@ -76,7 +77,7 @@ function CreateKeyBody({ origin, controls, maxLifetimeDays }: { origin: string; 
       }}
     >
       <DialogHeader>
-        <DialogTitle>Create API key</DialogTitle>
+        <DialogTitle>{ACTIONS.createKey}</DialogTitle>
         <DialogDescription>The key is shown once, right after you generate it.</DialogDescription>
       </DialogHeader>
       <KeyFormFields errors={state.fieldErrors ?? {}} maxLifetimeDays={maxLifetimeDays} />

@@ -7,6 +7,7 @@ import { AttentionBanner, type AttentionRow } from "./attention-banner";
 import { preloadKeyDialogs } from "./dialog-loaders";
 import { useKeyActions } from "./key-actions";
 import { KeyDialogs } from "./key-dialogs";
+import { ACTIONS, PLACES } from "@/lib/glossary";
 
 /**
  * The API Keys section: intro, the attention banner, the list (or its empty state), and one
@@ -37,7 +38,7 @@ function SectionBody({ attention, attentionTotal, total, children }: SectionProp
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div className="max-w-2xl">
             <h2 id="api-keys-heading" className="text-lg font-semibold">
-              API Keys
+              {PLACES.apiKeys}
             </h2>
             <p className="mt-1 text-sm text-muted-foreground">
               Keys let your apps and scripts call the API as you. Send one in the{" "}
@@ -51,7 +52,7 @@ function SectionBody({ attention, attentionTotal, total, children }: SectionProp
           {total > 0 && (
             <Button onClick={actions.create} onPointerEnter={preloadKeyDialogs} onFocus={preloadKeyDialogs}>
               <PlusIcon aria-hidden />
-              Create API Key
+              {ACTIONS.createKey}
             </Button>
           )}
         </div>
@@ -69,7 +70,7 @@ function SectionBody({ attention, attentionTotal, total, children }: SectionProp
             </p>
             <Button onClick={actions.create} onPointerEnter={preloadKeyDialogs} onFocus={preloadKeyDialogs}>
               <PlusIcon aria-hidden />
-              Create API Key
+              {ACTIONS.createKey}
             </Button>
           </div>
         )}

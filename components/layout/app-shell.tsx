@@ -2,10 +2,11 @@ import { KeyRoundIcon, SettingsIcon, ShieldIcon } from "lucide-react";
 import Link from "next/link";
 import { NavLink } from "./nav-link";
 import { UserMenu } from "./user-menu";
+import { PLACES } from "@/lib/glossary";
 
 // The product's core, API keys, is an item of its own; Settings holds the rest of the account.
 const NAV = [
-  { href: "/settings/api-keys", match: "/settings/api-keys", label: "API Keys", icon: KeyRoundIcon },
+  { href: "/settings/api-keys", match: "/settings/api-keys", label: PLACES.apiKeys, icon: KeyRoundIcon },
   { href: "/settings/profile", match: ["/settings/profile", "/settings/activity"], label: "Settings", icon: SettingsIcon },
 ];
 const ADMIN_NAV = [{ href: "/admin", match: "/admin", label: "Admin", icon: ShieldIcon }];

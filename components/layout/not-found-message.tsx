@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { buttonVariants } from "@/components/ui/button";
+import { PLACES } from "@/lib/glossary";
 
 /** What a missing page says, inside the dashboard's frame or on its own (app/not-found.tsx). */
 export function NotFoundMessage({ headingId }: { headingId?: string }) {
@@ -13,7 +14,7 @@ export function NotFoundMessage({ headingId }: { headingId?: string }) {
         It may have been deleted, or it belongs to another account. Check the address, or go back to your keys.
       </p>
       <Link href="/settings/api-keys" className={buttonVariants()}>
-        Go to API Keys
+        Go to {PLACES.apiKeys}
       </Link>
     </>
   );

@@ -11,6 +11,7 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
+import { PLACES } from "@/lib/glossary";
 
 export function UserMenu({ name, email }: { name: string; email: string }) {
   const initials = name
@@ -52,7 +53,7 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
         </DropdownMenuItem>
         <DropdownMenuItem asChild>
           <Link href="/settings/api-keys">
-            <KeyRoundIcon aria-hidden /> API Access
+            <KeyRoundIcon aria-hidden /> {PLACES.apiAccess}
           </Link>
         </DropdownMenuItem>
         <DropdownMenuSeparator />

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import type { APIRequestContext } from "@playwright/test";
 import { HOUR } from "../support/clock";
 import { ADMIN, expect, newUser, signIn, signUp, test, type TestUser } from "../support/fixtures";
+import { PLACES } from "../../lib/glossary";
 
 // Sessions and the browser boundary: cookies, sign-in guessing limits, timing, cross-site
 // server-action posts and the security headers on every kind of response.
@@ -65,7 +66,7 @@ test.describe("session cookies", () => {
     await copy.addCookies(await context.cookies());
     const other = await copy.newPage();
     await other.goto("/settings/api-keys");
-    await expect(other.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
+    await expect(other.getByRole("heading", { name: PLACES.apiKeys, exact: true })).toBeVisible();
 
     await page.getByRole("button", { name: `Account menu for ${user.name}` }).click();
     await page.getByRole("menuitem", { name: "Sign out" }).click();
@@ -80,7 +81,7 @@ test.describe("session cookies", () => {
 
     // Signing in again issues a session of the new version, which works.
     await signIn(page, user);
-    await expect(page.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
+    await expect(page.getByRole("heading", { name: PLACES.apiKeys, exact: true })).toBeVisible();
   });
 
   test("a session ends 12 hours after sign-in, however often it was renewed", async ({ page, context }) => {
@@ -90,7 +91,7 @@ test.describe("session cookies", () => {
     expect((await page.request.get("/api/auth/session")).status()).toBe(200);
     await context.setExtraHTTPHeaders({ "X-Test-Clock-Offset": String(11 * HOUR) });
     await page.goto("/settings/api-keys");
-    await expect(page.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
+    await expect(page.getByRole("heading", { name: PLACES.apiKeys, exact: true })).toBeVisible();
     expect((await page.request.get("/api/auth/session")).status()).toBe(200);
     await context.setExtraHTTPHeaders({ "X-Test-Clock-Offset": String(12 * HOUR + 60_000) });
     await page.goto("/settings/api-keys");

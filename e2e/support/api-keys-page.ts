@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { rememberSecret } from "./secrets";
+import { ACTIONS } from "../../lib/glossary";
 
 export type CreateOptions = {
   name: string;
@@ -27,8 +28,8 @@ export class ApiKeysPage {
   }
 
   async openCreate() {
-    await this.page.getByRole("button", { name: "Create API Key" }).first().click();
-    await expect(this.dialog.getByRole("heading", { name: "Create API key" })).toBeVisible();
+    await this.page.getByRole("button", { name: ACTIONS.createKey }).first().click();
+    await expect(this.dialog.getByRole("heading", { name: ACTIONS.createKey })).toBeVisible();
   }
 
   async fillCreate(options: CreateOptions) {

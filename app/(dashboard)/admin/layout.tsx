@@ -1,10 +1,11 @@
 import { NavLink } from "@/components/layout/nav-link";
 import { requireAdmin } from "@/lib/session";
+import { PLACES } from "@/lib/glossary";
 
 const TABS = [
   { href: "/admin", label: "Overview", exact: true },
-  { href: "/admin/keys", label: "All keys" },
-  { href: "/admin/audit", label: "Audit log" },
+  { href: "/admin/keys", label: PLACES.allApiKeys },
+  { href: "/admin/audit", label: PLACES.auditLog },
   { href: "/admin/users", label: "Users" },
 ];
 

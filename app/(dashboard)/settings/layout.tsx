@@ -1,9 +1,10 @@
 import { NavLink } from "@/components/layout/nav-link";
+import { PLACES } from "@/lib/glossary";
 
 const TABS = [
-  { href: "/settings/profile", label: "Profile" },
-  { href: "/settings/api-keys", label: "API Keys" },
-  { href: "/settings/activity", label: "Activity" },
+  { href: "/settings/profile", label: PLACES.profile },
+  { href: "/settings/api-keys", label: PLACES.apiKeys },
+  { href: "/settings/activity", label: PLACES.activity },
 ];
 
 export default function SettingsLayout({ children }: { children: React.ReactNode }) {

@@ -14,8 +14,9 @@ import { ALL_SCOPES, describeAccess } from "@/lib/scopes";
 import { requireAdmin } from "@/lib/session";
 import { activeParams, readFilters } from "@/lib/url-filters";
 import { BULK_REVOKE_MAX, KEY_STATUS_FILTERS, NARROWING_FILTERS, SEARCH_MIN, adminKeyFilters, type KeyStatusFilter } from "@/lib/validation/admin.schema";
+import { PLACES } from "@/lib/glossary";
 
-export const metadata: Metadata = { title: "All API keys" };
+export const metadata: Metadata = { title: PLACES.allApiKeys };
 
 const PATH = "/admin/keys";
 const STATUS_FILTER_LABELS: Record<KeyStatusFilter, string> = { ...STATUS_LABELS, usable: "Usable (not revoked or expired)" };
@@ -49,7 +50,7 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
     <section aria-labelledby="admin-keys-heading" className="grid gap-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h2 id="admin-keys-heading" className="text-lg font-semibold">
-          All API keys
+          {PLACES.allApiKeys}
         </h2>
         <Link href={`${PATH}/export?${new URLSearchParams(params).toString()}`} className={buttonVariants({ variant: "outline", size: "sm" })} prefetch={false}>
           Export CSV

@@ -14,8 +14,9 @@ import { requestNow } from "@/lib/request-clock";
 import { requestOrigin } from "@/lib/request-context";
 import { requestTimeZone } from "@/lib/request-time-zone";
 import { requireUser } from "@/lib/session";
+import { PLACES } from "@/lib/glossary";
 
-export const metadata: Metadata = { title: "API Keys" };
+export const metadata: Metadata = { title: PLACES.apiKeys };
 
 const PATH = "/settings/api-keys";
 

@@ -24,6 +24,7 @@ import { describeAccess } from "@/lib/scopes";
 import { requireUser } from "@/lib/session";
 import { lastUtcDays } from "@/lib/time";
 import { uuidSchema } from "@/lib/validation/common";
+import { PLACES } from "@/lib/glossary";
 
 type Params = { params: Promise<{ id: string }> };
 
@@ -63,7 +64,7 @@ export default async function ApiKeyDetailPage({ params }: Params) {
   return (
     <div className="grid gap-6">
       <Link href="/settings/api-keys" className="flex w-fit items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
-        <ArrowLeftIcon className="size-4" aria-hidden /> All API keys
+        <ArrowLeftIcon className="size-4" aria-hidden /> {PLACES.apiKeys}
       </Link>
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="flex min-w-0 flex-wrap items-center gap-3">
