@@ -36,6 +36,12 @@ async function screenshot(page: Page, path: string, width: number) {
   await page.emulateMedia({ colorScheme: null });
 }
 
+/** On a desktop no table hides its last columns (Status, Expires) behind a scroll of its own. */
+async function expectNoTableScroll(page: Page, where: string) {
+  const scrolling = await page.locator('[data-slot="table-container"]').evaluateAll((boxes) => boxes.filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => `${b.scrollWidth} in ${b.clientWidth} px`));
+  expect(scrolling, `${where} at 1280 px: a table scrolls sideways`).toEqual([]);
+}
+
 async function expectInView(page: Page, locator: ReturnType<Page["locator"]>, where: string) {
   const box = await locator.boundingBox();
   const width = page.viewportSize()!.width;
@@ -86,16 +92,13 @@ test("every page holds at 375 and 1280 px with the longest names, descriptions a
     for (const path of ownerPages) {
       await page.goto(path);
       await expectNoSideScroll(page, `${path} at ${width} px`);
+      if (width === 1280) await expectNoTableScroll(page, path);
       await screenshot(page, path, width);
     }
     for (const path of adminPages) {
       await admin.goto(path);
       await expectNoSideScroll(admin, `${path} (admin) at ${width} px`);
-      // On a desktop no table hides its last columns (Status, Expires) behind a scroll of its own.
-      if (width === 1280) {
-        const scrolling = await admin.locator('[data-slot="table-container"]').evaluateAll((boxes) => boxes.filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => `${b.scrollWidth} in ${b.clientWidth} px`));
-        expect(scrolling, `${path} (admin) at 1280 px: a table scrolls sideways`).toEqual([]);
-      }
+      if (width === 1280) await expectNoTableScroll(admin, `${path} (admin)`);
       await screenshot(admin, path, width);
     }
     await page.goto("/settings/api-keys");
@@ -108,9 +111,22 @@ test("every page holds at 375 and 1280 px with the longest names, descriptions a
     await expectInView(page, keys.dialog, `the Create dialog at ${width} px`);
     await expectInView(page, keys.dialog.getByRole("button", { name: "Generate" }), `Generate at ${width} px`);
     await expectNoSideScroll(page, `the Create dialog at ${width} px`);
+    await screenshot(page, "create-dialog", width);
     await page.keyboard.press("Escape");
     await expect(keys.dialog).toBeHidden();
   }
+  // What a visitor sees before signing in, and the page for a wrong address.
+  const visitorContext = await browser.newContext();
+  const visitor = await visitorContext.newPage();
+  for (const width of WIDTHS) {
+    await visitor.setViewportSize({ width, height: 900 });
+    for (const path of ["/login", "/signup", "/no-such-page"]) {
+      await visitor.goto(path);
+      await expectNoSideScroll(visitor, `${path} (signed out) at ${width} px`);
+      await screenshot(visitor, path, width);
+    }
+  }
+  await visitorContext.close();
   await adminContext.close();
   await context.close();
 });

@@ -125,8 +125,8 @@ export function AdminKeysTable({ rows, now, matching, timeZone }: { rows: AdminK
                   {row.ownerEmail}
                 </div>
               </TableCell>
-              <TableCell className="max-w-40 truncate font-medium">
-                <Link href={`/admin/audit?${new URLSearchParams({ target: row.id })}`} className="underline-offset-4 hover:underline" title={`${row.name}: its events`}>
+              <TableCell className="max-w-56 min-w-40 whitespace-normal font-medium">
+                <Link href={`/admin/audit?${new URLSearchParams({ target: row.id })}`} className="line-clamp-2 underline-offset-4 [overflow-wrap:anywhere] hover:underline" title={`${row.name}: its events`}>
                   {row.name}
                 </Link>
               </TableCell>
@@ -218,7 +218,7 @@ function RevokeMatching({ matching }: { matching: Matching }) {
   return (
     <>
       <Button variant="outline" size="sm" className="border-destructive/50 text-destructive" onClick={() => setOpen(true)}>
-        Revoke all {count} matching
+        {matching.count === 1 ? "Revoke the 1 matching key" : `Revoke all ${count} matching`}
       </Button>
       <AlertDialog open={open} onOpenChange={(next) => !pending && setOpen(next)}>
         <AlertDialogContent>

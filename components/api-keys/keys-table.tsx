@@ -33,10 +33,10 @@ export function KeysTable({ rows, now, timeZone }: { rows: KeyRow[]; now: Date; 
           <li key={row.id} data-key-id={row.id} className="rounded-lg border p-4">
             {/* Name, description and status stacked: side by side, a long name squeezed the status. */}
             <div className="grid gap-1">
-              <Link href={`/settings/api-keys/${row.id}`} className="block truncate font-medium hover:underline">
+              <Link href={`/settings/api-keys/${row.id}`} className="block font-medium [overflow-wrap:anywhere] hover:underline">
                 {row.name}
               </Link>
-              {row.description && <p className="truncate text-xs text-muted-foreground">{row.description}</p>}
+              {row.description && <p className="line-clamp-2 text-xs [overflow-wrap:anywhere] text-muted-foreground">{row.description}</p>}
               <div className="mt-1">
                 <Status row={row} />
               </div>
@@ -90,8 +90,9 @@ function WideTable({ rows, now, timeZone }: { rows: KeyRow[]; now: Date; timeZon
       <TableBody>
         {rows.map((row) => (
           <TableRow key={row.id} data-key-id={row.id}>
-            <TableCell className="max-w-56">
-              <Link href={`/settings/api-keys/${row.id}`} className="block truncate font-medium hover:underline" title={row.name}>
+            {/* Two lines for the name: truncated to one, long names sharing a prefix all looked alike. */}
+            <TableCell className="max-w-72 min-w-48 whitespace-normal">
+              <Link href={`/settings/api-keys/${row.id}`} className="line-clamp-2 font-medium [overflow-wrap:anywhere] hover:underline" title={row.name}>
                 {row.name}
               </Link>
               {row.description && (
