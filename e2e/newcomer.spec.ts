@@ -62,3 +62,10 @@ test("every page names an icon, and it is served", async ({ page, request }) => 
   expect(icon.status()).toBe(200);
   expect(icon.headers()["content-type"]).toContain("image/svg+xml");
 });
+
+test("search engines are asked to stay out (public/robots.txt), and no page answers in its place", async ({ request }) => {
+  const robots = await request.get("/robots.txt");
+  expect(robots.status()).toBe(200);
+  expect(robots.headers()["content-type"]).toContain("text/plain");
+  expect(await robots.text()).toMatch(/^User-agent: \*\nDisallow: \/$/m);
+});
