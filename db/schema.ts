@@ -176,3 +176,31 @@ export const rateLimitCounters = pgTable(
   },
   (t) => [primaryKey({ columns: [t.bucket, t.windowStart] }), index("rate_limit_counters_window_idx").on(t.windowStart)],
 );
+
+/**
+ * Password reset links (lib/commands/accounts.ts). Only the SHA-256 digest of the link's token is
+ * stored; a token works once, for an hour, and only while the account's session version is the one
+ * it was issued under (a password change, "sign out everywhere" or a newer link voids it). A newer
+ * link for the same account deletes the older ones.
+ */
+export const passwordResetTokens = pgTable(
+  "password_reset_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    sessionVersion: integer("session_version").notNull(),
+    /** The admin who made the link for the user; null when the user asked for it by email. */
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // consumeResetToken: the link's token is found by its digest.
+    uniqueIndex("password_reset_tokens_hash_key").on(t.tokenHash),
+    // issueResetToken: an account's older links are deleted.
+    index("password_reset_tokens_user_idx").on(t.userId, t.createdAt),
+  ],
+);

@@ -52,6 +52,12 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(` changed the display name to “${str(m.name) ?? ""}”`), via];
     case "user.role_changed":
       return [actor, t(` made ${str(m.email) ?? "an account"} ${m.to === "admin" ? "an administrator" : "a member"}`)];
+    case "user.reset_requested":
+      return [t("A password reset link was emailed to the account")];
+    case "user.reset_link_created":
+      return [actor, t(` created a password reset link for ${str(m.email) ?? "an account"}`)];
+    case "user.password_reset":
+      return [actor, t(` set a new password with a reset link; every session was signed out`)];
     case "api_key.created": {
       const expires = when(m.expiresAt);
       return [actor, t(` created `), key(), t(` with ${ACCESS[str(m.access) ?? ""] ?? "access"}, ${expires ? `expiring ${expires}` : "never expiring"}`), via];
@@ -91,6 +97,9 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "user.sessions_ended": "Sessions ended by an administrator",
   "user.profile_updated": "Display name changed",
   "user.role_changed": "Role changed",
+  "user.reset_requested": "Password reset emailed",
+  "user.reset_link_created": "Password reset link created by an administrator",
+  "user.password_reset": "Password reset",
   "api_key.created": "Key created",
   "api_key.revoked": "Key revoked by its owner",
   "api_key.deleted": "Key deleted",

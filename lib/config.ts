@@ -94,6 +94,14 @@ export const config = {
   get usageFlushMs(): number {
     return positiveIntOr(process.env.USAGE_FLUSH_MS, 1_000);
   },
+  /** SMTP_URL (smtp://user:pass@host:587 or smtps://…:465): where mail goes; unset, nothing is mailed. */
+  get smtpUrl(): string | undefined {
+    return process.env.SMTP_URL?.trim() || undefined;
+  },
+  /** MAIL_FROM: the sender of every mail (default "Keysmith <keysmith@localhost>"). */
+  get mailFrom(): string {
+    return process.env.MAIL_FROM?.trim() || "Keysmith <keysmith@localhost>";
+  },
   /** Benchmarks only: enables GET /api/bench/static. */
   get bench(): boolean {
     return process.env.KEYSMITH_BENCH === "1";

@@ -1,0 +1,84 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { RequestContext } from "@/lib/audit-events";
+import { sqlNow } from "@/lib/clock";
+import { AppError } from "@/lib/errors";
+import type { Database } from "../client";
+import { passwordResetTokens, users } from "../schema";
+import { recordAudit } from "./audit";
+
+/**
+ * A new reset link for an account: its older links are deleted in the same transaction (a newer
+ * link voids them), the token's digest is stored with the session version it belongs to, and the
+ * link is audited: by the admin who made it (whose role is checked here), or as asked for by email
+ * (no actor: anyone can ask).
+ */
+export async function issueResetToken(
+  db: Database,
+  input: { userId: string; tokenHash: string; lifetimeMs: number; createdBy: string | null; clockOffsetMs: number },
+  context: RequestContext,
+): Promise<{ email: string; name: string; expiresAt: Date }> {
+  return db.transaction(async (tx) => {
+    if (input.createdBy) {
+      // The admin's role, read in the transaction that writes the link: demoted since the page
+      // loaded means refused, as a member is (not found).
+      const [admin] = await tx.select({ role: users.role }).from(users).where(eq(users.id, input.createdBy)).for("share");
+      if (admin?.role !== "admin") throw new AppError("not_found");
+    }
+    const [user] = await tx
+      .select({ email: users.email, name: users.name, sessionVersion: users.sessionVersion })
+      .from(users)
+      .where(eq(users.id, input.userId))
+      .for("update");
+    if (!user) throw new AppError("user_not_found");
+    await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, input.userId));
+    const [row] = await tx
+      .insert(passwordResetTokens)
+      .values({
+        userId: input.userId,
+        tokenHash: input.tokenHash,
+        sessionVersion: user.sessionVersion,
+        createdBy: input.createdBy,
+        expiresAt: sql`${sqlNow(input.clockOffsetMs)} + make_interval(secs => ${input.lifetimeMs / 1000})`,
+      })
+      .returning({ expiresAt: passwordResetTokens.expiresAt });
+    await recordAudit(tx, {
+      actorId: input.createdBy,
+      action: input.createdBy ? "user.reset_link_created" : "user.reset_requested",
+      targetType: "user",
+      targetId: input.userId,
+      metadata: input.createdBy ? { email: user.email } : undefined,
+      context,
+    });
+    return { email: user.email, name: user.name, expiresAt: row!.expiresAt };
+  });
+}
+
+/**
+ * Spends a reset link: in one transaction, the token's row and its account are locked; the link
+ * must exist, be unexpired and belong to the account's current session version; the password is
+ * replaced, every session ends (the version moves on), every link of the account is deleted, and
+ * the change is audited. Anything wrong answers reset_link_invalid and changes nothing.
+ */
+export async function consumeResetToken(
+  db: Database,
+  input: { tokenHash: string; passwordHash: string; clockOffsetMs: number },
+  context: RequestContext,
+): Promise<{ email: string }> {
+  return db.transaction(async (tx) => {
+    const [link] = await tx
+      .select({ userId: passwordResetTokens.userId, sessionVersion: passwordResetTokens.sessionVersion, live: sql<boolean>`${passwordResetTokens.expiresAt} > ${sqlNow(input.clockOffsetMs)}` })
+      .from(passwordResetTokens)
+      .where(eq(passwordResetTokens.tokenHash, input.tokenHash))
+      .for("update");
+    if (!link || !link.live) throw new AppError("reset_link_invalid");
+    const [user] = await tx
+      .update(users)
+      .set({ passwordHash: input.passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` })
+      .where(and(eq(users.id, link.userId), eq(users.sessionVersion, link.sessionVersion)))
+      .returning({ email: users.email });
+    if (!user) throw new AppError("reset_link_invalid");
+    await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, link.userId));
+    await recordAudit(tx, { actorId: link.userId, action: "user.password_reset", targetType: "user", targetId: link.userId, context });
+    return user;
+  });
+}

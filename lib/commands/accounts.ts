@@ -1,0 +1,112 @@
+import "server-only";
+// The account commands: password reset by email and by an admin's link. Server actions are thin
+// adapters over these. A reset link's token exists in the mail (or the one response that shows it
+// to the admin) and nowhere else: the database keeps its SHA-256 digest (db/queries/password-resets.ts).
+import { createHash, randomBytes } from "node:crypto";
+import type { Database } from "@/db";
+import { consumeResetToken, issueResetToken } from "@/db/queries/password-resets";
+import { addToWindow } from "@/db/queries/rate-limits";
+import { findUserByEmail } from "@/db/queries/users";
+import type { RequestContext } from "../audit-events";
+import { config } from "../config";
+import { AppError } from "../errors";
+import { errorFields, log } from "../log";
+import { mailConfigured, sendMail } from "../mail";
+import { hashPassword } from "../password";
+import { HOUR_MS, MINUTE_MS } from "../time";
+
+/** A reset link works for an hour. */
+export const RESET_LIFETIME_MS = HOUR_MS;
+/** Reset mails one account may be sent per hour (more requests are answered alike and mail nothing). */
+export const RESET_MAILS_PER_ACCOUNT_PER_HOUR = 3;
+/** Reset requests one client address may make per 15 minutes. */
+export const RESET_REQUESTS_PER_ADDRESS = 10;
+const ADDRESS_WINDOW_MS = 15 * MINUTE_MS;
+
+/** The path of the page a link opens; the token rides in the fragment, which browsers never send to a server. */
+export const RESET_PATH = "/reset-password";
+
+const digest = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+const newToken = () => randomBytes(32).toString("base64url");
+const linkFor = (origin: string, token: string) => `${origin}${RESET_PATH}#token=${token}`;
+
+/**
+ * Whether a forgotten password can be reset by email here: SMTP to send with, and APP_URL to
+ * build the link from (never the request's Host header, which a requester could forge to send a
+ * victim a link to their own site).
+ */
+export function resetByEmailAvailable(): boolean {
+  return mailConfigured() && !!config.appUrl;
+}
+
+/**
+ * "Email me a reset link." The caller answers the same thing whatever happens here, and runs this
+ * after the response (so its time says nothing either): the address limit, the account lookup,
+ * the per-account limit and the mail. Unknown addresses mail nothing and write nothing.
+ */
+export async function requestPasswordReset(db: Database, email: string, context: RequestContext, clockOffsetMs = 0): Promise<void> {
+  if (!resetByEmailAvailable()) return;
+  try {
+    // Fixed windows on the counters every process shares (the table the sign-in limiter uses).
+    const now = Date.now() + clockOffsetMs;
+    const windowOf = (ms: number) => new Date(Math.floor(now / ms) * ms);
+    if ((await addToWindow(db, `reset:ip:${context.ip ?? "unknown"}`, windowOf(ADDRESS_WINDOW_MS), 1)) > RESET_REQUESTS_PER_ADDRESS) {
+      log.warn("password_reset.rate_limited", { scope: "address" });
+      return;
+    }
+    const user = await findUserByEmail(db, email);
+    if (!user) return;
+    if ((await addToWindow(db, `reset:account:${user.id}`, windowOf(HOUR_MS), 1)) > RESET_MAILS_PER_ACCOUNT_PER_HOUR) {
+      log.warn("password_reset.rate_limited", { scope: "account" });
+      return;
+    }
+    const token = newToken();
+    const issued = await issueResetToken(db, { userId: user.id, tokenHash: digest(token), lifetimeMs: RESET_LIFETIME_MS, createdBy: null, clockOffsetMs }, context);
+    await sendMail("password_reset", resetMail(issued.email, issued.name, linkFor(config.appUrl!, token)));
+  } catch (error) {
+    log.error("password_reset.failed", errorFields(error));
+  }
+}
+
+/** The mail with a reset link (plain text: nothing in it can be a lookalike button). */
+export function resetMail(to: string, name: string, link: string) {
+  return {
+    to,
+    subject: "Reset your Keysmith password",
+    text: [
+      `Hello ${name},`,
+      "",
+      "Someone, hopefully you, asked to reset the password of your Keysmith account. To choose a new one, open this link within an hour:",
+      "",
+      link,
+      "",
+      "It works once. Setting a new password signs you out everywhere; your API keys keep working.",
+      "If you did not ask for this, ignore this mail: your password stays as it is.",
+    ].join("\n"),
+  };
+}
+
+/**
+ * An admin makes a one-time reset link for a user (when mail is not set up, or the user cannot
+ * receive it): shown once to the admin, audited. Older links of the account stop working.
+ */
+export async function createResetLink(
+  db: Database,
+  adminId: string,
+  userId: string,
+  origin: string,
+  context: RequestContext,
+  clockOffsetMs = 0,
+): Promise<{ link: string; email: string; expiresAt: Date }> {
+  // The admin's role is checked inside the transaction that writes the link (issueResetToken).
+  const token = newToken();
+  const issued = await issueResetToken(db, { userId, tokenHash: digest(token), lifetimeMs: RESET_LIFETIME_MS, createdBy: adminId, clockOffsetMs }, context);
+  return { link: linkFor(origin, token), email: issued.email, expiresAt: issued.expiresAt };
+}
+
+/** Sets a new password with a reset link's token: once, within the hour, every session ended. */
+export async function resetPassword(db: Database, token: string, password: string, context: RequestContext, clockOffsetMs = 0): Promise<{ email: string }> {
+  // A token is 43 base64url characters; anything else cannot be one (and is not hashed or looked up).
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError("reset_link_invalid");
+  return consumeResetToken(db, { tokenHash: digest(token), passwordHash: await hashPassword(password), clockOffsetMs }, context);
+}
