@@ -139,7 +139,8 @@ describe("authorization matrix inventory", () => {
       const name = entryName(row);
       const scope = row.kind === "route" ? row.scope : undefined;
       const apiKeyRow = scope !== undefined;
-      const publicRow = row.cells.anonymous === "ok" || row.cells.anonymous === "own";
+      // Public: anyone may call it (and "refused" is what the input decides, for every caller alike).
+      const publicRow = ["ok", "own", "refused"].includes(row.cells.anonymous);
       for (const column of COLUMNS) {
         const value = row.cells[column];
         const required =
@@ -157,7 +158,7 @@ describe("authorization matrix inventory", () => {
         for (const c of ["other", "owner", "admin"] as const) if (row.cells[c] !== "unauthorized") problems.push(`${name}: a session cookie must not authenticate it`);
       }
       if (row.adminOnly && (["ok", "own"].includes(row.cells.owner) || ["ok", "own"].includes(row.cells.other))) problems.push(`${name}: members may not use it`);
-      if (row.kind !== "page" && row.mutates && row.cells.anonymous !== "unauthorized" && row.cells.anonymous !== "not_found") {
+      if (row.kind !== "page" && row.mutates && !["unauthorized", "not_found", "refused"].includes(row.cells.anonymous)) {
         problems.push(`${name}: changes the owner's things, so a visitor must be refused`);
       }
     }

@@ -1,8 +1,9 @@
 "use server";
 
+import { after } from "next/server";
 import { headers } from "next/headers";
 import { AuthError, CredentialsSignin } from "next-auth";
-import { unstable_rethrow } from "next/navigation";
+import { redirect, unstable_rethrow } from "next/navigation";
 import { getDb } from "@/db";
 import { createUser, endSessions } from "@/db/queries/users";
 import { parseInput, toActionState } from "@/lib/action";
@@ -12,7 +13,9 @@ import { currentUser } from "@/lib/session";
 import { config } from "@/lib/config";
 import { hashPassword } from "@/lib/password";
 import { contextFromHeaders } from "@/lib/request-context";
-import { signInSchema, signUpSchema } from "@/lib/validation/auth.schema";
+import { forgotPasswordSchema, resetPasswordSchema, signInSchema, signUpSchema } from "@/lib/validation/auth.schema";
+import { requestPasswordReset, resetPassword } from "@/lib/commands/recovery";
+import { clockOffsetMs } from "@/lib/clock";
 
 const AFTER_SIGN_IN = "/settings/api-keys";
 
@@ -103,4 +106,42 @@ export async function signOutAction() {
   const user = await currentUser();
   if (user) await endSessions(await getDb(), user.id, contextFromHeaders(await headers()));
   await signOut({ redirectTo: "/login" });
+}
+
+type ForgotState = ActionState<{ email?: string; sent?: boolean }>;
+
+
+/**
+ * "Email me a reset link." Known and unknown addresses get the same answer at the same speed: the
+ * lookup and the mail run after the response (next/server `after`), and the answer never depends
+ * on them. Only a malformed address is refused, which says nothing about accounts.
+ */
+export async function requestPasswordResetAction(_prev: ForgotState, form: FormData): Promise<ForgotState> {
+  const raw = { email: typeof form.get("email") === "string" ? (form.get("email") as string) : undefined };
+  try {
+    const { email } = parseInput(forgotPasswordSchema, raw);
+    const requestHeaders = await headers();
+    const context = contextFromHeaders(requestHeaders);
+    const offset = clockOffsetMs(requestHeaders);
+    after(async () => requestPasswordReset(await getDb(), email, context, offset));
+    // Not even the address is echoed: the answer is byte for byte the same for every request.
+    return { ok: true, data: { sent: true } };
+  } catch (error) {
+    unstable_rethrow(error);
+    return { ...toActionState<{ email?: string; sent?: boolean }>("requestPasswordReset", error), data: { email: raw.email ?? "" } };
+  }
+}
+
+/** Sets a new password with a reset link's token, then sends the user to sign in with it. */
+export async function resetPasswordAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const get = (k: string) => (typeof form.get(k) === "string" ? (form.get(k) as string) : undefined);
+  try {
+    const input = parseInput(resetPasswordSchema, { token: get("token"), password: get("password") });
+    const requestHeaders = await headers();
+    await resetPassword(await getDb(), input.token, input.password, contextFromHeaders(requestHeaders), clockOffsetMs(requestHeaders));
+  } catch (error) {
+    unstable_rethrow(error);
+    return toActionState("resetPassword", error);
+  }
+  redirect("/login?reset=done");
 }

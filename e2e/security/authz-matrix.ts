@@ -30,10 +30,12 @@ export type Column = (typeof COLUMNS)[number];
  * - forbidden: /api/v1 403 `insufficient_scope`.
  * - outlives: /api/v1 403 `expiry_beyond_caller` (the call would hand out or empower a key that
  *   outlives the calling key).
+ * - refused: action `{ ok: false }` with the action's own message and no redirect (a reset link that
+ *   is not one): what the token decides, not the caller.
  * - n/a: the column does not apply to this kind of entry point.
  * Every outcome but ok leaves the owner's state as it was.
  */
-export type Outcome = "ok" | "own" | "login" | "home" | "not_found" | "unauthorized" | "forbidden" | "outlives" | "n/a";
+export type Outcome = "ok" | "own" | "login" | "home" | "not_found" | "unauthorized" | "forbidden" | "outlives" | "refused" | "n/a";
 export type Cells = Record<Column, Outcome>;
 
 /**
@@ -127,6 +129,8 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/", file: "app/page.tsx", url: "/", cells: cells("login", "home", "home", "home", "login") },
   { kind: "page", path: "/login", file: "app/(auth)/login/page.tsx", url: "/login", cells: publicPage("home", "ok") },
   { kind: "page", path: "/signup", file: "app/(auth)/signup/page.tsx", url: "/signup", cells: publicPage("home", "ok") },
+  { kind: "page", path: "/forgot-password", file: "app/(auth)/forgot-password/page.tsx", url: "/forgot-password", cells: publicPage("ok", "ok") },
+  { kind: "page", path: "/reset-password", file: "app/(auth)/reset-password/page.tsx", url: "/reset-password", cells: publicPage("ok", "ok") },
   { kind: "page", path: "/docs/api", file: "app/docs/api/page.tsx", url: "/docs/api", cells: publicPage("ok", "ok") },
   { kind: "page", path: "/settings", file: "app/(dashboard)/settings/page.tsx", url: "/settings", cells: cells("login", "home", "home", "home", "login") },
   { kind: "page", path: "/settings/api-keys", file: "app/(dashboard)/settings/api-keys/(list)/page.tsx", url: "/settings/api-keys", cells: signedInPage("own") },
@@ -181,6 +185,10 @@ export const AUTHZ_MATRIX: Row[] = [
   // ---- Server actions (public endpoints: each checks the session itself) -------------------------
   { kind: "action", name: "signUpAction", file: AUTH, page: "/signup", args: [{ ok: false }, { $form: { name: "Matrix {uniq}", email: "{email}", password: "{ownerPassword}" } }], redirectsTo: "/settings/api-keys", cells: publicAction },
   { kind: "action", name: "signInAction", file: AUTH, page: "/login", args: [{ ok: false }, { $form: { email: "{ownerEmail}", password: "{ownerPassword}" } }], redirectsTo: "/settings/api-keys", cells: publicAction },
+  // Anyone may ask for a reset link: the answer is the same for every address (the mail goes, or not, after it).
+  { kind: "action", name: "requestPasswordResetAction", file: AUTH, page: "/forgot-password", args: [{ ok: false }, { $form: { email: "{ownerEmail}" } }], cells: publicAction },
+  // Anyone may present a token; only a real one sets a password (lib/commands/recovery.test.ts).
+  { kind: "action", name: "resetPasswordAction", file: AUTH, page: "/reset-password", args: [{ ok: false }, { $form: { token: "ksr_{uniq}", password: "a new passphrase for the matrix" } }], mutates: "ownerAccount", cells: cells("refused", "refused", "refused", "refused") },
   { kind: "action", name: "signOutAction", file: AUTH, page: "/settings/api-keys", args: [], redirectsTo: "/login", endsSession: true, cells: publicAction },
   { kind: "action", name: "createApiKeyAction", file: KEYS, page: "/settings/api-keys", args: [{ ok: false }, { $form: { name: "matrix {uniq}", description: "", access: "full", expiration: "30" } }], mutates: "ownerKeys", cells: userAction("own") },
   { kind: "action", name: "updateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", { ok: false }, keyForm("renamed {uniq}")], mutates: "ownerKey", cells: userAction("not_found") },
@@ -192,5 +200,6 @@ export const AUTHZ_MATRIX: Row[] = [
   // "Revoke all matching": the filters name the fresh target key alone, and the admin confirms 1.
   { kind: "action", name: "adminRevokeMatchingAction", file: ADMIN, page: "/admin/keys", args: [{ filters: { owner: "{ownerEmail}", q: "{keyName}" }, reason: "authz matrix", expected: 1 }], adminOnly: true, mutates: "ownerKey", cells: adminAction },
   { kind: "action", name: "setUserRoleAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}", role: "admin" }], adminOnly: true, mutates: "bystanderRole", cells: adminAction },
+  { kind: "action", name: "createResetLinkAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}" }], adminOnly: true, cells: adminAction },
   { kind: "action", name: "endUserSessionsAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}" }], adminOnly: true, mutates: "bystanderSession", cells: adminAction },
 ];

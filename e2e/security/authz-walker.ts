@@ -41,6 +41,31 @@ const ENDS_SESSION = "Your session has ended. Sign in again to continue.";
 const ip = () => `198.18.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
 
+/**
+ * Calls a server action by its id as React does: `(state, FormData)` when an argument is
+ * `{ $form }` (the form's fields prefixed "_1_", and "0" the argument list with the FormData
+ * replaced by a reference to it), else the arguments as JSON.
+ */
+export async function postAction(request: APIRequestContext, baseURL: string, id: string, page: string, args: unknown[], headers: Record<string, string> = {}): Promise<APIResponse> {
+  const base = { "Next-Action": id, Accept: "text/x-component", Origin: new URL(baseURL).origin, ...headers };
+  const formIndex = args.findIndex((a) => !!a && typeof a === "object" && "$form" in a);
+  if (formIndex >= 0) {
+    const form = (args[formIndex] as { $form: Record<string, string> }).$form;
+    // Order matters: the server decodes "0" as it streams in, so it must come last (a plain
+    // object would put the integer-like key "0" first).
+    const multipart = new FormData();
+    for (const [k, v] of Object.entries(form)) multipart.append(`_1_${k}`, v);
+    multipart.append("0", JSON.stringify(args.map((a, i) => (i === formIndex ? "$K1" : a))));
+    return request.post(page, { headers: base, multipart, failOnStatusCode: false, maxRedirects: 0 });
+  }
+  return request.post(page, {
+    headers: { ...base, "Content-Type": "text/plain;charset=UTF-8" },
+    data: JSON.stringify(args),
+    failOnStatusCode: false,
+    maxRedirects: 0,
+  });
+}
+
 /** The build's server-action ids, by "file#export". */
 export function actionIds(): Map<string, string> {
   const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
@@ -131,28 +156,7 @@ export class Walker {
   async action(request: APIRequestContext, row: Pick<ActionRow, "file" | "name" | "page">, args: unknown[], headers: Record<string, string> = {}) {
     const id = this.ids.get(`${row.file}#${row.name}`);
     if (!id) throw new Error(`no server action ${row.file}#${row.name} in this build`);
-    const base = { "Next-Action": id, Accept: "text/x-component", Origin: new URL(this.baseURL).origin, ...headers };
-    const formIndex = args.findIndex((a) => !!a && typeof a === "object" && "$form" in a);
-    let response: APIResponse;
-    if (formIndex >= 0) {
-      // As React encodes (state, FormData): the form's fields prefixed "_1_", and "0" the argument
-      // list with the FormData replaced by a reference to it.
-      const form = (args[formIndex] as { $form: Record<string, string> }).$form;
-      // Order matters: the server decodes "0" as it streams in, so it must come last (a plain
-      // object would put the integer-like key "0" first).
-      const multipart = new FormData();
-      for (const [k, v] of Object.entries(form)) multipart.append(`_1_${k}`, v);
-      multipart.append("0", JSON.stringify(args.map((a, i) => (i === formIndex ? "$K1" : a))));
-      response = await request.post(row.page, { headers: base, multipart, failOnStatusCode: false, maxRedirects: 0 });
-    } else {
-      response = await request.post(row.page, {
-        headers: { ...base, "Content-Type": "text/plain;charset=UTF-8" },
-        data: JSON.stringify(args),
-        failOnStatusCode: false,
-        maxRedirects: 0,
-      });
-    }
-    return answerOf(response, true);
+    return answerOf(await postAction(request, this.baseURL, id, row.page, args, headers), true);
   }
 
   /** Signs up through the sign-up action and returns the new session's cookies. */
@@ -397,6 +401,11 @@ export class Walker {
           expect(answer.actionRedirect ?? null, where).toBeNull();
           expect(answer.action?.ok, where).toBe(false);
           expect(answer.action?.message, where).toMatch(/not found/i);
+          break;
+        case "refused":
+          expect(answer.actionRedirect ?? null, where).toBeNull();
+          expect(answer.action?.ok, where).toBe(false);
+          expect(answer.action?.message, where).toBeTruthy();
           break;
         default:
           throw new Error(`${where}: not an outcome for an action`);

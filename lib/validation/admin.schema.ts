@@ -129,6 +129,7 @@ export function revokeMatchingFilters(filters: Record<string, string>): AdminKey
 
 export const roleInput = z.strictObject({ userId: z.uuid(), role: z.enum(["admin", "member"]) });
 export const endSessionsInput = z.strictObject({ userId: z.uuid() });
+export const resetLinkInput = z.strictObject({ userId: z.uuid() });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {

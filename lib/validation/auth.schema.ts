@@ -11,13 +11,24 @@ export const emailSchema = z
   .max(254, "That email address is too long.")
   .pipe(z.email({ error: "Enter a valid email address, like name@example.com." }));
 
+/** A password being chosen (sign-up, reset, change). */
+export const newPasswordSchema = z
+  .string({ error: "Choose a password." })
+  .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters for your password.`)
+  .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`);
+
 export const signUpSchema = z.object({
   name: plainText("Name", 80, { required: "Enter your name." }),
   email: emailSchema,
-  password: z
-    .string({ error: "Choose a password." })
-    .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters for your password.`)
-    .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`),
+  password: newPasswordSchema,
+});
+
+export const forgotPasswordSchema = z.object({ email: emailSchema });
+
+/** The token is checked by the command (a wrong one is reset_link_invalid, not a field error). */
+export const resetPasswordSchema = z.object({
+  token: z.string({ error: "Open the link from your reset mail again." }).max(200, "Open the link from your reset mail again."),
+  password: newPasswordSchema,
 });
 
 export const signInSchema = z.object({

@@ -5,8 +5,8 @@ import { currentUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; reset?: string }> }) {
   if (await currentUser()) redirect("/settings/api-keys");
-  const { callbackUrl } = await searchParams;
-  return <SignInForm callbackUrl={typeof callbackUrl === "string" && callbackUrl.startsWith("/") ? callbackUrl : undefined} />;
+  const { callbackUrl, reset } = await searchParams;
+  return <SignInForm callbackUrl={typeof callbackUrl === "string" && callbackUrl.startsWith("/") ? callbackUrl : undefined} passwordReset={reset === "done"} />;
 }

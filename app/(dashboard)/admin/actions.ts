@@ -4,10 +4,13 @@ import { revalidatePath } from "next/cache";
 import { adminRevokeKeys, adminRevokeMatching } from "@/db/queries/admin-keys";
 import { setUserRole } from "@/db/queries/admin-users";
 import { endSessions } from "@/db/queries/users";
+import { headers } from "next/headers";
 import { parseInput, withAdmin } from "@/lib/action";
+import { createResetLink } from "@/lib/commands/recovery";
+import { requestOrigin } from "@/lib/request-context";
 import type { ActionState } from "@/lib/action-state";
 import { policy } from "@/lib/policy";
-import { endSessionsInput, revokeKeysInput, revokeMatchingFilters, revokeMatchingInput, roleInput } from "@/lib/validation/admin.schema";
+import { endSessionsInput, resetLinkInput, revokeKeysInput, revokeMatchingFilters, revokeMatchingInput, roleInput } from "@/lib/validation/admin.schema";
 
 /** Revokes any users' keys with a reason the owners will see. Admins only (members: not found). */
 export async function adminRevokeKeysAction(raw: unknown): Promise<ActionState<{ revoked: number }>> {
@@ -57,5 +60,17 @@ export async function endUserSessionsAction(raw: unknown): Promise<ActionState> 
     const input = parseInput(endSessionsInput, raw);
     const { email } = await endSessions(db, input.userId, context, user.id);
     return { ok: true, message: `${email} is signed out everywhere. Their API keys are unaffected.` };
+  });
+}
+
+/**
+ * A one-time password reset link for a user, shown once to the admin (this response is the only
+ * place its token ever appears); audited. For deployments without mail, or a user who cannot get it.
+ */
+export async function createResetLinkAction(raw: unknown): Promise<ActionState<{ link: string; expiresAt: string }>> {
+  return withAdmin("createResetLink", async ({ user, db, context, clockOffsetMs }) => {
+    const input = parseInput(resetLinkInput, raw);
+    const made = await createResetLink(db, user.id, input.userId, requestOrigin(await headers()), context, clockOffsetMs);
+    return { ok: true, data: { link: made.link, expiresAt: made.expiresAt.toISOString() } };
   });
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { EndSessionsButton } from "@/components/admin/end-sessions-button";
 import { FilterForm } from "@/components/admin/filter-form";
 import { DateTime } from "@/components/layout/date-time";
+import { ResetLinkButton } from "@/components/admin/reset-link-button";
 import { RoleButton } from "@/components/admin/role-button";
 import { Badge } from "@/components/ui/badge";
 import { Pagination } from "@/components/ui/pagination";
@@ -88,6 +89,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <div className="flex flex-wrap justify-end gap-2">
                         <RoleButton userId={u.id} email={u.email} role={u.role} />
                         <EndSessionsButton userId={u.id} email={u.email} />
+                        <ResetLinkButton userId={u.id} email={u.email} />
                       </div>
                     </TableCell>
                   </TableRow>
@@ -117,6 +119,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 <div className="mt-3 flex flex-wrap gap-2">
                   <RoleButton userId={u.id} email={u.email} role={u.role} />
                   <EndSessionsButton userId={u.id} email={u.email} />
+                  <ResetLinkButton userId={u.id} email={u.email} />
                 </div>
               </li>
             ))}

@@ -8,7 +8,7 @@ import { MINUTE_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, makeUser } from "@/test/fixtures";
 import { resetLinkIn, startInbox, type Inbox } from "@/test/smtp";
-import { RESET_MAILS_PER_ACCOUNT_PER_HOUR, createResetLink, requestPasswordReset, resetByEmailAvailable, resetPassword } from "./accounts";
+import { RESET_MAILS_PER_ACCOUNT_PER_HOUR, createResetLink, requestPasswordReset, resetByEmailAvailable, resetPassword } from "./recovery";
 
 // Password reset through a real SMTP server on loopback (test/smtp.ts): the mail is sent by
 // nodemailer and parsed by mailparser, as a production relay would receive it. Checklist A-01.
@@ -100,7 +100,7 @@ describe(`password reset (${TEST_DRIVER})`, () => {
     const before = inbox.messages.length;
     await requestPasswordReset(handle.db, "nobody-here@example.test", CONTEXT);
     expect(inbox.messages.length).toBe(before);
-    for (const token of ["", "short", "x".repeat(43), "%".repeat(43)]) expect(await refusal(resetPassword(handle.db, token, NEW_PASSWORD, CONTEXT))).toBe("reset_link_invalid");
+    for (const token of ["", "short", "x".repeat(47), `ksr_${"x".repeat(43)}`, `ksr_${"%".repeat(43)}`]) expect(await refusal(resetPassword(handle.db, token, NEW_PASSWORD, CONTEXT))).toBe("reset_link_invalid");
   });
 
   it(`an account gets at most ${RESET_MAILS_PER_ACCOUNT_PER_HOUR} mails an hour; more requests mail nothing`, async () => {

@@ -1,0 +1,85 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState, useRef, useSyncExternalStore } from "react";
+import { resetPasswordAction } from "@/app/(auth)/actions";
+import { FormField } from "@/components/forms/form-field";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
+
+// The token, read once from the fragment and then removed from the address bar (and so from
+// history and bookmarks); kept in memory for the form.
+let fragmentToken: string | null | undefined;
+function readToken(): string | null {
+  if (fragmentToken === undefined) {
+    const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+    fragmentToken = match ? match[1]! : null;
+    if (match) window.history.replaceState(null, "", window.location.pathname);
+  }
+  return fragmentToken;
+}
+const subscribe = () => () => {};
+
+/** Chooses a new password with the token from a reset link's fragment. */
+export function ResetPasswordForm() {
+  const token = useSyncExternalStore(subscribe, readToken, () => undefined);
+  const [state, action, pending] = useActionState(resetPasswordAction, { ok: false });
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstError(form, state.fieldErrors);
+  const askAgain = (
+    <Link href="/forgot-password" className="font-medium text-foreground underline underline-offset-4">
+      Ask for a new link
+    </Link>
+  );
+  if (token === null) {
+    return (
+      <Card>
+        <CardHeader>
+          <CardTitle>
+            <h1>This link is incomplete</h1>
+          </CardTitle>
+          <CardDescription>Open the whole link from your reset mail (or the one your administrator gave you), or ask for a new one.</CardDescription>
+        </CardHeader>
+        <CardContent className="text-center text-sm text-muted-foreground">{askAgain}</CardContent>
+      </Card>
+    );
+  }
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>
+          <h1>Choose a new password</h1>
+        </CardTitle>
+        <CardDescription>Setting it signs you out everywhere. Your API keys keep working.</CardDescription>
+      </CardHeader>
+      <form ref={form} action={action} noValidate>
+        <CardContent className="grid gap-4">
+          {state.message && !state.fieldErrors && (
+            <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+              {state.message} {askAgain}
+            </p>
+          )}
+          <input type="hidden" name="token" value={token ?? ""} />
+          <FormField
+            id="password"
+            name="password"
+            type="password"
+            label="New password"
+            autoComplete="new-password"
+            required
+            minLength={PASSWORD_MIN}
+            hint={`At least ${PASSWORD_MIN} characters. A passphrase of a few words works well.`}
+            error={state.fieldErrors?.password}
+          />
+        </CardContent>
+        <CardFooter className="mt-6 flex flex-col items-stretch gap-3">
+          <SubmitButton pending={pending || token === undefined} pendingLabel="Saving…">
+            Set new password
+          </SubmitButton>
+        </CardFooter>
+      </form>
+    </Card>
+  );
+}
