@@ -11,13 +11,16 @@ export const emailSchema = z
   .max(254, "That email address is too long.")
   .pipe(z.email({ error: "Enter a valid email address, like name@example.com." }));
 
+/** The one rule for a new password: at sign-up and when changing it. */
+export const newPasswordSchema = z
+  .string({ error: "Choose a password." })
+  .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters for your password.`)
+  .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`);
+
 export const signUpSchema = z.object({
   name: plainText("Name", 80, { required: "Enter your name." }),
   email: emailSchema,
-  password: z
-    .string({ error: "Choose a password." })
-    .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters for your password.`)
-    .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`),
+  password: newPasswordSchema,
 });
 
 export const signInSchema = z.object({
