@@ -8,11 +8,13 @@ import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
 import { FormMessage } from "./form-message";
 
+const PASSWORD_CHANGED = "Your password is changed. Every other session is signed out; this one stays signed in.";
+
 /**
  * Changes the password: the current one is checked on the server; every other session ends. The
  * fields are never refilled from the server (no password travels back), and are cleared on success.
  */
-export function ChangePasswordForm() {
+export function ChangePasswordForm({ changed }: { changed: boolean }) {
   const [state, action, pending] = useActionState(changePasswordAction, { ok: false });
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);
@@ -28,7 +30,7 @@ export function ChangePasswordForm() {
         </h3>
         <p className="text-sm text-muted-foreground">Changing it signs you out everywhere else: other browsers and devices sign in again.</p>
       </div>
-      <FormMessage state={state} />
+      <FormMessage state={changed && !state.message ? { ok: true, message: PASSWORD_CHANGED } : state} />
       <FormField id="current-password" name="currentPassword" type="password" label="Current password" autoComplete="current-password" required error={errors.currentPassword} />
       <FormField
         id="new-password"

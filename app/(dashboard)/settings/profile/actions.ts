@@ -2,12 +2,15 @@
 
 // The Profile page's server actions: thin adapters over the account commands (lib/commands/accounts.ts).
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { parseInput, withUser } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
 import { signIn } from "@/lib/auth/config";
 import { changeOwnPassword, updateProfile } from "@/lib/commands/accounts";
 import { log } from "@/lib/log";
 import { changePasswordSchema, profileNameSchema } from "@/lib/validation/account.schema";
+
+const PAGE = "/settings/profile";
 
 const field = (form: FormData, name: string) => {
   const value = form.get(name);
@@ -30,7 +33,9 @@ export async function updateProfileAction(_prev: ActionState<{ name?: string }>,
 /**
  * Changes the signed-in user's password: the current one is checked on the server, every session
  * ends (other browsers, copied cookies), and this browser is signed in again with the new password,
- * so it stays signed in. No password ever travels back in the state.
+ * so it stays signed in. No password ever travels back in the state. On success the browser is sent
+ * back to the page: a render inside this request would still read the old session cookie (Auth.js
+ * reads the request's headers), while the redirect's request carries the new one.
  */
 export async function changePasswordAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   let signInAgain: { email: string; password: string } | undefined;
@@ -42,7 +47,7 @@ export async function changePasswordAction(_prev: ActionState, form: FormData): 
     });
     const { email } = await changeOwnPassword(db, actor, input);
     signInAgain = { email, password: input.newPassword };
-    return { ok: true, message: "Your password is changed. Every other session is signed out; this one stays signed in." };
+    return { ok: true };
   });
   if (!state.ok || !signInAgain) return state;
   try {
@@ -53,5 +58,6 @@ export async function changePasswordAction(_prev: ActionState, form: FormData): 
     log.warn("action.password_changed_sign_in_failed", { type: (error as { type?: string }).type ?? "error" });
     return { ok: true, message: "Your password is changed and every session is signed out. Sign in again with your new password." };
   }
-  return state;
+  // `at` makes each success a new URL, so the form is drawn afresh (no earlier error left on it).
+  redirect(`${PAGE}?password=changed&at=${Date.now()}`);
 }

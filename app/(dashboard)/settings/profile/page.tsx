@@ -5,8 +5,11 @@ import { requireUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Profile" };
 
-export default async function ProfilePage() {
+export default async function ProfilePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
+  // Set by changePasswordAction's redirect (the new session is only in the redirect's request).
+  const params = await searchParams;
+  const passwordChanged = params.password === "changed";
   return (
     <section aria-labelledby="profile-heading" className="grid max-w-xl gap-6">
       <div>
@@ -21,7 +24,7 @@ export default async function ProfilePage() {
         </dl>
       </div>
       <ProfileNameForm name={user.name} />
-      <ChangePasswordForm />
+      <ChangePasswordForm key={String(params.at ?? "")} changed={passwordChanged} />
     </section>
   );
 }
