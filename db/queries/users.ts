@@ -118,7 +118,8 @@ export async function endSessions(db: Database, userId: string, context: Request
     const [row] = await tx
       .update(users)
       .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` })
-      .where(eq(users.id, userId))
+      // A deleted account has no sessions left to end: not found, like an unknown id.
+      .where(and(eq(users.id, userId), isNull(users.deletedAt)))
       .returning({ email: users.email });
     if (!row) throw new AppError("user_not_found");
     await recordAudit(tx, {

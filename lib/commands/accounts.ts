@@ -38,7 +38,7 @@ export async function changeOwnPassword(db: Database, actor: Actor, input: { cur
   if (result.reason === "rate_limited") {
     const minutes = Math.ceil(result.retryAfterSeconds / 60);
     throw new AppError("rate_limited", {
-      message: `Too many wrong current passwords. Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again, or sign out and use the password you sign in with.`,
+      message: `Too many wrong current passwords. Wait ${minutes} minute${minutes === 1 ? "" : "s"}, then try again with the password you sign in with.`,
     });
   }
   throw new AppError("wrong_password", { fieldErrors: { currentPassword: "This is not your current password. Type the password you sign in with." } });
