@@ -30,6 +30,13 @@ export const users = pgTable(
     // Sessions are stateless JWTs; each carries the version it was issued under. Signing out
     // (or an admin ending the user's sessions) bumps it, so every older cookie stops working.
     sessionVersion: integer("session_version").notNull().default(0),
+    // Set while an admin has suspended the account: no sign-in, no session, and every key of the
+    // account refused (USER_SUSPENDED) by the verification lookup, which reads this column in the
+    // join it already makes. Nothing is deleted; reinstating clears it.
+    suspendedAt: timestamp("suspended_at", { withTimezone: true }),
+    // A deleted account stays as an anonymised row (email, name and password replaced), so the
+    // append-only audit log keeps its actor and target ids and its keys stay, revoked, for the trail.
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
     ...timestamps,
   },
   (t) => [
@@ -38,6 +45,8 @@ export const users = pgTable(
     // serves ILIKE '%…%', which a btree cannot.
     index("users_email_trgm_idx").using("gin", t.email.op("gin_trgm_ops")),
     index("users_created_id_idx").on(t.createdAt, t.id),
+    // The last-active-admin guard locks every active admin (lockActiveAdmins in db/queries/accounts.ts).
+    index("users_active_admins_idx").on(t.id).where(sql`${t.role} = 'admin' and ${t.suspendedAt} is null and ${t.deletedAt} is null`),
   ],
 );
 export type User = typeof users.$inferSelect;

@@ -78,6 +78,15 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
   await admin.getByRole("button", { name: "Revoke selected (1)" }).click();
   await expect(admin.getByRole("alertdialog")).toBeVisible();
   findings.push(...(await audit(admin, "Admin revoke dialog")));
+  await admin.keyboard.press("Escape");
+  // The confirmations of Admin -> Users (asked before anything changes; cancelled here).
+  await admin.goto(`/admin/users?${new URLSearchParams({ q: owner.email })}`);
+  for (const label of ["Suspend", "Delete"]) {
+    await admin.getByRole("table", { name: "Users" }).getByRole("button", { name: `${label}: ${owner.email}` }).click();
+    await expect(admin.getByRole("alertdialog")).toBeVisible();
+    findings.push(...(await audit(admin, `${label} user dialog`)));
+    await admin.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+  }
 
   expect(findings, findings.join("\n")).toEqual([]);
 });

@@ -84,7 +84,7 @@ test("every page holds at 375 and 1280 px with the longest names, descriptions a
   // The key page of the one an administrator revoked: the longest reason is shown there in full.
   const detail = await page.locator("tr[data-key-id]").filter({ hasText: longName(2) }).getAttribute("data-key-id");
   const ownerPages = ["/settings/api-keys", `/settings/api-keys/${detail}`, "/settings/activity", "/settings/profile", "/docs/api"];
-  const adminPages = ["/admin", `/admin/keys?${new URLSearchParams({ owner: owner.email })}`, "/admin/users", "/admin/audit"];
+  const adminPages = ["/admin", `/admin/keys?${new URLSearchParams({ owner: owner.email })}`, "/admin/users", `/admin/users?${new URLSearchParams({ q: owner.email })}`, "/admin/audit"];
 
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
@@ -101,6 +101,16 @@ test("every page holds at 375 and 1280 px with the longest names, descriptions a
       if (width === 1280) await expectNoTableScroll(admin, `${path} (admin)`);
       await screenshot(admin, path, width);
     }
+    // A user's actions are in reach at every width (cards on a phone), and their confirmation fits.
+    await admin.goto(`/admin/users?${new URLSearchParams({ q: owner.email })}`);
+    for (const label of ["Make admin", "Sign out everywhere", "Suspend", "Delete"]) {
+      await expectInView(admin, admin.getByRole("button", { name: `${label}: ${owner.email}` }), `${label} at ${width} px`);
+    }
+    await admin.getByRole("button", { name: `Delete: ${owner.email}` }).click();
+    await expectInView(admin, admin.getByRole("alertdialog"), `the Delete user dialog at ${width} px`);
+    await expectNoSideScroll(admin, `the Delete user dialog at ${width} px`);
+    await screenshot(admin, "/admin/users delete dialog", width);
+    await admin.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
     await page.goto("/settings/api-keys");
     await expectInView(page, page.getByRole("button", { name: ACTIONS.createKey }).first(), `Create API Key at ${width} px`);
     for (const name of [longName(1), longName(2), longName(3)]) {

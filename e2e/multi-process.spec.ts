@@ -1,9 +1,12 @@
 import { generateKey } from "../lib/keys/format";
+import { ApiKeysPage } from "./support/api-keys-page";
 import { ApiClient, apiTest as test, expect, withinOneMinuteWindow } from "./support/api";
+import { ADMIN, newUser, signIn, signUp } from "./support/fixtures";
 import { startServer, type RunningServer } from "./support/server";
 import { serverEnv } from "./support/server-env";
 
-// Two server processes on one Postgres database: limits and revocations must hold across both.
+// Two server processes on one Postgres database: limits, revocations and suspensions must hold
+// across both.
 // PGlite is a single-process database, so this runs on the Postgres pass only.
 const SECOND_PORT = Number(process.env.E2E_PORT ?? 3210) + 50;
 
@@ -59,5 +62,46 @@ test.describe("two server processes sharing one database", () => {
     // Both processes now refuse the address, before looking at its key.
     expect((await api.call("GET", "/me", { key: generateKey() })).status).toBe(429);
     expect((await second.call("GET", "/me", { key: generateKey() })).status).toBe(429);
+  });
+
+  test("a suspension through one process ends the session and refuses the key through the other on its next request (A-08)", async ({ page, browser, api, rootKey, playwright }) => {
+    test.setTimeout(90_000);
+    const secondBase = `http://localhost:${SECOND_PORT}`;
+    const second = new ApiClient(await playwright.request.newContext({ baseURL: secondBase }), api.ip);
+    const user = newUser("suspended");
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await signUp(page, user);
+    const keys = new ApiKeysPage(page);
+    const secret = await keys.create({ name: "everywhere" });
+    await keys.copyAndClose();
+    // Cookies are per host, not per port: the same session opens the second process's pages.
+    await page.goto(`${secondBase}/settings/api-keys`);
+    await expect(page.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
+    expect((await second.call("GET", "/me", { key: secret })).status).toBe(200);
+    const verifyOnSecond = async () => (await second.call("POST", "/keys/verify", { key: rootKey, body: { key: secret } })).body.code;
+    expect(await verifyOnSecond()).toBe("VALID");
+
+    // The admin suspends the user through the first process.
+    const admin = await (await browser.newContext()).newPage();
+    await signIn(admin, ADMIN);
+    await admin.goto(`/admin/users?q=${encodeURIComponent(user.email)}`);
+    await admin.getByRole("table", { name: "Users" }).getByRole("button", { name: `Suspend: ${user.email}` }).click();
+    await admin.getByRole("alertdialog").getByRole("button", { name: "Suspend" }).click();
+    await expect(admin.getByText(`${user.email} is suspended`)).toBeVisible();
+
+    // The very next requests to the second process: session gone, key refused with its code.
+    await page.goto(`${secondBase}/settings/api-keys`);
+    await expect(page).toHaveURL(/\/login/);
+    const me = await second.call("GET", "/me", { key: secret });
+    expect(me.status).toBe(403);
+    expect(me.body.error.code).toBe("user_suspended");
+    expect(await verifyOnSecond()).toBe("USER_SUSPENDED");
+
+    // Reinstated through the first, the key works through the second again.
+    await admin.getByRole("table", { name: "Users" }).getByRole("button", { name: `Reinstate: ${user.email}` }).click();
+    await admin.getByRole("alertdialog").getByRole("button", { name: "Reinstate" }).click();
+    await expect(admin.getByText(`${user.email} is reinstated`)).toBeVisible();
+    expect((await second.call("GET", "/me", { key: secret })).status).toBe(200);
+    await admin.context().close();
   });
 });

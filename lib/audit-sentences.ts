@@ -43,6 +43,7 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
     case "user.signed_in":
       return [actor, t(` signed in`)];
     case "user.sign_in_failed":
+      if (m.reason === "suspended") return [t("A sign-in to the suspended account was refused")];
       return [t(m.reason === "unknown_email" ? `A sign-in as ${str(m.email) ?? "an unknown email"} failed: no such account` : "A sign-in failed: wrong password")];
     case "user.signed_out":
       return [actor, t(` signed out`)];
@@ -58,6 +59,18 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(` created a password reset link for ${str(m.email) ?? "an account"}`)];
     case "user.password_reset":
       return [actor, t(` set a new password with a reset link; every session was signed out`)];
+    case "user.password_changed":
+      return [actor, t(` changed their password; every other session was signed out`)];
+    case "user.password_change_failed":
+      return [t(`A password change was refused: the current password was wrong`)];
+    case "user.suspended":
+      return [actor, t(` suspended ${str(m.email) ?? "an account"}; their sessions ended and their keys stopped working`)];
+    case "user.reinstated":
+      return [actor, t(` reinstated ${str(m.email) ?? "an account"}`)];
+    case "user.deleted": {
+      const n = typeof m.keysRevoked === "number" ? m.keysRevoked : 0;
+      return [actor, t(` deleted the account ${str(m.email) ?? ""}${n > 0 ? ` and revoked its ${n === 1 ? "key" : `${n} keys`}` : ""}`.replace(/ +/g, " "))];
+    }
     case "api_key.created": {
       const expires = when(m.expiresAt);
       return [actor, t(` created `), key(), t(` with ${ACCESS[str(m.access) ?? ""] ?? "access"}, ${expires ? `expiring ${expires}` : "never expiring"}`), via];
@@ -100,6 +113,11 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "user.reset_requested": "Password reset emailed",
   "user.reset_link_created": "Password reset link created by an administrator",
   "user.password_reset": "Password reset",
+  "user.password_changed": "Password changed",
+  "user.password_change_failed": "Password change refused",
+  "user.suspended": "Account suspended",
+  "user.reinstated": "Account reinstated",
+  "user.deleted": "Account deleted",
   "api_key.created": "Key created",
   "api_key.revoked": "Key revoked by its owner",
   "api_key.deleted": "Key deleted",

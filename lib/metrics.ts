@@ -20,7 +20,7 @@ function create() {
     registry,
     verifications: new Counter({
       name: "keysmith_verifications_total",
-      help: "API key verifications, by result (VALID, NOT_FOUND, REVOKED, EXPIRED, INSUFFICIENT_SCOPE, RATE_LIMITED).",
+      help: "API key verifications, by result (VALID, NOT_FOUND, REVOKED, EXPIRED, USER_SUSPENDED, INSUFFICIENT_SCOPE, RATE_LIMITED).",
       labelNames: ["result"] as const,
       registers: [registry],
     }),

@@ -6,8 +6,8 @@ import { SESSION_MAX_AGE_SECONDS, auth } from "./auth/config";
 import { requestNow } from "./request-clock";
 
 /**
- * The signed-in user, read fresh from the database on every call: a deleted account, a changed
- * role or a sign-out elsewhere (a new session version) takes effect on the next request,
+ * The signed-in user, read fresh from the database on every call: a deleted or suspended account, a
+ * changed role or a sign-out elsewhere (a new session version) takes effect on the next request,
  * whatever the session cookie still claims.
  */
 export async function currentUser(): Promise<SessionUser | null> {
@@ -18,7 +18,10 @@ export async function currentUser(): Promise<SessionUser | null> {
   const ageSeconds = (await requestNow()).getTime() / 1000 - session.user.signedInAt;
   if (!(ageSeconds < SESSION_MAX_AGE_SECONDS)) return null;
   const user = await findUserById(await getDb(), id);
-  return user && user.sessionVersion === session.user.sessionVersion ? user : null;
+  // Suspension and deletion also move the session version; checked here too, so no session of such
+  // an account can ever open a page, whatever version it carries.
+  if (!user || user.suspendedAt || user.deletedAt) return null;
+  return user.sessionVersion === session.user.sessionVersion ? user : null;
 }
 
 /** For pages: the user, or a redirect to the login page. */

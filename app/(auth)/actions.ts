@@ -8,9 +8,10 @@ import { getDb } from "@/db";
 import { createUser, endSessions } from "@/db/queries/users";
 import { parseInput, toActionState } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
-import { SignInRateLimited, SignInUnavailable, signIn, signOut } from "@/lib/auth/config";
+import { SignInRateLimited, SignInSuspended, SignInUnavailable, signIn, signOut } from "@/lib/auth/config";
 import { currentUser } from "@/lib/session";
 import { config } from "@/lib/config";
+import { messageOf } from "@/lib/errors";
 import { hashPassword } from "@/lib/password";
 import { contextFromHeaders } from "@/lib/request-context";
 import { forgotPasswordSchema, resetPasswordSchema, signInSchema, signUpSchema } from "@/lib/validation/auth.schema";
@@ -36,6 +37,10 @@ function isRateLimited(error: unknown): boolean {
 
 function isUnavailable(error: unknown): boolean {
   return error instanceof SignInUnavailable || (isCredentialsSignin(error) && error.code === "unavailable");
+}
+
+function isSuspended(error: unknown): boolean {
+  return error instanceof SignInSuspended || (isCredentialsSignin(error) && error.code === "suspended");
 }
 
 const SIGN_IN_UNAVAILABLE = "Sign-in is briefly unavailable, so your password was not checked. Try again in a few seconds.";
@@ -89,6 +94,7 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
       };
     }
     if (isUnavailable(error)) return { ok: false, message: SIGN_IN_UNAVAILABLE, data: values };
+    if (isSuspended(error)) return { ok: false, message: messageOf("account_suspended"), data: values };
     if (isCredentialsSignin(error)) {
       return { ok: false, message: "Email or password is incorrect. Check both and try again.", data: values };
     }

@@ -37,7 +37,7 @@ export const ATTEMPTED_EMAIL_MAX = 254;
  */
 export async function recordSignInFailure(
   tx: Executor,
-  attempt: { email: string; userId: string | null },
+  attempt: { email: string; userId: string | null; reason?: "suspended" },
   context: RequestContext,
 ): Promise<void> {
   await recordAudit(tx, {
@@ -46,7 +46,7 @@ export async function recordSignInFailure(
     targetType: "user",
     targetId: attempt.userId,
     metadata: {
-      reason: attempt.userId ? "wrong_password" : "unknown_email",
+      reason: attempt.reason ?? (attempt.userId ? "wrong_password" : "unknown_email"),
       email: attempt.email.trim().toLowerCase().slice(0, ATTEMPTED_EMAIL_MAX),
     },
     context,

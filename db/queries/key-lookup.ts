@@ -36,6 +36,11 @@ function lookupColumns(now: SQL, viaPrevious: boolean) {
     ownerEmail: users.email,
     ownerName: users.name,
     ownerRole: users.role,
+    // A suspended owner's keys are refused (USER_SUSPENDED): read from the owner row this lookup
+    // already joins, so suspension costs no query of its own. On the embedded database a suspend
+    // or reinstate is a write to users, which moves the write generation (db/coherence.ts), so a
+    // cached row is never served across it.
+    ownerSuspendedAt: users.suspendedAt,
     viaPrevious: (viaPrevious ? sql<boolean>`true` : sql<boolean>`false`).as("via_previous"),
     matched: (viaPrevious ? sql<string>`${apiKeyRotations.oldKeyHash}` : sql<string>`${apiKeys.keyHash}`).as("matched"),
   };

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
 import { sqlNow } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
@@ -27,7 +27,7 @@ export async function issueResetToken(
     const [user] = await tx
       .select({ email: users.email, name: users.name, sessionVersion: users.sessionVersion })
       .from(users)
-      .where(eq(users.id, input.userId))
+      .where(and(eq(users.id, input.userId), isNull(users.deletedAt)))
       .for("update");
     if (!user) throw new AppError("user_not_found");
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, input.userId));
@@ -74,7 +74,7 @@ export async function consumeResetToken(
     const [user] = await tx
       .update(users)
       .set({ passwordHash: input.passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` })
-      .where(and(eq(users.id, link.userId), eq(users.sessionVersion, link.sessionVersion)))
+      .where(and(eq(users.id, link.userId), eq(users.sessionVersion, link.sessionVersion), isNull(users.deletedAt)))
       .returning({ email: users.email });
     if (!user) throw new AppError("reset_link_invalid");
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, link.userId));

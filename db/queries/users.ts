@@ -1,11 +1,21 @@
-import { count, eq, sql } from "drizzle-orm";
+import { and, count, eq, isNull, sql } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Database } from "../client";
 import { users, type User } from "../schema";
 import { recordAudit } from "./audit";
+import { addToWindow, windowCounts } from "./rate-limits";
 
-export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "sessionVersion">;
+export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "sessionVersion" | "suspendedAt" | "deletedAt">;
+const sessionColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  sessionVersion: users.sessionVersion,
+  suspendedAt: users.suspendedAt,
+  deletedAt: users.deletedAt,
+};
 
 /** Whether any account exists yet (the first one to sign up becomes the admin). */
 export async function hasAnyUser(db: Database): Promise<boolean> {
@@ -20,7 +30,7 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
 
 export async function findUserById(db: Database, id: string): Promise<SessionUser | undefined> {
   const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, sessionVersion: users.sessionVersion })
+    .select(sessionColumns)
     .from(users)
     .where(eq(users.id, id))
     .limit(1);
@@ -45,7 +55,7 @@ export async function createUser(
       const [user] = await tx
         .insert(users)
         .values({ email: input.email, name: input.name, passwordHash: input.passwordHash, role })
-        .returning({ id: users.id, email: users.email, name: users.name, role: users.role, sessionVersion: users.sessionVersion });
+        .returning(sessionColumns);
       await recordAudit(tx, {
         actorId: user!.id,
         action: "user.signed_up",
@@ -108,7 +118,8 @@ export async function endSessions(db: Database, userId: string, context: Request
     const [row] = await tx
       .update(users)
       .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` })
-      .where(eq(users.id, userId))
+      // A deleted account has no sessions left to end: not found, like an unknown id.
+      .where(and(eq(users.id, userId), isNull(users.deletedAt)))
       .returning({ email: users.email });
     if (!row) throw new AppError("user_not_found");
     await recordAudit(tx, {
@@ -120,5 +131,54 @@ export async function endSessions(db: Database, userId: string, context: Request
       context,
     });
     return row;
+  });
+}
+
+/** The password change's window for wrong current passwords, and how many it allows per account. */
+export const PASSWORD_CHANGE_WINDOW_MS = 15 * 60_000;
+export const PASSWORD_CHANGE_FAILURES = 5;
+
+export type PasswordChange =
+  | { ok: true; email: string; sessionVersion: number }
+  | { ok: false; reason: "wrong_password" | "rate_limited"; retryAfterSeconds: number };
+
+/**
+ * Changes a user's password, in one transaction on the user's locked row: the wrong-guess limit
+ * is read and the current password checked on that row (so parallel guesses queue and each sees
+ * the count of the ones before), then the new hash is written and the session version moves on,
+ * which ends every other session. A wrong current password commits only its count and an audit
+ * event. The caller re-issues its own session at the new version.
+ */
+export async function changePassword(
+  db: Database,
+  userId: string,
+  input: { checkCurrent: (passwordHash: string) => Promise<boolean>; newHash: string },
+  context: RequestContext,
+  now = Date.now(),
+): Promise<PasswordChange> {
+  const windowStart = new Date(Math.floor(now / PASSWORD_CHANGE_WINDOW_MS) * PASSWORD_CHANGE_WINDOW_MS);
+  const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + PASSWORD_CHANGE_WINDOW_MS - now) / 1000));
+  const bucket = `password-change:${userId}`;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ passwordHash: users.passwordHash, email: users.email })
+      .from(users)
+      .where(and(eq(users.id, userId), isNull(users.deletedAt), isNull(users.suspendedAt)))
+      .for("update");
+    if (!row) throw new AppError("session_expired");
+    const failures = (await windowCounts(tx as unknown as Database, [bucket], windowStart)).get(bucket) ?? 0;
+    if (failures >= PASSWORD_CHANGE_FAILURES) return { ok: false, reason: "rate_limited", retryAfterSeconds };
+    if (!(await input.checkCurrent(row.passwordHash))) {
+      await addToWindow(tx as unknown as Database, bucket, windowStart, 1);
+      await recordAudit(tx, { actorId: null, action: "user.password_change_failed", targetType: "user", targetId: userId, context });
+      return { ok: false, reason: "wrong_password", retryAfterSeconds };
+    }
+    const [updated] = await tx
+      .update(users)
+      .set({ passwordHash: input.newHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` })
+      .where(eq(users.id, userId))
+      .returning({ sessionVersion: users.sessionVersion });
+    await recordAudit(tx, { actorId: userId, action: "user.password_changed", targetType: "user", targetId: userId, context });
+    return { ok: true, email: row.email, sessionVersion: updated!.sessionVersion };
   });
 }

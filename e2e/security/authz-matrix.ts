@@ -43,13 +43,16 @@ export type Cells = Record<Column, Outcome>;
  * ownerKey: a key of the owner, fresh for each cell. ownerKeys: the owner's list of keys.
  * ownerAccount: the owner's profile. bystanderRole: the role of a member nobody else touches.
  * bystanderSession: whether that member's dashboard session still opens a page.
+ * bystanderStatus: whether that member's key still verifies (suspension answers user_suspended).
+ * victim: a member made fresh for each cell (deletion cannot be undone): whether their key verifies.
  */
-export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession";
+export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim";
 
 /**
  * Placeholders in probes, filled per cell: {keyId} the owner's target key (created with the row's
  * scope, so a key holding that scope may manage it), {bystanderId}, {ownerEmail}, {uniq} a fresh
- * word, {email} a fresh address, {tomorrow} an ISO date one day ahead.
+ * word, {email} a fresh address, {tomorrow} an ISO date one day ahead, {victimId} a member made
+ * fresh for the cell.
  */
 export type PageRow = { kind: "page"; path: string; file: string; url: string; adminOnly?: boolean; cells: Cells };
 
@@ -86,6 +89,8 @@ export type ActionRow = {
   mutates?: Target;
   /** Signing out: each persona column uses a session of its own, not the one the other rows share. */
   endsSession?: boolean;
+  /** State set up before each cell (and undone after it): the bystander suspended, for reinstating. */
+  given?: "bystanderSuspended";
   cells: Cells;
 };
 
@@ -119,6 +124,7 @@ const publicAction = cells("ok", "ok", "ok", "ok");
 const AUTH = "app/(auth)/actions.ts";
 const KEYS = "app/(dashboard)/settings/api-keys/actions.ts";
 const ADMIN = "app/(dashboard)/admin/actions.ts";
+const PROFILE = "app/(dashboard)/settings/profile/actions.ts";
 // /api/v1 is one router (lib/api/app.ts) over the operations' bodies (lib/api/endpoints.ts).
 const API = "lib/api/endpoints.ts";
 const ROUTER = "lib/api/app.ts";
@@ -195,6 +201,10 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "rotateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", "none"], mutates: "ownerKey", cells: userAction("not_found") },
   { kind: "action", name: "revokeApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}"], mutates: "ownerKey", cells: userAction("not_found") },
   { kind: "action", name: "deleteApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}"], mutates: "ownerKey", cells: userAction("not_found") },
+  // The Profile page: each signed-in caller changes only their own name and password. The password
+  // row keeps the same password (the walker signs in with it) but still ends every session.
+  { kind: "action", name: "updateProfileAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { name: "Renamed {uniq}" } }], mutates: "ownerAccount", cells: userAction("own") },
+  { kind: "action", name: "changePasswordAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { currentPassword: "{ownerPassword}", newPassword: "{ownerPassword}", confirmPassword: "{ownerPassword}" } }], redirectsTo: "/settings/profile", endsSession: true, cells: userAction("own") },
   // Admin actions: a member (owner or not) gets "Not found.", as for an action that does not exist.
   { kind: "action", name: "adminRevokeKeysAction", file: ADMIN, page: "/admin/keys", args: [{ ids: ["{keyId}"], reason: "authz matrix" }], adminOnly: true, mutates: "ownerKey", cells: adminAction },
   // "Revoke all matching": the filters name the fresh target key alone, and the admin confirms 1.
@@ -202,4 +212,7 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "setUserRoleAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}", role: "admin" }], adminOnly: true, mutates: "bystanderRole", cells: adminAction },
   { kind: "action", name: "createResetLinkAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}" }], adminOnly: true, cells: adminAction },
   { kind: "action", name: "endUserSessionsAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}" }], adminOnly: true, mutates: "bystanderSession", cells: adminAction },
+  { kind: "action", name: "suspendUserAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}" }], adminOnly: true, mutates: "bystanderStatus", cells: adminAction },
+  { kind: "action", name: "reinstateUserAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}" }], adminOnly: true, given: "bystanderSuspended", mutates: "bystanderStatus", cells: adminAction },
+  { kind: "action", name: "deleteUserAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{victimId}" }], adminOnly: true, mutates: "victim", cells: adminAction },
 ];

@@ -247,6 +247,13 @@ export class Walker {
     this.world = { tag, owner, other, admin, bystander, observers, withScope, withoutScope, shortLived };
   }
 
+  /** A member made for one cell (deleting cannot be undone), with a key that shows whether they still exist. */
+  async newVictim(): Promise<{ victimId: string; victimKey: string }> {
+    const email = `victim-${randomUUID()}@example.test`;
+    const victim = await this.persona(await this.signUp("Matrix victim", email), email, "Matrix victim");
+    return { victimId: victim.id, victimKey: victim.key };
+  }
+
   /** A fresh key of the owner that a key holding `scope` may manage. */
   /** A fresh key of the owner's to aim a call at: its id and its (unique) name. */
   async targetKey(scope: Scope | null | undefined): Promise<{ keyId: string; keyName: string }> {
@@ -279,11 +286,30 @@ export class Walker {
         await request.dispose();
         return `profile page ${res.status()} ${res.headers().location ?? ""}`;
       }
+      case "bystanderStatus":
+      case "victim": {
+        const res = await this.api("GET", "/api/v1/me", target === "victim" ? vars.victimKey! : w.bystander.key);
+        return `${res.status} ${(res.json as { error?: { code?: string } } | null)?.error?.code ?? ""}`;
+      }
     }
+  }
+
+  /** An admin action on the bystander, as the run's own admin (setting up or undoing a cell). */
+  async adminOnBystander(name: "suspendUserAction" | "reinstateUserAction") {
+    const request = await this.context(this.world.admin.cookies);
+    const answer = await this.action(request, { file: "app/(dashboard)/admin/actions.ts", name, page: "/admin/users" }, [{ userId: this.world.bystander.id }]);
+    await request.dispose();
+    expect(answer.action?.ok, JSON.stringify(answer.action)).toBe(true);
   }
 
   /** Undoes an allowed change that would leak into other rows or specs. */
   async restore(target: Target) {
+    if (target === "bystanderStatus") {
+      // Reinstated, and signed in again (suspension ended every session).
+      await this.adminOnBystander("reinstateUserAction");
+      this.world.bystander.cookies = await this.signIn(this.world.bystander.email);
+      return;
+    }
     if (target === "bystanderSession") {
       // Ended sessions stay ended: the bystander signs in again for the next cell.
       this.world.bystander.cookies = await this.signIn(this.world.bystander.email);
@@ -458,6 +484,7 @@ export class Walker {
   /** Walks one row: every column, a fresh target where the call may change it, state checked. */
   async walk(row: Row) {
     const usesKey = /\{key(Id|Name)\}/.test(JSON.stringify(row));
+    const usesVictim = JSON.stringify(row).includes("{victimId}");
     const scope = row.kind === "route" ? row.scope : undefined;
     // A call that may change the key gets a key of its own; read-only rows share one.
     const shared = usesKey && !(row.kind !== "page" && row.mutates === "ownerKey") ? await this.targetKey(scope) : null;
@@ -465,7 +492,9 @@ export class Walker {
       const expected = row.cells[column];
       if (expected === "n/a") continue;
       const key = usesKey ? (shared ?? (await this.targetKey(scope))) : undefined;
-      const vars = this.vars(key ?? {});
+      const victim = usesVictim ? await this.newVictim() : undefined;
+      const vars = this.vars({ ...key, ...victim });
+      if (row.kind === "action" && row.given === "bystanderSuspended") await this.adminOnBystander("suspendUserAction");
       const target = row.kind === "page" ? undefined : row.mutates;
       const before = target ? await this.snapshot(target, vars) : null;
       const answer = await this.call(row, column, vars);
@@ -477,6 +506,7 @@ export class Walker {
           await this.restore(target);
         } else {
           expect(after, `${entryName(row)} as ${column}: a refused call changed the owner's ${target}`).toBe(before);
+          if (row.kind === "action" && row.given) await this.restore(target);
         }
       }
     }

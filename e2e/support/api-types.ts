@@ -232,7 +232,7 @@ export interface components {
         Verification: {
             valid: boolean;
             /** @enum {string} */
-            code: "VALID" | "NOT_FOUND" | "EXPIRED" | "REVOKED" | "INSUFFICIENT_SCOPE" | "RATE_LIMITED";
+            code: "VALID" | "NOT_FOUND" | "EXPIRED" | "REVOKED" | "USER_SUSPENDED" | "INSUFFICIENT_SCOPE" | "RATE_LIMITED";
             /** Format: uuid */
             keyId: string | null;
             /** Format: uuid */
@@ -313,6 +313,20 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "user_suspended";
                         };
                     };
                 };
@@ -398,7 +412,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -407,7 +421,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "insufficient_scope";
+                            code?: "user_suspended" | "insufficient_scope";
                         };
                     };
                 };
@@ -541,7 +555,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `insufficient_scope`: This API key does not have the scope this request needs. `expiry_beyond_caller`: A key cannot hand out a credential that outlives it. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. `expiry_beyond_caller`: A key cannot hand out a credential that outlives it. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -550,7 +564,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "insufficient_scope" | "expiry_beyond_caller";
+                            code?: "user_suspended" | "insufficient_scope" | "expiry_beyond_caller";
                         };
                     };
                 };
@@ -689,7 +703,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -698,7 +712,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "insufficient_scope";
+                            code?: "user_suspended" | "insufficient_scope";
                         };
                     };
                 };
@@ -795,7 +809,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -804,7 +818,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "insufficient_scope";
+                            code?: "user_suspended" | "insufficient_scope";
                         };
                     };
                 };
@@ -940,7 +954,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `insufficient_scope`: This API key does not have the scope this request needs. `expiry_beyond_caller`: A key cannot hand out a credential that outlives it. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. `expiry_beyond_caller`: A key cannot hand out a credential that outlives it. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -949,7 +963,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "insufficient_scope" | "expiry_beyond_caller";
+                            code?: "user_suspended" | "insufficient_scope" | "expiry_beyond_caller";
                         };
                     };
                 };
@@ -1127,7 +1141,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `insufficient_scope`: This API key does not have the scope this request needs. `expiry_beyond_caller`: A key cannot hand out a credential that outlives it. `previous_secret`: This is the key's previous secret, still in its rotation grace period. Only the current secret can rotate the key: use the newest secret. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. `expiry_beyond_caller`: A key cannot hand out a credential that outlives it. `previous_secret`: This is the key's previous secret, still in its rotation grace period. Only the current secret can rotate the key: use the newest secret. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1136,7 +1150,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "insufficient_scope" | "expiry_beyond_caller" | "previous_secret";
+                            code?: "user_suspended" | "insufficient_scope" | "expiry_beyond_caller" | "previous_secret";
                         };
                     };
                 };
@@ -1417,7 +1431,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1426,7 +1440,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "insufficient_scope";
+                            code?: "user_suspended" | "insufficient_scope";
                         };
                     };
                 };
@@ -1545,7 +1559,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1554,7 +1568,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "insufficient_scope";
+                            code?: "user_suspended" | "insufficient_scope";
                         };
                     };
                 };
@@ -1696,7 +1710,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1705,7 +1719,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "insufficient_scope";
+                            code?: "user_suspended" | "insufficient_scope";
                         };
                     };
                 };
@@ -1831,7 +1845,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1840,7 +1854,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "insufficient_scope";
+                            code?: "user_suspended" | "insufficient_scope";
                         };
                     };
                 };

@@ -88,6 +88,10 @@ export async function authenticate(request: Request, scope?: Scope, lookup?: Key
     case "REVOKED":
     case "EXPIRED":
       throw await failed(unauthorized("The API key is invalid, expired or revoked."));
+    case "USER_SUSPENDED":
+      // The key is genuine (only its holder can present it), so naming the reason tells nobody
+      // anything new, and it tells the holder what to do. Counted as a failure like the others.
+      throw await failed(new AppError("user_suspended", { headers: CHALLENGE }));
     case "RATE_LIMITED":
       noteRateLimit(request, result.rate);
       throw new AppError("rate_limited", {

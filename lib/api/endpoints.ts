@@ -1,7 +1,8 @@
 import "server-only";
 import { getDb } from "@/db";
 import { usageForOwner } from "@/db/queries/usage";
-import { getProfile, updateUserName } from "@/db/queries/users";
+import { getProfile } from "@/db/queries/users";
+import { updateProfile } from "../commands/accounts";
 import { createKey, deleteKey, getKey, listKeys, reportLeakedKeys, rotateKey, updateKey } from "../commands/keys";
 import { AppError } from "../errors";
 import { DEFAULT_GRACE } from "../keys/grace";
@@ -153,10 +154,9 @@ const bodies: { [K in OperationId]: Endpoint } = {
   },
 
   async "profile.update"(request) {
-    const { key } = await authenticate(request, "profile:write");
+    const caller = await authenticate(request, "profile:write");
     const body = await readJson(request, OP["profile.update"].body);
-    const user = await updateUserName(await getDb(), key.owner.id, body.name, contextFromHeaders(request.headers), { keyId: key.id });
-    return json(ownerDto(user));
+    return json(ownerDto(await updateProfile(await getDb(), apiActor(request, caller), body)));
   },
 };
 

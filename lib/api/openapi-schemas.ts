@@ -95,7 +95,7 @@ export const SCHEMAS = {
     required: ["valid", "code", "keyId", "ownerId", "scopes", "expiresAt"],
     properties: {
       valid: { type: "boolean" },
-      code: { type: "string", enum: ["VALID", "NOT_FOUND", "EXPIRED", "REVOKED", "INSUFFICIENT_SCOPE", "RATE_LIMITED"] },
+      code: { type: "string", enum: ["VALID", "NOT_FOUND", "EXPIRED", "REVOKED", "USER_SUSPENDED", "INSUFFICIENT_SCOPE", "RATE_LIMITED"] },
       keyId: { type: ["string", "null"], format: "uuid" },
       ownerId: { type: ["string", "null"], format: "uuid" },
       scopes: { type: "array", items: { $ref: "#/components/schemas/Scope" } },

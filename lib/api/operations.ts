@@ -13,7 +13,7 @@ import { createKeyBody, leakReportBody, listQuery, patchKeyBody, profilePatchBod
 /** A JSON body can fail in these ways before any of the operation's own rules run. */
 const BODY: ErrorCode[] = ["invalid_json", "incomplete_body", "payload_too_large", "unsupported_media_type", "validation_failed"];
 /** Every operation behind a key: no key, a bad key, a key over its limit, the database away. */
-const AUTHENTICATED: ErrorCode[] = ["unauthorized", "rate_limited", "service_unavailable", "internal_error"];
+const AUTHENTICATED: ErrorCode[] = ["unauthorized", "user_suspended", "rate_limited", "service_unavailable", "internal_error"];
 /** An operation that needs a scope can also answer that the key lacks it. */
 const SCOPED: ErrorCode[] = [...AUTHENTICATED, "insufficient_scope"];
 

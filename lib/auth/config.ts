@@ -24,6 +24,11 @@ export class SignInRateLimited extends CredentialsSignin {
   override code = "rate_limited";
 }
 
+/** Thrown when the password was right but an admin has suspended the account. */
+export class SignInSuspended extends CredentialsSignin {
+  override code = "suspended";
+}
+
 /**
  * Thrown when the password could not be checked at all (the database is down or timed out), so
  * the form can say so instead of "wrong password", which would send people to reset a good one.
@@ -77,6 +82,7 @@ function buildConfig(): NextAuthConfig {
             const { id, email, name, role, sessionVersion } = result.user;
             return { id, email, name, role, sessionVersion };
           }
+          if (result.reason === "suspended") throw new SignInSuspended();
           throw result.reason === "rate_limited" ? new SignInRateLimited() : new CredentialsSignin();
         },
       }),

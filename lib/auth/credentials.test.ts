@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createUser } from "@/db/queries/users";
-import { auditEvents } from "@/db/schema";
+import { auditEvents, users } from "@/db/schema";
 import { hashPassword } from "@/lib/password";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { checkCredentials, LOGIN_WINDOW_MS } from "./credentials";
@@ -43,6 +43,15 @@ async function account() {
 const from = (ip: string) => ({ ip, userAgent: "vitest" });
 
 describe(`checkCredentials (${TEST_DRIVER})`, () => {
+  it("refuses a suspended account, saying so only to whoever gave its right password", async () => {
+    const { email, user } = await account();
+    await handle.db.update(users).set({ suspendedAt: new Date() }).where(eq(users.id, user.id));
+    expect(await checkCredentials(handle.db, { email, password: PASSWORD }, from("192.0.2.31"))).toEqual({ ok: false, reason: "suspended" });
+    expect(await checkCredentials(handle.db, { email, password: "wrong password here" }, from("192.0.2.31"))).toEqual({ ok: false, reason: "invalid" });
+    const refused = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, user.id), eq(auditEvents.action, "user.sign_in_failed")));
+    expect(refused.map((e) => (e.metadata as { reason: string }).reason).sort()).toEqual(["suspended", "wrong_password"]);
+  });
+
   it("signs in with the right password and audits it", async () => {
     const { email, user } = await account();
     const result = await checkCredentials(handle.db, { email, password: PASSWORD }, from("192.0.2.10"));

@@ -13,7 +13,7 @@ export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 export type CredentialsResult =
   | { ok: true; user: User }
-  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "invalid" | "suspended" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
 /**
@@ -45,7 +45,7 @@ export async function checkCredentials(
 
   const user = await findUserByEmail(db, input.email);
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
-  if (!user || !valid) {
+  if (!user || !valid || user.deletedAt) {
     await db.transaction(async (tx) => {
       await addToWindow(tx as unknown as Database, account, windowStart, 1);
       await addToWindow(tx as unknown as Database, address, windowStart, 1);
@@ -54,6 +54,12 @@ export async function checkCredentials(
       await recordSignInFailure(tx, { email: input.email, userId: user?.id ?? null }, context);
     });
     return { ok: false, reason: "invalid" };
+  }
+  if (user.suspendedAt) {
+    // Said only to someone who gave the right password: it reveals nothing to a guesser, and
+    // tells the account's owner why they cannot get in and whom to ask.
+    await recordSignInFailure(db, { email: input.email, userId: user.id, reason: "suspended" }, context);
+    return { ok: false, reason: "suspended" };
   }
   await recordSignIn(db, user.id, context);
   return { ok: true, user };

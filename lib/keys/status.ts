@@ -81,6 +81,7 @@ export function deletedByOwner(reason: string | null): boolean {
 export function revokedNote(reason: string): string {
   if (deletedByOwner(reason)) return "Deleted by its owner";
   if (reason === "reported leaked") return "Revoked after a leak report";
+  if (reason === "account deleted") return "Revoked when its owner's account was deleted";
   if (reason.startsWith("by ")) return `Revoked ${reason}`;
   return `Revoked: ${reason}`;
 }

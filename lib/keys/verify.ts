@@ -26,7 +26,7 @@ export type VerifiedKey = {
 export type VerifyResult =
   | { code: "VALID"; key: VerifiedKey; rate: LimitState }
   | { code: "NOT_FOUND"; malformed: boolean }
-  | { code: "EXPIRED" | "REVOKED"; key: VerifiedKey }
+  | { code: "EXPIRED" | "REVOKED" | "USER_SUSPENDED"; key: VerifiedKey }
   | { code: "INSUFFICIENT_SCOPE"; key: VerifiedKey; missing: Scope[]; rate: LimitState }
   | { code: "RATE_LIMITED"; key: VerifiedKey; retryAfterSeconds: number; rate: LimitState };
 
@@ -44,7 +44,7 @@ export type VerifyDeps = {
 
 /**
  * The one verification path, used by every /api/v1 route and by POST /api/v1/keys/verify.
- * Order: format and checksum (no database) -> one lookup by HMAC -> revoked -> expired -> rate
+ * Order: format and checksum (no database) -> one lookup by HMAC -> revoked -> expired -> owner suspended -> rate
  * limit -> scope. The lookup is the only thing a verification waits for: the limiter decides in
  * memory and exchanges its counts with the database in the background (SyncedLimiter), and usage
  * is recorded in memory and written in batches (UsageRecorder).
@@ -85,6 +85,9 @@ async function decide(deps: VerifyDeps, presented: string, options: { scopes?: r
   };
   if (row.revoked) return fail({ code: "REVOKED", key });
   if (row.expired) return fail({ code: "EXPIRED", key });
+  // After revoked and expired: a key that would fail anyway says so; one that only waits for its
+  // owner's reinstatement says USER_SUSPENDED (and works again once reinstated).
+  if (row.ownerSuspendedAt) return fail({ code: "USER_SUSPENDED", key });
 
   const limit = deps.limiter.take(`key:${key.id}`, deps.ratePerMinute);
   if (!limit.ok) return fail({ code: "RATE_LIMITED", key, retryAfterSeconds: limit.retryAfterSeconds, rate: limit.state });

@@ -2,15 +2,16 @@
 
 import { revalidatePath } from "next/cache";
 import { adminRevokeKeys, adminRevokeMatching } from "@/db/queries/admin-keys";
-import { setUserRole } from "@/db/queries/admin-users";
 import { endSessions } from "@/db/queries/users";
 import { headers } from "next/headers";
 import { parseInput, withAdmin } from "@/lib/action";
 import { createResetLink } from "@/lib/commands/recovery";
 import { requestOrigin } from "@/lib/request-context";
 import type { ActionState } from "@/lib/action-state";
+import { changeUserRole, deleteAccount, reinstateAccount, suspendAccount } from "@/lib/commands/accounts";
 import { policy } from "@/lib/policy";
 import { endSessionsInput, resetLinkInput, revokeKeysInput, revokeMatchingFilters, revokeMatchingInput, roleInput } from "@/lib/validation/admin.schema";
+import { userTargetInput } from "@/lib/validation/account.schema";
 
 /** Revokes any users' keys with a reason the owners will see. Admins only (members: not found). */
 export async function adminRevokeKeysAction(raw: unknown): Promise<ActionState<{ revoked: number }>> {
@@ -46,9 +47,9 @@ export async function adminRevokeMatchingAction(raw: unknown): Promise<ActionSta
 
 /** Promotes or demotes a user; the last admin cannot be demoted. */
 export async function setUserRoleAction(raw: unknown): Promise<ActionState> {
-  return withAdmin("setUserRole", async ({ user, db, context }) => {
+  return withAdmin("setUserRole", async ({ db, actor }) => {
     const input = parseInput(roleInput, raw);
-    const updated = await setUserRole(db, user.id, input.userId, input.role, context);
+    const updated = await changeUserRole(db, actor, input.userId, input.role);
     revalidatePath("/admin/users");
     return { ok: true, message: `${updated.email} is now ${input.role === "admin" ? "an admin" : "a member"}.` };
   });
@@ -72,5 +73,36 @@ export async function createResetLinkAction(raw: unknown): Promise<ActionState<{
     const input = parseInput(resetLinkInput, raw);
     const made = await createResetLink(db, user.id, input.userId, requestOrigin(await headers()), context, clockOffsetMs);
     return { ok: true, data: { link: made.link, expiresAt: made.expiresAt.toISOString() } };
+  });
+}
+
+/** Suspends a user: signed out everywhere and every key refused at once; nothing is deleted. Not yourself, never the last admin. */
+export async function suspendUserAction(raw: unknown): Promise<ActionState> {
+  return withAdmin("suspendUser", async ({ db, actor }) => {
+    const input = parseInput(userTargetInput, raw);
+    const { email } = await suspendAccount(db, actor, input.userId);
+    revalidatePath("/admin", "layout");
+    return { ok: true, message: `${email} is suspended: signed out everywhere, and their API keys are refused until you reinstate them.` };
+  });
+}
+
+/** Lifts a suspension; the user's keys that are otherwise valid work again. */
+export async function reinstateUserAction(raw: unknown): Promise<ActionState> {
+  return withAdmin("reinstateUser", async ({ db, actor }) => {
+    const input = parseInput(userTargetInput, raw);
+    const { email } = await reinstateAccount(db, actor, input.userId);
+    revalidatePath("/admin", "layout");
+    return { ok: true, message: `${email} is reinstated. They can sign in again, and their valid API keys work again.` };
+  });
+}
+
+/** Deletes a user: their keys are revoked and the account anonymised; the audit log keeps every event. */
+export async function deleteUserAction(raw: unknown): Promise<ActionState> {
+  return withAdmin("deleteUser", async ({ db, actor }) => {
+    const input = parseInput(userTargetInput, raw);
+    const { email, keysRevoked } = await deleteAccount(db, actor, input.userId);
+    revalidatePath("/admin", "layout");
+    const keys = keysRevoked === 0 ? "They had no working keys." : keysRevoked === 1 ? "Their 1 working key is revoked." : `Their ${keysRevoked} working keys are revoked.`;
+    return { ok: true, message: `${email} is deleted. ${keys} The audit log keeps their events.` };
   });
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DeleteUserButton, SuspendButton } from "@/components/admin/account-buttons";
 import { EndSessionsButton } from "@/components/admin/end-sessions-button";
 import { FilterForm } from "@/components/admin/filter-form";
 import { DateTime } from "@/components/layout/date-time";
@@ -8,7 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/db";
-import { listUsers } from "@/db/queries/admin-users";
+import { listUsers, type AdminUserRow } from "@/db/queries/admin-users";
 import { ADMIN_PAGE_SIZE } from "@/db/queries/paging";
 import { requestTimeZone } from "@/lib/request-time-zone";
 import { requireAdmin } from "@/lib/session";
@@ -30,7 +31,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <h2 id="users-heading" className="text-lg font-semibold">
           Users
         </h2>
-        <p className="text-sm text-muted-foreground">Admins see every key and the audit log. There is always at least one admin.</p>
+        <p className="text-sm text-muted-foreground">
+          Admins see every key and the audit log. There is always at least one active admin. A suspended user cannot sign in and
+          their keys are refused until reinstated.
+        </p>
       </div>
       <FilterForm
         path={PATH}
@@ -81,15 +85,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       {u.email}
                     </TableCell>
                     <TableCell>
-                      <Badge variant={u.role === "admin" ? "default" : "secondary"}>{u.role === "admin" ? "Admin" : "Member"}</Badge>
+                      <UserBadges role={u.role} suspended={!!u.suspendedAt} />
                     </TableCell>
                     <TableCell className="text-sm">{u.activeKeys}</TableCell>
                     <TableCell className="text-sm"><DateTime date={u.createdAt} timeZone={timeZone} /></TableCell>
                     <TableCell className="text-right">
                       <div className="flex flex-wrap justify-end gap-2">
-                        <RoleButton userId={u.id} email={u.email} role={u.role} />
-                        <EndSessionsButton userId={u.id} email={u.email} />
-                        <ResetLinkButton userId={u.id} email={u.email} />
+                        <UserActions user={u} me={me.id} />
                       </div>
                     </TableCell>
                   </TableRow>
@@ -108,7 +110,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                     </p>
                     <p className="truncate text-sm text-muted-foreground">{u.email}</p>
                   </div>
-                  <Badge variant={u.role === "admin" ? "default" : "secondary"}>{u.role === "admin" ? "Admin" : "Member"}</Badge>
+                  <UserBadges role={u.role} suspended={!!u.suspendedAt} />
                 </div>
                 <dl className="mt-3 grid grid-cols-[6rem_1fr] gap-y-1 text-sm">
                   <dt className="text-muted-foreground">Active keys</dt>
@@ -117,9 +119,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   <dd><DateTime date={u.createdAt} timeZone={timeZone} /></dd>
                 </dl>
                 <div className="mt-3 flex flex-wrap gap-2">
-                  <RoleButton userId={u.id} email={u.email} role={u.role} />
-                  <EndSessionsButton userId={u.id} email={u.email} />
-                  <ResetLinkButton userId={u.id} email={u.email} />
+                  <UserActions user={u} me={me.id} />
                 </div>
               </li>
             ))}
@@ -128,5 +128,27 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       )}
       <Pagination path={PATH} params={activeParams(filters)} page={filters.page} pageSize={ADMIN_PAGE_SIZE} shown={rows.length} {...paging} />
     </section>
+  );
+}
+
+function UserBadges({ role, suspended }: { role: "admin" | "member"; suspended: boolean }) {
+  return (
+    <span className="flex flex-wrap gap-1">
+      <Badge variant={role === "admin" ? "default" : "secondary"}>{role === "admin" ? "Admin" : "Member"}</Badge>
+      {suspended && <Badge variant="destructive">Suspended</Badge>}
+    </span>
+  );
+}
+
+/** A row's actions. Your own account cannot be suspended or deleted from here (ask another admin). */
+function UserActions({ user, me }: { user: AdminUserRow; me: string }) {
+  return (
+    <>
+      <RoleButton userId={user.id} email={user.email} role={user.role} />
+      <EndSessionsButton userId={user.id} email={user.email} />
+      {user.id !== me && <ResetLinkButton userId={user.id} email={user.email} />}
+      {user.id !== me && <SuspendButton userId={user.id} email={user.email} suspended={!!user.suspendedAt} />}
+      {user.id !== me && <DeleteUserButton userId={user.id} email={user.email} />}
+    </>
   );
 }

@@ -1,23 +1,30 @@
 import type { Metadata } from "next";
+import { ChangePasswordForm } from "@/components/accounts/change-password-form";
+import { ProfileNameForm } from "@/components/accounts/profile-name-form";
 import { requireUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Profile" };
 
-export default async function ProfilePage() {
+export default async function ProfilePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
+  // Set by changePasswordAction's redirect (the new session is only in the redirect's request).
+  const params = await searchParams;
+  const passwordChanged = params.password === "changed";
   return (
-    <section aria-labelledby="profile-heading" className="max-w-xl">
-      <h2 id="profile-heading" className="text-lg font-semibold">
-        Profile
-      </h2>
-      <dl className="mt-4 grid grid-cols-[8rem_1fr] gap-y-3 text-sm">
-        <dt className="text-muted-foreground">Name</dt>
-        <dd>{user.name}</dd>
-        <dt className="text-muted-foreground">Email</dt>
-        <dd className="break-all">{user.email}</dd>
-        <dt className="text-muted-foreground">Role</dt>
-        <dd className="capitalize">{user.role}</dd>
-      </dl>
+    <section aria-labelledby="profile-heading" className="grid max-w-xl gap-6">
+      <div>
+        <h2 id="profile-heading" className="text-lg font-semibold">
+          Profile
+        </h2>
+        <dl className="mt-4 grid grid-cols-[8rem_1fr] gap-y-3 text-sm">
+          <dt className="text-muted-foreground">Email</dt>
+          <dd className="break-all">{user.email}</dd>
+          <dt className="text-muted-foreground">Role</dt>
+          <dd className="capitalize">{user.role}</dd>
+        </dl>
+      </div>
+      <ProfileNameForm name={user.name} />
+      <ChangePasswordForm key={String(params.at ?? "")} changed={passwordChanged} />
     </section>
   );
 }

@@ -1,0 +1,63 @@
+"use server";
+
+// The Profile page's server actions: thin adapters over the account commands (lib/commands/accounts.ts).
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { parseInput, withUser } from "@/lib/action";
+import type { ActionState } from "@/lib/action-state";
+import { signIn } from "@/lib/auth/config";
+import { changeOwnPassword, updateProfile } from "@/lib/commands/accounts";
+import { log } from "@/lib/log";
+import { changePasswordSchema, profileNameSchema } from "@/lib/validation/account.schema";
+
+const PAGE = "/settings/profile";
+
+const field = (form: FormData, name: string) => {
+  const value = form.get(name);
+  return typeof value === "string" ? value : undefined;
+};
+
+/** Changes the signed-in user's display name (the same command as PATCH /api/v1/profile). */
+export async function updateProfileAction(_prev: ActionState<{ name?: string }>, form: FormData): Promise<ActionState<{ name?: string }>> {
+  const name = field(form, "name");
+  const state = await withUser("updateProfile", async ({ db, actor }) => {
+    const input = parseInput(profileNameSchema, { name });
+    const user = await updateProfile(db, actor, input);
+    revalidatePath("/", "layout");
+    return { ok: true, message: `Your name is now “${user.name}”.`, data: { name: user.name } };
+  });
+  // What was typed comes back with an error, so the field keeps it.
+  return state.ok ? state : { ...state, data: { name } };
+}
+
+/**
+ * Changes the signed-in user's password: the current one is checked on the server, every session
+ * ends (other browsers, copied cookies), and this browser is signed in again with the new password,
+ * so it stays signed in. No password ever travels back in the state. On success the browser is sent
+ * back to the page: a render inside this request would still read the old session cookie (Auth.js
+ * reads the request's headers), while the redirect's request carries the new one.
+ */
+export async function changePasswordAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  let signInAgain: { email: string; password: string } | undefined;
+  const state = await withUser<undefined>("changePassword", async ({ db, actor }) => {
+    const input = parseInput(changePasswordSchema, {
+      currentPassword: field(form, "currentPassword"),
+      newPassword: field(form, "newPassword"),
+      confirmPassword: field(form, "confirmPassword"),
+    });
+    const { email } = await changeOwnPassword(db, actor, input);
+    signInAgain = { email, password: input.newPassword };
+    return { ok: true };
+  });
+  if (!state.ok || !signInAgain) return state;
+  try {
+    // A new session at the new session version (the old cookie, and every copy of it, is dead).
+    await signIn("credentials", { ...signInAgain, redirect: false });
+  } catch (error) {
+    // The password is changed either way; only this browser's new session could not be issued.
+    log.warn("action.password_changed_sign_in_failed", { type: (error as { type?: string }).type ?? "error" });
+    return { ok: true, message: "Your password is changed and every session is signed out. Sign in again with your new password." };
+  }
+  // `at` makes each success a new URL, so the form is drawn afresh (no earlier error left on it).
+  redirect(`${PAGE}?password=changed&at=${Date.now()}`);
+}

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { PASSWORD_MAX, newPasswordSchema } from "./auth.schema";
+import { plainText } from "./common";
+
+// The Profile page's forms, checked on the server (the same rules the API's PATCH /profile uses for
+// the name: one rule).
+
+export const profileNameSchema = z.object({ name: plainText("Name", 80, { required: "Enter a name." }) });
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z
+      .string({ error: "Enter your current password." })
+      .min(1, "Enter your current password.")
+      .max(PASSWORD_MAX, `Passwords here are at most ${PASSWORD_MAX} characters: check what you pasted.`),
+    newPassword: newPasswordSchema,
+    confirmPassword: z.string({ error: "Type the new password again." }),
+  })
+  .refine((v) => v.confirmPassword === v.newPassword, { path: ["confirmPassword"], message: "The two new passwords differ. Type the new password again." });
+
+/** An admin's change to one user (suspend, reinstate, delete). */
+export const userTargetInput = z.strictObject({ userId: z.uuid() });
