@@ -193,8 +193,10 @@ async function revokeInTransaction(tx: Pick<Database, "insert" | "update">, admi
  */
 export async function countRevocable(db: Database, f: Partial<AdminKeyFilters>, rotationDays: number | null): Promise<number> {
   const where = and(adminKeyWhere(f, rotationDays, await searchOwners(db, f.q)), keyUsableCondition(DB_NOW));
-  const rows = await db.select({ id: apiKeys.id }).from(apiKeys).where(where).limit(BULK_REVOKE_MAX + 1);
-  return rows.length;
+  // Counted in the database over at most BULK_REVOKE_MAX + 1 rows: one number back, not 5,001 ids.
+  const capped = db.select({ one: sql`1` }).from(apiKeys).where(where).limit(BULK_REVOKE_MAX + 1).as("capped");
+  const [row] = await db.select({ n: count() }).from(capped);
+  return Number(row?.n ?? 0);
 }
 
 /**
