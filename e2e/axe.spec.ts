@@ -12,7 +12,12 @@ async function audit(page: Page, where: string): Promise<string[]> {
   const found: string[] = [];
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(350); // colour transitions end before contrast is measured
+    // Colour transitions and entering toasts end before contrast is measured (a toast caught
+    // half-faded-in reads as low contrast); endless animations (spinners) are not waited for.
+    await page.waitForTimeout(150);
+    await page
+      .waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity), undefined, { timeout: 5_000 })
+      .catch(() => undefined);
     const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
     for (const v of violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
       const targets = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ");

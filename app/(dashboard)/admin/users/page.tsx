@@ -63,8 +63,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             <Table aria-label="Users">
               <TableHeader>
                 <TableRow>
-                  <TableHead>Name</TableHead>
-                  <TableHead>Email</TableHead>
+                  <TableHead>User</TableHead>
                   <TableHead>Role</TableHead>
                   <TableHead>Active keys</TableHead>
                   <TableHead>Joined</TableHead>
@@ -76,21 +75,23 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               <TableBody>
                 {rows.map((u) => (
                   <TableRow key={u.id}>
-                    {/* Names run to 80 characters and emails further: truncated here, whole on hover. */}
-                    <TableCell className="max-w-56 truncate font-medium" title={u.name}>
-                      {u.name}
-                      {u.id === me.id && <span className="text-muted-foreground"> (you)</span>}
-                    </TableCell>
-                    <TableCell className="max-w-64 truncate text-sm" title={u.email}>
-                      {u.email}
+                    {/* Name over email (one column leaves the actions room); names run to 80 characters and emails further: cut here, whole on hover. */}
+                    <TableCell>
+                      <div className="max-w-64 truncate font-medium" title={u.name}>
+                        {u.name}
+                        {u.id === me.id && <span className="text-muted-foreground"> (you)</span>}
+                      </div>
+                      <div className="max-w-64 truncate text-sm text-muted-foreground" title={u.email}>
+                        {u.email}
+                      </div>
                     </TableCell>
                     <TableCell>
                       <UserBadges role={u.role} suspended={!!u.suspendedAt} />
                     </TableCell>
                     <TableCell className="text-sm">{u.activeKeys}</TableCell>
                     <TableCell className="text-sm"><DateTime date={u.createdAt} timeZone={timeZone} /></TableCell>
-                    <TableCell className="text-right">
-                      <div className="flex flex-wrap justify-end gap-2">
+                    <TableCell className="w-0 text-right">
+                      <div className="flex flex-col items-end gap-2">
                         <UserActions user={u} me={me.id} />
                       </div>
                     </TableCell>
@@ -118,7 +119,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   <dt className="text-muted-foreground">Joined</dt>
                   <dd><DateTime date={u.createdAt} timeZone={timeZone} /></dd>
                 </dl>
-                <div className="mt-3 flex flex-wrap gap-2">
+                <div className="mt-3 grid gap-2">
                   <UserActions user={u} me={me.id} />
                 </div>
               </li>
@@ -140,15 +141,25 @@ function UserBadges({ role, suspended }: { role: "admin" | "member"; suspended: 
   );
 }
 
-/** A row's actions. Your own account cannot be suspended or deleted from here (ask another admin). */
+/**
+ * A row's actions in two groups: what changes access (role, sessions, a reset link), then what
+ * stops or ends the account. Your own account cannot be suspended or deleted from here.
+ */
 function UserActions({ user, me }: { user: AdminUserRow; me: string }) {
+  const other = user.id !== me;
   return (
     <>
-      <RoleButton userId={user.id} email={user.email} role={user.role} />
-      <EndSessionsButton userId={user.id} email={user.email} />
-      {user.id !== me && <ResetLinkButton userId={user.id} email={user.email} />}
-      {user.id !== me && <SuspendButton userId={user.id} email={user.email} suspended={!!user.suspendedAt} />}
-      {user.id !== me && <DeleteUserButton userId={user.id} email={user.email} />}
+      <div role="group" aria-label={`Access of ${user.email}`} className="flex flex-wrap gap-2 md:flex-nowrap md:justify-end">
+        <RoleButton userId={user.id} email={user.email} role={user.role} />
+        <EndSessionsButton userId={user.id} email={user.email} />
+        {other && <ResetLinkButton userId={user.id} email={user.email} />}
+      </div>
+      {other && (
+        <div role="group" aria-label={`Account of ${user.email}`} className="flex flex-wrap gap-2 md:justify-end">
+          <SuspendButton userId={user.id} email={user.email} suspended={!!user.suspendedAt} />
+          <DeleteUserButton userId={user.id} email={user.email} />
+        </div>
+      )}
     </>
   );
 }
