@@ -213,3 +213,30 @@ export const passwordResetTokens = pgTable(
     index("password_reset_tokens_user_idx").on(t.userId, t.createdAt),
   ],
 );
+
+/**
+ * A change of email waiting for the new address to confirm it (lib/commands/email-change.ts). As
+ * with reset links, only the SHA-256 digest of the link's token is stored; a link works once, for a
+ * day, while the account's session version is the one it was issued under. One pending change per
+ * account: a newer request deletes the older one.
+ */
+export const emailChanges = pgTable(
+  "email_changes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    newEmail: text("new_email").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    sessionVersion: integer("session_version").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // consumeEmailChange: the link's token is found by its digest.
+    uniqueIndex("email_changes_hash_key").on(t.tokenHash),
+    // issueEmailChange: an account's older pending change is deleted.
+    index("email_changes_user_idx").on(t.userId),
+  ],
+);

@@ -84,6 +84,52 @@ test.describe("with mail", () => {
     await Promise.all([signedIn.close(), visitor.close(), again.context().close()]);
   });
 
+  test("an email change is confirmed from the new address; the old one is told; then only the new one signs in", async ({ browser }) => {
+    const user = newUser("move");
+    const page = await (await browser.newContext()).newPage();
+    await signUp(page, user, base);
+    await page.goto(`${base}/settings/profile`);
+    const form = page.getByRole("form", { name: "Email" });
+    const to = `moved-${user.email}`;
+    await form.getByLabel("New email").fill(to);
+    await form.getByLabel("Current password").fill("not my password at all");
+    await form.getByRole("button", { name: "Send confirmation link" }).click();
+    await expect(form.getByText("This is not your current password.")).toBeVisible();
+    await expect(form.getByLabel("Current password")).toBeFocused();
+    await form.getByLabel("Current password").fill(user.password);
+    await form.getByRole("button", { name: "Send confirmation link" }).click();
+    await expect(form.getByRole("status").filter({ hasText: "A confirmation link" })).toContainText(`A confirmation link is on its way to ${to}`);
+
+    // Both mails went before the answer: the first mail to each address (a fresh user's).
+    const notice = await inbox!.waitFor(user.email, { since: 0 });
+    expect(notice.text).toContain(to);
+    const link = /https?:\/\/\S+\/confirm-email#token=kse_[A-Za-z0-9_-]{43}/.exec((await inbox!.waitFor(to, { since: 0 })).text ?? "")![0];
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto(link);
+    await expect.poll(() => visitor.url()).toBe(`${base}/confirm-email`);
+    await visitor.getByRole("button", { name: "Confirm new email" }).click();
+    await expect(visitor.getByRole("status")).toContainText(`Your account's email is now ${to}`);
+
+    await page.reload();
+    await expect(page.getByRole("form", { name: "Email" })).toContainText(`You sign in with ${to}`);
+    // The same link again.
+    const again = await (await browser.newContext()).newPage();
+    await again.goto(link);
+    await again.getByRole("button", { name: "Confirm new email" }).click();
+    await expect(again.getByRole("alert").filter({ hasText: "This confirmation link is invalid, already used or expired" })).toBeVisible();
+
+    // Sign-in now takes the new address, and no longer the old one.
+    for (const [email, works] of [[user.email, false], [to, true]] as const) {
+      await again.goto(`${base}/login`);
+      await again.getByLabel("Email").fill(email);
+      await again.getByLabel("Password", { exact: true }).fill(user.password);
+      await again.getByRole("button", { name: "Sign in" }).click();
+      if (works) await expect(again).toHaveURL(`${base}/settings/api-keys`);
+      else await expect(again.getByRole("alert").filter({ hasText: "Email or password is incorrect" })).toBeVisible();
+    }
+    await Promise.all([page.context().close(), visitor.context().close(), again.context().close()]);
+  });
+
   test("known and unknown addresses get the same answer, byte for byte, in the same time", async ({ browser }) => {
     const user = newUser("enum");
     const page = await browser.newPage();

@@ -10,6 +10,8 @@ export const AUDIT_ACTIONS = [
   "user.reset_requested",
   "user.reset_link_created",
   "user.password_reset",
+  "user.email_change_requested",
+  "user.email_changed",
   "user.password_changed",
   "user.password_change_failed",
   "user.suspended",

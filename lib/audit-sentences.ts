@@ -59,6 +59,10 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(` created a password reset link for ${str(m.email) ?? "an account"}`)];
     case "user.password_reset":
       return [actor, t(` set a new password with a reset link; every session was signed out`)];
+    case "user.email_change_requested":
+      return [actor, t(` asked to change the account's email to ${str(m.to) ?? "a new address"}, waiting for it to be confirmed`)];
+    case "user.email_changed":
+      return [actor, t(` changed the account's email from ${str(m.from) ?? "the old address"} to ${str(m.to) ?? "a new one"}`)];
     case "user.password_changed":
       return [actor, t(` changed their password; every other session was signed out`)];
     case "user.password_change_failed":
@@ -113,6 +117,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "user.reset_requested": "Password reset emailed",
   "user.reset_link_created": "Password reset link created by an administrator",
   "user.password_reset": "Password reset",
+  "user.email_change_requested": "Email change requested",
+  "user.email_changed": "Email changed",
   "user.password_changed": "Password changed",
   "user.password_change_failed": "Password change refused",
   "user.suspended": "Account suspended",

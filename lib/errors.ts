@@ -31,6 +31,8 @@ export const ERRORS = {
   selection_changed: [409, "The keys that match these filters changed since you looked. Review the list and try again."],
   key_inactive: [409, "This key is revoked or expired, so it can no longer be changed. Create a new key instead."],
   reset_link_invalid: [400, "This reset link is invalid, already used or expired. Ask for a new one from the sign-in page."],
+  email_change_invalid: [400, "This confirmation link is invalid, already used or expired. Ask for the change again from Settings → Profile."],
+  mail_unavailable: [409, "This Keysmith does not send mail, so a new address cannot be confirmed. Ask an administrator."],
   email_taken: [409, "An account with this email already exists. Sign in instead."],
   rate_limited: [429, "Too many requests. Wait a moment and try again."],
   service_unavailable: [503, "The service is briefly unavailable. Try again in a few seconds."],

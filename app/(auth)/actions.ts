@@ -15,7 +15,9 @@ import { messageOf } from "@/lib/errors";
 import { hashPassword } from "@/lib/password";
 import { contextFromHeaders } from "@/lib/request-context";
 import { forgotPasswordSchema, resetPasswordSchema, signInSchema, signUpSchema } from "@/lib/validation/auth.schema";
+import { confirmEmailSchema } from "@/lib/validation/account.schema";
 import { requestPasswordReset, resetPassword } from "@/lib/commands/recovery";
+import { confirmEmailChange } from "@/lib/commands/email-change";
 import { clockOffsetMs } from "@/lib/clock";
 
 const AFTER_SIGN_IN = "/settings/api-keys";
@@ -150,4 +152,17 @@ export async function resetPasswordAction(_prev: ActionState, form: FormData): P
     return toActionState("resetPassword", error);
   }
   redirect("/login?reset=done");
+}
+
+/** Confirms a new email from the link mailed to it (no session needed: the token is the proof). */
+export async function confirmEmailChangeAction(_prev: ActionState<{ email?: string }>, form: FormData): Promise<ActionState<{ email?: string }>> {
+  try {
+    const { token } = parseInput(confirmEmailSchema, { token: typeof form.get("token") === "string" ? form.get("token") : undefined });
+    const requestHeaders = await headers();
+    const { to } = await confirmEmailChange(await getDb(), token, contextFromHeaders(requestHeaders), clockOffsetMs(requestHeaders));
+    return { ok: true, message: `Your account's email is now ${to}. Sign in with it from now on.`, data: { email: to } };
+  } catch (error) {
+    unstable_rethrow(error);
+    return toActionState("confirmEmailChange", error);
+  }
 }

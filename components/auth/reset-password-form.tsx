@@ -1,30 +1,19 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useRef, useSyncExternalStore } from "react";
+import { useActionState, useRef } from "react";
 import { resetPasswordAction } from "@/app/(auth)/actions";
 import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
+import { useFragmentToken } from "@/components/forms/use-fragment-token";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
 
-// The token, read once from the fragment and then removed from the address bar (and so from
-// history and bookmarks); kept in memory for the form.
-let fragmentToken: string | null | undefined;
-function readToken(): string | null {
-  if (fragmentToken === undefined) {
-    const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
-    fragmentToken = match ? match[1]! : null;
-    if (match) window.history.replaceState(null, "", window.location.pathname);
-  }
-  return fragmentToken;
-}
-const subscribe = () => () => {};
 
 /** Chooses a new password with the token from a reset link's fragment. */
 export function ResetPasswordForm() {
-  const token = useSyncExternalStore(subscribe, readToken, () => undefined);
+  const token = useFragmentToken();
   const [state, action, pending] = useActionState(resetPasswordAction, { ok: false });
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);

@@ -136,6 +136,7 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/login", file: "app/(auth)/login/page.tsx", url: "/login", cells: publicPage("home", "ok") },
   { kind: "page", path: "/signup", file: "app/(auth)/signup/page.tsx", url: "/signup", cells: publicPage("home", "ok") },
   { kind: "page", path: "/forgot-password", file: "app/(auth)/forgot-password/page.tsx", url: "/forgot-password", cells: publicPage("ok", "ok") },
+  { kind: "page", path: "/confirm-email", file: "app/(auth)/confirm-email/page.tsx", url: "/confirm-email", cells: publicPage("ok", "ok") },
   { kind: "page", path: "/reset-password", file: "app/(auth)/reset-password/page.tsx", url: "/reset-password", cells: publicPage("ok", "ok") },
   { kind: "page", path: "/docs/api", file: "app/docs/api/page.tsx", url: "/docs/api", cells: publicPage("ok", "ok") },
   { kind: "page", path: "/settings", file: "app/(dashboard)/settings/page.tsx", url: "/settings", cells: cells("login", "home", "home", "home", "login") },
@@ -195,6 +196,7 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "requestPasswordResetAction", file: AUTH, page: "/forgot-password", args: [{ ok: false }, { $form: { email: "{ownerEmail}" } }], cells: publicAction },
   // Anyone may present a token; only a real one sets a password (lib/commands/recovery.test.ts).
   { kind: "action", name: "resetPasswordAction", file: AUTH, page: "/reset-password", args: [{ ok: false }, { $form: { token: "ksr_{uniq}", password: "a new passphrase for the matrix" } }], mutates: "ownerAccount", cells: cells("refused", "refused", "refused", "refused") },
+  { kind: "action", name: "confirmEmailChangeAction", file: AUTH, page: "/confirm-email", args: [{ ok: false }, { $form: { token: "kse_{uniq}" } }], mutates: "ownerAccount", cells: cells("refused", "refused", "refused", "refused") },
   { kind: "action", name: "signOutAction", file: AUTH, page: "/settings/api-keys", args: [], redirectsTo: "/login", endsSession: true, cells: publicAction },
   { kind: "action", name: "createApiKeyAction", file: KEYS, page: "/settings/api-keys", args: [{ ok: false }, { $form: { name: "matrix {uniq}", description: "", access: "full", expiration: "30" } }], mutates: "ownerKeys", cells: userAction("own") },
   { kind: "action", name: "updateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", { ok: false }, keyForm("renamed {uniq}")], mutates: "ownerKey", cells: userAction("not_found") },
@@ -204,6 +206,9 @@ export const AUTHZ_MATRIX: Row[] = [
   // The Profile page: each signed-in caller changes only their own name and password. The password
   // row keeps the same password (the walker signs in with it) but still ends every session.
   { kind: "action", name: "updateProfileAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { name: "Renamed {uniq}" } }], mutates: "ownerAccount", cells: userAction("own") },
+  // The default e2e server sends no mail, so every signed-in caller's request is refused (mail_unavailable) before
+  // anything is written; the change itself is walked in e2e/account-recovery.spec.ts on a server that mails.
+  { kind: "action", name: "requestEmailChangeAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { newEmail: "{email}", currentPassword: "{ownerPassword}" } }], mutates: "ownerAccount", cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
   { kind: "action", name: "changePasswordAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { currentPassword: "{ownerPassword}", newPassword: "{ownerPassword}", confirmPassword: "{ownerPassword}" } }], redirectsTo: "/settings/profile", endsSession: true, cells: userAction("own") },
   // Admin actions: a member (owner or not) gets "Not found.", as for an action that does not exist.
   { kind: "action", name: "adminRevokeKeysAction", file: ADMIN, page: "/admin/keys", args: [{ ids: ["{keyId}"], reason: "authz matrix" }], adminOnly: true, mutates: "ownerKey", cells: adminAction },

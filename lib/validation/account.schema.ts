@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PASSWORD_MAX, newPasswordSchema } from "./auth.schema";
+import { PASSWORD_MAX, emailSchema, newPasswordSchema } from "./auth.schema";
 import { plainText } from "./common";
 
 // The Profile page's forms, checked on the server (the same rules the API's PATCH /profile uses for
@@ -17,6 +17,18 @@ export const changePasswordSchema = z
     confirmPassword: z.string({ error: "Type the new password again." }),
   })
   .refine((v) => v.confirmPassword === v.newPassword, { path: ["confirmPassword"], message: "The two new passwords differ. Type the new password again." });
+
+/** Moving the account to a new address: the current password proves it is the owner asking. */
+export const changeEmailSchema = z.object({
+  newEmail: emailSchema,
+  currentPassword: z
+    .string({ error: "Enter your current password." })
+    .min(1, "Enter your current password.")
+    .max(PASSWORD_MAX, `Passwords here are at most ${PASSWORD_MAX} characters: check what you pasted.`),
+});
+
+/** The token is checked by the command (a wrong one is email_change_invalid, not a field error). */
+export const confirmEmailSchema = z.object({ token: z.string().max(200) });
 
 /** An admin's change to one user (suspend, reinstate, delete). */
 export const userTargetInput = z.strictObject({ userId: z.uuid() });

@@ -7,8 +7,9 @@ import { parseInput, withUser } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
 import { signIn } from "@/lib/auth/config";
 import { changeOwnPassword, updateProfile } from "@/lib/commands/accounts";
+import { requestEmailChange } from "@/lib/commands/email-change";
 import { log } from "@/lib/log";
-import { changePasswordSchema, profileNameSchema } from "@/lib/validation/account.schema";
+import { changeEmailSchema, changePasswordSchema, profileNameSchema } from "@/lib/validation/account.schema";
 
 const PAGE = "/settings/profile";
 
@@ -60,4 +61,19 @@ export async function changePasswordAction(_prev: ActionState, form: FormData): 
   }
   // `at` makes each success a new URL, so the form is drawn afresh (no earlier error left on it).
   redirect(`${PAGE}?password=changed&at=${Date.now()}`);
+}
+
+/**
+ * Asks to move the account to a new address: the current password is checked, a link goes to the
+ * new address and a notice to the old one. The email changes only when the link is opened.
+ */
+export async function requestEmailChangeAction(_prev: ActionState<{ newEmail?: string }>, form: FormData): Promise<ActionState<{ newEmail?: string }>> {
+  const newEmail = field(form, "newEmail");
+  const state = await withUser<{ newEmail?: string }>("requestEmailChange", async ({ db, actor }) => {
+    const input = parseInput(changeEmailSchema, { newEmail, currentPassword: field(form, "currentPassword") });
+    const { newEmail: to } = await requestEmailChange(db, actor, input);
+    return { ok: true, message: `A confirmation link is on its way to ${to}. Your email changes when you open it (within a day).` };
+  });
+  // What was typed comes back with an error (never the password), so the field keeps it.
+  return state.ok ? state : { ...state, data: { newEmail } };
 }

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
+import { ChangeEmailForm } from "@/components/accounts/change-email-form";
 import { ChangePasswordForm } from "@/components/accounts/change-password-form";
 import { ProfileNameForm } from "@/components/accounts/profile-name-form";
+import { emailChangeAvailable } from "@/lib/commands/email-change";
 import { requireUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Profile" };
@@ -24,6 +26,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
         </dl>
       </div>
       <ProfileNameForm name={user.name} />
+      <ChangeEmailForm email={user.email} available={emailChangeAvailable()} />
       <ChangePasswordForm key={String(params.at ?? "")} changed={passwordChanged} />
     </section>
   );

@@ -1,0 +1,87 @@
+import "server-only";
+// Changing an account's email: asked for with the current password, confirmed from a link mailed
+// to the new address (so nobody moves an account to an address they do not read), with a notice to
+// the old one. The link's token lives in that mail only; the database keeps its SHA-256 digest.
+import { createHash, randomBytes } from "node:crypto";
+import type { Database } from "@/db";
+import { consumeEmailChange, issueEmailChange } from "@/db/queries/email-changes";
+import { config } from "../config";
+import { AppError } from "../errors";
+import { sendMail } from "../mail";
+import { verifyPassword } from "../password";
+import { DAY_MS } from "../time";
+import type { Actor } from "./actor";
+import { resetByEmailAvailable } from "./recovery";
+
+/** A confirmation link works for a day. */
+export const EMAIL_CHANGE_LIFETIME_MS = DAY_MS;
+export const CONFIRM_EMAIL_PATH = "/confirm-email";
+
+const digest = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+
+/** Whether an email change can be confirmed here: mail, and APP_URL to build the link from. */
+export const emailChangeAvailable = resetByEmailAvailable;
+
+/**
+ * The signed-in user asks to move their account to `newEmail`: checked against the current
+ * password (the same limit as a password change), then a link goes to the new address and a notice
+ * to the old one. Nothing changes until the link is opened.
+ */
+export async function requestEmailChange(db: Database, actor: Actor, input: { currentPassword: string; newEmail: string }): Promise<{ newEmail: string }> {
+  if (actor.key) throw new AppError("not_found");
+  if (!emailChangeAvailable()) throw new AppError("mail_unavailable");
+  const token = `kse_${randomBytes(32).toString("base64url")}`;
+  const result = await issueEmailChange(
+    db,
+    actor.userId,
+    {
+      checkCurrent: (hash) => verifyPassword(hash, input.currentPassword),
+      newEmail: input.newEmail,
+      tokenHash: digest(token),
+      lifetimeMs: EMAIL_CHANGE_LIFETIME_MS,
+      clockOffsetMs: actor.clockOffsetMs,
+    },
+    actor.context,
+  );
+  if (!result.ok) {
+    if (result.reason === "email_taken") throw new AppError("email_taken", { fieldErrors: { newEmail: "Another account uses this address. Choose another." } });
+    if (result.reason === "rate_limited") {
+      const minutes = Math.ceil(result.retryAfterSeconds / 60);
+      throw new AppError("rate_limited", { message: `Too many wrong current passwords. Wait ${minutes} minute${minutes === 1 ? "" : "s"}, then try again.` });
+    }
+    throw new AppError("wrong_password", { fieldErrors: { currentPassword: "This is not your current password. Type the password you sign in with." } });
+  }
+  const link = `${config.appUrl!.replace(/\/$/, "")}${CONFIRM_EMAIL_PATH}#token=${token}`;
+  await sendMail("email_change", {
+    to: input.newEmail,
+    subject: "Confirm your new Keysmith email",
+    text: [
+      `Hello ${result.name},`,
+      "",
+      `To move your Keysmith account from ${result.oldEmail} to this address, open this link within a day:`,
+      "",
+      link,
+      "",
+      "It works once. Until you open it, the account keeps its old address.",
+      "If you did not ask for this, ignore this mail.",
+    ].join("\n"),
+  });
+  await sendMail("email_change_notice", {
+    to: result.oldEmail,
+    subject: "Your Keysmith email is about to change",
+    text: [
+      `Hello ${result.name},`,
+      "",
+      `Someone signed in to your Keysmith account asked to change its email to ${input.newEmail}. It changes only once that address confirms.`,
+      "",
+      "If this was not you, sign in, change your password in Settings → Profile (that also cancels the change), and tell your administrator.",
+    ].join("\n"),
+  });
+  return { newEmail: input.newEmail };
+}
+
+/** Opens a confirmation link: the account's email becomes the new address. */
+export async function confirmEmailChange(db: Database, token: string, context: Actor["context"], clockOffsetMs = 0): Promise<{ from: string; to: string }> {
+  if (!/^kse_[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError("email_change_invalid");
+  return consumeEmailChange(db, { tokenHash: digest(token), clockOffsetMs }, context);
+}
