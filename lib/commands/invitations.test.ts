@@ -4,7 +4,7 @@ import type { DbHandle } from "@/db/client";
 import { listOpenInvitations } from "@/db/queries/invitations";
 import { getSignUpSettings } from "@/db/queries/settings";
 import { createUser } from "@/db/queries/users";
-import { appSettings, auditEvents, invitations, users } from "@/db/schema";
+import { appSettings, auditEvents, users } from "@/db/schema";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { verifyPassword } from "@/lib/password";
 import { DAY_MS, MINUTE_MS } from "@/lib/time";
