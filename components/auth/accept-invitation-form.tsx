@@ -9,18 +9,22 @@ import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
 
-// The token, read once from the fragment and then removed from the address bar (and so from
-// history and bookmarks); kept in memory for the form.
+// The token, read from the fragment and kept in memory for the form; the effect below removes it
+// from the address bar (and so from history and bookmarks). That happens after hydration, through
+// the history API Next.js's router listens to: cleared any earlier, the router would put the URL it
+// loaded with back when the page's first server action answers. A link opened again in the same
+// tab changes only the fragment (no new page load): the hashchange event has it read again.
 let fragmentToken: string | null | undefined;
 function readToken(): string | null {
-  if (fragmentToken === undefined) {
-    const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
-    fragmentToken = match ? match[1]! : null;
-    if (match) window.history.replaceState(null, "", window.location.pathname);
-  }
+  const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  if (match) fragmentToken = match[1]!;
+  else if (fragmentToken === undefined) fragmentToken = null;
   return fragmentToken;
 }
-const subscribe = () => () => {};
+function subscribe(onChange: () => void) {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+}
 
 type Details = { email: string; role: "admin" | "member" } | { error: string };
 
@@ -53,6 +57,7 @@ export function AcceptInvitationForm() {
 
   useEffect(() => {
     if (!token) return;
+    if (window.location.hash) window.history.replaceState(null, "", window.location.pathname);
     let live = true;
     invitationDetailsAction(token).then(
       (result) => live && setDetails(result.ok && result.data ? result.data : { error: result.message ?? "This invitation cannot be used." }),
