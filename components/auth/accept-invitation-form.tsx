@@ -78,9 +78,10 @@ export function AcceptInvitationForm() {
         <CardTitle>
           <h1>Accept your invitation</h1>
         </CardTitle>
-        <CardDescription>
+        {/* The whole address, wrapped anywhere: the read-only field below may cut a long one short. */}
+        <CardDescription className="[overflow-wrap:anywhere]">
           {details
-            ? `You are invited to join this Keysmith as ${details.role === "admin" ? "an administrator, who can see and revoke every key" : "a member"}. Choose your name and password.`
+            ? `${details.email} is invited to join this Keysmith as ${details.role === "admin" ? "an administrator, who can see and revoke every key" : "a member"}. Choose your name and password.`
             : "Checking your invitation…"}
         </CardDescription>
       </CardHeader>
