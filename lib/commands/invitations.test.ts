@@ -210,6 +210,24 @@ describe(`sign-up modes (${TEST_DRIVER})`, () => {
     expect(await refusal(setMode("domains", []))).toBe("validation_failed");
   });
 
+  // PGlite is one connection: two transactions cannot overlap there.
+  it.skipIf(TEST_DRIVER === "pglite")("a sign-up that starts while the mode changes waits for the change and obeys it", async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    let pending: Promise<string> | undefined;
+    let early: string | undefined;
+    await handle.db.transaction(async (tx) => {
+      await tx.update(appSettings).set({ signUpMode: "closed" }).where(eq(appSettings.id, 1));
+      pending = signUp(freshEmail("racer")).then(
+        () => "created",
+        (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+      );
+      await sleep(400);
+      early = await Promise.race([pending, sleep(0).then(() => "still waiting")]);
+    });
+    expect(early).toBe("still waiting");
+    expect(await pending).toBe("sign_up_closed");
+  });
+
   it("only an admin changes the mode", async () => {
     const member = await makeUser(handle.db);
     expect(await refusal(changeSignUpSettings(handle.db, actorOf(member), { mode: "closed", domains: [] }))).toBe("not_found");
