@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  check,
   date,
   index,
   integer,
@@ -240,3 +241,55 @@ export const emailChanges = pgTable(
     index("email_changes_user_idx").on(t.userId),
   ],
 );
+
+/**
+ * The deployment's settings an admin changes in Admin -> Settings: one row (id 1, inserted by the
+ * migration). Who may sign up (lib/accounts/sign-up-policy.ts): the sign-up transaction reads the
+ * row FOR SHARE and a change updates it, so a change and a sign-up never interleave.
+ */
+export const appSettings = pgTable(
+  "app_settings",
+  {
+    id: smallint("id").primaryKey().default(1),
+    signUpMode: text("sign_up_mode", { enum: ["open", "domains", "invite_only", "closed"] }).notNull().default("open"),
+    // Exact domains (lower-case) that may sign up in the "domains" mode; kept when the mode changes.
+    signUpDomains: text("sign_up_domains").array().notNull().default(sql`'{}'::text[]`),
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("app_settings_one_row", sql`${t.id} = 1`)],
+);
+export type AppSettings = typeof appSettings.$inferSelect;
+
+/**
+ * Invitations (lib/commands/invitations.ts): an admin invites an address with a role; the link's
+ * token is `ksi_` + 256 random bits and only its SHA-256 digest is stored. A link works once,
+ * for 7 days, until revoked or replaced by a newer invitation to the same address, and only while
+ * its inviter is still an active admin.
+ */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // Lower-cased and trimmed, like users.email.
+    email: text("email").notNull(),
+    role: text("role", { enum: ["admin", "member"] }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    acceptedBy: uuid("accepted_by").references(() => users.id, { onDelete: "set null" }),
+    // Revoked by an admin, or replaced by a newer invitation to the same address.
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // acceptInvitation and describeInvitation: the link's token is found by its digest.
+    uniqueIndex("invitations_token_hash_key").on(t.tokenHash),
+    // createInvitation: one open invitation per address (an older one is revoked first).
+    uniqueIndex("invitations_open_email_key").on(t.email).where(sql`${t.acceptedAt} is null and ${t.revokedAt} is null`),
+    // listOpenInvitations: Admin -> Users, newest first.
+    index("invitations_open_created_idx").on(t.createdAt, t.id).where(sql`${t.acceptedAt} is null and ${t.revokedAt} is null`),
+  ],
+);
+export type Invitation = typeof invitations.$inferSelect;

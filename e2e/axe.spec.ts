@@ -36,7 +36,7 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
   const page = await context.newPage();
 
   // Signed out.
-  for (const path of ["/login", "/signup", "/docs/api"]) {
+  for (const path of ["/login", "/signup", "/docs/api", "/invite"]) {
     await page.goto(path);
     findings.push(...(await audit(page, path)));
   }
@@ -75,7 +75,7 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
   // The administrator's pages and the bulk revoke dialog.
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, ADMIN);
-  for (const path of ["/admin", "/admin/users", "/admin/audit", `/admin/keys?${new URLSearchParams({ owner: owner.email })}`]) {
+  for (const path of ["/admin", "/admin/users", "/admin/audit", "/admin/settings", `/admin/keys?${new URLSearchParams({ owner: owner.email })}`]) {
     await admin.goto(path);
     findings.push(...(await audit(admin, path)));
   }
@@ -92,6 +92,26 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
     findings.push(...(await audit(admin, `${label} user dialog`)));
     await admin.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
   }
+
+  // Inviting someone: the form, the link shown once, the pending list with its Revoke confirmation,
+  // and the page the link opens.
+  await admin.goto("/admin/users");
+  await admin.getByRole("button", { name: "Invite someone" }).click();
+  findings.push(...(await audit(admin, "Invite dialog")));
+  const invitee = newUser("axe-invitee");
+  await admin.getByRole("dialog").getByLabel("Email").fill(invitee.email);
+  await admin.getByRole("dialog").getByRole("button", { name: "Create link" }).click();
+  const link = await admin.getByRole("dialog").getByRole("textbox", { name: "Invitation link" }).inputValue();
+  findings.push(...(await audit(admin, "Invitation link dialog")));
+  await admin.getByRole("dialog").getByRole("button", { name: "Done" }).click();
+  await admin.getByRole("table", { name: "Pending invitations" }).getByRole("button", { name: `Revoke invitation: ${invitee.email}` }).click();
+  await expect(admin.getByRole("alertdialog")).toBeVisible();
+  findings.push(...(await audit(admin, "Revoke invitation dialog")));
+  await admin.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(link);
+  await expect(visitor.getByLabel("Email")).toHaveValue(invitee.email);
+  findings.push(...(await audit(visitor, "/invite with an invitation")));
 
   expect(findings, findings.join("\n")).toEqual([]);
 });

@@ -10,6 +10,8 @@ import { ACTIONS } from "../lib/glossary";
 const WIDTHS = [375, 1280] as const;
 const longName = (n: number) => `Production-backend-service-for-the-payments-team-eu-west-${String(n).padStart(7, "0")}`.slice(0, 64);
 const DESCRIPTION = `${"Used by the nightly reconciliation job that pulls settlement reports from every acquirer, ".repeat(2)}${"x".repeat(100)}`.slice(0, 280);
+/** A long address the forms take (a 64-character local part, the most an address may have). */
+const LONG_EMAIL = `${"invited-colleague-from-the-payments-platform-team-".padEnd(64, "q")}@${"subdomain-of-a-very-long-organisation-name".padEnd(60, "r")}.example.test`;
 const REASON = `Leaked in a public repository: ${"https://example.test/".repeat(4)}${"y".repeat(120)}`.slice(0, 200);
 
 async function expectNoSideScroll(page: Page, where: string) {
@@ -84,7 +86,15 @@ test("every page holds at 375 and 1280 px with the longest names, descriptions a
   // The key page of the one an administrator revoked: the longest reason is shown there in full.
   const detail = await page.locator("tr[data-key-id]").filter({ hasText: longName(2) }).getAttribute("data-key-id");
   const ownerPages = ["/settings/api-keys", `/settings/api-keys/${detail}`, "/settings/activity", "/settings/profile", "/docs/api"];
-  const adminPages = ["/admin", `/admin/keys?${new URLSearchParams({ owner: owner.email })}`, "/admin/users", `/admin/users?${new URLSearchParams({ q: owner.email })}`, "/admin/audit"];
+  const adminPages = ["/admin", `/admin/keys?${new URLSearchParams({ owner: owner.email })}`, "/admin/users", `/admin/users?${new URLSearchParams({ q: owner.email })}`, "/admin/audit", "/admin/settings"];
+
+  // An invitation to the longest address (the shared server does not mail: the link is shown once).
+  await admin.goto("/admin/users");
+  await admin.getByRole("button", { name: "Invite someone" }).click();
+  await admin.getByRole("dialog").getByLabel("Email").fill(LONG_EMAIL);
+  await admin.getByRole("dialog").getByRole("button", { name: "Create link" }).click();
+  const inviteLink = await admin.getByRole("dialog").getByRole("textbox", { name: "Invitation link" }).inputValue();
+  await admin.getByRole("dialog").getByRole("button", { name: "Done" }).click();
 
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
@@ -111,6 +121,19 @@ test("every page holds at 375 and 1280 px with the longest names, descriptions a
     await expectNoSideScroll(admin, `the Delete user dialog at ${width} px`);
     await screenshot(admin, "/admin/users delete dialog", width);
     await admin.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+    // The pending invitation's Revoke is in reach, and the Invite dialog (form and link) fits.
+    await admin.goto("/admin/users");
+    await expectInView(admin, admin.getByRole("button", { name: `Revoke invitation: ${LONG_EMAIL}` }), `Revoke invitation at ${width} px`);
+    await admin.getByRole("button", { name: "Invite someone" }).click();
+    await admin.getByRole("dialog").getByLabel("Email").fill(LONG_EMAIL.replace("invited", "another"));
+    await expectInView(admin, admin.getByRole("dialog"), `the Invite dialog at ${width} px`);
+    await screenshot(admin, "/admin/users invite dialog", width);
+    await admin.getByRole("dialog").getByRole("button", { name: "Create link" }).click();
+    await expect(admin.getByRole("dialog").getByRole("textbox", { name: "Invitation link" })).toBeVisible();
+    await expectInView(admin, admin.getByRole("dialog").getByRole("button", { name: "Copy invitation link" }), `Copy invitation link at ${width} px`);
+    await expectNoSideScroll(admin, `the invitation link dialog at ${width} px`);
+    await screenshot(admin, "/admin/users invitation link dialog", width);
+    await admin.getByRole("dialog").getByRole("button", { name: "Done" }).click();
     await page.goto("/settings/api-keys");
     await expectInView(page, page.getByRole("button", { name: ACTIONS.createKey }).first(), `Create API Key at ${width} px`);
     for (const name of [longName(1), longName(2), longName(3)]) {
@@ -130,11 +153,17 @@ test("every page holds at 375 and 1280 px with the longest names, descriptions a
   const visitor = await visitorContext.newPage();
   for (const width of WIDTHS) {
     await visitor.setViewportSize({ width, height: 900 });
-    for (const path of ["/login", "/signup", "/no-such-page"]) {
+    for (const path of ["/login", "/signup", "/no-such-page", "/invite"]) {
       await visitor.goto(path);
       await expectNoSideScroll(visitor, `${path} (signed out) at ${width} px`);
       await screenshot(visitor, path, width);
     }
+    // The page that accepts an invitation, showing the longest invited address.
+    await visitor.goto(inviteLink);
+    await expect(visitor.getByLabel("Email")).toHaveValue(LONG_EMAIL);
+    await expectNoSideScroll(visitor, `/invite with an invitation at ${width} px`);
+    await expectInView(visitor, visitor.getByRole("button", { name: "Accept and create account" }), `Accept at ${width} px`);
+    await screenshot(visitor, "/invite with an invitation", width);
   }
   await visitorContext.close();
   await adminContext.close();

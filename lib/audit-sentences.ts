@@ -75,6 +75,14 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       const n = typeof m.keysRevoked === "number" ? m.keysRevoked : 0;
       return [actor, t(` deleted the account ${str(m.email) ?? ""}${n > 0 ? ` and revoked its ${n === 1 ? "key" : `${n} keys`}` : ""}`.replace(/ +/g, " "))];
     }
+    case "invitation.created":
+      return [actor, t(` invited ${str(m.email) ?? "an address"} to join as ${m.role === "admin" ? "an administrator" : "a member"}${Array.isArray(m.replaced) ? ", replacing the earlier invitation" : ""}`)];
+    case "invitation.revoked":
+      return [actor, t(` revoked the invitation of ${str(m.email) ?? "an address"}`)];
+    case "invitation.accepted":
+      return [actor, t(` accepted an invitation and joined as ${m.role === "admin" ? "an administrator" : "a member"}`)];
+    case "settings.sign_up_changed":
+      return [actor, t(` changed who may sign up to: ${signUpWords(str(m.to), list(m.domains))}`)];
     case "api_key.created": {
       const expires = when(m.expiresAt);
       return [actor, t(` created `), key(), t(` with ${ACCESS[str(m.access) ?? ""] ?? "access"}, ${expires ? `expiring ${expires}` : "never expiring"}`), via];
@@ -105,6 +113,21 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
   }
 }
 
+function signUpWords(mode: string | null, domains: string[]): string {
+  switch (mode) {
+    case "open":
+      return "anyone";
+    case "domains":
+      return `addresses at ${domains.join(", ") || "no domain"}`;
+    case "invite_only":
+      return "invited people only";
+    case "closed":
+      return "nobody (sign-up closed)";
+    default:
+      return mode ?? "unknown";
+  }
+}
+
 /** Each action's name in words, for the audit log's filter. */
 export const ACTION_LABELS: Record<AuditAction, string> = {
   "user.signed_up": "Signed up",
@@ -124,6 +147,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "user.suspended": "Account suspended",
   "user.reinstated": "Account reinstated",
   "user.deleted": "Account deleted",
+  "invitation.created": "Invitation sent or created",
+  "invitation.revoked": "Invitation revoked",
+  "invitation.accepted": "Invitation accepted",
+  "settings.sign_up_changed": "Sign-up mode changed",
   "api_key.created": "Key created",
   "api_key.revoked": "Key revoked by its owner",
   "api_key.deleted": "Key deleted",

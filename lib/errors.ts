@@ -34,6 +34,18 @@ export const ERRORS = {
   email_change_invalid: [400, "This confirmation link is invalid, already used or expired. Ask for the change again from Settings → Profile."],
   mail_unavailable: [409, "This Keysmith does not send mail, so a new address cannot be confirmed. Ask an administrator."],
   email_taken: [409, "An account with this email already exists. Sign in instead."],
+  sign_up_closed: [403, "Sign-up here is closed. Ask an administrator if you need an account."],
+  sign_up_invite_only: [403, "Sign-up here is by invitation only. Ask an administrator for an invitation."],
+  email_domain_not_allowed: [
+    403,
+    "Sign-up here is open to some email domains only, and this address is not at one of them. Use your work address, or ask an administrator for an invitation.",
+  ],
+  invitation_invalid: [
+    400,
+    "This invitation is invalid, already used, revoked or expired. Ask the administrator who invited you for a new one, or sign in if you already have an account.",
+  ],
+  invitation_not_found: [404, "That invitation was not found. It may have been accepted or revoked already; refresh the page."],
+  invitee_has_account: [409, "This person already has an account here. Find them in the list of users instead."],
   rate_limited: [429, "Too many requests. Wait a moment and try again."],
   service_unavailable: [503, "The service is briefly unavailable. Try again in a few seconds."],
   internal_error: [500, "Something went wrong on our side. Try again; if it keeps happening, contact your administrator."],

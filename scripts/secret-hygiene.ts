@@ -1,7 +1,11 @@
 // After an e2e pass (run by scripts/test.mjs once the servers have stopped): proves that the
 // plaintext of every API key the suite saw appeared in exactly one HTTP response, the one that
 // created or rotated it, sent with Cache-Control: no-store, and nowhere else: not in any other
-// response, not in browser storage, not in any server's output, not in any database row.
+// response, not in browser storage, not in any server's output, not in any database row. Account
+// tokens (password reset links, ksr_; email-change links, kse_; invitations, ksi_) likewise: never in a database row, a
+// server log or browser storage, and in at most one response, the admin's action that showed it
+// (createResetLinkAction, createInvitationAction); a mailed token (the specs remember the ones
+// they read from mail, e2e/support/secrets.ts) is in no response at all.
 //
 //   npx tsx scripts/secret-hygiene.ts [--data-dir DIR]... [--database-url URL]...
 import fs from "node:fs";
@@ -9,7 +13,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import { serverEnv } from "../e2e/support/server-env";
-import { HYGIENE_DIR, keysIn, type ResponseRecord, type ScanCount, type StorageRecord } from "../e2e/support/recorder";
+import { HYGIENE_DIR, isAccountToken, keysIn, type ResponseRecord, type ScanCount, type StorageRecord } from "../e2e/support/recorder";
 
 const ARTIFACTS = "e2e/.artifacts";
 const args = process.argv.slice(2);
@@ -27,14 +31,14 @@ function readRecords(): HygieneRecord[] {
     .map((line) => JSON.parse(line) as HygieneRecord);
 }
 
-/** Server-action ids of the two actions whose answer carries a new secret, from the build. */
-function secretActionIds(): Set<string> {
+/** Server-action ids of the actions whose answer carries a new secret (by their names), from the build. */
+function secretActionIds(names: string[]): Set<string> {
   const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
     node: { [id: string]: { exportedName?: string } };
   };
   return new Set(
     Object.entries(manifest.node)
-      .filter(([, v]) => v.exportedName === "createApiKeyAction" || v.exportedName === "rotateApiKeyAction")
+      .filter(([, v]) => names.includes(v.exportedName ?? ""))
       .map(([id]) => id),
   );
 }
@@ -78,11 +82,14 @@ const remembered = fs.existsSync(`${ARTIFACTS}/secrets`)
   ? fs.readdirSync(`${ARTIFACTS}/secrets`).flatMap((f) => keysIn(fs.readFileSync(`${ARTIFACTS}/secrets/${f}`, "utf8")))
   : [];
 const secrets = [...new Set([...responses.flatMap((r) => r.keys), ...remembered])];
-const actions = secretActionIds();
+const keys = secrets.filter((s) => !isAccountToken(s));
+const tokens = secrets.filter(isAccountToken);
+const actions = secretActionIds(["createApiKeyAction", "rotateApiKeyAction"]);
+const tokenActions = secretActionIds(["createResetLinkAction", "createInvitationAction"]);
 
 // 1. Each key in exactly one response, its creation or rotation, never cached.
 let created = 0;
-for (const key of secrets) {
+for (const key of keys) {
   const carrying = responses.filter((r) => r.keys.includes(key));
   const [first, ...others] = carrying;
   if (others.length > 0) {
@@ -92,6 +99,20 @@ for (const key of secrets) {
   if (!isCreationResponse(first, actions)) problems.push(`${short(key)} appeared in ${first.method} ${first.url} (${first.status}), which neither created nor rotated it`);
   else created++;
   if (!/no-store/.test(first.cacheControl)) problems.push(`${first.method} ${first.url} carried a key without Cache-Control: no-store (${first.cacheControl || "none"})`);
+}
+
+// 1b. Each account token in at most one response: the admin's action that made it and showed it
+// once. A mailed token is in none (the specs remember it when they read the mail).
+let shownTokens = 0;
+for (const token of tokens) {
+  const carrying = responses.filter((r) => r.keys.includes(token));
+  if (carrying.length > 1) {
+    problems.push(`${short(token)} appeared in ${carrying.length} responses: ${carrying.map((r) => `${r.method} ${new URL(r.url).pathname} (${r.status})`).join(", ")}`);
+  }
+  const [first] = carrying;
+  if (!first) continue;
+  if (first.method !== "POST" || !first.action || !tokenActions.has(first.action)) problems.push(`${short(token)} appeared in ${first.method} ${first.url} (${first.status}), which did not make it`);
+  else shownTokens++;
 }
 
 // 2. Never in browser storage.
@@ -153,7 +174,8 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  `secret hygiene: ${secrets.length} keys; ${scanned} responses scanned, each key only in its creation or rotation response (no-store); ` +
+  `secret hygiene: ${keys.length} keys and ${tokens.length} account tokens (${shownTokens} shown once to an admin, ${tokens.length - shownTokens} mailed); ` +
+    `${scanned} responses scanned, each key only in its creation or rotation response (no-store); ` +
     `none in browser storage, ${Math.round(logs.length / 1024)} KB of server logs or ${rows} database rows; ` +
     `no server secret in ${Math.round(bundle.length / 1024)} KB of browser bundle`,
 );

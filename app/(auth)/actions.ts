@@ -19,6 +19,8 @@ import { confirmEmailSchema } from "@/lib/validation/account.schema";
 import { requestPasswordReset, resetPassword } from "@/lib/commands/recovery";
 import { confirmEmailChange } from "@/lib/commands/email-change";
 import { clockOffsetMs } from "@/lib/clock";
+import { acceptInvitation, describeInvitation } from "@/lib/commands/invitations";
+import { acceptInvitationSchema, invitationTokenInput } from "@/lib/validation/invitation.schema";
 
 const AFTER_SIGN_IN = "/settings/api-keys";
 
@@ -164,5 +166,55 @@ export async function confirmEmailChangeAction(_prev: ActionState<{ email?: stri
   } catch (error) {
     unstable_rethrow(error);
     return toActionState("confirmEmailChange", error);
+  }
+}
+
+type InvitationDetails = ActionState<{ email: string; role: "admin" | "member"; expiresAt: string }>;
+
+/**
+ * The invited address and role, for the page that accepts an invitation (the token's holder is its
+ * invitee). Anything but a usable invitation's token answers invitation_invalid, whatever the reason.
+ */
+export async function invitationDetailsAction(token: unknown): Promise<InvitationDetails> {
+  try {
+    const parsed = invitationTokenInput.safeParse(token);
+    const requestHeaders = await headers();
+    const found = await describeInvitation(await getDb(), parsed.success ? parsed.data : undefined, clockOffsetMs(requestHeaders));
+    return { ok: true, data: { email: found.email, role: found.role, expiresAt: found.expiresAt.toISOString() } };
+  } catch (error) {
+    unstable_rethrow(error);
+    return toActionState("invitationDetails", error);
+  }
+}
+
+type AcceptState = ActionState<{ name?: string }>;
+
+/**
+ * Accepts an invitation: the account is created with the invited address and role (in the
+ * transaction that consumes the invitation), then signed in.
+ */
+export async function acceptInvitationAction(_prev: AcceptState, form: FormData): Promise<AcceptState> {
+  const get = (k: string) => (typeof form.get(k) === "string" ? (form.get(k) as string) : undefined);
+  const values = { name: get("name") ?? "" };
+  let email: string;
+  let password: string;
+  try {
+    const input = parseInput(acceptInvitationSchema, { token: get("token"), name: get("name"), password: get("password") });
+    const requestHeaders = await headers();
+    const user = await acceptInvitation(await getDb(), input, contextFromHeaders(requestHeaders), clockOffsetMs(requestHeaders));
+    email = user.email;
+    password = input.password;
+  } catch (error) {
+    unstable_rethrow(error);
+    return { ...toActionState<{ name?: string }>("acceptInvitation", error), data: values };
+  }
+  try {
+    await signIn("credentials", { email, password, redirectTo: AFTER_SIGN_IN });
+    return { ok: true };
+  } catch (error) {
+    unstable_rethrow(error);
+    // The account exists; only the automatic sign-in failed: say so, and send them to sign in.
+    const why = isRateLimited(error) ? "sign-in is paused after too many failed attempts from this network. Wait 15 minutes, then sign in." : "signing you in failed. Sign in with your email and new password.";
+    return { ok: false, message: `Your account was created, but ${why}`, data: values };
   }
 }

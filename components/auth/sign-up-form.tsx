@@ -9,7 +9,11 @@ import { SubmitButton } from "@/components/forms/submit-button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
 
-export function SignUpForm({ firstAccount = false }: { firstAccount?: boolean }) {
+/**
+ * `notice` says who may sign up here (Admin -> Settings); `closed` (invitation only, or closed)
+ * leaves the form out: it could only be refused. Invitations are accepted on their own page.
+ */
+export function SignUpForm({ firstAccount = false, notice = null, closed = false }: { firstAccount?: boolean; notice?: string | null; closed?: boolean }) {
   const [state, action, pending] = useActionState(signUpAction, { ok: false });
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);
@@ -28,39 +32,55 @@ export function SignUpForm({ firstAccount = false }: { firstAccount?: boolean })
           every key.
         </p>
       )}
-      <form ref={form} action={action} noValidate>
-        <CardContent className="grid gap-4">
-          {state.message && !state.fieldErrors && (
-            <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
-              {state.message}
-            </p>
-          )}
-          <FormField id="name" name="name" label="Name" autoComplete="name" required maxLength={80} defaultValue={state.data?.name} error={errors.name} />
-          <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required maxLength={254} defaultValue={state.data?.email} error={errors.email} />
-          <FormField
-            id="password"
-            name="password"
-            type="password"
-            label="Password"
-            autoComplete="new-password"
-            required
-            minLength={PASSWORD_MIN}
-            hint={`At least ${PASSWORD_MIN} characters. A passphrase of a few words works well.`}
-            error={errors.password}
-          />
-        </CardContent>
-        <CardFooter className="mt-6 flex flex-col items-stretch gap-3">
-          <SubmitButton pending={pending} pendingLabel="Creating account…">
-            Create account
-          </SubmitButton>
+      {notice && (
+        <p role="note" className="mx-6 mb-4 rounded-md border bg-muted/50 p-3 text-sm">
+          {notice}
+        </p>
+      )}
+      {closed ? (
+        <CardFooter className="flex flex-col items-stretch gap-3">
           <p className="text-center text-sm text-muted-foreground">
-            Already have an account?{" "}
+            Have an account?{" "}
             <Link href="/login" className="font-medium text-foreground underline underline-offset-4">
               Sign in
             </Link>
           </p>
         </CardFooter>
-      </form>
+      ) : (
+        <form ref={form} action={action} noValidate>
+          <CardContent className="grid gap-4">
+            {state.message && !state.fieldErrors && (
+              <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+                {state.message}
+              </p>
+            )}
+            <FormField id="name" name="name" label="Name" autoComplete="name" required maxLength={80} defaultValue={state.data?.name} error={errors.name} />
+            <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required maxLength={254} defaultValue={state.data?.email} error={errors.email} />
+            <FormField
+              id="password"
+              name="password"
+              type="password"
+              label="Password"
+              autoComplete="new-password"
+              required
+              minLength={PASSWORD_MIN}
+              hint={`At least ${PASSWORD_MIN} characters. A passphrase of a few words works well.`}
+              error={errors.password}
+            />
+          </CardContent>
+          <CardFooter className="mt-6 flex flex-col items-stretch gap-3">
+            <SubmitButton pending={pending} pendingLabel="Creating account…">
+              Create account
+            </SubmitButton>
+            <p className="text-center text-sm text-muted-foreground">
+              Already have an account?{" "}
+              <Link href="/login" className="font-medium text-foreground underline underline-offset-4">
+                Sign in
+              </Link>
+            </p>
+          </CardFooter>
+        </form>
+      )}
     </Card>
   );
 }

@@ -3,8 +3,10 @@ import type { RequestContext } from "@/lib/audit-events";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Database } from "../client";
 import { users, type User } from "../schema";
+import { signUpRefusal } from "@/lib/accounts/sign-up-policy";
 import { recordAudit } from "./audit";
 import { addToWindow, windowCounts } from "./rate-limits";
+import { lockSignUpSettings } from "./settings";
 
 export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "sessionVersion" | "suspendedAt" | "deletedAt">;
 const sessionColumns = {
@@ -37,10 +39,14 @@ export async function findUserById(db: Database, id: string): Promise<SessionUse
   return user;
 }
 
+const DOMAIN_FIELD_ERROR = "Sign-up here is open to the email domains listed above only. Use an address at one of them, or ask an administrator for an invitation.";
+
 /**
- * Creates an account. The first account becomes an admin, as do addresses in ADMIN_EMAILS.
- * A transaction-level advisory lock serialises concurrent first sign-ups, so two people racing
- * on an empty database cannot both become "the first".
+ * Creates an account by signing up. The first account becomes an admin, as do addresses in
+ * ADMIN_EMAILS. A transaction-level advisory lock serialises concurrent first sign-ups, so two
+ * people racing on an empty database cannot both become "the first". Who may sign up (the mode an
+ * admin sets, lib/accounts/sign-up-policy.ts) is read and share-locked in this transaction and
+ * decided before the address is looked at: a refusal is the same whether it has an account or not.
  */
 export async function createUser(
   db: Database,
@@ -51,6 +57,9 @@ export async function createUser(
     return await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(7310001)`);
       const [{ n }] = (await tx.select({ n: count() }).from(users)) as [{ n: number }];
+      const settings = await lockSignUpSettings(tx);
+      const refusal = signUpRefusal({ ...settings, email: input.email, firstAccount: n === 0 });
+      if (refusal) throw new AppError(refusal, refusal === "email_domain_not_allowed" ? { fieldErrors: { email: DOMAIN_FIELD_ERROR } } : {});
       const role = n === 0 || input.adminEmails.includes(input.email) ? "admin" : "member";
       const [user] = await tx
         .insert(users)

@@ -45,14 +45,15 @@ export type Cells = Record<Column, Outcome>;
  * bystanderSession: whether that member's dashboard session still opens a page.
  * bystanderStatus: whether that member's key still verifies (suspension answers user_suspended).
  * victim: a member made fresh for each cell (deletion cannot be undone): whether their key verifies.
+ * invitation: an invitation made fresh for each cell by the run's admin: whether its link still works.
  */
-export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim";
+export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation";
 
 /**
  * Placeholders in probes, filled per cell: {keyId} the owner's target key (created with the row's
  * scope, so a key holding that scope may manage it), {bystanderId}, {ownerEmail}, {uniq} a fresh
  * word, {email} a fresh address, {tomorrow} an ISO date one day ahead, {victimId} a member made
- * fresh for the cell.
+ * fresh for the cell, {invitationId} an invitation made fresh for the cell.
  */
 export type PageRow = { kind: "page"; path: string; file: string; url: string; adminOnly?: boolean; cells: Cells };
 
@@ -138,6 +139,8 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/forgot-password", file: "app/(auth)/forgot-password/page.tsx", url: "/forgot-password", cells: publicPage("ok", "ok") },
   { kind: "page", path: "/confirm-email", file: "app/(auth)/confirm-email/page.tsx", url: "/confirm-email", cells: publicPage("ok", "ok") },
   { kind: "page", path: "/reset-password", file: "app/(auth)/reset-password/page.tsx", url: "/reset-password", cells: publicPage("ok", "ok") },
+  // Accepting an invitation: the page reads the token from the fragment; anyone may open it.
+  { kind: "page", path: "/invite", file: "app/(auth)/invite/page.tsx", url: "/invite", cells: publicPage("ok", "ok") },
   { kind: "page", path: "/docs/api", file: "app/docs/api/page.tsx", url: "/docs/api", cells: publicPage("ok", "ok") },
   { kind: "page", path: "/settings", file: "app/(dashboard)/settings/page.tsx", url: "/settings", cells: cells("login", "home", "home", "home", "login") },
   { kind: "page", path: "/settings/api-keys", file: "app/(dashboard)/settings/api-keys/(list)/page.tsx", url: "/settings/api-keys", cells: signedInPage("own") },
@@ -149,6 +152,7 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/admin", file: "app/(dashboard)/admin/page.tsx", url: "/admin", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/keys", file: "app/(dashboard)/admin/keys/page.tsx", url: "/admin/keys", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/users", file: "app/(dashboard)/admin/users/page.tsx", url: "/admin/users", adminOnly: true, cells: adminPage },
+  { kind: "page", path: "/admin/settings", file: "app/(dashboard)/admin/settings/page.tsx", url: "/admin/settings", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/audit", file: "app/(dashboard)/admin/audit/page.tsx", url: "/admin/audit", adminOnly: true, cells: adminPage },
 
   // ---- Cookie routes ---------------------------------------------------------------------------
@@ -197,6 +201,9 @@ export const AUTHZ_MATRIX: Row[] = [
   // Anyone may present a token; only a real one sets a password (lib/commands/recovery.test.ts).
   { kind: "action", name: "resetPasswordAction", file: AUTH, page: "/reset-password", args: [{ ok: false }, { $form: { token: "ksr_{uniq}", password: "a new passphrase for the matrix" } }], mutates: "ownerAccount", cells: cells("refused", "refused", "refused", "refused") },
   { kind: "action", name: "confirmEmailChangeAction", file: AUTH, page: "/confirm-email", args: [{ ok: false }, { $form: { token: "kse_{uniq}" } }], mutates: "ownerAccount", cells: cells("refused", "refused", "refused", "refused") },
+  // Anyone may present an invitation's token; only a usable one is described or accepted (lib/commands/invitations.test.ts).
+  { kind: "action", name: "invitationDetailsAction", file: AUTH, page: "/invite", args: ["ksi_{uniq}"], cells: cells("refused", "refused", "refused", "refused") },
+  { kind: "action", name: "acceptInvitationAction", file: AUTH, page: "/invite", args: [{ ok: false }, { $form: { token: "ksi_{uniq}", name: "Matrix {uniq}", password: "a new passphrase for the matrix" } }], cells: cells("refused", "refused", "refused", "refused") },
   { kind: "action", name: "signOutAction", file: AUTH, page: "/settings/api-keys", args: [], redirectsTo: "/login", endsSession: true, cells: publicAction },
   { kind: "action", name: "createApiKeyAction", file: KEYS, page: "/settings/api-keys", args: [{ ok: false }, { $form: { name: "matrix {uniq}", description: "", access: "full", expiration: "30" } }], mutates: "ownerKeys", cells: userAction("own") },
   { kind: "action", name: "updateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", { ok: false }, keyForm("renamed {uniq}")], mutates: "ownerKey", cells: userAction("not_found") },
@@ -219,5 +226,12 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "endUserSessionsAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}" }], adminOnly: true, mutates: "bystanderSession", cells: adminAction },
   { kind: "action", name: "suspendUserAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}" }], adminOnly: true, mutates: "bystanderStatus", cells: adminAction },
   { kind: "action", name: "reinstateUserAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}" }], adminOnly: true, given: "bystanderSuspended", mutates: "bystanderStatus", cells: adminAction },
+  // Invitations: the admin's call makes a fresh invitation (the shared server does not mail: the
+  // link is in that one answer); revoking aims at an invitation made for the cell, whose link the
+  // walker checks still works after every refused call and no longer works after the allowed one.
+  { kind: "action", name: "createInvitationAction", file: ADMIN, page: "/admin/users", args: [{ ok: false }, { $form: { email: "{email}", role: "member" } }], adminOnly: true, cells: adminAction },
+  { kind: "action", name: "revokeInvitationAction", file: ADMIN, page: "/admin/users", args: [{ invitationId: "{invitationId}" }], adminOnly: true, mutates: "invitation", cells: adminAction },
+  // Setting the mode the shared server already has ("open"): allowed, audited, nothing else changes.
+  { kind: "action", name: "updateSignUpSettingsAction", file: ADMIN, page: "/admin/settings", args: [{ ok: false }, { $form: { mode: "open", domains: "" } }], adminOnly: true, cells: adminAction },
   { kind: "action", name: "deleteUserAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{victimId}" }], adminOnly: true, mutates: "victim", cells: adminAction },
 ];

@@ -254,7 +254,20 @@ export class Walker {
     return { victimId: victim.id, victimKey: victim.key };
   }
 
-  /** A fresh key of the owner that a key holding `scope` may manage. */
+  /** An invitation made for one cell by the run's admin (the shared server shows its link instead of mailing it). */
+  async newInvitation(): Promise<{ invitationId: string; invitationToken: string }> {
+    const request = await this.context(this.world.admin.cookies);
+    const answer = await this.action(request, { file: "app/(dashboard)/admin/actions.ts", name: "createInvitationAction", page: "/admin/users" }, [
+      { ok: false },
+      { $form: { email: `invitee-${randomUUID()}@example.test`, role: "member" } },
+    ]);
+    await request.dispose();
+    const data = (answer.action as { data?: { invitationId?: string; link?: string } } | null)?.data;
+    expect(data?.link, answer.text.slice(0, 300)).toMatch(/#token=ksi_/);
+    return { invitationId: data!.invitationId!, invitationToken: data!.link!.split("#token=")[1]! };
+  }
+
+
   /** A fresh key of the owner's to aim a call at: its id and its (unique) name. */
   async targetKey(scope: Scope | null | undefined): Promise<{ keyId: string; keyName: string }> {
     const keyName = `${this.world.tag} target ${String(randomInt(1e9)).padStart(9, "0")}`; // fixed width: no name is part of another
@@ -285,6 +298,13 @@ export class Walker {
         const res = await request.get("/settings/profile", { maxRedirects: 0 });
         await request.dispose();
         return `profile page ${res.status()} ${res.headers().location ?? ""}`;
+      }
+      case "invitation": {
+        // What the page that accepts it is told: its address, or that it cannot be used.
+        const request = await this.context();
+        const answer = await this.action(request, { file: "app/(auth)/actions.ts", name: "invitationDetailsAction", page: "/invite" }, [vars.invitationToken]);
+        await request.dispose();
+        return JSON.stringify(answer.action);
       }
       case "bystanderStatus":
       case "victim": {
@@ -485,6 +505,7 @@ export class Walker {
   async walk(row: Row) {
     const usesKey = /\{key(Id|Name)\}/.test(JSON.stringify(row));
     const usesVictim = JSON.stringify(row).includes("{victimId}");
+    const usesInvitation = JSON.stringify(row).includes("{invitationId}");
     const scope = row.kind === "route" ? row.scope : undefined;
     // A call that may change the key gets a key of its own; read-only rows share one.
     const shared = usesKey && !(row.kind !== "page" && row.mutates === "ownerKey") ? await this.targetKey(scope) : null;
@@ -493,7 +514,8 @@ export class Walker {
       if (expected === "n/a") continue;
       const key = usesKey ? (shared ?? (await this.targetKey(scope))) : undefined;
       const victim = usesVictim ? await this.newVictim() : undefined;
-      const vars = this.vars({ ...key, ...victim });
+      const invitation = usesInvitation ? await this.newInvitation() : undefined;
+      const vars = this.vars({ ...key, ...victim, ...invitation });
       if (row.kind === "action" && row.given === "bystanderSuspended") await this.adminOnBystander("suspendUserAction");
       const target = row.kind === "page" ? undefined : row.mutates;
       const before = target ? await this.snapshot(target, vars) : null;

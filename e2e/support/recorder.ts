@@ -4,7 +4,8 @@ import type { APIRequestContext, APIResponse, Browser, BrowserContext, Response 
 
 /**
  * Secret hygiene, recorded as the suite runs: every HTTP response any test receives (browser
- * pages, RSC payloads, server-action answers, API calls) is scanned for API keys, and so is the
+ * pages, RSC payloads, server-action answers, API calls) is scanned for API keys and account
+ * tokens (reset links' ksr_, email-change links' kse_, invitations' ksi_), and so is the
  * browser's storage (cookies, localStorage, sessionStorage) when a context closes. Only what
  * matters is written to e2e/.artifacts/hygiene/: each response that carried a key, each storage
  * that held one, and how many responses were scanned. scripts/secret-hygiene.ts then proves each
@@ -13,6 +14,8 @@ import type { APIRequestContext, APIResponse, Browser, BrowserContext, Response 
  */
 export const HYGIENE_DIR = "e2e/.artifacts/hygiene";
 const KEY_IN_TEXT = /ksk_[0-9A-Za-z]{36}(?![0-9A-Za-z])/g;
+/** Account tokens: password reset links (ksr_), email-change links (kse_) and invitations (ksi_), 32 random bytes in base64url. */
+const TOKEN_IN_TEXT = /ks[rei]_[0-9A-Za-z_-]{43}(?![0-9A-Za-z_-])/g;
 const file = `${HYGIENE_DIR}/${process.pid}-${randomUUID()}.jsonl`;
 
 export type ResponseRecord = {
@@ -33,8 +36,14 @@ function write(record: ResponseRecord | StorageRecord | ScanCount) {
   fs.appendFileSync(file, `${JSON.stringify(record)}\n`);
 }
 
+/** API keys and account tokens (reset links, invitations) found in `text`. */
 export function keysIn(text: string): string[] {
-  return [...new Set(text.match(KEY_IN_TEXT) ?? [])];
+  return [...new Set([...(text.match(KEY_IN_TEXT) ?? []), ...(text.match(TOKEN_IN_TEXT) ?? [])])];
+}
+
+/** Whether a secret is an account token (a reset link's or an invitation's) rather than an API key. */
+export function isAccountToken(secret: string): boolean {
+  return /^ks[rei]_/.test(secret);
 }
 
 function noteResponse(method: string, url: string, status: number, headers: Record<string, string>, action: string | null, body: string) {

@@ -12,6 +12,11 @@ import { changeUserRole, deleteAccount, reinstateAccount, suspendAccount } from 
 import { policy } from "@/lib/policy";
 import { endSessionsInput, resetLinkInput, revokeKeysInput, revokeMatchingFilters, revokeMatchingInput, roleInput } from "@/lib/validation/admin.schema";
 import { userTargetInput } from "@/lib/validation/account.schema";
+import { createInvitation, revokeInvitation } from "@/lib/commands/invitations";
+import { changeSignUpSettings } from "@/lib/commands/settings";
+import { invitationSchema, revokeInvitationInput, signUpSettingsSchema } from "@/lib/validation/invitation.schema";
+
+const field = (form: FormData, name: string) => (typeof form.get(name) === "string" ? (form.get(name) as string) : undefined);
 
 /** Revokes any users' keys with a reason the owners will see. Admins only (members: not found). */
 export async function adminRevokeKeysAction(raw: unknown): Promise<ActionState<{ revoked: number }>> {
@@ -105,4 +110,50 @@ export async function deleteUserAction(raw: unknown): Promise<ActionState> {
     const keys = keysRevoked === 0 ? "They had no working keys." : keysRevoked === 1 ? "Their 1 working key is revoked." : `Their ${keysRevoked} working keys are revoked.`;
     return { ok: true, message: `${email} is deleted. ${keys} The audit log keeps their events.` };
   });
+}
+
+export type InvitationState = ActionState<{ email?: string; role?: string; invitationId?: string; mailed?: boolean; link?: string; expiresAt?: string }>;
+
+/**
+ * Invites an address with a role. Mailed when this deployment can mail; otherwise the link is in
+ * this response, once (the only place its token ever appears), for the admin to pass on.
+ */
+export async function createInvitationAction(_prev: InvitationState, form: FormData): Promise<InvitationState> {
+  const values = { email: field(form, "email") ?? "", role: field(form, "role") ?? "member" };
+  const state = await withAdmin<InvitationState["data"]>("createInvitation", async ({ user, db, actor }) => {
+    const input = parseInput(invitationSchema, values);
+    const made = await createInvitation(db, { ...actor, email: user.email }, input, requestOrigin(await headers()));
+    revalidatePath("/admin/users");
+    return {
+      ok: true,
+      data: { email: made.email, role: made.role, invitationId: made.id, mailed: made.mailed, link: made.link, expiresAt: made.expiresAt.toISOString() },
+      message: made.mailed ? `Invitation mailed to ${made.email}.` : `Invitation for ${made.email} created.`,
+    };
+  });
+  return state.ok ? state : { ...state, data: values };
+}
+
+/** Revokes an open invitation: its link stops working at once. */
+export async function revokeInvitationAction(raw: unknown): Promise<ActionState> {
+  return withAdmin("revokeInvitation", async ({ db, actor }) => {
+    const input = parseInput(revokeInvitationInput, raw);
+    const { email } = await revokeInvitation(db, actor, input.invitationId);
+    revalidatePath("/admin/users");
+    return { ok: true, message: `The invitation of ${email} is revoked: its link no longer works.` };
+  });
+}
+
+export type SignUpSettingsState = ActionState<{ mode?: string; domains?: string }>;
+
+/** Sets who may sign up (Admin -> Settings); audited. */
+export async function updateSignUpSettingsAction(_prev: SignUpSettingsState, form: FormData): Promise<SignUpSettingsState> {
+  const values = { mode: field(form, "mode") ?? "", domains: field(form, "domains") ?? "" };
+  const state = await withAdmin<SignUpSettingsState["data"]>("updateSignUpSettings", async ({ db, actor }) => {
+    const input = parseInput(signUpSettingsSchema, values);
+    const saved = await changeSignUpSettings(db, actor, input);
+    revalidatePath("/admin/settings");
+    revalidatePath("/signup");
+    return { ok: true, message: "Saved. The sign-up page says what applies now.", data: { mode: saved.mode, domains: saved.domains.join("\n") } };
+  });
+  return state.ok ? state : { ...state, data: values };
 }

@@ -7,6 +7,7 @@ const TABS = [
   { href: "/admin/keys", label: PLACES.allApiKeys },
   { href: "/admin/audit", label: PLACES.auditLog },
   { href: "/admin/users", label: "Users" },
+  { href: "/admin/settings", label: "Settings" },
 ];
 
 // Each page and action checks the role again itself; this only draws the frame (and 404s members).

@@ -1,0 +1,102 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState, useEffect, useRef, useState } from "react";
+import { acceptInvitationAction, invitationDetailsAction } from "@/app/(auth)/actions";
+import { FormField } from "@/components/forms/form-field";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
+import { useFragmentToken } from "@/components/forms/use-fragment-token";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
+
+type Details = { email: string; role: "admin" | "member" } | { error: string };
+
+function Problem({ title, text }: { title: string; text: string }) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>
+          <h1>{title}</h1>
+        </CardTitle>
+        <CardDescription>{text}</CardDescription>
+      </CardHeader>
+      <CardContent className="text-center text-sm text-muted-foreground">
+        Have an account?{" "}
+        <Link href="/login" className="font-medium text-foreground underline underline-offset-4">
+          Sign in
+        </Link>
+      </CardContent>
+    </Card>
+  );
+}
+
+/** Accepts an invitation with the token from its link's fragment: the invited address is shown; the invitee chooses a name and password. */
+export function AcceptInvitationForm() {
+  const token = useFragmentToken();
+  const [details, setDetails] = useState<Details | null>(null);
+  const [state, action, pending] = useActionState(acceptInvitationAction, { ok: false });
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstError(form, state.fieldErrors);
+
+  useEffect(() => {
+    if (!token) return;
+    let live = true;
+    invitationDetailsAction(token).then(
+      (result) => live && setDetails(result.ok && result.data ? result.data : { error: result.message ?? "This invitation cannot be used." }),
+      () => live && setDetails({ error: "The invitation could not be checked. Reload the page to try again." }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [token]);
+
+  if (token === null) {
+    return <Problem title="This link is incomplete" text="Open the whole link from your invitation mail (or the one your administrator gave you), or ask them for a new invitation." />;
+  }
+  if (details && "error" in details) return <Problem title="This invitation cannot be used" text={details.error} />;
+  return (
+    <Card aria-busy={!details}>
+      <CardHeader>
+        <CardTitle>
+          <h1>Accept your invitation</h1>
+        </CardTitle>
+        {/* The whole address, wrapped anywhere: the read-only field below may cut a long one short. */}
+        <CardDescription className="[overflow-wrap:anywhere]">
+          {details
+            ? `${details.email} is invited to join this Keysmith as ${details.role === "admin" ? "an administrator, who can see and revoke every key" : "a member"}. Choose your name and password.`
+            : "Checking your invitation…"}
+        </CardDescription>
+      </CardHeader>
+      <form ref={form} action={action} noValidate>
+        <CardContent className="grid gap-4">
+          {state.message && !state.fieldErrors && (
+            <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+              {state.message}
+            </p>
+          )}
+          <input type="hidden" name="token" value={token ?? ""} />
+          {/* The invited address: it names the account and cannot be changed here (read-only, so password managers still see it). */}
+          <FormField id="email" label="Email" type="email" autoComplete="username" readOnly value={details ? details.email : ""} hint="The address you were invited at." />
+          <FormField id="name" name="name" label="Name" autoComplete="name" required maxLength={80} defaultValue={state.data?.name} error={state.fieldErrors?.name} />
+          <FormField
+            id="password"
+            name="password"
+            type="password"
+            label="Password"
+            autoComplete="new-password"
+            required
+            minLength={PASSWORD_MIN}
+            hint={`At least ${PASSWORD_MIN} characters. A passphrase of a few words works well.`}
+            error={state.fieldErrors?.password}
+          />
+        </CardContent>
+        <CardFooter className="mt-6 flex flex-col items-stretch gap-3">
+          <SubmitButton pending={pending || !details} pendingLabel={details ? "Creating your account…" : "Checking…"}>
+            Accept and create account
+          </SubmitButton>
+        </CardFooter>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,56 @@
+import { eq, sql } from "drizzle-orm";
+import type { SignUpMode } from "@/lib/accounts/sign-up-policy";
+import type { RequestContext } from "@/lib/audit-events";
+import { AppError } from "@/lib/errors";
+import type { Database } from "../client";
+import { appSettings, users } from "../schema";
+import { recordAudit } from "./audit";
+
+export type SignUpSettings = { mode: SignUpMode; domains: string[] };
+const DEFAULTS: SignUpSettings = { mode: "open", domains: [] };
+
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/** Who may sign up, for a page to show (the sign-up itself reads it again in its transaction). */
+export async function getSignUpSettings(db: Database): Promise<SignUpSettings> {
+  const [row] = await db.select({ mode: appSettings.signUpMode, domains: appSettings.signUpDomains }).from(appSettings).where(eq(appSettings.id, 1));
+  return row ?? DEFAULTS;
+}
+
+/**
+ * The sign-up settings, read inside a sign-up's transaction and share-locked there: a change
+ * (which updates the row) waits for the sign-up to commit, and a sign-up that starts during a
+ * change waits for it and sees the new mode.
+ */
+export async function lockSignUpSettings(tx: Tx): Promise<SignUpSettings> {
+  const [row] = await tx.select({ mode: appSettings.signUpMode, domains: appSettings.signUpDomains }).from(appSettings).where(eq(appSettings.id, 1)).for("share");
+  return row ?? DEFAULTS;
+}
+
+/**
+ * An admin changes who may sign up; the admin's role is read in the same transaction (demoted
+ * since the page loaded: not found, as for a member), and the change is audited with the old and
+ * new values.
+ */
+export async function setSignUpSettings(db: Database, adminId: string, next: SignUpSettings, context: RequestContext): Promise<SignUpSettings> {
+  return db.transaction(async (tx) => {
+    const [admin] = await tx.select({ role: users.role }).from(users).where(eq(users.id, adminId)).for("share");
+    if (admin?.role !== "admin") throw new AppError("not_found");
+    // The row exists from the migration; inserted here should anyone have deleted it.
+    await tx.insert(appSettings).values({ id: 1 }).onConflictDoNothing();
+    const [before] = await tx.select({ mode: appSettings.signUpMode, domains: appSettings.signUpDomains }).from(appSettings).where(eq(appSettings.id, 1)).for("update");
+    await tx
+      .update(appSettings)
+      .set({ signUpMode: next.mode, signUpDomains: next.domains, updatedBy: adminId, updatedAt: sql`now()` })
+      .where(eq(appSettings.id, 1));
+    await recordAudit(tx, {
+      actorId: adminId,
+      action: "settings.sign_up_changed",
+      targetType: "settings",
+      targetId: null,
+      metadata: { from: before!.mode, to: next.mode, domains: next.domains, previousDomains: before!.domains },
+      context,
+    });
+    return next;
+  });
+}

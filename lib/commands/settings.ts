@@ -1,0 +1,18 @@
+import "server-only";
+// The deployment's settings an admin changes in Admin -> Settings: today, who may sign up. The
+// rule itself lives in lib/accounts/sign-up-policy.ts and is applied inside the sign-up
+// transaction (db/queries/users.ts createUser); the admin's role is checked inside the
+// transaction that changes the setting (db/queries/settings.ts).
+import type { Database } from "@/db";
+import { setSignUpSettings, type SignUpSettings } from "@/db/queries/settings";
+import { AppError } from "../errors";
+import type { Actor } from "./actor";
+
+/** An admin sets the sign-up mode (and the domain list, kept whatever the mode). */
+export async function changeSignUpSettings(db: Database, actor: Actor, next: SignUpSettings): Promise<SignUpSettings> {
+  if (actor.key) throw new AppError("not_found");
+  if (next.mode === "domains" && next.domains.length === 0) {
+    throw new AppError("validation_failed", { fieldErrors: { domains: "List at least one domain, like example.com, for this mode." } });
+  }
+  return setSignUpSettings(db, actor.userId, next, actor.context);
+}
