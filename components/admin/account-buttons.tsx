@@ -52,7 +52,8 @@ function ConfirmedButton({ label, email, title, description, destructive, run, f
         variant="outline"
         size="sm"
         className={destructive ? "text-destructive" : undefined}
-        disabled={pending}
+        // Never disabled while the change runs (the dialog is modal): a disabled button cannot take
+        // focus back when the dialog closes, and the transition can outlast the dialog.
         aria-label={`${label}: ${email}`}
         onClick={() => {
           remember();

@@ -32,7 +32,8 @@ export function RoleButton({ userId, email, role }: { userId: string; email: str
   }
   return (
     <>
-      <Button variant="outline" size="sm" disabled={pending} aria-label={`${label}: ${email}`} onClick={() => setOpen(true)}>
+      {/* Not disabled while saving (the dialog is modal): a disabled button could not take focus back. */}
+      <Button variant="outline" size="sm" aria-label={`${label}: ${email}`} onClick={() => setOpen(true)}>
         {label}
       </Button>
       <AlertDialog open={open} onOpenChange={(value) => !pending && setOpen(value)}>
