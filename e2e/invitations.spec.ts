@@ -2,47 +2,17 @@
 // people up on the shared server, so that flow runs on a deployment of its own (its own process,
 // database and port), which also mails through a real SMTP server on loopback. Inviting without
 // mail (a link shown once to the admin) runs on the shared server, whose mode it never changes.
-import fs from "node:fs";
-import { randomBytes } from "node:crypto";
 import type { Page } from "@playwright/test";
 import pg from "pg";
 import { startInbox, type Inbox } from "../test/smtp";
 import { ADMIN, expect, newUser, signIn, signUp, test } from "./support/fixtures";
 import { rememberSecret } from "./support/secrets";
 import { startServer, type RunningServer } from "./support/server";
-import { serverEnv } from "./support/server-env";
+import { ownDatabase } from "./support/own-database";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210) + 68;
 const DIR = ".data-e2e-join";
 const INVITE_LINK = /https?:\/\/\S+\/invite#token=ksi_[A-Za-z0-9_-]{43}/;
-
-/**
- * The deployment's own database: a fresh embedded one in DIR (kept after the run, so the
- * secret-hygiene script can read it), or, in the Postgres pass, a scratch database on the same
- * server, dropped afterwards (after this spec has looked for the tokens in every row itself).
- */
-async function ownDatabase(): Promise<{ env: Record<string, string>; url?: string; drop: () => Promise<void> }> {
-  fs.rmSync(DIR, { recursive: true, force: true });
-  const shared = process.env.E2E_DATABASE_URL;
-  if (!shared) return { env: serverEnv(DIR), drop: async () => undefined };
-  const name = `keysmith_join_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: shared });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(shared);
-  url.pathname = `/${name}`;
-  return {
-    env: { ...serverEnv(DIR), DATABASE_URL: url.toString() },
-    url: url.toString(),
-    drop: async () => {
-      const dropper = new pg.Client({ connectionString: shared });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
-  };
-}
 
 async function inviteByDialog(page: Page, email: string, role: "Member" | "Admin", submit: string) {
   const opener = page.getByRole("button", { name: "Invite someone" });
@@ -79,7 +49,7 @@ test.describe("on a deployment of its own, with mail", () => {
   const base = `http://localhost:${PORT}`;
   const tokens: string[] = [];
   test.beforeAll(async () => {
-    database = await ownDatabase();
+    database = await ownDatabase(DIR, "keysmith_join");
     inbox = await startInbox();
     server = await startServer(PORT, { ...database.env, SMTP_URL: inbox.url, APP_URL: base, MAIL_FROM: "Keysmith <keysmith@example.test>" });
   });
