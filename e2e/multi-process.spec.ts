@@ -26,6 +26,7 @@ test.describe("two server processes sharing one database", () => {
     await withinOneMinuteWindow();
     const { id, secret } = await api.createKey(rootKey, { scopes: ["keys:read"] });
     const statuses: number[] = [];
+    const started = Date.now();
     // Pushed at 3x its limit (100 a minute), alternating between the two servers.
     for (let batch = 0; batch < 30; batch++) {
       const results = await Promise.all(
@@ -33,12 +34,17 @@ test.describe("two server processes sharing one database", () => {
       );
       statuses.push(...results.map((r) => r.status));
     }
+    const seconds = (Date.now() - started) / 1000;
     const ok = statuses.filter((s) => s === 200).length;
     // Each process decides in memory and exchanges counts in the background (lib/rate-limit.ts,
     // SyncedLimiter): the limit is reached in full, and over-admission stays within the stated
-    // bound, (N - 1) x (5% + what arrives during one exchange), here under 10%.
+    // bound, limit + (N - 1) x (5% of it + what one process receives during one exchange, about a
+    // second). This burst is far faster than a minute at 3x (the bench's case, within 10%), so the
+    // bound is computed from its own rate; a per-process limit would admit 200 (never under it).
+    const perProcessPerExchange = Math.ceil(statuses.length / 2 / Math.max(seconds, 0.001));
+    const bound = Math.min(100 + 5 + perProcessPerExchange, 199);
     expect(ok).toBeGreaterThanOrEqual(100);
-    expect(ok).toBeLessThanOrEqual(110);
+    expect(ok, `${ok} admitted in ${seconds.toFixed(1)} s; bound ${bound}`).toBeLessThanOrEqual(bound);
     expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
 
     const fresh = await api.createKey(rootKey, { scopes: ["keys:read"] });
