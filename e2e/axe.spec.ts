@@ -4,6 +4,9 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { ApiKeysPage } from "./support/api-keys-page";
 import { ADMIN, expect, newUser, signIn, signUp, test } from "./support/fixtures";
+import { later } from "./support/clock";
+import { STEP_UP_MINUTES } from "../lib/accounts/step-up";
+import { ACTIONS } from "../lib/glossary";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -92,6 +95,15 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
     findings.push(...(await audit(admin, `${label} user dialog`)));
     await admin.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
   }
+
+  // "Confirm it's you": a sensitive change from a session older than the step-up window (test clock).
+  await admin.setExtraHTTPHeaders(later((STEP_UP_MINUTES + 1) * 60_000));
+  await admin.goto("/admin/settings");
+  await admin.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(admin.getByRole("dialog", { name: ACTIONS.confirmIdentity })).toBeVisible();
+  findings.push(...(await audit(admin, "Confirm it's you dialog")));
+  await admin.getByRole("dialog", { name: ACTIONS.confirmIdentity }).getByRole("button", { name: "Cancel" }).click();
+  await admin.setExtraHTTPHeaders({});
 
   // Inviting someone: the form, the link shown once, the pending list with its Revoke confirmation,
   // and the page the link opens.

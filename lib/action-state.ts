@@ -4,6 +4,8 @@ export type FieldErrors = Record<string, string | undefined>;
 export type ActionState<T = undefined> = {
   ok: boolean;
   message?: string;
+  /** Set only for a refusal the page acts on itself (asking the user to confirm who they are). */
+  code?: "reauthentication_required";
   fieldErrors?: FieldErrors;
   data?: T;
 };

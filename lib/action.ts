@@ -11,7 +11,7 @@ import type { Actor } from "./commands/actor";
 import { AppError, isDatabaseUnavailable } from "./errors";
 import { errorFields, log } from "./log";
 import { contextFromHeaders } from "./request-context";
-import { currentUser } from "./session";
+import { currentSession } from "./session";
 import { fieldErrorsOf } from "./validation/common";
 
 /**
@@ -30,13 +30,14 @@ export async function withUser<T>(
   run: (ctx: ActionContext) => Promise<ActionState<T>>,
 ): Promise<ActionState<T>> {
   try {
-    const user = await currentUser();
-    if (!user) throw new AppError("session_expired");
+    const session = await currentSession();
+    if (!session) throw new AppError("session_expired");
+    const { user, authenticatedAt } = session;
     const db = await getDb();
     const requestHeaders = await headers();
     const context = contextFromHeaders(requestHeaders);
     const offset = clockOffsetMs(requestHeaders);
-    return await run({ user, db, context, clockOffsetMs: offset, actor: { userId: user.id, context, clockOffsetMs: offset } });
+    return await run({ user, db, context, clockOffsetMs: offset, actor: { userId: user.id, context, clockOffsetMs: offset, authenticatedAt } });
   } catch (error) {
     unstable_rethrow(error);
     return toActionState(name, error);
@@ -65,7 +66,7 @@ export function validationError(error: z.ZodError): AppError {
 export function toActionState<T>(name: string, error: unknown): ActionState<T> {
   if (error instanceof AppError) {
     if (error.status >= 500) log.error("action.failed", { action: name, code: error.code });
-    return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
+    return { ok: false, message: error.message, fieldErrors: error.fieldErrors, ...(error.code === "reauthentication_required" ? { code: error.code } : {}) };
   }
   if (isDatabaseUnavailable(error)) {
     log.error("action.db_unavailable", { action: name, ...errorFields(error) });

@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   "user.email_changed",
   "user.password_changed",
   "user.password_change_failed",
+  "user.reauthenticated",
+  "user.reauthentication_failed",
   "user.suspended",
   "user.reinstated",
   "user.deleted",

@@ -67,6 +67,10 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(` changed their password; every other session was signed out`)];
     case "user.password_change_failed":
       return [t(`A password change was refused: the current password was wrong`)];
+    case "user.reauthenticated":
+      return [actor, t(` confirmed their password to continue with a sensitive change`)];
+    case "user.reauthentication_failed":
+      return [t(`A password confirmation was refused: the password was wrong`)];
     case "user.suspended":
       return [actor, t(` suspended ${str(m.email) ?? "an account"}; their sessions ended and their keys stopped working`)];
     case "user.reinstated":
@@ -144,6 +148,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "user.email_changed": "Email changed",
   "user.password_changed": "Password changed",
   "user.password_change_failed": "Password change refused",
+  "user.reauthenticated": "Password confirmed for a sensitive change",
+  "user.reauthentication_failed": "Password confirmation refused",
   "user.suspended": "Account suspended",
   "user.reinstated": "Account reinstated",
   "user.deleted": "Account deleted",

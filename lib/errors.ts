@@ -24,6 +24,10 @@ export const ERRORS = {
   user_not_found: [404, "That user was not found. Refresh the page."],
   last_admin: [409, "This is the last active admin. Make someone else an admin first."],
   own_account: [409, "You cannot suspend or delete your own account. Ask another admin."],
+  reauthentication_required: [
+    403,
+    "Confirm it's you: sensitive changes need a sign-in or a password confirmation from the last 15 minutes. Enter your password when asked, or sign in again, then retry.",
+  ],
   wrong_password: [403, "Your current password is not correct. Check it and try again."],
   key_quota_reached: [409, "You have reached this deployment's limit of active keys. Delete keys you no longer use, then try again."],
   key_name_taken: [409, "You already have a key with this name. Choose another name."],

@@ -32,6 +32,8 @@ export const ACTIONS = {
   /** The create dialog's submit button: the key appears, once, after it. */
   generate: "Generate",
   copyKey: "Copy API key",
+  /** Step-up: the dialog that asks for the password before a sensitive change. */
+  confirmIdentity: "Confirm it's you",
 } as const;
 
 /**

@@ -11,6 +11,11 @@ import { requestNow } from "./request-clock";
  * whatever the session cookie still claims.
  */
 export async function currentUser(): Promise<SessionUser | null> {
+  return (await currentSession())?.user ?? null;
+}
+
+/** currentUser, with when the session's holder last proved who they are (for step-up, lib/accounts/step-up.ts). */
+export async function currentSession(): Promise<{ user: SessionUser; authenticatedAt: Date } | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
@@ -21,7 +26,8 @@ export async function currentUser(): Promise<SessionUser | null> {
   // Suspension and deletion also move the session version; checked here too, so no session of such
   // an account can ever open a page, whatever version it carries.
   if (!user || user.suspendedAt || user.deletedAt) return null;
-  return user.sessionVersion === session.user.sessionVersion ? user : null;
+  if (user.sessionVersion !== session.user.sessionVersion) return null;
+  return { user, authenticatedAt: new Date(session.user.authenticatedAt * 1000) };
 }
 
 /** For pages: the user, or a redirect to the login page. */

@@ -1,5 +1,6 @@
 "use client";
 
+import { withStepUp } from "@/components/auth/step-up";
 import { Loader2Icon } from "lucide-react";
 import Link from "next/link";
 import { useState, useTransition } from "react";
@@ -62,7 +63,7 @@ export function AdminKeysTable({ rows, now, matching, timeZone }: { rows: AdminK
 
   function revoke() {
     startTransition(async () => {
-      const result = await adminRevokeKeysAction({ ids: [...selected], reason });
+      const result = await withStepUp(() => adminRevokeKeysAction({ ids: [...selected], reason }));
       if (result.ok) {
         toast.success(result.message);
         setSelected(new Set());
@@ -196,7 +197,7 @@ function RevokeMatching({ matching }: { matching: Matching }) {
 
   function revoke() {
     startTransition(async () => {
-      const result = await adminRevokeMatchingAction({ filters: matching.filters, reason, expected: matching.count });
+      const result = await withStepUp(() => adminRevokeMatchingAction({ filters: matching.filters, reason, expected: matching.count }));
       if (result.ok) {
         toast.success(result.message);
         setOpen(false);

@@ -1,5 +1,6 @@
 "use client";
 
+import { withStepUp } from "@/components/auth/step-up";
 import { Loader2Icon } from "lucide-react";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
@@ -34,7 +35,7 @@ export function ResetLinkButton({ userId, email }: { userId: string; email: stri
   }
   function create() {
     startTransition(async () => {
-      const result = await createResetLinkAction({ userId });
+      const result = await withStepUp(() => createResetLinkAction({ userId }));
       if (result.ok && result.data) setLink(result.data.link);
       else toast.error(result.message ?? "The link could not be made. Try again.");
     });

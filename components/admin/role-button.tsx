@@ -1,5 +1,6 @@
 "use client";
 
+import { withStepUp } from "@/components/auth/step-up";
 import { Loader2Icon } from "lucide-react";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
@@ -23,7 +24,7 @@ export function RoleButton({ userId, email, role }: { userId: string; email: str
   const label = next === "admin" ? "Make admin" : "Make member";
   function confirm() {
     startTransition(async () => {
-      const result = await setUserRoleAction({ userId, role: next });
+      const result = await withStepUp(() => setUserRoleAction({ userId, role: next }));
       if (result.ok) {
         toast.success(result.message);
         setOpen(false);

@@ -1,5 +1,6 @@
 "use client";
 
+import { withStepUp } from "@/components/auth/step-up";
 import Link from "next/link";
 import { useActionState, useRef } from "react";
 import { updateSignUpSettingsAction } from "@/app/(dashboard)/admin/actions";
@@ -20,7 +21,7 @@ const MODES: { value: SignUpMode; label: string; hint: string }[] = [
 
 /** Who may sign up: the mode and the domain list, saved together and audited. */
 export function SignUpSettingsForm({ mode, domains }: { mode: SignUpMode; domains: string[] }) {
-  const [state, action, pending] = useActionState(updateSignUpSettingsAction, { ok: false });
+  const [state, action, pending] = useActionState<Awaited<ReturnType<typeof updateSignUpSettingsAction>>, FormData>((prev, data) => withStepUp(() => updateSignUpSettingsAction(prev, data)), { ok: false });
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);
   const errors = state.fieldErrors ?? {};

@@ -1,5 +1,6 @@
 "use client";
 
+import { withStepUp } from "@/components/auth/step-up";
 import { startTransition, useActionState, useEffect, useRef } from "react";
 import { toast } from "sonner";
 import { createApiKeyAction, type CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
@@ -37,7 +38,7 @@ export function CreateKeyDialog({
 }
 
 function CreateKeyBody({ origin, controls, maxLifetimeDays }: { origin: string; controls: SecretDialogControls; maxLifetimeDays: number | null }) {
-  const [state, action, pending] = useActionState<ActionState<CreatedKey>, FormData>(createApiKeyAction, { ok: false });
+  const [state, action, pending] = useActionState<ActionState<CreatedKey>, FormData>((prev, data) => withStepUp(() => createApiKeyAction(prev, data)), { ok: false });
   const created = state.ok ? state.data : undefined;
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);

@@ -1,5 +1,6 @@
 "use client";
 
+import { withStepUp } from "@/components/auth/step-up";
 import { startTransition, useActionState, useEffect, useRef } from "react";
 import { toast } from "sonner";
 import { updateApiKeyAction } from "@/app/(dashboard)/settings/api-keys/actions";
@@ -35,7 +36,7 @@ export function EditKeyDialog({
 }
 
 function EditBody({ target, extend, onDone, maxLifetimeDays }: { target: KeyRow; extend: boolean; onDone: () => void; maxLifetimeDays: number | null }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(updateApiKeyAction.bind(null, target.id), { ok: false });
+  const [state, action, pending] = useActionState<ActionState, FormData>((prev, data) => withStepUp(() => updateApiKeyAction(target.id, prev, data)), { ok: false });
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);
   useEffect(() => {

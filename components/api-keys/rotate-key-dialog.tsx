@@ -1,5 +1,6 @@
 "use client";
 
+import { withStepUp } from "@/components/auth/step-up";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { rotateApiKeyAction, type CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
@@ -74,7 +75,7 @@ function RotateBody({ origin, target, controls }: { origin: string; target: KeyR
       onSubmit={(e) => {
         e.preventDefault();
         startTransition(async () => {
-          const result = await rotateApiKeyAction(target.id, grace);
+          const result = await withStepUp(() => rotateApiKeyAction(target.id, grace));
           if (result.ok && result.data) {
             setRotated(result.data);
             controls.secretShown();

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { BULK_REVOKE_MAX, SEARCH_MIN, isUuid, type AdminKeyFilters, type KeySort, type KeyStatusFilter } from "@/lib/validation/admin.schema";
 import type { Database } from "../client";
 import { apiKeys, apiKeyUsageDaily, users, type ApiKey } from "../schema";
+import { assertActiveAdmin } from "./admin-guard";
 import { recordAudit } from "./audit";
 import { DB_NOW, keyStatusCondition, keyUsableCondition } from "./key-status";
 import { ADMIN_PAGE_SIZE, afterCursor, containsPattern, countLimit, prefixPattern, toPaged, type Paged } from "./paging";
@@ -164,7 +165,10 @@ export async function* exportAllKeys(db: Database, f: AdminKeyFilters, rotationD
  * every still-active selected key is revoked and gets its own audit event.
  */
 export async function adminRevokeKeys(db: Database, adminId: string, ids: string[], reason: string, context: RequestContext) {
-  return db.transaction((tx) => revokeInTransaction(tx, adminId, ids, reason, context));
+  return db.transaction(async (tx) => {
+    await assertActiveAdmin(tx, adminId);
+    return revokeInTransaction(tx, adminId, ids, reason, context);
+  });
 }
 
 /** Revokes the still-active keys among `ids`, each with its own audit event, inside the caller's transaction. */
@@ -215,6 +219,7 @@ export async function adminRevokeMatching(
 ): Promise<number> {
   const owners = await searchOwners(db, f.q);
   return db.transaction(async (tx) => {
+    await assertActiveAdmin(tx, adminId);
     const where = and(adminKeyWhere(f, rotationDays, owners), keyUsableCondition(DB_NOW));
     const matching = await tx.select({ id: apiKeys.id }).from(apiKeys).where(where).limit(BULK_REVOKE_MAX + 1).for("update");
     if (matching.length !== expected) {

@@ -4,21 +4,12 @@ import { sqlNow } from "@/lib/clock";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Database } from "../client";
 import { invitations, users } from "../schema";
+import { assertActiveAdmin } from "./admin-guard";
 import { recordAudit } from "./audit";
 import type { SessionUser } from "./users";
 
-type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 type Role = "admin" | "member";
 
-/** The admin's role, read in the transaction that acts on it: demoted or gone since the page loaded means not found, as for a member. */
-async function assertAdmin(tx: Tx, adminId: string) {
-  const [admin] = await tx
-    .select({ role: users.role })
-    .from(users)
-    .where(and(eq(users.id, adminId), isNull(users.suspendedAt), isNull(users.deletedAt)))
-    .for("share");
-  if (admin?.role !== "admin") throw new AppError("not_found");
-}
 
 /**
  * A new invitation: in one transaction, the admin's role is checked, invitations to the same
@@ -32,7 +23,7 @@ export async function insertInvitation(
   context: RequestContext,
 ): Promise<{ id: string; email: string; role: Role; expiresAt: Date; replaced: boolean }> {
   return db.transaction(async (tx) => {
-    await assertAdmin(tx, input.adminId);
+    await assertActiveAdmin(tx, input.adminId);
     await tx.execute(sql`select pg_advisory_xact_lock(7310002, hashtext(${input.email}))`);
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).limit(1);
     if (existing) throw new AppError("invitee_has_account", { fieldErrors: { email: "This person already has an account here. Find them in the list of users." } });
@@ -66,7 +57,7 @@ export async function insertInvitation(
 /** An admin revokes an open invitation (its link stops working at once); audited. */
 export async function revokeInvitationRow(db: Database, adminId: string, invitationId: string, context: RequestContext): Promise<{ email: string }> {
   return db.transaction(async (tx) => {
-    await assertAdmin(tx, adminId);
+    await assertActiveAdmin(tx, adminId);
     const [row] = await tx
       .update(invitations)
       .set({ revokedAt: sql`now()` })

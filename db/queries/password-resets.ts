@@ -4,6 +4,7 @@ import { sqlNow } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
 import { passwordResetTokens, users } from "../schema";
+import { assertActiveAdmin } from "./admin-guard";
 import { recordAudit } from "./audit";
 
 /**
@@ -18,12 +19,8 @@ export async function issueResetToken(
   context: RequestContext,
 ): Promise<{ email: string; name: string; expiresAt: Date }> {
   return db.transaction(async (tx) => {
-    if (input.createdBy) {
-      // The admin's role, read in the transaction that writes the link: demoted since the page
-      // loaded means refused, as a member is (not found).
-      const [admin] = await tx.select({ role: users.role }).from(users).where(eq(users.id, input.createdBy)).for("share");
-      if (admin?.role !== "admin") throw new AppError("not_found");
-    }
+    // An admin's link: their role is read in the transaction that writes it.
+    if (input.createdBy) await assertActiveAdmin(tx, input.createdBy);
     const [user] = await tx
       .select({ email: users.email, name: users.name, sessionVersion: users.sessionVersion })
       .from(users)

@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import type { SignUpMode } from "@/lib/accounts/sign-up-policy";
 import type { RequestContext } from "@/lib/audit-events";
-import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
-import { appSettings, users } from "../schema";
+import { appSettings } from "../schema";
+import { assertActiveAdmin } from "./admin-guard";
 import { recordAudit } from "./audit";
 
 export type SignUpSettings = { mode: SignUpMode; domains: string[] };
@@ -34,8 +34,7 @@ export async function lockSignUpSettings(tx: Tx): Promise<SignUpSettings> {
  */
 export async function setSignUpSettings(db: Database, adminId: string, next: SignUpSettings, context: RequestContext): Promise<SignUpSettings> {
   return db.transaction(async (tx) => {
-    const [admin] = await tx.select({ role: users.role }).from(users).where(eq(users.id, adminId)).for("share");
-    if (admin?.role !== "admin") throw new AppError("not_found");
+    await assertActiveAdmin(tx, adminId);
     // The row exists from the migration; inserted here should anyone have deleted it.
     await tx.insert(appSettings).values({ id: 1 }).onConflictDoNothing();
     const [before] = await tx.select({ mode: appSettings.signUpMode, domains: appSettings.signUpDomains }).from(appSettings).where(eq(appSettings.id, 1)).for("update");

@@ -151,12 +151,48 @@ export type PasswordChange =
   | { ok: true; email: string; sessionVersion: number }
   | { ok: false; reason: "wrong_password" | "rate_limited"; retryAfterSeconds: number };
 
+type CurrentPasswordCheck =
+  | { ok: true; email: string }
+  | { ok: false; reason: "wrong_password" | "rate_limited"; retryAfterSeconds: number };
+
 /**
- * Changes a user's password, in one transaction on the user's locked row: the wrong-guess limit
- * is read and the current password checked on that row (so parallel guesses queue and each sees
- * the count of the ones before), then the new hash is written and the session version moves on,
- * which ends every other session. A wrong current password commits only its count and an audit
- * event. The caller re-issues its own session at the new version.
+ * Checks a user's current password on their locked row, under one wrong-guess limit per account
+ * shared by everything that asks for it (changing the password, confirming who you are): the count
+ * is read on the locked row, so parallel guesses queue and each sees the ones before. A wrong
+ * password commits its count and `failedAction` as an audit event, in the caller's transaction.
+ */
+async function checkCurrentPassword(
+  tx: Database,
+  userId: string,
+  checkCurrent: (passwordHash: string) => Promise<boolean>,
+  failedAction: "user.password_change_failed" | "user.reauthentication_failed",
+  context: RequestContext,
+  now: number,
+): Promise<CurrentPasswordCheck> {
+  const windowStart = new Date(Math.floor(now / PASSWORD_CHANGE_WINDOW_MS) * PASSWORD_CHANGE_WINDOW_MS);
+  const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + PASSWORD_CHANGE_WINDOW_MS - now) / 1000));
+  const bucket = `password-change:${userId}`;
+  const [row] = await tx
+    .select({ passwordHash: users.passwordHash, email: users.email })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt), isNull(users.suspendedAt)))
+    .for("update");
+  if (!row) throw new AppError("session_expired");
+  const failures = (await windowCounts(tx, [bucket], windowStart)).get(bucket) ?? 0;
+  if (failures >= PASSWORD_CHANGE_FAILURES) return { ok: false, reason: "rate_limited", retryAfterSeconds };
+  if (!(await checkCurrent(row.passwordHash))) {
+    await addToWindow(tx, bucket, windowStart, 1);
+    await recordAudit(tx, { actorId: null, action: failedAction, targetType: "user", targetId: userId, context });
+    return { ok: false, reason: "wrong_password", retryAfterSeconds };
+  }
+  return { ok: true, email: row.email };
+}
+
+/**
+ * Changes a user's password, in one transaction on the user's locked row: the current password is
+ * checked under the wrong-guess limit (checkCurrentPassword), then the new hash is written and the
+ * session version moves on, which ends every other session. A wrong current password commits only
+ * its count and an audit event. The caller re-issues its own session at the new version.
  */
 export async function changePassword(
   db: Database,
@@ -165,29 +201,33 @@ export async function changePassword(
   context: RequestContext,
   now = Date.now(),
 ): Promise<PasswordChange> {
-  const windowStart = new Date(Math.floor(now / PASSWORD_CHANGE_WINDOW_MS) * PASSWORD_CHANGE_WINDOW_MS);
-  const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + PASSWORD_CHANGE_WINDOW_MS - now) / 1000));
-  const bucket = `password-change:${userId}`;
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ passwordHash: users.passwordHash, email: users.email })
-      .from(users)
-      .where(and(eq(users.id, userId), isNull(users.deletedAt), isNull(users.suspendedAt)))
-      .for("update");
-    if (!row) throw new AppError("session_expired");
-    const failures = (await windowCounts(tx as unknown as Database, [bucket], windowStart)).get(bucket) ?? 0;
-    if (failures >= PASSWORD_CHANGE_FAILURES) return { ok: false, reason: "rate_limited", retryAfterSeconds };
-    if (!(await input.checkCurrent(row.passwordHash))) {
-      await addToWindow(tx as unknown as Database, bucket, windowStart, 1);
-      await recordAudit(tx, { actorId: null, action: "user.password_change_failed", targetType: "user", targetId: userId, context });
-      return { ok: false, reason: "wrong_password", retryAfterSeconds };
-    }
+    const checked = await checkCurrentPassword(tx as unknown as Database, userId, input.checkCurrent, "user.password_change_failed", context, now);
+    if (!checked.ok) return checked;
     const [updated] = await tx
       .update(users)
       .set({ passwordHash: input.newHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` })
       .where(eq(users.id, userId))
       .returning({ sessionVersion: users.sessionVersion });
     await recordAudit(tx, { actorId: userId, action: "user.password_changed", targetType: "user", targetId: userId, context });
-    return { ok: true, email: row.email, sessionVersion: updated!.sessionVersion };
+    return { ok: true, email: checked.email, sessionVersion: updated!.sessionVersion };
+  });
+}
+
+/**
+ * A signed-in user proves again that they are who the session says (before a sensitive action):
+ * the current password under the same wrong-guess limit as a password change, audited either way.
+ */
+export async function confirmPassword(
+  db: Database,
+  userId: string,
+  checkCurrent: (passwordHash: string) => Promise<boolean>,
+  context: RequestContext,
+  now = Date.now(),
+): Promise<CurrentPasswordCheck> {
+  return db.transaction(async (tx) => {
+    const checked = await checkCurrentPassword(tx as unknown as Database, userId, checkCurrent, "user.reauthentication_failed", context, now);
+    if (checked.ok) await recordAudit(tx, { actorId: userId, action: "user.reauthenticated", targetType: "user", targetId: userId, context });
+    return checked;
   });
 }

@@ -126,6 +126,7 @@ const AUTH = "app/(auth)/actions.ts";
 const KEYS = "app/(dashboard)/settings/api-keys/actions.ts";
 const ADMIN = "app/(dashboard)/admin/actions.ts";
 const PROFILE = "app/(dashboard)/settings/profile/actions.ts";
+const DASHBOARD = "app/(dashboard)/actions.ts";
 // /api/v1 is one router (lib/api/app.ts) over the operations' bodies (lib/api/endpoints.ts).
 const API = "lib/api/endpoints.ts";
 const ROUTER = "lib/api/app.ts";
@@ -217,6 +218,9 @@ export const AUTHZ_MATRIX: Row[] = [
   // anything is written; the change itself is walked in e2e/account-recovery.spec.ts on a server that mails.
   { kind: "action", name: "requestEmailChangeAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { newEmail: "{email}", currentPassword: "{ownerPassword}" } }], mutates: "ownerAccount", cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
   { kind: "action", name: "changePasswordAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { currentPassword: "{ownerPassword}", newPassword: "{ownerPassword}", confirmPassword: "{ownerPassword}" } }], redirectsTo: "/settings/profile", endsSession: true, cells: userAction("own") },
+  // Confirming who you are (step-up): every persona signs in with the same password, so each confirms
+  // its own session; nothing of the owner's changes.
+  { kind: "action", name: "confirmIdentityAction", file: DASHBOARD, page: "/settings/api-keys", args: [{ ok: false }, { $form: { password: "{ownerPassword}" } }], cells: userAction("own") },
   // Admin actions: a member (owner or not) gets "Not found.", as for an action that does not exist.
   { kind: "action", name: "adminRevokeKeysAction", file: ADMIN, page: "/admin/keys", args: [{ ids: ["{keyId}"], reason: "authz matrix" }], adminOnly: true, mutates: "ownerKey", cells: adminAction },
   // "Revoke all matching": the filters name the fresh target key alone, and the admin confirms 1.

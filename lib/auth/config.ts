@@ -7,6 +7,7 @@ import { errorFields, log } from "@/lib/log";
 import { requestNow } from "@/lib/request-clock";
 import { contextFromHeaders } from "@/lib/request-context";
 import { getSecrets } from "@/lib/secrets";
+import { readStepUpProof } from "./step-up-proof";
 import { signInSchema } from "@/lib/validation/auth.schema";
 
 declare module "next-auth" {
@@ -15,7 +16,17 @@ declare module "next-auth" {
     sessionVersion?: number;
   }
   interface Session {
-    user: { id: string; role: "admin" | "member"; name: string; email: string; sessionVersion: number; signedInAt: number };
+    user: {
+      id: string;
+      role: "admin" | "member";
+      name: string;
+      email: string;
+      sessionVersion: number;
+      /** When the session began (seconds): bounds its whole life. */
+      signedInAt: number;
+      /** When its holder last proved who they are (seconds): signing in, or a step-up since. */
+      authenticatedAt: number;
+    };
   }
 }
 
@@ -88,7 +99,16 @@ function buildConfig(): NextAuthConfig {
       }),
     ],
     callbacks: {
-      async jwt({ token, user }) {
+      async jwt({ token, user, trigger, session }) {
+        if (trigger === "update") {
+          // Only a step-up proof this server signed for this very session moves its authentication
+          // time (lib/auth/step-up-proof.ts); anything else a browser posts to the session endpoint
+          // changes nothing.
+          const now = Math.floor((await requestNow()).getTime() / 1000);
+          const at = readStepUpProof((session as { stepUp?: unknown } | undefined)?.stepUp, String(token.uid ?? ""), typeof token.sv === "number" ? token.sv : -1, now);
+          if (at !== null && at > (typeof token.aa === "number" ? token.aa : 0)) token.aa = at;
+          return token;
+        }
         if (user?.id) {
           token.uid = user.id;
           token.role = user.role ?? "member";
@@ -97,6 +117,7 @@ function buildConfig(): NextAuthConfig {
           // session is read, so this, not the cookie's expiry, bounds a session's whole life.
           // By the request's clock, like the check in lib/session.ts (lib/clock.ts: the test clock).
           token.at = Math.floor((await requestNow()).getTime() / 1000);
+          token.aa = token.at;
         }
         return token;
       },
@@ -105,10 +126,11 @@ function buildConfig(): NextAuthConfig {
         session.user.role = token.role === "admin" ? "admin" : "member";
         session.user.sessionVersion = typeof token.sv === "number" ? token.sv : -1;
         session.user.signedInAt = typeof token.at === "number" ? token.at : 0;
+        session.user.authenticatedAt = typeof token.aa === "number" ? token.aa : 0;
         return session;
       },
     },
   };
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => buildConfig());
+export const { handlers, auth, signIn, signOut, unstable_update: updateSession } = NextAuth(() => buildConfig());

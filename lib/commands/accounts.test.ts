@@ -33,7 +33,7 @@ afterAll(async () => {
   await handle?.close();
 });
 
-const as = (userId: string): Actor => ({ userId, context: CONTEXT, clockOffsetMs: 0 });
+const as = (userId: string): Actor => ({ userId, context: CONTEXT, clockOffsetMs: 0, authenticatedAt: new Date() });
 async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
   const error = await promise.then(
     () => null,

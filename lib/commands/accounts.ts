@@ -6,7 +6,10 @@ import "server-only";
 // the rows as locked (db/queries/admin-users.ts, db/queries/users.ts).
 import type { Database } from "@/db";
 import { deleteUser, reinstateUser, setUserRole, suspendUser } from "@/db/queries/admin-users";
-import { changePassword, updateUserName } from "@/db/queries/users";
+import { changePassword, confirmPassword, updateUserName } from "@/db/queries/users";
+import { assertRecentAuthentication } from "../accounts/step-up";
+import { mintStepUpProof } from "../auth/step-up-proof";
+import { appNow } from "../clock";
 import { AppError } from "../errors";
 import { hashPassword, verifyPassword } from "../password";
 import { uuidSchema } from "../validation/common";
@@ -44,9 +47,31 @@ export async function changeOwnPassword(db: Database, actor: Actor, input: { cur
   throw new AppError("wrong_password", { fieldErrors: { currentPassword: "This is not your current password. Type the password you sign in with." } });
 }
 
-/** An admin promotes or demotes a user; the last active admin cannot be demoted. */
+/** An admin promotes or demotes a user (after a recent authentication); the last active admin cannot be demoted. */
 export async function changeUserRole(db: Database, actor: Actor, userId: unknown, role: "admin" | "member") {
+  if (actor.key) throw new AppError("not_found");
+  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
   return setUserRole(db, actor.userId, userIdOrNotFound(userId), role, actor.context);
+}
+
+/**
+ * The signed-in user confirms who they are (step-up) with their password, under the same
+ * wrong-guess limit as a password change. Returns the proof the session update takes
+ * (lib/auth/step-up-proof.ts) and when it was made; audited either way.
+ */
+export async function confirmIdentity(db: Database, actor: Actor, input: { password: string }, sessionVersion: number): Promise<{ proof: string; at: Date }> {
+  if (actor.key) throw new AppError("not_found");
+  const now = appNow(actor.clockOffsetMs);
+  const result = await confirmPassword(db, actor.userId, (hash) => verifyPassword(hash, input.password), actor.context, now.getTime());
+  if (!result.ok) {
+    if (result.reason === "rate_limited") {
+      const minutes = Math.ceil(result.retryAfterSeconds / 60);
+      throw new AppError("rate_limited", { message: `Too many wrong passwords. Wait ${minutes} minute${minutes === 1 ? "" : "s"}, then try again, or sign out and sign in again.` });
+    }
+    throw new AppError("wrong_password", { fieldErrors: { password: "This is not your password. Type the password you sign in with." } });
+  }
+  const at = Math.floor(now.getTime() / 1000);
+  return { proof: mintStepUpProof(actor.userId, sessionVersion, at), at: new Date(at * 1000) };
 }
 
 /** An admin suspends a user: sessions end and keys stop verifying at once; nothing is deleted. */

@@ -14,4 +14,6 @@ export type Actor = {
   /** The test clock's shift (lib/clock.ts): always 0 in production. */
   clockOffsetMs: number;
   key?: CallerKey;
+  /** A session's last authentication (sign-in or step-up); absent for a key. Sensitive changes need it recent (lib/accounts/step-up.ts). */
+  authenticatedAt?: Date;
 };

@@ -54,7 +54,7 @@ async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
   return error.code;
 }
 
-const actorOf = (user: { id: string; email: string }, clockOffsetMs = 0): Actor & { email: string } => ({ userId: user.id, email: user.email, context: CONTEXT, clockOffsetMs });
+const actorOf = (user: { id: string; email: string }, clockOffsetMs = 0): Actor & { email: string } => ({ userId: user.id, email: user.email, context: CONTEXT, clockOffsetMs, authenticatedAt: new Date(Date.now() + clockOffsetMs) });
 const tokenOf = (link: string) => new URL(link).hash.replace(/^#token=/, "");
 const freshEmail = (label: string) => `${label}-${Math.random().toString(36).slice(2)}@example.test`;
 const PASSWORD = "a passphrase to join with";

@@ -38,7 +38,7 @@ async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
 
 async function owner() {
   const user = await makeUser(handle.db);
-  const session: Actor = { userId: user.id, context: CONTEXT, clockOffsetMs: 0 };
+  const session: Actor = { userId: user.id, context: CONTEXT, clockOffsetMs: 0, authenticatedAt: new Date() };
   const through = (key: { id: string; scopes: string[]; expiresAt: Date | null }, viaPreviousSecret = false): Actor => ({
     ...session,
     key: { id: key.id, scopes: key.scopes, expiresAt: key.expiresAt, viaPreviousSecret } satisfies CallerKey,

@@ -22,6 +22,7 @@ import {
   defaultExpiry,
 } from "../keys/rules";
 import { GRACE_PERIODS, type GracePeriod } from "../keys/grace";
+import { assertRecentAuthentication } from "../accounts/step-up";
 import { normalizeScopes, type Access, type Scope } from "../scopes";
 import { getSecrets } from "../secrets";
 import { uuidSchema } from "../validation/common";
@@ -77,12 +78,19 @@ export async function getKey(db: Database, actor: Actor, id: unknown): Promise<A
   return getApiKey(db, actor.userId, keyIdOrNotFound(id));
 }
 
+/** Every scope there is, however the caller named the choice. */
+function isFullAccess(scopes: readonly Scope[]): boolean {
+  return normalizeScopes(scopes).access === "full";
+}
+
 /**
  * Creates a key and returns its secret: the only time the plaintext exists outside a hash. The
  * deployment's rule first (an invalid expiry is 422 whoever asks), then the caller's limits (403).
+ * A Full-access key from a session needs a recent authentication (step-up).
  */
 export async function createKey(db: Database, actor: Actor, request: CreateKeyRequest): Promise<KeyWithSecret> {
   const { access, scopes } = resolveScopes(request.scopes, request.access);
+  if (isFullAccess(scopes)) assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
   const expiresAt = request.expiresAt === undefined ? defaultExpiry(appNow(actor.clockOffsetMs)) : request.expiresAt;
   return createApiKey(
     db,
@@ -102,7 +110,8 @@ export async function createKey(db: Database, actor: Actor, request: CreateKeyRe
  * Renames, re-describes, re-scopes or re-dates a key. The maximum lifetime counts from the key's
  * creation; a revoked or expired key cannot be changed (409). Through a key: the target's scopes
  * must be the caller's, new scopes and expiry within the caller's, and a key that outlives the
- * caller gains no scopes from it.
+ * caller gains no scopes from it. From a session, widening a key to Full access needs a recent
+ * authentication (step-up), like creating one.
  */
 export async function updateKey(db: Database, actor: Actor, id: unknown, request: UpdateKeyRequest): Promise<ApiKeySummary> {
   const keyId = keyIdOrNotFound(id);
@@ -127,6 +136,9 @@ export async function updateKey(db: Database, actor: Actor, id: unknown, request
         assertMayManage(actor.key, target);
         assertMayGrant(actor.key, { scopes: scoped?.scopes, expiresAt: request.expiresAt });
         assertMayWiden(actor.key, target, scoped?.scopes);
+        if (scoped && isFullAccess(scoped.scopes) && !isFullAccess(target.scopes as Scope[])) {
+          assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
+        }
       },
     },
   );
@@ -136,6 +148,7 @@ export async function updateKey(db: Database, actor: Actor, id: unknown, request
  * A new secret for the same key; the old one keeps working for the grace period (never past the
  * key's expiry). Through a key: only its current secret may rotate, only keys within its scopes,
  * and never a key that outlives it (the new secret would outlive the caller), except itself.
+ * From a session: only after a recent authentication (step-up).
  */
 export async function rotateKey(
   db: Database,
@@ -145,6 +158,7 @@ export async function rotateKey(
 ): Promise<KeyWithSecret & { graceUntil: Date }> {
   assertCurrentSecret(actor.key);
   const keyId = keyIdOrNotFound(id);
+  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
   return rotateApiKey(
     db,
     actor.userId,

@@ -132,8 +132,11 @@ describe(`password reset (${TEST_DRIVER})`, () => {
     await handle.db.update(users).set({ role: "admin" }).where(eq(users.id, admin.id));
     const member = await makeUser(handle.db);
     const target = await makeUser(handle.db);
-    expect(await refusal(createResetLink(handle.db, member.id, target.id, "https://x.test", CONTEXT))).toBe("not_found");
-    const { link, email } = await createResetLink(handle.db, admin.id, target.id, "https://keysmith.example.test", CONTEXT);
+    const fresh = (userId: string, authenticatedAt = new Date()) => ({ userId, context: CONTEXT, clockOffsetMs: 0, authenticatedAt });
+    expect(await refusal(createResetLink(handle.db, fresh(member.id), target.id, "https://x.test"))).toBe("not_found");
+    // A session last authenticated 16 minutes ago must confirm who it is first (step-up).
+    expect(await refusal(createResetLink(handle.db, fresh(admin.id, new Date(Date.now() - 16 * 60_000)), target.id, "https://x.test"))).toBe("reauthentication_required");
+    const { link, email } = await createResetLink(handle.db, fresh(admin.id), target.id, "https://keysmith.example.test");
     expect(email).toBe(target.email);
     await resetPassword(handle.db, tokenOf(link), NEW_PASSWORD, CONTEXT);
     const [made] = await handle.db.select().from(auditEvents).where(eq(auditEvents.action, "user.reset_link_created"));

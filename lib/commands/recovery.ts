@@ -7,13 +7,16 @@ import type { Database } from "@/db";
 import { consumeResetToken, issueResetToken } from "@/db/queries/password-resets";
 import { addToWindow } from "@/db/queries/rate-limits";
 import { findUserByEmail } from "@/db/queries/users";
+import { assertRecentAuthentication } from "../accounts/step-up";
 import type { RequestContext } from "../audit-events";
+import { appNow } from "../clock";
 import { config } from "../config";
 import { AppError } from "../errors";
 import { errorFields, log } from "../log";
 import { mailConfigured, sendMail } from "../mail";
 import { hashPassword } from "../password";
 import { HOUR_MS, MINUTE_MS } from "../time";
+import type { Actor } from "./actor";
 
 /** A reset link works for an hour. */
 export const RESET_LIFETIME_MS = HOUR_MS;
@@ -91,17 +94,17 @@ export function resetMail(to: string, name: string, link: string) {
  * An admin makes a one-time reset link for a user (when mail is not set up, or the user cannot
  * receive it): shown once to the admin, audited. Older links of the account stop working.
  */
-export async function createResetLink(
-  db: Database,
-  adminId: string,
-  userId: string,
-  origin: string,
-  context: RequestContext,
-  clockOffsetMs = 0,
-): Promise<{ link: string; email: string; expiresAt: Date }> {
+export async function createResetLink(db: Database, actor: Actor, userId: string, origin: string): Promise<{ link: string; email: string; expiresAt: Date }> {
+  if (actor.key) throw new AppError("not_found");
+  // It hands out a way into someone else's account: only after a recent authentication (step-up).
+  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
   // The admin's role is checked inside the transaction that writes the link (issueResetToken).
   const token = newToken();
-  const issued = await issueResetToken(db, { userId, tokenHash: digest(token), lifetimeMs: RESET_LIFETIME_MS, createdBy: adminId, clockOffsetMs }, context);
+  const issued = await issueResetToken(
+    db,
+    { userId, tokenHash: digest(token), lifetimeMs: RESET_LIFETIME_MS, createdBy: actor.userId, clockOffsetMs: actor.clockOffsetMs },
+    actor.context,
+  );
   return { link: linkFor(origin, token), email: issued.email, expiresAt: issued.expiresAt };
 }
 

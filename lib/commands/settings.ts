@@ -5,12 +5,15 @@ import "server-only";
 // transaction that changes the setting (db/queries/settings.ts).
 import type { Database } from "@/db";
 import { setSignUpSettings, type SignUpSettings } from "@/db/queries/settings";
+import { assertRecentAuthentication } from "../accounts/step-up";
+import { appNow } from "../clock";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
 
-/** An admin sets the sign-up mode (and the domain list, kept whatever the mode). */
+/** An admin sets the sign-up mode (and the domain list, kept whatever the mode), after a recent authentication. */
 export async function changeSignUpSettings(db: Database, actor: Actor, next: SignUpSettings): Promise<SignUpSettings> {
   if (actor.key) throw new AppError("not_found");
+  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
   if (next.mode === "domains" && next.domains.length === 0) {
     throw new AppError("validation_failed", { fieldErrors: { domains: "List at least one domain, like example.com, for this mode." } });
   }

@@ -7,12 +7,15 @@ import { plainText } from "./common";
 
 export const profileNameSchema = z.object({ name: plainText("Name", 80, { required: "Enter a name." }) });
 
+/** The password a signed-in user types to prove it is them (changing a credential, confirming who they are). */
+const currentPasswordSchema = z
+  .string({ error: "Enter your current password." })
+  .min(1, "Enter your current password.")
+  .max(PASSWORD_MAX, `Passwords here are at most ${PASSWORD_MAX} characters: check what you pasted.`);
+
 export const changePasswordSchema = z
   .object({
-    currentPassword: z
-      .string({ error: "Enter your current password." })
-      .min(1, "Enter your current password.")
-      .max(PASSWORD_MAX, `Passwords here are at most ${PASSWORD_MAX} characters: check what you pasted.`),
+    currentPassword: currentPasswordSchema,
     newPassword: newPasswordSchema,
     confirmPassword: z.string({ error: "Type the new password again." }),
   })
@@ -21,11 +24,11 @@ export const changePasswordSchema = z
 /** Moving the account to a new address: the current password proves it is the owner asking. */
 export const changeEmailSchema = z.object({
   newEmail: emailSchema,
-  currentPassword: z
-    .string({ error: "Enter your current password." })
-    .min(1, "Enter your current password.")
-    .max(PASSWORD_MAX, `Passwords here are at most ${PASSWORD_MAX} characters: check what you pasted.`),
+  currentPassword: currentPasswordSchema,
 });
+
+/** Confirming who you are before a sensitive change (step-up). */
+export const confirmIdentitySchema = z.object({ password: currentPasswordSchema });
 
 /** The token is checked by the command (a wrong one is email_change_invalid, not a field error). */
 export const confirmEmailSchema = z.object({ token: z.string().max(200) });

@@ -1,10 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { adminRevokeKeys, adminRevokeMatching } from "@/db/queries/admin-keys";
 import { endSessions } from "@/db/queries/users";
 import { headers } from "next/headers";
 import { parseInput, withAdmin } from "@/lib/action";
+import { revokeKeysAsAdmin, revokeMatchingAsAdmin } from "@/lib/commands/admin-keys";
 import { createResetLink } from "@/lib/commands/recovery";
 import { requestOrigin } from "@/lib/request-context";
 import type { ActionState } from "@/lib/action-state";
@@ -20,9 +20,9 @@ const field = (form: FormData, name: string) => (typeof form.get(name) === "stri
 
 /** Revokes any users' keys with a reason the owners will see. Admins only (members: not found). */
 export async function adminRevokeKeysAction(raw: unknown): Promise<ActionState<{ revoked: number }>> {
-  return withAdmin("adminRevokeKeys", async ({ user, db, context }) => {
+  return withAdmin("adminRevokeKeys", async ({ db, actor }) => {
     const input = parseInput(revokeKeysInput, raw);
-    const revoked = await adminRevokeKeys(db, user.id, input.ids, input.reason, context);
+    const revoked = await revokeKeysAsAdmin(db, actor, input.ids, input.reason);
     revalidatePath("/admin", "layout");
     return {
       ok: true,
@@ -37,10 +37,10 @@ export async function adminRevokeKeysAction(raw: unknown): Promise<ActionState<{
  * (the count they saw): if the match changed since, nothing is revoked. Admins only.
  */
 export async function adminRevokeMatchingAction(raw: unknown): Promise<ActionState<{ revoked: number }>> {
-  return withAdmin("adminRevokeMatching", async ({ user, db, context }) => {
+  return withAdmin("adminRevokeMatching", async ({ db, actor }) => {
     const input = parseInput(revokeMatchingInput, raw);
     const filters = revokeMatchingFilters(input.filters);
-    const revoked = await adminRevokeMatching(db, user.id, filters, policy.rotationPeriodDays, input.expected, input.reason, context);
+    const revoked = await revokeMatchingAsAdmin(db, actor, filters, policy.rotationPeriodDays, input.expected, input.reason);
     revalidatePath("/admin", "layout");
     return {
       ok: true,
@@ -74,9 +74,9 @@ export async function endUserSessionsAction(raw: unknown): Promise<ActionState> 
  * place its token ever appears); audited. For deployments without mail, or a user who cannot get it.
  */
 export async function createResetLinkAction(raw: unknown): Promise<ActionState<{ link: string; expiresAt: string }>> {
-  return withAdmin("createResetLink", async ({ user, db, context, clockOffsetMs }) => {
+  return withAdmin("createResetLink", async ({ db, actor }) => {
     const input = parseInput(resetLinkInput, raw);
-    const made = await createResetLink(db, user.id, input.userId, requestOrigin(await headers()), context, clockOffsetMs);
+    const made = await createResetLink(db, actor, input.userId, requestOrigin(await headers()));
     return { ok: true, data: { link: made.link, expiresAt: made.expiresAt.toISOString() } };
   });
 }
