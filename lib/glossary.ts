@@ -32,6 +32,10 @@ export const ACTIONS = {
   /** The create dialog's submit button: the key appears, once, after it. */
   generate: "Generate",
   copyKey: "Copy API key",
+  /** Profile → Passkeys: registers a new passkey (the current password first). */
+  addPasskey: "Add passkey",
+  /** The sign-in page's usernameless passkey sign-in. */
+  signInWithPasskey: "Sign in with a passkey",
 } as const;
 
 /**
