@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { createHash, createPrivateKey, sign } from "node:crypto";
 import type { BrowserContext, CDPSession, Page, Request } from "@playwright/test";
 import { expect, newUser, signUp, test, type TestUser } from "./support/fixtures";
+import { audit } from "./support/axe";
 import { ownDatabase, type OwnDatabase } from "./support/own-database";
 import { rememberSecret } from "./support/secrets";
 import { startServer, type RunningServer } from "./support/server";
@@ -269,5 +270,51 @@ test.describe("passkeys", () => {
     await page.getByRole("button", { name: ACTIONS.signInWithPasskey }).click();
     await expect(page.getByRole("alert").filter({ hasText: "This account is suspended. Ask an administrator to reinstate it." })).toBeVisible();
     expect(await sessionOf(page)).toBeNull();
+  });
+
+  test("the passkey pages and dialogs have no serious axe finding, light or dark; keyboard focus returns", async ({ page }) => {
+    test.setTimeout(180_000);
+    rememberChallengeTokens(page.context());
+    const findings: string[] = [];
+    const shots = process.env.SCREENSHOTS_DIR;
+    const shoot = async (name: string) => {
+      if (!shots) return;
+      for (const width of [1280, 375]) {
+        await page.setViewportSize({ width, height: 900 });
+        for (const scheme of ["light", "dark"] as const) {
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.screenshot({ path: `${shots}/passkeys-${name}-${width}-${scheme}.png`, fullPage: true });
+        }
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.emulateMedia({ colorScheme: null });
+    };
+    await page.goto(`${BASE}/login`);
+    findings.push(...(await audit(page, "/login with passkeys")));
+    await shoot("login");
+    const user = newUser("pkaxe");
+    await signUp(page, user, BASE);
+    await addAuthenticator(page);
+    await page.goto(`${BASE}/settings/profile`);
+    findings.push(...(await audit(page, "Profile, no passkeys")));
+    await addPasskey(page, user, "A passkey with a rather long name for a small phone screen");
+    findings.push(...(await audit(page, "Profile, a passkey")));
+    await shoot("profile");
+    const section = passkeys(page);
+    for (const [button, role] of [
+      ["Rename passkey: A passkey with a rather long name for a small phone screen", "dialog"],
+      ["Remove passkey: A passkey with a rather long name for a small phone screen", "alertdialog"],
+    ] as const) {
+      // By keyboard: focus the button, open with Enter, close with Escape; focus comes back.
+      await section.getByRole("button", { name: button }).focus();
+      await page.keyboard.press("Enter");
+      await expect(page.getByRole(role)).toBeVisible();
+      findings.push(...(await audit(page, `${button.split(":")[0]} dialog`)));
+      await shoot(role);
+      await page.keyboard.press("Escape");
+      await expect(page.getByRole(role)).toBeHidden();
+      await expect(section.getByRole("button", { name: button })).toBeFocused();
+    }
+    expect(findings).toEqual([]);
   });
 });

@@ -24,24 +24,26 @@ import type { PasskeyItem } from "./passkey-item";
 /** One passkey: its name and dates, Rename (a dialog) and Remove (asks first, with the current password). */
 export function PasskeyRow({ passkey }: { passkey: PasskeyItem }) {
   return (
-    <li role="group" aria-label={passkey.name} className="flex flex-wrap items-center justify-between gap-2 rounded-md border p-3">
-      <div className="min-w-0">
-        <p className="font-medium [overflow-wrap:anywhere]">{passkey.name}</p>
-        <p className="text-xs text-muted-foreground">
-          Added <time title={passkey.addedExact}>{passkey.added}</time> ·{" "}
-          {passkey.lastUsed ? (
-            <>
-              last used <time title={passkey.lastUsedExact ?? undefined}>{passkey.lastUsed}</time>
-            </>
-          ) : (
-            "never used"
-          )}
-          {passkey.synced ? " · synced" : ""}
-        </p>
-      </div>
-      <div className="flex gap-2">
-        <RenameButton passkey={passkey} />
-        <RemoveButton passkey={passkey} />
+    <li>
+      <div role="group" aria-label={passkey.name} className="flex flex-wrap items-center justify-between gap-2 rounded-md border p-3">
+        <div className="min-w-0">
+          <p className="font-medium [overflow-wrap:anywhere]">{passkey.name}</p>
+          <p className="text-xs text-muted-foreground">
+            Added <time title={passkey.addedExact}>{passkey.added}</time> ·{" "}
+            {passkey.lastUsed ? (
+              <>
+                last used <time title={passkey.lastUsedExact ?? undefined}>{passkey.lastUsed}</time>
+              </>
+            ) : (
+              "never used"
+            )}
+            {passkey.synced ? " · synced" : ""}
+          </p>
+        </div>
+        <div className="flex gap-2">
+          <RenameButton passkey={passkey} />
+          <RemoveButton passkey={passkey} />
+        </div>
       </div>
     </li>
   );
