@@ -87,7 +87,7 @@ test.describe("passkeys", () => {
   const admin = newUser("pkadmin");
 
   test.beforeAll(async ({ browser }) => {
-    database = await ownDatabase(DIR, "keysmith_pk");
+    database = await ownDatabase(DIR, "pk");
     server = await startServer(PORT, { ...database.env, APP_URL: BASE });
     // The deployment's first account, so its admin (for the suspension case).
     const page = await browser.newPage();
