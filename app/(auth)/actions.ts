@@ -133,7 +133,7 @@ export async function beginPasskeySignInAction(): Promise<ActionState<{ options:
     const requestHeaders = await headers();
     const rp = relyingParty(requestHeaders);
     if (!rp) return { ok: false, message: messageOf("passkeys_unavailable") };
-    const { token, options } = await beginPasskeyAuthentication(await getDb(), rp, { clockOffsetMs: clockOffsetMs(requestHeaders) });
+    const { token, options } = await beginPasskeyAuthentication(await getDb(), rp, { clockOffsetMs: clockOffsetMs(requestHeaders), ip: contextFromHeaders(requestHeaders).ip });
     (await cookies()).set(PASSKEY_CHALLENGE_COOKIE, token, challengeCookie(rp));
     return { ok: true, data: { options } };
   } catch (error) {

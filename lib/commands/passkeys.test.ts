@@ -11,7 +11,7 @@ import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, makeUser } from "@/test/fixtures";
 import { SoftAuthenticator } from "@/test/webauthn";
 import type { Actor } from "./actor";
-import { beginPasskeyAuthentication, beginPasskeyRegistration, finishPasskeyRegistration, removeOwnPasskey, renameOwnPasskey, verifyPasskeyAssertion } from "./passkeys";
+import { CHALLENGES_PER_ADDRESS, beginPasskeyAuthentication, beginPasskeyRegistration, finishPasskeyRegistration, removeOwnPasskey, renameOwnPasskey, verifyPasskeyAssertion } from "./passkeys";
 
 // Passkeys against the real @simplewebauthn/server verification and a software authenticator with
 // a real key pair (test/webauthn.ts): challenges once and in time, origin and RP ID, counters,
@@ -54,7 +54,7 @@ async function withPasskey(options: { backedUp?: boolean } = {}) {
 }
 
 async function signInChallenge(userId?: string, clockOffsetMs = 0) {
-  const { token, options } = await beginPasskeyAuthentication(handle.db, RP, { userId, clockOffsetMs });
+  const { token, options } = await beginPasskeyAuthentication(handle.db, RP, { userId, clockOffsetMs, ip: CONTEXT.ip });
   return { token, challenge: options.challenge, allow: options.allowCredentials ?? [] };
 }
 
@@ -191,6 +191,14 @@ describe(`verifyPasskeyAssertion (${TEST_DRIVER})`, () => {
     expect(await verifyPasskeyAssertion(handle.db, { response: a.authenticator.assert(usernameless.challenge, RP), challengeToken: usernameless.token, userId: a.user.id, rp: RP })).toMatchObject({ ok: false });
     const again = await signInChallenge(a.user.id);
     expect((await verifyPasskeyAssertion(handle.db, { response: a.authenticator.assert(again.challenge, RP), challengeToken: again.token, userId: a.user.id, rp: RP })).ok).toBe(true);
+  });
+
+  it("bounds the challenges one address may start per 15 minutes", async () => {
+    const ip = "198.51.100.9";
+    const now = Date.now();
+    for (let i = 0; i < CHALLENGES_PER_ADDRESS; i++) await beginPasskeyAuthentication(handle.db, RP, { clockOffsetMs: 0, ip }, now);
+    expect(await refusal(beginPasskeyAuthentication(handle.db, RP, { clockOffsetMs: 0, ip }, now))).toBe("rate_limited");
+    expect((await beginPasskeyAuthentication(handle.db, RP, { clockOffsetMs: 0, ip: "198.51.100.251" }, now)).token).toMatch(/^kspc_/);
   });
 
   it("signs in with the method audited, refuses a suspended account with its own reason", async () => {

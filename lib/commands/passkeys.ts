@@ -24,6 +24,7 @@ import {
   takePasskeyChallenge,
   type PasswordRefusal,
 } from "@/db/queries/passkeys";
+import { addToWindow } from "@/db/queries/rate-limits";
 import type { SessionUser } from "@/db/queries/users";
 import { config } from "../config";
 import { AppError } from "../errors";
@@ -31,8 +32,13 @@ import { log } from "../log";
 import { CEREMONY_TIMEOUT_MS, CHALLENGE_LIFETIME_MS, MAX_PASSKEYS_PER_USER, RP_NAME, counterVerdict, relyingPartyFor, userHandleOf, type RelyingParty } from "../passkeys/rules";
 import { verifyPassword } from "../password";
 import { requestOrigin } from "../request-context";
+import { MINUTE_MS } from "../time";
 import { authenticationResponseSchema } from "../validation/passkey.schema";
 import type { Actor } from "./actor";
+
+/** Passkey checks one client address may start per 15 minutes. */
+export const CHALLENGES_PER_ADDRESS = 300;
+const CHALLENGE_WINDOW_MS = 15 * MINUTE_MS;
 
 /** The httpOnly cookie that binds a ceremony to the browser that started it. */
 export const PASSKEY_CHALLENGE_COOKIE = "ks_passkey_challenge";
@@ -176,7 +182,13 @@ export async function removeOwnPasskey(db: Database, actor: Actor, input: { pass
  * Starts a passkey check: usernameless (any passkey of this site may answer: a first-factor
  * sign-in), or for one user (only their passkeys: a second-factor check after a password).
  */
-export async function beginPasskeyAuthentication(db: Database, rp: RelyingParty, input: { userId?: string; clockOffsetMs: number }) {
+export async function beginPasskeyAuthentication(db: Database, rp: RelyingParty, input: { userId?: string; clockOffsetMs: number; ip: string | null }, now = Date.now()) {
+  // Anyone may ask, and each ask stores a row for 5 minutes: bounded per client address.
+  const windowStart = new Date(Math.floor(now / CHALLENGE_WINDOW_MS) * CHALLENGE_WINDOW_MS);
+  if ((await addToWindow(db, `passkey-challenge:${input.ip ?? "unknown"}`, windowStart, 1)) > CHALLENGES_PER_ADDRESS) {
+    log.warn("passkey.challenges_rate_limited", { ip: input.ip });
+    throw new AppError("rate_limited", { message: "Too many passkey sign-in attempts from this network. Wait 15 minutes, or sign in with your email and password." });
+  }
   const token = newToken();
   const challenge = randomBytes(32);
   const allow = input.userId ? await credentialsOf(db, input.userId) : [];
