@@ -3,6 +3,8 @@ import {
   check,
   date,
   index,
+  bigint,
+  boolean,
   integer,
   jsonb,
   primaryKey,
@@ -293,3 +295,65 @@ export const invitations = pgTable(
   ],
 );
 export type Invitation = typeof invitations.$inferSelect;
+
+/**
+ * Passkeys (lib/commands/passkeys.ts): WebAuthn credentials a user registered in Settings ->
+ * Profile, each a first factor (with user verification, two). Nothing here is secret: the public
+ * key, the credential id the authenticator chose, its signature counter and backup flags.
+ */
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    // base64url, as the browser sends it back in every assertion.
+    credentialId: text("credential_id").notNull(),
+    // The COSE public key, base64url.
+    publicKey: text("public_key").notNull(),
+    // The authenticator's signature counter (0 for authenticators that keep none, as synced passkeys do).
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: text("transports").array().notNull().default(sql`'{}'::text[]`),
+    deviceType: text("device_type", { enum: ["singleDevice", "multiDevice"] }).notNull(),
+    backedUp: boolean("backed_up").notNull(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    // verifyPasskeyAssertion: the credential an assertion names is found by its id.
+    uniqueIndex("passkeys_credential_id_key").on(t.credentialId),
+    // listPasskeys (Profile, oldest first) and the excluded credentials of a new registration.
+    index("passkeys_user_created_idx").on(t.userId, t.createdAt),
+  ],
+);
+export type Passkey = typeof passkeys.$inferSelect;
+
+/**
+ * A WebAuthn ceremony in progress: the challenge the browser must sign, for 5 minutes, once. It is
+ * bound to the browser that asked for it by a `kspc_` token in an httpOnly cookie, of which only
+ * the SHA-256 digest is stored; a registration is also bound to the signed-in user and the session
+ * version it was asked under.
+ */
+export const passkeyChallenges = pgTable(
+  "passkey_challenges",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tokenHash: text("token_hash").notNull(),
+    purpose: text("purpose", { enum: ["registration", "authentication"] }).notNull(),
+    // Registration: the signed-in user. Authentication: null for a usernameless sign-in, or the
+    // user whose passkey must answer (a second-factor check).
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    sessionVersion: integer("session_version"),
+    challenge: text("challenge").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // takePasskeyChallenge: the cookie's token is found by its digest (and the row deleted).
+    uniqueIndex("passkey_challenges_token_hash_key").on(t.tokenHash),
+    // issuePasskeyChallenge: expired challenges are pruned.
+    index("passkey_challenges_expires_idx").on(t.expiresAt),
+  ],
+);

@@ -71,10 +71,10 @@ test.describe("with mail", () => {
     await expect(before).toHaveURL(/\/login/);
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password", { exact: true }).fill(user.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByRole("alert").filter({ hasText: "Email or password is incorrect" })).toBeVisible();
     await page.getByLabel("Password", { exact: true }).fill(NEW_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(`${base}/settings/api-keys`);
 
     // The same link a second time.
@@ -127,7 +127,7 @@ test.describe("with mail", () => {
       await again.goto(`${base}/login`);
       await again.getByLabel("Email").fill(email);
       await again.getByLabel("Password", { exact: true }).fill(user.password);
-      await again.getByRole("button", { name: "Sign in" }).click();
+      await again.getByRole("button", { name: "Sign in", exact: true }).click();
       if (works) await expect(again).toHaveURL(`${base}/settings/api-keys`);
       else await expect(again.getByRole("alert").filter({ hasText: "Email or password is incorrect" })).toBeVisible();
     }
@@ -204,7 +204,7 @@ test("without mail, the page says to ask an administrator, whose one-time link s
   await expect(visitor).toHaveURL(/\/login\?reset=done$/);
   await visitor.getByLabel("Email").fill(user.email);
   await visitor.getByLabel("Password", { exact: true }).fill(NEW_PASSWORD);
-  await visitor.getByRole("button", { name: "Sign in" }).click();
+  await visitor.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(visitor).toHaveURL(/\/settings\/api-keys$/);
 
   // The audit log says who made the link and who used it, and never shows it.

@@ -13,7 +13,7 @@ async function signInFails(page: Page, user: TestUser, message: string | RegExp)
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText(message)).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
 }

@@ -72,7 +72,7 @@ test.describe("API authentication", () => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(account.user.email);
     await page.getByLabel("Password").fill(account.user.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/api-keys/);
     const withCookie = await page.request.get("/api/v1/me", { failOnStatusCode: false });
     expect(withCookie.status()).toBe(401);

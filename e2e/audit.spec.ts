@@ -6,7 +6,7 @@ async function attemptSignIn(page: Page, email: string, password: string) {
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** RFC 4180 CSV (every cell quoted, as the exports write it) -> rows of cells. */

@@ -36,7 +36,7 @@ test.describe("accounts", () => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill("wrong password entirely");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByText("Email or password is incorrect")).toBeVisible();
 
     await signIn(page, user);

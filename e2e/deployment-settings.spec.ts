@@ -163,7 +163,7 @@ test.describe("a deployment served directly, with a 90-day maximum key lifetime"
     await page.goto(`${BASE}/login`);
     await page.getByLabel("Email").fill(`someone-${Date.now()}@example.test`);
     await page.getByLabel("Password").fill("any password at all");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByText("Too many failed sign-in attempts")).toBeVisible();
   });
 });

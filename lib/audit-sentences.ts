@@ -41,9 +41,10 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
     case "user.signed_up":
       return [actor, t(` signed up${m.role === "admin" ? ", as the first account and so an administrator" : ""}`)];
     case "user.signed_in":
-      return [actor, t(` signed in`)];
+      return [actor, t(m.method === "passkey" ? ` signed in with the passkey “${str(m.passkey) ?? "a passkey"}”` : ` signed in`)];
     case "user.sign_in_failed":
-      if (m.reason === "suspended") return [t("A sign-in to the suspended account was refused")];
+      if (m.reason === "suspended") return [t(m.method === "passkey" ? "A passkey sign-in to the suspended account was refused" : "A sign-in to the suspended account was refused")];
+      if (m.method === "passkey") return [t(m.reason === "counter_regressed" ? "A passkey sign-in was refused: its signature counter went back, as a copied authenticator's would" : "A passkey sign-in failed")];
       return [t(m.reason === "unknown_email" ? `A sign-in as ${str(m.email) ?? "an unknown email"} failed: no such account` : "A sign-in failed: wrong password")];
     case "user.signed_out":
       return [actor, t(` signed out`)];
@@ -71,6 +72,12 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(` confirmed their password to continue with a sensitive change`)];
     case "user.reauthentication_failed":
       return [t(`A password confirmation was refused: the password was wrong`)];
+    case "user.passkey_added":
+      return [actor, t(` added the passkey “${str(m.name) ?? ""}”; every other session was signed out`)];
+    case "user.passkey_renamed":
+      return [actor, t(` renamed the passkey “${str(m.from) ?? ""}” to “${str(m.to) ?? ""}”`)];
+    case "user.passkey_removed":
+      return [actor, t(` removed the passkey “${str(m.name) ?? ""}”; every other session was signed out`)];
     case "user.suspended":
       return [actor, t(` suspended ${str(m.email) ?? "an account"}; their sessions ended and their keys stopped working`)];
     case "user.reinstated":
@@ -150,6 +157,9 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "user.password_change_failed": "Password change refused",
   "user.reauthenticated": "Password confirmed for a sensitive change",
   "user.reauthentication_failed": "Password confirmation refused",
+  "user.passkey_added": "Passkey added",
+  "user.passkey_renamed": "Passkey renamed",
+  "user.passkey_removed": "Passkey removed",
   "user.suspended": "Account suspended",
   "user.reinstated": "Account reinstated",
   "user.deleted": "Account deleted",

@@ -34,6 +34,10 @@ export const ACTIONS = {
   copyKey: "Copy API key",
   /** Step-up: the dialog that asks for the password before a sensitive change. */
   confirmIdentity: "Confirm it's you",
+  /** Profile → Passkeys: registers a new passkey (the current password first). */
+  addPasskey: "Add passkey",
+  /** The sign-in page's usernameless passkey sign-in. */
+  signInWithPasskey: "Sign in with a passkey",
 } as const;
 
 /**

@@ -2,8 +2,9 @@
 // plaintext of every API key the suite saw appeared in exactly one HTTP response, the one that
 // created or rotated it, sent with Cache-Control: no-store, and nowhere else: not in any other
 // response, not in browser storage, not in any server's output, not in any database row. Account
-// tokens (password reset links, ksr_; email-change links, kse_; invitations, ksi_) likewise: never in a database row, a
-// server log or browser storage, and in at most one response, the admin's action that showed it
+// tokens (password reset links, ksr_; email-change links, kse_; invitations, ksi_; passkey challenges, kspc_, which
+// live in an httpOnly cookie and are remembered by e2e/passkeys.spec.ts) likewise: never in a database row, a
+// server log, a response body or (once the ceremony is over) browser storage, and in at most one response, the admin's action that showed it
 // (createResetLinkAction, createInvitationAction); a mailed token (the specs remember the ones
 // they read from mail, e2e/support/secrets.ts) is in no response at all.
 //
@@ -174,7 +175,7 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  `secret hygiene: ${keys.length} keys and ${tokens.length} account tokens (${shownTokens} shown once to an admin, ${tokens.length - shownTokens} mailed); ` +
+  `secret hygiene: ${keys.length} keys and ${tokens.length} account tokens (${shownTokens} shown once to an admin, ${tokens.length - shownTokens} mailed or held in a cookie); ` +
     `${scanned} responses scanned, each key only in its creation or rotation response (no-store); ` +
     `none in browser storage, ${Math.round(logs.length / 1024)} KB of server logs or ${rows} database rows; ` +
     `no server secret in ${Math.round(bundle.length / 1024)} KB of browser bundle`,

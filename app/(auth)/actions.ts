@@ -1,7 +1,8 @@
 "use server";
 
 import { after } from "next/server";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect, unstable_rethrow } from "next/navigation";
 import { getDb } from "@/db";
@@ -18,6 +19,8 @@ import { forgotPasswordSchema, resetPasswordSchema, signInSchema, signUpSchema }
 import { confirmEmailSchema } from "@/lib/validation/account.schema";
 import { requestPasswordReset, resetPassword } from "@/lib/commands/recovery";
 import { confirmEmailChange } from "@/lib/commands/email-change";
+import { PASSKEY_CHALLENGE_COOKIE, beginPasskeyAuthentication, challengeCookie, relyingParty } from "@/lib/commands/passkeys";
+import { responseText } from "@/lib/validation/passkey.schema";
 import { clockOffsetMs } from "@/lib/clock";
 import { acceptInvitation, describeInvitation } from "@/lib/commands/invitations";
 import { acceptInvitationSchema, invitationTokenInput } from "@/lib/validation/invitation.schema";
@@ -83,9 +86,7 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
   const values = { email: raw.email ?? "" };
   try {
     const input = parseInput(signInSchema, raw);
-    const next = form.get("callbackUrl");
-    // Only same-site relative paths: an absolute or protocol-relative URL would be an open redirect.
-    const redirectTo = typeof next === "string" && /^\/(?!\/)[\w\-/?=&.%]*$/.test(next) ? next : AFTER_SIGN_IN;
+    const redirectTo = afterSignIn(form.get("callbackUrl"));
     await signIn("credentials", { email: input.email, password: input.password, redirectTo });
     return { ok: true };
   } catch (error) {
@@ -116,6 +117,54 @@ export async function signOutAction() {
   const user = await currentUser();
   if (user) await endSessions(await getDb(), user.id, contextFromHeaders(await headers()));
   await signOut({ redirectTo: "/login" });
+}
+
+/** Where a sign-in may send the browser: same-site relative paths only (no open redirect). */
+function afterSignIn(next: unknown): string {
+  return typeof next === "string" && /^\/(?!\/)[\w\-/?=&.%]*$/.test(next) ? next : AFTER_SIGN_IN;
+}
+
+/**
+ * "Sign in with a passkey", step one: a usernameless challenge bound to this browser (its token
+ * in an httpOnly cookie) and the options for the browser's prompt. Anyone may ask.
+ */
+export async function beginPasskeySignInAction(): Promise<ActionState<{ options: PublicKeyCredentialRequestOptionsJSON }>> {
+  try {
+    const requestHeaders = await headers();
+    const rp = relyingParty(requestHeaders);
+    if (!rp) return { ok: false, message: messageOf("passkeys_unavailable") };
+    const { token, options } = await beginPasskeyAuthentication(await getDb(), rp, { clockOffsetMs: clockOffsetMs(requestHeaders), ip: contextFromHeaders(requestHeaders).ip });
+    (await cookies()).set(PASSKEY_CHALLENGE_COOKIE, token, challengeCookie(rp));
+    return { ok: true, data: { options } };
+  } catch (error) {
+    unstable_rethrow(error);
+    return toActionState("beginPasskeySignIn", error);
+  }
+}
+
+/**
+ * "Sign in with a passkey", step two: the authenticator's answer goes to next-auth's "passkey"
+ * provider, which checks it against this browser's challenge (lib/auth/passkey.ts). Refusals use
+ * the password form's words where they mean the same (suspended, too many attempts, unavailable).
+ */
+export async function passkeySignInAction(response: unknown, callbackUrl?: unknown): Promise<ActionState> {
+  try {
+    const text = responseText.safeParse(response);
+    if (!text.success) return { ok: false, message: messageOf("passkey_not_accepted") };
+    await signIn("passkey", { response: text.data, redirectTo: afterSignIn(callbackUrl) });
+    return { ok: true };
+  } catch (error) {
+    unstable_rethrow(error);
+    if (isRateLimited(error)) return { ok: false, message: "Too many failed sign-in attempts. Wait 15 minutes and try again, or ask an admin to check the audit log." };
+    if (isUnavailable(error)) return { ok: false, message: "Sign-in is briefly unavailable, so your passkey was not checked. Try again in a few seconds." };
+    if (isSuspended(error)) return { ok: false, message: messageOf("account_suspended") };
+    if (isCredentialsSignin(error)) return { ok: false, message: messageOf("passkey_not_accepted") };
+    const cause = error instanceof AuthError ? ((error.cause as { err?: unknown } | undefined)?.err ?? error) : error;
+    return toActionState("passkeySignIn", cause);
+  } finally {
+    // The challenge is spent either way: the cookie has nothing left to name.
+    (await cookies()).delete(PASSKEY_CHALLENGE_COOKIE);
+  }
 }
 
 type ForgotState = ActionState<{ email?: string; sent?: boolean }>;

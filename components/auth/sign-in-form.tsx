@@ -6,9 +6,10 @@ import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { signInAction } from "@/app/(auth)/actions";
 import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
+import { PasskeySignIn } from "./passkey-sign-in";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 
-export function SignInForm({ callbackUrl, passwordReset = false }: { callbackUrl?: string; passwordReset?: boolean }) {
+export function SignInForm({ callbackUrl, passwordReset = false, passkeys = false }: { callbackUrl?: string; passwordReset?: boolean; passkeys?: boolean }) {
   const [state, action, pending] = useActionState(signInAction, { ok: false });
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);
@@ -46,6 +47,12 @@ export function SignInForm({ callbackUrl, passwordReset = false }: { callbackUrl
           <SubmitButton pending={pending} pendingLabel="Signing in…">
             Sign in
           </SubmitButton>
+          {passkeys && (
+            <>
+              <p className="text-center text-xs text-muted-foreground">or</p>
+              <PasskeySignIn callbackUrl={callbackUrl} />
+            </>
+          )}
           <p className="text-center text-sm text-muted-foreground">
             No account yet?{" "}
             <Link href="/signup" className="font-medium text-foreground underline underline-offset-4">

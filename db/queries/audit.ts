@@ -53,6 +53,15 @@ export async function recordSignInFailure(
   });
 }
 
-export async function recordSignIn(tx: Executor, userId: string, context: RequestContext): Promise<void> {
-  await recordAudit(tx, { actorId: userId, action: "user.signed_in", targetType: "user", targetId: userId, context });
+/** A sign-in; a passkey sign-in says so and names the passkey (`{ method: "passkey", passkey }`). */
+export async function recordSignIn(tx: Executor, userId: string, context: RequestContext, how?: { method: "passkey"; passkey: string }): Promise<void> {
+  await recordAudit(tx, { actorId: userId, action: "user.signed_in", targetType: "user", targetId: userId, metadata: how, context });
+}
+
+/**
+ * A refused passkey sign-in: no actor; the account as target when the passkey named one. No email
+ * (none was typed), and nothing from the assertion itself.
+ */
+export async function recordPasskeySignInFailure(tx: Executor, attempt: { userId: string | null; reason: "invalid" | "counter_regressed" | "suspended" }, context: RequestContext): Promise<void> {
+  await recordAudit(tx, { actorId: null, action: "user.sign_in_failed", targetType: "user", targetId: attempt.userId, metadata: { method: "passkey", reason: attempt.reason }, context });
 }

@@ -130,6 +130,9 @@ const DASHBOARD = "app/(dashboard)/actions.ts";
 // /api/v1 is one router (lib/api/app.ts) over the operations' bodies (lib/api/endpoints.ts).
 const API = "lib/api/endpoints.ts";
 const ROUTER = "lib/api/app.ts";
+/** A passkey id nobody holds, and a registration answer of the right shape that no challenge issued. */
+const NO_PASSKEY = "00000000-0000-4000-8000-000000000000";
+const PASSKEY_ANSWER = { id: "bWF0cml4", rawId: "bWF0cml4", type: "public-key", response: { clientDataJSON: "e30", attestationObject: "oA" }, clientExtensionResults: {} };
 const keyForm = (name: string) => ({ $form: { name, description: "", access: "full", expiration: "keep" } });
 
 export const AUTHZ_MATRIX: Row[] = [
@@ -205,6 +208,11 @@ export const AUTHZ_MATRIX: Row[] = [
   // Anyone may present an invitation's token; only a usable one is described or accepted (lib/commands/invitations.test.ts).
   { kind: "action", name: "invitationDetailsAction", file: AUTH, page: "/invite", args: ["ksi_{uniq}"], cells: cells("refused", "refused", "refused", "refused") },
   { kind: "action", name: "acceptInvitationAction", file: AUTH, page: "/invite", args: [{ ok: false }, { $form: { token: "ksi_{uniq}", name: "Matrix {uniq}", password: "a new passphrase for the matrix" } }], cells: cells("refused", "refused", "refused", "refused") },
+  // Passkey sign-in: anyone may ask for a challenge and present an answer. The shared server has no
+  // APP_URL, so passkeys are off there and both are refused for everyone; a deployment with APP_URL
+  // walks them with Chromium's authenticator (e2e/passkeys.spec.ts), the checks in lib/commands/passkeys.test.ts.
+  { kind: "action", name: "beginPasskeySignInAction", file: AUTH, page: "/login", args: [], cells: cells("refused", "refused", "refused", "refused") },
+  { kind: "action", name: "passkeySignInAction", file: AUTH, page: "/login", args: ["{\"id\":\"{uniq}\"}"], cells: cells("refused", "refused", "refused", "refused") },
   { kind: "action", name: "signOutAction", file: AUTH, page: "/settings/api-keys", args: [], redirectsTo: "/login", endsSession: true, cells: publicAction },
   { kind: "action", name: "createApiKeyAction", file: KEYS, page: "/settings/api-keys", args: [{ ok: false }, { $form: { name: "matrix {uniq}", description: "", access: "full", expiration: "30" } }], mutates: "ownerKeys", cells: userAction("own") },
   { kind: "action", name: "updateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", { ok: false }, keyForm("renamed {uniq}")], mutates: "ownerKey", cells: userAction("not_found") },
@@ -221,6 +229,14 @@ export const AUTHZ_MATRIX: Row[] = [
   // Confirming who you are (step-up): every persona signs in with the same password, so each confirms
   // its own session; nothing of the owner's changes.
   { kind: "action", name: "confirmIdentityAction", file: DASHBOARD, page: "/settings/api-keys", args: [{ ok: false }, { $form: { password: "{ownerPassword}" } }], cells: userAction("own") },
+  // Passkeys in Profile: a session only (a key never). On the shared server passkeys are off (no
+  // APP_URL), so adding is refused for every signed-in caller before anything is written; renaming or
+  // removing a passkey that is not the caller's answers "not found". The owner's own add, rename and
+  // remove are walked in e2e/passkeys.spec.ts on a deployment with APP_URL.
+  { kind: "action", name: "beginPasskeyRegistrationAction", file: PROFILE, page: "/settings/profile", args: [{ currentPassword: "{ownerPassword}" }], mutates: "ownerAccount", cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
+  { kind: "action", name: "finishPasskeyRegistrationAction", file: PROFILE, page: "/settings/profile", args: [{ name: "Matrix {uniq}", currentPassword: "{ownerPassword}", response: PASSKEY_ANSWER }], mutates: "ownerAccount", cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
+  { kind: "action", name: "renamePasskeyAction", file: PROFILE, page: "/settings/profile", args: [NO_PASSKEY, { ok: false }, { $form: { name: "Renamed {uniq}" } }], cells: cells("unauthorized", "not_found", "not_found", "not_found", "unauthorized") },
+  { kind: "action", name: "removePasskeyAction", file: PROFILE, page: "/settings/profile", args: [{ passkeyId: NO_PASSKEY, currentPassword: "{ownerPassword}" }], mutates: "ownerAccount", cells: cells("unauthorized", "not_found", "not_found", "not_found", "unauthorized") },
   // Admin actions: a member (owner or not) gets "Not found.", as for an action that does not exist.
   { kind: "action", name: "adminRevokeKeysAction", file: ADMIN, page: "/admin/keys", args: [{ ids: ["{keyId}"], reason: "authz matrix" }], adminOnly: true, mutates: "ownerKey", cells: adminAction },
   // "Revoke all matching": the filters name the fresh target key alone, and the admin confirms 1.

@@ -164,7 +164,7 @@ for (const driver of ["pg", "neon"] as const) {
       await login.goto("/login");
       await login.getByLabel("Email").fill(ADMIN.email);
       await login.getByLabel("Password").fill(ADMIN.password);
-      await login.getByRole("button", { name: "Sign in" }).click();
+      await login.getByRole("button", { name: "Sign in", exact: true }).click();
       await expect(login.getByText(/briefly unavailable/i)).toBeVisible();
       await expect(login.getByText(/incorrect/i)).toHaveCount(0);
       await visitor.close();

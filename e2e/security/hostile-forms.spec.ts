@@ -108,7 +108,7 @@ test.describe("hostile input through the real forms and pages", () => {
     for (const [email, password] of attempts) {
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill(password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await expect(page.getByText(/Enter a valid email|incorrect|at most|Enter your password/).first(), email.slice(0, 20)).toBeVisible();
       await expect(page).toHaveURL(/\/login/);
     }
@@ -117,7 +117,7 @@ test.describe("hostile input through the real forms and pages", () => {
       await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
       await page.getByLabel("Email").fill(ADMIN.email);
       await page.getByLabel("Password").fill(ADMIN.password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       // Signed in and sent on, never off-site. (Waiting for the page after /login also keeps the
       // sign-in's cookie from arriving after clearCookies below.)
       await expect(page, callbackUrl).toHaveURL((url) => url.origin === new URL(baseURL!).origin && !url.pathname.startsWith("/login"));

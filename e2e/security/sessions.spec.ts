@@ -76,7 +76,7 @@ test.describe("session cookies", () => {
     // and the login page does not bounce it back to the dashboard.
     await other.goto("/settings/api-keys");
     await expect(other).toHaveURL(/\/login/);
-    await expect(other.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(other.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
     await copy.close();
 
     // Signing in again issues a session of the new version, which works.
@@ -96,7 +96,7 @@ test.describe("session cookies", () => {
     await context.setExtraHTTPHeaders({ "X-Test-Clock-Offset": String(12 * HOUR + 60_000) });
     await page.goto("/settings/api-keys");
     await expect(page).toHaveURL(/\/login/);
-    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
     await context.setExtraHTTPHeaders({});
   });
 });
@@ -114,7 +114,7 @@ test.describe("sign-in guessing", () => {
     await fresh.goto("/login");
     await fresh.getByLabel("Email").fill(victim.email);
     await fresh.getByLabel("Password").fill(victim.password);
-    await fresh.getByRole("button", { name: "Sign in" }).click();
+    await fresh.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(fresh.getByText("Too many failed sign-in attempts. Wait 15 minutes")).toBeVisible();
     await expect(fresh).toHaveURL(/\/login/);
     // Another account is not affected.

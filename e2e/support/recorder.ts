@@ -14,8 +14,11 @@ import type { APIRequestContext, APIResponse, Browser, BrowserContext, Response 
  */
 export const HYGIENE_DIR = "e2e/.artifacts/hygiene";
 const KEY_IN_TEXT = /ksk_[0-9A-Za-z]{36}(?![0-9A-Za-z])/g;
-/** Account tokens: password reset links (ksr_), email-change links (kse_) and invitations (ksi_), 32 random bytes in base64url. */
-const TOKEN_IN_TEXT = /ks[rei]_[0-9A-Za-z_-]{43}(?![0-9A-Za-z_-])/g;
+/**
+ * Account tokens: password reset links (ksr_), email-change links (kse_), invitations (ksi_) and
+ * passkey challenges (kspc_, in an httpOnly cookie only), 32 random bytes in base64url.
+ */
+const TOKEN_IN_TEXT = /ks(?:[rei]|pc)_[0-9A-Za-z_-]{43}(?![0-9A-Za-z_-])/g;
 const file = `${HYGIENE_DIR}/${process.pid}-${randomUUID()}.jsonl`;
 
 export type ResponseRecord = {
@@ -43,7 +46,7 @@ export function keysIn(text: string): string[] {
 
 /** Whether a secret is an account token (a reset link's or an invitation's) rather than an API key. */
 export function isAccountToken(secret: string): boolean {
-  return /^ks[rei]_/.test(secret);
+  return /^ks(?:[rei]|pc)_/.test(secret);
 }
 
 function noteResponse(method: string, url: string, status: number, headers: Record<string, string>, action: string | null, body: string) {

@@ -2,6 +2,9 @@ import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db";
 import { checkCredentials } from "@/lib/auth/credentials";
+import { signInWithPasskey } from "@/lib/auth/passkey";
+import { clockOffsetMs } from "@/lib/clock";
+import { PASSKEY_CHALLENGE_COOKIE, relyingParty } from "@/lib/commands/passkeys";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { errorFields, log } from "@/lib/log";
 import { requestNow } from "@/lib/request-clock";
@@ -14,6 +17,8 @@ declare module "next-auth" {
   interface User {
     role?: "admin" | "member";
     sessionVersion?: number;
+    /** How this sign-in was proven: a passkey with user verification counts as two factors. */
+    signInMethod?: "password" | "passkey";
   }
   interface Session {
     user: {
@@ -26,6 +31,8 @@ declare module "next-auth" {
       signedInAt: number;
       /** When its holder last proved who they are (seconds): signing in, or a step-up since. */
       authenticatedAt: number;
+      /** How this session was signed in: a passkey with user verification counts as two factors. */
+      signInMethod: "password" | "passkey";
     };
   }
 }
@@ -64,6 +71,15 @@ const authLogger: NextAuthConfig["logger"] = {
   debug() {},
 };
 
+/** A cookie's value from a Cookie header (the passkey challenge's token). */
+function cookieValue(header: string | null, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return rest.join("=");
+  }
+  return undefined;
+}
+
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 // The config is built per request (not at import) so `next build` never needs the secrets and a
@@ -97,6 +113,43 @@ function buildConfig(): NextAuthConfig {
           throw result.reason === "rate_limited" ? new SignInRateLimited() : new CredentialsSignin();
         },
       }),
+      // "Sign in with a passkey": the browser's assertion (JSON) against the challenge its cookie
+      // names (lib/auth/passkey.ts -> verifyPasskeyAssertion). The session it makes carries the
+      // same fields as a password sign-in, and says it was a passkey (two factors: user verified).
+      Credentials({
+        id: "passkey",
+        name: "Passkey",
+        credentials: { response: {} },
+        async authorize(raw, request) {
+          const text = typeof raw?.response === "string" && raw.response.length <= 16_384 ? raw.response : null;
+          const rp = relyingParty(request.headers);
+          if (!text || !rp) throw new CredentialsSignin();
+          let response: unknown;
+          try {
+            response = JSON.parse(text);
+          } catch {
+            throw new CredentialsSignin();
+          }
+          let result: Awaited<ReturnType<typeof signInWithPasskey>>;
+          try {
+            result = await signInWithPasskey(
+              await getDb(),
+              { response, challengeToken: cookieValue(request.headers.get("cookie"), PASSKEY_CHALLENGE_COOKIE), rp, clockOffsetMs: clockOffsetMs(request.headers) },
+              contextFromHeaders(request.headers),
+            );
+          } catch (error) {
+            if (!isDatabaseUnavailable(error)) throw error;
+            log.error("auth.db_unavailable", errorFields(error));
+            throw new SignInUnavailable();
+          }
+          if (result.ok) {
+            const { id, email, name, role, sessionVersion } = result.user;
+            return { id, email, name, role, sessionVersion, signInMethod: "passkey" as const };
+          }
+          if (result.reason === "suspended") throw new SignInSuspended();
+          throw result.reason === "rate_limited" ? new SignInRateLimited() : new CredentialsSignin();
+        },
+      }),
     ],
     callbacks: {
       async jwt({ token, user, trigger, session }) {
@@ -113,6 +166,7 @@ function buildConfig(): NextAuthConfig {
           token.uid = user.id;
           token.role = user.role ?? "member";
           token.sv = user.sessionVersion ?? 0;
+          token.method = user.signInMethod ?? "password";
           // When the password was checked (seconds). Auth.js renews a JWT's expiry whenever the
           // session is read, so this, not the cookie's expiry, bounds a session's whole life.
           // By the request's clock, like the check in lib/session.ts (lib/clock.ts: the test clock).
@@ -127,6 +181,7 @@ function buildConfig(): NextAuthConfig {
         session.user.sessionVersion = typeof token.sv === "number" ? token.sv : -1;
         session.user.signedInAt = typeof token.at === "number" ? token.at : 0;
         session.user.authenticatedAt = typeof token.aa === "number" ? token.aa : 0;
+        session.user.signInMethod = token.method === "passkey" ? "passkey" : "password";
         return session;
       },
     },

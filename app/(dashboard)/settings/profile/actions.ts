@@ -1,15 +1,27 @@
 "use server";
 
 // The Profile page's server actions: thin adapters over the account commands (lib/commands/accounts.ts).
+import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { revalidatePath } from "next/cache";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { parseInput, withUser } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
 import { signIn } from "@/lib/auth/config";
 import { changeOwnPassword, updateProfile } from "@/lib/commands/accounts";
 import { requestEmailChange } from "@/lib/commands/email-change";
+import {
+  PASSKEY_CHALLENGE_COOKIE,
+  beginPasskeyRegistration,
+  challengeCookie,
+  finishPasskeyRegistration,
+  relyingParty,
+  removeOwnPasskey,
+  renameOwnPasskey,
+} from "@/lib/commands/passkeys";
 import { log } from "@/lib/log";
 import { changeEmailSchema, changePasswordSchema, profileNameSchema } from "@/lib/validation/account.schema";
+import { beginPasskeyRegistrationSchema, finishPasskeyRegistrationSchema, removePasskeySchema, renamePasskeySchema } from "@/lib/validation/passkey.schema";
 
 const PAGE = "/settings/profile";
 
@@ -76,4 +88,77 @@ export async function requestEmailChangeAction(_prev: ActionState<{ newEmail?: s
   });
   // What was typed comes back with an error (never the password), so the field keeps it.
   return state.ok ? state : { ...state, data: { newEmail } };
+}
+
+/**
+ * Signs this browser in again after a change of factor ended every session (the version moved on),
+ * then sends it back to the page (see changePasswordAction for why a redirect).
+ */
+async function continueSession(email: string, password: string, done: "added" | "removed"): Promise<ActionState> {
+  try {
+    await signIn("credentials", { email, password, redirect: false });
+  } catch (error) {
+    log.warn("action.passkey_changed_sign_in_failed", { type: (error as { type?: string }).type ?? "error" });
+    return { ok: true, message: `The passkey is ${done} and every session is signed out. Sign in again.` };
+  }
+  redirect(`${PAGE}?passkey=${done}&at=${Date.now()}`);
+}
+
+/**
+ * Adding a passkey, step one: the current password is checked, a challenge is bound to this user,
+ * session and browser (its token goes into an httpOnly cookie, never into the page), and the
+ * options for the browser's WebAuthn prompt come back.
+ */
+export async function beginPasskeyRegistrationAction(input: unknown): Promise<ActionState<{ options: PublicKeyCredentialCreationOptionsJSON }>> {
+  return withUser("beginPasskeyRegistration", async ({ db, actor }) => {
+    const { currentPassword } = parseInput(beginPasskeyRegistrationSchema, input);
+    const rp = relyingParty(await headers());
+    const { token, options } = await beginPasskeyRegistration(db, actor, rp, { currentPassword });
+    (await cookies()).set(PASSKEY_CHALLENGE_COOKIE, token, challengeCookie(rp!));
+    return { ok: true, data: { options } };
+  });
+}
+
+/**
+ * Adding a passkey, step two: the authenticator's answer against the cookie's challenge. Every
+ * other session ends; this browser is signed in again with the current password.
+ */
+export async function finishPasskeyRegistrationAction(input: unknown): Promise<ActionState> {
+  let signInAgain: { email: string; password: string } | undefined;
+  const state = await withUser<undefined>("finishPasskeyRegistration", async ({ db, actor }) => {
+    const parsed = parseInput(finishPasskeyRegistrationSchema, input);
+    const jar = await cookies();
+    const token = jar.get(PASSKEY_CHALLENGE_COOKIE)?.value;
+    jar.delete(PASSKEY_CHALLENGE_COOKIE);
+    const { email } = await finishPasskeyRegistration(db, actor, relyingParty(await headers()), { ...parsed, challengeToken: token });
+    signInAgain = { email, password: parsed.currentPassword };
+    return { ok: true };
+  });
+  if (!state.ok || !signInAgain) return state;
+  return continueSession(signInAgain.email, signInAgain.password, "added");
+}
+
+/** Renames one of the user's passkeys (someone else's is "not found"). */
+export async function renamePasskeyAction(passkeyId: string, _prev: ActionState<{ name?: string }>, form: FormData): Promise<ActionState<{ name?: string }>> {
+  const name = field(form, "name");
+  const state = await withUser<{ name?: string }>("renamePasskey", async ({ db, actor }) => {
+    const input = parseInput(renamePasskeySchema, { passkeyId, name });
+    const renamed = await renameOwnPasskey(db, actor, input);
+    revalidatePath(PAGE);
+    return { ok: true, message: `The passkey is now called “${renamed.name}”.`, data: { name: renamed.name } };
+  });
+  return state.ok ? state : { ...state, data: { name } };
+}
+
+/** Removes one of the user's passkeys, with the current password; every other session ends. */
+export async function removePasskeyAction(input: unknown): Promise<ActionState> {
+  let signInAgain: { email: string; password: string } | undefined;
+  const state = await withUser<undefined>("removePasskey", async ({ db, actor }) => {
+    const parsed = parseInput(removePasskeySchema, input);
+    const { email } = await removeOwnPasskey(db, actor, parsed);
+    signInAgain = { email, password: parsed.currentPassword };
+    return { ok: true };
+  });
+  if (!state.ok || !signInAgain) return state;
+  return continueSession(signInAgain.email, signInAgain.password, "removed");
 }

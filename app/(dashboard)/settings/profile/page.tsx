@@ -1,8 +1,15 @@
 import type { Metadata } from "next";
 import { ChangeEmailForm } from "@/components/accounts/change-email-form";
 import { ChangePasswordForm } from "@/components/accounts/change-password-form";
+import { PasskeysSection } from "@/components/accounts/passkeys-section";
 import { ProfileNameForm } from "@/components/accounts/profile-name-form";
+import { headers } from "next/headers";
+import { getDb } from "@/db";
+import { listPasskeys } from "@/db/queries/passkeys";
 import { emailChangeAvailable } from "@/lib/commands/email-change";
+import { relyingParty } from "@/lib/commands/passkeys";
+import { formatDateTime, formatExact } from "@/lib/format";
+import { requestTimeZone } from "@/lib/request-time-zone";
 import { requireUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Profile" };
@@ -12,6 +19,18 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
   // Set by changePasswordAction's redirect (the new session is only in the redirect's request).
   const params = await searchParams;
   const passwordChanged = params.password === "changed";
+  // Set by the passkey actions' redirect, like the password's.
+  const passkeyDone = params.passkey === "added" || params.passkey === "removed" ? params.passkey : undefined;
+  const timeZone = await requestTimeZone();
+  const passkeys = (await listPasskeys(await getDb(), user.id)).map((p) => ({
+    id: p.id,
+    name: p.name,
+    added: formatDateTime(p.createdAt, timeZone),
+    addedExact: formatExact(p.createdAt, timeZone),
+    lastUsed: p.lastUsedAt ? formatDateTime(p.lastUsedAt, timeZone) : null,
+    lastUsedExact: p.lastUsedAt ? formatExact(p.lastUsedAt, timeZone) : null,
+    synced: p.backedUp,
+  }));
   return (
     <section aria-labelledby="profile-heading" className="grid max-w-xl gap-6">
       <div>
@@ -28,6 +47,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
       <ProfileNameForm name={user.name} />
       <ChangeEmailForm email={user.email} available={emailChangeAvailable()} />
       <ChangePasswordForm key={String(params.at ?? "")} changed={passwordChanged} />
+      <PasskeysSection key={`passkeys-${String(params.at ?? "")}`} passkeys={passkeys} available={relyingParty(await headers()) !== null} done={passkeyDone} />
     </section>
   );
 }

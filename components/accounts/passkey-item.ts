@@ -1,0 +1,20 @@
+/** A passkey as Profile lists it: dates already written in the viewer's time zone by the page. */
+export type PasskeyItem = {
+  id: string;
+  name: string;
+  added: string;
+  addedExact: string;
+  lastUsed: string | null;
+  lastUsedExact: string | null;
+  /** Synced to other devices by its provider (the backup-state flag). */
+  synced: boolean;
+};
+
+/** What the browser's WebAuthn prompt said when it failed, in words. */
+export function promptFailure(error: unknown): string {
+  const name = (error as { name?: string } | null)?.name;
+  if (name === "NotAllowedError" || name === "AbortError") return "The passkey prompt was closed or timed out. Try again when you are ready.";
+  if (name === "InvalidStateError") return "This device already holds a passkey for your account here. Use it to sign in, or add one on another device.";
+  if (name === "SecurityError") return "This browser refused passkeys for this address. Open Keysmith at its usual https address and try again.";
+  return "The passkey prompt failed. Try again, or use another device or browser.";
+}

@@ -1,0 +1,52 @@
+"use client";
+
+import { startAuthentication } from "@simplewebauthn/browser";
+import { KeyRoundIcon, Loader2Icon } from "lucide-react";
+import { useState, useTransition } from "react";
+import { beginPasskeySignInAction, passkeySignInAction } from "@/app/(auth)/actions";
+import { promptFailure } from "@/components/accounts/passkey-item";
+import { useWebAuthnSupport } from "@/components/accounts/use-webauthn-support";
+import { Button } from "@/components/ui/button";
+import { ACTIONS } from "@/lib/glossary";
+
+/**
+ * "Sign in with a passkey": no email needed (the passkey names its account). The challenge is
+ * bound to this browser by an httpOnly cookie; the answer goes to next-auth's "passkey" provider.
+ */
+export function PasskeySignIn({ callbackUrl }: { callbackUrl?: string }) {
+  const [message, setMessage] = useState<string | null>(null);
+  const supported = useWebAuthnSupport();
+  const [pending, startTransition] = useTransition();
+  if (!supported) return null;
+
+  function signIn() {
+    setMessage(null);
+    startTransition(async () => {
+      const begun = await beginPasskeySignInAction();
+      if (!begun.ok || !begun.data) return setMessage(begun.message ?? "Passkey sign-in could not start. Try again.");
+      let response;
+      try {
+        response = await startAuthentication({ optionsJSON: begun.data.options });
+      } catch (error) {
+        return setMessage(promptFailure(error));
+      }
+      // On success the action redirects into the app; only a refusal returns.
+      const result = await passkeySignInAction(JSON.stringify(response), callbackUrl);
+      if (!result.ok) setMessage(result.message ?? "That passkey was not accepted. Try again.");
+    });
+  }
+
+  return (
+    <div className="grid gap-2">
+      {message && (
+        <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+          {message}
+        </p>
+      )}
+      <Button type="button" variant="outline" onClick={signIn} disabled={pending}>
+        {pending ? <Loader2Icon className="animate-spin" aria-hidden /> : <KeyRoundIcon aria-hidden />}
+        {pending ? "Waiting for your passkey…" : ACTIONS.signInWithPasskey}
+      </Button>
+    </div>
+  );
+}
