@@ -37,7 +37,7 @@ export const ATTEMPTED_EMAIL_MAX = 254;
  */
 export async function recordSignInFailure(
   tx: Executor,
-  attempt: { email: string; userId: string | null; reason?: "suspended" },
+  attempt: { email: string; userId: string | null; reason?: "suspended" | "sso_only" },
   context: RequestContext,
 ): Promise<void> {
   await recordAudit(tx, {
@@ -53,6 +53,7 @@ export async function recordSignInFailure(
   });
 }
 
-export async function recordSignIn(tx: Executor, userId: string, context: RequestContext): Promise<void> {
-  await recordAudit(tx, { actorId: userId, action: "user.signed_in", targetType: "user", targetId: userId, context });
+/** A sign-in; `metadata` says how when it was not with a password (`{ method: "sso", issuer }`). */
+export async function recordSignIn(tx: Executor, userId: string, context: RequestContext, metadata?: Record<string, unknown>): Promise<void> {
+  await recordAudit(tx, { actorId: userId, action: "user.signed_in", targetType: "user", targetId: userId, metadata, context });
 }

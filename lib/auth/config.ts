@@ -1,7 +1,12 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
+import type { Provider } from "next-auth/providers";
 import { getDb } from "@/db";
 import { checkCredentials } from "@/lib/auth/credentials";
+import { clockOffsetMs } from "@/lib/clock";
+import { acceptSsoSignIn } from "@/lib/commands/sso";
+import { config } from "@/lib/config";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { errorFields, log } from "@/lib/log";
 import { requestNow } from "@/lib/request-clock";
@@ -27,6 +32,11 @@ export class SignInRateLimited extends CredentialsSignin {
 /** Thrown when the password was right but an admin has suspended the account. */
 export class SignInSuspended extends CredentialsSignin {
   override code = "suspended";
+}
+
+/** Thrown when single sign-on is the only way in and this address is not a break-glass admin's. */
+export class SignInPasswordOff extends CredentialsSignin {
+  override code = "password_off";
 }
 
 /**
@@ -55,6 +65,39 @@ const authLogger: NextAuthConfig["logger"] = {
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
+/** The OIDC provider's id: its callback is /api/auth/callback/oidc (the redirect URI to register at the IdP). */
+export const OIDC_PROVIDER_ID = "oidc";
+
+// The app accounts acceptSsoSignIn accepted, by the Auth.js user object of that callback request:
+// the jwt callback issues a session only for one of these (never for an IdP profile as it came).
+const acceptedSso = new WeakSet<object>();
+
+/**
+ * The generic OIDC provider when OIDC_* is configured (lib/config.ts). Auth.js discovers the
+ * endpoints from the issuer, sends PKCE, state and nonce, and checks the ID token's signature,
+ * issuer (the configured one), audience (our client id) and nonce before any callback runs.
+ */
+function oidcProvider(): Provider[] {
+  const oidc = config.oidc;
+  if (!oidc) return [];
+  return [
+    {
+      id: OIDC_PROVIDER_ID,
+      name: oidc.name,
+      type: "oidc",
+      issuer: oidc.issuer,
+      clientId: oidc.clientId,
+      clientSecret: oidc.clientSecret,
+      checks: ["pkce", "state", "nonce"],
+      authorization: { params: { scope: "openid email profile" } },
+      // The ID token's claims are the profile; acceptSsoSignIn reads them (ssoClaims).
+      profile(profile) {
+        return { id: String(profile.sub ?? ""), email: typeof profile.email === "string" ? profile.email : null, name: typeof profile.name === "string" ? profile.name : null };
+      },
+    },
+  ];
+}
+
 // The config is built per request (not at import) so `next build` never needs the secrets and a
 // production start without them fails on first use with a clear ConfigError.
 function buildConfig(): NextAuthConfig {
@@ -63,7 +106,9 @@ function buildConfig(): NextAuthConfig {
     trustHost: true,
     logger: authLogger,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
-    pages: { signIn: "/login" },
+    // Every Auth.js error (a failed state or PKCE check, a refused code, the IdP's error) lands on
+    // the sign-in page as ?error=<type>, which lib/auth/sso-errors.ts turns into a sentence.
+    pages: { signIn: "/login", error: "/login" },
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
@@ -83,12 +128,34 @@ function buildConfig(): NextAuthConfig {
             return { id, email, name, role, sessionVersion };
           }
           if (result.reason === "suspended") throw new SignInSuspended();
+          if (result.reason === "password_off") throw new SignInPasswordOff();
           throw result.reason === "rate_limited" ? new SignInRateLimited() : new CredentialsSignin();
         },
       }),
+      ...oidcProvider(),
     ],
     callbacks: {
-      async jwt({ token, user }) {
+      // An SSO sign-in is accepted or refused here, after Auth.js validated the ID token. A refusal
+      // sends the browser to the sign-in page with the reason (a code, mapped to words there).
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        let result: Awaited<ReturnType<typeof acceptSsoSignIn>>;
+        try {
+          const requestHeaders = await headers();
+          result = await acceptSsoSignIn(await getDb(), profile as Record<string, unknown> | undefined, contextFromHeaders(requestHeaders), clockOffsetMs(requestHeaders));
+        } catch (error) {
+          if (!isDatabaseUnavailable(error)) throw error;
+          log.error("auth.db_unavailable", errorFields(error));
+          return "/login?error=sso_unavailable";
+        }
+        if (!result.ok) return `/login?error=${result.reason}`;
+        // The session carries the Keysmith account, exactly as after a password (the jwt callback).
+        Object.assign(user, { id: result.user.id, email: result.user.email, name: result.user.name, role: result.user.role, sessionVersion: result.user.sessionVersion });
+        acceptedSso.add(user);
+        return true;
+      },
+      async jwt({ token, user, account }) {
+        if (account?.provider === OIDC_PROVIDER_ID && !(user && acceptedSso.has(user))) return null;
         if (user?.id) {
           token.uid = user.id;
           token.role = user.role ?? "member";
