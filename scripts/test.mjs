@@ -58,10 +58,10 @@ async function withScratchDatabase(adminUrl, fn) {
 
 // The e2e servers listen on E2E_PORT and ports above it (a second server +50, a directly served
 // deployment +60, a first-account deployment +65, one that sends mail +67, one for invitations +68, the faults spec's
-// +70 to +73, a last-admin deployment +75, the restart spec +80, metrics +90). A port already taken used to end the run with
+// +70 to +73, a last-admin deployment +75, single sign-on +76 and +77, the restart spec +80, metrics +90). A port already taken used to end the run with
 // "Process from config.webServer exited early" and nothing else: take the first base whose ports
 // are all free, and say which were busy.
-const OFFSETS = [0, 50, 60, 65, 67, 68, 70, 71, 72, 73, 75, 80, 90];
+const OFFSETS = [0, 50, 60, 65, 67, 68, 70, 71, 72, 73, 75, 76, 77, 80, 90];
 function portFree(port) {
   return new Promise((resolve) => {
     const probe = net.createServer();

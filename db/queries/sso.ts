@@ -50,7 +50,9 @@ export async function acceptSsoIdentity(
         .where(and(eq(ssoLinks.issuer, claims.issuer), eq(ssoLinks.subject, claims.subject)))
         .for("update", { of: users });
       let byEmail: (SessionUser & { linkedToIssuer: boolean }) | undefined;
-      if (!linked && claims.email && claims.emailVerified) {
+      // Read for an unverified address too, only to name the account in the refusal's audit row
+      // (its owner sees the attempt); ssoDecision never links or signs in by an unverified one.
+      if (!linked && claims.email) {
         const [row] = await tx.select(sessionColumns).from(users).where(eq(users.email, claims.email)).for("update");
         if (row) {
           const [other] = await tx.select({ id: ssoLinks.id }).from(ssoLinks).where(and(eq(ssoLinks.userId, row.id), eq(ssoLinks.issuer, claims.issuer))).limit(1);
