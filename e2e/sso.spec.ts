@@ -17,6 +17,8 @@ const IDP_NAME = "Test IdP";
 const BREAK_GLASS = { name: "Root Breakglass", email: "root@sso.example.test", password: "a long break-glass passphrase 1" };
 
 const UNVERIFIED = "Your identity provider has not verified your email address";
+// Auth.js names none of a failed state check, a used code or a foreign issuer's answer to the browser (one "Configuration" code).
+const NOT_CHECKED = "your identity provider's answer could not be checked";
 const SUSPENDED = "This account is suspended. Ask an administrator to reinstate it.";
 
 /** Clicks "Sign in with Test IdP" on /login and signs in at the provider as `subject` (its login form, then consent). */
@@ -140,7 +142,7 @@ test.describe("single sign-on on a deployment of its own", () => {
       return route.continue({ url: url.toString() });
     });
     await ssoSignIn(tampered, "carl", idp!);
-    await expectRefused(tampered, "The sign-in could not be verified");
+    await expectRefused(tampered, NOT_CHECKED);
 
     // A real sign-in; its answer (code and state) and the browser's sign-in cookies are kept...
     const page = await fresh(browser);
@@ -161,7 +163,7 @@ test.describe("single sign-on on a deployment of its own", () => {
     await replay.addCookies(cookies.filter((c) => !c.name.includes("session-token")));
     const replayed = await replay.newPage();
     await replayed.goto(callbackUrl);
-    await expectRefused(replayed, "could not be accepted");
+    await expectRefused(replayed, NOT_CHECKED);
   });
 
   test("an answer from another issuer (a mix-up) is refused", async ({ browser }) => {
@@ -179,7 +181,7 @@ test.describe("single sign-on on a deployment of its own", () => {
     await page.getByPlaceholder("and password").fill("anything");
     await page.getByRole("button", { name: "Sign-in" }).click();
     await page.getByRole("button", { name: "Continue" }).click();
-    await expectRefused(page, "could not be accepted");
+    await expectRefused(page, NOT_CHECKED);
   });
 
   test("invite-only: a new identity is refused unless invited, and the invitation is consumed; closed: nobody new", async ({ browser }) => {
@@ -295,7 +297,7 @@ test.describe("single sign-on with a misconfigured issuer", () => {
   test("an issuer that does not match the provider's is refused with a sentence, not an error page", async ({ page }) => {
     await page.goto(`${wrongBase}/login`);
     await page.getByRole("button", { name: `Sign in with ${IDP_NAME}` }).click();
-    await expect(page.getByRole("alert").filter({ hasText: /Single sign-on (could not start|is not working here)/ })).toBeVisible();
+    await expect(page.getByRole("alert").filter({ hasText: /Single sign-on (could not start|did not complete)/ })).toBeVisible();
     await expect(page).toHaveURL(new RegExp(`^${wrongBase}/login`));
   });
 });

@@ -28,7 +28,9 @@ const AUTHJS: Record<string, string> = {
   OAuthCallbackError: `Your identity provider did not sign you in (you may have cancelled). ${START_AGAIN}`,
   CallbackRouteError: `Your identity provider's answer could not be accepted (it was used already, or came from somewhere else). ${START_AGAIN} If it keeps happening, ask an administrator.`,
   OAuthSignInError: "Single sign-on could not start: the identity provider did not answer as expected. Try again in a moment, or ask an administrator to check the set-up.",
-  Configuration: "Single sign-on is not working here right now. Try again in a moment; if it keeps happening, ask an administrator to check the set-up.",
+  // Auth.js reports every failure it does not deem safe to name (a failed state, PKCE or nonce
+  // check, a used or foreign code, an ID token from another issuer, a discovery failure) as this.
+  Configuration: `Single sign-on did not complete: your identity provider's answer could not be checked (the sign-in may have been started in another tab, taken too long, been used already or come from elsewhere). ${START_AGAIN} If it keeps happening, ask an administrator to check the set-up.`,
   AccessDenied: `You were not signed in. ${START_AGAIN}`,
   OAuthAccountNotLinked: `You were not signed in. ${START_AGAIN}`,
   sso_unavailable: "Sign-in is briefly unavailable. Try again in a few seconds.",
