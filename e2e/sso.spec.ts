@@ -124,7 +124,7 @@ test.describe("single sign-on on a deployment of its own", () => {
     const page = await fresh(browser);
     await ssoSignIn(page, "bob", idp!);
     await expectSignedInAs(page, bob.email);
-    await expect(page.getByLabel("Name")).toHaveValue(bob.name);
+    await expect(page.getByRole("textbox", { name: "Name" })).toHaveValue(bob.name);
 
     // Mallory's identity was not linked: still refused (a link would have signed her in as Bob).
     const retry = await fresh(browser);
@@ -134,35 +134,35 @@ test.describe("single sign-on on a deployment of its own", () => {
 
   test("a tampered state and a replayed authorization code are refused", async ({ browser }) => {
     idp!.accounts.set("carl", { email: "carl@sso.example.test", email_verified: true, name: "Carl" });
-    // The state in the IdP's answer is not the one this browser's sign-in started with.
+    // The state in the answer is not the one this browser's sign-in started with.
+    idp!.tamper = (answer) => {
+      answer.searchParams.set("state", `${answer.searchParams.get("state")}x`);
+      return answer;
+    };
     const tampered = await fresh(browser);
-    await tampered.route(`${CALLBACK}?*`, (route) => {
-      const url = new URL(route.request().url());
-      url.searchParams.set("state", `${url.searchParams.get("state")}x`);
-      return route.continue({ url: url.toString() });
-    });
-    await ssoSignIn(tampered, "carl", idp!);
+    await ssoSignIn(tampered, "carl", idp!).finally(() => (idp!.tamper = null));
     await expectRefused(tampered, NOT_CHECKED);
 
-    // A real sign-in; its answer (code and state) and the browser's sign-in cookies are kept...
+    // A real sign-in; the browser's sign-in cookies (state, PKCE, nonce) and the answer are kept...
     const page = await fresh(browser);
-    let callbackUrl = "";
-    let cookies: Awaited<ReturnType<BrowserContext["cookies"]>> = [];
-    await page.route(`${CALLBACK}?*`, async (route) => {
-      callbackUrl = route.request().url();
-      cookies = await page.context().cookies(base);
-      rememberSecret(new URL(callbackUrl).searchParams.get("code")!);
-      return route.continue();
-    });
-    await ssoSignIn(page, "carl", idp!);
+    await page.goto(`${base}/login`);
+    await page.getByRole("button", { name: `Sign in with ${IDP_NAME}` }).click();
+    await expect(page).toHaveURL(new RegExp(`^${idp!.issuer.replace(/[.]/g, "\\.")}/`));
+    const cookies = (await page.context().cookies(base)).filter((c) => !c.name.includes("session-token"));
+    await page.getByPlaceholder("Enter any login").fill("carl");
+    await page.getByPlaceholder("and password").fill("anything");
+    await page.getByRole("button", { name: "Sign-in" }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
     await expectSignedInAs(page, "carl@sso.example.test");
-    expect(callbackUrl).toContain("code=");
+    const answer = idp!.lastRedirect!;
+    expect(answer).toContain("code=");
+    rememberSecret(new URL(answer).searchParams.get("code")!);
     // ...and replayed in another browser with the same cookies: the code was used, so it is refused.
     const replay = await browser.newContext();
     contexts.push(replay);
-    await replay.addCookies(cookies.filter((c) => !c.name.includes("session-token")));
+    await replay.addCookies(cookies);
     const replayed = await replay.newPage();
-    await replayed.goto(callbackUrl);
+    await replayed.goto(answer);
     await expectRefused(replayed, NOT_CHECKED);
   });
 
@@ -170,17 +170,19 @@ test.describe("single sign-on on a deployment of its own", () => {
     foreign!.accounts.set("ann", { email: "ann@sso.example.test", email_verified: true, name: "Ann Okafor" });
     const page = await fresh(browser);
     // The browser is sent to the other provider with this sign-in's own request (state, PKCE, nonce).
-    await page.route(`${idp!.issuer}/auth?*`, (route) => {
-      const url = new URL(route.request().url());
-      return route.fulfill({ status: 302, headers: { location: `${foreign!.issuer}${url.pathname}${url.search}` } });
-    });
-    await page.goto(`${base}/login`);
-    await page.getByRole("button", { name: `Sign in with ${IDP_NAME}` }).click();
-    await expect(page).toHaveURL(new RegExp(`^${foreign!.issuer.replace(/[.]/g, "\\.")}/`));
+    idp!.forwardAuthorizationTo = foreign!.issuer;
+    try {
+      await page.goto(`${base}/login`);
+      await page.getByRole("button", { name: `Sign in with ${IDP_NAME}` }).click();
+      await expect(page).toHaveURL(new RegExp(`^${foreign!.issuer.replace(/[.]/g, "\\.")}/`));
+    } finally {
+      idp!.forwardAuthorizationTo = null;
+    }
     await page.getByPlaceholder("Enter any login").fill("ann");
     await page.getByPlaceholder("and password").fill("anything");
     await page.getByRole("button", { name: "Sign-in" }).click();
     await page.getByRole("button", { name: "Continue" }).click();
+    expect(foreign!.lastRedirect).toContain("code=");
     await expectRefused(page, NOT_CHECKED);
   });
 

@@ -15,6 +15,12 @@ export type TestIdp = {
   clientSecret: string;
   /** The claims a subject (the login typed on the form) gets; change them between sign-ins. */
   accounts: Map<string, IdpAccount>;
+  /** Where the provider last sent a browser back to the app (the code and state in it). */
+  lastRedirect: string | null;
+  /** A test's tampering with the answer the provider sends the browser back with (a network attacker's). */
+  tamper: ((answer: URL) => URL) | null;
+  /** Sends authorization requests on to another provider, unchanged (the browser ends up there: a mix-up). */
+  forwardAuthorizationTo: string | null;
   stop: () => Promise<void>;
 };
 
@@ -48,10 +54,25 @@ export async function startIdp(redirectUri: string, options: { clientId?: string
       };
     },
   });
+  const idp: Pick<TestIdp, "lastRedirect" | "tamper" | "forwardAuthorizationTo"> = { lastRedirect: null, tamper: null, forwardAuthorizationTo: null };
+  provider.use(async (ctx, next) => {
+    if (idp.forwardAuthorizationTo && ctx.method === "GET" && ctx.path === "/auth") {
+      ctx.status = 302;
+      ctx.redirect(`${idp.forwardAuthorizationTo}${ctx.path}${ctx.search}`);
+      return;
+    }
+    await next();
+    const location = ctx.response.get("location");
+    if (location && location.startsWith(`${redirectUri}?`)) {
+      const answer = idp.tamper ? idp.tamper(new URL(location)).toString() : location;
+      idp.lastRedirect = answer;
+      ctx.redirect(answer);
+    }
+  });
   // Development warnings (dev interactions, generated keys) are expected here.
   provider.on("server_error", (_ctx, error) => console.error("[idp] server_error", error));
   server.on("request", provider.callback());
-  return {
+  return Object.assign(idp, {
     issuer,
     clientId,
     clientSecret,
@@ -60,5 +81,5 @@ export async function startIdp(redirectUri: string, options: { clientId?: string
       server.closeAllConnections();
       server.close(() => resolve());
     }),
-  };
+  });
 }

@@ -54,7 +54,10 @@ const authLogger: NextAuthConfig["logger"] = {
     const cause = (error as { cause?: { err?: unknown } }).cause?.err;
     const refused = error instanceof CredentialsSignin || (error as { type?: unknown }).type === "CredentialsSignin";
     const fields = { type: (error as { type?: string }).type ?? error.name, ...(refused ? { code: (error as CredentialsSignin).code } : {}) };
+    // A single sign-on answer that failed Auth.js's checks (state, code, issuer, nonce) is a refusal, not a fault.
+    const ssoCause = (error as { type?: string }).type === "CallbackRouteError" ? (cause as { code?: unknown } | undefined)?.code : undefined;
     if (refused) log.info("auth.sign_in_refused", fields);
+    else if (typeof ssoCause === "string" && /^OAUTH_/.test(ssoCause)) log.warn("auth.sso_refused", { ...fields, cause: errorFields(cause) });
     else log.error("auth.error", { ...fields, ...(cause ? { cause: errorFields(cause) } : errorFields(error)) });
   },
   warn(code) {
