@@ -238,7 +238,7 @@ test.describe("single sign-on on a deployment of its own", () => {
     const bob = await fresh(browser);
     await bob.goto(`${base}/login`);
     await expect(bob.getByText(`Password sign-in is turned off here: everyone signs in with ${IDP_NAME}.`)).toBeVisible();
-    await expect(bob.getByLabel("Password")).toBeHidden();
+    await expect(bob.getByLabel("Password", { exact: true })).toBeHidden();
     await expect(bob.getByRole("link", { name: "Forgot your password?" })).toHaveCount(0);
     // Bob's password (a member, not break-glass) is refused even through the emergency form.
     await bob.getByText("Emergency sign-in for administrators").click();
@@ -268,12 +268,17 @@ test.describe("single sign-on on a deployment of its own", () => {
     await ssoSignIn(suspended, "bob", idp!);
     await expectRefused(suspended, SUSPENDED);
 
-    await admin.goto(`${base}/admin/audit`);
-    const log = admin.getByRole("table");
-    await expect(log).toContainText("made single sign-on the only way in");
-    await expect(log).toContainText("as a break-glass administrator");
-    await expect(log).toContainText("single sign-on is the only way in");
-    await expect(log).toContainText("the email was not verified by the identity provider");
+    await admin.goto(`${base}/admin/audit?action=settings.sso_only_changed`);
+    await expect(admin.getByRole("table")).toContainText("made single sign-on the only way in");
+    await admin.goto(`${base}/admin/audit?action=user.break_glass_sign_in`);
+    await expect(admin.getByRole("table")).toContainText("as a break-glass administrator");
+    await admin.goto(`${base}/admin/audit?action=user.sign_in_failed`);
+    const refusals = admin.getByRole("table");
+    await expect(refusals).toContainText("A password sign-in as bob@sso.example.test was refused: single sign-on is the only way in");
+    await expect(refusals).toContainText("A single sign-on as bob@sso.example.test was refused: the account is suspended");
+    await expect(refusals).toContainText("A single sign-on as bob@sso.example.test was refused: the email was not verified by the identity provider");
+    // The tampered, replayed and mixed-up answers, refused by Auth.js before any identity was read.
+    await expect(refusals).toContainText("A single sign-on was refused: the identity provider's answer failed its checks");
   });
 });
 

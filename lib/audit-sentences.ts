@@ -49,7 +49,7 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
     case "user.sign_in_failed":
       if (m.reason === "suspended") return [t("A sign-in to the suspended account was refused")];
       if (m.reason === "sso_only") return [t(`A password sign-in as ${str(m.email) ?? "an address"} was refused: single sign-on is the only way in`)];
-      if (m.method === "sso") return [t(`A single sign-on as ${str(m.email) ?? "an identity"} was refused: ${SSO_REFUSAL_WORDS[str(m.reason) ?? ""] ?? "not allowed"}`)];
+      if (m.method === "sso") return [t(`A single sign-on${str(m.email) ? ` as ${str(m.email)}` : ""} was refused: ${SSO_REFUSAL_WORDS[str(m.reason) ?? ""] ?? "not allowed"}`)];
       return [t(m.reason === "unknown_email" ? `A sign-in as ${str(m.email) ?? "an unknown email"} failed: no such account` : "A sign-in failed: wrong password")];
     case "user.signed_out":
       return [actor, t(` signed out`)];
@@ -123,6 +123,7 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
 
 const SSO_REFUSAL_WORDS: Record<string, string> = {
   sso_claims_invalid: "the identity provider's answer had no usable identity",
+  sso_answer_rejected: "the identity provider's answer failed its checks (state, code, issuer or nonce)",
   sso_email_unverified: "the email was not verified by the identity provider",
   sso_account_suspended: "the account is suspended",
   sso_account_deleted: "the account was deleted",

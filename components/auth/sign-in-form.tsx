@@ -26,7 +26,7 @@ export function SignInForm({ callbackUrl, passwordReset = false, ssoName, ssoOnl
   useFocusFirstError(form, state.fieldErrors);
   const errors = state.fieldErrors ?? {};
   const passwordForm = (
-    <form ref={form} action={action} noValidate aria-label="Sign in with a password">
+    <form ref={form} action={action} noValidate>
       <div className="grid gap-4">
         {state.message && (
           <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">

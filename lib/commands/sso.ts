@@ -6,6 +6,7 @@ import "server-only";
 // second factor) hooks in after it, as after a password.
 import { randomBytes } from "node:crypto";
 import type { Database } from "@/db";
+import { recordAudit } from "@/db/queries/audit";
 import { acceptSsoIdentity, type SsoAcceptance } from "@/db/queries/sso";
 import { ssoClaims } from "../accounts/sso-policy";
 import type { RequestContext } from "../audit-events";
@@ -29,4 +30,20 @@ export async function acceptSsoSignIn(db: Database, profile: Record<string, unkn
   if (result.ok) log.info("sso.signed_in", { how: result.how });
   else log.info("sso.refused", { reason: result.reason });
   return result;
+}
+
+/**
+ * Audits an SSO answer Auth.js refused before any identity was read (a failed state, PKCE or nonce
+ * check, a used or foreign code, an ID token from another issuer): no actor, no target, the error
+ * type only (Auth.js names most of them "Configuration"; the log line has the cause).
+ */
+export async function recordSsoAnswerRejected(db: Database, errorType: string, context: RequestContext): Promise<void> {
+  await recordAudit(db, {
+    actorId: null,
+    action: "user.sign_in_failed",
+    targetType: "user",
+    targetId: null,
+    metadata: { method: "sso", reason: "sso_answer_rejected", error: errorType.slice(0, 64) },
+    context,
+  });
 }
