@@ -2,11 +2,13 @@
 // OpenID Connect provider on loopback (e2e/support/oidc-provider.ts). It changes the sign-up mode
 // and makes SSO the only way in, so it runs on a deployment of its own (its own process, database
 // and port, E2E_PORT+76); a second one (+77) is configured with a wrong issuer.
+import AxeBuilder from "@axe-core/playwright";
 import type { BrowserContext, Page } from "@playwright/test";
+import pg from "pg";
 import { expect, newUser, signUp, test } from "./support/fixtures";
 import { startIdp, type TestIdp } from "./support/oidc-provider";
 import { ownDatabase, type OwnDatabase } from "./support/own-database";
-import { rememberSecret } from "./support/secrets";
+import { rememberOpaqueSecret, rememberSecret } from "./support/secrets";
 import { startServer, type RunningServer } from "./support/server";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210) + 76;
@@ -63,7 +65,7 @@ test.describe("single sign-on on a deployment of its own", () => {
     idp = await startIdp(CALLBACK);
     // A second provider that knows the same client (id, secret and redirect URI): a mix-up attacker's.
     foreign = await startIdp(CALLBACK, { clientId: idp.clientId, clientSecret: idp.clientSecret });
-    rememberSecret(idp.clientSecret);
+    rememberOpaqueSecret(idp.clientSecret);
     database = await ownDatabase(".data-e2e-sso", "keysmith_sso");
     server = await startServer(PORT, {
       ...database.env,
@@ -78,6 +80,20 @@ test.describe("single sign-on on a deployment of its own", () => {
   test.afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await server?.stop();
+    // The client secret and every authorization code: in no server log and no database row
+    // (scripts/secret-hygiene.ts reads the embedded database; a Postgres one is read here before it goes).
+    const opaque = [idp?.clientSecret, ...(idp?.codes ?? []), ...(foreign?.codes ?? [])].filter((s): s is string => !!s);
+    for (const secret of opaque) rememberOpaqueSecret(secret);
+    if (database?.url) {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      const tables = await client.query<{ t: string }>("select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'");
+      for (const { t } of tables.rows) {
+        const text = (await client.query<{ row: string }>(`select x::text as row from "${t}" x`)).rows.map((r) => r.row).join("\n");
+        for (const secret of opaque) expect(text.includes(secret), `${t} holds an OIDC secret or code`).toBe(false);
+      }
+      await client.end();
+    }
     await idp?.stop();
     await foreign?.stop();
     await database?.drop();
@@ -156,7 +172,6 @@ test.describe("single sign-on on a deployment of its own", () => {
     await expectSignedInAs(page, "carl@sso.example.test");
     const answer = idp!.lastRedirect!;
     expect(answer).toContain("code=");
-    rememberSecret(new URL(answer).searchParams.get("code")!);
     // ...and replayed in another browser with the same cookies: the code was used, so it is refused.
     const replay = await browser.newContext();
     contexts.push(replay);
@@ -231,7 +246,7 @@ test.describe("single sign-on on a deployment of its own", () => {
     await ssoSignIn(admin, "ann", idp!);
     await admin.goto(`${base}/admin/settings`);
     await admin.getByLabel("Only single sign-on").check();
-    await admin.getByRole("button", { name: "Save single sign-on" }).click();
+    await admin.getByRole("button", { name: "Update single sign-on" }).click();
     await expect(admin.getByRole("status").filter({ hasText: "Single sign-on is now the only way in" })).toBeVisible();
 
     // The sign-in page leads with SSO and says why there is no password form.
@@ -279,6 +294,48 @@ test.describe("single sign-on on a deployment of its own", () => {
     await expect(refusals).toContainText("A single sign-on as bob@sso.example.test was refused: the email was not verified by the identity provider");
     // The tampered, replayed and mixed-up answers, refused by Auth.js before any identity was read.
     await expect(refusals).toContainText("A single sign-on was refused: the identity provider's answer failed its checks");
+  });
+
+  test("the sign-in page and Admin -> Settings with single sign-on: axe clean and laid out at 375 and 1280 px, light and dark", async ({ browser }) => {
+    const findings: string[] = [];
+    const look = async (page: Page, name: string) => {
+      for (const width of [375, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        for (const scheme of ["light", "dark"] as const) {
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.waitForTimeout(150);
+          const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+          for (const v of violations.filter((v) => v.impact === "serious" || v.impact === "critical")) findings.push(`${name} ${width} ${scheme}: ${v.id} ${v.help}`);
+          // Nothing wider than the screen.
+          expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width}`).toBeLessThanOrEqual(width);
+          if (process.env.SCREENSHOTS_DIR) await page.screenshot({ path: `${process.env.SCREENSHOTS_DIR}/sso-${name}-${width}-${scheme}.png`, fullPage: true });
+        }
+      }
+    };
+    // SSO only (from the test before): the emergency form folded, then opened by keyboard.
+    const visitor = await fresh(browser);
+    await visitor.goto(`${base}/login`);
+    await look(visitor, "login-sso-only");
+    const summary = visitor.getByText("Emergency sign-in for administrators");
+    await summary.focus();
+    await visitor.keyboard.press("Enter");
+    await expect(visitor.getByLabel("Email")).toBeVisible();
+    await look(visitor, "login-sso-only-open");
+    await visitor.goto(`${base}/login?error=sso_email_unverified`);
+    await look(visitor, "login-error");
+
+    const admin = await fresh(browser);
+    await ssoSignIn(admin, "ann", idp!);
+    await admin.goto(`${base}/admin/settings`);
+    await admin.getByLabel("Only single sign-on").uncheck();
+    await admin.getByRole("button", { name: "Update single sign-on" }).click();
+    await expect(admin.getByRole("status").filter({ hasText: "People may sign in with a password again." })).toBeVisible();
+    await look(admin, "admin-settings");
+    await visitor.goto(`${base}/login`);
+    await expect(visitor.getByLabel("Password", { exact: true })).toBeVisible();
+    await expect(visitor.getByRole("button", { name: "Sign in with password" })).toBeVisible();
+    await look(visitor, "login-sso-and-password");
+    expect(findings).toEqual([]);
   });
 });
 

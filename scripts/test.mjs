@@ -100,7 +100,7 @@ if (!skipE2e) {
   fs.mkdirSync("e2e/.artifacts", { recursive: true });
   const pglitePort = await freeBase(Number(env.E2E_PORT ?? 3210));
   run("e2e (embedded PGlite)", "npx", ["playwright", "test"], { E2E_PORT: String(pglitePort), E2E_DATA_DIR: ".data-e2e" });
-  run("secret hygiene (embedded PGlite)", "npx", ["tsx", "scripts/secret-hygiene.ts", "--data-dir", ".data-e2e", "--data-dir", ".data-e2e-direct", "--data-dir", ".data-e2e-restart", "--data-dir", ".data-e2e-join", "--data-dir", ".data-e2e-mail"]);
+  run("secret hygiene (embedded PGlite)", "npx", ["tsx", "scripts/secret-hygiene.ts", "--data-dir", ".data-e2e", "--data-dir", ".data-e2e-direct", "--data-dir", ".data-e2e-restart", "--data-dir", ".data-e2e-join", "--data-dir", ".data-e2e-mail", "--data-dir", ".data-e2e-sso"]);
   if (testDbUrl) {
     const postgresPort = await freeBase(pglitePort + 1);
     await withScratchDatabase(testDbUrl, (url) => {

@@ -47,7 +47,7 @@ export function SsoSettingsForm({ ssoOnly, ssoName, configured, breakGlassCount 
         </CardContent>
         <CardFooter className="mt-6">
           <SubmitButton pending={pending} pendingLabel="Saving…">
-            Save single sign-on
+            Update single sign-on
           </SubmitButton>
         </CardFooter>
       </form>

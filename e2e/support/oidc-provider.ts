@@ -17,6 +17,8 @@ export type TestIdp = {
   accounts: Map<string, IdpAccount>;
   /** Where the provider last sent a browser back to the app (the code and state in it). */
   lastRedirect: string | null;
+  /** Every authorization code it handed out (for the secret-hygiene check). */
+  codes: string[];
   /** A test's tampering with the answer the provider sends the browser back with (a network attacker's). */
   tamper: ((answer: URL) => URL) | null;
   /** Sends authorization requests on to another provider, unchanged (the browser ends up there: a mix-up). */
@@ -54,7 +56,7 @@ export async function startIdp(redirectUri: string, options: { clientId?: string
       };
     },
   });
-  const idp: Pick<TestIdp, "lastRedirect" | "tamper" | "forwardAuthorizationTo"> = { lastRedirect: null, tamper: null, forwardAuthorizationTo: null };
+  const idp: Pick<TestIdp, "lastRedirect" | "codes" | "tamper" | "forwardAuthorizationTo"> = { lastRedirect: null, codes: [], tamper: null, forwardAuthorizationTo: null };
   provider.use(async (ctx, next) => {
     if (idp.forwardAuthorizationTo && ctx.method === "GET" && ctx.path === "/auth") {
       ctx.status = 302;
@@ -66,6 +68,8 @@ export async function startIdp(redirectUri: string, options: { clientId?: string
     if (location && location.startsWith(`${redirectUri}?`)) {
       const answer = idp.tamper ? idp.tamper(new URL(location)).toString() : location;
       idp.lastRedirect = answer;
+      const code = new URL(answer).searchParams.get("code");
+      if (code) idp.codes.push(code);
       ctx.redirect(answer);
     }
   });
