@@ -297,6 +297,7 @@ test.describe("single sign-on on a deployment of its own", () => {
   });
 
   test("the sign-in page and Admin -> Settings with single sign-on: axe clean and laid out at 375 and 1280 px, light and dark", async ({ browser }) => {
+    test.setTimeout(240_000);
     const findings: string[] = [];
     const look = async (page: Page, name: string) => {
       for (const width of [375, 1280]) {
