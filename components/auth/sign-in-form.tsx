@@ -29,7 +29,7 @@ export function SignInForm({ callbackUrl, passwordReset = false, ssoName, ssoOnl
     <form ref={form} action={action} noValidate>
       <div className="grid gap-4">
         {state.message && (
-          <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+          <p role="alert" className="rounded-md border border-destructive/50 bg-destructive/10 p-3 text-sm text-foreground">
             {state.message}
           </p>
         )}
@@ -64,7 +64,7 @@ export function SignInForm({ callbackUrl, passwordReset = false, ssoName, ssoOnl
           </p>
         )}
         {ssoError && (
-          <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+          <p role="alert" className="rounded-md border border-destructive/50 bg-destructive/10 p-3 text-sm text-foreground">
             {ssoError}
           </p>
         )}

@@ -11,7 +11,7 @@ export function SsoButton({ name, callbackUrl, primary }: { name: string; callba
     <form action={action} className="grid gap-2">
       {callbackUrl && <input type="hidden" name="callbackUrl" value={callbackUrl} />}
       {state.message && (
-        <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+        <p role="alert" className="rounded-md border border-destructive/50 bg-destructive/10 p-3 text-sm text-foreground">
           {state.message}
         </p>
       )}
