@@ -256,6 +256,9 @@ export const appSettings = pgTable(
     signUpMode: text("sign_up_mode", { enum: ["open", "domains", "invite_only", "closed"] }).notNull().default("open"),
     // Exact domains (lower-case) that may sign up in the "domains" mode; kept when the mode changes.
     signUpDomains: text("sign_up_domains").array().notNull().default(sql`'{}'::text[]`),
+    // Single sign-on is the only way in (lib/accounts/sso-policy.ts): passwords refused but for
+    // BREAK_GLASS_EMAILS admins. In effect only while OIDC_* is configured (lib/config.ts).
+    ssoOnly: boolean("sso_only").notNull().default(false),
     updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -357,3 +360,31 @@ export const passkeyChallenges = pgTable(
     index("passkey_challenges_expires_idx").on(t.expiresAt),
   ],
 );
+
+/**
+ * Single sign-on identities (lib/commands/sso.ts): an OpenID Connect issuer and subject, linked to
+ * one account when it first signs in (created just in time, or matched once by a verified email).
+ * Later sign-ins match by the pair, never by email. Nothing secret is stored: no token, no code.
+ */
+export const ssoLinks = pgTable(
+  "sso_links",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    // The verified address the identity had when it was linked (for the audit and the admin).
+    email: text("email").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // acceptSsoIdentity: a sign-in finds its account by issuer and subject; one account per identity.
+    uniqueIndex("sso_links_issuer_subject_key").on(t.issuer, t.subject),
+    // acceptSsoIdentity: one identity per issuer per account (an email match never adds a second one).
+    uniqueIndex("sso_links_user_issuer_key").on(t.userId, t.issuer),
+  ],
+);
+export type SsoLink = typeof ssoLinks.$inferSelect;

@@ -39,12 +39,18 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
   };
   switch (event.action as AuditAction) {
     case "user.signed_up":
-      return [actor, t(` signed up${m.role === "admin" ? ", as the first account and so an administrator" : ""}`)];
+      return [actor, t(` signed up${m.method === "sso" ? " with single sign-on" : ""}${m.role === "admin" ? ", as the first account and so an administrator" : ""}`)];
     case "user.signed_in":
-      return [actor, t(m.method === "passkey" ? ` signed in with the passkey “${str(m.passkey) ?? "a passkey"}”` : ` signed in`)];
+      return [actor, t(m.method === "passkey" ? ` signed in with the passkey “${str(m.passkey) ?? "a passkey"}”` : m.method === "sso" ? ` signed in with single sign-on` : ` signed in`)];
+    case "user.break_glass_sign_in":
+      return [actor, t(` signed in with a password as a break-glass administrator while single sign-on is the only way in`)];
+    case "user.sso_linked":
+      return [actor, t(` signed in with single sign-on for the first time, linking the account to that identity (${str(m.email) ?? "a verified email"})`)];
     case "user.sign_in_failed":
       if (m.reason === "suspended") return [t(m.method === "passkey" ? "A passkey sign-in to the suspended account was refused" : "A sign-in to the suspended account was refused")];
-      if (m.method === "passkey") return [t(m.reason === "counter_regressed" ? "A passkey sign-in was refused: its signature counter went back, as a copied authenticator's would" : "A passkey sign-in failed")];
+      if (m.method === "passkey") return [t(m.reason === "counter_regressed" ? "A passkey sign-in was refused: its signature counter went back, as a copied authenticator's would" : m.reason === "sso_only" ? "A passkey sign-in was refused: single sign-on is the only way in" : "A passkey sign-in failed")];
+      if (m.reason === "sso_only") return [t(`A password sign-in as ${str(m.email) ?? "an address"} was refused: single sign-on is the only way in`)];
+      if (m.method === "sso") return [t(`A single sign-on${str(m.email) ? ` as ${str(m.email)}` : ""} was refused: ${SSO_REFUSAL_WORDS[str(m.reason) ?? ""] ?? "not allowed"}`)];
       return [t(m.reason === "unknown_email" ? `A sign-in as ${str(m.email) ?? "an unknown email"} failed: no such account` : "A sign-in failed: wrong password")];
     case "user.signed_out":
       return [actor, t(` signed out`)];
@@ -94,6 +100,8 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(` accepted an invitation and joined as ${m.role === "admin" ? "an administrator" : "a member"}`)];
     case "settings.sign_up_changed":
       return [actor, t(` changed who may sign up to: ${signUpWords(str(m.to), list(m.domains))}`)];
+    case "settings.sso_only_changed":
+      return [actor, t(m.to === true ? ` made single sign-on the only way in (passwords refused but for break-glass administrators)` : ` allowed password sign-in again beside single sign-on`)];
     case "api_key.created": {
       const expires = when(m.expiresAt);
       return [actor, t(` created `), key(), t(` with ${ACCESS[str(m.access) ?? ""] ?? "access"}, ${expires ? `expiring ${expires}` : "never expiring"}`), via];
@@ -124,6 +132,18 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
   }
 }
 
+const SSO_REFUSAL_WORDS: Record<string, string> = {
+  sso_claims_invalid: "the identity provider's answer had no usable identity",
+  sso_answer_rejected: "the identity provider's answer failed its checks (state, code, issuer or nonce)",
+  sso_email_unverified: "the email was not verified by the identity provider",
+  sso_account_suspended: "the account is suspended",
+  sso_account_deleted: "the account was deleted",
+  sso_identity_conflict: "the account is already linked to another identity",
+  sso_sign_up_closed: "sign-up is closed",
+  sso_sign_up_invite_only: "sign-up is by invitation only",
+  sso_email_domain_not_allowed: "the email's domain may not sign up",
+};
+
 function signUpWords(mode: string | null, domains: string[]): string {
   switch (mode) {
     case "open":
@@ -144,6 +164,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "user.signed_up": "Signed up",
   "user.signed_in": "Signed in",
   "user.sign_in_failed": "Sign-in failed",
+  "user.break_glass_sign_in": "Break-glass password sign-in",
+  "user.sso_linked": "Single sign-on identity linked",
   "user.signed_out": "Signed out",
   "user.sessions_ended": "Sessions ended by an administrator",
   "user.profile_updated": "Display name changed",
@@ -167,6 +189,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "invitation.revoked": "Invitation revoked",
   "invitation.accepted": "Invitation accepted",
   "settings.sign_up_changed": "Sign-up mode changed",
+  "settings.sso_only_changed": "Single sign-on only changed",
   "api_key.created": "Key created",
   "api_key.revoked": "Key revoked by its owner",
   "api_key.deleted": "Key deleted",

@@ -102,6 +102,28 @@ export const config = {
   get mailFrom(): string {
     return process.env.MAIL_FROM?.trim() || "Keysmith <keysmith@localhost>";
   },
+  /**
+   * Single sign-on through OpenID Connect: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET all
+   * set, or none (no provider, no button). OIDC_NAME names the provider on the button ("Okta").
+   * The client secret is handed to Auth.js only; it is never logged or shown.
+   */
+  get oidc(): { issuer: string; clientId: string; clientSecret: string; name: string } | null {
+    const issuer = process.env.OIDC_ISSUER?.trim();
+    const clientId = process.env.OIDC_CLIENT_ID?.trim();
+    const clientSecret = process.env.OIDC_CLIENT_SECRET;
+    if (!issuer || !clientId || !clientSecret) return null;
+    return { issuer, clientId, clientSecret, name: process.env.OIDC_NAME?.trim() || "single sign-on" };
+  },
+  /**
+   * BREAK_GLASS_EMAILS: admin addresses that may still sign in with a password while single sign-on
+   * is the only way in (each such sign-in is audited and logged as a warning). Lower-cased.
+   */
+  get breakGlassEmails(): string[] {
+    return (process.env.BREAK_GLASS_EMAILS ?? "")
+      .split(",")
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean);
+  },
   /** Benchmarks only: enables GET /api/bench/static. */
   get bench(): boolean {
     return process.env.KEYSMITH_BENCH === "1";

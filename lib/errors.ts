@@ -59,6 +59,11 @@ export const ERRORS = {
   passkey_exists: [409, "This passkey is already registered here. Use it to sign in, or add a different one."],
   passkey_not_found: [404, "That passkey was not found. It may have been removed already; refresh the page."],
   passkey_limit_reached: [409, "You have the most passkeys an account may hold here. Remove one you no longer use, then add the new one."],
+  sso_not_configured: [
+    409,
+    "Single sign-on is not set up on this Keysmith, so it cannot be the only way in. Set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET first (see the README).",
+  ],
+  password_sign_in_off: [403, "Password sign-in is turned off here: sign in with single sign-on instead."],
   rate_limited: [429, "Too many requests. Wait a moment and try again."],
   service_unavailable: [503, "The service is briefly unavailable. Try again in a few seconds."],
   internal_error: [500, "Something went wrong on our side. Try again; if it keeps happening, contact your administrator."],

@@ -82,6 +82,10 @@ const scanned = records.filter((r): r is ScanCount => r.kind === "scanned").redu
 const remembered = fs.existsSync(`${ARTIFACTS}/secrets`)
   ? fs.readdirSync(`${ARTIFACTS}/secrets`).flatMap((f) => keysIn(fs.readFileSync(`${ARTIFACTS}/secrets/${f}`, "utf8")))
   : [];
+// Secrets of no Keysmith format (an OIDC client secret, authorization codes): only logs and rows are checked.
+const opaque = fs.existsSync(`${ARTIFACTS}/opaque-secrets`)
+  ? fs.readdirSync(`${ARTIFACTS}/opaque-secrets`).map((f) => fs.readFileSync(`${ARTIFACTS}/opaque-secrets/${f}`, "utf8").trim()).filter((s) => s.length >= 20)
+  : [];
 const secrets = [...new Set([...responses.flatMap((r) => r.keys), ...remembered])];
 const keys = secrets.filter((s) => !isAccountToken(s));
 const tokens = secrets.filter(isAccountToken);
@@ -127,7 +131,7 @@ const logs = fs
   .filter((f) => /^server-\d+\.log$/.test(f))
   .map((f) => fs.readFileSync(`${ARTIFACTS}/${f}`, "utf8"))
   .join("\n");
-for (const key of secrets) if (leaks(logs, key)) problems.push(`${short(key)} (or 16 characters of it) appeared in a server log`);
+for (const key of [...secrets, ...opaque]) if (leaks(logs, key)) problems.push(`${short(key)} (or 16 characters of it) appeared in a server log`);
 
 // 3b. No API operation answered an error code it does not declare (lib/api/operations.ts, from
 // which the OpenAPI document lists each operation's codes): the handler logs each such answer.
@@ -144,7 +148,7 @@ for (const db of databases) {
   if (db.pgliteDir && !fs.existsSync(db.pgliteDir)) continue;
   const text = await databaseText(db);
   rows += text.split("\n").length;
-  for (const key of secrets) if (leaks(text, key)) problems.push(`${short(key)} (or 16 characters of it) is stored in ${db.url ? "the Postgres database" : db.pgliteDir}`);
+  for (const key of [...secrets, ...opaque]) if (leaks(text, key)) problems.push(`${short(key)} (or 16 characters of it) is stored in ${db.url ? "the Postgres database" : db.pgliteDir}`);
 }
 
 // 5. The server's own secrets never reach the browser bundle (checklist N-04).
@@ -175,7 +179,7 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  `secret hygiene: ${keys.length} keys and ${tokens.length} account tokens (${shownTokens} shown once to an admin, ${tokens.length - shownTokens} mailed or held in a cookie); ` +
+  `secret hygiene: ${keys.length} keys, ${tokens.length} account tokens and ${opaque.length} other secrets (OIDC) (${shownTokens} shown once to an admin, ${tokens.length - shownTokens} mailed or held in a cookie); ` +
     `${scanned} responses scanned, each key only in its creation or rotation response (no-store); ` +
     `none in browser storage, ${Math.round(logs.length / 1024)} KB of server logs or ${rows} database rows; ` +
     `no server secret in ${Math.round(bundle.length / 1024)} KB of browser bundle`,

@@ -9,7 +9,7 @@ import { getDb } from "@/db";
 import { createUser, endSessions } from "@/db/queries/users";
 import { parseInput, toActionState } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
-import { SignInRateLimited, SignInSuspended, SignInUnavailable, signIn, signOut } from "@/lib/auth/config";
+import { OIDC_PROVIDER_ID, SignInPasswordOff, SignInRateLimited, SignInSuspended, SignInUnavailable, signIn, signOut } from "@/lib/auth/config";
 import { currentUser } from "@/lib/session";
 import { config } from "@/lib/config";
 import { messageOf } from "@/lib/errors";
@@ -48,6 +48,15 @@ function isUnavailable(error: unknown): boolean {
 
 function isSuspended(error: unknown): boolean {
   return error instanceof SignInSuspended || (isCredentialsSignin(error) && error.code === "suspended");
+}
+
+function isPasswordOff(error: unknown): boolean {
+  return error instanceof SignInPasswordOff || (isCredentialsSignin(error) && error.code === "password_off");
+}
+
+// Only same-site relative paths: an absolute or protocol-relative URL would be an open redirect.
+function safeRedirect(next: FormDataEntryValue | null): string {
+  return typeof next === "string" && /^\/(?!\/)[\w\-/?=&.%]*$/.test(next) ? next : AFTER_SIGN_IN;
 }
 
 const SIGN_IN_UNAVAILABLE = "Sign-in is briefly unavailable, so your password was not checked. Try again in a few seconds.";
@@ -100,12 +109,29 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     }
     if (isUnavailable(error)) return { ok: false, message: SIGN_IN_UNAVAILABLE, data: values };
     if (isSuspended(error)) return { ok: false, message: messageOf("account_suspended"), data: values };
+    if (isPasswordOff(error)) return { ok: false, message: messageOf("password_sign_in_off"), data: values };
     if (isCredentialsSignin(error)) {
       return { ok: false, message: "Email or password is incorrect. Check both and try again.", data: values };
     }
     // Any other Auth.js error wraps a failure that is not about the password: report that.
     const cause = error instanceof AuthError ? ((error.cause as { err?: unknown } | undefined)?.err ?? error) : error;
     return { ...toActionState<{ email?: string }>("signIn", cause), data: values };
+  }
+}
+
+/**
+ * "Sign in with <IdP>": starts the OpenID Connect flow (Auth.js sets the state, PKCE and nonce
+ * cookies and redirects to the IdP). Where SSO is not configured there is nothing to start.
+ */
+export async function ssoSignInAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    if (!config.oidc) return { ok: false, message: "Single sign-on is not set up here. Sign in with your email and password." };
+    await signIn(OIDC_PROVIDER_ID, { redirectTo: safeRedirect(form.get("callbackUrl")) });
+    return { ok: true };
+  } catch (error) {
+    unstable_rethrow(error);
+    const cause = error instanceof AuthError ? ((error.cause as { err?: unknown } | undefined)?.err ?? error) : error;
+    return toActionState("ssoSignIn", cause);
   }
 }
 
@@ -158,6 +184,7 @@ export async function passkeySignInAction(response: unknown, callbackUrl?: unkno
     if (isRateLimited(error)) return { ok: false, message: "Too many failed sign-in attempts. Wait 15 minutes and try again, or ask an admin to check the audit log." };
     if (isUnavailable(error)) return { ok: false, message: "Sign-in is briefly unavailable, so your passkey was not checked. Try again in a few seconds." };
     if (isSuspended(error)) return { ok: false, message: messageOf("account_suspended") };
+    if (isPasswordOff(error)) return { ok: false, message: "Passkeys are turned off here, like passwords: sign in with single sign-on instead." };
     if (isCredentialsSignin(error)) return { ok: false, message: messageOf("passkey_not_accepted") };
     const cause = error instanceof AuthError ? ((error.cause as { err?: unknown } | undefined)?.err ?? error) : error;
     return toActionState("passkeySignIn", cause);

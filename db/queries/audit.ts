@@ -37,7 +37,7 @@ export const ATTEMPTED_EMAIL_MAX = 254;
  */
 export async function recordSignInFailure(
   tx: Executor,
-  attempt: { email: string; userId: string | null; reason?: "suspended" },
+  attempt: { email: string; userId: string | null; reason?: "suspended" | "sso_only" },
   context: RequestContext,
 ): Promise<void> {
   await recordAudit(tx, {
@@ -53,15 +53,15 @@ export async function recordSignInFailure(
   });
 }
 
-/** A sign-in; a passkey sign-in says so and names the passkey (`{ method: "passkey", passkey }`). */
-export async function recordSignIn(tx: Executor, userId: string, context: RequestContext, how?: { method: "passkey"; passkey: string }): Promise<void> {
-  await recordAudit(tx, { actorId: userId, action: "user.signed_in", targetType: "user", targetId: userId, metadata: how, context });
+/** A sign-in; `metadata` says how when it was not with a password (`{ method: "sso", issuer }`). */
+export async function recordSignIn(tx: Executor, userId: string, context: RequestContext, metadata?: Record<string, unknown>): Promise<void> {
+  await recordAudit(tx, { actorId: userId, action: "user.signed_in", targetType: "user", targetId: userId, metadata, context });
 }
 
 /**
  * A refused passkey sign-in: no actor; the account as target when the passkey named one. No email
  * (none was typed), and nothing from the assertion itself.
  */
-export async function recordPasskeySignInFailure(tx: Executor, attempt: { userId: string | null; reason: "invalid" | "counter_regressed" | "suspended" }, context: RequestContext): Promise<void> {
+export async function recordPasskeySignInFailure(tx: Executor, attempt: { userId: string | null; reason: "invalid" | "counter_regressed" | "suspended" | "sso_only" }, context: RequestContext): Promise<void> {
   await recordAudit(tx, { actorId: null, action: "user.sign_in_failed", targetType: "user", targetId: attempt.userId, metadata: { method: "passkey", reason: attempt.reason }, context });
 }

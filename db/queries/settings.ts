@@ -53,3 +53,24 @@ export async function setSignUpSettings(db: Database, adminId: string, next: Sig
     return next;
   });
 }
+
+/** Whether an admin made single sign-on the only way in (lib/accounts/sso-policy.ts ssoOnlyInEffect says whether it applies). */
+export async function getSsoOnly(db: Database): Promise<boolean> {
+  const [row] = await db.select({ ssoOnly: appSettings.ssoOnly }).from(appSettings).where(eq(appSettings.id, 1));
+  return row?.ssoOnly ?? false;
+}
+
+/**
+ * An admin turns "single sign-on only" on or off; the admin's role is read in the same transaction
+ * (demoted since the page loaded: not found), and the change is audited with the old and new values.
+ */
+export async function setSsoOnly(db: Database, adminId: string, on: boolean, context: RequestContext): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await assertActiveAdmin(tx, adminId);
+    await tx.insert(appSettings).values({ id: 1 }).onConflictDoNothing();
+    const [before] = await tx.select({ ssoOnly: appSettings.ssoOnly }).from(appSettings).where(eq(appSettings.id, 1)).for("update");
+    await tx.update(appSettings).set({ ssoOnly: on, updatedBy: adminId, updatedAt: sql`now()` }).where(eq(appSettings.id, 1));
+    await recordAudit(tx, { actorId: adminId, action: "settings.sso_only_changed", targetType: "settings", targetId: null, metadata: { from: before!.ssoOnly, to: on }, context });
+    return on;
+  });
+}

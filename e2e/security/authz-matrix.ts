@@ -213,6 +213,8 @@ export const AUTHZ_MATRIX: Row[] = [
   // walks them with Chromium's authenticator (e2e/passkeys.spec.ts), the checks in lib/commands/passkeys.test.ts.
   { kind: "action", name: "beginPasskeySignInAction", file: AUTH, page: "/login", args: [], cells: cells("refused", "refused", "refused", "refused") },
   { kind: "action", name: "passkeySignInAction", file: AUTH, page: "/login", args: ["{\"id\":\"{uniq}\"}"], cells: cells("refused", "refused", "refused", "refused") },
+  // Starting single sign-on: the shared server has no OIDC provider, so every caller is told to use a password (e2e/sso.spec.ts walks the flow).
+  { kind: "action", name: "ssoSignInAction", file: AUTH, page: "/login", args: [{ ok: false }, { $form: {} }], cells: cells("refused", "refused", "refused", "refused") },
   { kind: "action", name: "signOutAction", file: AUTH, page: "/settings/api-keys", args: [], redirectsTo: "/login", endsSession: true, cells: publicAction },
   { kind: "action", name: "createApiKeyAction", file: KEYS, page: "/settings/api-keys", args: [{ ok: false }, { $form: { name: "matrix {uniq}", description: "", access: "full", expiration: "30" } }], mutates: "ownerKeys", cells: userAction("own") },
   { kind: "action", name: "updateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", { ok: false }, keyForm("renamed {uniq}")], mutates: "ownerKey", cells: userAction("not_found") },
@@ -253,5 +255,7 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "revokeInvitationAction", file: ADMIN, page: "/admin/users", args: [{ invitationId: "{invitationId}" }], adminOnly: true, mutates: "invitation", cells: adminAction },
   // Setting the mode the shared server already has ("open"): allowed, audited, nothing else changes.
   { kind: "action", name: "updateSignUpSettingsAction", file: ADMIN, page: "/admin/settings", args: [{ ok: false }, { $form: { mode: "open", domains: "" } }], adminOnly: true, cells: adminAction },
+  // Leaving single sign-on off (the shared server has no OIDC, so turning it on is refused for everyone): allowed, audited.
+  { kind: "action", name: "updateSsoOnlyAction", file: ADMIN, page: "/admin/settings", args: [{ ok: false }, { $form: {} }], adminOnly: true, cells: adminAction },
   { kind: "action", name: "deleteUserAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{victimId}" }], adminOnly: true, mutates: "victim", cells: adminAction },
 ];

@@ -1,10 +1,14 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
+import type { Provider } from "next-auth/providers";
 import { getDb } from "@/db";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { signInWithPasskey } from "@/lib/auth/passkey";
 import { clockOffsetMs } from "@/lib/clock";
 import { PASSKEY_CHALLENGE_COOKIE, relyingParty } from "@/lib/commands/passkeys";
+import { acceptSsoSignIn } from "@/lib/commands/sso";
+import { config } from "@/lib/config";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { errorFields, log } from "@/lib/log";
 import { requestNow } from "@/lib/request-clock";
@@ -18,7 +22,7 @@ declare module "next-auth" {
     role?: "admin" | "member";
     sessionVersion?: number;
     /** How this sign-in was proven: a passkey with user verification counts as two factors. */
-    signInMethod?: "password" | "passkey";
+    signInMethod?: "password" | "passkey" | "sso";
   }
   interface Session {
     user: {
@@ -32,7 +36,7 @@ declare module "next-auth" {
       /** When its holder last proved who they are (seconds): signing in, or a step-up since. */
       authenticatedAt: number;
       /** How this session was signed in: a passkey with user verification counts as two factors. */
-      signInMethod: "password" | "passkey";
+      signInMethod: "password" | "passkey" | "sso";
     };
   }
 }
@@ -45,6 +49,11 @@ export class SignInRateLimited extends CredentialsSignin {
 /** Thrown when the password was right but an admin has suspended the account. */
 export class SignInSuspended extends CredentialsSignin {
   override code = "suspended";
+}
+
+/** Thrown when single sign-on is the only way in and this address is not a break-glass admin's. */
+export class SignInPasswordOff extends CredentialsSignin {
+  override code = "password_off";
 }
 
 /**
@@ -62,7 +71,10 @@ const authLogger: NextAuthConfig["logger"] = {
     const cause = (error as { cause?: { err?: unknown } }).cause?.err;
     const refused = error instanceof CredentialsSignin || (error as { type?: unknown }).type === "CredentialsSignin";
     const fields = { type: (error as { type?: string }).type ?? error.name, ...(refused ? { code: (error as CredentialsSignin).code } : {}) };
+    // A single sign-on answer that failed Auth.js's checks (state, code, issuer, nonce) is a refusal, not a fault.
+    const ssoCause = (error as { type?: string }).type === "CallbackRouteError" ? (cause as { code?: unknown } | undefined)?.code : undefined;
     if (refused) log.info("auth.sign_in_refused", fields);
+    else if (typeof ssoCause === "string" && /^OAUTH_/.test(ssoCause)) log.warn("auth.sso_refused", { ...fields, cause: errorFields(cause) });
     else log.error("auth.error", { ...fields, ...(cause ? { cause: errorFields(cause) } : errorFields(error)) });
   },
   warn(code) {
@@ -82,6 +94,39 @@ function cookieValue(header: string | null, name: string): string | undefined {
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
+/** The OIDC provider's id: its callback is /api/auth/callback/oidc (the redirect URI to register at the IdP). */
+export const OIDC_PROVIDER_ID = "oidc";
+
+// The app accounts acceptSsoSignIn accepted, by the Auth.js user object of that callback request:
+// the jwt callback issues a session only for one of these (never for an IdP profile as it came).
+const acceptedSso = new WeakSet<object>();
+
+/**
+ * The generic OIDC provider when OIDC_* is configured (lib/config.ts). Auth.js discovers the
+ * endpoints from the issuer, sends PKCE, state and nonce, and checks the ID token's signature,
+ * issuer (the configured one), audience (our client id) and nonce before any callback runs.
+ */
+function oidcProvider(): Provider[] {
+  const oidc = config.oidc;
+  if (!oidc) return [];
+  return [
+    {
+      id: OIDC_PROVIDER_ID,
+      name: oidc.name,
+      type: "oidc",
+      issuer: oidc.issuer,
+      clientId: oidc.clientId,
+      clientSecret: oidc.clientSecret,
+      checks: ["pkce", "state", "nonce"],
+      authorization: { params: { scope: "openid email profile" } },
+      // The ID token's claims are the profile; acceptSsoSignIn reads them (ssoClaims).
+      profile(profile) {
+        return { id: String(profile.sub ?? ""), email: typeof profile.email === "string" ? profile.email : null, name: typeof profile.name === "string" ? profile.name : null };
+      },
+    },
+  ];
+}
+
 // The config is built per request (not at import) so `next build` never needs the secrets and a
 // production start without them fails on first use with a clear ConfigError.
 function buildConfig(): NextAuthConfig {
@@ -90,7 +135,9 @@ function buildConfig(): NextAuthConfig {
     trustHost: true,
     logger: authLogger,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
-    pages: { signIn: "/login" },
+    // Every Auth.js error (a failed state or PKCE check, a refused code, the IdP's error) lands on
+    // the sign-in page as ?error=<type>, which lib/auth/sso-errors.ts turns into a sentence.
+    pages: { signIn: "/login", error: "/login" },
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
@@ -110,6 +157,7 @@ function buildConfig(): NextAuthConfig {
             return { id, email, name, role, sessionVersion };
           }
           if (result.reason === "suspended") throw new SignInSuspended();
+          if (result.reason === "password_off") throw new SignInPasswordOff();
           throw result.reason === "rate_limited" ? new SignInRateLimited() : new CredentialsSignin();
         },
       }),
@@ -147,12 +195,33 @@ function buildConfig(): NextAuthConfig {
             return { id, email, name, role, sessionVersion, signInMethod: "passkey" as const };
           }
           if (result.reason === "suspended") throw new SignInSuspended();
+          if (result.reason === "sso_only") throw new SignInPasswordOff();
           throw result.reason === "rate_limited" ? new SignInRateLimited() : new CredentialsSignin();
         },
       }),
+      ...oidcProvider(),
     ],
     callbacks: {
-      async jwt({ token, user, trigger, session }) {
+      // An SSO sign-in is accepted or refused here, after Auth.js validated the ID token. A refusal
+      // sends the browser to the sign-in page with the reason (a code, mapped to words there).
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        let result: Awaited<ReturnType<typeof acceptSsoSignIn>>;
+        try {
+          const requestHeaders = await headers();
+          result = await acceptSsoSignIn(await getDb(), profile as Record<string, unknown> | undefined, contextFromHeaders(requestHeaders), clockOffsetMs(requestHeaders));
+        } catch (error) {
+          if (!isDatabaseUnavailable(error)) throw error;
+          log.error("auth.db_unavailable", errorFields(error));
+          return "/login?error=sso_unavailable";
+        }
+        if (!result.ok) return `/login?error=${result.reason}`;
+        // The session carries the Keysmith account, exactly as after a password (the jwt callback).
+        Object.assign(user, { id: result.user.id, email: result.user.email, name: result.user.name, role: result.user.role, sessionVersion: result.user.sessionVersion, signInMethod: "sso" });
+        acceptedSso.add(user);
+        return true;
+      },
+      async jwt({ token, user, account, trigger, session }) {
         if (trigger === "update") {
           // Only a step-up proof this server signed for this very session moves its authentication
           // time (lib/auth/step-up-proof.ts); anything else a browser posts to the session endpoint
@@ -162,6 +231,7 @@ function buildConfig(): NextAuthConfig {
           if (at !== null && at > (typeof token.aa === "number" ? token.aa : 0)) token.aa = at;
           return token;
         }
+        if (account?.provider === OIDC_PROVIDER_ID && !(user && acceptedSso.has(user))) return null;
         if (user?.id) {
           token.uid = user.id;
           token.role = user.role ?? "member";
@@ -181,7 +251,7 @@ function buildConfig(): NextAuthConfig {
         session.user.sessionVersion = typeof token.sv === "number" ? token.sv : -1;
         session.user.signedInAt = typeof token.at === "number" ? token.at : 0;
         session.user.authenticatedAt = typeof token.aa === "number" ? token.aa : 0;
-        session.user.signInMethod = token.method === "passkey" ? "passkey" : "password";
+        session.user.signInMethod = token.method === "passkey" || token.method === "sso" ? token.method : "password";
         return session;
       },
     },

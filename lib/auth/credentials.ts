@@ -1,8 +1,10 @@
 import "server-only";
 import type { Database } from "@/db/client";
-import { recordSignIn, recordSignInFailure } from "@/db/queries/audit";
+import { recordAudit, recordSignIn, recordSignInFailure } from "@/db/queries/audit";
 import { addToWindow, windowCounts } from "@/db/queries/rate-limits";
+import { getSsoOnly } from "@/db/queries/settings";
 import { findUserByEmail } from "@/db/queries/users";
+import { isBreakGlassAdmin, passwordAllowed, ssoOnlyInEffect } from "../accounts/sso-policy";
 import type { User } from "@/db/schema";
 import type { RequestContext } from "../audit-events";
 import { config } from "../config";
@@ -13,7 +15,7 @@ export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 export type CredentialsResult =
   | { ok: true; user: User }
-  | { ok: false; reason: "invalid" | "suspended" }
+  | { ok: false; reason: "invalid" | "suspended" | "password_off" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
 /**
@@ -35,6 +37,13 @@ export async function checkCredentials(
   const account = `login:account:${input.email}`;
   const address = `login:address:${context.ip ?? "unknown"}`;
   const limits = { perAccount: config.loginFailuresPerAccount, perAddress: config.loginFailuresPerIp };
+
+  // Single sign-on only: no password is even checked, except a break-glass admin's (README).
+  const ssoOnly = ssoOnlyInEffect(await getSsoOnly(db), !!config.oidc);
+  if (!passwordAllowed({ ssoOnly, email: input.email, breakGlassEmails: config.breakGlassEmails })) {
+    await recordSignInFailure(db, { email: input.email, userId: null, reason: "sso_only" }, context);
+    return { ok: false, reason: "password_off" };
+  }
 
   const counts = await windowCounts(db, [account, address], windowStart);
   const failures = (bucket: string) => counts.get(bucket) ?? 0;
@@ -60,6 +69,20 @@ export async function checkCredentials(
     // tells the account's owner why they cannot get in and whom to ask.
     await recordSignInFailure(db, { email: input.email, userId: user.id, reason: "suspended" }, context);
     return { ok: false, reason: "suspended" };
+  }
+  if (ssoOnly) {
+    // A listed address whose account is not an admin gets no exception.
+    if (!isBreakGlassAdmin({ email: user.email, role: user.role, breakGlassEmails: config.breakGlassEmails })) {
+      await recordSignInFailure(db, { email: input.email, userId: user.id, reason: "sso_only" }, context);
+      return { ok: false, reason: "password_off" };
+    }
+    // Loud on purpose: every break-glass sign-in is an event an admin should see and explain.
+    log.warn("auth.break_glass_sign_in", { userId: user.id, ip: context.ip });
+    await db.transaction(async (tx) => {
+      await recordAudit(tx, { actorId: user.id, action: "user.break_glass_sign_in", targetType: "user", targetId: user.id, context });
+      await recordSignIn(tx, user.id, context, { method: "password", breakGlass: true });
+    });
+    return { ok: true, user };
   }
   await recordSignIn(db, user.id, context);
   return { ok: true, user };

@@ -4,6 +4,8 @@ import { recordPasskeySignInFailure, recordSignIn } from "@/db/queries/audit";
 import { addToWindow, windowCounts } from "@/db/queries/rate-limits";
 import type { SessionUser } from "@/db/queries/users";
 import type { RequestContext } from "../audit-events";
+import { getSsoOnly } from "@/db/queries/settings";
+import { isBreakGlassAdmin, ssoOnlyInEffect } from "../accounts/sso-policy";
 import { verifyPasskeyAssertion } from "../commands/passkeys";
 import { config } from "../config";
 import { log } from "../log";
@@ -12,7 +14,7 @@ import { LOGIN_WINDOW_MS } from "./credentials";
 
 export type PasskeySignInResult =
   | { ok: true; user: SessionUser; passkeyName: string }
-  | { ok: false; reason: "invalid" | "suspended" }
+  | { ok: false; reason: "invalid" | "suspended" | "sso_only" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
 /**
@@ -35,6 +37,11 @@ export async function signInWithPasskey(
     return { ok: false, reason: "rate_limited", retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + LOGIN_WINDOW_MS - now) / 1000)) };
   }
   const result = await verifyPasskeyAssertion(db, input);
+  // Single sign-on as the only way in closes this door too, but for break-glass administrators.
+  if (result.ok && ssoOnlyInEffect(await getSsoOnly(db), !!config.oidc) && !isBreakGlassAdmin({ email: result.user.email, role: result.user.role, breakGlassEmails: config.breakGlassEmails })) {
+    await recordPasskeySignInFailure(db, { userId: result.user.id, reason: "sso_only" }, context);
+    return { ok: false, reason: "sso_only" };
+  }
   if (result.ok) {
     await recordSignIn(db, result.user.id, context, { method: "passkey", passkey: result.passkey.name });
     return { ok: true, user: result.user, passkeyName: result.passkey.name };

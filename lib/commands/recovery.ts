@@ -6,8 +6,10 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "@/db";
 import { consumeResetToken, issueResetToken } from "@/db/queries/password-resets";
 import { addToWindow } from "@/db/queries/rate-limits";
+import { getSsoOnly } from "@/db/queries/settings";
 import { findUserByEmail } from "@/db/queries/users";
 import { assertRecentAuthentication } from "../accounts/step-up";
+import { isBreakGlassAdmin, ssoOnlyInEffect } from "../accounts/sso-policy";
 import type { RequestContext } from "../audit-events";
 import { appNow } from "../clock";
 import { config } from "../config";
@@ -60,6 +62,11 @@ export async function requestPasswordReset(db: Database, email: string, context:
     }
     const user = await findUserByEmail(db, email);
     if (!user) return;
+    // Single sign-on only: a password would not let anyone in, so no link is sent (but to a break-glass admin).
+    if (ssoOnlyInEffect(await getSsoOnly(db), !!config.oidc) && !isBreakGlassAdmin({ email: user.email, role: user.role, breakGlassEmails: config.breakGlassEmails })) {
+      log.info("password_reset.sso_only", {});
+      return;
+    }
     if ((await addToWindow(db, `reset:account:${user.id}`, windowOf(HOUR_MS), 1)) > RESET_MAILS_PER_ACCOUNT_PER_HOUR) {
       log.warn("password_reset.rate_limited", { scope: "account" });
       return;

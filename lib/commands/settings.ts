@@ -4,9 +4,10 @@ import "server-only";
 // transaction (db/queries/users.ts createUser); the admin's role is checked inside the
 // transaction that changes the setting (db/queries/settings.ts).
 import type { Database } from "@/db";
-import { setSignUpSettings, type SignUpSettings } from "@/db/queries/settings";
+import { setSignUpSettings, setSsoOnly, type SignUpSettings } from "@/db/queries/settings";
 import { assertRecentAuthentication } from "../accounts/step-up";
 import { appNow } from "../clock";
+import { config } from "../config";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
 
@@ -18,4 +19,16 @@ export async function changeSignUpSettings(db: Database, actor: Actor, next: Sig
     throw new AppError("validation_failed", { fieldErrors: { domains: "List at least one domain, like example.com, for this mode." } });
   }
   return setSignUpSettings(db, actor.userId, next, actor.context);
+}
+
+/**
+ * An admin makes single sign-on the only way in, or allows passwords again. It cannot be turned on
+ * while OIDC is not configured (nobody but break-glass admins could sign in). Needs a recent
+ * authentication (step-up), like every change of who may get in.
+ */
+export async function changeSsoOnly(db: Database, actor: Actor, on: boolean): Promise<boolean> {
+  if (actor.key) throw new AppError("not_found");
+  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
+  if (on && !config.oidc) throw new AppError("sso_not_configured");
+  return setSsoOnly(db, actor.userId, on, actor.context);
 }

@@ -13,7 +13,8 @@ import { policy } from "@/lib/policy";
 import { endSessionsInput, resetLinkInput, revokeKeysInput, revokeMatchingFilters, revokeMatchingInput, roleInput } from "@/lib/validation/admin.schema";
 import { userTargetInput } from "@/lib/validation/account.schema";
 import { createInvitation, revokeInvitation } from "@/lib/commands/invitations";
-import { changeSignUpSettings } from "@/lib/commands/settings";
+import { changeSignUpSettings, changeSsoOnly } from "@/lib/commands/settings";
+import { ssoOnlySchema } from "@/lib/validation/sso.schema";
 import { invitationSchema, revokeInvitationInput, signUpSettingsSchema } from "@/lib/validation/invitation.schema";
 
 const field = (form: FormData, name: string) => (typeof form.get(name) === "string" ? (form.get(name) as string) : undefined);
@@ -156,4 +157,21 @@ export async function updateSignUpSettingsAction(_prev: SignUpSettingsState, for
     return { ok: true, message: "Saved. The sign-up page says what applies now.", data: { mode: saved.mode, domains: saved.domains.join("\n") } };
   });
   return state.ok ? state : { ...state, data: values };
+}
+
+export type SsoOnlyState = ActionState<{ ssoOnly?: boolean }>;
+
+/** Makes single sign-on the only way in, or allows passwords again (Admin -> Settings); audited. */
+export async function updateSsoOnlyAction(_prev: SsoOnlyState, form: FormData): Promise<SsoOnlyState> {
+  return withAdmin<SsoOnlyState["data"]>("updateSsoOnly", async ({ db, actor }) => {
+    const input = parseInput(ssoOnlySchema, { ssoOnly: field(form, "ssoOnly") });
+    const saved = await changeSsoOnly(db, actor, input.ssoOnly);
+    revalidatePath("/admin/settings");
+    revalidatePath("/login");
+    return {
+      ok: true,
+      message: saved ? "Saved. Single sign-on is now the only way in; passwords work for break-glass administrators only." : "Saved. People may sign in with a password again.",
+      data: { ssoOnly: saved },
+    };
+  });
 }

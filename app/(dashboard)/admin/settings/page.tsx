@@ -1,20 +1,26 @@
 import type { Metadata } from "next";
 import { SignUpSettingsForm } from "@/components/admin/sign-up-settings-form";
 import { getDb } from "@/db";
-import { getSignUpSettings } from "@/db/queries/settings";
+import { SsoSettingsForm } from "@/components/admin/sso-settings-form";
+import { getSignUpSettings, getSsoOnly } from "@/db/queries/settings";
+import { config } from "@/lib/config";
 import { requireAdmin } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function AdminSettingsPage() {
   await requireAdmin();
-  const settings = await getSignUpSettings(await getDb());
+  const db = await getDb();
+  const settings = await getSignUpSettings(db);
+  const ssoOnly = await getSsoOnly(db);
+  const oidc = config.oidc;
   return (
     <section aria-labelledby="settings-heading" className="grid max-w-2xl gap-4">
       <h2 id="settings-heading" className="text-lg font-semibold">
         Settings
       </h2>
       <SignUpSettingsForm mode={settings.mode} domains={settings.domains} />
+      <SsoSettingsForm ssoOnly={ssoOnly} ssoName={oidc?.name ?? null} configured={!!oidc} breakGlassCount={config.breakGlassEmails.length} />
     </section>
   );
 }

@@ -1,0 +1,56 @@
+"use client";
+
+import { useActionState } from "react";
+import { updateSsoOnlyAction } from "@/app/(dashboard)/admin/actions";
+import { FormMessage } from "@/components/accounts/form-message";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { Label } from "@/components/ui/label";
+
+/** Whether single sign-on is the only way in (passwords refused but for break-glass admins); saved and audited. */
+export function SsoSettingsForm({ ssoOnly, ssoName, configured, breakGlassCount }: { ssoOnly: boolean; ssoName: string | null; configured: boolean; breakGlassCount: number }) {
+  const [state, action, pending] = useActionState(updateSsoOnlyAction, { ok: false });
+  const shown = state.data?.ssoOnly ?? ssoOnly;
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>
+          <h3>Single sign-on</h3>
+        </CardTitle>
+        <CardDescription>
+          {configured
+            ? `People can sign in with ${ssoName}. Their account is found by their identity there, or by their verified email the first time.`
+            : "Single sign-on is not set up: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (see the README) to offer it."}
+        </CardDescription>
+      </CardHeader>
+      <form action={action} noValidate>
+        <CardContent className="grid gap-4">
+          <FormMessage state={state} />
+          <div className="flex items-start gap-3">
+            <input
+              type="checkbox"
+              id="sso-only"
+              name="ssoOnly"
+              defaultChecked={shown}
+              key={String(shown)}
+              aria-describedby="sso-only-hint"
+              className="mt-0.5 size-4 shrink-0 accent-primary"
+            />
+            <div className="grid gap-0.5">
+              <Label htmlFor="sso-only">Only single sign-on</Label>
+              <p id="sso-only-hint" className="text-xs text-muted-foreground">
+                Password sign-in and reset mails stop for everyone but break-glass administrators (BREAK_GLASS_EMAILS:{" "}
+                {breakGlassCount === 0 ? "none listed" : `${breakGlassCount} listed`}), whose every password sign-in is audited.
+              </p>
+            </div>
+          </div>
+        </CardContent>
+        <CardFooter className="mt-6">
+          <SubmitButton pending={pending} pendingLabel="Saving…">
+            Update single sign-on
+          </SubmitButton>
+        </CardFooter>
+      </form>
+    </Card>
+  );
+}
