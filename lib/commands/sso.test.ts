@@ -53,7 +53,7 @@ const configureOidc = () => {
   process.env.OIDC_CLIENT_ID = "keysmith";
   process.env.OIDC_CLIENT_SECRET = "a client secret";
 };
-const actorOf = (user: { id: string }): Actor => ({ userId: user.id, context: CONTEXT, clockOffsetMs: 0 });
+const actorOf = (user: { id: string }): Actor => ({ userId: user.id, context: CONTEXT, clockOffsetMs: 0, authenticatedAt: new Date() });
 const auditOf = (userId: string) => handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, userId));
 
 describe(`acceptSsoSignIn (${TEST_DRIVER})`, () => {
