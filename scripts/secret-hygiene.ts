@@ -153,7 +153,7 @@ const serverSecrets = [
     return fs.existsSync(file) ? Object.values(JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>) : [];
   }),
   ...values("--database-url"),
-  ...(values("--database-url").length > 0 ? [serverEnv("").AUTH_SECRET, serverEnv("").KEY_PEPPER].filter((v): v is string => !!v) : []),
+  ...(values("--database-url").length > 0 ? [serverEnv("").AUTH_SECRET, serverEnv("").KEY_PEPPER, serverEnv("").ENCRYPTION_KEY].filter((v): v is string => !!v) : []),
 ];
 const bundle = fs
   .readdirSync(".next/static", { recursive: true, withFileTypes: true })

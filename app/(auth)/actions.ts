@@ -8,7 +8,7 @@ import { getDb } from "@/db";
 import { createUser, endSessions } from "@/db/queries/users";
 import { parseInput, toActionState } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
-import { SignInRateLimited, SignInSuspended, SignInUnavailable, signIn, signOut } from "@/lib/auth/config";
+import { SecondFactorRefused, SecondFactorRequired, SignInRateLimited, SignInSuspended, SignInUnavailable, signIn, signOut } from "@/lib/auth/config";
 import { currentUser } from "@/lib/session";
 import { config } from "@/lib/config";
 import { messageOf } from "@/lib/errors";
@@ -47,6 +47,21 @@ function isSuspended(error: unknown): boolean {
   return error instanceof SignInSuspended || (isCredentialsSignin(error) && error.code === "suspended");
 }
 
+function isSecondFactorRequired(error: unknown): boolean {
+  return error instanceof SecondFactorRequired || (isCredentialsSignin(error) && error.code === "second_factor");
+}
+
+function secondFactorRefusal(error: unknown): SecondFactorRefused["reason"] | null {
+  if (error instanceof SecondFactorRefused) return error.reason;
+  const code = isCredentialsSignin(error) ? error.code : undefined;
+  return code === "wrong_code" || code === "ended" || code === "invalid" || code === "rate_limited" ? code : null;
+}
+
+/** Only same-site relative paths: an absolute or protocol-relative URL would be an open redirect. */
+function safeNext(next: FormDataEntryValue | null): string {
+  return typeof next === "string" && /^\/(?!\/)[\w\-/?=&.%]*$/.test(next) ? next : AFTER_SIGN_IN;
+}
+
 const SIGN_IN_UNAVAILABLE = "Sign-in is briefly unavailable, so your password was not checked. Try again in a few seconds.";
 
 type SignUpState = ActionState<{ email?: string; name?: string }>;
@@ -83,13 +98,16 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
   const values = { email: raw.email ?? "" };
   try {
     const input = parseInput(signInSchema, raw);
-    const next = form.get("callbackUrl");
-    // Only same-site relative paths: an absolute or protocol-relative URL would be an open redirect.
-    const redirectTo = typeof next === "string" && /^\/(?!\/)[\w\-/?=&.%]*$/.test(next) ? next : AFTER_SIGN_IN;
+    const redirectTo = safeNext(form.get("callbackUrl"));
     await signIn("credentials", { email: input.email, password: input.password, redirectTo });
     return { ok: true };
   } catch (error) {
     unstable_rethrow(error);
+    // The password was right and the account has a second factor: its challenge cookie is set.
+    if (isSecondFactorRequired(error)) {
+      const next = safeNext(form.get("callbackUrl"));
+      redirect(next === AFTER_SIGN_IN ? "/login/verify" : `/login/verify?callbackUrl=${encodeURIComponent(next)}`);
+    }
     if (isRateLimited(error)) {
       return {
         ok: false,
@@ -105,6 +123,34 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     // Any other Auth.js error wraps a failure that is not about the password: report that.
     const cause = error instanceof AuthError ? ((error.cause as { err?: unknown } | undefined)?.err ?? error) : error;
     return { ...toActionState<{ email?: string }>("signIn", cause), data: values };
+  }
+}
+
+type VerifyState = ActionState<{ ended?: boolean }>;
+
+/**
+ * The second step of a sign-in: a code from the authenticator app or a recovery code, checked
+ * against the challenge in the httpOnly cookie (second-factor provider, lib/auth/config.ts). Five
+ * wrong codes end the challenge; ten in 15 minutes lock the account's codes for the window.
+ */
+export async function verifySecondFactorAction(_prev: VerifyState, form: FormData): Promise<VerifyState> {
+  const code = typeof form.get("code") === "string" ? (form.get("code") as string).trim() : "";
+  if (!code) return { ok: false, fieldErrors: { code: "Type the 6-digit code your authenticator app shows, or a recovery code." }, message: "Some fields need attention." };
+  try {
+    await signIn("second-factor", { code, redirectTo: safeNext(form.get("callbackUrl")) });
+    return { ok: true };
+  } catch (error) {
+    unstable_rethrow(error);
+    const reason = secondFactorRefusal(error);
+    if (reason === "wrong_code") {
+      return { ok: false, message: messageOf("wrong_code"), fieldErrors: { code: "That code is not right. Codes change every 30 seconds and each works once; a recovery code works once too." } };
+    }
+    if (reason === "rate_limited") return { ok: false, message: messageOf("second_factor_locked") };
+    if (reason === "ended") return { ok: false, message: "Too many wrong codes: this sign-in has ended. Sign in again with your email and password.", data: { ended: true } };
+    if (reason === "invalid") return { ok: false, message: messageOf("second_factor_challenge_invalid"), data: { ended: true } };
+    if (isUnavailable(error)) return { ok: false, message: "Sign-in is briefly unavailable, so your code was not checked. Try again in a few seconds." };
+    const cause = error instanceof AuthError ? ((error.cause as { err?: unknown } | undefined)?.err ?? error) : error;
+    return toActionState("verifySecondFactor", cause);
   }
 }
 

@@ -3,11 +3,11 @@ import type { RequestContext } from "@/lib/audit-events";
 import { AppError } from "@/lib/errors";
 import type { UserFilters } from "@/lib/validation/admin.schema";
 import type { Database } from "../client";
-import { apiKeys, users } from "../schema";
+import { apiKeys, users, totpFactors } from "../schema";
 import { recordAudit } from "./audit";
 import { ADMIN_PAGE_SIZE, containsPattern, countLimit, toPaged, type Paged } from "./paging";
 
-export type AdminUserRow = { id: string; email: string; name: string; role: "admin" | "member"; suspendedAt: Date | null; createdAt: Date; activeKeys: number };
+export type AdminUserRow = { id: string; email: string; name: string; role: "admin" | "member"; suspendedAt: Date | null; createdAt: Date; activeKeys: number; hasSecondFactor: boolean };
 
 /** Users, oldest first, searched by email or name and paged in the database. */
 export async function listUsers(db: Database, f: UserFilters, pageSize = ADMIN_PAGE_SIZE): Promise<Paged<AdminUserRow>> {
@@ -27,6 +27,8 @@ export async function listUsers(db: Database, f: UserFilters, pageSize = ADMIN_P
       // The subquery names its table `k`: in a one-table select Drizzle writes columns unqualified,
       // and an unqualified "id" inside the subquery would be the key's, not the user's.
       activeKeys: sql<number>`(select count(*) from ${apiKeys} as k where k.user_id = ${users}.id and k.revoked_at is null and k.deleted_at is null and (k.expires_at is null or k.expires_at > now()))`.mapWith(Number),
+      // One primary-key probe per listed user (totp_factors is keyed by user_id).
+      hasSecondFactor: sql<boolean>`exists (select 1 from ${totpFactors} as f where f.user_id = ${users}.id and f.enabled_at is not null)`.mapWith(Boolean),
     })
     .from(users)
     .where(where)

@@ -1,7 +1,10 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db";
+import { clearChallengeCookie, readChallengeCookie, setChallengeCookie } from "@/lib/auth/challenge-cookie";
 import { checkCredentials } from "@/lib/auth/credentials";
+import { clockOffsetMs } from "@/lib/clock";
+import { finishSecondFactor, startSecondFactor } from "@/lib/commands/second-factor";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { errorFields, log } from "@/lib/log";
 import { requestNow } from "@/lib/request-clock";
@@ -27,6 +30,22 @@ export class SignInRateLimited extends CredentialsSignin {
 /** Thrown when the password was right but an admin has suspended the account. */
 export class SignInSuspended extends CredentialsSignin {
   override code = "suspended";
+}
+
+/**
+ * Thrown when the password was right and the account has a second factor: no session yet. The
+ * challenge's cookie is set; the sign-in form sends the browser to /login/verify.
+ */
+export class SecondFactorRequired extends CredentialsSignin {
+  override code = "second_factor";
+}
+
+/** The second step refused: a wrong code, a challenge ended (five wrong) or gone, or too many wrong codes. */
+export class SecondFactorRefused extends CredentialsSignin {
+  constructor(readonly reason: "wrong_code" | "ended" | "invalid" | "rate_limited") {
+    super();
+    this.code = reason;
+  }
 }
 
 /**
@@ -78,12 +97,47 @@ function buildConfig(): NextAuthConfig {
             log.error("auth.db_unavailable", errorFields(error));
             throw new SignInUnavailable();
           }
+          if (result.ok && result.secondFactor) {
+            // The password alone makes no session: a challenge waits for the code (any first
+            // factor starts the same one: lib/commands/second-factor.ts startSecondFactor).
+            const token = await startSecondFactor(await getDb(), result.user.id, { clockOffsetMs: clockOffsetMs(request.headers) });
+            await setChallengeCookie(token, request.headers);
+            throw new SecondFactorRequired();
+          }
           if (result.ok) {
             const { id, email, name, role, sessionVersion } = result.user;
             return { id, email, name, role, sessionVersion };
           }
           if (result.reason === "suspended") throw new SignInSuspended();
           throw result.reason === "rate_limited" ? new SignInRateLimited() : new CredentialsSignin();
+        },
+      }),
+      // The second step of a sign-in: the challenge's token from its httpOnly cookie (or, for a
+      // session re-issued after a change the user just confirmed, a pre-verified token the server
+      // passes itself) and a code. Posting here without a live challenge makes no session.
+      Credentials({
+        id: "second-factor",
+        name: "Second factor",
+        credentials: { code: {}, renewal: {} },
+        async authorize(raw, request) {
+          const renewal = typeof raw?.renewal === "string" && raw.renewal ? raw.renewal : undefined;
+          const code = typeof raw?.code === "string" ? raw.code.slice(0, 64) : undefined;
+          const token = renewal ?? (await readChallengeCookie());
+          let outcome: Awaited<ReturnType<typeof finishSecondFactor>>;
+          try {
+            outcome = await finishSecondFactor(await getDb(), { token, code, renewal: !!renewal }, contextFromHeaders(request.headers), clockOffsetMs(request.headers));
+          } catch (error) {
+            if (!isDatabaseUnavailable(error)) throw error;
+            log.error("auth.db_unavailable", errorFields(error));
+            throw new SignInUnavailable();
+          }
+          if (!outcome.ok) {
+            if (!renewal && (outcome.reason === "ended" || outcome.reason === "invalid")) await clearChallengeCookie();
+            throw new SecondFactorRefused(outcome.reason);
+          }
+          if (!renewal) await clearChallengeCookie();
+          const { id, email, name, role, sessionVersion } = outcome.user;
+          return { id, email, name, role, sessionVersion };
         },
       }),
     ],

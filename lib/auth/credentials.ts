@@ -2,6 +2,7 @@ import "server-only";
 import type { Database } from "@/db/client";
 import { recordSignIn, recordSignInFailure } from "@/db/queries/audit";
 import { addToWindow, windowCounts } from "@/db/queries/rate-limits";
+import { hasSecondFactor } from "@/db/queries/second-factor";
 import { findUserByEmail } from "@/db/queries/users";
 import type { User } from "@/db/schema";
 import type { RequestContext } from "../audit-events";
@@ -12,7 +13,7 @@ import { dummyPasswordHash, verifyPassword } from "../password";
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 export type CredentialsResult =
-  | { ok: true; user: User }
+  | { ok: true; user: User; secondFactor: boolean }
   | { ok: false; reason: "invalid" | "suspended" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
@@ -61,6 +62,8 @@ export async function checkCredentials(
     await recordSignInFailure(db, { email: input.email, userId: user.id, reason: "suspended" }, context);
     return { ok: false, reason: "suspended" };
   }
+  // With a second factor the sign-in is not done yet: it is audited when the code is accepted.
+  if (await hasSecondFactor(db, user.id)) return { ok: true, user, secondFactor: true };
   await recordSignIn(db, user.id, context);
-  return { ok: true, user };
+  return { ok: true, user, secondFactor: false };
 }

@@ -4,7 +4,8 @@ import "server-only";
 // transaction (db/queries/users.ts createUser); the admin's role is checked inside the
 // transaction that changes the setting (db/queries/settings.ts).
 import type { Database } from "@/db";
-import { setSignUpSettings, type SignUpSettings } from "@/db/queries/settings";
+import { setMfaPolicy, setSignUpSettings, type SignUpSettings } from "@/db/queries/settings";
+import type { MfaPolicy } from "../mfa/policy";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
 
@@ -15,4 +16,13 @@ export async function changeSignUpSettings(db: Database, actor: Actor, next: Sig
     throw new AppError("validation_failed", { fieldErrors: { domains: "List at least one domain, like example.com, for this mode." } });
   }
   return setSignUpSettings(db, actor.userId, next, actor.context);
+}
+
+/**
+ * An admin sets who must use a second factor (lib/mfa/policy.ts); refused, inside the transaction,
+ * to an admin without one (policyChangeRefusal), so nobody locks themselves out.
+ */
+export async function changeMfaPolicy(db: Database, actor: Actor, next: MfaPolicy): Promise<MfaPolicy> {
+  if (actor.key) throw new AppError("not_found");
+  return setMfaPolicy(db, actor.userId, next, actor.context);
 }

@@ -1,20 +1,25 @@
 import type { Metadata } from "next";
+import { MfaPolicyForm } from "@/components/admin/mfa-policy-form";
 import { SignUpSettingsForm } from "@/components/admin/sign-up-settings-form";
 import { getDb } from "@/db";
+import { getMfaPolicy } from "@/db/queries/second-factor";
 import { getSignUpSettings } from "@/db/queries/settings";
 import { requireAdmin } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function AdminSettingsPage() {
-  await requireAdmin();
-  const settings = await getSignUpSettings(await getDb());
+  const me = await requireAdmin();
+  const db = await getDb();
+  const settings = await getSignUpSettings(db);
+  const mfaPolicy = await getMfaPolicy(db);
   return (
     <section aria-labelledby="settings-heading" className="grid max-w-2xl gap-4">
       <h2 id="settings-heading" className="text-lg font-semibold">
         Settings
       </h2>
       <SignUpSettingsForm mode={settings.mode} domains={settings.domains} />
+      <MfaPolicyForm policy={mfaPolicy} ownFactor={me.hasSecondFactor} />
     </section>
   );
 }

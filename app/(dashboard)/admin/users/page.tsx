@@ -4,6 +4,7 @@ import { EndSessionsButton } from "@/components/admin/end-sessions-button";
 import { FilterForm } from "@/components/admin/filter-form";
 import { DateTime } from "@/components/layout/date-time";
 import { ResetLinkButton } from "@/components/admin/reset-link-button";
+import { ResetSecondFactorButton } from "@/components/admin/reset-second-factor-button";
 import { RoleButton } from "@/components/admin/role-button";
 import { Badge } from "@/components/ui/badge";
 import { Pagination } from "@/components/ui/pagination";
@@ -75,6 +76,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   <TableRow>
                     <TableHead>User</TableHead>
                     <TableHead>Role</TableHead>
+                    <TableHead>Two-factor</TableHead>
                     <TableHead>Active keys</TableHead>
                     <TableHead>Joined</TableHead>
                     <TableHead>
@@ -98,6 +100,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <TableCell>
                         <UserBadges role={u.role} suspended={!!u.suspendedAt} />
                       </TableCell>
+                      <TableCell className="text-sm">{u.hasSecondFactor ? "On" : "Off"}</TableCell>
                       <TableCell className="text-sm">{u.activeKeys}</TableCell>
                       <TableCell className="text-sm"><DateTime date={u.createdAt} timeZone={timeZone} /></TableCell>
                       <TableCell className="w-0 text-right">
@@ -124,6 +127,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                     <UserBadges role={u.role} suspended={!!u.suspendedAt} />
                   </div>
                   <dl className="mt-3 grid grid-cols-[6rem_1fr] gap-y-1 text-sm">
+                    <dt className="text-muted-foreground">Two-factor</dt>
+                    <dd>{u.hasSecondFactor ? "On" : "Off"}</dd>
                     <dt className="text-muted-foreground">Active keys</dt>
                     <dd>{u.activeKeys}</dd>
                     <dt className="text-muted-foreground">Joined</dt>
@@ -174,6 +179,7 @@ function UserActions({ user, me }: { user: AdminUserRow; me: string }) {
         <RoleButton userId={user.id} email={user.email} role={user.role} />
         <EndSessionsButton userId={user.id} email={user.email} />
         {other && <ResetLinkButton userId={user.id} email={user.email} />}
+        {other && user.hasSecondFactor && <ResetSecondFactorButton userId={user.id} email={user.email} />}
       </div>
       {other && (
         <div role="group" aria-label={`Account of ${user.email}`} className="flex flex-wrap gap-2 md:justify-end">

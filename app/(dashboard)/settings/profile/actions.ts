@@ -3,11 +3,14 @@
 // The Profile page's server actions: thin adapters over the account commands (lib/commands/accounts.ts).
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { getDb, type Database } from "@/db";
 import { parseInput, withUser } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
 import { signIn } from "@/lib/auth/config";
 import { changeOwnPassword, updateProfile } from "@/lib/commands/accounts";
 import { requestEmailChange } from "@/lib/commands/email-change";
+import { confirmTotpSetup, renewRecoveryCodes, renewSessionChallenge, startTotpSetup, turnOffTotp, type TotpSetup } from "@/lib/commands/second-factor";
+import { factorChangeSchema } from "@/lib/validation/second-factor.schema";
 import { log } from "@/lib/log";
 import { changeEmailSchema, changePasswordSchema, profileNameSchema } from "@/lib/validation/account.schema";
 
@@ -39,21 +42,29 @@ export async function updateProfileAction(_prev: ActionState<{ name?: string }>,
  * reads the request's headers), while the redirect's request carries the new one.
  */
 export async function changePasswordAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  let signInAgain: { email: string; password: string } | undefined;
-  const state = await withUser<undefined>("changePassword", async ({ db, actor }) => {
+  let signInAgain: { email: string; password: string; userId: string; withFactor: boolean; clockOffsetMs: number } | undefined;
+  const state = await withUser<undefined>("changePassword", async ({ db, actor, user, clockOffsetMs }) => {
     const input = parseInput(changePasswordSchema, {
       currentPassword: field(form, "currentPassword"),
       newPassword: field(form, "newPassword"),
       confirmPassword: field(form, "confirmPassword"),
     });
     const { email } = await changeOwnPassword(db, actor, input);
-    signInAgain = { email, password: input.newPassword };
+    signInAgain = { email, password: input.newPassword, userId: user.id, withFactor: user.hasSecondFactor, clockOffsetMs };
     return { ok: true };
   });
   if (!state.ok || !signInAgain) return state;
+  // With a second factor, the password alone makes no session: this session, which passed both
+  // factors, carries over through a pre-verified challenge instead.
+  if (signInAgain.withFactor) {
+    if (!(await reissueOwnSession(await getDb(), signInAgain.userId, signInAgain.clockOffsetMs))) {
+      return { ok: true, message: "Your password is changed and every session is signed out. Sign in again with your new password." };
+    }
+    redirect(`${PAGE}?password=changed&at=${Date.now()}`);
+  }
   try {
     // A new session at the new session version (the old cookie, and every copy of it, is dead).
-    await signIn("credentials", { ...signInAgain, redirect: false });
+    await signIn("credentials", { email: signInAgain.email, password: signInAgain.password, redirect: false });
   } catch (error) {
     // The password is changed either way; only this browser's new session could not be issued.
     log.warn("action.password_changed_sign_in_failed", { type: (error as { type?: string }).type ?? "error" });
@@ -76,4 +87,69 @@ export async function requestEmailChangeAction(_prev: ActionState<{ newEmail?: s
   });
   // What was typed comes back with an error (never the password), so the field keeps it.
   return state.ok ? state : { ...state, data: { newEmail } };
+}
+
+/**
+ * Issues this browser a new session after a change that moved the session version and was proven
+ * with the current password and a code (lib/commands/second-factor.ts renewSessionChallenge): every
+ * other session has ended, this one carries on. The token never leaves the server.
+ */
+async function reissueOwnSession(db: Database, userId: string, clockOffsetMs: number): Promise<boolean> {
+  try {
+    await signIn("second-factor", { renewal: await renewSessionChallenge(db, userId, clockOffsetMs), redirect: false });
+    return true;
+  } catch (error) {
+    log.warn("action.session_reissue_failed", { type: (error as { type?: string }).type ?? "error" });
+    return false;
+  }
+}
+
+const factorInput = (form: FormData) => parseInput(factorChangeSchema, { currentPassword: field(form, "currentPassword"), code: field(form, "code") });
+
+/** Starts setting up an authenticator app: the seed, as a QR code and text, in this response only. */
+export async function startTotpSetupAction(): Promise<ActionState<TotpSetup>> {
+  return withUser<TotpSetup>("startTotpSetup", async ({ db, actor }) => ({ ok: true, data: await startTotpSetup(db, actor) }), { allowSecondFactorSetup: true });
+}
+
+type CodesState = ActionState<{ recoveryCodes: string[] }>;
+
+/** Turns the app on with a current code and the password; the recovery codes come back once. */
+export async function confirmTotpSetupAction(_prev: CodesState, form: FormData): Promise<CodesState> {
+  return withUser<{ recoveryCodes: string[] }>(
+    "confirmTotpSetup",
+    async ({ db, actor, user, clockOffsetMs }) => {
+      const { recoveryCodes } = await confirmTotpSetup(db, actor, factorInput(form));
+      const stayed = await reissueOwnSession(db, user.id, clockOffsetMs);
+      return {
+        ok: true,
+        message: stayed ? "Two-factor authentication is on. Every other session is signed out." : "Two-factor authentication is on. Every session is signed out: save your recovery codes, then sign in again.",
+        data: { recoveryCodes },
+      };
+    },
+    { allowSecondFactorSetup: true },
+  );
+}
+
+/** New recovery codes (password and code); the old ones stop working. */
+export async function regenerateRecoveryCodesAction(_prev: CodesState, form: FormData): Promise<CodesState> {
+  return withUser<{ recoveryCodes: string[] }>("regenerateRecoveryCodes", async ({ db, actor, user, clockOffsetMs }) => {
+    const { recoveryCodes } = await renewRecoveryCodes(db, actor, factorInput(form));
+    await reissueOwnSession(db, user.id, clockOffsetMs);
+    return { ok: true, message: "New recovery codes are ready; the old ones no longer work.", data: { recoveryCodes } };
+  });
+}
+
+/** Turns the app off (password and code), unless the deployment's policy requires it. */
+export async function disableTotpAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  let reissue: { userId: string; clockOffsetMs: number } | undefined;
+  const state = await withUser<undefined>("disableTotp", async ({ db, actor, user, clockOffsetMs }) => {
+    await turnOffTotp(db, actor, factorInput(form));
+    reissue = { userId: user.id, clockOffsetMs };
+    return { ok: true };
+  });
+  if (!state.ok || !reissue) return state;
+  if (!(await reissueOwnSession(await getDb(), reissue.userId, reissue.clockOffsetMs))) {
+    return { ok: true, message: "Two-factor authentication is off and every session is signed out. Sign in again with your password." };
+  }
+  redirect(`${PAGE}?two-factor=off&at=${Date.now()}`);
 }

@@ -2,13 +2,20 @@ import type { Metadata } from "next";
 import { ChangeEmailForm } from "@/components/accounts/change-email-form";
 import { ChangePasswordForm } from "@/components/accounts/change-password-form";
 import { ProfileNameForm } from "@/components/accounts/profile-name-form";
+import { TwoFactorSection } from "@/components/accounts/two-factor-section";
+import { getDb } from "@/db";
+import { secondFactorStatus } from "@/db/queries/second-factor";
+import { mfaRequired } from "@/lib/mfa/policy";
 import { emailChangeAvailable } from "@/lib/commands/email-change";
-import { requireUser } from "@/lib/session";
+import { needsSecondFactorSetup, requireUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Profile" };
 
 export default async function ProfilePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requireUser();
+  // The one page a user the second-factor policy covers may open before setting one up.
+  const user = await requireUser({ allowSecondFactorSetup: true });
+  const setupRequired = needsSecondFactorSetup(user);
+  const factor = await secondFactorStatus(await getDb(), user.id);
   // Set by changePasswordAction's redirect (the new session is only in the redirect's request).
   const params = await searchParams;
   const passwordChanged = params.password === "changed";
@@ -25,9 +32,19 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
           <dd className="capitalize">{user.role}</dd>
         </dl>
       </div>
-      <ProfileNameForm name={user.name} />
-      <ChangeEmailForm email={user.email} available={emailChangeAvailable()} />
-      <ChangePasswordForm key={String(params.at ?? "")} changed={passwordChanged} />
+      {!setupRequired && (
+        <>
+          <ProfileNameForm name={user.name} />
+          <ChangeEmailForm email={user.email} available={emailChangeAvailable()} />
+          <ChangePasswordForm key={String(params.at ?? "")} changed={passwordChanged} />
+        </>
+      )}
+      <TwoFactorSection
+        key={`2fa-${String(params.at ?? "")}`}
+        status={{ enabled: factor.enabled, recoveryCodesLeft: factor.recoveryCodesLeft, required: mfaRequired(user.mfaPolicy, user.role), setupRequired }}
+        turnedOff={params["two-factor"] === "off"}
+      />
+
     </section>
   );
 }
