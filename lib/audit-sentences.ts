@@ -77,7 +77,7 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(` deleted the account ${str(m.email) ?? ""}${n > 0 ? ` and revoked its ${n === 1 ? "key" : `${n} keys`}` : ""}`.replace(/ +/g, " "))];
     }
     case "user.second_factor_enabled":
-      return [actor, t(` turned on two-factor authentication with an authenticator app; every other session was signed out`)];
+      return [actor, t(` turned on two-factor authentication with an authenticator app; every session was signed out`)];
     case "user.second_factor_disabled":
       return [actor, t(` turned off two-factor authentication; every other session was signed out`)];
     case "user.recovery_codes_regenerated":

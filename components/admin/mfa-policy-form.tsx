@@ -42,7 +42,7 @@ export function MfaPolicyForm({ policy, ownFactor }: { policy: MfaPolicy; ownFac
           )}
         </CardDescription>
       </CardHeader>
-      <form ref={form} action={action} noValidate>
+      <form ref={form} action={action} noValidate aria-label="Two-factor policy">
         <CardContent className="grid gap-5">
           <FormMessage state={state} />
           <fieldset className="grid gap-3">

@@ -74,8 +74,9 @@ export type FactorChange =
 /**
  * The one path of every change to a user's own factor: the user's row and factor locked, the
  * attempt limit read, `check` (current password and code) run on the locked row; a failure commits
- * only its count and an audit event. On success `apply` changes the factor, the session version
- * moves on (every other session ends) and the change is audited.
+ * only its count and an audit event. On success `apply` changes the factor and the change is
+ * audited; turning the app on or off also moves the session version on (every session ends), while
+ * new recovery codes leave sessions as they are (the app, the factor itself, is unchanged).
  */
 async function changeOwnFactor(
   db: Database,
@@ -114,7 +115,7 @@ async function changeOwnFactor(
     const metadata = (await apply(tx, result.step)) ?? undefined;
     const [updated] = await tx
       .update(users)
-      .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` })
+      .set({ sessionVersion: kind === "regenerate" ? users.sessionVersion : sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` })
       .where(eq(users.id, userId))
       .returning({ sessionVersion: users.sessionVersion });
     const action = kind === "enable" ? "user.second_factor_enabled" : kind === "disable" ? "user.second_factor_disabled" : "user.recovery_codes_regenerated";

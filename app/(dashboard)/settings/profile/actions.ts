@@ -113,28 +113,27 @@ export async function startTotpSetupAction(): Promise<ActionState<TotpSetup>> {
 
 type CodesState = ActionState<{ recoveryCodes: string[] }>;
 
-/** Turns the app on with a current code and the password; the recovery codes come back once. */
+/**
+ * Turns the app on with a current code and the password; the recovery codes come back once. Every
+ * session ends, this one too: a new session cookie set here would make Next.js redraw the page
+ * within this request, under the old (now dead) cookie, and the redirect to sign-in would drop the
+ * codes. So this answer carries the codes and no cookie; the user signs in again with the app.
+ */
 export async function confirmTotpSetupAction(_prev: CodesState, form: FormData): Promise<CodesState> {
   return withUser<{ recoveryCodes: string[] }>(
     "confirmTotpSetup",
-    async ({ db, actor, user, clockOffsetMs }) => {
+    async ({ db, actor }) => {
       const { recoveryCodes } = await confirmTotpSetup(db, actor, factorInput(form));
-      const stayed = await reissueOwnSession(db, user.id, clockOffsetMs);
-      return {
-        ok: true,
-        message: stayed ? "Two-factor authentication is on. Every other session is signed out." : "Two-factor authentication is on. Every session is signed out: save your recovery codes, then sign in again.",
-        data: { recoveryCodes },
-      };
+      return { ok: true, message: "Two-factor authentication is on and every session is signed out. Save your recovery codes, then sign in again with a code from your app.", data: { recoveryCodes } };
     },
     { allowSecondFactorSetup: true },
   );
 }
 
-/** New recovery codes (password and code); the old ones stop working. */
+/** New recovery codes (password and code); the old ones stop working. Sessions stay: the app is unchanged. */
 export async function regenerateRecoveryCodesAction(_prev: CodesState, form: FormData): Promise<CodesState> {
-  return withUser<{ recoveryCodes: string[] }>("regenerateRecoveryCodes", async ({ db, actor, user, clockOffsetMs }) => {
+  return withUser<{ recoveryCodes: string[] }>("regenerateRecoveryCodes", async ({ db, actor }) => {
     const { recoveryCodes } = await renewRecoveryCodes(db, actor, factorInput(form));
-    await reissueOwnSession(db, user.id, clockOffsetMs);
     return { ok: true, message: "New recovery codes are ready; the old ones no longer work.", data: { recoveryCodes } };
   });
 }
