@@ -3,7 +3,7 @@ import type { RequestContext } from "@/lib/audit-events";
 import { AppError } from "@/lib/errors";
 import type { UserFilters } from "@/lib/validation/admin.schema";
 import type { Database } from "../client";
-import { apiKeys, users, totpFactors } from "../schema";
+import { apiKeys, recoveryCodes, secondFactorChallenges, totpFactors, users } from "../schema";
 import { recordAudit } from "./audit";
 import { ADMIN_PAGE_SIZE, containsPattern, countLimit, toPaged, type Paged } from "./paging";
 
@@ -175,6 +175,10 @@ export async function deleteUser(db: Database, adminId: string, userId: string, 
         updatedAt: sql`now()`,
       })
       .where(eq(users.id, userId));
+    // Its second factor goes with the credentials: nothing sealed or hashed is kept for nobody.
+    await tx.delete(totpFactors).where(eq(totpFactors.userId, userId));
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+    await tx.delete(secondFactorChallenges).where(eq(secondFactorChallenges.userId, userId));
     await recordAudit(tx, {
       actorId: adminId,
       action: "user.deleted",
