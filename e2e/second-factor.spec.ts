@@ -279,7 +279,7 @@ test.describe("the policy and an admin's reset, on a deployment of their own", (
     // The member lost their phone and codes: the admin resets the factor; the member's session ends.
     await page.goto(`${base}/admin/users`);
     const table = page.getByRole("table", { name: "Users" });
-    await expect(table.getByRole("row", { name: new RegExp(member.email) })).toContainText("On");
+    await expect(table.getByRole("row", { name: new RegExp(member.email) })).toContainText("Two-factor on");
     await table.getByRole("button", { name: `Reset two-factor: ${member.email}` }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Reset two-factor" }).click();
     await expect(page.getByText(`${member.email}'s two-factor authentication is reset`)).toBeVisible();

@@ -76,7 +76,6 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   <TableRow>
                     <TableHead>User</TableHead>
                     <TableHead>Role</TableHead>
-                    <TableHead>Two-factor</TableHead>
                     <TableHead>Active keys</TableHead>
                     <TableHead>Joined</TableHead>
                     <TableHead>
@@ -98,9 +97,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                         </div>
                       </TableCell>
                       <TableCell>
-                        <UserBadges role={u.role} suspended={!!u.suspendedAt} />
+                        <UserBadges role={u.role} suspended={!!u.suspendedAt} twoFactor={u.hasSecondFactor} />
                       </TableCell>
-                      <TableCell className="text-sm">{u.hasSecondFactor ? "On" : "Off"}</TableCell>
                       <TableCell className="text-sm">{u.activeKeys}</TableCell>
                       <TableCell className="text-sm"><DateTime date={u.createdAt} timeZone={timeZone} /></TableCell>
                       <TableCell className="w-0 text-right">
@@ -124,11 +122,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       </p>
                       <p className="truncate text-sm text-muted-foreground">{u.email}</p>
                     </div>
-                    <UserBadges role={u.role} suspended={!!u.suspendedAt} />
+                    <UserBadges role={u.role} suspended={!!u.suspendedAt} twoFactor={u.hasSecondFactor} />
                   </div>
                   <dl className="mt-3 grid grid-cols-[6rem_1fr] gap-y-1 text-sm">
-                    <dt className="text-muted-foreground">Two-factor</dt>
-                    <dd>{u.hasSecondFactor ? "On" : "Off"}</dd>
                     <dt className="text-muted-foreground">Active keys</dt>
                     <dd>{u.activeKeys}</dd>
                     <dt className="text-muted-foreground">Joined</dt>
@@ -158,10 +154,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   );
 }
 
-function UserBadges({ role, suspended }: { role: "admin" | "member"; suspended: boolean }) {
+function UserBadges({ role, suspended, twoFactor }: { role: "admin" | "member"; suspended: boolean; twoFactor: boolean }) {
+  // Whether the user has a second factor rides with the role: a column of its own would push the
+  // actions out of a 1280 px table.
   return (
     <span className="flex flex-wrap gap-1">
       <Badge variant={role === "admin" ? "default" : "secondary"}>{role === "admin" ? "Admin" : "Member"}</Badge>
+      {twoFactor && <Badge variant="outline">Two-factor on</Badge>}
       {suspended && <Badge variant="destructive">Suspended</Badge>}
     </span>
   );
