@@ -259,6 +259,8 @@ export const appSettings = pgTable(
     // Single sign-on is the only way in (lib/accounts/sso-policy.ts): passwords refused but for
     // BREAK_GLASS_EMAILS admins. In effect only while OIDC_* is configured (lib/config.ts).
     ssoOnly: boolean("sso_only").notNull().default(false),
+    // Who must have a second factor (lib/mfa/policy.ts): nobody, admins, or everyone.
+    mfaPolicy: text("mfa_policy", { enum: ["optional", "admins", "everyone"] }).notNull().default("optional"),
     updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -388,3 +390,65 @@ export const ssoLinks = pgTable(
   ],
 );
 export type SsoLink = typeof ssoLinks.$inferSelect;
+
+/**
+ * A user's authenticator app (TOTP, lib/commands/second-factor.ts). The seed is sealed with
+ * ENCRYPTION_KEY (lib/crypto/seal.ts, AES-256-GCM, versioned), a key that is not in the database.
+ * While set-up is unconfirmed only `pendingSecret` is set; `enabledAt` marks a confirmed factor.
+ * `lastStep` is the last accepted time step: a code is accepted once (RFC 6238 section 5.2).
+ */
+export const totpFactors = pgTable("totp_factors", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  secret: text("secret"),
+  pendingSecret: text("pending_secret"),
+  enabledAt: timestamp("enabled_at", { withTimezone: true }),
+  lastStep: bigint("last_step", { mode: "number" }),
+  ...timestamps,
+});
+export type TotpFactor = typeof totpFactors.$inferSelect;
+
+/** Recovery codes: HMAC-SHA-256 digests (keyed by ENCRYPTION_KEY) of ten one-time codes per user. */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // useRecoveryCode: a code is found by its owner and digest; replaceRecoveryCodes deletes by owner.
+    uniqueIndex("recovery_codes_user_hash_key").on(t.userId, t.codeHash),
+  ],
+);
+
+/**
+ * A sign-in waiting for its second factor: `ksc_` + 256 random bits in an httpOnly cookie, only
+ * its SHA-256 digest here; bound to the user and the session version the first factor saw; five
+ * minutes; five wrong codes end it; spent once.
+ */
+export const secondFactorChallenges = pgTable(
+  "second_factor_challenges",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    sessionVersion: integer("session_version").notNull(),
+    failures: integer("failures").notNull().default(0),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // findChallenge and completeChallenge: the cookie's token is found by its digest.
+    uniqueIndex("second_factor_challenges_hash_key").on(t.tokenHash),
+    // createChallenge: a user's older challenges are deleted when a new one starts.
+    index("second_factor_challenges_user_idx").on(t.userId),
+  ],
+);

@@ -15,7 +15,7 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
   const page = await context.newPage();
 
   // Signed out.
-  for (const path of ["/login", "/signup", "/docs/api", "/invite"]) {
+  for (const path of ["/login", "/signup", "/docs/api", "/invite", "/login/verify"]) {
     await page.goto(path);
     findings.push(...(await audit(page, path)));
   }

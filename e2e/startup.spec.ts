@@ -24,12 +24,12 @@ test.describe("start-up configuration", () => {
   test("production with a database but no secrets exits with a clear error", async () => {
     const { code, output } = await runServer(PRODUCTION);
     expect(code).toBe(1);
-    expect(output).toContain("AUTH_SECRET and KEY_PEPPER must be set in production");
+    expect(output).toContain("AUTH_SECRET, KEY_PEPPER and ENCRYPTION_KEY must be set in production");
     expect(output).not.toContain("Keysmith ready");
   });
 
   test("a placeholder or short secret is refused too", async () => {
-    const { code, output } = await runServer({ ...PRODUCTION, AUTH_SECRET: "changeme-changeme-changeme-changeme", KEY_PEPPER: "short" });
+    const { code, output } = await runServer({ ...PRODUCTION, AUTH_SECRET: "changeme-changeme-changeme-changeme", KEY_PEPPER: "short", ENCRYPTION_KEY: "short" });
     expect(code).toBe(1);
     expect(output).toContain("AUTH_SECRET is too weak");
   });

@@ -24,6 +24,7 @@ const date = (v: unknown): Date | null => {
 };
 
 const ACCESS: Record<string, string> = { full: "full access", read_only: "read-only access", restricted: "restricted access" };
+const MFA_WORDS: Record<string, string> = { optional: "nobody (optional)", admins: "administrators", everyone: "everyone" };
 const LEAK_SOURCES: Record<string, string> = { report: "a leak report", scanner: "a secret scanner" };
 
 /** The sentence for one event; unknown actions (from a newer version) still read as words. */
@@ -92,6 +93,22 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       const n = typeof m.keysRevoked === "number" ? m.keysRevoked : 0;
       return [actor, t(` deleted the account ${str(m.email) ?? ""}${n > 0 ? ` and revoked its ${n === 1 ? "key" : `${n} keys`}` : ""}`.replace(/ +/g, " "))];
     }
+    case "user.second_factor_enabled":
+      return [actor, t(` turned on two-factor authentication with an authenticator app; every session was signed out`)];
+    case "user.second_factor_disabled":
+      return [actor, t(` turned off two-factor authentication; every other session was signed out`)];
+    case "user.recovery_codes_regenerated":
+      return [actor, t(` made new recovery codes; the old ones stopped working`)];
+    case "user.second_factor_reset":
+      return [actor, t(` reset the two-factor authentication of ${str(m.email) ?? "an account"}; their sessions ended`)];
+    case "user.second_factor_failed":
+      return [t(`A wrong two-factor code was typed${m.during === "sign_in" ? " at sign-in" : ""}`)];
+    case "user.second_factor_verified":
+      return [actor, t(` confirmed a sign-in with a two-factor code`)];
+    case "user.recovery_code_used": {
+      const left = typeof m.remaining === "number" ? m.remaining : null;
+      return [actor, t(` signed in with a recovery code${left === null ? "" : `; ${left} left`}`)];
+    }
     case "invitation.created":
       return [actor, t(` invited ${str(m.email) ?? "an address"} to join as ${m.role === "admin" ? "an administrator" : "a member"}${Array.isArray(m.replaced) ? ", replacing the earlier invitation" : ""}`)];
     case "invitation.revoked":
@@ -102,6 +119,8 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(` changed who may sign up to: ${signUpWords(str(m.to), list(m.domains))}`)];
     case "settings.sso_only_changed":
       return [actor, t(m.to === true ? ` made single sign-on the only way in (passwords refused but for break-glass administrators)` : ` allowed password sign-in again beside single sign-on`)];
+    case "settings.mfa_policy_changed":
+      return [actor, t(` changed who must use two-factor authentication to: ${MFA_WORDS[str(m.to) ?? ""] ?? "an unknown setting"}`)];
     case "api_key.created": {
       const expires = when(m.expiresAt);
       return [actor, t(` created `), key(), t(` with ${ACCESS[str(m.access) ?? ""] ?? "access"}, ${expires ? `expiring ${expires}` : "never expiring"}`), via];
@@ -185,11 +204,19 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "user.suspended": "Account suspended",
   "user.reinstated": "Account reinstated",
   "user.deleted": "Account deleted",
+  "user.second_factor_enabled": "Two-factor authentication turned on",
+  "user.second_factor_disabled": "Two-factor authentication turned off",
+  "user.recovery_codes_regenerated": "Recovery codes made anew",
+  "user.second_factor_reset": "Two-factor authentication reset by an administrator",
+  "user.second_factor_failed": "Wrong two-factor code",
+  "user.second_factor_verified": "Two-factor code accepted",
+  "user.recovery_code_used": "Recovery code used",
   "invitation.created": "Invitation sent or created",
   "invitation.revoked": "Invitation revoked",
   "invitation.accepted": "Invitation accepted",
   "settings.sign_up_changed": "Sign-up mode changed",
   "settings.sso_only_changed": "Single sign-on only changed",
+  "settings.mfa_policy_changed": "Two-factor policy changed",
   "api_key.created": "Key created",
   "api_key.revoked": "Key revoked by its owner",
   "api_key.deleted": "Key deleted",

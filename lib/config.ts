@@ -45,6 +45,14 @@ export const config = {
   get keyPepper(): string | undefined {
     return process.env.KEY_PEPPER;
   },
+  /** Seals second-factor seeds and keys recovery-code digests (lib/crypto/seal.ts). */
+  get encryptionKey(): string | undefined {
+    return process.env.ENCRYPTION_KEY;
+  },
+  /** Older ENCRYPTION_KEY values, comma-separated: still open what they sealed, while rotating. */
+  get encryptionKeysPrevious(): string[] {
+    return (process.env.ENCRYPTION_KEY_PREVIOUS ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+  },
   get isProduction(): boolean {
     return process.env.NODE_ENV === "production";
   },

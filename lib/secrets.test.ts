@@ -31,7 +31,7 @@ describe("secrets", () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(first.authSecret).not.toBe(first.keyPepper);
     expect(first.authSecret.length).toBeGreaterThanOrEqual(32);
-    expect(vi.mocked(console.log).mock.calls.flat().join()).toMatch(/Generated AUTH_SECRET and KEY_PEPPER/);
+    expect(vi.mocked(console.log).mock.calls.flat().join()).toMatch(/Generated AUTH_SECRET, KEY_PEPPER and ENCRYPTION_KEY/);
     // The log line names the file, never the values.
     expect(vi.mocked(console.log).mock.calls.flat().join()).not.toContain(first.keyPepper);
     resetSecretsCache();
@@ -42,7 +42,7 @@ describe("secrets", () => {
     (process.env as Record<string, string>).NODE_ENV = "production";
     process.env.DATABASE_URL = "postgres://db.example/keysmith";
     expect(() => getSecrets()).toThrow(ConfigError);
-    expect(() => getSecrets()).toThrow(/AUTH_SECRET and KEY_PEPPER must be set in production/);
+    expect(() => getSecrets()).toThrow(/AUTH_SECRET, KEY_PEPPER and ENCRYPTION_KEY must be set in production/);
     expect(fs.existsSync(path.join(dir, "data", "secrets.json"))).toBe(false);
   });
 

@@ -1,21 +1,25 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { getDb } from "@/db";
-import { findUserById, type SessionUser } from "@/db/queries/users";
+import { findUserById, type SessionUserWithFactor } from "@/db/queries/users";
 import { SESSION_MAX_AGE_SECONDS, auth } from "./auth/config";
+import { mustSetUpSecondFactor } from "./mfa/policy";
 import { requestNow } from "./request-clock";
+
+/** Where a user the second-factor policy covers, who has none, is sent before anything else. */
+export const SECOND_FACTOR_SETUP_PATH = "/settings/profile?setup=two-factor";
 
 /**
  * The signed-in user, read fresh from the database on every call: a deleted or suspended account, a
  * changed role or a sign-out elsewhere (a new session version) takes effect on the next request,
  * whatever the session cookie still claims.
  */
-export async function currentUser(): Promise<SessionUser | null> {
+export async function currentUser(): Promise<SessionUserWithFactor | null> {
   return (await currentSession())?.user ?? null;
 }
 
 /** currentUser, with when the session's holder last proved who they are (for step-up, lib/accounts/step-up.ts). */
-export async function currentSession(): Promise<{ user: SessionUser; authenticatedAt: Date } | null> {
+export async function currentSession(): Promise<{ user: SessionUserWithFactor; authenticatedAt: Date } | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
@@ -30,10 +34,19 @@ export async function currentSession(): Promise<{ user: SessionUser; authenticat
   return { user, authenticatedAt: new Date(session.user.authenticatedAt * 1000) };
 }
 
-/** For pages: the user, or a redirect to the login page. */
-export async function requireUser(): Promise<SessionUser> {
+/** Whether the deployment's policy requires a second factor this user does not have yet. */
+export function needsSecondFactorSetup(user: SessionUserWithFactor): boolean {
+  return mustSetUpSecondFactor(user.mfaPolicy, user);
+}
+
+/**
+ * For pages: the user, or a redirect to the login page. A user the second-factor policy covers who
+ * has none is sent to set it up first, from every page but that one (`allowSecondFactorSetup`).
+ */
+export async function requireUser(options: { allowSecondFactorSetup?: boolean } = {}): Promise<SessionUserWithFactor> {
   const user = await currentUser();
   if (!user) redirect("/login");
+  if (!options.allowSecondFactorSetup && needsSecondFactorSetup(user)) redirect(SECOND_FACTOR_SETUP_PATH);
   return user;
 }
 
@@ -41,8 +54,9 @@ export async function requireUser(): Promise<SessionUser> {
  * For admin pages: the user if they are an admin (role read fresh from the database). Members and
  * visitors get the same 404 as a page that does not exist, so admin pages do not reveal themselves.
  */
-export async function requireAdmin(): Promise<SessionUser> {
+export async function requireAdmin(): Promise<SessionUserWithFactor> {
   const user = await currentUser();
   if (!user || user.role !== "admin") notFound();
+  if (needsSecondFactorSetup(user)) redirect(SECOND_FACTOR_SETUP_PATH);
   return user;
 }

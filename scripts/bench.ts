@@ -70,7 +70,7 @@ const fmt = {
 async function benchDatabase(label: string, serverUrl: string | undefined): Promise<{ rows: Row[]; js: Row }> {
   const database = await freshDatabase(serverUrl, args.keep, cleanups, "keysmith_bench");
   const pepper = randomBytes(32).toString("base64url");
-  const secrets = { AUTH_SECRET: randomBytes(32).toString("base64url"), KEY_PEPPER: pepper };
+  const secrets = { AUTH_SECRET: randomBytes(32).toString("base64url"), KEY_PEPPER: pepper, ENCRYPTION_KEY: randomBytes(32).toString("base64url") };
   const owner = { email: "bench@keysmith.test", password: randomBytes(18).toString("base64url") };
   step(`${label}: seeding 10 users and 10,000 keys (1,000 for the signed-in user) into ${database.where}`);
   let handle = await database.open();

@@ -56,7 +56,7 @@ export async function freshDatabase(serverUrl: string | undefined, keep: boolean
     url.pathname = `/${name}`;
     const secret = () => randomBytes(32).toString("base64url");
     return {
-      env: { DATABASE_URL: url.toString(), AUTH_SECRET: secret(), KEY_PEPPER: secret(), ...(process.env.DATABASE_DRIVER ? { DATABASE_DRIVER: process.env.DATABASE_DRIVER } : {}) },
+      env: { DATABASE_URL: url.toString(), AUTH_SECRET: secret(), KEY_PEPPER: secret(), ENCRYPTION_KEY: secret(), ...(process.env.DATABASE_DRIVER ? { DATABASE_DRIVER: process.env.DATABASE_DRIVER } : {}) },
       open: () => openDatabase({ url: url.toString(), driver: process.env.DATABASE_DRIVER, pgliteDir: "", longQueries: true }),
       where: `Postgres database ${name}`,
       driver: "postgres",

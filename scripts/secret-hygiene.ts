@@ -14,13 +14,23 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import { serverEnv } from "../e2e/support/server-env";
-import { HYGIENE_DIR, isAccountToken, keysIn, type ResponseRecord, type ScanCount, type StorageRecord } from "../e2e/support/recorder";
+import {
+  HYGIENE_DIR,
+  isAccountToken,
+  isChallengeToken,
+  isSecondFactorSecret,
+  keysIn,
+  type CookieTokenRecord,
+  type ResponseRecord,
+  type ScanCount,
+  type StorageRecord,
+} from "../e2e/support/recorder";
 
 const ARTIFACTS = "e2e/.artifacts";
 const args = process.argv.slice(2);
 const values = (flag: string) => args.flatMap((a, i) => (a === flag && args[i + 1] ? [args[i + 1]!] : []));
 
-type HygieneRecord = ResponseRecord | StorageRecord | ScanCount;
+type HygieneRecord = ResponseRecord | StorageRecord | ScanCount | CookieTokenRecord;
 const problems: string[] = [];
 const short = (key: string) => `${key.slice(0, 8)}…${key.slice(-4)}`;
 
@@ -86,11 +96,15 @@ const remembered = fs.existsSync(`${ARTIFACTS}/secrets`)
 const opaque = fs.existsSync(`${ARTIFACTS}/opaque-secrets`)
   ? fs.readdirSync(`${ARTIFACTS}/opaque-secrets`).map((f) => fs.readFileSync(`${ARTIFACTS}/opaque-secrets/${f}`, "utf8").trim()).filter((s) => s.length >= 20)
   : [];
-const secrets = [...new Set([...responses.flatMap((r) => r.keys), ...remembered])];
-const keys = secrets.filter((s) => !isAccountToken(s));
+const inCookies = records.filter((r): r is CookieTokenRecord => r.kind === "cookie-token").flatMap((r) => r.keys);
+const secrets = [...new Set([...responses.flatMap((r) => r.keys), ...remembered, ...inCookies])];
+const challengeTokens = secrets.filter(isChallengeToken);
+const factorSecrets = secrets.filter(isSecondFactorSecret);
+const keys = secrets.filter((s) => !isAccountToken(s) && !isChallengeToken(s) && !isSecondFactorSecret(s));
 const tokens = secrets.filter(isAccountToken);
 const actions = secretActionIds(["createApiKeyAction", "rotateApiKeyAction"]);
 const tokenActions = secretActionIds(["createResetLinkAction", "createInvitationAction"]);
+const factorActions = secretActionIds(["startTotpSetupAction", "confirmTotpSetupAction", "regenerateRecoveryCodesAction"]);
 
 // 1. Each key in exactly one response, its creation or rotation, never cached.
 let created = 0;
@@ -118,6 +132,24 @@ for (const token of tokens) {
   if (!first) continue;
   if (first.method !== "POST" || !first.action || !tokenActions.has(first.action)) problems.push(`${short(token)} appeared in ${first.method} ${first.url} (${first.status}), which did not make it`);
   else shownTokens++;
+}
+
+// 1c. A TOTP seed or recovery code in at most one response, the set-up (seed) or the confirmation
+// or renewal (codes) that made it, never cached. A challenge token (ksc_) in no response at all:
+// it lives only in its httpOnly cookie.
+let shownFactorSecrets = 0;
+for (const secret of factorSecrets) {
+  const carrying = responses.filter((r) => r.keys.includes(secret));
+  if (carrying.length > 1) {
+    problems.push(`a second-factor secret ${short(secret)} appeared in ${carrying.length} responses: ${carrying.map((r) => `${r.method} ${new URL(r.url).pathname} (${r.status})`).join(", ")}`);
+  }
+  const [first] = carrying;
+  if (!first) continue;
+  if (first.method !== "POST" || !first.action || !factorActions.has(first.action)) problems.push(`a second-factor secret ${short(secret)} appeared in ${first.method} ${first.url} (${first.status}), which did not make it`);
+  else shownFactorSecrets++;
+}
+for (const token of challengeTokens) {
+  for (const r of responses.filter((r) => r.keys.includes(token))) problems.push(`a challenge token ${short(token)} appeared in the body of ${r.method} ${new URL(r.url).pathname} (${r.status})`);
 }
 
 // 2. Never in browser storage.
@@ -158,7 +190,7 @@ const serverSecrets = [
     return fs.existsSync(file) ? Object.values(JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>) : [];
   }),
   ...values("--database-url"),
-  ...(values("--database-url").length > 0 ? [serverEnv("").AUTH_SECRET, serverEnv("").KEY_PEPPER].filter((v): v is string => !!v) : []),
+  ...(values("--database-url").length > 0 ? [serverEnv("").AUTH_SECRET, serverEnv("").KEY_PEPPER, serverEnv("").ENCRYPTION_KEY].filter((v): v is string => !!v) : []),
 ];
 const bundle = fs
   .readdirSync(".next/static", { recursive: true, withFileTypes: true })
@@ -180,6 +212,7 @@ if (problems.length > 0) {
 }
 console.log(
   `secret hygiene: ${keys.length} keys, ${tokens.length} account tokens and ${opaque.length} other secrets (OIDC) (${shownTokens} shown once to an admin, ${tokens.length - shownTokens} mailed or held in a cookie); ` +
+    `${factorSecrets.length} second-factor secrets (${shownFactorSecrets} shown once) and ${challengeTokens.length} sign-in challenge tokens (cookie only); ` +
     `${scanned} responses scanned, each key only in its creation or rotation response (no-store); ` +
     `none in browser storage, ${Math.round(logs.length / 1024)} KB of server logs or ${rows} database rows; ` +
     `no server secret in ${Math.round(bundle.length / 1024)} KB of browser bundle`,

@@ -9,7 +9,7 @@ import { getDb } from "@/db";
 import { createUser, endSessions } from "@/db/queries/users";
 import { parseInput, toActionState } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
-import { OIDC_PROVIDER_ID, SignInPasswordOff, SignInRateLimited, SignInSuspended, SignInUnavailable, signIn, signOut } from "@/lib/auth/config";
+import { OIDC_PROVIDER_ID, SecondFactorRefused, SecondFactorRequired, SignInPasswordOff, SignInRateLimited, SignInSuspended, SignInUnavailable, signIn, signOut } from "@/lib/auth/config";
 import { currentUser } from "@/lib/session";
 import { config } from "@/lib/config";
 import { messageOf } from "@/lib/errors";
@@ -52,6 +52,16 @@ function isSuspended(error: unknown): boolean {
 
 function isPasswordOff(error: unknown): boolean {
   return error instanceof SignInPasswordOff || (isCredentialsSignin(error) && error.code === "password_off");
+}
+
+function isSecondFactorRequired(error: unknown): boolean {
+  return error instanceof SecondFactorRequired || (isCredentialsSignin(error) && error.code === "second_factor");
+}
+
+function secondFactorRefusal(error: unknown): SecondFactorRefused["reason"] | null {
+  if (error instanceof SecondFactorRefused) return error.reason;
+  const code = isCredentialsSignin(error) ? error.code : undefined;
+  return code === "wrong_code" || code === "ended" || code === "invalid" || code === "rate_limited" ? code : null;
 }
 
 // Only same-site relative paths: an absolute or protocol-relative URL would be an open redirect.
@@ -100,6 +110,11 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     return { ok: true };
   } catch (error) {
     unstable_rethrow(error);
+    // The password was right and the account has a second factor: its challenge cookie is set.
+    if (isSecondFactorRequired(error)) {
+      const next = safeRedirect(form.get("callbackUrl"));
+      redirect(next === AFTER_SIGN_IN ? "/login/verify" : `/login/verify?callbackUrl=${encodeURIComponent(next)}`);
+    }
     if (isRateLimited(error)) {
       return {
         ok: false,
@@ -116,6 +131,34 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     // Any other Auth.js error wraps a failure that is not about the password: report that.
     const cause = error instanceof AuthError ? ((error.cause as { err?: unknown } | undefined)?.err ?? error) : error;
     return { ...toActionState<{ email?: string }>("signIn", cause), data: values };
+  }
+}
+
+type VerifyState = ActionState<{ ended?: boolean }>;
+
+/**
+ * The second step of a sign-in: a code from the authenticator app or a recovery code, checked
+ * against the challenge in the httpOnly cookie (second-factor provider, lib/auth/config.ts). Five
+ * wrong codes end the challenge; ten in 15 minutes lock the account's codes for the window.
+ */
+export async function verifySecondFactorAction(_prev: VerifyState, form: FormData): Promise<VerifyState> {
+  const code = typeof form.get("code") === "string" ? (form.get("code") as string).trim() : "";
+  if (!code) return { ok: false, fieldErrors: { code: "Type the 6-digit code your authenticator app shows, or a recovery code." }, message: "Some fields need attention." };
+  try {
+    await signIn("second-factor", { code, redirectTo: safeRedirect(form.get("callbackUrl")) });
+    return { ok: true };
+  } catch (error) {
+    unstable_rethrow(error);
+    const reason = secondFactorRefusal(error);
+    if (reason === "wrong_code") {
+      return { ok: false, message: messageOf("wrong_code"), fieldErrors: { code: "That code is not right. Codes change every 30 seconds and each works once; a recovery code works once too." } };
+    }
+    if (reason === "rate_limited") return { ok: false, message: messageOf("second_factor_locked") };
+    if (reason === "ended") return { ok: false, message: "Too many wrong codes: this sign-in has ended. Sign in again with your email and password.", data: { ended: true } };
+    if (reason === "invalid") return { ok: false, message: messageOf("second_factor_challenge_invalid"), data: { ended: true } };
+    if (isUnavailable(error)) return { ok: false, message: "Sign-in is briefly unavailable, so your code was not checked. Try again in a few seconds." };
+    const cause = error instanceof AuthError ? ((error.cause as { err?: unknown } | undefined)?.err ?? error) : error;
+    return toActionState("verifySecondFactor", cause);
   }
 }
 

@@ -2,9 +2,10 @@ import { AppShell } from "@/components/layout/app-shell";
 import { TimeZoneSync } from "@/components/layout/time-zone-sync";
 import { requireUser } from "@/lib/session";
 
-// Pages below re-check the session themselves; this check only chooses what frame to draw.
+// Pages below re-check the session themselves (and send a user who must set up a second factor to
+// set-up); this check only chooses what frame to draw, so it lets the set-up page through.
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
-  const user = await requireUser();
+  const user = await requireUser({ allowSecondFactorSetup: true });
   return (
     <AppShell user={user}>
       {children}

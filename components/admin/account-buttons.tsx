@@ -33,7 +33,7 @@ type Confirmed = {
  * (and says why) when the change is refused, and gives focus back to the opener when it closes
  * (or to the row's next control when the row is gone).
  */
-function ConfirmedButton({ label, email, title, description, destructive, run, failure }: Confirmed) {
+export function ConfirmedButton({ label, email, title, description, destructive, run, failure }: Confirmed) {
   const [open, setOpen] = useState(false);
   const [pending, startTransition] = useTransition();
   const { remember, onCloseAutoFocus } = useReturnFocus();

@@ -1,5 +1,6 @@
 "use client";
 
+import { withStepUp } from "@/components/auth/step-up";
 import { useActionState } from "react";
 import { updateSsoOnlyAction } from "@/app/(dashboard)/admin/actions";
 import { FormMessage } from "@/components/accounts/form-message";
@@ -9,7 +10,7 @@ import { Label } from "@/components/ui/label";
 
 /** Whether single sign-on is the only way in (passwords refused but for break-glass admins); saved and audited. */
 export function SsoSettingsForm({ ssoOnly, ssoName, configured, breakGlassCount }: { ssoOnly: boolean; ssoName: string | null; configured: boolean; breakGlassCount: number }) {
-  const [state, action, pending] = useActionState(updateSsoOnlyAction, { ok: false });
+  const [state, action, pending] = useActionState<Awaited<ReturnType<typeof updateSsoOnlyAction>>, FormData>((prev, data) => withStepUp(() => updateSsoOnlyAction(prev, data)), { ok: false });
   const shown = state.data?.ssoOnly ?? ssoOnly;
   return (
     <Card>

@@ -31,6 +31,7 @@ export function SecretDialog({
   onClose,
   className,
   onCloseAutoFocus,
+  closeWarning = { title: "Close without copying the key?", description: "You won't see this key again. If you close now, you will need to create or rotate a key again." },
   children,
 }: {
   open: boolean;
@@ -38,6 +39,8 @@ export function SecretDialog({
   className?: string;
   /** Where focus goes after closing (see useReturnFocus). */
   onCloseAutoFocus?: (event: Event) => void;
+  /** What the confirmation says when closing before copying (default: about an API key). */
+  closeWarning?: { title: string; description: string };
   children: (controls: SecretDialogControls) => React.ReactNode;
 }) {
   const [shown, setShown] = useState(false);
@@ -73,10 +76,8 @@ export function SecretDialog({
       <AlertDialog open={confirming} onOpenChange={setConfirming}>
         <AlertDialogContent>
           <AlertDialogHeader>
-            <AlertDialogTitle>Close without copying the key?</AlertDialogTitle>
-            <AlertDialogDescription>
-              You won&apos;t see this key again. If you close now, you will need to create or rotate a key again.
-            </AlertDialogDescription>
+            <AlertDialogTitle>{closeWarning.title}</AlertDialogTitle>
+            <AlertDialogDescription>{closeWarning.description}</AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>
             <AlertDialogCancel>Go back and copy</AlertDialogCancel>

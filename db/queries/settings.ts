@@ -1,8 +1,10 @@
 import { eq, sql } from "drizzle-orm";
 import type { SignUpMode } from "@/lib/accounts/sign-up-policy";
 import type { RequestContext } from "@/lib/audit-events";
+import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
-import { appSettings } from "../schema";
+import { policyChangeRefusal, type MfaPolicy } from "@/lib/mfa/policy";
+import { appSettings, totpFactors, users } from "../schema";
 import { assertActiveAdmin } from "./admin-guard";
 import { recordAudit } from "./audit";
 
@@ -72,5 +74,28 @@ export async function setSsoOnly(db: Database, adminId: string, on: boolean, con
     await tx.update(appSettings).set({ ssoOnly: on, updatedBy: adminId, updatedAt: sql`now()` }).where(eq(appSettings.id, 1));
     await recordAudit(tx, { actorId: adminId, action: "settings.sso_only_changed", targetType: "settings", targetId: null, metadata: { from: before!.ssoOnly, to: on }, context });
     return on;
+  });
+}
+
+/**
+ * An admin sets who must use a second factor. Inside the transaction: the admin's role, and
+ * whether they have a factor themselves (policyChangeRefusal: an admin without one cannot make it
+ * required and lock themselves out); audited with the old and new values.
+ */
+export async function setMfaPolicy(db: Database, adminId: string, next: MfaPolicy, context: RequestContext): Promise<MfaPolicy> {
+  return db.transaction(async (tx) => {
+    const [admin] = await tx
+      .select({ role: users.role, hasFactor: sql<boolean>`exists (select 1 from ${totpFactors} where ${totpFactors.userId} = ${users.id} and ${totpFactors.enabledAt} is not null)` })
+      .from(users)
+      .where(eq(users.id, adminId))
+      .for("share");
+    if (admin?.role !== "admin") throw new AppError("not_found");
+    const refusal = policyChangeRefusal(next, { hasSecondFactor: !!admin.hasFactor });
+    if (refusal) throw new AppError(refusal);
+    await tx.insert(appSettings).values({ id: 1 }).onConflictDoNothing();
+    const [before] = await tx.select({ policy: appSettings.mfaPolicy }).from(appSettings).where(eq(appSettings.id, 1)).for("update");
+    await tx.update(appSettings).set({ mfaPolicy: next, updatedBy: adminId, updatedAt: sql`now()` }).where(eq(appSettings.id, 1));
+    await recordAudit(tx, { actorId: adminId, action: "settings.mfa_policy_changed", targetType: "settings", targetId: null, metadata: { from: before!.policy, to: next }, context });
+    return next;
   });
 }

@@ -2,13 +2,16 @@ import { and, count, eq, isNull, sql } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Database } from "../client";
-import { users, type User } from "../schema";
+import type { MfaPolicy } from "@/lib/mfa/policy";
+import { appSettings, totpFactors, users, type User } from "../schema";
 import { signUpRefusal } from "@/lib/accounts/sign-up-policy";
 import { recordAudit } from "./audit";
 import { addToWindow, windowCounts } from "./rate-limits";
 import { lockSignUpSettings } from "./settings";
 
 export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "sessionVersion" | "suspendedAt" | "deletedAt">;
+/** The session's user with what the second-factor policy needs (lib/session.ts). */
+export type SessionUserWithFactor = SessionUser & { hasSecondFactor: boolean; mfaPolicy: MfaPolicy };
 const sessionColumns = {
   id: users.id,
   email: users.email,
@@ -30,13 +33,18 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
   return user;
 }
 
-export async function findUserById(db: Database, id: string): Promise<SessionUser | undefined> {
+export async function findUserById(db: Database, id: string): Promise<SessionUserWithFactor | undefined> {
+  // One round trip per request: the user, whether they have a second factor, and the policy.
   const [user] = await db
-    .select(sessionColumns)
+    .select({
+      ...sessionColumns,
+      hasSecondFactor: sql<boolean>`exists (select 1 from ${totpFactors} where ${totpFactors.userId} = ${users.id} and ${totpFactors.enabledAt} is not null)`,
+      mfaPolicy: sql<MfaPolicy | null>`(select ${appSettings.mfaPolicy} from ${appSettings} where ${appSettings.id} = 1)`,
+    })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);
-  return user;
+  return user ? { ...user, hasSecondFactor: !!user.hasSecondFactor, mfaPolicy: user.mfaPolicy ?? "optional" } : undefined;
 }
 
 const DOMAIN_FIELD_ERROR = "Sign-up here is open to the email domains listed above only. Use an address at one of them, or ask an administrator for an invitation.";

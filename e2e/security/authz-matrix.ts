@@ -145,6 +145,8 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/reset-password", file: "app/(auth)/reset-password/page.tsx", url: "/reset-password", cells: publicPage("ok", "ok") },
   // Accepting an invitation: the page reads the token from the fragment; anyone may open it.
   { kind: "page", path: "/invite", file: "app/(auth)/invite/page.tsx", url: "/invite", cells: publicPage("ok", "ok") },
+  // The second step of a sign-in: without a live challenge in its httpOnly cookie it says only that the sign-in ended.
+  { kind: "page", path: "/login/verify", file: "app/(auth)/login/verify/page.tsx", url: "/login/verify", cells: publicPage("home", "ok") },
   { kind: "page", path: "/docs/api", file: "app/docs/api/page.tsx", url: "/docs/api", cells: publicPage("ok", "ok") },
   { kind: "page", path: "/settings", file: "app/(dashboard)/settings/page.tsx", url: "/settings", cells: cells("login", "home", "home", "home", "login") },
   { kind: "page", path: "/settings/api-keys", file: "app/(dashboard)/settings/api-keys/(list)/page.tsx", url: "/settings/api-keys", cells: signedInPage("own") },
@@ -215,6 +217,9 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "passkeySignInAction", file: AUTH, page: "/login", args: ["{\"id\":\"{uniq}\"}"], cells: cells("refused", "refused", "refused", "refused") },
   // Starting single sign-on: the shared server has no OIDC provider, so every caller is told to use a password (e2e/sso.spec.ts walks the flow).
   { kind: "action", name: "ssoSignInAction", file: AUTH, page: "/login", args: [{ ok: false }, { $form: {} }], cells: cells("refused", "refused", "refused", "refused") },
+  // A code without a challenge cookie (no caller here has one) finishes nothing and makes no session
+  // (the challenge itself: lib/commands/second-factor.test.ts, e2e/second-factor.spec.ts).
+  { kind: "action", name: "verifySecondFactorAction", file: AUTH, page: "/login/verify", args: [{ ok: false }, { $form: { code: "123456" } }], cells: cells("refused", "refused", "refused", "refused") },
   { kind: "action", name: "signOutAction", file: AUTH, page: "/settings/api-keys", args: [], redirectsTo: "/login", endsSession: true, cells: publicAction },
   { kind: "action", name: "createApiKeyAction", file: KEYS, page: "/settings/api-keys", args: [{ ok: false }, { $form: { name: "matrix {uniq}", description: "", access: "full", expiration: "30" } }], mutates: "ownerKeys", cells: userAction("own") },
   { kind: "action", name: "updateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", { ok: false }, keyForm("renamed {uniq}")], mutates: "ownerKey", cells: userAction("not_found") },
@@ -239,6 +244,14 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "finishPasskeyRegistrationAction", file: PROFILE, page: "/settings/profile", args: [{ name: "Matrix {uniq}", currentPassword: "{ownerPassword}", response: PASSKEY_ANSWER }], mutates: "ownerAccount", cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
   { kind: "action", name: "renamePasskeyAction", file: PROFILE, page: "/settings/profile", args: [NO_PASSKEY, { ok: false }, { $form: { name: "Renamed {uniq}" } }], cells: cells("unauthorized", "not_found", "not_found", "not_found", "unauthorized") },
   { kind: "action", name: "removePasskeyAction", file: PROFILE, page: "/settings/profile", args: [{ passkeyId: NO_PASSKEY, currentPassword: "{ownerPassword}" }], mutates: "ownerAccount", cells: cells("unauthorized", "not_found", "not_found", "not_found", "unauthorized") },
+  // Second factor on the Profile page: each signed-in caller starts a set-up of their own (a pending
+  // seed, shown in that one answer); confirming, new recovery codes and turning off need the
+  // current password and a current code, so the matrix's wrong code is refused for everyone, and
+  // the personas (who have no factor) stay without one. The real flows: e2e/second-factor.spec.ts.
+  { kind: "action", name: "startTotpSetupAction", file: PROFILE, page: "/settings/profile", args: [], cells: userAction("own") },
+  { kind: "action", name: "confirmTotpSetupAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { code: "000000", currentPassword: "{ownerPassword}" } }], mutates: "ownerAccount", cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
+  { kind: "action", name: "regenerateRecoveryCodesAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { code: "000000", currentPassword: "{ownerPassword}" } }], cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
+  { kind: "action", name: "disableTotpAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { code: "000000", currentPassword: "{ownerPassword}" } }], mutates: "ownerAccount", cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
   // Admin actions: a member (owner or not) gets "Not found.", as for an action that does not exist.
   { kind: "action", name: "adminRevokeKeysAction", file: ADMIN, page: "/admin/keys", args: [{ ids: ["{keyId}"], reason: "authz matrix" }], adminOnly: true, mutates: "ownerKey", cells: adminAction },
   // "Revoke all matching": the filters name the fresh target key alone, and the admin confirms 1.
@@ -257,5 +270,10 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "updateSignUpSettingsAction", file: ADMIN, page: "/admin/settings", args: [{ ok: false }, { $form: { mode: "open", domains: "" } }], adminOnly: true, cells: adminAction },
   // Leaving single sign-on off (the shared server has no OIDC, so turning it on is refused for everyone): allowed, audited.
   { kind: "action", name: "updateSsoOnlyAction", file: ADMIN, page: "/admin/settings", args: [{ ok: false }, { $form: {} }], adminOnly: true, cells: adminAction },
+  // The bystander has no second factor, so the admin's reset is refused with its own sentence; the
+  // reset of a real factor is walked in e2e/second-factor.spec.ts.
+  { kind: "action", name: "resetSecondFactorAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{bystanderId}" }], adminOnly: true, mutates: "bystanderSession", cells: cells("unauthorized", "not_found", "not_found", "refused", "unauthorized") },
+  // Setting the policy the shared server already has ("optional"): allowed, audited, nothing else changes.
+  { kind: "action", name: "updateMfaPolicyAction", file: ADMIN, page: "/admin/settings", args: [{ ok: false }, { $form: { policy: "optional" } }], adminOnly: true, cells: adminAction },
   { kind: "action", name: "deleteUserAction", file: ADMIN, page: "/admin/users", args: [{ userId: "{victimId}" }], adminOnly: true, mutates: "victim", cells: adminAction },
 ];

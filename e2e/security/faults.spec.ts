@@ -61,6 +61,7 @@ for (const driver of ["pg", "neon"] as const) {
       AUTO_MIGRATE: "1",
       AUTH_SECRET: "faults-auth-secret-3e9b1c7d5a2f8e4b6c0d9a1f7e3b5c2d",
       KEY_PEPPER: "faults-key-pepper-7c2e9a4d1b8f3e6a0c5d2b9f4e1a7c3d",
+      ENCRYPTION_KEY: "faults-encryption-key-9d3a6e1c8b4f2a7d0e5b9c3f6a1d8e4b",
       DATABASE_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
     });
 

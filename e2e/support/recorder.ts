@@ -16,9 +16,15 @@ export const HYGIENE_DIR = "e2e/.artifacts/hygiene";
 const KEY_IN_TEXT = /ksk_[0-9A-Za-z]{36}(?![0-9A-Za-z])/g;
 /**
  * Account tokens: password reset links (ksr_), email-change links (kse_), invitations (ksi_) and
- * passkey challenges (kspc_, in an httpOnly cookie only), 32 random bytes in base64url.
+ * passkey challenges (kspc_, in an httpOnly cookie only), second-factor sign-in challenges (ksc_),
+ * 32 random bytes in base64url.
  */
-const TOKEN_IN_TEXT = /ks(?:[rei]|pc)_[0-9A-Za-z_-]{43}(?![0-9A-Za-z_-])/g;
+const TOKEN_IN_TEXT = /ks(?:[reic]|pc)_[0-9A-Za-z_-]{43}(?![0-9A-Za-z_-])/g;
+/** Second-factor secrets: a TOTP seed (160 bits in base32, as set-up shows it) and recovery codes (ABCDE-FGH23). */
+const TOTP_SEED_IN_TEXT = /(?<![A-Z2-7])[A-Z2-7]{32}(?![A-Z2-7])/g;
+const RECOVERY_CODE_IN_TEXT = /(?<![A-Za-z0-9-])[A-Z2-7]{5}-[A-Z2-7]{5}(?![A-Za-z0-9-])/g;
+/** The challenge's cookie: the one place its ksc_ token may be (lib/auth/challenge-cookie.ts). */
+const CHALLENGE_COOKIE = "keysmith-2fa";
 const file = `${HYGIENE_DIR}/${process.pid}-${randomUUID()}.jsonl`;
 
 export type ResponseRecord = {
@@ -31,22 +37,41 @@ export type ResponseRecord = {
   keys: string[];
 };
 export type StorageRecord = { kind: "storage"; where: string; keys: string[] };
+/** A challenge token seen where it belongs (its httpOnly cookie): checked against logs and the database. */
+export type CookieTokenRecord = { kind: "cookie-token"; keys: string[] };
 export type ScanCount = { kind: "scanned"; responses: number };
 
 let scanned = 0;
-function write(record: ResponseRecord | StorageRecord | ScanCount) {
+function write(record: ResponseRecord | StorageRecord | ScanCount | CookieTokenRecord) {
   fs.mkdirSync(HYGIENE_DIR, { recursive: true });
   fs.appendFileSync(file, `${JSON.stringify(record)}\n`);
 }
 
-/** API keys and account tokens (reset links, invitations) found in `text`. */
+/** API keys, account tokens and second-factor secrets (seeds, recovery codes) found in `text`. */
 export function keysIn(text: string): string[] {
-  return [...new Set([...(text.match(KEY_IN_TEXT) ?? []), ...(text.match(TOKEN_IN_TEXT) ?? [])])];
+  return [
+    ...new Set([
+      ...(text.match(KEY_IN_TEXT) ?? []),
+      ...(text.match(TOKEN_IN_TEXT) ?? []),
+      ...(text.match(TOTP_SEED_IN_TEXT) ?? []),
+      ...(text.match(RECOVERY_CODE_IN_TEXT) ?? []),
+    ]),
+  ];
 }
 
 /** Whether a secret is an account token (a reset link's or an invitation's) rather than an API key. */
 export function isAccountToken(secret: string): boolean {
   return /^ks(?:[rei]|pc)_/.test(secret);
+}
+
+/** Whether a secret is a second-factor challenge's token (it belongs in its cookie and no response). */
+export function isChallengeToken(secret: string): boolean {
+  return secret.startsWith("ksc_");
+}
+
+/** Whether a secret is a TOTP seed or a recovery code (each shown in one response only). */
+export function isSecondFactorSecret(secret: string): boolean {
+  return new RegExp(`^(?:${TOTP_SEED_IN_TEXT.source}|${RECOVERY_CODE_IN_TEXT.source})$`).test(secret);
 }
 
 function noteResponse(method: string, url: string, status: number, headers: Record<string, string>, action: string | null, body: string) {
@@ -115,7 +140,12 @@ export function watchContext(context: BrowserContext) {
 }
 
 async function scanStorage(context: BrowserContext) {
-  const found = keysIn(JSON.stringify(await context.storageState()));
+  const state = await context.storageState();
+  // The challenge's token lives in its httpOnly cookie by design (like the session cookie); it is
+  // remembered, so its absence from logs, the database and every response is still checked.
+  const challenge = state.cookies.filter((c) => c.name === CHALLENGE_COOKIE).flatMap((c) => keysIn(c.value));
+  if (challenge.length > 0) write({ kind: "cookie-token", keys: challenge });
+  const found = keysIn(JSON.stringify({ ...state, cookies: state.cookies.filter((c) => c.name !== CHALLENGE_COOKIE) }));
   for (const page of context.pages()) {
     found.push(...keysIn(await page.evaluate(() => JSON.stringify({ ...sessionStorage })).catch(() => "")));
   }

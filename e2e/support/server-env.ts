@@ -20,6 +20,7 @@ export function serverEnv(dataDir: string): Record<string, string> {
           AUTO_MIGRATE: "1",
           AUTH_SECRET: "e2e-auth-secret-5f0c2b7a9d1e4c8b3a6f0d2e9c7b1a4f",
           KEY_PEPPER: "e2e-key-pepper-8a3d1f6c0b9e2d7a4c1f8e3b6d0a9c2e",
+          ENCRYPTION_KEY: "e2e-encryption-key-2b7e9c4a1d8f3b6e0a5c2d9f4b1e7a3c",
         }
       : {}),
     ...(process.env.E2E_DATABASE_DRIVER ? { DATABASE_DRIVER: process.env.E2E_DATABASE_DRIVER } : {}),

@@ -3,10 +3,13 @@ import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
 import type { Provider } from "next-auth/providers";
 import { getDb } from "@/db";
+import { hasSecondFactor } from "@/db/queries/second-factor";
+import { clearChallengeCookie, readChallengeCookie, setChallengeCookie } from "@/lib/auth/challenge-cookie";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { signInWithPasskey } from "@/lib/auth/passkey";
 import { clockOffsetMs } from "@/lib/clock";
 import { PASSKEY_CHALLENGE_COOKIE, relyingParty } from "@/lib/commands/passkeys";
+import { finishSecondFactor, startSecondFactor } from "@/lib/commands/second-factor";
 import { acceptSsoSignIn } from "@/lib/commands/sso";
 import { config } from "@/lib/config";
 import { isDatabaseUnavailable } from "@/lib/errors";
@@ -54,6 +57,22 @@ export class SignInSuspended extends CredentialsSignin {
 /** Thrown when single sign-on is the only way in and this address is not a break-glass admin's. */
 export class SignInPasswordOff extends CredentialsSignin {
   override code = "password_off";
+}
+
+/**
+ * Thrown when the password was right and the account has a second factor: no session yet. The
+ * challenge's cookie is set; the sign-in form sends the browser to /login/verify.
+ */
+export class SecondFactorRequired extends CredentialsSignin {
+  override code = "second_factor";
+}
+
+/** The second step refused: a wrong code, a challenge ended (five wrong) or gone, or too many wrong codes. */
+export class SecondFactorRefused extends CredentialsSignin {
+  constructor(readonly reason: "wrong_code" | "ended" | "invalid" | "rate_limited") {
+    super();
+    this.code = reason;
+  }
 }
 
 /**
@@ -152,6 +171,13 @@ function buildConfig(): NextAuthConfig {
             log.error("auth.db_unavailable", errorFields(error));
             throw new SignInUnavailable();
           }
+          if (result.ok && result.secondFactor) {
+            // The password alone makes no session: a challenge waits for the code (any first
+            // factor starts the same one: lib/commands/second-factor.ts startSecondFactor).
+            const token = await startSecondFactor(await getDb(), result.user.id, { clockOffsetMs: clockOffsetMs(request.headers) });
+            await setChallengeCookie(token, request.headers);
+            throw new SecondFactorRequired();
+          }
           if (result.ok) {
             const { id, email, name, role, sessionVersion } = result.user;
             return { id, email, name, role, sessionVersion };
@@ -199,6 +225,34 @@ function buildConfig(): NextAuthConfig {
           throw result.reason === "rate_limited" ? new SignInRateLimited() : new CredentialsSignin();
         },
       }),
+      // The second step of a sign-in: the challenge's token from its httpOnly cookie (or, for a
+      // session re-issued after a change the user just confirmed, a pre-verified token the server
+      // passes itself) and a code. Posting here without a live challenge makes no session.
+      Credentials({
+        id: "second-factor",
+        name: "Second factor",
+        credentials: { code: {}, renewal: {} },
+        async authorize(raw, request) {
+          const renewal = typeof raw?.renewal === "string" && raw.renewal ? raw.renewal : undefined;
+          const code = typeof raw?.code === "string" ? raw.code.slice(0, 64) : undefined;
+          const token = renewal ?? (await readChallengeCookie());
+          let outcome: Awaited<ReturnType<typeof finishSecondFactor>>;
+          try {
+            outcome = await finishSecondFactor(await getDb(), { token, code, renewal: !!renewal }, contextFromHeaders(request.headers), clockOffsetMs(request.headers));
+          } catch (error) {
+            if (!isDatabaseUnavailable(error)) throw error;
+            log.error("auth.db_unavailable", errorFields(error));
+            throw new SignInUnavailable();
+          }
+          if (!outcome.ok) {
+            if (!renewal && (outcome.reason === "ended" || outcome.reason === "invalid")) await clearChallengeCookie();
+            throw new SecondFactorRefused(outcome.reason);
+          }
+          if (!renewal) await clearChallengeCookie();
+          const { id, email, name, role, sessionVersion } = outcome.user;
+          return { id, email, name, role, sessionVersion };
+        },
+      }),
       ...oidcProvider(),
     ],
     callbacks: {
@@ -216,6 +270,14 @@ function buildConfig(): NextAuthConfig {
           return "/login?error=sso_unavailable";
         }
         if (!result.ok) return `/login?error=${result.reason}`;
+        // An account with an authenticator app is asked for its code after single sign-on too (the
+        // same challenge a password starts); no session until it is given.
+        const db = await getDb();
+        if (await hasSecondFactor(db, result.user.id)) {
+          const requestHeaders = await headers();
+          await setChallengeCookie(await startSecondFactor(db, result.user.id, { clockOffsetMs: clockOffsetMs(requestHeaders) }), requestHeaders);
+          return "/login/verify";
+        }
         // The session carries the Keysmith account, exactly as after a password (the jwt callback).
         Object.assign(user, { id: result.user.id, email: result.user.email, name: result.user.name, role: result.user.role, sessionVersion: result.user.sessionVersion, signInMethod: "sso" });
         acceptedSso.add(user);

@@ -2,6 +2,7 @@ import "server-only";
 import type { Database } from "@/db/client";
 import { recordAudit, recordSignIn, recordSignInFailure } from "@/db/queries/audit";
 import { addToWindow, windowCounts } from "@/db/queries/rate-limits";
+import { hasSecondFactor } from "@/db/queries/second-factor";
 import { getSsoOnly } from "@/db/queries/settings";
 import { findUserByEmail } from "@/db/queries/users";
 import { isBreakGlassAdmin, passwordAllowed, ssoOnlyInEffect } from "../accounts/sso-policy";
@@ -14,7 +15,7 @@ import { dummyPasswordHash, verifyPassword } from "../password";
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 export type CredentialsResult =
-  | { ok: true; user: User }
+  | { ok: true; user: User; secondFactor: boolean }
   | { ok: false; reason: "invalid" | "suspended" | "password_off" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
@@ -78,12 +79,13 @@ export async function checkCredentials(
     }
     // Loud on purpose: every break-glass sign-in is an event an admin should see and explain.
     log.warn("auth.break_glass_sign_in", { userId: user.id, ip: context.ip });
-    await db.transaction(async (tx) => {
-      await recordAudit(tx, { actorId: user.id, action: "user.break_glass_sign_in", targetType: "user", targetId: user.id, context });
-      await recordSignIn(tx, user.id, context, { method: "password", breakGlass: true });
-    });
-    return { ok: true, user };
+    await recordAudit(db, { actorId: user.id, action: "user.break_glass_sign_in", targetType: "user", targetId: user.id, context });
+    if (await hasSecondFactor(db, user.id)) return { ok: true, user, secondFactor: true };
+    await recordSignIn(db, user.id, context, { method: "password", breakGlass: true });
+    return { ok: true, user, secondFactor: false };
   }
+  // With a second factor the sign-in is not done yet: it is audited when the code is accepted.
+  if (await hasSecondFactor(db, user.id)) return { ok: true, user, secondFactor: true };
   await recordSignIn(db, user.id, context);
-  return { ok: true, user };
+  return { ok: true, user, secondFactor: false };
 }

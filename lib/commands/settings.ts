@@ -4,10 +4,11 @@ import "server-only";
 // transaction (db/queries/users.ts createUser); the admin's role is checked inside the
 // transaction that changes the setting (db/queries/settings.ts).
 import type { Database } from "@/db";
-import { setSignUpSettings, setSsoOnly, type SignUpSettings } from "@/db/queries/settings";
+import { setMfaPolicy, setSignUpSettings, setSsoOnly, type SignUpSettings } from "@/db/queries/settings";
 import { assertRecentAuthentication } from "../accounts/step-up";
 import { appNow } from "../clock";
 import { config } from "../config";
+import type { MfaPolicy } from "../mfa/policy";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
 
@@ -31,4 +32,14 @@ export async function changeSsoOnly(db: Database, actor: Actor, on: boolean): Pr
   assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
   if (on && !config.oidc) throw new AppError("sso_not_configured");
   return setSsoOnly(db, actor.userId, on, actor.context);
+}
+
+/**
+ * An admin sets who must use a second factor (lib/mfa/policy.ts); refused, inside the transaction,
+ * to an admin without one (policyChangeRefusal), so nobody locks themselves out.
+ */
+export async function changeMfaPolicy(db: Database, actor: Actor, next: MfaPolicy): Promise<MfaPolicy> {
+  if (actor.key) throw new AppError("not_found");
+  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
+  return setMfaPolicy(db, actor.userId, next, actor.context);
 }

@@ -13,8 +13,10 @@ import { policy } from "@/lib/policy";
 import { endSessionsInput, resetLinkInput, revokeKeysInput, revokeMatchingFilters, revokeMatchingInput, roleInput } from "@/lib/validation/admin.schema";
 import { userTargetInput } from "@/lib/validation/account.schema";
 import { createInvitation, revokeInvitation } from "@/lib/commands/invitations";
-import { changeSignUpSettings, changeSsoOnly } from "@/lib/commands/settings";
+import { changeMfaPolicy, changeSignUpSettings, changeSsoOnly } from "@/lib/commands/settings";
 import { ssoOnlySchema } from "@/lib/validation/sso.schema";
+import { adminResetSecondFactor } from "@/lib/commands/second-factor";
+import { mfaPolicySchema } from "@/lib/validation/second-factor.schema";
 import { invitationSchema, revokeInvitationInput, signUpSettingsSchema } from "@/lib/validation/invitation.schema";
 
 const field = (form: FormData, name: string) => (typeof form.get(name) === "string" ? (form.get(name) as string) : undefined);
@@ -174,4 +176,28 @@ export async function updateSsoOnlyAction(_prev: SsoOnlyState, form: FormData): 
       data: { ssoOnly: saved },
     };
   });
+}
+
+/** Resets a user's second factor (lost phone and codes): audited, their sessions end. Admins only. */
+export async function resetSecondFactorAction(raw: unknown): Promise<ActionState> {
+  return withAdmin("resetSecondFactor", async ({ db, actor }) => {
+    const input = parseInput(userTargetInput, raw);
+    const { email } = await adminResetSecondFactor(db, actor, input.userId);
+    revalidatePath("/admin/users");
+    return { ok: true, message: `${email}'s two-factor authentication is reset and their sessions ended. They set up an app again after signing in.` };
+  });
+}
+
+type MfaPolicyState = ActionState<{ policy?: string }>;
+
+/** Who must use a second factor; refused to an admin who has none themselves. Admins only. */
+export async function updateMfaPolicyAction(_prev: MfaPolicyState, form: FormData): Promise<MfaPolicyState> {
+  const values = { policy: field(form, "policy") ?? "" };
+  const state = await withAdmin<MfaPolicyState["data"]>("updateMfaPolicy", async ({ db, actor }) => {
+    const input = parseInput(mfaPolicySchema, values);
+    const saved = await changeMfaPolicy(db, actor, input.policy);
+    revalidatePath("/", "layout");
+    return { ok: true, message: "Saved. People it covers who have no second factor are asked to set one up before anything else.", data: { policy: saved } };
+  });
+  return state.ok ? state : { ...state, data: values };
 }

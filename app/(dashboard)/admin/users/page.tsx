@@ -4,6 +4,7 @@ import { EndSessionsButton } from "@/components/admin/end-sessions-button";
 import { FilterForm } from "@/components/admin/filter-form";
 import { DateTime } from "@/components/layout/date-time";
 import { ResetLinkButton } from "@/components/admin/reset-link-button";
+import { ResetSecondFactorButton } from "@/components/admin/reset-second-factor-button";
 import { RoleButton } from "@/components/admin/role-button";
 import { Badge } from "@/components/ui/badge";
 import { Pagination } from "@/components/ui/pagination";
@@ -96,7 +97,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                         </div>
                       </TableCell>
                       <TableCell>
-                        <UserBadges role={u.role} suspended={!!u.suspendedAt} />
+                        <UserBadges role={u.role} suspended={!!u.suspendedAt} twoFactor={u.hasSecondFactor} />
                       </TableCell>
                       <TableCell className="text-sm">{u.activeKeys}</TableCell>
                       <TableCell className="text-sm"><DateTime date={u.createdAt} timeZone={timeZone} /></TableCell>
@@ -121,7 +122,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       </p>
                       <p className="truncate text-sm text-muted-foreground">{u.email}</p>
                     </div>
-                    <UserBadges role={u.role} suspended={!!u.suspendedAt} />
+                    <UserBadges role={u.role} suspended={!!u.suspendedAt} twoFactor={u.hasSecondFactor} />
                   </div>
                   <dl className="mt-3 grid grid-cols-[6rem_1fr] gap-y-1 text-sm">
                     <dt className="text-muted-foreground">Active keys</dt>
@@ -153,10 +154,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   );
 }
 
-function UserBadges({ role, suspended }: { role: "admin" | "member"; suspended: boolean }) {
+function UserBadges({ role, suspended, twoFactor }: { role: "admin" | "member"; suspended: boolean; twoFactor: boolean }) {
+  // Whether the user has a second factor rides with the role: a column of its own would push the
+  // actions out of a 1280 px table.
   return (
     <span className="flex flex-wrap gap-1">
       <Badge variant={role === "admin" ? "default" : "secondary"}>{role === "admin" ? "Admin" : "Member"}</Badge>
+      {twoFactor && <Badge variant="outline">Two-factor on</Badge>}
       {suspended && <Badge variant="destructive">Suspended</Badge>}
     </span>
   );
@@ -174,6 +178,7 @@ function UserActions({ user, me }: { user: AdminUserRow; me: string }) {
         <RoleButton userId={user.id} email={user.email} role={user.role} />
         <EndSessionsButton userId={user.id} email={user.email} />
         {other && <ResetLinkButton userId={user.id} email={user.email} />}
+        {other && user.hasSecondFactor && <ResetSecondFactorButton userId={user.id} email={user.email} />}
       </div>
       {other && (
         <div role="group" aria-label={`Account of ${user.email}`} className="flex flex-wrap gap-2 md:justify-end">

@@ -5,6 +5,7 @@ import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/ser
 import { revalidatePath } from "next/cache";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { getDb, type Database } from "@/db";
 import { parseInput, withUser } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
 import { signIn } from "@/lib/auth/config";
@@ -19,6 +20,8 @@ import {
   removeOwnPasskey,
   renameOwnPasskey,
 } from "@/lib/commands/passkeys";
+import { confirmTotpSetup, renewRecoveryCodes, renewSessionChallenge, startTotpSetup, turnOffTotp, type TotpSetup } from "@/lib/commands/second-factor";
+import { factorChangeSchema } from "@/lib/validation/second-factor.schema";
 import { log } from "@/lib/log";
 import { changeEmailSchema, changePasswordSchema, profileNameSchema } from "@/lib/validation/account.schema";
 import { beginPasskeyRegistrationSchema, finishPasskeyRegistrationSchema, removePasskeySchema, renamePasskeySchema } from "@/lib/validation/passkey.schema";
@@ -51,21 +54,29 @@ export async function updateProfileAction(_prev: ActionState<{ name?: string }>,
  * reads the request's headers), while the redirect's request carries the new one.
  */
 export async function changePasswordAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  let signInAgain: { email: string; password: string } | undefined;
-  const state = await withUser<undefined>("changePassword", async ({ db, actor }) => {
+  let signInAgain: { email: string; password: string; userId: string; withFactor: boolean; clockOffsetMs: number } | undefined;
+  const state = await withUser<undefined>("changePassword", async ({ db, actor, user, clockOffsetMs }) => {
     const input = parseInput(changePasswordSchema, {
       currentPassword: field(form, "currentPassword"),
       newPassword: field(form, "newPassword"),
       confirmPassword: field(form, "confirmPassword"),
     });
     const { email } = await changeOwnPassword(db, actor, input);
-    signInAgain = { email, password: input.newPassword };
+    signInAgain = { email, password: input.newPassword, userId: user.id, withFactor: user.hasSecondFactor, clockOffsetMs };
     return { ok: true };
   });
   if (!state.ok || !signInAgain) return state;
+  // With a second factor, the password alone makes no session: this session, which passed both
+  // factors, carries over through a pre-verified challenge instead.
+  if (signInAgain.withFactor) {
+    if (!(await reissueOwnSession(await getDb(), signInAgain.userId, signInAgain.clockOffsetMs))) {
+      return { ok: true, message: "Your password is changed and every session is signed out. Sign in again with your new password." };
+    }
+    redirect(`${PAGE}?password=changed&at=${Date.now()}`);
+  }
   try {
     // A new session at the new session version (the old cookie, and every copy of it, is dead).
-    await signIn("credentials", { ...signInAgain, redirect: false });
+    await signIn("credentials", { email: signInAgain.email, password: signInAgain.password, redirect: false });
   } catch (error) {
     // The password is changed either way; only this browser's new session could not be issued.
     log.warn("action.password_changed_sign_in_failed", { type: (error as { type?: string }).type ?? "error" });
@@ -94,11 +105,10 @@ export async function requestEmailChangeAction(_prev: ActionState<{ newEmail?: s
  * Signs this browser in again after a change of factor ended every session (the version moved on),
  * then sends it back to the page (see changePasswordAction for why a redirect).
  */
-async function continueSession(email: string, password: string, done: "added" | "removed"): Promise<ActionState> {
-  try {
-    await signIn("credentials", { email, password, redirect: false });
-  } catch (error) {
-    log.warn("action.passkey_changed_sign_in_failed", { type: (error as { type?: string }).type ?? "error" });
+async function continueSession(again: { db: Database; userId: string; clockOffsetMs: number }, done: "added" | "removed"): Promise<ActionState> {
+  // The change itself was proven with the current password: this browser carries on through the
+  // same pre-verified renewal a second-factor change uses (it works with or without an app).
+  if (!(await reissueOwnSession(again.db, again.userId, again.clockOffsetMs))) {
     return { ok: true, message: `The passkey is ${done} and every session is signed out. Sign in again.` };
   }
   redirect(`${PAGE}?passkey=${done}&at=${Date.now()}`);
@@ -124,18 +134,18 @@ export async function beginPasskeyRegistrationAction(input: unknown): Promise<Ac
  * other session ends; this browser is signed in again with the current password.
  */
 export async function finishPasskeyRegistrationAction(input: unknown): Promise<ActionState> {
-  let signInAgain: { email: string; password: string } | undefined;
+  let signInAgain: { db: Database; userId: string; clockOffsetMs: number } | undefined;
   const state = await withUser<undefined>("finishPasskeyRegistration", async ({ db, actor }) => {
     const parsed = parseInput(finishPasskeyRegistrationSchema, input);
     const jar = await cookies();
     const token = jar.get(PASSKEY_CHALLENGE_COOKIE)?.value;
     jar.delete(PASSKEY_CHALLENGE_COOKIE);
-    const { email } = await finishPasskeyRegistration(db, actor, relyingParty(await headers()), { ...parsed, challengeToken: token });
-    signInAgain = { email, password: parsed.currentPassword };
+    await finishPasskeyRegistration(db, actor, relyingParty(await headers()), { ...parsed, challengeToken: token });
+    signInAgain = { db, userId: actor.userId, clockOffsetMs: actor.clockOffsetMs };
     return { ok: true };
   });
   if (!state.ok || !signInAgain) return state;
-  return continueSession(signInAgain.email, signInAgain.password, "added");
+  return continueSession(signInAgain, "added");
 }
 
 /** Renames one of the user's passkeys (someone else's is "not found"). */
@@ -152,13 +162,77 @@ export async function renamePasskeyAction(passkeyId: string, _prev: ActionState<
 
 /** Removes one of the user's passkeys, with the current password; every other session ends. */
 export async function removePasskeyAction(input: unknown): Promise<ActionState> {
-  let signInAgain: { email: string; password: string } | undefined;
+  let signInAgain: { db: Database; userId: string; clockOffsetMs: number } | undefined;
   const state = await withUser<undefined>("removePasskey", async ({ db, actor }) => {
     const parsed = parseInput(removePasskeySchema, input);
-    const { email } = await removeOwnPasskey(db, actor, parsed);
-    signInAgain = { email, password: parsed.currentPassword };
+    await removeOwnPasskey(db, actor, parsed);
+    signInAgain = { db, userId: actor.userId, clockOffsetMs: actor.clockOffsetMs };
     return { ok: true };
   });
   if (!state.ok || !signInAgain) return state;
-  return continueSession(signInAgain.email, signInAgain.password, "removed");
+  return continueSession(signInAgain, "removed");
+}
+
+/**
+ * Issues this browser a new session after a change that moved the session version and was proven
+ * with the current password and a code (lib/commands/second-factor.ts renewSessionChallenge): every
+ * other session has ended, this one carries on. The token never leaves the server.
+ */
+async function reissueOwnSession(db: Database, userId: string, clockOffsetMs: number): Promise<boolean> {
+  try {
+    await signIn("second-factor", { renewal: await renewSessionChallenge(db, userId, clockOffsetMs), redirect: false });
+    return true;
+  } catch (error) {
+    log.warn("action.session_reissue_failed", { type: (error as { type?: string }).type ?? "error" });
+    return false;
+  }
+}
+
+const factorInput = (form: FormData) => parseInput(factorChangeSchema, { currentPassword: field(form, "currentPassword"), code: field(form, "code") });
+
+/** Starts setting up an authenticator app: the seed, as a QR code and text, in this response only. */
+export async function startTotpSetupAction(): Promise<ActionState<TotpSetup>> {
+  return withUser<TotpSetup>("startTotpSetup", async ({ db, actor }) => ({ ok: true, data: await startTotpSetup(db, actor) }), { allowSecondFactorSetup: true });
+}
+
+type CodesState = ActionState<{ recoveryCodes: string[] }>;
+
+/**
+ * Turns the app on with a current code and the password; the recovery codes come back once. Every
+ * session ends, this one too: a new session cookie set here would make Next.js redraw the page
+ * within this request, under the old (now dead) cookie, and the redirect to sign-in would drop the
+ * codes. So this answer carries the codes and no cookie; the user signs in again with the app.
+ */
+export async function confirmTotpSetupAction(_prev: CodesState, form: FormData): Promise<CodesState> {
+  return withUser<{ recoveryCodes: string[] }>(
+    "confirmTotpSetup",
+    async ({ db, actor }) => {
+      const { recoveryCodes } = await confirmTotpSetup(db, actor, factorInput(form));
+      return { ok: true, message: "Two-factor authentication is on and every session is signed out. Save your recovery codes, then sign in again with a code from your app.", data: { recoveryCodes } };
+    },
+    { allowSecondFactorSetup: true },
+  );
+}
+
+/** New recovery codes (password and code); the old ones stop working. Sessions stay: the app is unchanged. */
+export async function regenerateRecoveryCodesAction(_prev: CodesState, form: FormData): Promise<CodesState> {
+  return withUser<{ recoveryCodes: string[] }>("regenerateRecoveryCodes", async ({ db, actor }) => {
+    const { recoveryCodes } = await renewRecoveryCodes(db, actor, factorInput(form));
+    return { ok: true, message: "New recovery codes are ready; the old ones no longer work.", data: { recoveryCodes } };
+  });
+}
+
+/** Turns the app off (password and code), unless the deployment's policy requires it. */
+export async function disableTotpAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  let reissue: { userId: string; clockOffsetMs: number } | undefined;
+  const state = await withUser<undefined>("disableTotp", async ({ db, actor, user, clockOffsetMs }) => {
+    await turnOffTotp(db, actor, factorInput(form));
+    reissue = { userId: user.id, clockOffsetMs };
+    return { ok: true };
+  });
+  if (!state.ok || !reissue) return state;
+  if (!(await reissueOwnSession(await getDb(), reissue.userId, reissue.clockOffsetMs))) {
+    return { ok: true, message: "Two-factor authentication is off and every session is signed out. Sign in again with your password." };
+  }
+  redirect(`${PAGE}?two-factor=off&at=${Date.now()}`);
 }

@@ -4,18 +4,24 @@ import { ChangePasswordForm } from "@/components/accounts/change-password-form";
 import { PasskeysSection } from "@/components/accounts/passkeys-section";
 import { ProfileNameForm } from "@/components/accounts/profile-name-form";
 import { headers } from "next/headers";
+import { TwoFactorSection } from "@/components/accounts/two-factor-section";
 import { getDb } from "@/db";
 import { listPasskeys } from "@/db/queries/passkeys";
+import { secondFactorStatus } from "@/db/queries/second-factor";
+import { mfaRequired } from "@/lib/mfa/policy";
 import { emailChangeAvailable } from "@/lib/commands/email-change";
 import { relyingParty } from "@/lib/commands/passkeys";
 import { formatDateTime, formatExact } from "@/lib/format";
 import { requestTimeZone } from "@/lib/request-time-zone";
-import { requireUser } from "@/lib/session";
+import { needsSecondFactorSetup, requireUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Profile" };
 
 export default async function ProfilePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requireUser();
+  // The one page a user the second-factor policy covers may open before setting one up.
+  const user = await requireUser({ allowSecondFactorSetup: true });
+  const setupRequired = needsSecondFactorSetup(user);
+  const factor = await secondFactorStatus(await getDb(), user.id);
   // Set by changePasswordAction's redirect (the new session is only in the redirect's request).
   const params = await searchParams;
   const passwordChanged = params.password === "changed";
@@ -44,10 +50,20 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
           <dd className="capitalize">{user.role}</dd>
         </dl>
       </div>
-      <ProfileNameForm name={user.name} />
-      <ChangeEmailForm email={user.email} available={emailChangeAvailable()} />
-      <ChangePasswordForm key={String(params.at ?? "")} changed={passwordChanged} />
-      <PasskeysSection key={`passkeys-${String(params.at ?? "")}`} passkeys={passkeys} available={relyingParty(await headers()) !== null} done={passkeyDone} />
+      {!setupRequired && (
+        <>
+          <ProfileNameForm name={user.name} />
+          <ChangeEmailForm email={user.email} available={emailChangeAvailable()} />
+          <ChangePasswordForm key={String(params.at ?? "")} changed={passwordChanged} />
+          <PasskeysSection key={`passkeys-${String(params.at ?? "")}`} passkeys={passkeys} available={relyingParty(await headers()) !== null} done={passkeyDone} />
+        </>
+      )}
+      <TwoFactorSection
+        key={`2fa-${String(params.at ?? "")}`}
+        status={{ enabled: factor.enabled, recoveryCodesLeft: factor.recoveryCodesLeft, required: mfaRequired(user.mfaPolicy, user.role), setupRequired }}
+        turnedOff={params["two-factor"] === "off"}
+      />
+
     </section>
   );
 }

@@ -4,12 +4,12 @@ import { getDb } from "@/db";
 import { exportAudit } from "@/db/queries/audit-log";
 import { csvResponse } from "@/lib/csv";
 import { errorFields, log } from "@/lib/log";
-import { currentUser } from "@/lib/session";
+import { currentUser, needsSecondFactorSetup } from "@/lib/session";
 import { auditFilters } from "@/lib/validation/admin.schema";
 
 export async function GET(request: Request) {
   const user = await currentUser();
-  if (user?.role !== "admin") return new Response("Not found", { status: 404 });
+  if (user?.role !== "admin" || needsSecondFactorSetup(user)) return new Response("Not found", { status: 404 });
   const filters = auditFilters.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!filters.success) return new Response("Unknown filter in the URL. Export from the Audit log page.", { status: 400 });
   return csvResponse({

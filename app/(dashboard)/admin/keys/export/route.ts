@@ -7,13 +7,13 @@ import { csvResponse } from "@/lib/csv";
 import { keyStatus } from "@/lib/keys/status";
 import { errorFields, log } from "@/lib/log";
 import { policy } from "@/lib/policy";
-import { currentUser } from "@/lib/session";
+import { currentUser, needsSecondFactorSetup } from "@/lib/session";
 import { adminKeyFilters } from "@/lib/validation/admin.schema";
 import { PLACES } from "@/lib/glossary";
 
 export async function GET(request: Request) {
   const user = await currentUser();
-  if (user?.role !== "admin") return new Response("Not found", { status: 404 });
+  if (user?.role !== "admin" || needsSecondFactorSetup(user)) return new Response("Not found", { status: 404 });
   const filters = adminKeyFilters.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!filters.success) return new Response(`Unknown filter in the URL. Export from the ${PLACES.allApiKeys} page.`, { status: 400 });
   const now = new Date();
