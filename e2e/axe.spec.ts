@@ -75,7 +75,7 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
   // "Confirm it's you": a sensitive change from a session older than the step-up window (test clock).
   await admin.setExtraHTTPHeaders(later((STEP_UP_MINUTES + 1) * 60_000));
   await admin.goto("/admin/settings");
-  await admin.getByRole("button", { name: "Save", exact: true }).click();
+  await admin.getByRole("button", { name: "Save sign-up" }).click();
   await expect(admin.getByRole("dialog", { name: ACTIONS.confirmIdentity })).toBeVisible();
   findings.push(...(await audit(admin, "Confirm it's you dialog")));
   await admin.getByRole("dialog", { name: ACTIONS.confirmIdentity }).getByRole("button", { name: "Cancel" }).click();

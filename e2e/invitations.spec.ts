@@ -86,12 +86,12 @@ test.describe("on a deployment of its own, with mail", () => {
     // A domain list that is not one is refused with what to fix.
     await admin.getByLabel("Listed email domains only").check();
     await admin.getByLabel("Email domains that may sign up").fill("example.com\nnot a domain");
-    await admin.getByRole("button", { name: "Save" }).click();
+    await admin.getByRole("button", { name: "Save sign-up" }).click();
     await expect(admin.getByText("“not” is not a domain name").or(admin.getByText(/These are not domain names: “not”/))).toBeVisible();
     await expect(admin.getByLabel("Email domains that may sign up")).toBeFocused();
     await admin.getByLabel("Email domains that may sign up").fill("example.com");
     await admin.getByLabel("Invited people only").check();
-    await admin.getByRole("button", { name: "Save" }).click();
+    await admin.getByRole("button", { name: "Save sign-up" }).click();
     await expect(admin.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
     await visitor.getByRole("button", { name: "Create account" }).click();

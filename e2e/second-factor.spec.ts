@@ -247,13 +247,13 @@ test.describe("the policy and an admin's reset, on a deployment of their own", (
     await page.goto(`${base}/admin/settings`);
     const policy = page.getByRole("form", { name: "Two-factor policy" });
     await policy.getByRole("radio", { name: "Required for everyone" }).check();
-    await policy.getByRole("button", { name: "Save" }).click();
+    await policy.getByRole("button", { name: "Save two-factor policy" }).click();
     await expect(page.getByText("Set up your own authenticator app first")).toBeVisible();
 
     await turnOn(page, context, admin, base);
     await page.goto(`${base}/admin/settings`);
     await policy.getByRole("radio", { name: "Required for everyone" }).check();
-    await policy.getByRole("button", { name: "Save" }).click();
+    await policy.getByRole("button", { name: "Save two-factor policy" }).click();
     await expect(page.getByText("Saved. People it covers")).toBeVisible();
 
     // The member, already signed in, is sent to set-up from any page.

@@ -10,6 +10,10 @@ import { startIdp, type TestIdp } from "./support/oidc-provider";
 import { ownDatabase, type OwnDatabase } from "./support/own-database";
 import { rememberOpaqueSecret, rememberSecret } from "./support/secrets";
 import { startServer, type RunningServer } from "./support/server";
+import { ApiKeysPage } from "./support/api-keys-page";
+import { later } from "./support/clock";
+import { STEP_UP_MINUTES } from "../lib/accounts/step-up";
+import { ACTIONS } from "../lib/glossary";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210) + 76;
 const MISCONFIGURED_PORT = PORT + 1;
@@ -207,7 +211,7 @@ test.describe("single sign-on on a deployment of its own", () => {
     await expect(admin).toHaveURL(`${base}/settings/api-keys`);
     await admin.goto(`${base}/admin/settings`);
     await admin.getByLabel("Invited people only").check();
-    await admin.getByRole("button", { name: "Save", exact: true }).click();
+    await admin.getByRole("button", { name: "Save sign-up" }).click();
     await expect(admin.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
     idp!.accounts.set("dora", { email: "dora@sso.example.test", email_verified: true, name: "Dora" });
@@ -233,7 +237,7 @@ test.describe("single sign-on on a deployment of its own", () => {
 
     await admin.goto(`${base}/admin/settings`);
     await admin.getByLabel("Nobody: sign-up closed").check();
-    await admin.getByRole("button", { name: "Save", exact: true }).click();
+    await admin.getByRole("button", { name: "Save sign-up" }).click();
     await expect(admin.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
     idp!.accounts.set("ed", { email: "ed@sso.example.test", email_verified: true, name: "Ed" });
     const ed = await fresh(browser);
@@ -294,6 +298,34 @@ test.describe("single sign-on on a deployment of its own", () => {
     await expect(refusals).toContainText("A single sign-on as bob@sso.example.test was refused: the email was not verified by the identity provider");
     // The tampered, replayed and mixed-up answers, refused by Auth.js before any identity was read.
     await expect(refusals).toContainText("A single sign-on was refused: the identity provider's answer failed its checks");
+  });
+
+  test("an account made by single sign-on confirms a sensitive change at the provider (no password to type)", async ({ browser }) => {
+    // Ann's account was made by single sign-on in the first test (sign-up is closed by now).
+    const page = await fresh(browser);
+    await ssoSignIn(page, "ann", idp!);
+    await expectSignedInAs(page, "ann@sso.example.test");
+    // Sixteen minutes on (test clock): a Full-access key asks who it is, and offers the provider.
+    await page.setExtraHTTPHeaders(later((STEP_UP_MINUTES + 1) * 60_000));
+    await page.goto(`${base}/settings/api-keys`);
+    const keys = new ApiKeysPage(page);
+    await keys.openCreate();
+    await keys.fillCreate({ name: "sso-stepup", access: "Full access" });
+    await keys.submitCreate();
+    const confirm = page.getByRole("dialog", { name: ACTIONS.confirmIdentity });
+    await confirm.getByRole("button", { name: `Continue with ${IDP_NAME}` }).click();
+    // The provider asks again (prompt=login), then the browser comes back to the page, freshly signed in.
+    await expect(page).toHaveURL(new RegExp(`^${new URL(idp!.issuer).origin.replace(/[.]/g, "\\.")}/`));
+    await page.getByPlaceholder("Enter any login").fill("ann");
+    await page.getByPlaceholder("and password").fill("anything");
+    await page.getByRole("button", { name: "Sign-in" }).click();
+    const consent = page.getByRole("button", { name: "Continue" });
+    if (await consent.isVisible().catch(() => false)) await consent.click();
+    await expect(page).toHaveURL(`${base}/settings/api-keys`);
+    const secret = await keys.create({ name: "sso-stepup", access: "Full access" });
+    rememberSecret(secret);
+    await keys.copyAndClose();
+    await expect(keys.row("sso-stepup")).toContainText("Full access");
   });
 
   test("the sign-in page and Admin -> Settings with single sign-on: axe clean and laid out at 375 and 1280 px, light and dark", async ({ browser }) => {

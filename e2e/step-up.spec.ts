@@ -121,7 +121,7 @@ test("an admin changing the sign-up mode from a stale session confirms first; th
   await signIn(page, ADMIN);
   await page.setExtraHTTPHeaders(STALE);
   await page.goto("/admin/settings");
-  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("button", { name: "Save sign-up" }).click();
   const confirm = stepUpDialog(page);
   await expect(confirm).toBeVisible();
   await confirm.getByLabel("Password").fill(PASSWORD);

@@ -71,7 +71,7 @@ export function MfaPolicyForm({ policy, ownFactor }: { policy: MfaPolicy; ownFac
         </CardContent>
         <CardFooter className="mt-6">
           <SubmitButton pending={pending} pendingLabel="Saving…">
-            Save
+            Save two-factor policy
           </SubmitButton>
         </CardFooter>
       </form>

@@ -100,7 +100,7 @@ export function SignUpSettingsForm({ mode, domains }: { mode: SignUpMode; domain
         </CardContent>
         <CardFooter className="mt-6">
           <SubmitButton pending={pending} pendingLabel="Saving…">
-            Save
+            Save sign-up
           </SubmitButton>
         </CardFooter>
       </form>

@@ -1,8 +1,8 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { confirmIdentityAction } from "@/app/(dashboard)/actions";
+import { confirmIdentityAction, confirmIdentityWithSsoAction, stepUpOptionsAction } from "@/app/(dashboard)/actions";
 import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
@@ -70,6 +70,23 @@ function ConfirmIdentityForm({ onConfirmed, onCancel }: { onConfirmed: () => voi
   // the outer one, which waits for this answer. A plain call and plain state avoid that deadlock.
   const [state, setState] = useState<ActionState>({ ok: false });
   const [pending, setPending] = useState(false);
+  const [sso, setSso] = useState<string | null>(null);
+  useEffect(() => {
+    void stepUpOptionsAction()
+      .then((options) => setSso(options.data?.sso ?? null))
+      .catch(() => setSso(null));
+  }, []);
+  async function confirmWithSso() {
+    setPending(true);
+    // On success the browser leaves for the provider and comes back to this page, signed in afresh.
+    const result = await confirmIdentityWithSsoAction(`${window.location.pathname}${window.location.search}`).catch(() => null);
+    if (result?.ok && result.data) {
+      window.location.assign(result.data.url);
+      return;
+    }
+    setPending(false);
+    setState({ ok: false, message: result?.message ?? "Single sign-on could not be started. Check your connection and try again." });
+  }
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);
   async function submit(event: React.FormEvent<HTMLFormElement>) {
@@ -101,6 +118,14 @@ function ConfirmIdentityForm({ onConfirmed, onCancel }: { onConfirmed: () => voi
         </p>
       )}
       <FormField id="step-up-password" name="password" type="password" label="Password" autoComplete="current-password" required autoFocus error={state.fieldErrors?.password} />
+      {sso && (
+        <div className="grid gap-2 text-sm text-muted-foreground">
+          <p>Signed in with {sso}? Confirm there instead: you come back to this page and make the change again.</p>
+          <Button type="button" variant="outline" onClick={confirmWithSso} disabled={pending} className="justify-self-start">
+            Continue with {sso}
+          </Button>
+        </div>
+      )}
       <DialogFooter>
         <Button type="button" variant="outline" onClick={onCancel} disabled={pending}>
           Cancel

@@ -236,6 +236,10 @@ export const AUTHZ_MATRIX: Row[] = [
   // Confirming who you are (step-up): every persona signs in with the same password, so each confirms
   // its own session; nothing of the owner's changes.
   { kind: "action", name: "confirmIdentityAction", file: DASHBOARD, page: "/settings/api-keys", args: [{ ok: false }, { $form: { password: "{ownerPassword}" } }], cells: userAction("own") },
+  { kind: "action", name: "stepUpOptionsAction", file: DASHBOARD, page: "/settings/api-keys", args: [], cells: userAction("own") },
+  // Confirming at the single sign-on provider: the shared server has none, so it is refused for every
+  // signed-in caller (the flow itself: e2e/sso.spec.ts).
+  { kind: "action", name: "confirmIdentityWithSsoAction", file: DASHBOARD, page: "/settings/api-keys", args: ["/settings/api-keys"], cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
   // Passkeys in Profile: a session only (a key never). On the shared server passkeys are off (no
   // APP_URL), so adding is refused for every signed-in caller before anything is written; renaming or
   // removing a passkey that is not the caller's answers "not found". The owner's own add, rename and
