@@ -1,13 +1,20 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { apiKeys, auditEvents } from "@/db/schema";
+import { apiKeys, auditEvents, users } from "@/db/schema";
 import { scopesFor } from "@/lib/scopes";
 import { DAY_MS } from "@/lib/time";
 import { adminKeyFilters, type AdminKeyFilters } from "@/lib/validation/admin.schema";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
 import { OVERVIEW_LINKS, adminRevokeKeys, adminRevokeMatching, countRevocable, exportAllKeys, keyOverview, listAllKeys } from "./admin-keys";
+
+/** The acting admin: revocations re-read the admin's role in their transaction. */
+async function makeAdmin() {
+  const admin = await makeUser(handle.db);
+  await handle.db.update(users).set({ role: "admin" }).where(eq(users.id, admin.id));
+  return admin;
+}
 import { createApiKey, listApiKeys } from "./api-keys";
 
 let handle: DbHandle;
@@ -172,7 +179,7 @@ describe(`admin key list (${TEST_DRIVER})`, () => {
 
 describe(`admin revocation and overview (${TEST_DRIVER})`, () => {
   it("revokes selected keys of any user with a reason, once, each with an audit event", async () => {
-    const admin = await makeUser(handle.db);
+    const admin = await makeAdmin();
     const owner = await makeUser(handle.db);
     const a = await key(owner.id, "a");
     const b = await key(owner.id, "b");
@@ -185,7 +192,7 @@ describe(`admin revocation and overview (${TEST_DRIVER})`, () => {
   });
 
   it("revokes all usable keys that match the filters, only when the count the admin confirmed is still right", async () => {
-    const admin = await makeUser(handle.db);
+    const admin = await makeAdmin();
     const owner = await makeUser(handle.db);
     const other = await makeUser(handle.db);
     const [a, b] = [await key(owner.id, "ci one"), await key(owner.id, "ci two")];
