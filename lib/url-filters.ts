@@ -36,3 +36,11 @@ export function readFilters<S extends z.ZodObject>(schema: S, params: SearchPara
   if (typeof known.page === "number" && known.page > 1) query.set("page", String(known.page));
   redirect(query.size ? `${path}?${query}` : path);
 }
+
+/**
+ * A place to send the browser back to after signing in or confirming who you are: a same-site
+ * relative path only (an absolute or protocol-relative URL would be an open redirect), else `fallback`.
+ */
+export function sameSitePath(next: unknown, fallback: string): string {
+  return typeof next === "string" && /^\/(?!\/)[\w\-/?=&.%]*$/.test(next) ? next : fallback;
+}

@@ -15,6 +15,7 @@ import { config } from "@/lib/config";
 import { messageOf } from "@/lib/errors";
 import { hashPassword } from "@/lib/password";
 import { contextFromHeaders } from "@/lib/request-context";
+import { sameSitePath } from "@/lib/url-filters";
 import { forgotPasswordSchema, resetPasswordSchema, signInSchema, signUpSchema } from "@/lib/validation/auth.schema";
 import { confirmEmailSchema } from "@/lib/validation/account.schema";
 import { requestPasswordReset, resetPassword } from "@/lib/commands/recovery";
@@ -64,10 +65,6 @@ function secondFactorRefusal(error: unknown): SecondFactorRefused["reason"] | nu
   return code === "wrong_code" || code === "ended" || code === "invalid" || code === "rate_limited" ? code : null;
 }
 
-// Only same-site relative paths: an absolute or protocol-relative URL would be an open redirect.
-function safeRedirect(next: FormDataEntryValue | null): string {
-  return typeof next === "string" && /^\/(?!\/)[\w\-/?=&.%]*$/.test(next) ? next : AFTER_SIGN_IN;
-}
 
 const SIGN_IN_UNAVAILABLE = "Sign-in is briefly unavailable, so your password was not checked. Try again in a few seconds.";
 
@@ -105,14 +102,14 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
   const values = { email: raw.email ?? "" };
   try {
     const input = parseInput(signInSchema, raw);
-    const redirectTo = afterSignIn(form.get("callbackUrl"));
+    const redirectTo = sameSitePath(form.get("callbackUrl"), AFTER_SIGN_IN);
     await signIn("credentials", { email: input.email, password: input.password, redirectTo });
     return { ok: true };
   } catch (error) {
     unstable_rethrow(error);
     // The password was right and the account has a second factor: its challenge cookie is set.
     if (isSecondFactorRequired(error)) {
-      const next = safeRedirect(form.get("callbackUrl"));
+      const next = sameSitePath(form.get("callbackUrl"), AFTER_SIGN_IN);
       redirect(next === AFTER_SIGN_IN ? "/login/verify" : `/login/verify?callbackUrl=${encodeURIComponent(next)}`);
     }
     if (isRateLimited(error)) {
@@ -145,7 +142,7 @@ export async function verifySecondFactorAction(_prev: VerifyState, form: FormDat
   const code = typeof form.get("code") === "string" ? (form.get("code") as string).trim() : "";
   if (!code) return { ok: false, fieldErrors: { code: "Type the 6-digit code your authenticator app shows, or a recovery code." }, message: "Some fields need attention." };
   try {
-    await signIn("second-factor", { code, redirectTo: safeRedirect(form.get("callbackUrl")) });
+    await signIn("second-factor", { code, redirectTo: sameSitePath(form.get("callbackUrl"), AFTER_SIGN_IN) });
     return { ok: true };
   } catch (error) {
     unstable_rethrow(error);
@@ -169,7 +166,7 @@ export async function verifySecondFactorAction(_prev: VerifyState, form: FormDat
 export async function ssoSignInAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   try {
     if (!config.oidc) return { ok: false, message: "Single sign-on is not set up here. Sign in with your email and password." };
-    await signIn(OIDC_PROVIDER_ID, { redirectTo: safeRedirect(form.get("callbackUrl")) });
+    await signIn(OIDC_PROVIDER_ID, { redirectTo: sameSitePath(form.get("callbackUrl"), AFTER_SIGN_IN) });
     return { ok: true };
   } catch (error) {
     unstable_rethrow(error);
@@ -188,10 +185,6 @@ export async function signOutAction() {
   await signOut({ redirectTo: "/login" });
 }
 
-/** Where a sign-in may send the browser: same-site relative paths only (no open redirect). */
-function afterSignIn(next: unknown): string {
-  return typeof next === "string" && /^\/(?!\/)[\w\-/?=&.%]*$/.test(next) ? next : AFTER_SIGN_IN;
-}
 
 /**
  * "Sign in with a passkey", step one: a usernameless challenge bound to this browser (its token
@@ -220,7 +213,7 @@ export async function passkeySignInAction(response: unknown, callbackUrl?: unkno
   try {
     const text = responseText.safeParse(response);
     if (!text.success) return { ok: false, message: messageOf("passkey_not_accepted") };
-    await signIn("passkey", { response: text.data, redirectTo: afterSignIn(callbackUrl) });
+    await signIn("passkey", { response: text.data, redirectTo: sameSitePath(callbackUrl, AFTER_SIGN_IN) });
     return { ok: true };
   } catch (error) {
     unstable_rethrow(error);

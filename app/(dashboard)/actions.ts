@@ -10,6 +10,7 @@ import { OIDC_PROVIDER_ID, signIn, updateSession } from "@/lib/auth/config";
 import { confirmIdentity } from "@/lib/commands/accounts";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
+import { sameSitePath } from "@/lib/url-filters";
 import { confirmIdentitySchema } from "@/lib/validation/account.schema";
 
 /**
@@ -40,7 +41,7 @@ export async function stepUpOptionsAction(): Promise<ActionState<{ sso: string |
 export async function confirmIdentityWithSsoAction(returnTo: unknown): Promise<ActionState<{ url: string }>> {
   return withUser("confirmIdentityWithSso", async () => {
     if (!config.oidc) throw new AppError("sso_not_configured", { message: "Single sign-on is not set up here. Confirm with your password." });
-    const path = typeof returnTo === "string" && /^\/(?!\/)[\w\-/?=&.%]*$/.test(returnTo) ? returnTo : "/settings/api-keys";
+    const path = sameSitePath(returnTo, "/settings/api-keys");
     // The provider's address comes back rather than a redirect: the change that asked is still in
     // flight on the page, and the page leaves for the provider itself (step-up-dialog.tsx).
     const url: unknown = await signIn(OIDC_PROVIDER_ID, { redirectTo: path, redirect: false }, { prompt: "login", max_age: "0" });

@@ -50,7 +50,7 @@ export async function changeOwnPassword(db: Database, actor: Actor, input: { cur
 /** An admin promotes or demotes a user (after a recent authentication); the last active admin cannot be demoted. */
 export async function changeUserRole(db: Database, actor: Actor, userId: unknown, role: "admin" | "member") {
   if (actor.key) throw new AppError("not_found");
-  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
+  assertRecentAuthentication(actor);
   return setUserRole(db, actor.userId, userIdOrNotFound(userId), role, actor.context);
 }
 

@@ -6,14 +6,13 @@ import type { Database } from "@/db";
 import { adminRevokeKeys, adminRevokeMatching } from "@/db/queries/admin-keys";
 import type { AdminKeyFilters } from "../validation/admin.schema";
 import { assertRecentAuthentication } from "../accounts/step-up";
-import { appNow } from "../clock";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
 
 function assertAdminSession(actor: Actor) {
   // Only from the dashboard: no API key acts as an administrator.
   if (actor.key) throw new AppError("not_found");
-  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
+  assertRecentAuthentication(actor);
 }
 
 /** Revokes the selected keys of any users, with a reason their owners see. */

@@ -90,7 +90,7 @@ function isFullAccess(scopes: readonly Scope[]): boolean {
  */
 export async function createKey(db: Database, actor: Actor, request: CreateKeyRequest): Promise<KeyWithSecret> {
   const { access, scopes } = resolveScopes(request.scopes, request.access);
-  if (isFullAccess(scopes)) assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
+  if (isFullAccess(scopes)) assertRecentAuthentication(actor);
   const expiresAt = request.expiresAt === undefined ? defaultExpiry(appNow(actor.clockOffsetMs)) : request.expiresAt;
   return createApiKey(
     db,
@@ -137,7 +137,7 @@ export async function updateKey(db: Database, actor: Actor, id: unknown, request
         assertMayGrant(actor.key, { scopes: scoped?.scopes, expiresAt: request.expiresAt });
         assertMayWiden(actor.key, target, scoped?.scopes);
         if (scoped && isFullAccess(scoped.scopes) && !isFullAccess(target.scopes as Scope[])) {
-          assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
+          assertRecentAuthentication(actor);
         }
       },
     },
@@ -158,7 +158,7 @@ export async function rotateKey(
 ): Promise<KeyWithSecret & { graceUntil: Date }> {
   assertCurrentSecret(actor.key);
   const keyId = keyIdOrNotFound(id);
-  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
+  assertRecentAuthentication(actor);
   return rotateApiKey(
     db,
     actor.userId,

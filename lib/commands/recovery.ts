@@ -11,7 +11,6 @@ import { findUserByEmail } from "@/db/queries/users";
 import { assertRecentAuthentication } from "../accounts/step-up";
 import { isBreakGlassAdmin, ssoOnlyInEffect } from "../accounts/sso-policy";
 import type { RequestContext } from "../audit-events";
-import { appNow } from "../clock";
 import { config } from "../config";
 import { AppError } from "../errors";
 import { errorFields, log } from "../log";
@@ -104,7 +103,7 @@ export function resetMail(to: string, name: string, link: string) {
 export async function createResetLink(db: Database, actor: Actor, userId: string, origin: string): Promise<{ link: string; email: string; expiresAt: Date }> {
   if (actor.key) throw new AppError("not_found");
   // It hands out a way into someone else's account: only after a recent authentication (step-up).
-  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
+  assertRecentAuthentication(actor);
   // The admin's role is checked inside the transaction that writes the link (issueResetToken).
   const token = newToken();
   const issued = await issueResetToken(

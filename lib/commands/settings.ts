@@ -6,7 +6,6 @@ import "server-only";
 import type { Database } from "@/db";
 import { setMfaPolicy, setSignUpSettings, setSsoOnly, type SignUpSettings } from "@/db/queries/settings";
 import { assertRecentAuthentication } from "../accounts/step-up";
-import { appNow } from "../clock";
 import { config } from "../config";
 import type { MfaPolicy } from "../mfa/policy";
 import { AppError } from "../errors";
@@ -15,7 +14,7 @@ import type { Actor } from "./actor";
 /** An admin sets the sign-up mode (and the domain list, kept whatever the mode), after a recent authentication. */
 export async function changeSignUpSettings(db: Database, actor: Actor, next: SignUpSettings): Promise<SignUpSettings> {
   if (actor.key) throw new AppError("not_found");
-  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
+  assertRecentAuthentication(actor);
   if (next.mode === "domains" && next.domains.length === 0) {
     throw new AppError("validation_failed", { fieldErrors: { domains: "List at least one domain, like example.com, for this mode." } });
   }
@@ -29,7 +28,7 @@ export async function changeSignUpSettings(db: Database, actor: Actor, next: Sig
  */
 export async function changeSsoOnly(db: Database, actor: Actor, on: boolean): Promise<boolean> {
   if (actor.key) throw new AppError("not_found");
-  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
+  assertRecentAuthentication(actor);
   if (on && !config.oidc) throw new AppError("sso_not_configured");
   return setSsoOnly(db, actor.userId, on, actor.context);
 }
@@ -40,6 +39,6 @@ export async function changeSsoOnly(db: Database, actor: Actor, on: boolean): Pr
  */
 export async function changeMfaPolicy(db: Database, actor: Actor, next: MfaPolicy): Promise<MfaPolicy> {
   if (actor.key) throw new AppError("not_found");
-  assertRecentAuthentication(actor, appNow(actor.clockOffsetMs));
+  assertRecentAuthentication(actor);
   return setMfaPolicy(db, actor.userId, next, actor.context);
 }
