@@ -23,7 +23,17 @@ const DRIVER_INDEPENDENT = [
   /newcomer\.spec\.ts/,
   // Runs a deployment of its own on a fresh embedded database whatever the pass.
   /last-admin\.spec\.ts/,
+  // What the browser sees and does (axe scans, focus order, layout, time zones): the same pages
+  // whatever database is behind them.
   /layout\.spec\.ts/,
+  /axe\.spec\.ts/,
+  /keyboard-focus\.spec\.ts/,
+  /time-zone\.spec\.ts/,
+  // Browser ceremonies (OIDC redirects, WebAuthn, TOTP) over commands whose database work is tested
+  // on PGlite, pg and Neon by lib/commands/{sso,passkeys,second-factor}.test.ts.
+  /sso\.spec\.ts/,
+  /passkeys\.spec\.ts/,
+  /second-factor\.spec\.ts/,
 ];
 
 export default defineConfig({

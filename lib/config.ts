@@ -3,8 +3,9 @@ import path from "node:path";
 // The environment variables the app reads (the README lists them all). Each is read when asked
 // for, never at import, so tests and the e2e servers can set them per process. Read elsewhere
 // only outside lib/, by files that run before or beside the app: server.mjs (PORT, HOSTNAME,
-// TRUSTED_PROXY_HOPS, NODE_ENV), next.config.ts and proxy.ts (NODE_ENV) and instrumentation.ts
-// (NEXT_RUNTIME, which Next.js replaces at build time).
+// TRUSTED_PROXY_HOPS, NODE_ENV, KEYSMITH_API_VIA_NEXT, METRICS_PORT, METRICS_HOST, METRICS_TOKEN),
+// next.config.ts and proxy.ts (NODE_ENV) and instrumentation.ts (NEXT_RUNTIME, which Next.js
+// replaces at build time).
 export const config = {
   get databaseUrl(): string | undefined {
     return process.env.DATABASE_URL?.trim() || undefined;
