@@ -75,6 +75,10 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
   // "Confirm it's you": a sensitive change from a session older than the step-up window (test clock).
   await admin.setExtraHTTPHeaders(later((STEP_UP_MINUTES + 1) * 60_000));
   await admin.goto("/admin/settings");
+  // This deployment has no OIDC provider: "Only single sign-on" cannot be turned on (it would lock everyone out), and says why.
+  await expect(admin.getByLabel("Only single sign-on")).toBeDisabled();
+  await expect(admin.getByRole("button", { name: "Update single sign-on" })).toBeDisabled();
+  await expect(admin.getByText("Set up single sign-on first")).toBeVisible();
   await admin.getByRole("button", { name: "Save sign-up" }).click();
   await expect(admin.getByRole("dialog", { name: ACTIONS.confirmIdentity })).toBeVisible();
   findings.push(...(await audit(admin, "Confirm it's you dialog")));

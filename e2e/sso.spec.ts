@@ -31,6 +31,11 @@ const SUSPENDED = "This account is suspended. Ask an administrator to reinstate 
 async function ssoSignIn(page: Page, subject: string, idp: TestIdp) {
   await page.goto(`${base}/login`);
   await page.getByRole("button", { name: `Sign in with ${IDP_NAME}` }).click();
+  await atProvider(page, subject, idp);
+}
+
+/** At the provider (after a "Sign in with Test IdP" button): its login form as `subject`, then consent. */
+async function atProvider(page: Page, subject: string, idp: TestIdp) {
   await expect(page).toHaveURL(new RegExp(`^${new URL(idp.issuer).origin.replace(/[.]/g, "\\.")}/`));
   await page.getByPlaceholder("Enter any login").fill(subject);
   await page.getByPlaceholder("and password").fill("anything");
@@ -286,6 +291,39 @@ test.describe("single sign-on on a deployment of its own", () => {
     const suspended = await fresh(browser);
     await ssoSignIn(suspended, "bob", idp!);
     await expectRefused(suspended, SUSPENDED);
+
+    // No reset link for an account whose password no longer counts; the break-glass admin keeps one.
+    await expect(table.getByRole("button", { name: "Reset link: bob@sso.example.test" })).toHaveCount(0);
+    await expect(table.getByRole("button", { name: `Reset link: ${BREAK_GLASS.email}` })).toBeVisible();
+
+    // An invitation while SSO is the only way in: no password to choose; the provider's sign-in with
+    // the invited address creates the account with the invitation's role and spends it.
+    await admin.goto(`${base}/admin/settings`);
+    await admin.getByLabel("Invited people only").check();
+    await admin.getByRole("button", { name: "Save sign-up" }).click();
+    await expect(admin.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await admin.goto(`${base}/admin/users`);
+    await admin.getByRole("button", { name: "Invite someone" }).click();
+    const dialog = admin.getByRole("dialog");
+    await dialog.getByLabel("Email").fill("fay@sso.example.test");
+    await dialog.getByLabel("Role").selectOption({ label: "Admin" });
+    await dialog.getByRole("button", { name: "Create link" }).click();
+    const link = await dialog.getByRole("textbox", { name: "Invitation link" }).inputValue();
+    rememberSecret(link.split("#token=")[1]!);
+    await dialog.getByRole("button", { name: "Done" }).click();
+    idp!.accounts.set("fay", { email: "fay@sso.example.test", email_verified: true, name: "Fay" });
+    const fay = await fresh(browser);
+    await fay.goto(`${base}/login`);
+    await fay.goto(link);
+    await expect(fay.getByText(`This Keysmith signs people in through ${IDP_NAME} only`)).toBeVisible();
+    await expect(fay.getByLabel("Password")).toHaveCount(0);
+    await fay.getByRole("button", { name: `Sign in with ${IDP_NAME}` }).click();
+    await atProvider(fay, "fay", idp!);
+    await expectSignedInAs(fay, "fay@sso.example.test");
+    await fay.goto(`${base}/admin/users`);
+    await expect(fay.getByRole("heading", { name: "Users" })).toBeVisible();
+    await admin.goto(`${base}/admin/users`);
+    await expect(admin.getByText("No pending invitations.")).toBeVisible();
 
     await admin.goto(`${base}/admin/audit?action=settings.sso_only_changed`);
     await expect(admin.getByRole("table")).toContainText("made single sign-on the only way in");

@@ -281,7 +281,7 @@ export async function confirmEmailChangeAction(_prev: ActionState<{ email?: stri
   }
 }
 
-type InvitationDetails = ActionState<{ email: string; role: "admin" | "member"; expiresAt: string }>;
+type InvitationDetails = ActionState<{ email: string; role: "admin" | "member"; expiresAt: string; ssoProvider: string | null }>;
 
 /**
  * The invited address and role, for the page that accepts an invitation (the token's holder is its
@@ -292,7 +292,7 @@ export async function invitationDetailsAction(token: unknown): Promise<Invitatio
     const parsed = invitationTokenInput.safeParse(token);
     const requestHeaders = await headers();
     const found = await describeInvitation(await getDb(), parsed.success ? parsed.data : undefined, clockOffsetMs(requestHeaders));
-    return { ok: true, data: { email: found.email, role: found.role, expiresAt: found.expiresAt.toISOString() } };
+    return { ok: true, data: { email: found.email, role: found.role, expiresAt: found.expiresAt.toISOString(), ssoProvider: found.ssoProvider } };
   } catch (error) {
     unstable_rethrow(error);
     return toActionState("invitationDetails", error);

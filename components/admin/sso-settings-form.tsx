@@ -12,6 +12,8 @@ import { Label } from "@/components/ui/label";
 export function SsoSettingsForm({ ssoOnly, ssoName, configured, breakGlassCount }: { ssoOnly: boolean; ssoName: string | null; configured: boolean; breakGlassCount: number }) {
   const [state, action, pending] = useActionState<Awaited<ReturnType<typeof updateSsoOnlyAction>>, FormData>((prev, data) => withStepUp(() => updateSsoOnlyAction(prev, data)), { ok: false });
   const shown = state.data?.ssoOnly ?? ssoOnly;
+  // Without a provider it cannot be turned on (nobody could get in); a setting left on can still be turned off.
+  const locked = !configured && !shown;
   return (
     <Card>
       <CardHeader>
@@ -34,20 +36,26 @@ export function SsoSettingsForm({ ssoOnly, ssoName, configured, breakGlassCount 
               name="ssoOnly"
               defaultChecked={shown}
               key={String(shown)}
+              disabled={locked}
               aria-describedby="sso-only-hint"
               className="mt-0.5 size-4 shrink-0 accent-primary"
             />
             <div className="grid gap-0.5">
               <Label htmlFor="sso-only">Only single sign-on</Label>
               <p id="sso-only-hint" className="text-xs text-muted-foreground">
-                Password sign-in and reset mails stop for everyone but break-glass administrators (BREAK_GLASS_EMAILS:{" "}
-                {breakGlassCount === 0 ? "none listed" : `${breakGlassCount} listed`}), whose every password sign-in is audited.
+                {locked
+                  ? "Set up single sign-on first: until then, turning this on would lock everyone out."
+                  : <>
+                      Passwords stop counting for everyone but break-glass administrators (BREAK_GLASS_EMAILS:{" "}
+                      {breakGlassCount === 0 ? "none listed" : `${breakGlassCount} listed`}), whose every password sign-in is audited: no password or
+                      passkey sign-in, no reset links, and new people join through {ssoName ?? "single sign-on"}, invited or not.
+                    </>}
               </p>
             </div>
           </div>
         </CardContent>
         <CardFooter className="mt-6">
-          <SubmitButton pending={pending} pendingLabel="Saving…">
+          <SubmitButton pending={pending} disabled={locked} pendingLabel="Saving…">
             Update single sign-on
           </SubmitButton>
         </CardFooter>

@@ -8,9 +8,10 @@ import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { useFragmentToken } from "@/components/forms/use-fragment-token";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { SsoButton } from "./sso-button";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
 
-type Details = { email: string; role: "admin" | "member" } | { error: string };
+type Details = { email: string; role: "admin" | "member"; ssoProvider: string | null } | { error: string };
 
 function Problem({ title, text }: { title: string; text: string }) {
   return (
@@ -55,6 +56,28 @@ export function AcceptInvitationForm() {
     return <Problem title="This link is incomplete" text="Open the whole link from your invitation mail (or the one your administrator gave you), or ask them for a new invitation." />;
   }
   if (details && "error" in details) return <Problem title="This invitation cannot be used" text={details.error} />;
+  const invitedAs = (d: { email: string; role: "admin" | "member" }) =>
+    `${d.email} is invited to join this Keysmith as ${d.role === "admin" ? "an administrator, who can see and revoke every key" : "a member"}.`;
+  if (details?.ssoProvider) {
+    // Single sign-on is the only way in: a password would not let anyone in, so the invitee joins
+    // through the provider with the invited address, and that sign-in spends the invitation.
+    return (
+      <Card>
+        <CardHeader>
+          <CardTitle>
+            <h1>Accept your invitation</h1>
+          </CardTitle>
+          <CardDescription className="[overflow-wrap:anywhere]">
+            {invitedAs(details)} This Keysmith signs people in through {details.ssoProvider} only: continue there with that address, and your account is
+            created with this invitation.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <SsoButton name={details.ssoProvider} primary />
+        </CardContent>
+      </Card>
+    );
+  }
   return (
     <Card aria-busy={!details}>
       <CardHeader>
@@ -64,7 +87,7 @@ export function AcceptInvitationForm() {
         {/* The whole address, wrapped anywhere: the read-only field below may cut a long one short. */}
         <CardDescription className="[overflow-wrap:anywhere]">
           {details
-            ? `${details.email} is invited to join this Keysmith as ${details.role === "admin" ? "an administrator, who can see and revoke every key" : "a member"}. Choose your name and password.`
+            ? `${invitedAs(details)} Choose your name and password.`
             : "Checking your invitation…"}
         </CardDescription>
       </CardHeader>

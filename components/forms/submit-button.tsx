@@ -7,10 +7,11 @@ export function SubmitButton({
   pending,
   pendingLabel,
   children,
+  disabled,
   ...props
 }: React.ComponentProps<typeof Button> & { pending: boolean; pendingLabel: string }) {
   return (
-    <Button type="submit" disabled={pending} aria-disabled={pending} {...props}>
+    <Button type="submit" {...props} disabled={pending || disabled} aria-disabled={pending || disabled}>
       {pending && <Loader2Icon className="animate-spin" aria-hidden />}
       {pending ? pendingLabel : children}
       <span role="status" className="sr-only">

@@ -5,6 +5,7 @@ import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Database } from "../client";
 import { invitations, users } from "../schema";
 import { assertActiveAdmin } from "./admin-guard";
+import { assertPasswordAllowed, type PasswordPolicy } from "./settings";
 import { recordAudit } from "./audit";
 import type { SessionUser } from "./users";
 
@@ -105,7 +106,7 @@ export async function findUsableInvitation(db: Database, tokenHash: string, cloc
  */
 export async function acceptInvitationRow(
   db: Database,
-  input: { tokenHash: string; name: string; passwordHash: string; clockOffsetMs: number },
+  input: { tokenHash: string; name: string; passwordHash: string; clockOffsetMs: number; passwordPolicy: PasswordPolicy },
   context: RequestContext,
 ): Promise<SessionUser> {
   try {
@@ -117,6 +118,8 @@ export async function acceptInvitationRow(
         .where(and(eq(invitations.tokenHash, input.tokenHash), usable(input.clockOffsetMs)))
         .for("update", { of: invitations });
       if (!invitation) throw new AppError("invitation_invalid");
+      // Single sign-on only: the invitee joins through the provider (acceptSsoSignIn spends the invitation).
+      await assertPasswordAllowed(tx, invitation, input.passwordPolicy);
       const [user] = await tx
         .insert(users)
         .values({ email: invitation.email, name: input.name, passwordHash: input.passwordHash, role: invitation.role })

@@ -6,6 +6,7 @@ import type { Database } from "../client";
 import { passwordResetTokens, users } from "../schema";
 import { assertActiveAdmin } from "./admin-guard";
 import { recordAudit } from "./audit";
+import { assertPasswordAllowed, type PasswordPolicy } from "./settings";
 
 /**
  * A new reset link for an account: its older links are deleted in the same transaction (a newer
@@ -15,18 +16,19 @@ import { recordAudit } from "./audit";
  */
 export async function issueResetToken(
   db: Database,
-  input: { userId: string; tokenHash: string; lifetimeMs: number; createdBy: string | null; clockOffsetMs: number },
+  input: { userId: string; tokenHash: string; lifetimeMs: number; createdBy: string | null; clockOffsetMs: number; passwordPolicy: PasswordPolicy },
   context: RequestContext,
 ): Promise<{ email: string; name: string; expiresAt: Date }> {
   return db.transaction(async (tx) => {
     // An admin's link: their role is read in the transaction that writes it.
     if (input.createdBy) await assertActiveAdmin(tx, input.createdBy);
     const [user] = await tx
-      .select({ email: users.email, name: users.name, sessionVersion: users.sessionVersion })
+      .select({ email: users.email, name: users.name, role: users.role, sessionVersion: users.sessionVersion })
       .from(users)
       .where(and(eq(users.id, input.userId), isNull(users.deletedAt)))
       .for("update");
     if (!user) throw new AppError("user_not_found");
+    await assertPasswordAllowed(tx, user, input.passwordPolicy);
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, input.userId));
     const [row] = await tx
       .insert(passwordResetTokens)
@@ -58,7 +60,7 @@ export async function issueResetToken(
  */
 export async function consumeResetToken(
   db: Database,
-  input: { tokenHash: string; passwordHash: string; clockOffsetMs: number },
+  input: { tokenHash: string; passwordHash: string; clockOffsetMs: number; passwordPolicy: PasswordPolicy },
   context: RequestContext,
 ): Promise<{ email: string }> {
   return db.transaction(async (tx) => {
@@ -72,10 +74,12 @@ export async function consumeResetToken(
       .update(users)
       .set({ passwordHash: input.passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` })
       .where(and(eq(users.id, link.userId), eq(users.sessionVersion, link.sessionVersion), isNull(users.deletedAt)))
-      .returning({ email: users.email });
+      .returning({ email: users.email, role: users.role });
     if (!user) throw new AppError("reset_link_invalid");
+    // Made before single sign-on became the only way in: the password it would set could not be used.
+    await assertPasswordAllowed(tx, user, input.passwordPolicy);
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, link.userId));
     await recordAudit(tx, { actorId: link.userId, action: "user.password_reset", targetType: "user", targetId: link.userId, context });
-    return user;
+    return { email: user.email };
   });
 }

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { SignUpMode } from "@/lib/accounts/sign-up-policy";
+import { mayHavePassword, ssoOnlyInEffect } from "@/lib/accounts/sso-policy";
 import type { RequestContext } from "@/lib/audit-events";
 import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
@@ -60,6 +61,21 @@ export async function setSignUpSettings(db: Database, adminId: string, next: Sig
 export async function getSsoOnly(db: Database): Promise<boolean> {
   const [row] = await db.select({ ssoOnly: appSettings.ssoOnly }).from(appSettings).where(eq(appSettings.id, 1));
   return row?.ssoOnly ?? false;
+}
+
+/** Where single sign-on is configured: passed by the commands from the environment (lib/config.ts). */
+export type PasswordPolicy = { oidcConfigured: boolean; breakGlassEmails: readonly string[] };
+
+/**
+ * Inside the transaction about to give an account a password: refused (`password_sign_in_off`)
+ * while single sign-on is the only way in, unless the account is a break-glass admin. The setting
+ * is share-locked, so turning SSO-only on waits for this transaction, and the next one sees it.
+ */
+export async function assertPasswordAllowed(tx: Tx, account: { email: string; role: "admin" | "member" }, policy: PasswordPolicy): Promise<void> {
+  if (!policy.oidcConfigured) return;
+  const [row] = await tx.select({ ssoOnly: appSettings.ssoOnly }).from(appSettings).where(eq(appSettings.id, 1)).for("share");
+  const ssoOnly = ssoOnlyInEffect(row?.ssoOnly ?? false, policy.oidcConfigured);
+  if (!mayHavePassword({ ssoOnly, email: account.email, role: account.role, breakGlassEmails: policy.breakGlassEmails })) throw new AppError("password_sign_in_off");
 }
 
 /**

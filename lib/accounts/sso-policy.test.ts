@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isBreakGlassAdmin, passwordAllowed, ssoClaims, ssoDecision, ssoOnlyInEffect, type SsoDecisionInput } from "./sso-policy";
+import { isBreakGlassAdmin, mayHavePassword, passwordAllowed, ssoClaims, ssoDecision, ssoOnlyInEffect, type SsoDecisionInput } from "./sso-policy";
 
 const claims = (over: Partial<ReturnType<typeof ssoClaims> & object> = {}) => ({
   issuer: "https://idp.example.test",
@@ -96,6 +96,11 @@ describe("who a single sign-on identity is here", () => {
     expect(ssoDecision(input({ settings: { mode: "closed", domains: [] } }))).toEqual({ kind: "refuse", reason: "sso_sign_up_closed" });
     expect(ssoDecision(input({ settings: { mode: "closed", domains: [] }, invited: true }))).toEqual({ kind: "refuse", reason: "sso_sign_up_closed" });
   });
+
+  it("open sign-up: an invited address spends its invitation (and gets its role), anyone else joins as a member", () => {
+    expect(ssoDecision(input({ settings: { mode: "open", domains: [] }, invited: true }))).toEqual({ kind: "create", viaInvitation: true });
+    expect(ssoDecision(input({ settings: { mode: "open", domains: [] } }))).toEqual({ kind: "create", viaInvitation: false });
+  });
 });
 
 describe("passwords while single sign-on is the only way in", () => {
@@ -113,5 +118,13 @@ describe("passwords while single sign-on is the only way in", () => {
     expect(isBreakGlassAdmin({ email: "root@example.test", role: "admin", breakGlassEmails })).toBe(true);
     expect(isBreakGlassAdmin({ email: "root@example.test", role: "member", breakGlassEmails })).toBe(false);
     expect(isBreakGlassAdmin({ email: "ann@example.test", role: "admin", breakGlassEmails })).toBe(false);
+  });
+
+  it("gives an account a password (reset, invitation) only where one counts: always without SSO only, else a break-glass admin's", () => {
+    const breakGlassEmails = ["root@example.test"];
+    expect(mayHavePassword({ ssoOnly: false, email: "bob@example.test", role: "member", breakGlassEmails })).toBe(true);
+    expect(mayHavePassword({ ssoOnly: true, email: "bob@example.test", role: "admin", breakGlassEmails })).toBe(false);
+    expect(mayHavePassword({ ssoOnly: true, email: "root@example.test", role: "member", breakGlassEmails })).toBe(false);
+    expect(mayHavePassword({ ssoOnly: true, email: "Root@Example.test ", role: "admin", breakGlassEmails })).toBe(true);
   });
 });

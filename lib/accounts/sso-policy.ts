@@ -90,8 +90,9 @@ export function ssoDecision(input: SsoDecisionInput): SsoDecision {
     return { kind: "link", userId: input.byEmail.id };
   }
   const refusal = signUpRefusal({ ...input.settings, email: input.claims.email, firstAccount: input.firstAccount });
-  if (!refusal) return { kind: "create", viaInvitation: false };
+  // An open invitation is spent, and its role given, whenever the mode lets it count (not "closed").
   if (refusal !== "sign_up_closed" && input.invited) return { kind: "create", viaInvitation: true };
+  if (!refusal) return { kind: "create", viaInvitation: false };
   const reasons: Partial<Record<string, SsoRefusal>> = {
     sign_up_closed: "sso_sign_up_closed",
     sign_up_invite_only: "sso_sign_up_invite_only",
@@ -116,4 +117,13 @@ export function passwordAllowed(input: { ssoOnly: boolean; email: string; breakG
 /** A break-glass sign-in: SSO only, a listed address, and an active admin's account. */
 export function isBreakGlassAdmin(input: { email: string; role: "admin" | "member"; breakGlassEmails: readonly string[] }): boolean {
   return input.role === "admin" && input.breakGlassEmails.includes(input.email.trim().toLowerCase());
+}
+
+/**
+ * Whether an account may be given a password (a reset link made or used, an invitation accepted with
+ * one): always, unless single sign-on is the only way in; then only a break-glass admin's, since no
+ * other password would let anyone in.
+ */
+export function mayHavePassword(input: { ssoOnly: boolean; email: string; role: "admin" | "member"; breakGlassEmails: readonly string[] }): boolean {
+  return !input.ssoOnly || isBreakGlassAdmin(input);
 }

@@ -7,7 +7,9 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "@/db";
 import { acceptInvitationRow, findUsableInvitation, insertInvitation, revokeInvitationRow } from "@/db/queries/invitations";
+import { getSsoOnly } from "@/db/queries/settings";
 import type { SessionUser } from "@/db/queries/users";
+import { mayHavePassword, ssoOnlyInEffect } from "../accounts/sso-policy";
 import { config } from "../config";
 import { AppError } from "../errors";
 import { mailConfigured, sendMail } from "../mail";
@@ -15,6 +17,7 @@ import { hashPassword } from "../password";
 import { DAY_MS } from "../time";
 import { uuidSchema } from "../validation/common";
 import type { Actor } from "./actor";
+import { passwordPolicy } from "./sso";
 
 /** An invitation works for 7 days. */
 export const INVITATION_LIFETIME_MS = 7 * DAY_MS;
@@ -104,11 +107,22 @@ export async function revokeInvitation(db: Database, actor: Actor, invitationId:
   return revokeInvitationRow(db, actor.userId, id.data, actor.context);
 }
 
-/** What the page that accepts an invitation shows: the invited address and role (the token's holder is its invitee). */
-export async function describeInvitation(db: Database, token: unknown, clockOffsetMs = 0): Promise<{ email: string; role: "admin" | "member"; expiresAt: Date }> {
+/**
+ * What the page that accepts an invitation shows: the invited address and role (the token's holder
+ * is its invitee), and how the invitee joins: with a password, or, while single sign-on is the only
+ * way in, through the provider (the name to show), which spends the invitation (acceptSsoSignIn).
+ */
+export async function describeInvitation(
+  db: Database,
+  token: unknown,
+  clockOffsetMs = 0,
+): Promise<{ email: string; role: "admin" | "member"; expiresAt: Date; ssoProvider: string | null }> {
   const found = await findUsableInvitation(db, digestOrInvalid(token), clockOffsetMs);
   if (!found) throw new AppError("invitation_invalid");
-  return found;
+  const oidc = config.oidc;
+  const ssoOnly = ssoOnlyInEffect(oidc ? await getSsoOnly(db) : false, !!oidc);
+  const password = mayHavePassword({ ssoOnly, email: found.email, role: found.role, breakGlassEmails: config.breakGlassEmails });
+  return { ...found, ssoProvider: password ? null : oidc!.name };
 }
 
 /**
@@ -122,5 +136,5 @@ export async function acceptInvitation(
   clockOffsetMs = 0,
 ): Promise<SessionUser> {
   const tokenHash = digestOrInvalid(input.token);
-  return acceptInvitationRow(db, { tokenHash, name: input.name, passwordHash: await hashPassword(input.password), clockOffsetMs }, context);
+  return acceptInvitationRow(db, { tokenHash, name: input.name, passwordHash: await hashPassword(input.password), clockOffsetMs, passwordPolicy: passwordPolicy() }, context);
 }

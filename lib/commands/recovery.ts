@@ -6,10 +6,8 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "@/db";
 import { consumeResetToken, issueResetToken } from "@/db/queries/password-resets";
 import { addToWindow } from "@/db/queries/rate-limits";
-import { getSsoOnly } from "@/db/queries/settings";
 import { findUserByEmail } from "@/db/queries/users";
 import { assertRecentAuthentication } from "../accounts/step-up";
-import { isBreakGlassAdmin, ssoOnlyInEffect } from "../accounts/sso-policy";
 import type { RequestContext } from "../audit-events";
 import { config } from "../config";
 import { AppError } from "../errors";
@@ -18,6 +16,7 @@ import { mailConfigured, sendMail } from "../mail";
 import { hashPassword } from "../password";
 import { HOUR_MS, MINUTE_MS } from "../time";
 import type { Actor } from "./actor";
+import { passwordPolicy } from "./sso";
 
 /** A reset link works for an hour. */
 export const RESET_LIFETIME_MS = HOUR_MS;
@@ -61,20 +60,17 @@ export async function requestPasswordReset(db: Database, email: string, context:
     }
     const user = await findUserByEmail(db, email);
     if (!user) return;
-    // Single sign-on only: a password would not let anyone in, so no link is sent (but to a break-glass admin).
-    if (ssoOnlyInEffect(await getSsoOnly(db), !!config.oidc) && !isBreakGlassAdmin({ email: user.email, role: user.role, breakGlassEmails: config.breakGlassEmails })) {
-      log.info("password_reset.sso_only", {});
-      return;
-    }
     if ((await addToWindow(db, `reset:account:${user.id}`, windowOf(HOUR_MS), 1)) > RESET_MAILS_PER_ACCOUNT_PER_HOUR) {
       log.warn("password_reset.rate_limited", { scope: "account" });
       return;
     }
     const token = newToken();
-    const issued = await issueResetToken(db, { userId: user.id, tokenHash: digest(token), lifetimeMs: RESET_LIFETIME_MS, createdBy: null, clockOffsetMs }, context);
+    const issued = await issueResetToken(db, { userId: user.id, tokenHash: digest(token), lifetimeMs: RESET_LIFETIME_MS, createdBy: null, clockOffsetMs, passwordPolicy: passwordPolicy() }, context);
     await sendMail("password_reset", resetMail(issued.email, issued.name, linkFor(config.appUrl!, token)));
   } catch (error) {
-    log.error("password_reset.failed", errorFields(error));
+    // Single sign-on only: a password would not let anyone in, so no link is made or sent (but to a break-glass admin).
+    if (error instanceof AppError && error.code === "password_sign_in_off") log.info("password_reset.sso_only", {});
+    else log.error("password_reset.failed", errorFields(error));
   }
 }
 
@@ -108,7 +104,7 @@ export async function createResetLink(db: Database, actor: Actor, userId: string
   const token = newToken();
   const issued = await issueResetToken(
     db,
-    { userId, tokenHash: digest(token), lifetimeMs: RESET_LIFETIME_MS, createdBy: actor.userId, clockOffsetMs: actor.clockOffsetMs },
+    { userId, tokenHash: digest(token), lifetimeMs: RESET_LIFETIME_MS, createdBy: actor.userId, clockOffsetMs: actor.clockOffsetMs, passwordPolicy: passwordPolicy() },
     actor.context,
   );
   return { link: linkFor(origin, token), email: issued.email, expiresAt: issued.expiresAt };
@@ -118,5 +114,5 @@ export async function createResetLink(db: Database, actor: Actor, userId: string
 export async function resetPassword(db: Database, token: string, password: string, context: RequestContext, clockOffsetMs = 0): Promise<{ email: string }> {
   // Anything not shaped like a token cannot be one (and is not hashed or looked up).
   if (!/^ksr_[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError("reset_link_invalid");
-  return consumeResetToken(db, { tokenHash: digest(token), passwordHash: await hashPassword(password), clockOffsetMs }, context);
+  return consumeResetToken(db, { tokenHash: digest(token), passwordHash: await hashPassword(password), clockOffsetMs, passwordPolicy: passwordPolicy() }, context);
 }

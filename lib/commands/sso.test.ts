@@ -12,8 +12,8 @@ import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, makeUser } from "@/test/fixtures";
 import { startInbox, type Inbox } from "@/test/smtp";
 import type { Actor } from "./actor";
-import { createInvitation } from "./invitations";
-import { requestPasswordReset } from "./recovery";
+import { acceptInvitation, createInvitation, describeInvitation } from "./invitations";
+import { createResetLink, requestPasswordReset, resetPassword } from "./recovery";
 import { changeSsoOnly } from "./settings";
 import { acceptSsoSignIn } from "./sso";
 
@@ -138,6 +138,14 @@ describe(`acceptSsoSignIn (${TEST_DRIVER})`, () => {
     expect(await acceptSsoSignIn(handle.db, profile({ email: `${unique("d")}@allowed.test` }), CONTEXT)).toMatchObject({ ok: true, how: "created" });
   });
 
+  it("spends an open invitation, with its role, in open mode too", async () => {
+    const invitee = profile();
+    const invitation = await createInvitation(handle.db, { ...actorOf(admin), email: admin.email }, { email: invitee.email, role: "admin" }, "https://keysmith.example.test");
+    expect(await acceptSsoSignIn(handle.db, invitee, CONTEXT)).toMatchObject({ ok: true, how: "created", user: { email: invitee.email, role: "admin" } });
+    const [row] = await handle.db.select().from(invitations).where(eq(invitations.id, invitation.id));
+    expect(row!.acceptedAt).not.toBeNull();
+  });
+
   it("many parallel first sign-ins of one identity make one account and one link", async () => {
     const a = profile();
     const results = await Promise.all(Array.from({ length: 8 }, () => acceptSsoSignIn(handle.db, a, CONTEXT)));
@@ -205,5 +213,45 @@ describe(`single sign-on only (${TEST_DRIVER})`, () => {
     // Both requests finished before this: the one mail there is went to the break-glass admin.
     expect((await inbox.waitFor(rootEmail, { since: 0 })).subject).toBe("Reset your Keysmith password");
     expect(inbox.to(memberEmail)).toEqual([]);
+  });
+
+  it("gives no account a password but a break-glass admin's: an admin's reset link, a link made before, an invitation", async () => {
+    const passwordHash = await hashPassword("whatever it is here");
+    const rootEmail = `${unique("root")}@example.test`;
+    const root = await createUser(handle.db, { email: rootEmail, name: "Root", passwordHash, adminEmails: [rootEmail] }, CONTEXT);
+    const member = await createUser(handle.db, { email: `${unique("member")}@example.test`, name: "M", passwordHash, adminEmails: [] }, CONTEXT);
+    const origin = "https://keysmith.example.test";
+    const tokenOf = (link: string) => /ksr_[A-Za-z0-9_-]{43}/.exec(link)![0];
+    const codeOf = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+    configureOidc();
+    process.env.BREAK_GLASS_EMAILS = rootEmail;
+    // A link made while passwords still counted, and invitations, before single sign-on becomes the only way in.
+    const early = tokenOf((await createResetLink(handle.db, actorOf(admin), member.id, origin)).link);
+    const memberInvite = await createInvitation(handle.db, { ...actorOf(admin), email: admin.email }, { email: `${unique("inv")}@example.test`, role: "member" }, origin);
+    const rootInviteEmail = `${unique("inv-root")}@example.test`;
+    process.env.BREAK_GLASS_EMAILS = `${rootEmail},${rootInviteEmail}`;
+    const rootInvite = await createInvitation(handle.db, { ...actorOf(admin), email: admin.email }, { email: rootInviteEmail, role: "admin" }, origin);
+    const memberToken = /ksi_[A-Za-z0-9_-]{43}/.exec(memberInvite.link!)![0];
+    const rootToken = /ksi_[A-Za-z0-9_-]{43}/.exec(rootInvite.link!)![0];
+    await changeSsoOnly(handle.db, actorOf(admin), true);
+
+    expect(await codeOf(createResetLink(handle.db, actorOf(admin), member.id, origin))).toBe("password_sign_in_off");
+    expect(await codeOf(resetPassword(handle.db, early, "a new password nobody can use", CONTEXT))).toBe("password_sign_in_off");
+    const [after] = await handle.db.select({ passwordHash: users.passwordHash, sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, member.id));
+    expect(after!.passwordHash).toBe(passwordHash);
+    expect(await codeOf(createResetLink(handle.db, actorOf(admin), root.id, origin))).toBe("ok");
+
+    expect(await describeInvitation(handle.db, memberToken)).toMatchObject({ role: "member", ssoProvider: "single sign-on" });
+    expect(await codeOf(acceptInvitation(handle.db, { token: memberToken, name: "New", password: "a password nobody can use" }, CONTEXT))).toBe("password_sign_in_off");
+    const [stillOpen] = await handle.db.select().from(invitations).where(eq(invitations.id, memberInvite.id));
+    expect(stillOpen!.acceptedAt).toBeNull();
+    expect(await handle.db.select().from(users).where(eq(users.email, memberInvite.email))).toEqual([]);
+    // A break-glass admin's invitation still takes a password.
+    expect(await describeInvitation(handle.db, rootToken)).toMatchObject({ role: "admin", ssoProvider: null });
+    expect(await acceptInvitation(handle.db, { token: rootToken, name: "Root 2", password: "a break glass password" }, CONTEXT)).toMatchObject({ email: rootInviteEmail, role: "admin" });
+
+    // Turned off again: the early link works (it was never spent).
+    await changeSsoOnly(handle.db, actorOf(admin), false);
+    expect(await resetPassword(handle.db, early, "a new password that counts", CONTEXT)).toEqual({ email: member.email });
   });
 });

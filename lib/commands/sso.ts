@@ -7,6 +7,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Database } from "@/db";
 import { recordAudit } from "@/db/queries/audit";
+import type { PasswordPolicy } from "@/db/queries/settings";
 import { acceptSsoIdentity, type SsoAcceptance } from "@/db/queries/sso";
 import { ssoClaims } from "../accounts/sso-policy";
 import type { RequestContext } from "../audit-events";
@@ -46,4 +47,12 @@ export async function recordSsoAnswerRejected(db: Database, errorType: string, c
     metadata: { method: "sso", reason: "sso_answer_rejected", error: errorType.slice(0, 64) },
     context,
   });
+}
+
+/**
+ * What decides whether an account may be given a password while single sign-on is the only way in
+ * (db/queries/settings.ts assertPasswordAllowed, inside the transaction that would set it).
+ */
+export function passwordPolicy(): PasswordPolicy {
+  return { oidcConfigured: !!config.oidc, breakGlassEmails: config.breakGlassEmails };
 }

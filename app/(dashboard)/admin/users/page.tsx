@@ -16,6 +16,9 @@ import { listOpenInvitations } from "@/db/queries/invitations";
 import { invitationsByEmail } from "@/lib/commands/invitations";
 import { listUsers, type AdminUserRow } from "@/db/queries/admin-users";
 import { ADMIN_PAGE_SIZE } from "@/db/queries/paging";
+import { getSsoOnly } from "@/db/queries/settings";
+import { mayHavePassword, ssoOnlyInEffect } from "@/lib/accounts/sso-policy";
+import { config } from "@/lib/config";
 import { requestTimeZone } from "@/lib/request-time-zone";
 import { requireAdmin } from "@/lib/session";
 import { activeParams, readFilters } from "@/lib/url-filters";
@@ -32,6 +35,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const db = await getDb();
   const { rows, ...paging } = await listUsers(db, filters);
   const invited = await listOpenInvitations(db);
+  // While single sign-on is the only way in, a reset link is offered only where a password still counts (break-glass admins).
+  const ssoOnly = ssoOnlyInEffect(config.oidc ? await getSsoOnly(db) : false, !!config.oidc);
+  const resettable = (u: AdminUserRow) => mayHavePassword({ ssoOnly, email: u.email, role: u.role, breakGlassEmails: config.breakGlassEmails });
   return (
     <div className="grid gap-10">
       <section aria-labelledby="users-heading" className="grid gap-4">
@@ -103,7 +109,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <TableCell className="text-sm"><DateTime date={u.createdAt} timeZone={timeZone} /></TableCell>
                       <TableCell className="w-0 text-right">
                         <div className="flex flex-col items-end gap-2">
-                          <UserActions user={u} me={me.id} />
+                          <UserActions user={u} me={me.id} resettable={resettable(u)} />
                         </div>
                       </TableCell>
                     </TableRow>
@@ -131,7 +137,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                     <dd><DateTime date={u.createdAt} timeZone={timeZone} /></dd>
                   </dl>
                   <div className="mt-3 grid gap-2">
-                    <UserActions user={u} me={me.id} />
+                    <UserActions user={u} me={me.id} resettable={resettable(u)} />
                   </div>
                 </li>
               ))}
@@ -170,14 +176,14 @@ function UserBadges({ role, suspended, twoFactor }: { role: "admin" | "member"; 
  * A row's actions in two groups: what changes access (role, sessions, a reset link), then what
  * stops or ends the account. Your own account cannot be suspended or deleted from here.
  */
-function UserActions({ user, me }: { user: AdminUserRow; me: string }) {
+function UserActions({ user, me, resettable }: { user: AdminUserRow; me: string; resettable: boolean }) {
   const other = user.id !== me;
   return (
     <>
       <div role="group" aria-label={`Access of ${user.email}`} className="flex flex-wrap gap-2 md:flex-nowrap md:justify-end">
         <RoleButton userId={user.id} email={user.email} role={user.role} />
         <EndSessionsButton userId={user.id} email={user.email} />
-        {other && <ResetLinkButton userId={user.id} email={user.email} />}
+        {other && resettable && <ResetLinkButton userId={user.id} email={user.email} />}
         {other && user.hasSecondFactor && <ResetSecondFactorButton userId={user.id} email={user.email} />}
       </div>
       {other && (
