@@ -65,7 +65,13 @@ test.describe("hostile input through the real forms and pages", () => {
 
   test("sign-up refuses hostile names, emails and passwords with field errors", async ({ page }) => {
     await page.goto("/signup");
-    const submit = () => page.getByRole("button", { name: "Create account" }).click();
+    // Each submission is awaited to its answer: the field error a check looks for may still show from
+    // the one before, and a click while one is pending would be sent after React reset the form.
+    const submit = async () => {
+      const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/signup");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await answered;
+    };
     // A hostile client ignores maxlength: the server must refuse what the browser would have cut.
     await page.getByLabel("Name").evaluate((input) => input.removeAttribute("maxlength"));
     const fill = async (name: string, email: string, password: string) => {
