@@ -33,7 +33,12 @@ export async function register() {
   const { errorFields } = await import("./lib/log");
   // A database that is down at start is not fatal: requests answer 503 and the first one after it
   // comes back opens it (getDbHandle retries), so no restart is needed.
+  const { loadKeySnapshot } = await import("./db/queries/key-lookup");
   await getDbHandle()
-    .then((handle) => metrics().watchPool(handle.pool))
+    .then((handle) => {
+      metrics().watchPool(handle.pool);
+      // On the embedded database, every key is read once now, so the first requests are answered from memory (a no-op elsewhere).
+      void loadKeySnapshot(handle.db);
+    })
     .catch((error: unknown) => log.error("db.unavailable_at_start", errorFields(error)));
 }

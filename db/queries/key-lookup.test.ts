@@ -12,7 +12,7 @@ import { UsageRecorder } from "@/lib/usage";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
 import { createApiKey } from "./api-keys";
-import { lookupKeyByHash, pairedLookup } from "./key-lookup";
+import { SNAPSHOT_MAX_ROWS, loadKeySnapshot, lookupKeyByHash, pairedLookup, setKeySnapshotLimit } from "./key-lookup";
 import { deleteApiKey, revokeApiKey } from "./key-revocation";
 import { addToWindows } from "./rate-limits";
 import { rotateApiKey } from "./rotations";
@@ -106,6 +106,55 @@ describe.runIf(TEST_DRIVER === "pglite")("the embedded database's key lookup cac
     const after = generation.current;
     await handle.db.execute(sql`select 1`);
     expect(generation.current).toBe(after);
+  });
+});
+
+describe.runIf(TEST_DRIVER === "pglite")("the embedded database's snapshot of every key", () => {
+  const raw = () => (handle.db as unknown as { $client: { query: (q: string, p: unknown[]) => Promise<unknown> } }).$client;
+
+  it("answers a key never looked up, and an unknown key, without a statement (proved by changes it cannot see)", async () => {
+    const { key, secret } = await newKey();
+    await loadKeySnapshot(handle.db);
+    await behindTheCachesBack(key.id);
+    expect(await code(secret)).toBe("VALID"); // never looked up before, yet not read: the snapshot answered
+
+    // A key written behind the snapshot's back is unknown to it, until a write through the app moves it on.
+    const other = await newKey();
+    await loadKeySnapshot(handle.db);
+    const hidden = generateKey();
+    await raw().query("update api_keys set key_hash = $1 where id = $2", [hashKey(hidden, PEPPER), other.key.id]);
+    expect(await code(hidden)).toBe("NOT_FOUND");
+    expect((await lookupKeyByHash(handle.db, hashKey(hidden, PEPPER), 0)).cached).toBe(true);
+    await handle.db.update(apiKeys).set({ description: "a write the app makes" }).where(eq(apiKeys.id, other.key.id));
+    expect(await code(hidden)).toBe("VALID");
+    expect(await code(secret)).toBe("REVOKED");
+  });
+
+  it("a key created, revoked or rotated after the snapshot was read is seen by the very next verification", async () => {
+    await loadKeySnapshot(handle.db);
+    const fresh = await newKey();
+    expect(await code(fresh.secret)).toBe("VALID");
+    await loadKeySnapshot(handle.db);
+    await revokeApiKey(handle.db, fresh.user.id, fresh.key.id, CONTEXT);
+    expect(await code(fresh.secret)).toBe("REVOKED");
+
+    const c = await newKey();
+    const rotated = await rotateApiKey(handle.db, c.user.id, c.key.id, { graceMs: HOUR, via: "api" }, CONTEXT, PEPPER);
+    await loadKeySnapshot(handle.db);
+    expect(await code(rotated.secret)).toBe("VALID");
+    expect(await code(c.secret)).toBe("VALID"); // the previous secret, in its grace period, from the snapshot
+    expect(await code(c.secret, 2 * HOUR)).toBe("NOT_FOUND"); // judged again: the grace has ended
+    expect(await code(rotated.secret, 2 * HOUR)).toBe("VALID");
+  });
+
+  it("a database with more keys than the snapshot may hold goes without it", async () => {
+    expect(SNAPSHOT_MAX_ROWS).toBeGreaterThanOrEqual(10_000);
+    const { key, secret } = await newKey();
+    setKeySnapshotLimit(handle.db, 1);
+    await loadKeySnapshot(handle.db);
+    await behindTheCachesBack(key.id);
+    expect(await code(secret)).toBe("REVOKED"); // read from the database: no snapshot
+    setKeySnapshotLimit(handle.db, SNAPSHOT_MAX_ROWS);
   });
 });
 

@@ -86,6 +86,84 @@ function prepareLookup(db: Database) {
 
 export type KeyLookupRow = NonNullable<Awaited<ReturnType<ReturnType<typeof prepareLookup>["execute"]>>[number]>;
 
+/** Every key's lookup row at once (current secrets; previous ones still in their grace period), for the snapshot below. */
+function prepareSnapshot(db: Database) {
+  const now = sqlNow(sql.placeholder("offsetMs"));
+  const current = db.select(lookupColumns(now, false)).from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId));
+  const previous = db
+    .select(lookupColumns(now, true))
+    .from(apiKeyRotations)
+    .innerJoin(apiKeys, eq(apiKeys.id, apiKeyRotations.keyId))
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(sql`${apiKeyRotations.graceUntil} > ${now}`);
+  return current.unionAll(previous).limit(sql.placeholder("limit")).prepare("keysmith_key_snapshot");
+}
+
+/**
+ * On the embedded database only: every key's row, read in one statement and served while no write
+ * that could change a verification has run since (the same write generation as the cache below).
+ * With it, a key seen for the first time and an unknown key are answered without a statement:
+ * PGlite runs one statement at a time on the server's own thread, so each of those used to cost
+ * about a millisecond of it. After a write the per-key path serves alone until the snapshot is
+ * read again in the background, at most once per SNAPSHOT_MIN_INTERVAL_MS (or ten times the last
+ * read's duration, if longer). Up to SNAPSHOT_MAX_ROWS rows; a larger database goes without.
+ */
+export const SNAPSHOT_MAX_ROWS = 50_000;
+const SNAPSHOT_MIN_INTERVAL_MS = 2_000;
+const SNAPSHOT_RETRY_TOO_MANY_MS = 5 * 60_000;
+type Snapshot = { generation: number; rows: Map<string, KeyLookupRow> };
+type SnapshotState = { current?: Snapshot; loading?: Promise<void>; nextStart: number; maxRows: number };
+const snapshotStatements = new WeakMap<Database, ReturnType<typeof prepareSnapshot>>();
+
+function snapshotState(db: Database): SnapshotState {
+  return perClient(db, "keySnapshot", (): SnapshotState => ({ nextStart: 0, maxRows: SNAPSHOT_MAX_ROWS }));
+}
+
+/** Reads the snapshot again now (unless a read is under way); resolves when it is in place. Startup and tests call it; lookups start it in the background. */
+export function loadKeySnapshot(db: Database): Promise<void> {
+  const generation = writeGenerationOf(db);
+  if (!generation) return Promise.resolve();
+  const state = snapshotState(db);
+  state.loading ??= (async () => {
+    const started = Date.now();
+    try {
+      // Read under the generation as it was before the statement ran (see db/coherence.ts).
+      const readUnder = generation.current;
+      let read = snapshotStatements.get(db);
+      if (!read) snapshotStatements.set(db, (read = prepareSnapshot(db)));
+      const rows = await read.execute({ offsetMs: 0, limit: state.maxRows + 1 });
+      if (rows.length > state.maxRows) {
+        state.current = undefined;
+        state.nextStart = Date.now() + SNAPSHOT_RETRY_TOO_MANY_MS;
+        return;
+      }
+      state.current = { generation: readUnder, rows: new Map(rows.map((row) => [row.matched, row])) };
+      state.nextStart = Date.now() + Math.max(SNAPSHOT_MIN_INTERVAL_MS, 10 * (Date.now() - started));
+    } catch {
+      state.nextStart = Date.now() + SNAPSHOT_MIN_INTERVAL_MS; // the per-key path still answers
+    } finally {
+      state.loading = undefined;
+    }
+  })();
+  return state.loading;
+}
+
+/** For tests: the most rows a snapshot may hold on this client. */
+export function setKeySnapshotLimit(db: Database, maxRows: number): void {
+  const state = snapshotState(db);
+  state.maxRows = maxRows;
+  state.current = undefined;
+  state.nextStart = 0;
+}
+
+/** The snapshot if it is current; otherwise undefined, and a new read starts in the background when one is due. */
+function currentSnapshot(db: Database, generation: number): Snapshot | undefined {
+  const state = snapshotState(db);
+  if (state.current?.generation === generation) return state.current;
+  if (!state.loading && Date.now() >= state.nextStart) void loadKeySnapshot(db);
+  return undefined;
+}
+
 /**
  * On the embedded database only (db/coherence.ts): found rows by digest, each served while no
  * write that could change it has run since it was read. Revocation, expiry and grace are judged
@@ -98,6 +176,14 @@ type Cached = { generation: number; row: KeyLookupRow };
 /** The key whose current (or, in its grace period, previous) secret has this digest, with its owner; undefined if none. */
 export async function lookupKeyByHash(db: Database, hash: string, clockOffsetMs: number): Promise<{ row: KeyLookupRow | undefined; cached: boolean }> {
   const generation = writeGenerationOf(db);
+  if (generation) {
+    const snapshot = currentSnapshot(db, generation.current);
+    // Every key is in it: a digest it does not hold has no key (or a previous secret past its grace).
+    if (snapshot) {
+      const row = snapshot.rows.get(hash);
+      return { row: row && judge(row, Date.now() + clockOffsetMs), cached: true };
+    }
+  }
   const cache = generation ? perClient(db, "keyLookupCache", () => new Map<string, Cached>()) : undefined;
   const hit = cache?.get(hash);
   if (hit && hit.generation === generation!.current) {
