@@ -89,8 +89,14 @@ run("lint", "npx", ["eslint", "."]);
 run("dependency audit", "node", ["scripts/audit.mjs"]);
 run("unit + data layer (PGlite)", "npx", ["vitest", "run"]);
 if (testDbUrl) {
-  run("unit + data layer (Postgres via pg)", "npx", ["vitest", "run"], { TEST_DRIVER: "pg" });
-  run("unit + data layer (Postgres via Neon driver)", "npx", ["vitest", "run"], { TEST_DRIVER: "neon" });
+  // Only the files that open a database (through test/db.ts, where TEST_DRIVER is read): the rest
+  // test pure code, which the PGlite pass has just run and a driver cannot change.
+  const databaseFiles = spawnSync("git", ["grep", "-l", "-E", "from \"@/test/db\"|from \"\\./db\"|from \"\\.\\./test/db\"", "--", "*.test.ts"], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter(Boolean);
+  if (databaseFiles.length < 20) throw new Error(`Found only ${databaseFiles.length} data-layer test files: the pattern in scripts/test.mjs is out of date.`);
+  run(`unit + data layer (Postgres via pg, ${databaseFiles.length} files)`, "npx", ["vitest", "run", ...databaseFiles], { TEST_DRIVER: "pg" });
+  run(`unit + data layer (Postgres via Neon driver, ${databaseFiles.length} files)`, "npx", ["vitest", "run", ...databaseFiles], { TEST_DRIVER: "neon" });
 } else {
   console.log("\n(TEST_DATABASE_URL not set: skipping the Postgres and Neon-driver passes)");
 }
