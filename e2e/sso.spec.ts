@@ -251,6 +251,7 @@ test.describe("single sign-on on a deployment of its own", () => {
   });
 
   test("SSO only: passwords are refused but for the break-glass admin; a suspended account is refused with the password's words", async ({ browser }) => {
+    test.setTimeout(120_000); // five browsers, three trips through the provider
     const admin = await fresh(browser);
     await ssoSignIn(admin, "ann", idp!);
     await admin.goto(`${base}/admin/settings`);
