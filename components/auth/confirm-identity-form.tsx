@@ -172,7 +172,7 @@ export function ConfirmIdentityForm({ onConfirmed, onCancel }: { onConfirmed: ()
       {others.length > 0 && (
         <div className="flex flex-wrap gap-x-4 gap-y-1">
           {others.map((m) => (
-            <Button key={m} type="button" variant="link" className="h-auto px-0" onClick={() => choose(m)} disabled={pending}>
+            <Button key={m} type="button" variant="link" className="h-auto px-0 underline underline-offset-4" onClick={() => choose(m)} disabled={pending}>
               {SWITCH[m]}
             </Button>
           ))}
