@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createApiKey } from "@/db/queries/api-keys";
 import { PASSWORD_CHANGE_FAILURES } from "@/db/queries/users";
-import { SECOND_FACTOR_FAILURES } from "@/db/queries/second-factor";
+import { SECOND_FACTOR_FAILURES, SECOND_FACTOR_WINDOW_MS } from "@/db/queries/second-factor";
 import { apiKeys, auditEvents, totpFactors, users } from "@/db/schema";
 import { STEP_UP_MINUTES } from "@/lib/accounts/step-up";
 import { readStepUpProof } from "@/lib/auth/step-up-proof";
@@ -206,8 +206,13 @@ describe(`confirming who you are with an authenticator code (${TEST_DRIVER})`, (
     const { user, secret } = await withTotp();
     const lastStep = async () => (await handle.db.select({ lastStep: totpFactors.lastStep }).from(totpFactors).where(eq(totpFactors.userId, user.id)))[0]!.lastStep;
     const before = await lastStep();
-    for (let i = 0; i < SECOND_FACTOR_FAILURES; i++) expect(await refusal(confirmIdentity(handle.db, staleAt(user.id, 0), { method: "totp", code: "12345" + (i % 10) }, 1))).toBe("wrong_code");
-    expect(await refusal(confirmIdentity(handle.db, staleAt(user.id, STEP), { method: "totp", code: await code(secret, STEP) }, 1))).toBe("second_factor_locked");
+    // Wrong codes are counted per 15-minute window: start a minute into the next one (the test
+    // clock moved on), so the failures and the right code fall in the same window whenever this runs.
+    const B = SECOND_FACTOR_WINDOW_MS - (Date.now() % SECOND_FACTOR_WINDOW_MS) + 60_000;
+    const right = await code(secret, B + STEP);
+    const wrong = (i: number) => String((Number(right) + 1 + i) % 1_000_000).padStart(6, "0");
+    for (let i = 0; i < SECOND_FACTOR_FAILURES; i++) expect(await refusal(confirmIdentity(handle.db, staleAt(user.id, B), { method: "totp", code: wrong(i) }, 1))).toBe("wrong_code");
+    expect(await refusal(confirmIdentity(handle.db, staleAt(user.id, B + STEP), { method: "totp", code: right }, 1))).toBe("second_factor_locked");
     // Nothing was accepted: the last step is still set-up's.
     expect(await lastStep()).toBe(before);
   });
