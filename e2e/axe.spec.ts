@@ -81,6 +81,8 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
   await expect(admin.getByText("Set up single sign-on first")).toBeVisible();
   await admin.getByRole("button", { name: "Save sign-up" }).click();
   await expect(admin.getByRole("dialog", { name: ACTIONS.confirmIdentity })).toBeVisible();
+  // Audited once it shows how to confirm (it asks the server what the account has first).
+  await expect(admin.getByRole("dialog", { name: ACTIONS.confirmIdentity }).getByLabel("Password")).toBeVisible();
   findings.push(...(await audit(admin, "Confirm it's you dialog")));
   await admin.getByRole("dialog", { name: ACTIONS.confirmIdentity }).getByRole("button", { name: "Cancel" }).click();
   await admin.setExtraHTTPHeaders({});

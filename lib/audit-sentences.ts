@@ -76,9 +76,9 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
     case "user.password_change_failed":
       return [t(`A password change was refused: the current password was wrong`)];
     case "user.reauthenticated":
-      return [actor, t(` confirmed their password to continue with a sensitive change`)];
+      return [actor, t(` confirmed ${confirmedWith(m)} to continue with a sensitive change`)];
     case "user.reauthentication_failed":
-      return [t(`A password confirmation was refused: the password was wrong`)];
+      return [t(refusedConfirmation(m))];
     case "user.passkey_added":
       return [actor, t(` added the passkey “${str(m.name) ?? ""}”; every other session was signed out`)];
     case "user.passkey_renamed":
@@ -163,6 +163,19 @@ const SSO_REFUSAL_WORDS: Record<string, string> = {
   sso_email_domain_not_allowed: "the email's domain may not sign up",
 };
 
+/** How a step-up was confirmed (events from before passkeys and codes carry no method: a password). */
+function confirmedWith(m: Record<string, unknown>): string {
+  if (m.method === "passkey") return str(m.passkey) ? `it's them with the passkey “${str(m.passkey)}”` : "it's them with a passkey";
+  if (m.method === "totp") return "it's them with a code from their authenticator app";
+  return "their password";
+}
+
+function refusedConfirmation(m: Record<string, unknown>): string {
+  if (m.method === "passkey") return "A passkey confirmation was refused: the passkey did not check out";
+  if (m.method === "totp") return "A code confirmation was refused: the authenticator code was wrong or already used";
+  return "A password confirmation was refused: the password was wrong";
+}
+
 function signUpWords(mode: string | null, domains: string[]): string {
   switch (mode) {
     case "open":
@@ -196,8 +209,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "user.email_changed": "Email changed",
   "user.password_changed": "Password changed",
   "user.password_change_failed": "Password change refused",
-  "user.reauthenticated": "Password confirmed for a sensitive change",
-  "user.reauthentication_failed": "Password confirmation refused",
+  "user.reauthenticated": "Identity confirmed for a sensitive change",
+  "user.reauthentication_failed": "Identity confirmation refused",
   "user.passkey_added": "Passkey added",
   "user.passkey_renamed": "Passkey renamed",
   "user.passkey_removed": "Passkey removed",

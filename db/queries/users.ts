@@ -176,6 +176,7 @@ async function checkCurrentPassword(
   failedAction: "user.password_change_failed" | "user.reauthentication_failed",
   context: RequestContext,
   now: number,
+  metadata?: Record<string, unknown>,
 ): Promise<CurrentPasswordCheck> {
   const windowStart = new Date(Math.floor(now / PASSWORD_CHANGE_WINDOW_MS) * PASSWORD_CHANGE_WINDOW_MS);
   const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + PASSWORD_CHANGE_WINDOW_MS - now) / 1000));
@@ -190,7 +191,7 @@ async function checkCurrentPassword(
   if (failures >= PASSWORD_CHANGE_FAILURES) return { ok: false, reason: "rate_limited", retryAfterSeconds };
   if (!(await checkCurrent(row.passwordHash))) {
     await addToWindow(tx, bucket, windowStart, 1);
-    await recordAudit(tx, { actorId: null, action: failedAction, targetType: "user", targetId: userId, context });
+    await recordAudit(tx, { actorId: null, action: failedAction, targetType: "user", targetId: userId, metadata, context });
     return { ok: false, reason: "wrong_password", retryAfterSeconds };
   }
   return { ok: true, email: row.email };
@@ -234,8 +235,24 @@ export async function confirmPassword(
   now = Date.now(),
 ): Promise<CurrentPasswordCheck> {
   return db.transaction(async (tx) => {
-    const checked = await checkCurrentPassword(tx as unknown as Database, userId, checkCurrent, "user.reauthentication_failed", context, now);
-    if (checked.ok) await recordAudit(tx, { actorId: userId, action: "user.reauthenticated", targetType: "user", targetId: userId, context });
+    const method = { method: "password" };
+    const checked = await checkCurrentPassword(tx as unknown as Database, userId, checkCurrent, "user.reauthentication_failed", context, now, method);
+    if (checked.ok) await recordAudit(tx, { actorId: userId, action: "user.reauthenticated", targetType: "user", targetId: userId, metadata: method, context });
     return checked;
+  });
+}
+
+/**
+ * Audits a step-up checked elsewhere (a passkey: lib/commands/passkeys.ts), with the method and
+ * what the check said; the password's and the code's are audited in their own transactions.
+ */
+export async function recordReauthentication(db: Database, userId: string, outcome: { ok: boolean; metadata: Record<string, unknown> }, context: RequestContext): Promise<void> {
+  await recordAudit(db, {
+    actorId: outcome.ok ? userId : null,
+    action: outcome.ok ? "user.reauthenticated" : "user.reauthentication_failed",
+    targetType: "user",
+    targetId: userId,
+    metadata: outcome.metadata,
+    context,
   });
 }

@@ -237,6 +237,9 @@ export const AUTHZ_MATRIX: Row[] = [
   // its own session; nothing of the owner's changes.
   { kind: "action", name: "confirmIdentityAction", file: DASHBOARD, page: "/settings/api-keys", args: [{ ok: false }, { $form: { password: "{ownerPassword}" } }], cells: userAction("own") },
   { kind: "action", name: "stepUpOptionsAction", file: DASHBOARD, page: "/settings/api-keys", args: [], cells: userAction("own") },
+  // Confirming with a passkey: the shared server has passkeys off (no APP_URL), so starting is refused for
+  // every signed-in caller before anything is written (the flow itself: e2e/step-up.spec.ts).
+  { kind: "action", name: "beginStepUpPasskeyAction", file: DASHBOARD, page: "/settings/api-keys", args: [], cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
   // Confirming at the single sign-on provider: the shared server has none, so it is refused for every
   // signed-in caller (the flow itself: e2e/sso.spec.ts).
   { kind: "action", name: "confirmIdentityWithSsoAction", file: DASHBOARD, page: "/settings/api-keys", args: ["/settings/api-keys"], cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
