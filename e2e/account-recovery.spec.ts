@@ -10,6 +10,7 @@ import { ADMIN, expect, newUser, signIn, signUp, test } from "./support/fixtures
 import { rememberSecret } from "./support/secrets";
 import { startServer, type RunningServer } from "./support/server";
 import { serverEnv } from "./support/server-env";
+import { signUpByMail } from "./support/sign-up-by-mail";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210) + 67;
 const DIR = ".data-e2e-mail";
@@ -36,7 +37,7 @@ test.describe("with mail", () => {
     const user = newUser("reset");
     const signedIn = await browser.newContext();
     const before = await signedIn.newPage();
-    await signUp(before, user, base);
+    await signUpByMail(before, user, base, inbox!);
 
     const visitor = await browser.newContext();
     const page = await visitor.newPage();
@@ -90,7 +91,7 @@ test.describe("with mail", () => {
   test("an email change is confirmed from the new address; the old one is told; then only the new one signs in", async ({ browser }) => {
     const user = newUser("move");
     const page = await (await browser.newContext()).newPage();
-    await signUp(page, user, base);
+    await signUpByMail(page, user, base, inbox!);
     await page.goto(`${base}/settings/profile`);
     const form = page.getByRole("form", { name: "Email" });
     const to = `moved-${user.email}`;
@@ -137,7 +138,7 @@ test.describe("with mail", () => {
   test("known and unknown addresses get the same answer, byte for byte, in the same time", async ({ browser }) => {
     const user = newUser("enum");
     const page = await browser.newPage();
-    await signUp(page, user, base);
+    await signUpByMail(page, user, base, inbox!);
     await page.context().close();
     const id = actionIds().get("app/(auth)/actions.ts#requestPasswordResetAction")!;
     const request: APIRequestContext = await playwrightRequest.newContext({ baseURL: base });
