@@ -64,7 +64,7 @@ export function ConfirmSignUpForm() {
       <form ref={form} action={action} noValidate>
         <CardContent className="grid gap-4">
           {state.message && !state.fieldErrors && (
-            <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+            <p role="alert" className="rounded-md border border-destructive/50 bg-destructive/10 p-3 text-sm text-foreground">
               {state.message} {next}
             </p>
           )}
