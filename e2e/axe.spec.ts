@@ -15,10 +15,18 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
   const page = await context.newPage();
 
   // Signed out.
-  for (const path of ["/login", "/signup", "/docs/api", "/invite", "/login/verify"]) {
+  for (const path of ["/login", "/signup", "/docs/api", "/invite", "/login/verify", "/signup/confirm"]) {
     await page.goto(path);
     findings.push(...(await audit(page, path)));
   }
+  // A sign-up link's page with a token (no such sign-up: the form, then its refusal).
+  await page.goto(`/signup/confirm#token=kss_${"x".repeat(43)}`);
+  await expect(page.getByRole("heading", { name: "Finish creating your account" })).toBeVisible();
+  findings.push(...(await audit(page, "/signup/confirm with a link")));
+  await page.getByLabel("Password").fill("a passphrase for the audit");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("link", { name: "Sign up again" })).toBeVisible();
+  findings.push(...(await audit(page, "/signup/confirm refused")));
 
   // A member with keys, through every page and dialog of theirs.
   const owner = newUser("axe");

@@ -40,7 +40,7 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
   };
   switch (event.action as AuditAction) {
     case "user.signed_up":
-      return [actor, t(` signed up${m.method === "sso" ? " with single sign-on" : ""}${m.role === "admin" ? ", as the first account and so an administrator" : ""}`)];
+      return [actor, t(` signed up${m.method === "sso" ? " with single sign-on" : m.confirmed === "email" ? ", confirming the address from the mailed link" : ""}${m.role === "admin" ? ", as the first account and so an administrator" : ""}`)];
     case "user.signed_in":
       return [actor, t(m.method === "passkey" ? ` signed in with the passkey “${str(m.passkey) ?? "a passkey"}”` : m.method === "sso" ? ` signed in with single sign-on` : ` signed in`)];
     case "user.break_glass_sign_in":
