@@ -8,12 +8,24 @@ import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
+import { SsoButton } from "./sso-button";
 
 /**
  * `notice` says who may sign up here (Admin -> Settings); `closed` (invitation only, or closed)
  * leaves the form out: it could only be refused. Invitations are accepted on their own page.
  */
-export function SignUpForm({ firstAccount = false, notice = null, closed = false }: { firstAccount?: boolean; notice?: string | null; closed?: boolean }) {
+export function SignUpForm({
+  firstAccount = false,
+  notice = null,
+  closed = false,
+  ssoName = null,
+}: {
+  firstAccount?: boolean;
+  notice?: string | null;
+  closed?: boolean;
+  /** Single sign-on is the only way in: people join by signing in there (where the sign-up mode lets them), not with a password. */
+  ssoName?: string | null;
+}) {
   const [state, action, pending] = useActionState(signUpAction, { ok: false });
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);
@@ -63,7 +75,15 @@ export function SignUpForm({ firstAccount = false, notice = null, closed = false
           {notice}
         </p>
       )}
-      {closed ? (
+      {ssoName && !closed ? (
+        <CardContent className="grid gap-4">
+          <p className="text-sm">
+            This Keysmith signs people in through {ssoName} only: sign in there with your work address, and your account is created if sign-up here lets
+            you join.
+          </p>
+          <SsoButton name={ssoName} primary />
+        </CardContent>
+      ) : closed ? (
         <CardFooter className="flex flex-col items-stretch gap-3">
           <p className="text-center text-sm text-muted-foreground">
             Have an account?{" "}

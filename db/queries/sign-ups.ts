@@ -4,6 +4,7 @@ import { sqlNow, sqlNowPlus } from "@/lib/clock";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Database } from "../client";
 import { pendingSignUps } from "../schema";
+import type { PasswordPolicy } from "./settings";
 import { insertSignedUpUser, type SessionUser } from "./users";
 
 /**
@@ -47,7 +48,7 @@ export type SignUpConfirmation =
  */
 export async function consumePendingSignUp(
   db: Database,
-  input: { tokenHash: string; checkPassword: (passwordHash: string) => Promise<boolean>; maxFailedAttempts: number; adminEmails: string[]; clockOffsetMs: number },
+  input: { tokenHash: string; checkPassword: (passwordHash: string) => Promise<boolean>; maxFailedAttempts: number; adminEmails: string[]; passwordPolicy: PasswordPolicy; clockOffsetMs: number },
   context: RequestContext,
 ): Promise<SignUpConfirmation> {
   try {
@@ -73,7 +74,7 @@ export async function consumePendingSignUp(
       }
       const user = await insertSignedUpUser(
         tx,
-        { email: pending.email, name: pending.name, passwordHash: pending.passwordHash, adminEmails: input.adminEmails },
+        { email: pending.email, name: pending.name, passwordHash: pending.passwordHash, adminEmails: input.adminEmails, passwordPolicy: input.passwordPolicy },
         context,
         { confirmedByEmail: true },
       );

@@ -7,7 +7,7 @@ import { appSettings, totpFactors, users, type User } from "../schema";
 import { signUpRefusal, signUpRefusalError } from "@/lib/accounts/sign-up-policy";
 import { recordAudit } from "./audit";
 import { addToWindow, windowCounts } from "./rate-limits";
-import { lockSignUpSettings } from "./settings";
+import { assertPasswordAllowed, lockSignUpSettings, type PasswordPolicy } from "./settings";
 
 export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "sessionVersion" | "suspendedAt" | "deletedAt">;
 /** The session's user with what the second-factor policy needs (lib/session.ts). */
@@ -48,7 +48,8 @@ export async function findUserById(db: Database, id: string): Promise<SessionUse
 }
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
-type SignUp = { email: string; name: string; passwordHash: string; adminEmails: string[] };
+/** `passwordPolicy`: while single sign-on is the only way in, only a break-glass admin's account may be made with a password (assertPasswordAllowed). */
+type SignUp = { email: string; name: string; passwordHash: string; adminEmails: string[]; passwordPolicy?: PasswordPolicy };
 
 /**
  * The account a sign-up creates, inside the caller's transaction. The first account becomes an
@@ -73,6 +74,7 @@ export async function insertSignedUpUser(
   const refusal = signUpRefusal({ ...settings, email: input.email, firstAccount: n === 0 });
   if (refusal) throw signUpRefusalError(refusal);
   const role = n === 0 || input.adminEmails.includes(input.email) ? "admin" : "member";
+  if (n > 0 && input.passwordPolicy) await assertPasswordAllowed(tx, { email: input.email, role }, input.passwordPolicy);
   const [user] = await tx
     .insert(users)
     .values({ email: input.email, name: input.name, passwordHash: input.passwordHash, role })

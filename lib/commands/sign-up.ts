@@ -23,6 +23,7 @@ import { errorFields, log } from "../log";
 import { mailedLink, mailedLinksAvailable, mailedPageLink, sendMail } from "../mail";
 import { hashPassword, verifyPassword } from "../password";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../time";
+import { passwordPolicy, passwordsOffFor } from "./sso";
 
 /** A sign-up link works for 24 hours. */
 export const SIGN_UP_LINK_LIFETIME_MS = DAY_MS;
@@ -57,7 +58,7 @@ export async function signUp(
   clockOffsetMs: number,
   defer: (task: () => Promise<void>) => void,
 ): Promise<SignUpOutcome> {
-  const account = { email: input.email, name: input.name, adminEmails: config.adminEmails };
+  const account = { email: input.email, name: input.name, adminEmails: config.adminEmails, passwordPolicy: passwordPolicy() };
   if (!signUpByEmail()) return { created: await createUser(db, { ...account, passwordHash: await hashPassword(input.password) }, context) };
   // An empty deployment has no account to reveal: its first one (the admin) is made at once.
   if (!(await hasAnyUser(db))) {
@@ -68,6 +69,9 @@ export async function signUp(
   const { mode, domains } = await getSignUpSettings(db);
   const refusal = signUpRefusal({ mode, domains, email: input.email, firstAccount: false });
   if (refusal) throw signUpRefusalError(refusal);
+  // Single sign-on only: a password account could not sign in, so none is offered (but to a break-glass
+  // admin). Like the mode, this depends on the address's listing, never on whether it has an account.
+  if (await passwordsOffFor(db, input.email)) throw new AppError("password_sign_in_off");
   defer(() => mailSignUp(db, input, context, clockOffsetMs));
   return { mailed: true };
 }
@@ -162,6 +166,7 @@ export async function confirmSignUp(
       checkPassword: (hash) => verifyPassword(hash, input.password),
       maxFailedAttempts: SIGN_UP_PASSWORD_ATTEMPTS,
       adminEmails: config.adminEmails,
+      passwordPolicy: passwordPolicy(),
       clockOffsetMs,
     },
     context,
