@@ -258,6 +258,10 @@ test.describe("single sign-on on a deployment of its own", () => {
     await admin.getByLabel("Only single sign-on").check();
     await admin.getByRole("button", { name: "Update single sign-on" }).click();
     await expect(admin.getByRole("status").filter({ hasText: "Single sign-on is now the only way in" })).toBeVisible();
+    // Sign-up open again (the test before closed it), so the sign-up page has someone to let in.
+    await admin.getByLabel("Anyone").check();
+    await admin.getByRole("button", { name: "Save sign-up" }).click();
+    await expect(admin.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
     // The sign-in page leads with SSO and says why there is no password form.
     const bob = await fresh(browser);
