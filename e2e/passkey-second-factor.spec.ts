@@ -27,6 +27,10 @@ function actionId(name: string): string {
   return entry[0];
 }
 
+/** A passkey as Chromium's virtual authenticator holds it (private key included). */
+type Credential = Awaited<ReturnType<typeof getCredentials>>[number];
+const getCredentials = async (cdp: CDPSession, authenticatorId: string) => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
+
 /** Chromium's virtual authenticator on this page: a platform authenticator with user verification. */
 async function addAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
   const cdp = await page.context().newCDPSession(page);
@@ -79,6 +83,8 @@ test.describe("a passkey as the second factor", () => {
   let database: OwnDatabase | undefined;
   const admin = newUser("pk2fa-admin");
   const member = newUser("pk2fa-member");
+  // The admin's passkey (its private key too), carried from the first test's authenticator to the third's.
+  let adminCredentials: Credential[] = [];
 
   test.beforeAll(async () => {
     database = await ownDatabase(DIR, "pk2fa");
@@ -93,7 +99,7 @@ test.describe("a passkey as the second factor", () => {
     rememberChallengeTokens(page.context());
     // The deployment's first account: its admin, for the policy below.
     await signUp(page, admin, BASE);
-    await addAuthenticator(page);
+    const { cdp, authenticatorId } = await addAuthenticator(page);
     await addPasskey(page, admin, "Admin laptop");
 
     await passwordStep(page, admin);
@@ -117,6 +123,8 @@ test.describe("a passkey as the second factor", () => {
     await page.getByRole("button", { name: ACTIONS.signInWithPasskey }).click();
     await expect(page).toHaveURL(/\/settings\/api-keys$/);
     expect((await sessionOf(page))?.user).toMatchObject({ email: admin.email, signInMethod: "passkey" });
+    // Taken after its last use here, so its signature counter is current (an older copy is refused as a clone).
+    adminCredentials = await getCredentials(cdp, authenticatorId);
 
     // Without the challenge's cookie the page says nothing about the account or its factors.
     const stranger = await page.context().browser()!.newContext();
@@ -137,7 +145,7 @@ test.describe("a passkey as the second factor", () => {
     await page.context().clearCookies();
     await signUp(page, b, BASE);
     await addPasskey(page, b, "B's key");
-    const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+    const credentials = await getCredentials(cdp, authenticatorId);
     expect(credentials).toHaveLength(2);
     const ids = credentials.map((c) => b64url(c.credentialId));
 
@@ -174,7 +182,8 @@ test.describe("a passkey as the second factor", () => {
     await signUp(memberPage, member, BASE);
 
     // The admin's only factor is a passkey: enough to require one of everyone.
-    await addAuthenticator(page);
+    const { cdp, authenticatorId } = await addAuthenticator(page);
+    for (const credential of adminCredentials) await cdp.send("WebAuthn.addCredential", { authenticatorId, credential });
     await page.goto(`${BASE}/login`);
     await page.getByRole("button", { name: ACTIONS.signInWithPasskey }).click();
     await expect(page).toHaveURL(/\/settings\/api-keys$/);
