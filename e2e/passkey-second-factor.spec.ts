@@ -75,6 +75,21 @@ async function sessionOf(page: Page) {
   return (await page.request.get(`${BASE}/api/auth/session`)).json() as Promise<{ user?: { email: string; signInMethod: string } } | null>;
 }
 
+/** With SCREENSHOTS_DIR set, the page at 1280 and 375 px, light and dark (to look at, not to compare). */
+async function shoot(page: Page, name: string) {
+  const dir = process.env.SCREENSHOTS_DIR;
+  if (!dir) return;
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: `${dir}/pk2fa-${name}-${width}-${scheme}.png`, fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.emulateMedia({ colorScheme: null });
+}
+
 const b64url = (standard: string) => Buffer.from(standard, "base64").toString("base64url");
 
 test.describe("a passkey as the second factor", () => {
@@ -109,6 +124,7 @@ test.describe("a passkey as the second factor", () => {
     const button = page.getByRole("button", { name: ACTIONS.useYourPasskey });
     await expect(button).toBeFocused();
     expect(await audit(page, "/login/verify with a passkey")).toEqual([]);
+    await shoot(page, "verify");
     await button.click();
     await expect(page).toHaveURL(/\/settings\/api-keys$/);
     // A password sign-in confirmed by a passkey: the session says password (the first factor).
@@ -199,6 +215,7 @@ test.describe("a passkey as the second factor", () => {
     await expect(memberPage.getByText("Add a passkey or set up an authenticator app here to continue")).toBeVisible();
     await expect(memberPage.getByRole("region", { name: "Two-factor authentication" }).getByRole("button", { name: "Set up authenticator app" })).toBeVisible();
     expect(await audit(memberPage, "set-up with passkeys and an app")).toEqual([]);
+    await shoot(memberPage, "setup");
     await addAuthenticator(memberPage);
     await addPasskey(memberPage, member, "Member phone");
     await memberPage.goto(`${BASE}/settings/api-keys`);

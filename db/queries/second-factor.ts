@@ -29,6 +29,10 @@ function windowOf(now: number) {
   return { windowStart, retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + SECOND_FACTOR_WINDOW_MS - now) / 1000)) };
 }
 
+// An authenticator app turned on; at least one passkey (the two halves of hasSecondFactorSql).
+const appOnSql = (userId: SQL) => sql<boolean>`exists (select 1 from ${totpFactors} as tf where tf.user_id = ${userId} and tf.enabled_at is not null)`;
+const hasPasskeySql = (userId: SQL) => sql<boolean>`exists (select 1 from ${passkeys} as pk where pk.user_id = ${userId})`;
+
 /**
  * The one definition of "has a second factor", in SQL: an authenticator app that is turned on, or at
  * least one passkey (a passkey verifies its user, so it is a factor of its own). `userId` is the SQL
@@ -38,15 +42,15 @@ function windowOf(now: number) {
  * (db/queries/admin-users.ts) and the policy change (db/queries/settings.ts).
  */
 export function hasSecondFactorSql(userId: SQL): SQL<boolean> {
-  return sql<boolean>`(exists (select 1 from ${totpFactors} as tf where tf.user_id = ${userId} and tf.enabled_at is not null) or exists (select 1 from ${passkeys} as pk where pk.user_id = ${userId}))`;
+  return sql<boolean>`(${appOnSql(userId)} or ${hasPasskeySql(userId)})`;
 }
 
 /** The user's factors, read in the caller's transaction (after the user's row is locked: every change of factor locks it first). */
 async function factorsOf(tx: Tx, userId: string): Promise<{ totp: boolean; passkeys: number }> {
   const [row] = await tx
     .select({
-      totp: sql<boolean>`exists (select 1 from ${totpFactors} as tf where tf.user_id = ${userId} and tf.enabled_at is not null)`.mapWith(Boolean),
-      passkeys: sql<number>`(select count(*) from ${passkeys} as pk where pk.user_id = ${userId})`.mapWith(Number),
+      totp: appOnSql(sql`${users}.id`).mapWith(Boolean),
+      passkeys: sql<number>`(select count(*) from ${passkeys} as pk where pk.user_id = ${users}.id)`.mapWith(Number),
     })
     .from(users)
     .where(eq(users.id, userId));
@@ -293,8 +297,8 @@ export async function liveChallenge(db: Database, tokenHash: string, clockOffset
   const [row] = await db
     .select({
       userId: secondFactorChallenges.userId,
-      totp: sql<boolean>`exists (select 1 from ${totpFactors} as tf where tf.user_id = ${secondFactorChallenges}.user_id and tf.enabled_at is not null)`.mapWith(Boolean),
-      passkey: sql<boolean>`exists (select 1 from ${passkeys} as pk where pk.user_id = ${secondFactorChallenges}.user_id)`.mapWith(Boolean),
+      totp: appOnSql(sql`${secondFactorChallenges}.user_id`).mapWith(Boolean),
+      passkey: hasPasskeySql(sql`${secondFactorChallenges}.user_id`).mapWith(Boolean),
     })
     .from(secondFactorChallenges)
     .where(and(eq(secondFactorChallenges.tokenHash, tokenHash), sql`${secondFactorChallenges.expiresAt} > ${sqlNow(clockOffsetMs)}`, sql`${secondFactorChallenges.failures} >= 0`));
