@@ -8,6 +8,7 @@
 // removes passkeys. The rules behind them: lib/commands/passkey-second-factor.test.ts.
 import fs from "node:fs";
 import type { BrowserContext, CDPSession, Page } from "@playwright/test";
+import { generate } from "otplib";
 import { audit } from "./support/axe";
 import { expect, newUser, signUp, test, type TestUser } from "./support/fixtures";
 import { ownDatabase, type OwnDatabase } from "./support/own-database";
@@ -83,6 +84,7 @@ async function shoot(page: Page, name: string) {
     await page.setViewportSize({ width, height: 900 });
     for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(300); // past the buttons' colour transition
       await page.screenshot({ path: `${dir}/pk2fa-${name}-${width}-${scheme}.png`, fullPage: true });
     }
   }
@@ -187,6 +189,34 @@ test.describe("a passkey as the second factor", () => {
     await page.getByRole("button", { name: ACTIONS.useYourPasskey }).click();
     await expect(page).toHaveURL(/\/settings\/api-keys$/);
     expect((await sessionOf(page))?.user?.email).toBe(a.email);
+
+    // With an authenticator app as well, the step offers both; the app's code still finishes it.
+    await page.goto(`${BASE}/settings/profile`);
+    const app = page.getByRole("region", { name: "Two-factor authentication" });
+    await app.getByRole("button", { name: "Set up authenticator app" }).click();
+    const secret = (await app.getByLabel("Setup key").textContent())!.trim();
+    rememberSecret(secret);
+    const turnOn = app.getByRole("form", { name: "Turn on two-factor authentication" });
+    await turnOn.getByLabel("Code from the app").fill(await generate({ secret }));
+    await turnOn.getByLabel("Current password").fill(a.password);
+    await turnOn.getByRole("button", { name: "Turn on" }).click();
+    const codes = page.getByRole("dialog", { name: "Save your recovery codes" });
+    await expect(codes.getByRole("listitem")).toHaveCount(10);
+    for (const c of await codes.getByRole("listitem").allTextContents()) rememberSecret(c.trim());
+    await codes.getByRole("button", { name: "Done" }).click();
+    await page.getByRole("alertdialog", { name: "Close without saving the recovery codes?" }).getByRole("button", { name: "Close anyway" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    // The next 30-second step (the server's test clock follows this header), so the code is a new one.
+    await page.context().setExtraHTTPHeaders({ "x-test-clock-offset": "30000" });
+    await passwordStep(page, a);
+    await expect(page.getByText("One more step: your passkey, or a code from your authenticator app.")).toBeVisible();
+    await expect(page.getByRole("button", { name: ACTIONS.useYourPasskey })).toBeVisible();
+    expect(await audit(page, "/login/verify with a passkey and an app")).toEqual([]);
+    await shoot(page, "verify-both");
+    await page.getByLabel("Code from your authenticator app").fill(await generate({ secret, epoch: Math.floor((Date.now() + 30_000) / 1000) }));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect(page).toHaveURL(/\/settings\/api-keys$/);
+    await page.context().setExtraHTTPHeaders({});
   });
 
   test("'required for everyone' is satisfied by a passkey alone; the last factor cannot be removed; an admin's reset removes passkeys", async ({ page, browser }) => {
