@@ -96,11 +96,11 @@ if (testDbUrl) {
 }
 if (!skipE2e) {
   run("production build", "npx", ["next", "build"]);
-  for (const dir of [".data-e2e", ".data-e2e-pg", ".data-e2e-direct", ".data-e2e-second", ".data-e2e-restart", ".data-e2e-join", ".data-e2e-mail", ".data-e2e-passkeys", ".data-e2e-sso", ".data-e2e-mfa"]) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [".data-e2e", ".data-e2e-pg", ".data-e2e-direct", ".data-e2e-second", ".data-e2e-restart", ".data-e2e-join", ".data-e2e-mail", ".data-e2e-passkeys", ".data-e2e-sso", ".data-e2e-mfa", ".data-e2e-pk2fa"]) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync("e2e/.artifacts", { recursive: true });
   const pglitePort = await freeBase(Number(env.E2E_PORT ?? 3210));
   run("e2e (embedded PGlite)", "npx", ["playwright", "test"], { E2E_PORT: String(pglitePort), E2E_DATA_DIR: ".data-e2e" });
-  run("secret hygiene (embedded PGlite)", "npx", ["tsx", "scripts/secret-hygiene.ts", "--data-dir", ".data-e2e", "--data-dir", ".data-e2e-direct", "--data-dir", ".data-e2e-restart", "--data-dir", ".data-e2e-join", "--data-dir", ".data-e2e-mail", "--data-dir", ".data-e2e-passkeys", "--data-dir", ".data-e2e-sso", "--data-dir", ".data-e2e-mfa"]);
+  run("secret hygiene (embedded PGlite)", "npx", ["tsx", "scripts/secret-hygiene.ts", "--data-dir", ".data-e2e", "--data-dir", ".data-e2e-direct", "--data-dir", ".data-e2e-restart", "--data-dir", ".data-e2e-join", "--data-dir", ".data-e2e-mail", "--data-dir", ".data-e2e-passkeys", "--data-dir", ".data-e2e-sso", "--data-dir", ".data-e2e-mfa", "--data-dir", ".data-e2e-pk2fa"]);
   if (testDbUrl) {
     const postgresPort = await freeBase(pglitePort + 1);
     await withScratchDatabase(testDbUrl, (url) => {
