@@ -245,6 +245,37 @@ export const emailChanges = pgTable(
 );
 
 /**
+ * Sign-ups waiting for their address to confirm (lib/commands/sign-up.ts): where the deployment
+ * mails, an open sign-up creates no account until the link mailed to the address is opened. As
+ * with reset links, only the SHA-256 digest of the link's `kss_` token is stored; the password is
+ * kept as its argon2 hash. A link works once, for a day; one per address (a newer sign-up replaces
+ * the older); a few wrong passwords at the link void it.
+ */
+export const pendingSignUps = pgTable(
+  "pending_sign_ups",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // Lower-cased and trimmed, like users.email.
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    /** Wrong passwords typed at the link so far. */
+    failedAttempts: integer("failed_attempts").notNull().default(0),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // consumePendingSignUp: the link's token is found by its digest.
+    uniqueIndex("pending_sign_ups_token_hash_key").on(t.tokenHash),
+    // issuePendingSignUp: one per address, a newer sign-up replaces the older (upsert on it).
+    uniqueIndex("pending_sign_ups_email_key").on(t.email),
+    // issuePendingSignUp: expired ones are cleared.
+    index("pending_sign_ups_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/**
  * The deployment's settings an admin changes in Admin -> Settings: one row (id 1, inserted by the
  * migration). Who may sign up (lib/accounts/sign-up-policy.ts): the sign-up transaction reads the
  * row FOR SHARE and a change updates it, so a change and a sign-up never interleave.

@@ -15,10 +15,18 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
   const page = await context.newPage();
 
   // Signed out.
-  for (const path of ["/login", "/signup", "/docs/api", "/invite", "/login/verify"]) {
+  for (const path of ["/login", "/signup", "/docs/api", "/invite", "/login/verify", "/signup/confirm"]) {
     await page.goto(path);
     findings.push(...(await audit(page, path)));
   }
+  // A sign-up link's page with a token (no such sign-up: the form, then its refusal).
+  await page.goto(`/signup/confirm#token=kss_${"x".repeat(43)}`);
+  await expect(page.getByRole("heading", { name: "Finish creating your account" })).toBeVisible();
+  findings.push(...(await audit(page, "/signup/confirm with a link")));
+  await page.getByLabel("Password").fill("a passphrase for the audit");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("link", { name: "Sign up again" })).toBeVisible();
+  findings.push(...(await audit(page, "/signup/confirm refused")));
 
   // A member with keys, through every page and dialog of theirs.
   const owner = newUser("axe");
@@ -81,6 +89,8 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
   await expect(admin.getByText("Set up single sign-on first")).toBeVisible();
   await admin.getByRole("button", { name: "Save sign-up" }).click();
   await expect(admin.getByRole("dialog", { name: ACTIONS.confirmIdentity })).toBeVisible();
+  // Audited once it shows how to confirm (it asks the server what the account has first).
+  await expect(admin.getByRole("dialog", { name: ACTIONS.confirmIdentity }).getByLabel("Password")).toBeVisible();
   findings.push(...(await audit(admin, "Confirm it's you dialog")));
   await admin.getByRole("dialog", { name: ACTIONS.confirmIdentity }).getByRole("button", { name: "Cancel" }).click();
   await admin.setExtraHTTPHeaders({});

@@ -251,6 +251,7 @@ test.describe("single sign-on on a deployment of its own", () => {
   });
 
   test("SSO only: passwords are refused but for the break-glass admin; a suspended account is refused with the password's words", async ({ browser }) => {
+    test.setTimeout(120_000); // five browsers, three trips through the provider
     const admin = await fresh(browser);
     await ssoSignIn(admin, "ann", idp!);
     await admin.goto(`${base}/admin/settings`);
@@ -264,6 +265,12 @@ test.describe("single sign-on on a deployment of its own", () => {
     await expect(bob.getByText(`Password sign-in is turned off here: everyone signs in with ${IDP_NAME}.`)).toBeVisible();
     await expect(bob.getByLabel("Password", { exact: true })).toBeHidden();
     await expect(bob.getByRole("link", { name: "Forgot your password?" })).toHaveCount(0);
+    // Nor does the sign-up page offer a password: people join through the provider.
+    await bob.goto(`${base}/signup`);
+    await expect(bob.getByText(`This Keysmith signs people in through ${IDP_NAME} only`)).toBeVisible();
+    await expect(bob.getByLabel("Password")).toHaveCount(0);
+    await expect(bob.getByRole("button", { name: `Sign in with ${IDP_NAME}` })).toBeVisible();
+    await bob.goto(`${base}/login`);
     // Bob's password (a member, not break-glass) is refused even through the emergency form.
     await bob.getByText("Emergency sign-in for administrators").click();
     await bob.getByLabel("Email").fill("bob@sso.example.test");

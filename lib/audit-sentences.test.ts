@@ -22,6 +22,16 @@ describe("audit events as sentences", () => {
     expect(say("api_key.reported_leaked", { hint: "ksk_…abcd", source: "scanner", secret: "current" })).toBe("the key ksk_…abcd was revoked after a secret scanner found its secret");
   });
 
+  it("says how someone confirmed who they are before a sensitive change, and how a confirmation failed", () => {
+    expect(say("user.reauthenticated", { method: "password" })).toBe("You confirmed their password to continue with a sensitive change");
+    expect(say("user.reauthenticated", {})).toBe("You confirmed their password to continue with a sensitive change");
+    expect(say("user.reauthenticated", { method: "passkey", passkey: "Work laptop" })).toBe("You confirmed it's them with the passkey “Work laptop” to continue with a sensitive change");
+    expect(say("user.reauthenticated", { method: "totp" })).toBe("You confirmed it's them with a code from their authenticator app to continue with a sensitive change");
+    expect(say("user.reauthentication_failed", { method: "totp" }, null)).toBe("A code confirmation was refused: the authenticator code was wrong or already used");
+    expect(say("user.reauthentication_failed", { method: "passkey", reason: "invalid" }, null)).toBe("A passkey confirmation was refused: the passkey did not check out");
+    expect(say("user.reauthentication_failed", {}, null)).toBe("A password confirmation was refused: the password was wrong");
+  });
+
   it("links the key: its name is a part of its own with the key's id", () => {
     const parts = describeEvent(event("api_key.revoked", { name: "CI deploys" }), "UTC");
     expect(parts).toContainEqual({ key: { id: "k1", name: "CI deploys" } });

@@ -40,7 +40,7 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
   };
   switch (event.action as AuditAction) {
     case "user.signed_up":
-      return [actor, t(` signed up${m.method === "sso" ? " with single sign-on" : ""}${m.role === "admin" ? ", as the first account and so an administrator" : ""}`)];
+      return [actor, t(` signed up${m.method === "sso" ? " with single sign-on" : m.confirmed === "email" ? ", confirming the address from the mailed link" : ""}${m.role === "admin" ? ", as the first account and so an administrator" : ""}`)];
     case "user.signed_in":
       return [actor, t(m.method === "passkey" ? ` signed in with the passkey “${str(m.passkey) ?? "a passkey"}”` : m.method === "sso" ? ` signed in with single sign-on` : ` signed in`)];
     case "user.break_glass_sign_in":
@@ -76,9 +76,9 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
     case "user.password_change_failed":
       return [t(`A password change was refused: the current password was wrong`)];
     case "user.reauthenticated":
-      return [actor, t(` confirmed their password to continue with a sensitive change`)];
+      return [actor, t(` confirmed ${confirmedWith(m)} to continue with a sensitive change`)];
     case "user.reauthentication_failed":
-      return [t(`A password confirmation was refused: the password was wrong`)];
+      return [t(refusedConfirmation(m))];
     case "user.passkey_added":
       return [actor, t(` added the passkey “${str(m.name) ?? ""}”; every other session was signed out`)];
     case "user.passkey_renamed":
@@ -168,6 +168,19 @@ const SSO_REFUSAL_WORDS: Record<string, string> = {
   sso_email_domain_not_allowed: "the email's domain may not sign up",
 };
 
+/** How a step-up was confirmed (events from before passkeys and codes carry no method: a password). */
+function confirmedWith(m: Record<string, unknown>): string {
+  if (m.method === "passkey") return str(m.passkey) ? `it's them with the passkey “${str(m.passkey)}”` : "it's them with a passkey";
+  if (m.method === "totp") return "it's them with a code from their authenticator app";
+  return "their password";
+}
+
+function refusedConfirmation(m: Record<string, unknown>): string {
+  if (m.method === "passkey") return "A passkey confirmation was refused: the passkey did not check out";
+  if (m.method === "totp") return "A code confirmation was refused: the authenticator code was wrong or already used";
+  return "A password confirmation was refused: the password was wrong";
+}
+
 function signUpWords(mode: string | null, domains: string[]): string {
   switch (mode) {
     case "open":
@@ -201,8 +214,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "user.email_changed": "Email changed",
   "user.password_changed": "Password changed",
   "user.password_change_failed": "Password change refused",
-  "user.reauthenticated": "Password confirmed for a sensitive change",
-  "user.reauthentication_failed": "Password confirmation refused",
+  "user.reauthenticated": "Identity confirmed for a sensitive change",
+  "user.reauthentication_failed": "Identity confirmation refused",
   "user.passkey_added": "Passkey added",
   "user.passkey_renamed": "Passkey renamed",
   "user.passkey_removed": "Passkey removed",

@@ -24,6 +24,11 @@ export function sqlNow(offsetMs: number | SQL | Placeholder): SQL {
   return sql`(now() + (${offsetMs}::float8 * interval '1 millisecond'))`;
 }
 
+/** SQL for the moment `lifetimeMs` after the shifted "now": when a one-time link or challenge expires. */
+export function sqlNowPlus(offsetMs: number, lifetimeMs: number): SQL {
+  return sql`${sqlNow(offsetMs)} + make_interval(secs => ${lifetimeMs / 1000})`;
+}
+
 export function appNow(offsetMs = 0): Date {
   return new Date(Date.now() + offsetMs);
 }

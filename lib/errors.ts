@@ -38,6 +38,11 @@ export const ERRORS = {
   email_change_invalid: [400, "This confirmation link is invalid, already used or expired. Ask for the change again from Settings → Profile."],
   mail_unavailable: [409, "This Keysmith does not send mail, so a new address cannot be confirmed. Ask an administrator."],
   email_taken: [409, "An account with this email already exists. Sign in instead."],
+  sign_up_link_invalid: [400, "This sign-up link is invalid, already used or expired (it works for 24 hours). Sign up again to get a new one."],
+  sign_up_link_taken: [
+    409,
+    "An account with this address was created after this link was sent, so the link cannot create another. Sign in, or reset your password if you do not know it.",
+  ],
   sign_up_closed: [403, "Sign-up here is closed. Ask an administrator if you need an account."],
   sign_up_invite_only: [403, "Sign-up here is by invitation only. Ask an administrator for an invitation."],
   email_domain_not_allowed: [

@@ -32,8 +32,10 @@ export const ACTIONS = {
   /** The create dialog's submit button: the key appears, once, after it. */
   generate: "Generate",
   copyKey: "Copy API key",
-  /** Step-up: the dialog that asks for the password before a sensitive change. */
+  /** Step-up: the dialog that asks for a passkey, an authenticator code or the password before a sensitive change. */
   confirmIdentity: "Confirm it's you",
+  /** Step-up with a passkey (the dialog's first choice when the account has one). */
+  usePasskey: "Use your passkey",
   /** Profile → Passkeys: registers a new passkey (the current password first). */
   addPasskey: "Add passkey",
   /** The sign-in page's usernameless passkey sign-in. */

@@ -1,5 +1,6 @@
 import "server-only";
 import nodemailer, { type Transporter } from "nodemailer";
+import { linkWithToken } from "./accounts/link-token";
 import { config } from "./config";
 import { errorFields, log } from "./log";
 
@@ -15,6 +16,26 @@ const g = globalThis as unknown as { __keysmithMail?: { url: string; transport: 
 /** Whether this deployment can send mail. */
 export function mailConfigured(): boolean {
   return !!config.smtpUrl;
+}
+
+/**
+ * Whether this deployment can mail a one-time link (a reset, an email change, an invitation, a
+ * sign-up): SMTP to send with, and APP_URL to build the link from (never the request's Host
+ * header, which a requester could forge to send a victim a link to their own site).
+ */
+export function mailedLinksAvailable(): boolean {
+  return mailConfigured() && !!config.appUrl;
+}
+
+/** A mailed link to `path` with `token` in its fragment, on APP_URL (only call when mailedLinksAvailable()). */
+export function mailedLink(path: string, token: string): string {
+  if (!config.appUrl) throw new Error("APP_URL is not set: a mailed link has no origin");
+  return linkWithToken(config.appUrl, path, token);
+}
+
+/** A plain link to a page of this deployment, on APP_URL, for a mail's text. */
+export function mailedPageLink(path: string): string {
+  return `${(config.appUrl ?? "").replace(/\/+$/, "")}${path}`;
 }
 
 function transport(url: string): Transporter {

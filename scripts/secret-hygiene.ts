@@ -2,7 +2,8 @@
 // plaintext of every API key the suite saw appeared in exactly one HTTP response, the one that
 // created or rotated it, sent with Cache-Control: no-store, and nowhere else: not in any other
 // response, not in browser storage, not in any server's output, not in any database row. Account
-// tokens (password reset links, ksr_; email-change links, kse_; invitations, ksi_; passkey challenges, kspc_, which
+// tokens (password reset links, ksr_; email-change links, kse_; invitations, ksi_; sign-up links, kss_, always mailed;
+// passkey challenges, kspc_, which
 // live in an httpOnly cookie and are remembered by e2e/passkeys.spec.ts) likewise: never in a database row, a
 // server log, a response body or (once the ceremony is over) browser storage, and in at most one response, the admin's action that showed it
 // (createResetLinkAction, createInvitationAction); a mailed token (the specs remember the ones

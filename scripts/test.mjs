@@ -57,11 +57,11 @@ async function withScratchDatabase(adminUrl, fn) {
 }
 
 // The e2e servers listen on E2E_PORT and ports above it (a second server +50, a directly served
-// deployment +60, a first-account deployment +65, one that sends mail +67, one for invitations +68, the faults spec's
-// +70 to +73, the second-factor policy deployment +74, a last-admin deployment +75, single sign-on +76 and +77, passkeys +78 and +79, the restart spec +80, metrics +90). A port already taken used to end the run with
+// deployment +60, a first-account deployment +65, one that sends mail +67, one for invitations +68, sign-up confirmed by mail +69, the faults spec's
+// +70 to +73, the second-factor policy deployment +74, a last-admin deployment +75, single sign-on +76 and +77, passkeys +78 and +79, the restart spec +80, step-up by passkey or code +82, a passkey as the second factor +84, metrics +90). A port already taken used to end the run with
 // "Process from config.webServer exited early" and nothing else: take the first base whose ports
 // are all free, and say which were busy.
-const OFFSETS = [0, 50, 60, 65, 67, 68, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 90];
+const OFFSETS = [0, 50, 60, 65, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 82, 84, 90];
 function portFree(port) {
   return new Promise((resolve) => {
     const probe = net.createServer();
@@ -89,18 +89,26 @@ run("lint", "npx", ["eslint", "."]);
 run("dependency audit", "node", ["scripts/audit.mjs"]);
 run("unit + data layer (PGlite)", "npx", ["vitest", "run"]);
 if (testDbUrl) {
-  run("unit + data layer (Postgres via pg)", "npx", ["vitest", "run"], { TEST_DRIVER: "pg" });
-  run("unit + data layer (Postgres via Neon driver)", "npx", ["vitest", "run"], { TEST_DRIVER: "neon" });
+  // Only the files that open a database (through test/db.ts, where TEST_DRIVER is read): the rest
+  // test pure code, which the PGlite pass has just run and a driver cannot change.
+  const databaseFiles = spawnSync("git", ["grep", "-l", "-E", "from \"@/test/db\"|from \"\\./db\"|from \"\\.\\./test/db\"", "--", "*.test.ts"], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter(Boolean);
+  if (databaseFiles.length < 20) throw new Error(`Found only ${databaseFiles.length} data-layer test files: the pattern in scripts/test.mjs is out of date.`);
+  run(`unit + data layer (Postgres via pg, ${databaseFiles.length} files)`, "npx", ["vitest", "run", ...databaseFiles], { TEST_DRIVER: "pg" });
+  run(`unit + data layer (Postgres via Neon driver, ${databaseFiles.length} files)`, "npx", ["vitest", "run", ...databaseFiles], { TEST_DRIVER: "neon" });
 } else {
   console.log("\n(TEST_DATABASE_URL not set: skipping the Postgres and Neon-driver passes)");
 }
 if (!skipE2e) {
   run("production build", "npx", ["next", "build"]);
-  for (const dir of [".data-e2e", ".data-e2e-pg", ".data-e2e-direct", ".data-e2e-second", ".data-e2e-restart", ".data-e2e-join", ".data-e2e-mail", ".data-e2e-passkeys", ".data-e2e-sso", ".data-e2e-mfa", ".data-e2e-pk2fa"]) fs.rmSync(dir, { recursive: true, force: true });
+  // The embedded pass's data folders: the shared server's and each own deployment's (cleared first, read by the hygiene check).
+  const embeddedDirs = [".data-e2e", ".data-e2e-direct", ".data-e2e-restart", ".data-e2e-join", ".data-e2e-mail", ".data-e2e-signup", ".data-e2e-passkeys", ".data-e2e-sso", ".data-e2e-mfa", ".data-e2e-stepup", ".data-e2e-pk2fa"];
+  for (const dir of [...embeddedDirs, ".data-e2e-pg", ".data-e2e-second"]) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync("e2e/.artifacts", { recursive: true });
   const pglitePort = await freeBase(Number(env.E2E_PORT ?? 3210));
   run("e2e (embedded PGlite)", "npx", ["playwright", "test"], { E2E_PORT: String(pglitePort), E2E_DATA_DIR: ".data-e2e" });
-  run("secret hygiene (embedded PGlite)", "npx", ["tsx", "scripts/secret-hygiene.ts", "--data-dir", ".data-e2e", "--data-dir", ".data-e2e-direct", "--data-dir", ".data-e2e-restart", "--data-dir", ".data-e2e-join", "--data-dir", ".data-e2e-mail", "--data-dir", ".data-e2e-passkeys", "--data-dir", ".data-e2e-sso", "--data-dir", ".data-e2e-mfa", "--data-dir", ".data-e2e-pk2fa"]);
+  run("secret hygiene (embedded PGlite)", "npx", ["tsx", "scripts/secret-hygiene.ts", ...embeddedDirs.flatMap((dir) => ["--data-dir", dir])]);
   if (testDbUrl) {
     const postgresPort = await freeBase(pglitePort + 1);
     await withScratchDatabase(testDbUrl, (url) => {

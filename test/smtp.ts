@@ -70,3 +70,10 @@ export function resetLinkIn(mail: ParsedMail): string {
   if (!match) throw new Error(`No reset link in: ${mail.text}`);
   return match[0];
 }
+
+/** The sign-up link in a mail's text (lib/commands/sign-up.ts). */
+export function signUpLinkIn(mail: ParsedMail): string {
+  const match = /https?:\/\/\S+\/signup\/confirm#token=kss_[A-Za-z0-9_-]+/.exec(mail.text ?? "");
+  if (!match) throw new Error(`No sign-up link in: ${mail.text}`);
+  return match[0];
+}

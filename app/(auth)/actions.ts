@@ -6,7 +6,7 @@ import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/serv
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect, unstable_rethrow } from "next/navigation";
 import { getDb } from "@/db";
-import { createUser, endSessions } from "@/db/queries/users";
+import { endSessions } from "@/db/queries/users";
 import { parseInput, toActionState } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
 import { readChallengeCookie } from "@/lib/auth/challenge-cookie";
@@ -14,14 +14,14 @@ import { OIDC_PROVIDER_ID, SecondFactorRefused, SecondFactorRequired, SignInPass
 import { currentUser } from "@/lib/session";
 import { config } from "@/lib/config";
 import { AppError, messageOf } from "@/lib/errors";
-import { hashPassword } from "@/lib/password";
 import { contextFromHeaders } from "@/lib/request-context";
 import { sameSitePath } from "@/lib/url-filters";
-import { forgotPasswordSchema, resetPasswordSchema, signInSchema, signUpSchema } from "@/lib/validation/auth.schema";
+import { confirmSignUpSchema, forgotPasswordSchema, resetPasswordSchema, signInSchema, signUpSchema } from "@/lib/validation/auth.schema";
 import { confirmEmailSchema } from "@/lib/validation/account.schema";
 import { requestPasswordReset, resetPassword } from "@/lib/commands/recovery";
 import { confirmEmailChange } from "@/lib/commands/email-change";
 import { beginSecondFactorPasskey } from "@/lib/commands/second-factor";
+import { confirmSignUp, signUp } from "@/lib/commands/sign-up";
 import { PASSKEY_CHALLENGE_COOKIE, beginPasskeyAuthentication, challengeCookie, relyingParty } from "@/lib/commands/passkeys";
 import { responseText } from "@/lib/validation/passkey.schema";
 import { clockOffsetMs } from "@/lib/clock";
@@ -70,33 +70,72 @@ function secondFactorRefusal(error: unknown): SecondFactorRefused["reason"] | nu
 
 const SIGN_IN_UNAVAILABLE = "Sign-in is briefly unavailable, so your password was not checked. Try again in a few seconds.";
 
-type SignUpState = ActionState<{ email?: string; name?: string }>;
+type SignUpState = ActionState<{ email?: string; name?: string; mailed?: boolean }>;
 type SignInState = ActionState<{ email?: string }>;
 
+/**
+ * Signs up. Where the deployment mails, the answer to an allowed sign-up is the same for every
+ * address, byte for byte ({ ok, mailed }: not even the address is echoed; the page shows what was
+ * typed), and the lookup, the password's hash and the mail run after it (lib/commands/sign-up.ts,
+ * checklist A-02). Otherwise (and for a deployment's first account) the account is made at once
+ * and signed in.
+ */
 export async function signUpAction(_prev: SignUpState, form: FormData): Promise<SignUpState> {
   const raw = formValues(form);
   const values = { email: raw.email ?? "", name: raw.name ?? "" };
+  let input: { name: string; email: string; password: string };
   try {
-    const input = parseInput(signUpSchema, raw);
-    const db = await getDb();
-    await createUser(
-      db,
-      { ...input, passwordHash: await hashPassword(input.password), adminEmails: config.adminEmails },
-      contextFromHeaders(await headers()),
-    );
-    await signIn("credentials", { email: input.email, password: input.password, redirectTo: AFTER_SIGN_IN });
+    input = parseInput(signUpSchema, raw);
+    const requestHeaders = await headers();
+    const outcome = await signUp(await getDb(), input, contextFromHeaders(requestHeaders), clockOffsetMs(requestHeaders), (task) => after(task));
+    if ("mailed" in outcome) return { ok: true, data: { mailed: true } };
+  } catch (error) {
+    unstable_rethrow(error);
+    return { ...toActionState<{ email?: string; name?: string }>("signUp", error), data: values };
+  }
+  return signInNewAccount(input.email, input.password, values);
+}
+
+/** Signs a just-created account in; when that alone fails, says the account exists and what to do. */
+async function signInNewAccount<T>(email: string, password: string, values: T): Promise<ActionState<T>> {
+  try {
+    await signIn("credentials", { email, password, redirectTo: AFTER_SIGN_IN });
     return { ok: true };
   } catch (error) {
     unstable_rethrow(error);
+    // The account exists; only the automatic sign-in was refused.
     if (isRateLimited(error)) {
-      // The account exists; only the automatic sign-in was refused by the guessing limit.
       return { ok: false, message: "Your account was created, but sign-in is paused after too many failed attempts from this network. Wait 15 minutes, then sign in.", data: values };
     }
     if (isUnavailable(error)) {
       return { ok: false, message: "Your account was created, but signing you in failed because the service is briefly unavailable. Sign in in a few seconds.", data: values };
     }
-    return { ...toActionState<{ email?: string; name?: string }>("signUp", error), data: values };
+    return { ok: false, message: "Your account was created, but signing you in failed. Sign in with your email and password.", data: values };
   }
+}
+
+type ConfirmSignUpState = ActionState<{ refused?: "invalid" | "taken" }>;
+
+/**
+ * Finishes a sign-up from the mailed link: the token (from the link's fragment) and the password
+ * chosen at sign-up create the account (lib/commands/sign-up.ts), which is then signed in with it.
+ */
+export async function confirmSignUpAction(_prev: ConfirmSignUpState, form: FormData): Promise<ConfirmSignUpState> {
+  const get = (k: string) => (typeof form.get(k) === "string" ? (form.get(k) as string) : undefined);
+  let email: string;
+  let password: string;
+  try {
+    const input = parseInput(confirmSignUpSchema, { token: get("token"), password: get("password") });
+    const requestHeaders = await headers();
+    const user = await confirmSignUp(await getDb(), input, contextFromHeaders(requestHeaders), clockOffsetMs(requestHeaders));
+    email = user.email;
+    password = input.password;
+  } catch (error) {
+    unstable_rethrow(error);
+    const refused = error instanceof AppError && (error.code === "sign_up_link_invalid" ? "invalid" : error.code === "sign_up_link_taken" ? "taken" : undefined);
+    return { ...toActionState<{ refused?: "invalid" | "taken" }>("confirmSignUp", error), ...(refused ? { data: { refused } } : {}) };
+  }
+  return signInNewAccount(email, password, {});
 }
 
 export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {

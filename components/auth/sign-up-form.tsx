@@ -1,23 +1,61 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useRef } from "react";
+import { useActionState, useRef, useState } from "react";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { signUpAction } from "@/app/(auth)/actions";
 import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
+import { SsoButton } from "./sso-button";
 
 /**
  * `notice` says who may sign up here (Admin -> Settings); `closed` (invitation only, or closed)
  * leaves the form out: it could only be refused. Invitations are accepted on their own page.
  */
-export function SignUpForm({ firstAccount = false, notice = null, closed = false }: { firstAccount?: boolean; notice?: string | null; closed?: boolean }) {
+export function SignUpForm({
+  firstAccount = false,
+  notice = null,
+  closed = false,
+  ssoName = null,
+}: {
+  firstAccount?: boolean;
+  notice?: string | null;
+  closed?: boolean;
+  /** Single sign-on is the only way in: people join by signing in there (where the sign-up mode lets them), not with a password. */
+  ssoName?: string | null;
+}) {
   const [state, action, pending] = useActionState(signUpAction, { ok: false });
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);
+  // The address as typed, kept here: where sign-up confirms by mail, the server's answer is the same for every address.
+  const [asked, setAsked] = useState("");
   const errors = state.fieldErrors ?? {};
+  const signInLink = (
+    <Link href="/login" className="font-medium text-foreground underline underline-offset-4">
+      Sign in
+    </Link>
+  );
+  if (state.ok && state.data?.mailed) {
+    return (
+      <Card>
+        <CardHeader>
+          <CardTitle>
+            <h1>Check your inbox</h1>
+          </CardTitle>
+        </CardHeader>
+        <CardContent className="grid gap-3 text-sm">
+          <p role="status">
+            Check your inbox at <span className="font-medium [overflow-wrap:anywhere]">{asked.trim().toLowerCase()}</span>: we sent a link to finish creating your
+            account. It works for 24 hours.
+          </p>
+          <p className="text-muted-foreground">Nothing after a few minutes? Check your spam folder, or sign up again.</p>
+          <p className="text-center text-muted-foreground">Already have an account? {signInLink}</p>
+        </CardContent>
+      </Card>
+    );
+  }
   return (
     <Card>
       <CardHeader>
@@ -37,7 +75,15 @@ export function SignUpForm({ firstAccount = false, notice = null, closed = false
           {notice}
         </p>
       )}
-      {closed ? (
+      {ssoName && !closed ? (
+        <CardContent className="grid gap-4">
+          <p className="text-sm">
+            This Keysmith signs people in through {ssoName} only: sign in there with your work address, and your account is created if sign-up here lets
+            you join.
+          </p>
+          <SsoButton name={ssoName} primary />
+        </CardContent>
+      ) : closed ? (
         <CardFooter className="flex flex-col items-stretch gap-3">
           <p className="text-center text-sm text-muted-foreground">
             Have an account?{" "}
@@ -47,7 +93,7 @@ export function SignUpForm({ firstAccount = false, notice = null, closed = false
           </p>
         </CardFooter>
       ) : (
-        <form ref={form} action={action} noValidate>
+        <form ref={form} action={action} noValidate onSubmit={(e) => setAsked(String(new FormData(e.currentTarget).get("email") ?? ""))}>
           <CardContent className="grid gap-4">
             {state.message && !state.fieldErrors && (
               <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">

@@ -5,7 +5,7 @@ import type { ActionState } from "@/lib/action-state";
 /**
  * Runs a server action; if the server answers that the user must confirm who they are first (a
  * sensitive change from a session whose last authentication is older than STEP_UP_MINUTES), asks
- * for the password in the "Confirm it's you" dialog, then runs it again, so nothing the user typed
+ * in the "Confirm it's you" dialog (a passkey, an authenticator code or the password), then runs it again, so nothing the user typed
  * is lost. The server decides every time; this only saves a round of retyping.
  *
  * The dialog's code is loaded, and the dialog mounted in a React root of its own, only when a change

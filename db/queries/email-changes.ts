@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
-import { sqlNow } from "@/lib/clock";
+import { sqlNow, sqlNowPlus } from "@/lib/clock";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Database } from "../client";
 import { emailChanges, users } from "../schema";
@@ -50,7 +50,7 @@ export async function issueEmailChange(
       newEmail: input.newEmail,
       tokenHash: input.tokenHash,
       sessionVersion: row.sessionVersion,
-      expiresAt: sql`${sqlNow(input.clockOffsetMs)} + make_interval(secs => ${input.lifetimeMs / 1000})`,
+      expiresAt: sqlNowPlus(input.clockOffsetMs, input.lifetimeMs),
     });
     await recordAudit(tx, { actorId: userId, action: "user.email_change_requested", targetType: "user", targetId: userId, metadata: { to: input.newEmail }, context });
     return { ok: true, oldEmail: row.email, name: row.name };

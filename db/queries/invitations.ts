@@ -1,6 +1,6 @@
 import { aliasedTable, and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
-import { sqlNow } from "@/lib/clock";
+import { sqlNow, sqlNowPlus } from "@/lib/clock";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Database } from "../client";
 import { invitations, users } from "../schema";
@@ -40,7 +40,7 @@ export async function insertInvitation(
         role: input.role,
         tokenHash: input.tokenHash,
         invitedBy: input.adminId,
-        expiresAt: sql`${sqlNow(input.clockOffsetMs)} + make_interval(secs => ${input.lifetimeMs / 1000})`,
+        expiresAt: sqlNowPlus(input.clockOffsetMs, input.lifetimeMs),
       })
       .returning({ id: invitations.id, expiresAt: invitations.expiresAt });
     await recordAudit(tx, {

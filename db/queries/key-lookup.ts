@@ -106,9 +106,10 @@ function prepareSnapshot(db: Database) {
  * PGlite runs one statement at a time on the server's own thread, so each of those used to cost
  * about a millisecond of it. After a write the per-key path serves alone until the snapshot is
  * read again in the background, at most once per SNAPSHOT_MIN_INTERVAL_MS (or ten times the last
- * read's duration, if longer). Up to SNAPSHOT_MAX_ROWS rows; a larger database goes without.
+ * read's duration, if longer). Up to SNAPSHOT_MAX_ROWS rows (as many as the per-key cache may hold);
+ * a larger database goes without.
  */
-export const SNAPSHOT_MAX_ROWS = 50_000;
+export const SNAPSHOT_MAX_ROWS = 100_000;
 const SNAPSHOT_MIN_INTERVAL_MS = 2_000;
 const SNAPSHOT_RETRY_TOO_MANY_MS = 5 * 60_000;
 type Snapshot = { generation: number; rows: Map<string, KeyLookupRow> };

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
-import { sqlNow } from "@/lib/clock";
+import { sqlNow, sqlNowPlus } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
 import { passwordResetTokens, users } from "../schema";
@@ -37,7 +37,7 @@ export async function issueResetToken(
         tokenHash: input.tokenHash,
         sessionVersion: user.sessionVersion,
         createdBy: input.createdBy,
-        expiresAt: sql`${sqlNow(input.clockOffsetMs)} + make_interval(secs => ${input.lifetimeMs / 1000})`,
+        expiresAt: sqlNowPlus(input.clockOffsetMs, input.lifetimeMs),
       })
       .returning({ expiresAt: passwordResetTokens.expiresAt });
     await recordAudit(tx, {

@@ -258,6 +258,46 @@ export async function resetSecondFactor(db: Database, adminId: string, userId: s
   });
 }
 
+export type StepUpCodeResult = { ok: true } | { ok: false; reason: "wrong_code" | "rate_limited"; retryAfterSeconds: number };
+
+/**
+ * A signed-in user confirms who they are (step-up) with a code from their authenticator app, in one
+ * transaction on the locked user and factor, by the sign-in's rules: the account's wrong-code
+ * window (shared with the sign-in's second step and factor changes) is read first; the code must
+ * be from a step after the last one accepted, which is then recorded (so a code used here cannot
+ * sign in, and one used to sign in cannot confirm). Audited either way with the method. Recovery
+ * codes never reach here: they are for a lost device, not for a sensitive change.
+ */
+export async function confirmWithTotp(
+  db: Database,
+  userId: string,
+  input: { verify: (sealedSecret: string, lastStep: number | null) => Promise<number | null>; now: number },
+  context: RequestContext,
+): Promise<StepUpCodeResult> {
+  const { windowStart, retryAfterSeconds } = windowOf(input.now);
+  return db.transaction(async (tx): Promise<StepUpCodeResult> => {
+    const [user] = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt), isNull(users.suspendedAt))).for("update");
+    if (!user) throw new AppError("session_expired");
+    const [factor] = await tx
+      .select({ secret: totpFactors.secret, lastStep: totpFactors.lastStep })
+      .from(totpFactors)
+      .where(and(eq(totpFactors.userId, userId), sql`${totpFactors.enabledAt} is not null`))
+      .for("update");
+    if (!factor?.secret) throw new AppError("second_factor_not_enabled", { message: "Your account has no authenticator app any more. Confirm with your password or a passkey." });
+    const bucket = bucketOf(userId);
+    if (((await windowCounts(asDb(tx), [bucket], windowStart)).get(bucket) ?? 0) >= SECOND_FACTOR_FAILURES) return { ok: false, reason: "rate_limited", retryAfterSeconds };
+    const step = await input.verify(factor.secret, factor.lastStep);
+    if (step === null) {
+      await addToWindow(asDb(tx), bucket, windowStart, 1);
+      await recordAudit(tx, { actorId: null, action: "user.reauthentication_failed", targetType: "user", targetId: userId, metadata: { method: "totp" }, context });
+      return { ok: false, reason: "wrong_code", retryAfterSeconds };
+    }
+    await tx.update(totpFactors).set({ lastStep: step, updatedAt: sql`now()` }).where(eq(totpFactors.userId, userId));
+    await recordAudit(tx, { actorId: userId, action: "user.reauthenticated", targetType: "user", targetId: userId, metadata: { method: "totp" }, context });
+    return { ok: true };
+  });
+}
+
 /** Whether the user has a second factor (an app turned on, or a passkey): a password or SSO sign-in asks for it then. */
 export async function hasSecondFactor(db: Database, userId: string): Promise<boolean> {
   const [row] = await db.select({ has: hasSecondFactorSql(sql`${userId}::uuid`) }).from(users).where(eq(users.id, userId));

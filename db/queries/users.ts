@@ -4,11 +4,11 @@ import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Database } from "../client";
 import type { MfaPolicy } from "@/lib/mfa/policy";
 import { appSettings, users, type User } from "../schema";
-import { signUpRefusal } from "@/lib/accounts/sign-up-policy";
+import { signUpRefusal, signUpRefusalError } from "@/lib/accounts/sign-up-policy";
 import { recordAudit } from "./audit";
 import { addToWindow, windowCounts } from "./rate-limits";
 import { hasSecondFactorSql } from "./second-factor";
-import { lockSignUpSettings } from "./settings";
+import { assertPasswordAllowed, lockSignUpSettings, type PasswordPolicy } from "./settings";
 
 export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "sessionVersion" | "suspendedAt" | "deletedAt">;
 /** The session's user with what the second-factor policy needs (lib/session.ts). */
@@ -48,50 +48,68 @@ export async function findUserById(db: Database, id: string): Promise<SessionUse
   return user ? { ...user, hasSecondFactor: !!user.hasSecondFactor, mfaPolicy: user.mfaPolicy ?? "optional" } : undefined;
 }
 
-const DOMAIN_FIELD_ERROR = "Sign-up here is open to the email domains listed above only. Use an address at one of them, or ask an administrator for an invitation.";
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** `passwordPolicy`: while single sign-on is the only way in, only a break-glass admin's account may be made with a password (assertPasswordAllowed). */
+type SignUp = { email: string; name: string; passwordHash: string; adminEmails: string[]; passwordPolicy?: PasswordPolicy };
 
 /**
- * Creates an account by signing up. The first account becomes an admin, as do addresses in
- * ADMIN_EMAILS. A transaction-level advisory lock serialises concurrent first sign-ups, so two
- * people racing on an empty database cannot both become "the first". Who may sign up (the mode an
- * admin sets, lib/accounts/sign-up-policy.ts) is read and share-locked in this transaction and
- * decided before the address is looked at: a refusal is the same whether it has an account or not.
+ * The account a sign-up creates, inside the caller's transaction. The first account becomes an
+ * admin, as do addresses in ADMIN_EMAILS. A transaction-level advisory lock serialises concurrent
+ * sign-ups, so two people racing on an empty database cannot both become "the first". Who may sign
+ * up (the mode an admin sets, lib/accounts/sign-up-policy.ts) is read and share-locked in this
+ * transaction and decided before the address is looked at: a refusal is the same whether it has an
+ * account or not. `onlyFirst`: create nothing (null) unless this is the deployment's first account.
+ * An address that has an account fails on the unique index (users_email_key): the caller says what
+ * that means.
  */
-export async function createUser(
-  db: Database,
-  input: { email: string; name: string; passwordHash: string; adminEmails: string[] },
+export async function insertSignedUpUser(
+  tx: Tx,
+  input: SignUp,
   context: RequestContext,
-): Promise<SessionUser> {
+  options: { onlyFirst?: boolean; confirmedByEmail?: boolean } = {},
+): Promise<SessionUser | null> {
+  await tx.execute(sql`select pg_advisory_xact_lock(7310001)`);
+  const [{ n }] = (await tx.select({ n: count() }).from(users)) as [{ n: number }];
+  if (options.onlyFirst && n > 0) return null;
+  const settings = await lockSignUpSettings(tx);
+  const refusal = signUpRefusal({ ...settings, email: input.email, firstAccount: n === 0 });
+  if (refusal) throw signUpRefusalError(refusal);
+  const role = n === 0 || input.adminEmails.includes(input.email) ? "admin" : "member";
+  if (n > 0 && input.passwordPolicy) await assertPasswordAllowed(tx, { email: input.email, role }, input.passwordPolicy);
+  const [user] = await tx
+    .insert(users)
+    .values({ email: input.email, name: input.name, passwordHash: input.passwordHash, role })
+    .returning(sessionColumns);
+  await recordAudit(tx, {
+    actorId: user!.id,
+    action: "user.signed_up",
+    targetType: "user",
+    targetId: user!.id,
+    metadata: { role, ...(options.confirmedByEmail ? { confirmed: "email" } : {}) },
+    context,
+  });
+  return user!;
+}
+
+const EMAIL_TAKEN = () => new AppError("email_taken", { fieldErrors: { email: "An account with this email already exists. Sign in instead." } });
+
+/**
+ * Creates an account by signing up, at once (a deployment that cannot mail a confirmation link,
+ * the first account, tests and scripts): insertSignedUpUser in a transaction of its own; an
+ * address that has an account answers email_taken.
+ */
+export async function createUser(db: Database, input: SignUp, context: RequestContext): Promise<SessionUser> {
   try {
-    return await db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(7310001)`);
-      const [{ n }] = (await tx.select({ n: count() }).from(users)) as [{ n: number }];
-      const settings = await lockSignUpSettings(tx);
-      const refusal = signUpRefusal({ ...settings, email: input.email, firstAccount: n === 0 });
-      if (refusal) throw new AppError(refusal, refusal === "email_domain_not_allowed" ? { fieldErrors: { email: DOMAIN_FIELD_ERROR } } : {});
-      const role = n === 0 || input.adminEmails.includes(input.email) ? "admin" : "member";
-      const [user] = await tx
-        .insert(users)
-        .values({ email: input.email, name: input.name, passwordHash: input.passwordHash, role })
-        .returning(sessionColumns);
-      await recordAudit(tx, {
-        actorId: user!.id,
-        action: "user.signed_up",
-        targetType: "user",
-        targetId: user!.id,
-        metadata: { role },
-        context,
-      });
-      return user!;
-    });
+    return (await db.transaction(async (tx) => insertSignedUpUser(tx, input, context)))!;
   } catch (error) {
-    if (isUniqueViolation(error, "users_email_key")) {
-      throw new AppError("email_taken", {
-        fieldErrors: { email: "An account with this email already exists. Sign in instead." },
-      });
-    }
+    if (isUniqueViolation(error, "users_email_key")) throw EMAIL_TAKEN();
     throw error;
   }
+}
+
+/** Creates the deployment's first account, or nothing (null) when it already has one. */
+export async function createFirstUser(db: Database, input: SignUp, context: RequestContext): Promise<SessionUser | null> {
+  return db.transaction(async (tx) => insertSignedUpUser(tx, input, context, { onlyFirst: true }));
 }
 
 export async function updateUserName(db: Database, userId: string, name: string, context: RequestContext, via?: { keyId: string }) {
@@ -177,6 +195,7 @@ async function checkCurrentPassword(
   failedAction: "user.password_change_failed" | "user.reauthentication_failed",
   context: RequestContext,
   now: number,
+  metadata?: Record<string, unknown>,
 ): Promise<CurrentPasswordCheck> {
   const windowStart = new Date(Math.floor(now / PASSWORD_CHANGE_WINDOW_MS) * PASSWORD_CHANGE_WINDOW_MS);
   const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + PASSWORD_CHANGE_WINDOW_MS - now) / 1000));
@@ -191,7 +210,7 @@ async function checkCurrentPassword(
   if (failures >= PASSWORD_CHANGE_FAILURES) return { ok: false, reason: "rate_limited", retryAfterSeconds };
   if (!(await checkCurrent(row.passwordHash))) {
     await addToWindow(tx, bucket, windowStart, 1);
-    await recordAudit(tx, { actorId: null, action: failedAction, targetType: "user", targetId: userId, context });
+    await recordAudit(tx, { actorId: null, action: failedAction, targetType: "user", targetId: userId, metadata, context });
     return { ok: false, reason: "wrong_password", retryAfterSeconds };
   }
   return { ok: true, email: row.email };
@@ -235,8 +254,24 @@ export async function confirmPassword(
   now = Date.now(),
 ): Promise<CurrentPasswordCheck> {
   return db.transaction(async (tx) => {
-    const checked = await checkCurrentPassword(tx as unknown as Database, userId, checkCurrent, "user.reauthentication_failed", context, now);
-    if (checked.ok) await recordAudit(tx, { actorId: userId, action: "user.reauthenticated", targetType: "user", targetId: userId, context });
+    const method = { method: "password" };
+    const checked = await checkCurrentPassword(tx as unknown as Database, userId, checkCurrent, "user.reauthentication_failed", context, now, method);
+    if (checked.ok) await recordAudit(tx, { actorId: userId, action: "user.reauthenticated", targetType: "user", targetId: userId, metadata: method, context });
     return checked;
+  });
+}
+
+/**
+ * Audits a step-up checked elsewhere (a passkey: lib/commands/passkeys.ts), with the method and
+ * what the check said; the password's and the code's are audited in their own transactions.
+ */
+export async function recordReauthentication(db: Database, userId: string, outcome: { ok: boolean; metadata: Record<string, unknown> }, context: RequestContext): Promise<void> {
+  await recordAudit(db, {
+    actorId: outcome.ok ? userId : null,
+    action: outcome.ok ? "user.reauthenticated" : "user.reauthentication_failed",
+    targetType: "user",
+    targetId: userId,
+    metadata: outcome.metadata,
+    context,
   });
 }

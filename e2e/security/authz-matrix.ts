@@ -143,6 +143,8 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/forgot-password", file: "app/(auth)/forgot-password/page.tsx", url: "/forgot-password", cells: publicPage("ok", "ok") },
   { kind: "page", path: "/confirm-email", file: "app/(auth)/confirm-email/page.tsx", url: "/confirm-email", cells: publicPage("ok", "ok") },
   { kind: "page", path: "/reset-password", file: "app/(auth)/reset-password/page.tsx", url: "/reset-password", cells: publicPage("ok", "ok") },
+  // Finishing a sign-up from its mailed link: the page reads the token from the fragment; anyone may open it.
+  { kind: "page", path: "/signup/confirm", file: "app/(auth)/signup/confirm/page.tsx", url: "/signup/confirm", cells: publicPage("ok", "ok") },
   // Accepting an invitation: the page reads the token from the fragment; anyone may open it.
   { kind: "page", path: "/invite", file: "app/(auth)/invite/page.tsx", url: "/invite", cells: publicPage("ok", "ok") },
   // The second step of a sign-in: without a live challenge in its httpOnly cookie it says only that the sign-in ended.
@@ -207,6 +209,8 @@ export const AUTHZ_MATRIX: Row[] = [
   // Anyone may present a token; only a real one sets a password (lib/commands/recovery.test.ts).
   { kind: "action", name: "resetPasswordAction", file: AUTH, page: "/reset-password", args: [{ ok: false }, { $form: { token: "ksr_{uniq}", password: "a new passphrase for the matrix" } }], mutates: "ownerAccount", cells: cells("refused", "refused", "refused", "refused") },
   { kind: "action", name: "confirmEmailChangeAction", file: AUTH, page: "/confirm-email", args: [{ ok: false }, { $form: { token: "kse_{uniq}" } }], mutates: "ownerAccount", cells: cells("refused", "refused", "refused", "refused") },
+  // Anyone may present a sign-up link's token; only a real one with the password chosen creates an account (lib/commands/sign-up.test.ts).
+  { kind: "action", name: "confirmSignUpAction", file: AUTH, page: "/signup/confirm", args: [{ ok: false }, { $form: { token: "kss_{uniq}", password: "a new passphrase for the matrix" } }], cells: cells("refused", "refused", "refused", "refused") },
   // Anyone may present an invitation's token; only a usable one is described or accepted (lib/commands/invitations.test.ts).
   { kind: "action", name: "invitationDetailsAction", file: AUTH, page: "/invite", args: ["ksi_{uniq}"], cells: cells("refused", "refused", "refused", "refused") },
   { kind: "action", name: "acceptInvitationAction", file: AUTH, page: "/invite", args: [{ ok: false }, { $form: { token: "ksi_{uniq}", name: "Matrix {uniq}", password: "a new passphrase for the matrix" } }], cells: cells("refused", "refused", "refused", "refused") },
@@ -242,6 +246,9 @@ export const AUTHZ_MATRIX: Row[] = [
   // its own session; nothing of the owner's changes.
   { kind: "action", name: "confirmIdentityAction", file: DASHBOARD, page: "/settings/api-keys", args: [{ ok: false }, { $form: { password: "{ownerPassword}" } }], cells: userAction("own") },
   { kind: "action", name: "stepUpOptionsAction", file: DASHBOARD, page: "/settings/api-keys", args: [], cells: userAction("own") },
+  // Confirming with a passkey: the shared server has passkeys off (no APP_URL), so starting is refused for
+  // every signed-in caller before anything is written (the flow itself: e2e/step-up.spec.ts).
+  { kind: "action", name: "beginStepUpPasskeyAction", file: DASHBOARD, page: "/settings/api-keys", args: [], cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
   // Confirming at the single sign-on provider: the shared server has none, so it is refused for every
   // signed-in caller (the flow itself: e2e/sso.spec.ts).
   { kind: "action", name: "confirmIdentityWithSsoAction", file: DASHBOARD, page: "/settings/api-keys", args: ["/settings/api-keys"], cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },

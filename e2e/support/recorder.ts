@@ -5,7 +5,7 @@ import type { APIRequestContext, APIResponse, Browser, BrowserContext, Response 
 /**
  * Secret hygiene, recorded as the suite runs: every HTTP response any test receives (browser
  * pages, RSC payloads, server-action answers, API calls) is scanned for API keys and account
- * tokens (reset links' ksr_, email-change links' kse_, invitations' ksi_), and so is the
+ * tokens (reset links' ksr_, email-change links' kse_, invitations' ksi_, sign-up links' kss_), and so is the
  * browser's storage (cookies, localStorage, sessionStorage) when a context closes. Only what
  * matters is written to e2e/.artifacts/hygiene/: each response that carried a key, each storage
  * that held one, and how many responses were scanned. scripts/secret-hygiene.ts then proves each
@@ -15,11 +15,11 @@ import type { APIRequestContext, APIResponse, Browser, BrowserContext, Response 
 export const HYGIENE_DIR = "e2e/.artifacts/hygiene";
 const KEY_IN_TEXT = /ksk_[0-9A-Za-z]{36}(?![0-9A-Za-z])/g;
 /**
- * Account tokens: password reset links (ksr_), email-change links (kse_), invitations (ksi_) and
+ * Account tokens: password reset links (ksr_), email-change links (kse_), invitations (ksi_), sign-up links (kss_) and
  * passkey challenges (kspc_, in an httpOnly cookie only), second-factor sign-in challenges (ksc_),
  * 32 random bytes in base64url.
  */
-const TOKEN_IN_TEXT = /ks(?:[reic]|pc)_[0-9A-Za-z_-]{43}(?![0-9A-Za-z_-])/g;
+const TOKEN_IN_TEXT = /ks(?:[reics]|pc)_[0-9A-Za-z_-]{43}(?![0-9A-Za-z_-])/g;
 /** Second-factor secrets: a TOTP seed (160 bits in base32, as set-up shows it) and recovery codes (ABCDE-FGH23). */
 const TOTP_SEED_IN_TEXT = /(?<![A-Z2-7])[A-Z2-7]{32}(?![A-Z2-7])/g;
 const RECOVERY_CODE_IN_TEXT = /(?<![A-Za-z0-9-])[A-Z2-7]{5}-[A-Z2-7]{5}(?![A-Za-z0-9-])/g;
@@ -59,9 +59,9 @@ export function keysIn(text: string): string[] {
   ];
 }
 
-/** Whether a secret is an account token (a reset link's or an invitation's) rather than an API key. */
+/** Whether a secret is an account token (a reset, email-change, invitation or sign-up link's) rather than an API key. */
 export function isAccountToken(secret: string): boolean {
-  return /^ks(?:[rei]|pc)_/.test(secret);
+  return /^ks(?:[reis]|pc)_/.test(secret);
 }
 
 /** Whether a secret is a second-factor challenge's token (it belongs in its cookie and no response). */

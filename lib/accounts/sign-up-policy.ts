@@ -3,7 +3,7 @@
 // mode it read there (so a mode change cannot race a sign-up); the sign-up page uses the same
 // words to say what applies. Invitations (lib/commands/invitations.ts) do not pass through here:
 // an invitation works whatever the mode.
-import type { ErrorCode } from "../errors";
+import { AppError, type ErrorCode } from "../errors";
 
 export const SIGN_UP_MODES = ["open", "domains", "invite_only", "closed"] as const;
 export type SignUpMode = (typeof SIGN_UP_MODES)[number];
@@ -36,6 +36,13 @@ export function signUpRefusal(input: { mode: SignUpMode; domains: readonly strin
     case "closed":
       return "sign_up_closed";
   }
+}
+
+const DOMAIN_FIELD_ERROR = "Sign-up here is open to the email domains listed above only. Use an address at one of them, or ask an administrator for an invitation.";
+
+/** The error a sign-up refusal answers (the domain's with its sentence on the email field). */
+export function signUpRefusalError(refusal: ErrorCode): AppError {
+  return new AppError(refusal, refusal === "email_domain_not_allowed" ? { fieldErrors: { email: DOMAIN_FIELD_ERROR } } : {});
 }
 
 // One DNS name: labels of letters, digits and inner hyphens, at least two of them, a top-level

@@ -6,14 +6,20 @@ import "server-only";
 // the rows as locked (db/queries/admin-users.ts, db/queries/users.ts).
 import type { Database } from "@/db";
 import { deleteUser, reinstateUser, setUserRole, suspendUser } from "@/db/queries/admin-users";
+import { credentialsOf } from "@/db/queries/passkeys";
+import { secondFactorStatus } from "@/db/queries/second-factor";
 import { changePassword, confirmPassword, updateUserName } from "@/db/queries/users";
 import { assertRecentAuthentication } from "../accounts/step-up";
 import { mintStepUpProof } from "../auth/step-up-proof";
 import { appNow } from "../clock";
 import { AppError } from "../errors";
+import type { RelyingParty } from "../passkeys/rules";
 import { hashPassword, verifyPassword } from "../password";
+import type { IdentityConfirmation } from "../validation/account.schema";
 import { uuidSchema } from "../validation/common";
 import type { Actor } from "./actor";
+import { checkStepUpPasskey } from "./passkeys";
+import { checkStepUpCode } from "./second-factor";
 
 /** A user id from a form or a URL: anything else is a user that does not exist. */
 function userIdOrNotFound(id: unknown): string {
@@ -54,24 +60,43 @@ export async function changeUserRole(db: Database, actor: Actor, userId: unknown
   return setUserRole(db, actor.userId, userIdOrNotFound(userId), role, actor.context);
 }
 
+/** The ways the signed-in user can confirm who they are besides the password ("Confirm it's you" offers these). */
+export async function stepUpMethods(db: Database, actor: Actor): Promise<{ passkey: boolean; totp: boolean }> {
+  if (actor.key) throw new AppError("not_found");
+  const [passkeys, factor] = await Promise.all([credentialsOf(db, actor.userId), secondFactorStatus(db, actor.userId)]);
+  return { passkey: passkeys.length > 0, totp: factor.enabled };
+}
+
+/** A confirmation as the command takes it: the parsed form, plus for a passkey this browser's challenge token and the relying party. */
+export type IdentityProof = IdentityConfirmation & { challengeToken?: string; rp?: RelyingParty | null };
+
 /**
- * The signed-in user confirms who they are (step-up) with their password, under the same
- * wrong-guess limit as a password change. Returns the proof the session update takes
- * (lib/auth/step-up-proof.ts) and when it was made; audited either way.
+ * The signed-in user confirms who they are (step-up), the one command for every way: the password
+ * (under the same wrong-guess limit as a password change), a code from the authenticator app (one
+ * time, under the sign-in's wrong-code limit: lib/commands/second-factor.ts), or a passkey (an
+ * assertion bound to this user: lib/commands/passkeys.ts). A recovery code never counts: it is for
+ * a lost device. Audited either way as `user.reauthenticated` / `user.reauthentication_failed`
+ * with the method. Returns the proof the session update takes (lib/auth/step-up-proof.ts) and when
+ * it was made.
  */
-export async function confirmIdentity(db: Database, actor: Actor, input: { password: string }, sessionVersion: number): Promise<{ proof: string; at: Date }> {
+export async function confirmIdentity(db: Database, actor: Actor, input: IdentityProof, sessionVersion: number): Promise<{ proof: string; at: Date }> {
   if (actor.key) throw new AppError("not_found");
   const now = appNow(actor.clockOffsetMs);
-  const result = await confirmPassword(db, actor.userId, (hash) => verifyPassword(hash, input.password), actor.context, now.getTime());
-  if (!result.ok) {
-    if (result.reason === "rate_limited") {
-      const minutes = Math.ceil(result.retryAfterSeconds / 60);
-      throw new AppError("rate_limited", { message: `Too many wrong passwords. Wait ${minutes} minute${minutes === 1 ? "" : "s"}, then try again, or sign out and sign in again.` });
-    }
-    throw new AppError("wrong_password", { fieldErrors: { password: "This is not your password. Type the password you sign in with." } });
-  }
+  if (input.method === "totp") await checkStepUpCode(db, actor, { code: input.code });
+  else if (input.method === "passkey") await checkStepUpPasskey(db, actor, input.rp ?? null, { response: input.response, challengeToken: input.challengeToken });
+  else await checkPassword(db, actor, input.password, now);
   const at = Math.floor(now.getTime() / 1000);
   return { proof: mintStepUpProof(actor.userId, sessionVersion, at), at: new Date(at * 1000) };
+}
+
+async function checkPassword(db: Database, actor: Actor, password: string, now: Date): Promise<void> {
+  const result = await confirmPassword(db, actor.userId, (hash) => verifyPassword(hash, password), actor.context, now.getTime());
+  if (result.ok) return;
+  if (result.reason === "rate_limited") {
+    const minutes = Math.ceil(result.retryAfterSeconds / 60);
+    throw new AppError("rate_limited", { message: `Too many wrong passwords. Wait ${minutes} minute${minutes === 1 ? "" : "s"}, then try again, or sign out and sign in again.` });
+  }
+  throw new AppError("wrong_password", { fieldErrors: { password: "This is not your password. Type the password you sign in with." } });
 }
 
 /** An admin suspends a user: sessions end and keys stop verifying at once; nothing is deleted. */

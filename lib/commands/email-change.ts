@@ -2,25 +2,21 @@ import "server-only";
 // Changing an account's email: asked for with the current password, confirmed from a link mailed
 // to the new address (so nobody moves an account to an address they do not read), with a notice to
 // the old one. The link's token lives in that mail only; the database keeps its SHA-256 digest.
-import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "@/db";
 import { consumeEmailChange, issueEmailChange } from "@/db/queries/email-changes";
-import { config } from "../config";
+import { digestIfLinkToken, linkTokenDigest, newLinkToken } from "../accounts/link-token";
 import { AppError } from "../errors";
-import { sendMail } from "../mail";
+import { mailedLink, mailedLinksAvailable, sendMail } from "../mail";
 import { verifyPassword } from "../password";
 import { DAY_MS } from "../time";
 import type { Actor } from "./actor";
-import { resetByEmailAvailable } from "./recovery";
 
 /** A confirmation link works for a day. */
 export const EMAIL_CHANGE_LIFETIME_MS = DAY_MS;
 export const CONFIRM_EMAIL_PATH = "/confirm-email";
 
-const digest = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
-
 /** Whether an email change can be confirmed here: mail, and APP_URL to build the link from. */
-export const emailChangeAvailable = resetByEmailAvailable;
+export const emailChangeAvailable = mailedLinksAvailable;
 
 /**
  * The signed-in user asks to move their account to `newEmail`: checked against the current
@@ -30,14 +26,14 @@ export const emailChangeAvailable = resetByEmailAvailable;
 export async function requestEmailChange(db: Database, actor: Actor, input: { currentPassword: string; newEmail: string }): Promise<{ newEmail: string }> {
   if (actor.key) throw new AppError("not_found");
   if (!emailChangeAvailable()) throw new AppError("mail_unavailable");
-  const token = `kse_${randomBytes(32).toString("base64url")}`;
+  const token = newLinkToken("kse");
   const result = await issueEmailChange(
     db,
     actor.userId,
     {
       checkCurrent: (hash) => verifyPassword(hash, input.currentPassword),
       newEmail: input.newEmail,
-      tokenHash: digest(token),
+      tokenHash: linkTokenDigest(token),
       lifetimeMs: EMAIL_CHANGE_LIFETIME_MS,
       clockOffsetMs: actor.clockOffsetMs,
     },
@@ -51,7 +47,7 @@ export async function requestEmailChange(db: Database, actor: Actor, input: { cu
     }
     throw new AppError("wrong_password", { fieldErrors: { currentPassword: "This is not your current password. Type the password you sign in with." } });
   }
-  const link = `${config.appUrl!.replace(/\/$/, "")}${CONFIRM_EMAIL_PATH}#token=${token}`;
+  const link = mailedLink(CONFIRM_EMAIL_PATH, token);
   await sendMail("email_change", {
     to: input.newEmail,
     subject: "Confirm your new Keysmith email",
@@ -82,6 +78,7 @@ export async function requestEmailChange(db: Database, actor: Actor, input: { cu
 
 /** Opens a confirmation link: the account's email becomes the new address. */
 export async function confirmEmailChange(db: Database, token: string, context: Actor["context"], clockOffsetMs = 0): Promise<{ from: string; to: string }> {
-  if (!/^kse_[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError("email_change_invalid");
-  return consumeEmailChange(db, { tokenHash: digest(token), clockOffsetMs }, context);
+  const tokenHash = digestIfLinkToken("kse", token);
+  if (!tokenHash) throw new AppError("email_change_invalid");
+  return consumeEmailChange(db, { tokenHash, clockOffsetMs }, context);
 }

@@ -4,15 +4,15 @@ import "server-only";
 // invitation's token exists in the mail (or the one response that shows it to the admin) and
 // nowhere else: the database keeps its SHA-256 digest (db/queries/invitations.ts). An invitation
 // works whatever the sign-up mode: that is its point.
-import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "@/db";
 import { acceptInvitationRow, findUsableInvitation, insertInvitation, revokeInvitationRow } from "@/db/queries/invitations";
 import { getSsoOnly } from "@/db/queries/settings";
 import type { SessionUser } from "@/db/queries/users";
+import { digestIfLinkToken, linkTokenDigest, linkWithToken, newLinkToken } from "../accounts/link-token";
 import { mayHavePassword, ssoOnlyInEffect } from "../accounts/sso-policy";
 import { config } from "../config";
 import { AppError } from "../errors";
-import { mailConfigured, sendMail } from "../mail";
+import { mailedLink, mailedLinksAvailable, sendMail } from "../mail";
 import { hashPassword } from "../password";
 import { DAY_MS } from "../time";
 import { uuidSchema } from "../validation/common";
@@ -25,25 +25,15 @@ export const INVITATION_LIFETIME_MS = 7 * DAY_MS;
 /** The path of the page a link opens; the token rides in the fragment, which browsers never send to a server. */
 export const INVITE_PATH = "/invite";
 
-const digest = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
-/** `ksi_` + 256 random bits: recognisable, like a key, so a scanner (or the secret-hygiene check) can find one. */
-const newToken = () => `ksi_${randomBytes(32).toString("base64url")}`;
-const linkFor = (origin: string, token: string) => `${origin}${INVITE_PATH}#token=${token}`;
-const TOKEN = /^ksi_[A-Za-z0-9_-]{43}$/;
-
 /** Anything not shaped like a token cannot be one (and is not hashed or looked up). */
 function digestOrInvalid(token: unknown): string {
-  if (typeof token !== "string" || !TOKEN.test(token)) throw new AppError("invitation_invalid");
-  return digest(token);
+  const digest = digestIfLinkToken("ksi", token);
+  if (!digest) throw new AppError("invitation_invalid");
+  return digest;
 }
 
-/**
- * Whether invitations go by mail here: SMTP to send with, and APP_URL to build the link from
- * (never the request's Host header, which could be forged to aim the link at another site).
- */
-export function invitationsByEmail(): boolean {
-  return mailConfigured() && !!config.appUrl;
-}
+/** Whether invitations go by mail here (lib/mail.ts: SMTP, and APP_URL to build the link from). */
+export const invitationsByEmail = mailedLinksAvailable;
 
 /** The mail with an invitation (plain text: nothing in it can be a lookalike button). */
 export function invitationMail(to: string, inviter: string, role: "admin" | "member", link: string) {
@@ -86,17 +76,17 @@ export async function createInvitation(
   origin: string,
 ): Promise<CreatedInvitation> {
   if (actor.key) throw new AppError("not_found");
-  const token = newToken();
+  const token = newLinkToken("ksi");
   const made = await insertInvitation(
     db,
-    { adminId: actor.userId, email: input.email, role: input.role, tokenHash: digest(token), lifetimeMs: INVITATION_LIFETIME_MS, clockOffsetMs: actor.clockOffsetMs },
+    { adminId: actor.userId, email: input.email, role: input.role, tokenHash: linkTokenDigest(token), lifetimeMs: INVITATION_LIFETIME_MS, clockOffsetMs: actor.clockOffsetMs },
     actor.context,
   );
   if (invitationsByEmail()) {
-    const mailed = await sendMail("invitation", invitationMail(made.email, actor.email, made.role, linkFor(config.appUrl!.replace(/\/$/, ""), token)));
+    const mailed = await sendMail("invitation", invitationMail(made.email, actor.email, made.role, mailedLink(INVITE_PATH, token)));
     if (mailed) return { ...made, mailed: true };
   }
-  return { ...made, mailed: false, link: linkFor(origin, token) };
+  return { ...made, mailed: false, link: linkWithToken(origin, INVITE_PATH, token) };
 }
 
 /** An admin revokes an open invitation: its link stops working at once. */

@@ -25,7 +25,7 @@ import {
   type PasswordRefusal,
 } from "@/db/queries/passkeys";
 import { addToWindow } from "@/db/queries/rate-limits";
-import type { SessionUser } from "@/db/queries/users";
+import { recordReauthentication, type SessionUser } from "@/db/queries/users";
 import { config } from "../config";
 import { AppError } from "../errors";
 import { log } from "../log";
@@ -276,4 +276,34 @@ export async function verifyPasskeyAssertion(
   if (user.deletedAt) return invalid("account_deleted");
   if (user.suspendedAt) return { ok: false, reason: "suspended", user };
   return { ok: true, user, passkey: { id: passkey.id, name: passkey.name } };
+}
+
+/**
+ * Step-up with a passkey, step one: a challenge for the signed-in user only (their passkeys alone
+ * may answer it), bound to this browser like any other; the token goes into the cookie.
+ */
+export async function beginStepUpPasskey(db: Database, actor: Actor, rp: RelyingParty | null) {
+  const party = sessionOnly(actor, rp);
+  if ((await credentialsOf(db, actor.userId)).length === 0) {
+    throw new AppError("passkey_not_found", { message: "Your account has no passkey. Confirm with your password, or add a passkey in Settings → Profile." });
+  }
+  return beginPasskeyAuthentication(db, party, { userId: actor.userId, clockOffsetMs: actor.clockOffsetMs, ip: actor.context.ip });
+}
+
+/**
+ * Step-up with a passkey, step two (confirmIdentity in lib/commands/accounts.ts is the one caller):
+ * the assertion goes through verifyPasskeyAssertion bound to the signed-in user (the challenge
+ * must have been issued for them, the credential must be theirs; the challenge is spent either
+ * way). Audited with the method. Throws the refusal; returns when the passkey checks out.
+ */
+export async function checkStepUpPasskey(db: Database, actor: Actor, rp: RelyingParty | null, input: { response: unknown; challengeToken: string | undefined }): Promise<void> {
+  const party = sessionOnly(actor, rp);
+  const result = await verifyPasskeyAssertion(db, { response: input.response, challengeToken: input.challengeToken, userId: actor.userId, rp: party, clockOffsetMs: actor.clockOffsetMs });
+  if (result.ok) {
+    await recordReauthentication(db, actor.userId, { ok: true, metadata: { method: "passkey", passkey: result.passkey.name } }, actor.context);
+    return;
+  }
+  await recordReauthentication(db, actor.userId, { ok: false, metadata: { method: "passkey", reason: result.reason } }, actor.context);
+  if (result.reason === "suspended") throw new AppError("session_expired");
+  throw new AppError("passkey_not_accepted", { message: "That passkey was not accepted. Try again with a passkey you added to this account, or use another way." });
 }

@@ -2,17 +2,16 @@ import "server-only";
 // The account recovery commands: password reset by email and by an admin's link. Server actions are thin
 // adapters over these. A reset link's token exists in the mail (or the one response that shows it
 // to the admin) and nowhere else: the database keeps its SHA-256 digest (db/queries/password-resets.ts).
-import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "@/db";
 import { consumeResetToken, issueResetToken } from "@/db/queries/password-resets";
 import { addToWindow } from "@/db/queries/rate-limits";
 import { findUserByEmail } from "@/db/queries/users";
+import { digestIfLinkToken, linkTokenDigest, linkWithToken, newLinkToken } from "../accounts/link-token";
 import { assertRecentAuthentication } from "../accounts/step-up";
 import type { RequestContext } from "../audit-events";
-import { config } from "../config";
 import { AppError } from "../errors";
 import { errorFields, log } from "../log";
-import { mailConfigured, sendMail } from "../mail";
+import { mailedLink, mailedLinksAvailable, sendMail } from "../mail";
 import { hashPassword } from "../password";
 import { HOUR_MS, MINUTE_MS } from "../time";
 import type { Actor } from "./actor";
@@ -29,19 +28,8 @@ const ADDRESS_WINDOW_MS = 15 * MINUTE_MS;
 /** The path of the page a link opens; the token rides in the fragment, which browsers never send to a server. */
 export const RESET_PATH = "/reset-password";
 
-const digest = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
-/** `ksr_` + 256 random bits: recognisable, like a key, so a scanner (or the secret-hygiene check) can find one. */
-const newToken = () => `ksr_${randomBytes(32).toString("base64url")}`;
-const linkFor = (origin: string, token: string) => `${origin}${RESET_PATH}#token=${token}`;
-
-/**
- * Whether a forgotten password can be reset by email here: SMTP to send with, and APP_URL to
- * build the link from (never the request's Host header, which a requester could forge to send a
- * victim a link to their own site).
- */
-export function resetByEmailAvailable(): boolean {
-  return mailConfigured() && !!config.appUrl;
-}
+/** Whether a forgotten password can be reset by email here (lib/mail.ts: SMTP and APP_URL). */
+export const resetByEmailAvailable = mailedLinksAvailable;
 
 /**
  * "Email me a reset link." The caller answers the same thing whatever happens here, and runs this
@@ -64,9 +52,9 @@ export async function requestPasswordReset(db: Database, email: string, context:
       log.warn("password_reset.rate_limited", { scope: "account" });
       return;
     }
-    const token = newToken();
-    const issued = await issueResetToken(db, { userId: user.id, tokenHash: digest(token), lifetimeMs: RESET_LIFETIME_MS, createdBy: null, clockOffsetMs, passwordPolicy: passwordPolicy() }, context);
-    await sendMail("password_reset", resetMail(issued.email, issued.name, linkFor(config.appUrl!, token)));
+    const token = newLinkToken("ksr");
+    const issued = await issueResetToken(db, { userId: user.id, tokenHash: linkTokenDigest(token), lifetimeMs: RESET_LIFETIME_MS, createdBy: null, clockOffsetMs, passwordPolicy: passwordPolicy() }, context);
+    await sendMail("password_reset", resetMail(issued.email, issued.name, mailedLink(RESET_PATH, token)));
   } catch (error) {
     // Single sign-on only: a password would not let anyone in, so no link is made or sent (but to a break-glass admin).
     if (error instanceof AppError && error.code === "password_sign_in_off") log.info("password_reset.sso_only", {});
@@ -101,18 +89,19 @@ export async function createResetLink(db: Database, actor: Actor, userId: string
   // It hands out a way into someone else's account: only after a recent authentication (step-up).
   assertRecentAuthentication(actor);
   // The admin's role is checked inside the transaction that writes the link (issueResetToken).
-  const token = newToken();
+  const token = newLinkToken("ksr");
   const issued = await issueResetToken(
     db,
-    { userId, tokenHash: digest(token), lifetimeMs: RESET_LIFETIME_MS, createdBy: actor.userId, clockOffsetMs: actor.clockOffsetMs, passwordPolicy: passwordPolicy() },
+    { userId, tokenHash: linkTokenDigest(token), lifetimeMs: RESET_LIFETIME_MS, createdBy: actor.userId, clockOffsetMs: actor.clockOffsetMs, passwordPolicy: passwordPolicy() },
     actor.context,
   );
-  return { link: linkFor(origin, token), email: issued.email, expiresAt: issued.expiresAt };
+  return { link: linkWithToken(origin, RESET_PATH, token), email: issued.email, expiresAt: issued.expiresAt };
 }
 
 /** Sets a new password with a reset link's token: once, within the hour, every session ended. */
 export async function resetPassword(db: Database, token: string, password: string, context: RequestContext, clockOffsetMs = 0): Promise<{ email: string }> {
   // Anything not shaped like a token cannot be one (and is not hashed or looked up).
-  if (!/^ksr_[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError("reset_link_invalid");
-  return consumeResetToken(db, { tokenHash: digest(token), passwordHash: await hashPassword(password), clockOffsetMs, passwordPolicy: passwordPolicy() }, context);
+  const tokenHash = digestIfLinkToken("ksr", token);
+  if (!tokenHash) throw new AppError("reset_link_invalid");
+  return consumeResetToken(db, { tokenHash, passwordHash: await hashPassword(password), clockOffsetMs, passwordPolicy: passwordPolicy() }, context);
 }

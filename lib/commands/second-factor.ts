@@ -11,6 +11,7 @@ import { encode } from "uqr";
 import type { Database } from "@/db";
 import {
   completeChallenge,
+  confirmWithTotp,
   createChallenge,
   disableTotp,
   enableTotp,
@@ -140,6 +141,28 @@ export async function adminResetSecondFactor(db: Database, actor: Actor, userId:
   const parsed = uuidSchema.safeParse(userId);
   if (!parsed.success) throw new AppError("user_not_found");
   return resetSecondFactor(db, actor.userId, parsed.data, actor.context);
+}
+
+/**
+ * Step-up with a code from the authenticator app (confirmIdentity in lib/commands/accounts.ts is
+ * the one caller): checked like the sign-in's second step (one-time within its window, the same
+ * wrong-code limit), audited with the method. Throws the refusal; returns when the code is right.
+ */
+export async function checkStepUpCode(db: Database, actor: Actor, input: { code: string }): Promise<void> {
+  sessionOnly(actor);
+  const code = asTotpCode(input.code);
+  const nowMs = now(actor);
+  const result = code
+    ? await confirmWithTotp(db, actor.userId, { verify: async (sealed, lastStep) => verifyTotp(unseal(sealed, sealContext(actor.userId), openKeys()), code, nowMs, lastStep), now: nowMs }, actor.context)
+    : ({ ok: false, reason: "wrong_code", retryAfterSeconds: 0 } as const);
+  if (result.ok) return;
+  if (result.reason === "rate_limited") {
+    const minutes = Math.ceil(result.retryAfterSeconds / 60);
+    throw new AppError("second_factor_locked", {
+      message: `Too many wrong codes. Wait ${minutes} minute${minutes === 1 ? "" : "s"}, then try again with the code your app shows, or confirm with your password or a passkey.`,
+    });
+  }
+  throw new AppError("wrong_code", { fieldErrors: { code: "That code is not right. Type the 6 digits your authenticator app shows now (each code works once)." } });
 }
 
 /**

@@ -15,6 +15,7 @@ import type { Actor } from "./actor";
 import { acceptInvitation, createInvitation, describeInvitation } from "./invitations";
 import { createResetLink, requestPasswordReset, resetPassword } from "./recovery";
 import { changeSsoOnly } from "./settings";
+import { signUp } from "./sign-up";
 import { acceptSsoSignIn } from "./sso";
 
 // Single sign-on's decision in the database: who an identity is (link by issuer and subject, a
@@ -23,7 +24,7 @@ import { acceptSsoSignIn } from "./sso";
 // PKCE, the ID token's issuer and audience) is Auth.js's, walked in e2e/sso.spec.ts.
 
 const ISSUER = "https://idp.example.test";
-const OIDC_ENV = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "BREAK_GLASS_EMAILS", "SMTP_URL", "APP_URL"] as const;
+const OIDC_ENV = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "BREAK_GLASS_EMAILS", "ADMIN_EMAILS", "SMTP_URL", "APP_URL"] as const;
 const saved = Object.fromEntries(OIDC_ENV.map((k) => [k, process.env[k]]));
 let handle: DbHandle;
 let admin: { id: string; email: string };
@@ -253,5 +254,29 @@ describe(`single sign-on only (${TEST_DRIVER})`, () => {
     // Turned off again: the early link works (it was never spent).
     await changeSsoOnly(handle.db, actorOf(admin), false);
     expect(await resetPassword(handle.db, early, "a new password that counts", CONTEXT)).toEqual({ email: member.email });
+  });
+
+  it("refuses a password sign-up but a break-glass admin's, with mail (before anything is mailed) or without", async () => {
+    configureOidc();
+    const rootEmail = `${unique("root")}@example.test`;
+    process.env.BREAK_GLASS_EMAILS = rootEmail;
+    process.env.ADMIN_EMAILS = rootEmail;
+    await changeSsoOnly(handle.db, actorOf(admin), true);
+    const codeOf = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+    const deferred: (() => Promise<void>)[] = [];
+    const defer = (task: () => Promise<void>) => void deferred.push(task);
+    const member = `${unique("joiner")}@example.test`;
+
+    // Without mail: the account would be made at once; the transaction that would make it refuses.
+    expect(await codeOf(signUp(handle.db, { name: "J", email: member, password: "a password nobody can use" }, CONTEXT, 0, defer))).toBe("password_sign_in_off");
+    expect(await handle.db.select().from(users).where(eq(users.email, member))).toEqual([]);
+    // With mail: refused in the answer, nothing deferred, nothing mailed.
+    process.env.SMTP_URL = inbox.url;
+    process.env.APP_URL = "https://keysmith.example.test";
+    expect(await codeOf(signUp(handle.db, { name: "J", email: member, password: "a password nobody can use" }, CONTEXT, 0, defer))).toBe("password_sign_in_off");
+    expect(deferred).toHaveLength(0);
+    // The break-glass admin's address may still sign up with a password.
+    delete process.env.SMTP_URL;
+    expect(await signUp(handle.db, { name: "Root", email: rootEmail, password: "a break glass password" }, CONTEXT, 0, defer)).toMatchObject({ created: { email: rootEmail, role: "admin" } });
   });
 });

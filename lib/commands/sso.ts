@@ -7,9 +7,9 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Database } from "@/db";
 import { recordAudit } from "@/db/queries/audit";
-import type { PasswordPolicy } from "@/db/queries/settings";
+import { getSsoOnly, type PasswordPolicy } from "@/db/queries/settings";
 import { acceptSsoIdentity, type SsoAcceptance } from "@/db/queries/sso";
-import { ssoClaims } from "../accounts/sso-policy";
+import { mayHavePassword, ssoClaims, ssoOnlyInEffect } from "../accounts/sso-policy";
 import type { RequestContext } from "../audit-events";
 import { config } from "../config";
 import { log } from "../log";
@@ -55,4 +55,15 @@ export async function recordSsoAnswerRejected(db: Database, errorType: string, c
  */
 export function passwordPolicy(): PasswordPolicy {
   return { oidcConfigured: !!config.oidc, breakGlassEmails: config.breakGlassEmails };
+}
+
+/**
+ * Whether a new account for this address could not be given a password here (single sign-on is the
+ * only way in and the address is no break-glass admin's): the sign-up form's early answer, before
+ * anything is mailed; the transaction that would create the account checks again.
+ */
+export async function passwordsOffFor(db: Database, email: string): Promise<boolean> {
+  if (!config.oidc) return false;
+  const role = config.adminEmails.includes(email) ? "admin" : "member";
+  return !mayHavePassword({ ssoOnly: ssoOnlyInEffect(await getSsoOnly(db), true), email, role, breakGlassEmails: config.breakGlassEmails });
 }

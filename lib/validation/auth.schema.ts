@@ -31,6 +31,15 @@ export const resetPasswordSchema = z.object({
   password: newPasswordSchema,
 });
 
+/** Finishing a sign-up from its link: the token (checked by the command) and the password chosen at sign-up. */
+export const confirmSignUpSchema = z.object({
+  token: z.string({ error: "Open the link from your sign-up mail again." }).max(200, "Open the link from your sign-up mail again."),
+  password: z
+    .string({ error: "Type the password you chose when you signed up." })
+    .min(1, "Type the password you chose when you signed up.")
+    .max(PASSWORD_MAX, `Passwords here are at most ${PASSWORD_MAX} characters: check what you pasted.`),
+});
+
 export const signInSchema = z.object({
   email: emailSchema,
   password: z

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignUpForm } from "@/components/auth/sign-up-form";
 import { getDb } from "@/db";
-import { getSignUpSettings } from "@/db/queries/settings";
+import { getSignUpSettings, getSsoOnly } from "@/db/queries/settings";
 import { hasAnyUser } from "@/db/queries/users";
 import { signUpNotice } from "@/lib/accounts/sign-up-policy";
+import { ssoOnlyInEffect } from "@/lib/accounts/sso-policy";
+import { config } from "@/lib/config";
 import { currentUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Create account" };
@@ -18,5 +20,7 @@ export default async function SignUpPage() {
   const { mode, domains } = await getSignUpSettings(db);
   const notice = firstAccount ? null : signUpNotice(mode, domains);
   const closed = !firstAccount && (mode === "invite_only" || mode === "closed");
-  return <SignUpForm firstAccount={firstAccount} notice={notice} closed={closed} />;
+  const oidc = config.oidc;
+  const ssoOnly = !firstAccount && ssoOnlyInEffect(oidc ? await getSsoOnly(db) : false, !!oidc);
+  return <SignUpForm firstAccount={firstAccount} notice={notice} closed={closed} ssoName={ssoOnly ? oidc!.name : null} />;
 }
