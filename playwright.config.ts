@@ -30,7 +30,8 @@ const DRIVER_INDEPENDENT = [
   /keyboard-focus\.spec\.ts/,
   /time-zone\.spec\.ts/,
   // Browser ceremonies (OIDC redirects, WebAuthn, TOTP) over commands whose database work is tested
-  // on PGlite, pg and Neon by lib/commands/{sso,passkeys,second-factor}.test.ts.
+  // on PGlite, pg and Neon by lib/commands/{sso,passkeys,second-factor,passkey-second-factor}.test.ts
+  // (the last pattern also matches passkey-second-factor.spec.ts).
   /sso\.spec\.ts/,
   /passkeys\.spec\.ts/,
   /second-factor\.spec\.ts/,

@@ -360,7 +360,8 @@ export const passkeys = pgTable(
   (t) => [
     // verifyPasskeyAssertion: the credential an assertion names is found by its id.
     uniqueIndex("passkeys_credential_id_key").on(t.credentialId),
-    // listPasskeys (Profile, oldest first) and the excluded credentials of a new registration.
+    // listPasskeys (Profile, oldest first), the excluded credentials of a new registration, and
+    // "has a second factor" (hasSecondFactorSql: the session's user, the Users list, the policy).
     index("passkeys_user_created_idx").on(t.userId, t.createdAt),
   ],
 );

@@ -248,7 +248,7 @@ test.describe("the policy and an admin's reset, on a deployment of their own", (
     const policy = page.getByRole("form", { name: "Two-factor policy" });
     await policy.getByRole("radio", { name: "Required for everyone" }).check();
     await policy.getByRole("button", { name: "Save two-factor policy" }).click();
-    await expect(page.getByText("Set up your own authenticator app first")).toBeVisible();
+    await expect(page.getByText("Set up your own second factor first")).toBeVisible();
 
     await turnOn(page, context, admin, base);
     await page.goto(`${base}/admin/settings`);

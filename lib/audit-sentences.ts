@@ -99,11 +99,16 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(` turned off two-factor authentication; every other session was signed out`)];
     case "user.recovery_codes_regenerated":
       return [actor, t(` made new recovery codes; the old ones stopped working`)];
-    case "user.second_factor_reset":
-      return [actor, t(` reset the two-factor authentication of ${str(m.email) ?? "an account"}; their sessions ended`)];
+    case "user.second_factor_reset": {
+      const keys = Array.isArray(m.passkeys) ? m.passkeys.length : 0;
+      const what = [m.authenticatorApp === true ? "the authenticator app" : null, keys > 0 ? (keys === 1 ? "a passkey" : `${keys} passkeys`) : null].filter(Boolean).join(" and ");
+      return [actor, t(` reset the two-factor authentication of ${str(m.email) ?? "an account"}${what ? ` (${what} removed)` : ""}; their sessions ended`)];
+    }
     case "user.second_factor_failed":
+      if (m.method === "passkey") return [t(`A passkey was refused as the second step of a sign-in`)];
       return [t(`A wrong two-factor code was typed${m.during === "sign_in" ? " at sign-in" : ""}`)];
     case "user.second_factor_verified":
+      if (m.method === "passkey") return [actor, t(` confirmed a sign-in with the passkey “${str(m.passkey) ?? "a passkey"}”`)];
       return [actor, t(` confirmed a sign-in with a two-factor code`)];
     case "user.recovery_code_used": {
       const left = typeof m.remaining === "number" ? m.remaining : null;
@@ -221,8 +226,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "user.second_factor_disabled": "Two-factor authentication turned off",
   "user.recovery_codes_regenerated": "Recovery codes made anew",
   "user.second_factor_reset": "Two-factor authentication reset by an administrator",
-  "user.second_factor_failed": "Wrong two-factor code",
-  "user.second_factor_verified": "Two-factor code accepted",
+  "user.second_factor_failed": "Two-factor check failed",
+  "user.second_factor_verified": "Two-factor check passed",
   "user.recovery_code_used": "Recovery code used",
   "invitation.created": "Invitation sent or created",
   "invitation.revoked": "Invitation revoked",

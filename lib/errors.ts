@@ -73,16 +73,19 @@ export const ERRORS = {
   second_factor_locked: [429, "Too many wrong codes. Wait 15 minutes, then try again with the code your authenticator app shows."],
   second_factor_required: [
     403,
-    "This Keysmith requires a second factor for your account. Set up an authenticator app in Settings → Profile, then continue.",
+    "This Keysmith requires a second factor for your account. Add a passkey or set up an authenticator app in Settings → Profile, then continue.",
   ],
   second_factor_challenge_invalid: [400, "This sign-in has expired or ended. Sign in again with your email and password."],
   second_factor_not_enabled: [409, "Two-factor authentication is not on for this account. Refresh the page."],
   second_factor_already_enabled: [409, "Two-factor authentication is already on. Refresh the page; turn it off first to use another app."],
   second_factor_setup_missing: [409, "Start the set-up again: press “Set up authenticator app” to get a new QR code."],
-  second_factor_policy: [409, "This Keysmith requires a second factor for your account, so it cannot be turned off. Ask an administrator if you lost your phone."],
+  second_factor_policy: [
+    409,
+    "This Keysmith requires a second factor for your account, and this is your last one. Add a passkey or an authenticator app first, then remove this one; if you lost your device, ask an administrator.",
+  ],
   own_second_factor_missing: [
     409,
-    "Set up your own authenticator app first (Settings → Profile): a policy that requires it would otherwise lock you out.",
+    "Set up your own second factor first (a passkey or an authenticator app, in Settings → Profile): a policy that requires one would otherwise lock you out.",
   ],
   rate_limited: [429, "Too many requests. Wait a moment and try again."],
   service_unavailable: [503, "The service is briefly unavailable. Try again in a few seconds."],

@@ -40,6 +40,8 @@ export const ACTIONS = {
   addPasskey: "Add passkey",
   /** The sign-in page's usernameless passkey sign-in. */
   signInWithPasskey: "Sign in with a passkey",
+  /** The second step of a password or SSO sign-in, for an account with a passkey. */
+  useYourPasskey: "Use your passkey",
 } as const;
 
 /**

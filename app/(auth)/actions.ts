@@ -9,6 +9,7 @@ import { getDb } from "@/db";
 import { endSessions } from "@/db/queries/users";
 import { parseInput, toActionState } from "@/lib/action";
 import type { ActionState } from "@/lib/action-state";
+import { readChallengeCookie } from "@/lib/auth/challenge-cookie";
 import { OIDC_PROVIDER_ID, SecondFactorRefused, SecondFactorRequired, SignInPasswordOff, SignInRateLimited, SignInSuspended, SignInUnavailable, signIn, signOut } from "@/lib/auth/config";
 import { currentUser } from "@/lib/session";
 import { config } from "@/lib/config";
@@ -19,6 +20,7 @@ import { confirmSignUpSchema, forgotPasswordSchema, resetPasswordSchema, signInS
 import { confirmEmailSchema } from "@/lib/validation/account.schema";
 import { requestPasswordReset, resetPassword } from "@/lib/commands/recovery";
 import { confirmEmailChange } from "@/lib/commands/email-change";
+import { beginSecondFactorPasskey } from "@/lib/commands/second-factor";
 import { confirmSignUp, signUp } from "@/lib/commands/sign-up";
 import { PASSKEY_CHALLENGE_COOKIE, beginPasskeyAuthentication, challengeCookie, relyingParty } from "@/lib/commands/passkeys";
 import { responseText } from "@/lib/validation/passkey.schema";
@@ -195,6 +197,57 @@ export async function verifySecondFactorAction(_prev: VerifyState, form: FormDat
     if (isUnavailable(error)) return { ok: false, message: "Sign-in is briefly unavailable, so your code was not checked. Try again in a few seconds." };
     const cause = error instanceof AuthError ? ((error.cause as { err?: unknown } | undefined)?.err ?? error) : error;
     return toActionState("verifySecondFactor", cause);
+  }
+}
+
+/**
+ * "Use your passkey" on the verify page, step one: a passkey challenge for the pending sign-in's
+ * user (the `ksc_` cookie names it; only their passkeys may answer), bound to this browser by an
+ * httpOnly `kspc_` cookie, and the options for the browser's prompt. Without a live sign-in
+ * challenge nothing is issued and the page is told the sign-in ended.
+ */
+export async function beginSecondFactorPasskeyAction(): Promise<ActionState<{ options?: PublicKeyCredentialRequestOptionsJSON; ended?: boolean }>> {
+  try {
+    const requestHeaders = await headers();
+    const rp = relyingParty(requestHeaders);
+    const { token, options } = await beginSecondFactorPasskey(await getDb(), rp, {
+      token: await readChallengeCookie(),
+      clockOffsetMs: clockOffsetMs(requestHeaders),
+      ip: contextFromHeaders(requestHeaders).ip,
+    });
+    (await cookies()).set(PASSKEY_CHALLENGE_COOKIE, token, challengeCookie(rp!));
+    return { ok: true, data: { options } };
+  } catch (error) {
+    unstable_rethrow(error);
+    if (error instanceof AppError && error.code === "second_factor_challenge_invalid") return { ok: false, message: messageOf("second_factor_challenge_invalid"), data: { ended: true } };
+    return toActionState("beginSecondFactorPasskey", error);
+  }
+}
+
+/**
+ * "Use your passkey", step two: the authenticator's answer goes to the "second-factor" provider,
+ * which checks it against this browser's passkey challenge, bound to the sign-in's user, in the
+ * transaction that spends the sign-in challenge. A refused passkey counts as a wrong code does.
+ */
+export async function verifySecondFactorPasskeyAction(response: unknown, callbackUrl?: unknown): Promise<VerifyState> {
+  try {
+    const text = responseText.safeParse(response);
+    if (!text.success) return { ok: false, message: messageOf("passkey_not_accepted") };
+    await signIn("second-factor", { passkey: text.data, redirectTo: sameSitePath(callbackUrl, AFTER_SIGN_IN) });
+    return { ok: true };
+  } catch (error) {
+    unstable_rethrow(error);
+    const reason = secondFactorRefusal(error);
+    if (reason === "wrong_code") return { ok: false, message: "That passkey was not accepted. Try again with a passkey you added to this account." };
+    if (reason === "rate_limited") return { ok: false, message: "Too many wrong codes or passkey answers for this account. Wait 15 minutes, then try again." };
+    if (reason === "ended") return { ok: false, message: "Too many wrong answers: this sign-in has ended. Sign in again with your email and password.", data: { ended: true } };
+    if (reason === "invalid") return { ok: false, message: messageOf("second_factor_challenge_invalid"), data: { ended: true } };
+    if (isUnavailable(error)) return { ok: false, message: "Sign-in is briefly unavailable, so your passkey was not checked. Try again in a few seconds." };
+    const cause = error instanceof AuthError ? ((error.cause as { err?: unknown } | undefined)?.err ?? error) : error;
+    return toActionState("verifySecondFactorPasskey", cause);
+  } finally {
+    // The passkey challenge is spent either way: the cookie has nothing left to name.
+    (await cookies()).delete(PASSKEY_CHALLENGE_COOKIE);
   }
 }
 

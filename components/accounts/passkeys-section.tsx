@@ -17,7 +17,7 @@ import { useWebAuthnSupport } from "./use-webauthn-support";
  * current password (a new way in is a change of factor) and ends every other session; the browser's
  * WebAuthn prompt runs between the two server steps.
  */
-export function PasskeysSection({ passkeys, available, done }: { passkeys: PasskeyItem[]; available: boolean; done?: "added" | "removed" }) {
+export function PasskeysSection({ passkeys, available, done, lastRequired = false }: { passkeys: PasskeyItem[]; available: boolean; done?: "added" | "removed"; lastRequired?: boolean }) {
   const [state, setState] = useState<ActionState>(
     done ? { ok: true, message: done === "added" ? "Your passkey is added. Every other session was signed out." : "The passkey is removed. Every other session was signed out." } : { ok: false },
   );
@@ -55,7 +55,8 @@ export function PasskeysSection({ passkeys, available, done }: { passkeys: Passk
           Passkeys
         </h3>
         <p className="text-sm text-muted-foreground">
-          Sign in with your fingerprint, face or device PIN instead of your password. A passkey checks that it is you, so it counts as two factors.
+          Sign in with your fingerprint, face or device PIN instead of your password. A passkey checks that it is you, so it counts as two factors; after a password, it is
+          your second factor.
         </p>
       </div>
       {passkeys.length === 0 ? (
@@ -66,6 +67,9 @@ export function PasskeysSection({ passkeys, available, done }: { passkeys: Passk
             <PasskeyRow key={p.id} passkey={p} />
           ))}
         </ul>
+      )}
+      {lastRequired && (
+        <p className="text-sm text-muted-foreground">This Keysmith requires a second factor for your account and this passkey is your only one: add another passkey or an authenticator app before removing it.</p>
       )}
       {!available ? (
         <p className="text-sm">Passkeys are not available on this Keysmith: it needs APP_URL set to its https address. Ask an administrator.</p>

@@ -13,7 +13,8 @@ import { QrCode } from "./qr-code";
 import { RecoveryCodesDialog } from "./recovery-codes-dialog";
 
 type Setup = { secret: string; uri: string; qr: string[] };
-export type TwoFactorStatus = { enabled: boolean; recoveryCodesLeft: number; required: boolean; setupRequired: boolean };
+/** `required`: the policy requires a second factor and the app is the only one (no passkey), so it stays on. */
+export type TwoFactorStatus = { enabled: boolean; recoveryCodesLeft: number; required: boolean; passkeys: number };
 
 /**
  * Settings → Profile → Two-factor authentication: set up an authenticator app (QR code or setup
@@ -31,15 +32,12 @@ export function TwoFactorSection({ status, turnedOff }: { status: TwoFactorStatu
         </h3>
         <p className="text-sm text-muted-foreground">
           {status.enabled
-            ? `On: signing in asks for a code from your authenticator app. ${status.recoveryCodesLeft} of 10 recovery codes left.`
-            : "Off: signing in asks for your password only. Add an authenticator app (such as 1Password, Google Authenticator or Authy) so a stolen password is not enough."}
+            ? `On: signing in with your password asks for a code from your authenticator app${status.passkeys > 0 ? " or your passkey" : ""}. ${status.recoveryCodesLeft} of 10 recovery codes left.`
+            : status.passkeys > 0
+              ? "Authenticator app: off. Signing in with your password asks for your passkey. An app as well lets you sign in when your passkey's device is not at hand."
+              : "Off: signing in asks for your password only. Add a passkey, or an authenticator app (such as 1Password, Google Authenticator or Authy), so a stolen password is not enough."}
         </p>
       </div>
-      {status.setupRequired && (
-        <p role="status" className="rounded-md border border-amber-500/40 bg-amber-500/10 p-3 text-sm">
-          This Keysmith requires two-factor authentication for your account. Set it up here to continue: the rest of Keysmith opens once it is on.
-        </p>
-      )}
       {turnedOff && !status.enabled && <FormMessage state={{ ok: true, message: "Two-factor authentication is off. Every other session is signed out." }} />}
       {status.enabled ? <EnabledControls required={status.required} onCodes={setCodes} /> : <SetUp onCodes={setCodes} />}
       <RecoveryCodesDialog
@@ -144,7 +142,9 @@ function EnabledControls({ required, onCodes }: { required: boolean; onCodes: (c
           </Button>
         )}
       </div>
-      {required && <p className="text-sm text-muted-foreground">This Keysmith requires two-factor authentication for your account, so it cannot be turned off.</p>}
+      {required && (
+        <p className="text-sm text-muted-foreground">This Keysmith requires two-factor authentication for your account and the app is your only second factor, so it cannot be turned off. Add a passkey first to turn it off.</p>
+      )}
       {open === "codes" && <FactorForm label="Make new recovery codes" submit="Make new codes" pendingLabel="Making codes…" action={regenerateRecoveryCodesAction} onCodes={onCodes} />}
       {open === "off" && <FactorForm label="Turn off two-factor authentication" submit="Turn off" pendingLabel="Turning off…" action={disableTotpAction} destructive />}
     </div>

@@ -12,9 +12,9 @@ import { Label } from "@/components/ui/label";
 import { MFA_POLICIES, MFA_POLICY_LABELS, type MfaPolicy } from "@/lib/mfa/policy";
 
 const HINTS: Record<MfaPolicy, string> = {
-  optional: "Each person chooses whether to add an authenticator app in Settings → Profile.",
-  admins: "Administrators without an authenticator app are sent to set one up before anything else.",
-  everyone: "Everyone without an authenticator app is sent to set one up before anything else.",
+  optional: "Each person chooses whether to add a passkey or an authenticator app in Settings → Profile.",
+  admins: "Administrators with neither a passkey nor an authenticator app are sent to add one before anything else.",
+  everyone: "Everyone with neither a passkey nor an authenticator app is sent to add one before anything else.",
 };
 
 /** Who must use two-factor authentication: saved and audited; refused to an admin without one. */
@@ -31,10 +31,10 @@ export function MfaPolicyForm({ policy, ownFactor }: { policy: MfaPolicy; ownFac
         </CardTitle>
         <CardDescription>
           {ownFactor ? (
-            "Who must sign in with a code from an authenticator app as well as their password."
+            "Who must confirm a password or single sign-on with a second factor: a passkey, or a code from an authenticator app."
           ) : (
             <>
-              To require it, first set up your own app in{" "}
+              To require it, first add your own passkey or authenticator app in{" "}
               <Link href="/settings/profile" className="font-medium text-foreground underline underline-offset-4">
                 Profile
               </Link>

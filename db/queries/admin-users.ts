@@ -3,8 +3,9 @@ import type { RequestContext } from "@/lib/audit-events";
 import { AppError } from "@/lib/errors";
 import type { UserFilters } from "@/lib/validation/admin.schema";
 import type { Database } from "../client";
-import { apiKeys, recoveryCodes, secondFactorChallenges, totpFactors, users } from "../schema";
+import { apiKeys, passkeys, recoveryCodes, secondFactorChallenges, totpFactors, users } from "../schema";
 import { recordAudit } from "./audit";
+import { hasSecondFactorSql } from "./second-factor";
 import { ADMIN_PAGE_SIZE, containsPattern, countLimit, toPaged, type Paged } from "./paging";
 
 export type AdminUserRow = { id: string; email: string; name: string; role: "admin" | "member"; suspendedAt: Date | null; createdAt: Date; activeKeys: number; hasSecondFactor: boolean };
@@ -27,8 +28,9 @@ export async function listUsers(db: Database, f: UserFilters, pageSize = ADMIN_P
       // The subquery names its table `k`: in a one-table select Drizzle writes columns unqualified,
       // and an unqualified "id" inside the subquery would be the key's, not the user's.
       activeKeys: sql<number>`(select count(*) from ${apiKeys} as k where k.user_id = ${users}.id and k.revoked_at is null and k.deleted_at is null and (k.expires_at is null or k.expires_at > now()))`.mapWith(Number),
-      // One primary-key probe per listed user (totp_factors is keyed by user_id).
-      hasSecondFactor: sql<boolean>`exists (select 1 from ${totpFactors} as f where f.user_id = ${users}.id and f.enabled_at is not null)`.mapWith(Boolean),
+      // An app or a passkey: one primary-key probe (totp_factors is keyed by user_id) and one
+      // passkeys_user_created_idx probe per listed user.
+      hasSecondFactor: hasSecondFactorSql(sql`${users}.id`).mapWith(Boolean),
     })
     .from(users)
     .where(where)
@@ -175,8 +177,9 @@ export async function deleteUser(db: Database, adminId: string, userId: string, 
         updatedAt: sql`now()`,
       })
       .where(eq(users.id, userId));
-    // Its second factor goes with the credentials: nothing sealed or hashed is kept for nobody.
+    // Its second factors go with the credentials: nothing sealed, hashed or registered is kept for nobody.
     await tx.delete(totpFactors).where(eq(totpFactors.userId, userId));
+    await tx.delete(passkeys).where(eq(passkeys.userId, userId));
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
     await tx.delete(secondFactorChallenges).where(eq(secondFactorChallenges.userId, userId));
     await recordAudit(tx, {

@@ -5,6 +5,7 @@ import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Database } from "../client";
 import { passkeyChallenges, passkeys, users, type Passkey } from "../schema";
 import { recordAudit } from "./audit";
+import { assertMayGiveUpFactor } from "./second-factor";
 import { addToWindow, windowCounts } from "./rate-limits";
 import { PASSWORD_CHANGE_FAILURES, PASSWORD_CHANGE_WINDOW_MS, type SessionUser } from "./users";
 
@@ -35,7 +36,7 @@ async function checkPassword(tx: Tx, userId: string, passwordHash: string, check
 /** The signed-in user's row, locked: gone, suspended or signed out since (another session version) is an ended session. */
 async function lockActiveUser(tx: Tx, userId: string, sessionVersion?: number) {
   const [row] = await tx
-    .select({ email: users.email, name: users.name, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
+    .select({ email: users.email, name: users.name, role: users.role, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.deletedAt), isNull(users.suspendedAt), sessionVersion === undefined ? undefined : eq(users.sessionVersion, sessionVersion)))
     .for("update");
@@ -167,8 +168,10 @@ export async function renamePasskey(db: Database, userId: string, passkeyId: str
 }
 
 /**
- * Removes one of the user's passkeys: with the current password (checked on the locked row, under
- * the limit), the owner in the same `where` as the id, every other session ended, audited.
+ * Removes one of the user's passkeys: the owner in the same `where` as the id; not the user's last
+ * second factor while the policy requires one of them (assertMayGiveUpFactor, the same rule as
+ * turning the app off, on the same locked row); with the current password (checked on the locked
+ * row, under the limit); every other session ended, audited.
  */
 export async function removePasskey(
   db: Database,
@@ -180,6 +183,10 @@ export async function removePasskey(
 ): Promise<PasswordRefusal | { ok: true; email: string; name: string }> {
   return db.transaction(async (tx) => {
     const user = await lockActiveUser(tx, userId);
+    const [held] = await tx.select({ id: passkeys.id }).from(passkeys).where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId))).for("update");
+    if (!held) throw new AppError("passkey_not_found");
+    // Refused before the password is asked about: the answer would not change, and a guess would be spent.
+    await assertMayGiveUpFactor(tx, userId, user.role, "passkey");
     const refused = await checkPassword(tx, userId, user.passwordHash, input.checkCurrent, context, now);
     if (refused) return refused;
     const [gone] = await tx.delete(passkeys).where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId))).returning({ name: passkeys.name });

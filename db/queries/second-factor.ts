@@ -1,10 +1,10 @@
-import { and, count, eq, isNull, sql } from "drizzle-orm";
+import { and, count, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
 import { sqlNow } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
-import { mfaRequired, type MfaPolicy } from "@/lib/mfa/policy";
+import { mayDisableSecondFactor, type MfaPolicy } from "@/lib/mfa/policy";
 import type { Database } from "../client";
-import { appSettings, recoveryCodes, secondFactorChallenges, totpFactors, users } from "../schema";
+import { appSettings, passkeyChallenges, passkeys, recoveryCodes, secondFactorChallenges, totpFactors, users } from "../schema";
 import { recordAudit, recordSignIn } from "./audit";
 import { addToWindow, windowCounts } from "./rate-limits";
 
@@ -27,6 +27,52 @@ const bucketOf = (userId: string) => `second-factor:${userId}`;
 function windowOf(now: number) {
   const windowStart = new Date(Math.floor(now / SECOND_FACTOR_WINDOW_MS) * SECOND_FACTOR_WINDOW_MS);
   return { windowStart, retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + SECOND_FACTOR_WINDOW_MS - now) / 1000)) };
+}
+
+// An authenticator app turned on; at least one passkey (the two halves of hasSecondFactorSql).
+const appOnSql = (userId: SQL) => sql<boolean>`exists (select 1 from ${totpFactors} as tf where tf.user_id = ${userId} and tf.enabled_at is not null)`;
+const hasPasskeySql = (userId: SQL) => sql<boolean>`exists (select 1 from ${passkeys} as pk where pk.user_id = ${userId})`;
+
+/**
+ * The one definition of "has a second factor", in SQL: an authenticator app that is turned on, or at
+ * least one passkey (a passkey verifies its user, so it is a factor of its own). `userId` is the SQL
+ * of the user's id in the caller's query: a parameter, or the outer row's column written with its
+ * table (`sql\`${users}.id\``): the subqueries name their own tables, and passkeys has an "id" of its own.
+ * Used by hasSecondFactor, the session's user (db/queries/users.ts), the Users list's badge
+ * (db/queries/admin-users.ts) and the policy change (db/queries/settings.ts).
+ */
+export function hasSecondFactorSql(userId: SQL): SQL<boolean> {
+  return sql<boolean>`(${appOnSql(userId)} or ${hasPasskeySql(userId)})`;
+}
+
+/** The user's factors, read in the caller's transaction (after the user's row is locked: every change of factor locks it first). */
+async function factorsOf(tx: Tx, userId: string): Promise<{ totp: boolean; passkeys: number }> {
+  const [row] = await tx
+    .select({
+      totp: appOnSql(sql`${users}.id`).mapWith(Boolean),
+      passkeys: sql<number>`(select count(*) from ${passkeys} as pk where pk.user_id = ${users}.id)`.mapWith(Number),
+    })
+    .from(users)
+    .where(eq(users.id, userId));
+  return row ?? { totp: false, passkeys: 0 };
+}
+
+/**
+ * Whether the policy lets this user give up one factor (the app, or one passkey), on their locked
+ * row: never their last one while the policy requires a second factor of them. Turning off the app
+ * and removing a passkey both ask here (mayDisableSecondFactor, lib/mfa/policy.ts).
+ */
+export async function assertMayGiveUpFactor(tx: Tx, userId: string, role: "admin" | "member", giving: "totp" | "passkey"): Promise<void> {
+  const held = await factorsOf(tx, userId);
+  const left = (held.totp ? 1 : 0) + held.passkeys - 1;
+  if (!mayDisableSecondFactor(await getMfaPolicy(tx), role, left)) {
+    throw new AppError("second_factor_policy", {
+      message:
+        giving === "totp"
+          ? "This Keysmith requires a second factor for your account, and the authenticator app is your only one. Add a passkey first (Passkeys, above), then turn the app off."
+          : "This Keysmith requires a second factor for your account, and this passkey is your only one. Add another passkey or set up an authenticator app first, then remove this one.",
+    });
+  }
 }
 
 export type SecondFactorStatus = { enabled: boolean; enabledAt: Date | null; recoveryCodesLeft: number };
@@ -103,7 +149,7 @@ async function changeOwnFactor(
     if (kind === "enable" && factor?.enabledAt) throw new AppError("second_factor_already_enabled");
     if (kind === "enable" && !factor?.pendingSecret) throw new AppError("second_factor_setup_missing");
     if (kind !== "enable" && !factor?.enabledAt) throw new AppError("second_factor_not_enabled");
-    if (kind === "disable" && mfaRequired(await getMfaPolicy(tx), user.role)) throw new AppError("second_factor_policy");
+    if (kind === "disable") await assertMayGiveUpFactor(tx, userId, user.role, "totp");
     const failures = (await windowCounts(asDb(tx), [bucketOf(userId)], windowStart)).get(bucketOf(userId)) ?? 0;
     if (failures >= SECOND_FACTOR_FAILURES) return { ok: false, reason: "rate_limited", retryAfterSeconds };
     const result = await check({ ...user, secret: factor!.secret, pendingSecret: factor!.pendingSecret, lastStep: factor!.lastStep });
@@ -181,22 +227,34 @@ export function regenerateRecoveryCodes(db: Database, userId: string, input: { c
 }
 
 /**
- * An admin resets a user's second factor (lost phone and recovery codes): the factor and codes are
- * deleted, every session of the user ends, audited. The admin's role is read in this transaction.
+ * An admin resets a user's second factors (lost phone, recovery codes or passkey device): the
+ * authenticator app, its recovery codes and every passkey are deleted (a passkey is a second factor
+ * and a way in, so a lost device must not keep either), pending challenges of both kinds too, every
+ * session of the user ends, audited with what was removed. The admin's role is read in this transaction.
  */
-export async function resetSecondFactor(db: Database, adminId: string, userId: string, context: RequestContext): Promise<{ email: string }> {
+export async function resetSecondFactor(db: Database, adminId: string, userId: string, context: RequestContext): Promise<{ email: string; totp: boolean; passkeys: number }> {
   return db.transaction(async (tx) => {
     const [admin] = await tx.select({ role: users.role }).from(users).where(and(eq(users.id, adminId), isNull(users.deletedAt), isNull(users.suspendedAt))).for("share");
     if (admin?.role !== "admin") throw new AppError("not_found");
     const [user] = await tx.select({ email: users.email }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt))).for("update");
     if (!user) throw new AppError("user_not_found");
-    const deleted = await tx.delete(totpFactors).where(and(eq(totpFactors.userId, userId), sql`${totpFactors.enabledAt} is not null`)).returning({ userId: totpFactors.userId });
-    if (deleted.length === 0) throw new AppError("second_factor_not_enabled", { message: `${user.email} has no second factor to reset. Refresh the page.` });
+    const apps = await tx.delete(totpFactors).where(eq(totpFactors.userId, userId)).returning({ enabledAt: totpFactors.enabledAt });
+    const totp = apps.some((a) => a.enabledAt !== null);
+    const removed = await tx.delete(passkeys).where(eq(passkeys.userId, userId)).returning({ name: passkeys.name });
+    if (!totp && removed.length === 0) throw new AppError("second_factor_not_enabled", { message: `${user.email} has no second factor to reset. Refresh the page.` });
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
     await tx.delete(secondFactorChallenges).where(eq(secondFactorChallenges.userId, userId));
+    await tx.delete(passkeyChallenges).where(eq(passkeyChallenges.userId, userId));
     await tx.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: sql`now()` }).where(eq(users.id, userId));
-    await recordAudit(tx, { actorId: adminId, action: "user.second_factor_reset", targetType: "user", targetId: userId, metadata: { email: user.email }, context });
-    return user;
+    await recordAudit(tx, {
+      actorId: adminId,
+      action: "user.second_factor_reset",
+      targetType: "user",
+      targetId: userId,
+      metadata: { email: user.email, authenticatorApp: totp, passkeys: removed.map((p) => p.name) },
+      context,
+    });
+    return { email: user.email, totp, passkeys: removed.length };
   });
 }
 
@@ -240,10 +298,10 @@ export async function confirmWithTotp(
   });
 }
 
-/** Whether the user has a confirmed second factor (the first factor's sign-in asks for it then). */
+/** Whether the user has a second factor (an app turned on, or a passkey): a password or SSO sign-in asks for it then. */
 export async function hasSecondFactor(db: Database, userId: string): Promise<boolean> {
-  const [row] = await db.select({ enabledAt: totpFactors.enabledAt }).from(totpFactors).where(eq(totpFactors.userId, userId));
-  return !!row?.enabledAt;
+  const [row] = await db.select({ has: hasSecondFactorSql(sql`${userId}::uuid`) }).from(users).where(eq(users.id, userId));
+  return !!row?.has;
 }
 
 /**
@@ -271,26 +329,41 @@ export async function createChallenge(
   });
 }
 
-/** Whether a challenge is live (the verify page shows its form only then; nothing else is said). */
-export async function challengeIsLive(db: Database, tokenHash: string, clockOffsetMs: number): Promise<boolean> {
+/**
+ * A live challenge's user and the second factors they can answer it with (the verify page offers
+ * those, and only to the browser holding the challenge's cookie); null: no live challenge.
+ */
+export async function liveChallenge(db: Database, tokenHash: string, clockOffsetMs: number): Promise<{ userId: string; totp: boolean; passkey: boolean } | null> {
   const [row] = await db
-    .select({ id: secondFactorChallenges.id })
+    .select({
+      userId: secondFactorChallenges.userId,
+      totp: appOnSql(sql`${secondFactorChallenges}.user_id`).mapWith(Boolean),
+      passkey: hasPasskeySql(sql`${secondFactorChallenges}.user_id`).mapWith(Boolean),
+    })
     .from(secondFactorChallenges)
     .where(and(eq(secondFactorChallenges.tokenHash, tokenHash), sql`${secondFactorChallenges.expiresAt} > ${sqlNow(clockOffsetMs)}`, sql`${secondFactorChallenges.failures} >= 0`));
-  return !!row;
+  return row ?? null;
 }
 
-export type ChallengeProof = { kind: "totp"; verify: (sealedSecret: string, lastStep: number | null, userId: string) => Promise<number | null> } | { kind: "recovery"; codeHash: string } | { kind: "verified" };
+export type ChallengeProof =
+  | { kind: "totp"; verify: (sealedSecret: string, lastStep: number | null, userId: string) => Promise<number | null> }
+  | { kind: "recovery"; codeHash: string }
+  // A passkey's assertion, checked by the command layer against this user's passkeys, in this
+  // transaction (`db` is the transaction): the passkey challenge and the counter change commit with it.
+  | { kind: "passkey"; verify: (db: Database, userId: string) => Promise<{ passkeyName: string } | null> }
+  | { kind: "verified" };
 export type ChallengeResult =
   | { ok: true; user: { id: string; email: string; name: string; role: "admin" | "member"; sessionVersion: number } }
   | { ok: false; reason: "invalid" | "wrong_code" | "ended" | "rate_limited" };
 
 /**
- * Spends a challenge with a code, in one transaction on the locked challenge, user and factor:
- * the challenge must be live and belong to the user's current session version; the attempt limit
- * is read; a TOTP code must be from a step after the last one accepted (then recorded), a recovery
- * code unused (then marked used). A wrong code counts against the challenge (five end it) and the
- * account's window (ten lock it), audited. Success deletes the challenge and audits the sign-in.
+ * Spends a challenge with a code or a passkey, in one transaction on the locked challenge, user and
+ * factor: the challenge must be live and belong to the user's current session version; the attempt
+ * limit is read (before anything is verified); a TOTP code must be from a step after the last one
+ * accepted (then recorded), a recovery code unused (then marked used), a passkey's assertion one of
+ * this user's passkeys on a passkey challenge issued for this user. A wrong answer of any kind
+ * counts against the challenge (five end it) and the account's window (ten lock it), audited.
+ * Success deletes the challenge and audits the sign-in.
  */
 export async function completeChallenge(
   db: Database,
@@ -332,37 +405,43 @@ export async function completeChallenge(
     }
     const bucket = bucketOf(user.id);
     if (((await windowCounts(asDb(tx), [bucket], windowStart)).get(bucket) ?? 0) >= SECOND_FACTOR_FAILURES) return { ok: false, reason: "rate_limited" };
-    const [factor] = await tx
-      .select({ secret: totpFactors.secret, lastStep: totpFactors.lastStep })
-      .from(totpFactors)
-      .where(and(eq(totpFactors.userId, user.id), sql`${totpFactors.enabledAt} is not null`))
-      .for("update");
-    if (!factor?.secret) {
-      // Reset by an admin since the password was checked: this sign-in cannot finish this way.
-      await tx.delete(secondFactorChallenges).where(eq(secondFactorChallenges.id, challenge.id));
-      return { ok: false, reason: "invalid" };
-    }
     let accepted: { action: "user.second_factor_verified" | "user.recovery_code_used"; metadata?: Record<string, unknown> } | null = null;
-    if (input.proof.kind === "totp") {
-      const step = await input.proof.verify(factor.secret, factor.lastStep, user.id);
-      if (step !== null) {
-        await tx.update(totpFactors).set({ lastStep: step, updatedAt: sql`now()` }).where(eq(totpFactors.userId, user.id));
-        accepted = { action: "user.second_factor_verified" };
-      }
+    if (input.proof.kind === "passkey") {
+      const verified = await input.proof.verify(asDb(tx), user.id);
+      if (verified) accepted = { action: "user.second_factor_verified", metadata: { method: "passkey", passkey: verified.passkeyName } };
     } else {
-      const used = await tx
-        .update(recoveryCodes)
-        .set({ usedAt: sql`now()` })
-        .where(and(eq(recoveryCodes.userId, user.id), eq(recoveryCodes.codeHash, input.proof.codeHash), isNull(recoveryCodes.usedAt)))
-        .returning({ id: recoveryCodes.id });
-      if (used.length > 0) {
-        const [{ n }] = (await tx.select({ n: count() }).from(recoveryCodes).where(and(eq(recoveryCodes.userId, user.id), isNull(recoveryCodes.usedAt)))) as [{ n: number }];
-        accepted = { action: "user.recovery_code_used", metadata: { remaining: Number(n) } };
+      const [factor] = await tx
+        .select({ secret: totpFactors.secret, lastStep: totpFactors.lastStep })
+        .from(totpFactors)
+        .where(and(eq(totpFactors.userId, user.id), sql`${totpFactors.enabledAt} is not null`))
+        .for("update");
+      if (!factor?.secret) {
+        // No app (turned off since the password was checked, or the account has passkeys only): a code cannot finish this sign-in.
+        await tx.delete(secondFactorChallenges).where(eq(secondFactorChallenges.id, challenge.id));
+        return { ok: false, reason: "invalid" };
+      }
+      if (input.proof.kind === "totp") {
+        const step = await input.proof.verify(factor.secret, factor.lastStep, user.id);
+        if (step !== null) {
+          await tx.update(totpFactors).set({ lastStep: step, updatedAt: sql`now()` }).where(eq(totpFactors.userId, user.id));
+          accepted = { action: "user.second_factor_verified" };
+        }
+      } else {
+        const used = await tx
+          .update(recoveryCodes)
+          .set({ usedAt: sql`now()` })
+          .where(and(eq(recoveryCodes.userId, user.id), eq(recoveryCodes.codeHash, input.proof.codeHash), isNull(recoveryCodes.usedAt)))
+          .returning({ id: recoveryCodes.id });
+        if (used.length > 0) {
+          const [{ n }] = (await tx.select({ n: count() }).from(recoveryCodes).where(and(eq(recoveryCodes.userId, user.id), isNull(recoveryCodes.usedAt)))) as [{ n: number }];
+          accepted = { action: "user.recovery_code_used", metadata: { remaining: Number(n) } };
+        }
       }
     }
     if (!accepted) {
       await addToWindow(asDb(tx), bucket, windowStart, 1);
-      await recordAudit(tx, { actorId: null, action: "user.second_factor_failed", targetType: "user", targetId: user.id, metadata: { during: "sign_in" }, context });
+      const metadata = input.proof.kind === "passkey" ? { during: "sign_in", method: "passkey" } : { during: "sign_in" };
+      await recordAudit(tx, { actorId: null, action: "user.second_factor_failed", targetType: "user", targetId: user.id, metadata, context });
       if (challenge.failures + 1 >= CHALLENGE_FAILURES) {
         await tx.delete(secondFactorChallenges).where(eq(secondFactorChallenges.id, challenge.id));
         return { ok: false, reason: "ended" };

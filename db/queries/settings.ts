@@ -5,7 +5,8 @@ import type { RequestContext } from "@/lib/audit-events";
 import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
 import { policyChangeRefusal, type MfaPolicy } from "@/lib/mfa/policy";
-import { appSettings, totpFactors, users } from "../schema";
+import { appSettings, users } from "../schema";
+import { hasSecondFactorSql } from "./second-factor";
 import { assertActiveAdmin } from "./admin-guard";
 import { recordAudit } from "./audit";
 
@@ -101,7 +102,7 @@ export async function setSsoOnly(db: Database, adminId: string, on: boolean, con
 export async function setMfaPolicy(db: Database, adminId: string, next: MfaPolicy, context: RequestContext): Promise<MfaPolicy> {
   return db.transaction(async (tx) => {
     const [admin] = await tx
-      .select({ role: users.role, hasFactor: sql<boolean>`exists (select 1 from ${totpFactors} where ${totpFactors.userId} = ${users.id} and ${totpFactors.enabledAt} is not null)` })
+      .select({ role: users.role, hasFactor: hasSecondFactorSql(sql`${users}.id`) })
       .from(users)
       .where(eq(users.id, adminId))
       .for("share");

@@ -3,10 +3,11 @@ import type { RequestContext } from "@/lib/audit-events";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Database } from "../client";
 import type { MfaPolicy } from "@/lib/mfa/policy";
-import { appSettings, totpFactors, users, type User } from "../schema";
+import { appSettings, users, type User } from "../schema";
 import { signUpRefusal, signUpRefusalError } from "@/lib/accounts/sign-up-policy";
 import { recordAudit } from "./audit";
 import { addToWindow, windowCounts } from "./rate-limits";
+import { hasSecondFactorSql } from "./second-factor";
 import { assertPasswordAllowed, lockSignUpSettings, type PasswordPolicy } from "./settings";
 
 export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "sessionVersion" | "suspendedAt" | "deletedAt">;
@@ -38,7 +39,7 @@ export async function findUserById(db: Database, id: string): Promise<SessionUse
   const [user] = await db
     .select({
       ...sessionColumns,
-      hasSecondFactor: sql<boolean>`exists (select 1 from ${totpFactors} where ${totpFactors.userId} = ${users.id} and ${totpFactors.enabledAt} is not null)`,
+      hasSecondFactor: hasSecondFactorSql(sql`${users}.id`),
       mfaPolicy: sql<MfaPolicy | null>`(select ${appSettings.mfaPolicy} from ${appSettings} where ${appSettings.id} = 1)`,
     })
     .from(users)

@@ -224,6 +224,11 @@ export const AUTHZ_MATRIX: Row[] = [
   // A code without a challenge cookie (no caller here has one) finishes nothing and makes no session
   // (the challenge itself: lib/commands/second-factor.test.ts, e2e/second-factor.spec.ts).
   { kind: "action", name: "verifySecondFactorAction", file: AUTH, page: "/login/verify", args: [{ ok: false }, { $form: { code: "123456" } }], cells: cells("refused", "refused", "refused", "refused") },
+  // "Use your passkey" on the verify page: without a sign-in challenge cookie (and, on the shared server,
+  // without APP_URL) no passkey challenge is issued and no answer finishes anything (the flow itself:
+  // e2e/passkey-second-factor.spec.ts, lib/commands/passkey-second-factor.test.ts).
+  { kind: "action", name: "beginSecondFactorPasskeyAction", file: AUTH, page: "/login/verify", args: [], cells: cells("refused", "refused", "refused", "refused") },
+  { kind: "action", name: "verifySecondFactorPasskeyAction", file: AUTH, page: "/login/verify", args: ["{\"id\":\"{uniq}\"}"], cells: cells("refused", "refused", "refused", "refused") },
   { kind: "action", name: "signOutAction", file: AUTH, page: "/settings/api-keys", args: [], redirectsTo: "/login", endsSession: true, cells: publicAction },
   { kind: "action", name: "createApiKeyAction", file: KEYS, page: "/settings/api-keys", args: [{ ok: false }, { $form: { name: "matrix {uniq}", description: "", access: "full", expiration: "30" } }], mutates: "ownerKeys", cells: userAction("own") },
   { kind: "action", name: "updateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", { ok: false }, keyForm("renamed {uniq}")], mutates: "ownerKey", cells: userAction("not_found") },

@@ -189,7 +189,9 @@ function buildConfig(): NextAuthConfig {
       }),
       // "Sign in with a passkey": the browser's assertion (JSON) against the challenge its cookie
       // names (lib/auth/passkey.ts -> verifyPasskeyAssertion). The session it makes carries the
-      // same fields as a password sign-in, and says it was a passkey (two factors: user verified).
+      // same fields as a password sign-in, and says it was a passkey. It starts no second-factor
+      // challenge, whatever factors the account has: user verification is required, so the passkey
+      // is already two factors (the device held, and the PIN or biometric that unlocked it).
       Credentials({
         id: "passkey",
         name: "Passkey",
@@ -227,18 +229,30 @@ function buildConfig(): NextAuthConfig {
       }),
       // The second step of a sign-in: the challenge's token from its httpOnly cookie (or, for a
       // session re-issued after a change the user just confirmed, a pre-verified token the server
-      // passes itself) and a code. Posting here without a live challenge makes no session.
+      // passes itself) and a code, or a passkey's assertion (JSON) against the passkey challenge
+      // this browser's `kspc_` cookie names, bound to the challenge's user. Posting here without a
+      // live challenge makes no session.
       Credentials({
         id: "second-factor",
         name: "Second factor",
-        credentials: { code: {}, renewal: {} },
+        credentials: { code: {}, renewal: {}, passkey: {} },
         async authorize(raw, request) {
           const renewal = typeof raw?.renewal === "string" && raw.renewal ? raw.renewal : undefined;
           const code = typeof raw?.code === "string" ? raw.code.slice(0, 64) : undefined;
           const token = renewal ?? (await readChallengeCookie());
+          let passkey: { response: unknown; challengeToken: string | undefined; rp: ReturnType<typeof relyingParty> } | undefined;
+          if (!renewal && typeof raw?.passkey === "string") {
+            let response: unknown = null;
+            try {
+              response = raw.passkey.length <= 16_384 ? JSON.parse(raw.passkey) : null;
+            } catch {
+              // A malformed answer is a wrong answer: it counts like one (verifyPasskeyAssertion refuses it).
+            }
+            passkey = { response, challengeToken: cookieValue(request.headers.get("cookie"), PASSKEY_CHALLENGE_COOKIE), rp: relyingParty(request.headers) };
+          }
           let outcome: Awaited<ReturnType<typeof finishSecondFactor>>;
           try {
-            outcome = await finishSecondFactor(await getDb(), { token, code, renewal: !!renewal }, contextFromHeaders(request.headers), clockOffsetMs(request.headers));
+            outcome = await finishSecondFactor(await getDb(), { token, code, renewal: !!renewal, passkey }, contextFromHeaders(request.headers), clockOffsetMs(request.headers));
           } catch (error) {
             if (!isDatabaseUnavailable(error)) throw error;
             log.error("auth.db_unavailable", errorFields(error));
@@ -270,8 +284,8 @@ function buildConfig(): NextAuthConfig {
           return "/login?error=sso_unavailable";
         }
         if (!result.ok) return `/login?error=${result.reason}`;
-        // An account with an authenticator app is asked for its code after single sign-on too (the
-        // same challenge a password starts); no session until it is given.
+        // An account with a second factor (an app or a passkey) is asked for it after single sign-on
+        // too (the same challenge a password starts); no session until it is given.
         const db = await getDb();
         if (await hasSecondFactor(db, result.user.id)) {
           const requestHeaders = await headers();

@@ -1,6 +1,7 @@
 import "server-only";
-// Second factors: an authenticator app (TOTP) with recovery codes, the sign-in challenge that asks
-// for it, and an admin's reset. Server actions and the sign-in providers are thin adapters over
+// Second factors: an authenticator app (TOTP) with recovery codes, or a passkey (any passkey the user
+// has registered is a second factor: lib/commands/passkeys.ts), the sign-in challenge that asks for
+// one of them, and an admin's reset. Server actions and the sign-in providers are thin adapters over
 // these. The seed exists in the clear only in the set-up response (and in memory while a code is
 // checked): the database keeps it sealed under ENCRYPTION_KEY (lib/crypto/seal.ts). Recovery codes
 // exist only in the response that made them: the database keeps keyed digests. The challenge
@@ -9,12 +10,12 @@ import { createHash, randomBytes } from "node:crypto";
 import { encode } from "uqr";
 import type { Database } from "@/db";
 import {
-  challengeIsLive,
   completeChallenge,
   confirmWithTotp,
   createChallenge,
   disableTotp,
   enableTotp,
+  liveChallenge,
   regenerateRecoveryCodes,
   resetSecondFactor,
   savePendingSecret,
@@ -22,6 +23,7 @@ import {
   type FactorCheck,
 } from "@/db/queries/second-factor";
 import type { RequestContext } from "../audit-events";
+import type { RelyingParty } from "../passkeys/rules";
 import { config } from "../config";
 import { keyedDigest, seal, unseal } from "../crypto/seal";
 import { assertRecentAuthentication } from "../accounts/step-up";
@@ -33,6 +35,7 @@ import { getSecrets } from "../secrets";
 import { MINUTE_MS } from "../time";
 import { uuidSchema } from "../validation/common";
 import type { Actor } from "./actor";
+import { beginPasskeyAuthentication, verifyPasskeyAssertion } from "./passkeys";
 
 /** A sign-in waits five minutes for its second factor. */
 export const CHALLENGE_LIFETIME_MS = 5 * MINUTE_MS;
@@ -126,8 +129,12 @@ export async function turnOffTotp(db: Database, actor: Actor, input: { currentPa
   return { email: result.email };
 }
 
-/** An admin resets a user's second factor (lost phone and codes); their sessions end. */
-export async function adminResetSecondFactor(db: Database, actor: Actor, userId: unknown): Promise<{ email: string }> {
+/**
+ * An admin resets a user's second factors (lost phone and codes, lost passkey devices): the app,
+ * its recovery codes and every passkey go; their sessions end. They sign in with their password
+ * and, where the policy requires it, set up a factor again.
+ */
+export async function adminResetSecondFactor(db: Database, actor: Actor, userId: unknown): Promise<{ email: string; totp: boolean; passkeys: number }> {
   sessionOnly(actor);
   // It takes a factor away from someone else's account: only after a recent authentication.
   assertRecentAuthentication(actor);
@@ -159,10 +166,12 @@ export async function checkStepUpCode(db: Database, actor: Actor, input: { code:
 }
 
 /**
- * Starts the second step of a sign-in, for any first factor (password today; single sign-on and
- * passkeys hook in here): a challenge bound to the user and their current session version, five
- * minutes, single use. Returns the token for the caller to put in the httpOnly cookie
- * CHALLENGE_COOKIE; nothing else may carry it.
+ * Starts the second step of a sign-in, for a first factor that is one factor only (a password, or
+ * single sign-on): a challenge bound to the user and their current session version, five minutes,
+ * single use. Returns the token for the caller to put in the httpOnly cookie CHALLENGE_COOKIE;
+ * nothing else may carry it. A passkey sign-in never starts one: the passkey verified its user
+ * (user verification is required), so it already is two factors, something held and something
+ * known or been.
  */
 export async function startSecondFactor(db: Database, userId: string, context: { clockOffsetMs: number }): Promise<string> {
   const token = newChallengeToken();
@@ -180,21 +189,46 @@ export async function renewSessionChallenge(db: Database, userId: string, clockO
   return token;
 }
 
-/** Whether the token names a live challenge (the verify page shows its form only then). */
-export async function secondFactorPending(db: Database, token: string | undefined, clockOffsetMs: number): Promise<boolean> {
-  if (!token || !CHALLENGE_TOKEN_PATTERN.test(token)) return false;
-  return challengeIsLive(db, digest(token), clockOffsetMs);
+/** The second factors a pending sign-in can be finished with: the app's code (and recovery codes), a passkey. */
+export type SecondFactorMethods = { code: boolean; passkey: boolean };
+
+/**
+ * Which factors the token's live challenge can be answered with (the verify page offers those);
+ * null when the token names no live challenge (the page then says only that the sign-in ended, so
+ * nobody without the cookie learns anything about any account).
+ */
+export async function secondFactorPending(db: Database, token: string | undefined, clockOffsetMs: number): Promise<SecondFactorMethods | null> {
+  if (!token || !CHALLENGE_TOKEN_PATTERN.test(token)) return null;
+  const live = await liveChallenge(db, digest(token), clockOffsetMs);
+  return live && (live.totp || live.passkey) ? { code: live.totp, passkey: live.passkey } : null;
+}
+
+/**
+ * "Use your passkey" on the verify page, step one: a passkey challenge issued for the pending
+ * sign-in's user (only their passkeys may answer it, and the browser is told which), bound to this
+ * browser by its own `kspc_` cookie token, which the caller sets. Refused when the challenge is not
+ * live or its user has no passkey.
+ */
+export async function beginSecondFactorPasskey(db: Database, rp: RelyingParty | null, input: { token: string | undefined; clockOffsetMs: number; ip: string | null }) {
+  if (!rp) throw new AppError("passkeys_unavailable");
+  if (!input.token || !CHALLENGE_TOKEN_PATTERN.test(input.token)) throw new AppError("second_factor_challenge_invalid");
+  const live = await liveChallenge(db, digest(input.token), input.clockOffsetMs);
+  if (!live?.passkey) throw new AppError("second_factor_challenge_invalid");
+  return beginPasskeyAuthentication(db, rp, { userId: live.userId, clockOffsetMs: input.clockOffsetMs, ip: input.ip });
 }
 
 export type SecondFactorOutcome = Awaited<ReturnType<typeof completeChallenge>>;
 
 /**
- * Finishes a sign-in with the challenge's token and a code: a 6-digit TOTP code or a recovery
- * code. `renewal`: a token from renewSessionChallenge, spent without a code.
+ * Finishes a sign-in with the challenge's token and a code (a 6-digit TOTP code or a recovery code)
+ * or a passkey's assertion (`passkey`: the response, the browser's `kspc_` token, the relying
+ * party). The assertion is checked by verifyPasskeyAssertion bound to the challenge's user, inside
+ * the transaction that spends the challenge, so a passkey counts against the same wrong-attempt
+ * limits as a code. `renewal`: a token from renewSessionChallenge, spent without a code.
  */
 export async function finishSecondFactor(
   db: Database,
-  input: { token: string | undefined; code?: string; renewal?: boolean },
+  input: { token: string | undefined; code?: string; renewal?: boolean; passkey?: { response: unknown; challengeToken: string | undefined; rp: RelyingParty | null } },
   context: RequestContext,
   clockOffsetMs = 0,
 ): Promise<SecondFactorOutcome> {
@@ -202,6 +236,16 @@ export async function finishSecondFactor(
   const nowMs = Date.now() + clockOffsetMs;
   const tokenHash = digest(input.token);
   if (input.renewal) return completeChallenge(db, { tokenHash, clockOffsetMs, proof: { kind: "verified" }, now: nowMs }, context);
+  if (input.passkey) {
+    const { response, challengeToken, rp } = input.passkey;
+    const verify = async (tx: Database, userId: string) => {
+      // Without a relying party nothing can verify; the attempt still counts (the page offers no passkey then).
+      if (!rp) return null;
+      const result = await verifyPasskeyAssertion(tx, { response, challengeToken, userId, rp, clockOffsetMs });
+      return result.ok ? { passkeyName: result.passkey.name } : null;
+    };
+    return completeChallenge(db, { tokenHash, clockOffsetMs, proof: { kind: "passkey", verify }, now: nowMs }, context);
+  }
   const typed = input.code ?? "";
   const totp = asTotpCode(typed);
   const recovery = totp ? null : asRecoveryCode(typed);

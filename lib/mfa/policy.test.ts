@@ -17,13 +17,17 @@ describe("second-factor policy", () => {
     expect(mustSetUpSecondFactor("optional", { role: "admin", hasSecondFactor: false })).toBe(false);
   });
 
-  it("lets no admin without a factor require one, and no covered user turn theirs off", () => {
+  it("lets no admin without a factor require one, and no covered user give up their last one", () => {
     expect(policyChangeRefusal("everyone", { hasSecondFactor: false })).toBe("own_second_factor_missing");
     expect(policyChangeRefusal("admins", { hasSecondFactor: false })).toBe("own_second_factor_missing");
     expect(policyChangeRefusal("optional", { hasSecondFactor: false })).toBeNull();
     expect(policyChangeRefusal("everyone", { hasSecondFactor: true })).toBeNull();
-    expect(mayDisableSecondFactor("admins", "admin")).toBe(false);
-    expect(mayDisableSecondFactor("admins", "member")).toBe(true);
+    expect(mayDisableSecondFactor("admins", "admin", 0)).toBe(false);
+    expect(mayDisableSecondFactor("admins", "admin", 1)).toBe(true);
+    expect(mayDisableSecondFactor("admins", "member", 0)).toBe(true);
+    expect(mayDisableSecondFactor("everyone", "member", 0)).toBe(false);
+    expect(mayDisableSecondFactor("everyone", "member", 2)).toBe(true);
+    expect(mayDisableSecondFactor("optional", "admin", 0)).toBe(true);
   });
 });
 

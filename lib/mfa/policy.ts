@@ -16,7 +16,7 @@ export function mfaRequired(policy: MfaPolicy, role: "admin" | "member"): boolea
   return policy === "everyone" || (policy === "admins" && role === "admin");
 }
 
-/** Whether this user must set up a second factor before anything else. */
+/** Whether this user must set up a second factor (a passkey or an authenticator app) before anything else. */
 export function mustSetUpSecondFactor(policy: MfaPolicy, user: { role: "admin" | "member"; hasSecondFactor: boolean }): boolean {
   return mfaRequired(policy, user.role) && !user.hasSecondFactor;
 }
@@ -30,7 +30,12 @@ export function policyChangeRefusal(next: MfaPolicy, admin: { hasSecondFactor: b
   return next !== "optional" && !admin.hasSecondFactor ? "own_second_factor_missing" : null;
 }
 
-/** Whether the policy lets a user turn their second factor off. */
-export function mayDisableSecondFactor(policy: MfaPolicy, role: "admin" | "member"): boolean {
-  return !mfaRequired(policy, role);
+/**
+ * Whether the policy lets a user give up a second factor (turn the app off, remove a passkey),
+ * given how many factors they would have left (the app counts one, each passkey one): always when
+ * the policy does not cover them, otherwise only while another factor remains. Someone who lost
+ * their last device asks an administrator to reset their factors.
+ */
+export function mayDisableSecondFactor(policy: MfaPolicy, role: "admin" | "member", factorsLeft: number): boolean {
+  return !mfaRequired(policy, role) || factorsLeft > 0;
 }

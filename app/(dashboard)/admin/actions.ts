@@ -178,13 +178,14 @@ export async function updateSsoOnlyAction(_prev: SsoOnlyState, form: FormData): 
   });
 }
 
-/** Resets a user's second factor (lost phone and codes): audited, their sessions end. Admins only. */
+/** Resets a user's second factors (app, recovery codes, passkeys): audited, their sessions end. Admins only. */
 export async function resetSecondFactorAction(raw: unknown): Promise<ActionState> {
   return withAdmin("resetSecondFactor", async ({ db, actor }) => {
     const input = parseInput(userTargetInput, raw);
-    const { email } = await adminResetSecondFactor(db, actor, input.userId);
+    const { email, totp, passkeys } = await adminResetSecondFactor(db, actor, input.userId);
     revalidatePath("/admin/users");
-    return { ok: true, message: `${email}'s two-factor authentication is reset and their sessions ended. They set up an app again after signing in.` };
+    const removed = [totp ? "authenticator app" : null, passkeys > 0 ? (passkeys === 1 ? "passkey" : `${passkeys} passkeys`) : null].filter(Boolean).join(" and ");
+    return { ok: true, message: `${email}'s two-factor authentication is reset (${removed} removed) and their sessions ended. They add a passkey or an app again after signing in.` };
   });
 }
 

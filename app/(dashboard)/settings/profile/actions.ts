@@ -120,13 +120,18 @@ async function continueSession(again: { db: Database; userId: string; clockOffse
  * options for the browser's WebAuthn prompt come back.
  */
 export async function beginPasskeyRegistrationAction(input: unknown): Promise<ActionState<{ options: PublicKeyCredentialCreationOptionsJSON }>> {
-  return withUser("beginPasskeyRegistration", async ({ db, actor }) => {
-    const { currentPassword } = parseInput(beginPasskeyRegistrationSchema, input);
-    const rp = relyingParty(await headers());
-    const { token, options } = await beginPasskeyRegistration(db, actor, rp, { currentPassword });
-    (await cookies()).set(PASSKEY_CHALLENGE_COOKIE, token, challengeCookie(rp!));
-    return { ok: true, data: { options } };
-  });
+  return withUser(
+    "beginPasskeyRegistration",
+    async ({ db, actor }) => {
+      const { currentPassword } = parseInput(beginPasskeyRegistrationSchema, input);
+      const rp = relyingParty(await headers());
+      const { token, options } = await beginPasskeyRegistration(db, actor, rp, { currentPassword });
+      (await cookies()).set(PASSKEY_CHALLENGE_COOKIE, token, challengeCookie(rp!));
+      return { ok: true, data: { options } };
+    },
+    // A passkey is a second factor: someone the policy sends to set one up may add one.
+    { allowSecondFactorSetup: true },
+  );
 }
 
 /**
@@ -135,15 +140,19 @@ export async function beginPasskeyRegistrationAction(input: unknown): Promise<Ac
  */
 export async function finishPasskeyRegistrationAction(input: unknown): Promise<ActionState> {
   let signInAgain: { db: Database; userId: string; clockOffsetMs: number } | undefined;
-  const state = await withUser<undefined>("finishPasskeyRegistration", async ({ db, actor }) => {
-    const parsed = parseInput(finishPasskeyRegistrationSchema, input);
-    const jar = await cookies();
-    const token = jar.get(PASSKEY_CHALLENGE_COOKIE)?.value;
-    jar.delete(PASSKEY_CHALLENGE_COOKIE);
-    await finishPasskeyRegistration(db, actor, relyingParty(await headers()), { ...parsed, challengeToken: token });
-    signInAgain = { db, userId: actor.userId, clockOffsetMs: actor.clockOffsetMs };
-    return { ok: true };
-  });
+  const state = await withUser<undefined>(
+    "finishPasskeyRegistration",
+    async ({ db, actor }) => {
+      const parsed = parseInput(finishPasskeyRegistrationSchema, input);
+      const jar = await cookies();
+      const token = jar.get(PASSKEY_CHALLENGE_COOKIE)?.value;
+      jar.delete(PASSKEY_CHALLENGE_COOKIE);
+      await finishPasskeyRegistration(db, actor, relyingParty(await headers()), { ...parsed, challengeToken: token });
+      signInAgain = { db, userId: actor.userId, clockOffsetMs: actor.clockOffsetMs };
+      return { ok: true };
+    },
+    { allowSecondFactorSetup: true },
+  );
   if (!state.ok || !signInAgain) return state;
   return continueSession(signInAgain, "added");
 }
@@ -160,7 +169,7 @@ export async function renamePasskeyAction(passkeyId: string, _prev: ActionState<
   return state.ok ? state : { ...state, data: { name } };
 }
 
-/** Removes one of the user's passkeys, with the current password; every other session ends. */
+/** Removes one of the user's passkeys, with the current password (not the last factor the policy requires); every other session ends. */
 export async function removePasskeyAction(input: unknown): Promise<ActionState> {
   let signInAgain: { db: Database; userId: string; clockOffsetMs: number } | undefined;
   const state = await withUser<undefined>("removePasskey", async ({ db, actor }) => {
@@ -222,7 +231,7 @@ export async function regenerateRecoveryCodesAction(_prev: CodesState, form: For
   });
 }
 
-/** Turns the app off (password and code), unless the deployment's policy requires it. */
+/** Turns the app off (password and code), unless the deployment's policy requires a factor and it is the last one. */
 export async function disableTotpAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   let reissue: { userId: string; clockOffsetMs: number } | undefined;
   const state = await withUser<undefined>("disableTotp", async ({ db, actor, user, clockOffsetMs }) => {

@@ -18,7 +18,8 @@ import { needsSecondFactorSetup, requireUser } from "@/lib/session";
 export const metadata: Metadata = { title: "Profile" };
 
 export default async function ProfilePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  // The one page a user the second-factor policy covers may open before setting one up.
+  // The one page a user the second-factor policy covers may open before setting one up (a passkey
+  // or an authenticator app: either satisfies the policy).
   const user = await requireUser({ allowSecondFactorSetup: true });
   const setupRequired = needsSecondFactorSetup(user);
   const factor = await secondFactorStatus(await getDb(), user.id);
@@ -28,6 +29,8 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
   // Set by the passkey actions' redirect, like the password's.
   const passkeyDone = params.passkey === "added" || params.passkey === "removed" ? params.passkey : undefined;
   const timeZone = await requestTimeZone();
+  const required = mfaRequired(user.mfaPolicy, user.role);
+  const passkeysAvailable = relyingParty(await headers()) !== null;
   const passkeys = (await listPasskeys(await getDb(), user.id)).map((p) => ({
     id: p.id,
     name: p.name,
@@ -50,20 +53,34 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
           <dd className="capitalize">{user.role}</dd>
         </dl>
       </div>
+      {setupRequired && (
+        <p role="status" className="rounded-md border border-amber-500/40 bg-amber-500/10 p-3 text-sm">
+          This Keysmith requires two-factor authentication for your account. Add a passkey or set up an authenticator app here to continue: the rest of Keysmith opens once you have
+          one.
+        </p>
+      )}
       {!setupRequired && (
         <>
           <ProfileNameForm name={user.name} />
           <ChangeEmailForm email={user.email} available={emailChangeAvailable()} />
           <ChangePasswordForm key={String(params.at ?? "")} changed={passwordChanged} />
-          <PasskeysSection key={`passkeys-${String(params.at ?? "")}`} passkeys={passkeys} available={relyingParty(await headers()) !== null} done={passkeyDone} />
         </>
+      )}
+      {/* Either is a second factor: set-up offers both (passkeys only where this Keysmith can use them). */}
+      {(!setupRequired || passkeysAvailable) && (
+        <PasskeysSection
+          key={`passkeys-${String(params.at ?? "")}`}
+          passkeys={passkeys}
+          available={passkeysAvailable}
+          done={passkeyDone}
+          lastRequired={required && !factor.enabled && passkeys.length === 1}
+        />
       )}
       <TwoFactorSection
         key={`2fa-${String(params.at ?? "")}`}
-        status={{ enabled: factor.enabled, recoveryCodesLeft: factor.recoveryCodesLeft, required: mfaRequired(user.mfaPolicy, user.role), setupRequired }}
+        status={{ enabled: factor.enabled, recoveryCodesLeft: factor.recoveryCodesLeft, required: required && passkeys.length === 0, passkeys: passkeys.length }}
         turnedOff={params["two-factor"] === "off"}
       />
-
     </section>
   );
 }
