@@ -14,7 +14,7 @@ try {
     console.log("Those accounts cannot use their authenticator app: an admin resets their second factor (Admin -> Users), or put the key that sealed them back in ENCRYPTION_KEY_PREVIOUS and run this again.");
     process.exitCode = 1;
   } else if (config.encryptionKeysPrevious.length > 0) {
-    console.log("No authenticator seed needs ENCRYPTION_KEY_PREVIOUS any more.");
+    console.log("No authenticator seed needs ENCRYPTION_KEY_PREVIOUS any more. Recovery codes made before the rotation still do: they stop working when the old key is removed.");
   }
 } finally {
   await handle.close();

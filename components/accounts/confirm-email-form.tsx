@@ -6,6 +6,7 @@ import { confirmEmailChangeAction } from "@/app/(auth)/actions";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFragmentToken } from "@/components/forms/use-fragment-token";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { FormAlert } from "@/components/forms/form-alert";
 
 /** Confirms a new email with the token from the link's fragment (one click: opening a link alone changes nothing). */
 export function ConfirmEmailForm() {
@@ -56,9 +57,9 @@ export function ConfirmEmailForm() {
       <form action={action}>
         <CardContent>
           {state.message && (
-            <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+            <FormAlert>
               {state.message}
-            </p>
+            </FormAlert>
           )}
           <input type="hidden" name="token" value={token ?? ""} />
         </CardContent>

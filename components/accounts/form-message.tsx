@@ -1,4 +1,5 @@
 import type { ActionState } from "@/lib/action-state";
+import { FormAlert } from "@/components/forms/form-alert";
 
 /** A form's outcome: success as a polite status, a failure that is not about one field as an alert. */
 export function FormMessage({ state }: { state: ActionState<unknown> }) {
@@ -12,8 +13,8 @@ export function FormMessage({ state }: { state: ActionState<unknown> }) {
   }
   if (state.fieldErrors) return <p role="status" className="sr-only" />;
   return (
-    <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+    <FormAlert>
       {state.message}
-    </p>
+    </FormAlert>
   );
 }

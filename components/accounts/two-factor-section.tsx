@@ -11,6 +11,7 @@ import type { ActionState } from "@/lib/action-state";
 import { FormMessage } from "./form-message";
 import { QrCode } from "./qr-code";
 import { RecoveryCodesDialog } from "./recovery-codes-dialog";
+import { FormAlert } from "@/components/forms/form-alert";
 
 type Setup = { secret: string; uri: string; qr: string[] };
 /** `required`: the policy requires a second factor and the app is the only one (no passkey), so it stays on. */
@@ -59,9 +60,9 @@ function SetUp({ onCodes }: { onCodes: (codes: string[]) => void }) {
     return (
       <div className="grid gap-2">
         {error && (
-          <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+          <FormAlert>
             {error}
-          </p>
+          </FormAlert>
         )}
         <div>
           <Button

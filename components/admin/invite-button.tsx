@@ -12,6 +12,7 @@ import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, Di
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
+import { FormAlert } from "@/components/forms/form-alert";
 
 /**
  * Invites someone by email with a role. With mail set up the link goes by mail; without, it is
@@ -94,9 +95,9 @@ function InviteForm({ byEmail }: { byEmail: boolean }) {
         </DialogDescription>
       </DialogHeader>
       {state.message && !state.fieldErrors && !state.ok && (
-        <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+        <FormAlert>
           {state.message}
-        </p>
+        </FormAlert>
       )}
       <FormField id="invite-email" name="email" type="email" label="Email" autoComplete="off" required maxLength={254} defaultValue={state.data?.email} error={state.fieldErrors?.email} />
       <div className="grid gap-2">

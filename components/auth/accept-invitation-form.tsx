@@ -10,6 +10,7 @@ import { useFragmentToken } from "@/components/forms/use-fragment-token";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { SsoButton } from "./sso-button";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
+import { FormAlert } from "@/components/forms/form-alert";
 
 type Details = { email: string; role: "admin" | "member"; ssoProvider: string | null } | { error: string };
 
@@ -94,9 +95,9 @@ export function AcceptInvitationForm() {
       <form ref={form} action={action} noValidate>
         <CardContent className="grid gap-4">
           {state.message && !state.fieldErrors && (
-            <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+            <FormAlert>
               {state.message}
-            </p>
+            </FormAlert>
           )}
           <input type="hidden" name="token" value={token ?? ""} />
           {/* The invited address: it names the account and cannot be changed here (read-only, so password managers still see it). */}

@@ -7,6 +7,7 @@ import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { FormAlert } from "@/components/forms/form-alert";
 
 const backToSignIn = (
   <Link href="/login" className="font-medium text-foreground underline underline-offset-4">
@@ -67,9 +68,9 @@ export function ForgotPasswordForm({ byEmail }: { byEmail: boolean }) {
       <form ref={form} action={action} noValidate onSubmit={(e) => setAsked(String(new FormData(e.currentTarget).get("email") ?? ""))}>
         <CardContent className="grid gap-4">
           {state.message && !state.fieldErrors && (
-            <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+            <FormAlert>
               {state.message}
-            </p>
+            </FormAlert>
           )}
           <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required defaultValue={state.data?.email} error={state.fieldErrors?.email} />
         </CardContent>

@@ -8,6 +8,7 @@ import { promptFailure } from "@/components/accounts/passkey-item";
 import { useWebAuthnSupport } from "@/components/accounts/use-webauthn-support";
 import { Button } from "@/components/ui/button";
 import { ACTIONS } from "@/lib/glossary";
+import { FormAlert } from "@/components/forms/form-alert";
 
 /**
  * "Sign in with a passkey": no email needed (the passkey names its account). The challenge is
@@ -39,9 +40,9 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl?: string }) {
   return (
     <div className="grid gap-2">
       {message && (
-        <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+        <FormAlert>
           {message}
-        </p>
+        </FormAlert>
       )}
       <Button type="button" variant="outline" onClick={signIn} disabled={pending}>
         {pending ? <Loader2Icon className="animate-spin" aria-hidden /> : <KeyRoundIcon aria-hidden />}

@@ -9,6 +9,7 @@ import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { useFragmentToken } from "@/components/forms/use-fragment-token";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
+import { FormAlert } from "@/components/forms/form-alert";
 
 
 /** Chooses a new password with the token from a reset link's fragment. */
@@ -46,9 +47,9 @@ export function ResetPasswordForm() {
       <form ref={form} action={action} noValidate>
         <CardContent className="grid gap-4">
           {state.message && !state.fieldErrors && (
-            <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+            <FormAlert>
               {state.message} {askAgain}
-            </p>
+            </FormAlert>
           )}
           <input type="hidden" name="token" value={token ?? ""} />
           <FormField

@@ -6,6 +6,7 @@ import { beginSecondFactorPasskeyAction, verifySecondFactorPasskeyAction } from 
 import { promptFailure } from "@/components/accounts/passkey-item";
 import { Button } from "@/components/ui/button";
 import { ACTIONS } from "@/lib/glossary";
+import { FormAlert } from "@/components/forms/form-alert";
 
 const subscribe = () => () => {};
 // Read without @simplewebauthn/browser, so the page's first load does not carry it: the library
@@ -45,9 +46,9 @@ export function SecondFactorPasskey({ callbackUrl, onEnded }: { callbackUrl?: st
   return (
     <div className="grid gap-2">
       {message && (
-        <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+        <FormAlert>
           {message}
-        </p>
+        </FormAlert>
       )}
       <Button type="button" onClick={confirmWithPasskey} disabled={pending} autoFocus>
         {pending ? <Loader2Icon className="animate-spin" aria-hidden /> : <KeyRoundIcon aria-hidden />}

@@ -9,6 +9,7 @@ import { SubmitButton } from "@/components/forms/submit-button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
 import { SsoButton } from "./sso-button";
+import { FormAlert } from "@/components/forms/form-alert";
 
 /**
  * `notice` says who may sign up here (Admin -> Settings); `closed` (invitation only, or closed)
@@ -96,9 +97,9 @@ export function SignUpForm({
         <form ref={form} action={action} noValidate onSubmit={(e) => setAsked(String(new FormData(e.currentTarget).get("email") ?? ""))}>
           <CardContent className="grid gap-4">
             {state.message && !state.fieldErrors && (
-              <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+              <FormAlert>
                 {state.message}
-              </p>
+              </FormAlert>
             )}
             <FormField id="name" name="name" label="Name" autoComplete="name" required maxLength={80} defaultValue={state.data?.name} error={errors.name} />
             <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required maxLength={254} defaultValue={state.data?.email} error={errors.email} />

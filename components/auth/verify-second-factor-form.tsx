@@ -11,6 +11,7 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { messageOf } from "@/lib/errors";
 import type { SecondFactorMethods } from "@/lib/commands/second-factor";
 import { SecondFactorPasskey } from "./second-factor-passkey";
+import { FormAlert } from "@/components/forms/form-alert";
 
 function describe(methods: SecondFactorMethods, passkey: boolean): string {
   if (passkey && methods.code) return "Your password is accepted. One more step: your passkey, or a code from your authenticator app.";
@@ -75,9 +76,9 @@ export function VerifySecondFactorForm({ methods, passkeysAvailable, callbackUrl
             <form ref={form} action={action} noValidate aria-label={passkey ? "Use a code instead" : undefined}>
               <CardContent className="grid gap-4">
                 {state.message && !state.fieldErrors && (
-                  <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+                  <FormAlert>
                     {state.message}
-                  </p>
+                  </FormAlert>
                 )}
                 {callbackUrl && <input type="hidden" name="callbackUrl" value={callbackUrl} />}
                 {recovery ? (

@@ -1,4 +1,4 @@
-import { and, count, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { RequestContext } from "@/lib/audit-events";
 import { sqlNow } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
@@ -347,7 +347,8 @@ export async function liveChallenge(db: Database, tokenHash: string, clockOffset
 
 export type ChallengeProof =
   | { kind: "totp"; verify: (sealedSecret: string, lastStep: number | null, userId: string) => Promise<number | null> }
-  | { kind: "recovery"; codeHash: string }
+  /** The code's digest under each configured key (current first): codes made before a key rotation keep working. */
+  | { kind: "recovery"; codeHashes: string[] }
   // A passkey's assertion, checked by the command layer against this user's passkeys, in this
   // transaction (`db` is the transaction): the passkey challenge and the counter change commit with it.
   | { kind: "passkey"; verify: (db: Database, userId: string) => Promise<{ passkeyName: string } | null> }
@@ -430,7 +431,7 @@ export async function completeChallenge(
         const used = await tx
           .update(recoveryCodes)
           .set({ usedAt: sql`now()` })
-          .where(and(eq(recoveryCodes.userId, user.id), eq(recoveryCodes.codeHash, input.proof.codeHash), isNull(recoveryCodes.usedAt)))
+          .where(and(eq(recoveryCodes.userId, user.id), inArray(recoveryCodes.codeHash, input.proof.codeHashes), isNull(recoveryCodes.usedAt)))
           .returning({ id: recoveryCodes.id });
         if (used.length > 0) {
           const [{ n }] = (await tx.select({ n: count() }).from(recoveryCodes).where(and(eq(recoveryCodes.userId, user.id), isNull(recoveryCodes.usedAt)))) as [{ n: number }];

@@ -10,8 +10,8 @@ import { resetSecretsCache } from "@/lib/secrets";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, makeUser } from "@/test/fixtures";
 import type { Actor } from "./actor";
-import { resealSecondFactorSeeds, seedSealContext } from "./reseal";
-import { confirmTotpSetup, finishSecondFactor, startSecondFactor, startTotpSetup } from "./second-factor";
+import { resealSecondFactorSeeds } from "./reseal";
+import { confirmTotpSetup, finishSecondFactor, seedSealContext, startSecondFactor, startTotpSetup } from "./second-factor";
 
 // Rotating ENCRYPTION_KEY: every authenticator seed sealed with the old key is sealed again with the
 // new one (enabled seeds and set-ups in progress), after which the old key can go; a seed no
@@ -56,13 +56,17 @@ describe(`re-sealing authenticator seeds after a key rotation (${TEST_DRIVER})`,
   it("seals every seed again with the new key, leaves what no key opens, and a second run changes nothing", async () => {
     const enabled = await member();
     const setup = await startTotpSetup(handle.db, actorOf(enabled.id));
-    await confirmTotpSetup(handle.db, actorOf(enabled.id), { currentPassword: PASSWORD, code: await code(setup.secret) });
+    const { recoveryCodes } = await confirmTotpSetup(handle.db, actorOf(enabled.id), { currentPassword: PASSWORD, code: await code(setup.secret) });
     const pending = await member();
     const pendingSetup = await startTotpSetup(handle.db, actorOf(pending.id));
     const lost = await member();
     await handle.db.insert(totpFactors).values({ userId: lost.id, secret: seal("JBSWY3DPEHPK3PXP", seedSealContext(lost.id), GONE), enabledAt: new Date() });
 
     useKeys(NEW, [OLD]);
+    // Recovery codes are digests keyed by the key they were made under: they work while it is listed as previous.
+    const withRecoveryCode = async (recovery: string) =>
+      (await finishSecondFactor(handle.db, { token: await startSecondFactor(handle.db, enabled.id, { clockOffsetMs: 0 }), code: recovery, renewal: false }, CONTEXT, 0)).ok;
+    expect(await withRecoveryCode(recoveryCodes[0]!)).toBe(true);
     const first = await resealSecondFactorSeeds(handle.db, { batch: 2 });
     expect(first).toMatchObject({ resealed: 2, unreadable: 1, changed: 0 });
 
@@ -74,8 +78,9 @@ describe(`re-sealing authenticator seeds after a key rotation (${TEST_DRIVER})`,
     expect((await rowOf(lost.id)).secret).toContain(".");
     expect(sealedWith((await rowOf(lost.id)).secret!, NEW)).toBe(false);
 
-    // The old key gone: the authenticator app still signs in.
+    // The old key gone: the authenticator app still signs in; a recovery code made under it no longer does.
     useKeys(NEW);
+    expect(await withRecoveryCode(recoveryCodes[1]!)).toBe(false);
     const token = await startSecondFactor(handle.db, enabled.id, { clockOffsetMs: 60_000 });
     const outcome = await finishSecondFactor(handle.db, { token, code: await generate({ secret: setup.secret, epoch: Math.floor((Date.now() + 60_000) / 1000) }), renewal: false }, CONTEXT, 60_000);
     expect(outcome.ok).toBe(true);

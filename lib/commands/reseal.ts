@@ -9,9 +9,8 @@ import { config } from "../config";
 import { seal, sealedWith, unseal } from "../crypto/seal";
 import { log } from "../log";
 import { getSecrets } from "../secrets";
+import { seedSealContext } from "./second-factor";
 
-/** The context a user's seed is sealed under (lib/commands/second-factor.ts seals with the same). */
-export const seedSealContext = (userId: string) => `totp:${userId}`;
 
 export type ResealReport = {
   /** Seeds already sealed with the current key. */

@@ -46,7 +46,7 @@ export const CHALLENGE_TOKEN_PATTERN = /^ksc_[A-Za-z0-9_-]{43}$/;
 const digest = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 const newChallengeToken = () => `ksc_${randomBytes(32).toString("base64url")}`;
 // The seal names the user it belongs to (authenticated, not stored): a seed cannot move to another row.
-const sealContext = (userId: string) => `totp:${userId}`;
+export const seedSealContext = (userId: string) => `totp:${userId}`;
 const openKeys = () => [getSecrets().encryptionKey, ...config.encryptionKeysPrevious];
 const codeDigest = (code: string) => keyedDigest(code, "recovery-code", getSecrets().encryptionKey);
 const now = (actor: { clockOffsetMs: number }) => Date.now() + actor.clockOffsetMs;
@@ -70,7 +70,7 @@ export type TotpSetup = { secret: string; uri: string; qr: string[] };
 export async function startTotpSetup(db: Database, actor: Actor): Promise<TotpSetup> {
   sessionOnly(actor);
   const secret = newTotpSecret();
-  const { email } = await savePendingSecret(db, actor.userId, seal(secret, sealContext(actor.userId), getSecrets().encryptionKey));
+  const { email } = await savePendingSecret(db, actor.userId, seal(secret, seedSealContext(actor.userId), getSecrets().encryptionKey));
   const uri = totpUri(secret, email);
   return { secret, uri, qr: qrRows(uri) };
 }
@@ -82,7 +82,7 @@ function passwordAndCode(userId: string, input: { currentPassword: string; code:
     const code = asTotpCode(input.code);
     const sealed = which === "pending" ? row.pendingSecret : row.secret;
     if (!code || !sealed) return { ok: false, reason: "wrong_code" };
-    const step = await verifyTotp(unseal(sealed, sealContext(userId), openKeys()), code, nowMs, which === "pending" ? null : row.lastStep);
+    const step = await verifyTotp(unseal(sealed, seedSealContext(userId), openKeys()), code, nowMs, which === "pending" ? null : row.lastStep);
     return step === null ? { ok: false, reason: "wrong_code" } : { ok: true, step };
   };
 }
@@ -153,7 +153,7 @@ export async function checkStepUpCode(db: Database, actor: Actor, input: { code:
   const code = asTotpCode(input.code);
   const nowMs = now(actor);
   const result = code
-    ? await confirmWithTotp(db, actor.userId, { verify: async (sealed, lastStep) => verifyTotp(unseal(sealed, sealContext(actor.userId), openKeys()), code, nowMs, lastStep), now: nowMs }, actor.context)
+    ? await confirmWithTotp(db, actor.userId, { verify: async (sealed, lastStep) => verifyTotp(unseal(sealed, seedSealContext(actor.userId), openKeys()), code, nowMs, lastStep), now: nowMs }, actor.context)
     : ({ ok: false, reason: "wrong_code", retryAfterSeconds: 0 } as const);
   if (result.ok) return;
   if (result.reason === "rate_limited") {
@@ -250,7 +250,7 @@ export async function finishSecondFactor(
   const totp = asTotpCode(typed);
   const recovery = totp ? null : asRecoveryCode(typed);
   const proof = totp
-    ? { kind: "totp" as const, verify: async (sealed: string, lastStep: number | null, userId: string) => verifyTotp(unseal(sealed, sealContext(userId), openKeys()), totp, nowMs, lastStep) }
-    : { kind: "recovery" as const, codeHash: recovery ? codeDigest(recovery) : "not-a-code" };
+    ? { kind: "totp" as const, verify: async (sealed: string, lastStep: number | null, userId: string) => verifyTotp(unseal(sealed, seedSealContext(userId), openKeys()), totp, nowMs, lastStep) }
+    : { kind: "recovery" as const, codeHashes: recovery ? openKeys().map((key) => keyedDigest(recovery, "recovery-code", key)) : ["not-a-code"] };
   return completeChallenge(db, { tokenHash, clockOffsetMs, proof, now: nowMs }, context);
 }
