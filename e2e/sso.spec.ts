@@ -217,7 +217,7 @@ test.describe("single sign-on on a deployment of its own", () => {
     await admin.goto(`${base}/admin/settings`);
     await admin.getByLabel("Invited people only").check();
     await admin.getByRole("button", { name: "Save sign-up" }).click();
-    await expect(admin.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await expect(admin.getByRole("status").filter({ hasText: "Saved. The sign-up page says" })).toBeVisible();
 
     idp!.accounts.set("dora", { email: "dora@sso.example.test", email_verified: true, name: "Dora" });
     const dora = await fresh(browser);
@@ -243,7 +243,7 @@ test.describe("single sign-on on a deployment of its own", () => {
     await admin.goto(`${base}/admin/settings`);
     await admin.getByLabel("Nobody: sign-up closed").check();
     await admin.getByRole("button", { name: "Save sign-up" }).click();
-    await expect(admin.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await expect(admin.getByRole("status").filter({ hasText: "Saved. The sign-up page says" })).toBeVisible();
     idp!.accounts.set("ed", { email: "ed@sso.example.test", email_verified: true, name: "Ed" });
     const ed = await fresh(browser);
     await ssoSignIn(ed, "ed", idp!);
@@ -261,7 +261,7 @@ test.describe("single sign-on on a deployment of its own", () => {
     // Sign-up open again (the test before closed it), so the sign-up page has someone to let in.
     await admin.getByLabel("Anyone").check();
     await admin.getByRole("button", { name: "Save sign-up" }).click();
-    await expect(admin.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await expect(admin.getByRole("status").filter({ hasText: "Saved. The sign-up page says" })).toBeVisible();
 
     // The sign-in page leads with SSO and says why there is no password form.
     const bob = await fresh(browser);
@@ -312,7 +312,7 @@ test.describe("single sign-on on a deployment of its own", () => {
     await admin.goto(`${base}/admin/settings`);
     await admin.getByLabel("Invited people only").check();
     await admin.getByRole("button", { name: "Save sign-up" }).click();
-    await expect(admin.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await expect(admin.getByRole("status").filter({ hasText: "Saved. The sign-up page says" })).toBeVisible();
     await admin.goto(`${base}/admin/users`);
     await admin.getByRole("button", { name: "Invite someone" }).click();
     const dialog = admin.getByRole("dialog");
