@@ -484,3 +484,54 @@ export const secondFactorChallenges = pgTable(
     index("second_factor_challenges_user_idx").on(t.userId),
   ],
 );
+
+/**
+ * Teams (lib/commands/teams.ts): a first-class owner of keys beside a person. The slug is the
+ * team's address in the dashboard (`/t/<slug>/…`), lower-case, unique among teams that exist.
+ * A deleted team stays as a row (its audit trail keeps its id), its slug freed.
+ */
+export const teams = pgTable(
+  "teams",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    // teamBySlug: every team page and action finds its team by the slug in the URL.
+    uniqueIndex("teams_slug_key").on(t.slug).where(sql`${t.deletedAt} is null`),
+    check("teams_slug_shape", sql`${t.slug} ~ '^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$'`),
+  ],
+);
+export type Team = typeof teams.$inferSelect;
+
+/**
+ * Who belongs to a team, with one role each (lib/teams/roles.ts says what a role may do). A team
+ * always keeps at least one owner: every change that could remove the last one locks the team's
+ * owner rows first (`lockTeamOwners` in db/queries/teams.ts).
+ */
+export const teamMembers = pgTable(
+  "team_members",
+  {
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["owner", "admin", "developer", "viewer"] }).notNull(),
+    addedBy: uuid("added_by").references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.userId] }),
+    // The context switcher: a user's teams.
+    index("team_members_user_idx").on(t.userId),
+    // The last-owner guard locks a team's owners.
+    index("team_members_owners_idx").on(t.teamId).where(sql`${t.role} = 'owner'`),
+  ],
+);
+export type TeamMember = typeof teamMembers.$inferSelect;
