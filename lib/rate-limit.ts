@@ -82,20 +82,24 @@ export type SyncedDecision = ({ ok: true } | { ok: false; retryAfterSeconds: num
 
 type Counter = { window: number; limit: number; known: number; unsynced: number; syncing: number };
 
+/** Unsent admissions of one bucket that make its process exchange counts at once: 5% of the limit. */
+const batchOf = (limit: number) => Math.max(1, Math.ceil(limit / 20));
+
 /**
  * A fixed-window limit shared by every server process, decided without waiting for the database.
  * Each process admits from what it knows: the window's global total as of its last exchange with
- * the database, plus what it admitted since. It exchanges its counts in the background, in one
- * multi-row upsert that returns the new totals: on a timer (`syncMs` after the first unsent count)
- * and at once whenever a bucket has `batch` unsent counts (5% of its limit), so a key near its
- * limit is synced within a round trip instead of a second.
+ * the database, plus what it admitted since. A bucket is exchanged in the background, in one
+ * multi-row upsert that returns the new totals, when it has `batch` unsent admissions (5% of its
+ * limit): a key near its limit is synced within a round trip, and a key used a few times a minute
+ * costs the database nothing (with many keys, a per-second exchange of every key in use was a
+ * write of thousands of rows a second beside the reads).
  *
  * The bound, for N processes sharing a key: within one process decisions are exact; across them,
- * each process can admit at most what it has not yet sent (under `batch`) plus what it admits
- * while one exchange is in flight (its request rate on that key times one round trip) beyond what
- * it has learnt. So a window admits at most
- *   limit + (N − 1) × (batch + rate × roundTrip)
- * e.g. limit 100, 2 processes, batch 5, a 2 ms round trip at 50 requests/s: at most ~105.
+ * a process can admit at most what the others have not sent (under `batch` each) plus what they
+ * admit while an exchange is in flight (their request rate on that key times one round trip). So
+ * a window admits at most
+ *   limit + (N − 1) × (batch − 1 + rate × roundTrip)
+ * e.g. limit 100, 2 processes, batch 5, a 2 ms round trip at 50 requests/s: at most ~104.
  * The failed-authentication limiter (ReservingLimiter above) stays exact: it guards the database,
  * and a failure may wait.
  */
@@ -104,12 +108,14 @@ export class SyncedLimiter {
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
+  private queuedAll = false;
   private lastPrune = 0;
 
   constructor(
     private readonly windowMs: number,
     private readonly db: () => Promise<Database>,
-    private readonly syncMs = 1_000,
+    /** After a failed exchange, how long until it is tried again. */
+    private readonly retryMs = 1_000,
   ) {}
 
   /** Decides at once (no I/O) and counts an admission; the exchange with the database follows in the background. */
@@ -134,33 +140,49 @@ export class SyncedLimiter {
     }
     metrics().limiter.inc({ decision: "admitted" });
     counter.unsynced++;
-    if (counter.unsynced >= Math.max(1, Math.ceil(limit / 20))) void this.sync();
-    else this.schedule();
+    if (counter.unsynced >= batchOf(limit)) void this.request(false);
     return { ok: true, state: state(used + 1) };
   }
 
   /**
-   * Sends every count unsent at the time of the call and learns the new totals. Exchanges run one
-   * at a time; calls made while one is waiting to start share it (it sends what they counted).
-   * Resolves when that exchange is done (a failed one is logged, its counts kept for the next).
+   * Sends every count unsent at the time of the call, whatever its size (at shutdown, and in
+   * tests), and learns the new totals. Resolves when that exchange is done (a failed one is
+   * logged, its counts kept for the next).
    */
   sync(): Promise<void> {
+    return this.request(true);
+  }
+
+  /** Unsent counts waiting for their bucket's batch (what a shutdown sync would send). */
+  get pending(): number {
+    let n = 0;
+    for (const counter of this.counters.values()) n += counter.unsynced;
+    return n;
+  }
+
+  // Exchanges run one at a time; requests made while one is waiting to start share it (it sends
+  // what they counted, everything if any of them asked for everything).
+  private request(all: boolean): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.queued) return this.queued;
+    if (this.queued) {
+      this.queuedAll ||= all;
+      return this.queued;
+    }
+    this.queuedAll = all;
     const run = this.chain.then(() => {
       this.queued = undefined;
-      return this.exchange();
+      return this.exchange(this.queuedAll);
     });
     this.queued = run;
     this.chain = run;
     return run;
   }
 
-  private async exchange() {
+  private async exchange(all: boolean) {
     const sent: { bucket: string; counter: Counter; amount: number }[] = [];
     for (const [bucket, counter] of this.counters) {
-      if (counter.unsynced === 0) continue;
+      if (counter.unsynced === 0 || (!all && counter.unsynced < batchOf(counter.limit))) continue;
       sent.push({ bucket, counter, amount: counter.unsynced });
       counter.syncing += counter.unsynced;
       counter.unsynced = 0;
@@ -187,13 +209,13 @@ export class SyncedLimiter {
         s.counter.unsynced += s.amount;
       }
       log.warn("ratelimit.sync_failed", { buckets: sent.length, ...errorFields(error) });
-      this.schedule();
+      this.retryLater();
     }
   }
 
-  private schedule() {
+  private retryLater() {
     if (this.timer) return;
-    this.timer = setTimeout(() => void this.sync(), this.syncMs);
+    this.timer = setTimeout(() => void this.request(false), this.retryMs);
     this.timer.unref?.();
   }
 

@@ -26,7 +26,7 @@ const g = globalThis as unknown as { __keysmithApi?: Services };
 /** Process-wide state of the API: limiters and the usage buffer (one per server process). */
 export function apiServices(): Services {
   g.__keysmithApi ??= {
-    keyLimiter: new SyncedLimiter(60_000, getDb, config.usageFlushMs),
+    keyLimiter: new SyncedLimiter(60_000, getDb),
     reports: new ReservingLimiter(60_000),
     failures: new ReservingLimiter(60_000),
     usage: new UsageRecorder(getDb, config.usageFlushMs),

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database, DbHandle } from "@/db/client";
 import { createApiKey } from "@/db/queries/api-keys";
 import { deleteApiKey, revokeApiKey } from "@/db/queries/key-revocation";
@@ -224,6 +224,22 @@ describe(`synced per-key limits (${TEST_DRIVER})`, () => {
     // Both now know the window is spent, without asking the database.
     expect(a.take("test:pair", 100, now).ok).toBe(false);
     expect(b.take("test:pair", 100, now).ok).toBe(false);
+  });
+
+  it("writes a bucket only when it has a batch (5% of its limit) unsent: a key used a few times a minute costs no write", async () => {
+    const limiter = new SyncedLimiter(60_000, async () => handle.db);
+    const now = Date.now();
+    const window = new Date(Math.floor(now / 60_000) * 60_000);
+    for (let i = 0; i < 29; i++) expect(limiter.take("test:quiet", 600, now).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await windowCounts(handle.db, ["test:quiet"], window)).get("test:quiet")).toBeUndefined();
+    expect(limiter.pending).toBe(29);
+    limiter.take("test:quiet", 600, now); // the 30th: 5% of 600
+    await vi.waitFor(async () => expect((await windowCounts(handle.db, ["test:quiet"], window)).get("test:quiet")).toBe(30));
+    expect(limiter.pending).toBe(0);
+    limiter.take("test:quiet", 600, now);
+    await limiter.sync(); // everything, whatever its size (shutdown)
+    expect((await windowCounts(handle.db, ["test:quiet"], window)).get("test:quiet")).toBe(31);
   });
 
   it("a failed exchange keeps its counts and sends them with the next one", async () => {
