@@ -1,5 +1,7 @@
 // npm run bench -- [--database-url URL] [--duration 5] [--rounds 3] [--warmup 3] [--connections 50] [--runs 7] [--port 3401]
-//                  [--no-build] [--pglite-only] [--keep] [--api-via-next]
+//                  [--no-build] [--pglite-only] [--postgres-only] [--keep] [--api-via-next]
+// BENCH_SERVER_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the servers
+// it starts as NODE_OPTIONS: a profile of the server under the same load.
 //
 // Builds the app, then for each database (PGlite in a temporary folder and, when --database-url /
 // DATABASE_URL is given, a scratch database on that Postgres server, dropped afterwards) seeds it,
@@ -30,6 +32,7 @@ const { values: args } = parseArgs({
     port: { type: "string", default: "3401" },
     "no-build": { type: "boolean", default: false },
     "pglite-only": { type: "boolean", default: false },
+    "postgres-only": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     // /api/v1 through Next.js's catch-all route instead of server.mjs's direct router: the "before"
     // of issue 13, same handlers (KEYSMITH_API_VIA_NEXT=1).
@@ -38,7 +41,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log("Usage: npm run bench -- [--database-url postgres://…] [--duration S] [--rounds N] [--warmup S] [--connections N] [--runs N] [--port N] [--no-build] [--pglite-only] [--keep] [--api-via-next]");
+  console.log("Usage: npm run bench -- [--database-url postgres://…] [--duration S] [--rounds N] [--warmup S] [--connections N] [--runs N] [--port N] [--no-build] [--pglite-only] [--postgres-only] [--keep] [--api-via-next]");
   process.exit(0);
 }
 
@@ -279,10 +282,12 @@ async function main() {
   if (!args["no-build"]) buildIfNeeded(true);
   const results: { label: string; rows: Row[]; checked: boolean }[] = [];
   const context = `${connections} connections, ${rounds} rounds of ${duration} s, baseline = GET /api/bench/static${args["api-via-next"] ? ", /api/v1 through Next.js" : ""}`;
-  const pglite = await benchDatabase("PGlite", undefined);
-  results.push({ label: `PGlite (${context})`, rows: pglite.rows, checked: !postgresUrl });
-  if (postgresUrl) results.push({ label: `Postgres (${context})`, rows: (await benchDatabase("Postgres", postgresUrl)).rows, checked: true });
-  results.push({ label: "Build output", rows: [pglite.js], checked: true });
+  if (args["postgres-only"] && !postgresUrl) throw new Error("--postgres-only needs --database-url (or DATABASE_URL).");
+  const pglite = args["postgres-only"] ? undefined : await benchDatabase("PGlite", undefined);
+  if (pglite) results.push({ label: `PGlite (${context})`, rows: pglite.rows, checked: !postgresUrl });
+  const postgres = postgresUrl ? await benchDatabase("Postgres", postgresUrl) : undefined;
+  if (postgres) results.push({ label: `Postgres (${context})`, rows: postgres.rows, checked: true });
+  results.push({ label: "Build output", rows: [(pglite ?? postgres)!.js], checked: true });
   for (const r of results) print(r.label, r.rows, r.checked);
   const failed = results.filter((r) => r.checked).flatMap((r) => r.rows.filter((row) => row.pass === false));
   console.log(failed.length === 0 ? "\nAll budgets met." : `\n${failed.length} budget(s) missed: ${failed.map((f) => f.what).join("; ")}`);
