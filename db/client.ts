@@ -17,6 +17,8 @@ export type DbHandle = {
   pool?: PoolStats;
   migrate: () => Promise<void>;
   close: () => Promise<void>;
+  /** PGlite only: the whole data directory as a tarball (a template other instances can start from). */
+  dumpDataDir?: () => Promise<Blob>;
 };
 
 export const MIGRATIONS_FOLDER = path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations");
@@ -41,16 +43,18 @@ export type OpenOptions = {
   pgliteDir: string;
   /** Scripts that bulk-load data (db/seed-keys.ts) lift the per-query time limits the app keeps. */
   longQueries?: boolean;
+  /** PGlite only: start from this data directory (a `dumpDataDir` tarball) instead of an empty cluster. */
+  pgliteTemplate?: Blob;
 };
 
 export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
   const driver = resolveDriver(options.url, options.driver);
-  if (driver === "pglite") return openPglite(options.pgliteDir);
+  if (driver === "pglite") return openPglite(options.pgliteDir, options.pgliteTemplate);
   if (driver === "neon") return openNeon(options.url!);
   return openPg(options.url!, options.longQueries ?? false);
 }
 
-async function openPglite(dir: string): Promise<DbHandle> {
+async function openPglite(dir: string, template?: Blob): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
@@ -58,7 +62,7 @@ async function openPglite(dir: string): Promise<DbHandle> {
   // a contrib bundle that has to be handed over here, or CREATE EXTENSION fails.
   const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir, { extensions: { pg_trgm } });
+  const client = new PGlite(dir, { extensions: { pg_trgm }, ...(template ? { loadDataDir: template } : {}) });
   await client.waitReady;
   // Every statement passes the write generation on its way (db/coherence.ts): the key lookup cache
   // it makes coherent is what lets the embedded default verify without a query per request.
@@ -70,6 +74,7 @@ async function openPglite(dir: string): Promise<DbHandle> {
     driver: "pglite",
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => client.close(),
+    dumpDataDir: () => client.dumpDataDir("none"),
   };
 }
 

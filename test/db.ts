@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import type { SQL } from "drizzle-orm";
+import { inject } from "vitest";
 import { openDatabase, type DbHandle, type Driver } from "@/db/client";
 import { startNeonWsProxy } from "./neon-ws-proxy";
 
@@ -20,7 +22,9 @@ export function assertLocalDatabase(url: string): void {
  */
 export async function openTestDb(): Promise<DbHandle> {
   if (TEST_DRIVER === "pglite") {
-    const handle = await openDatabase({ pgliteDir: "memory://" });
+    // A copy of the migrated database test/global-setup.ts made once for the run.
+    const template = inject("pgliteTemplate");
+    const handle = await openDatabase({ pgliteDir: "memory://", pgliteTemplate: template ? new Blob([fs.readFileSync(template)]) : undefined });
     await handle.migrate();
     return handle;
   }
