@@ -3,9 +3,9 @@ import type { Database } from "@/db/client";
 import { recordAudit, recordSignIn, recordSignInFailure } from "@/db/queries/audit";
 import { addToWindow, windowCounts } from "@/db/queries/rate-limits";
 import { hasSecondFactor } from "@/db/queries/second-factor";
-import { getSsoOnly } from "@/db/queries/settings";
 import { findUserByEmail } from "@/db/queries/users";
-import { isBreakGlassAdmin, passwordAllowed, ssoOnlyInEffect } from "../accounts/sso-policy";
+import { isBreakGlassAdmin, passwordAllowed } from "../accounts/sso-policy";
+import { ssoOnlyNow } from "../commands/sso";
 import type { User } from "@/db/schema";
 import type { RequestContext } from "../audit-events";
 import { config } from "../config";
@@ -40,7 +40,7 @@ export async function checkCredentials(
   const limits = { perAccount: config.loginFailuresPerAccount, perAddress: config.loginFailuresPerIp };
 
   // Single sign-on only: no password is even checked, except a break-glass admin's (README).
-  const ssoOnly = ssoOnlyInEffect(await getSsoOnly(db), !!config.oidc);
+  const ssoOnly = await ssoOnlyNow(db);
   if (!passwordAllowed({ ssoOnly, email: input.email, breakGlassEmails: config.breakGlassEmails })) {
     await recordSignInFailure(db, { email: input.email, userId: null, reason: "sso_only" }, context);
     return { ok: false, reason: "password_off" };

@@ -4,8 +4,8 @@ import { recordPasskeySignInFailure, recordSignIn } from "@/db/queries/audit";
 import { addToWindow, windowCounts } from "@/db/queries/rate-limits";
 import type { SessionUser } from "@/db/queries/users";
 import type { RequestContext } from "../audit-events";
-import { getSsoOnly } from "@/db/queries/settings";
-import { isBreakGlassAdmin, ssoOnlyInEffect } from "../accounts/sso-policy";
+import { isBreakGlassAdmin } from "../accounts/sso-policy";
+import { ssoOnlyNow } from "../commands/sso";
 import { verifyPasskeyAssertion } from "../commands/passkeys";
 import { config } from "../config";
 import { log } from "../log";
@@ -38,7 +38,7 @@ export async function signInWithPasskey(
   }
   const result = await verifyPasskeyAssertion(db, input);
   // Single sign-on as the only way in closes this door too, but for break-glass administrators.
-  if (result.ok && ssoOnlyInEffect(await getSsoOnly(db), !!config.oidc) && !isBreakGlassAdmin({ email: result.user.email, role: result.user.role, breakGlassEmails: config.breakGlassEmails })) {
+  if (result.ok && (await ssoOnlyNow(db)) && !isBreakGlassAdmin({ email: result.user.email, role: result.user.role, breakGlassEmails: config.breakGlassEmails })) {
     await recordPasskeySignInFailure(db, { userId: result.user.id, reason: "sso_only" }, context);
     return { ok: false, reason: "sso_only" };
   }

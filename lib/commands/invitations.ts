@@ -6,10 +6,9 @@ import "server-only";
 // works whatever the sign-up mode: that is its point.
 import type { Database } from "@/db";
 import { acceptInvitationRow, findUsableInvitation, insertInvitation, revokeInvitationRow } from "@/db/queries/invitations";
-import { getSsoOnly } from "@/db/queries/settings";
 import type { SessionUser } from "@/db/queries/users";
 import { digestIfLinkToken, linkTokenDigest, linkWithToken, newLinkToken } from "../accounts/link-token";
-import { mayHavePassword, ssoOnlyInEffect } from "../accounts/sso-policy";
+import { mayHavePassword } from "../accounts/sso-policy";
 import { config } from "../config";
 import { AppError } from "../errors";
 import { mailedLink, mailedLinksAvailable, sendMail } from "../mail";
@@ -17,7 +16,7 @@ import { hashPassword } from "../password";
 import { DAY_MS } from "../time";
 import { uuidSchema } from "../validation/common";
 import type { Actor } from "./actor";
-import { passwordPolicy } from "./sso";
+import { passwordPolicy, ssoOnlyNow } from "./sso";
 
 /** An invitation works for 7 days. */
 export const INVITATION_LIFETIME_MS = 7 * DAY_MS;
@@ -110,7 +109,7 @@ export async function describeInvitation(
   const found = await findUsableInvitation(db, digestOrInvalid(token), clockOffsetMs);
   if (!found) throw new AppError("invitation_invalid");
   const oidc = config.oidc;
-  const ssoOnly = ssoOnlyInEffect(oidc ? await getSsoOnly(db) : false, !!oidc);
+  const ssoOnly = await ssoOnlyNow(db);
   const password = mayHavePassword({ ssoOnly, email: found.email, role: found.role, breakGlassEmails: config.breakGlassEmails });
   return { ...found, ssoProvider: password ? null : oidc!.name };
 }

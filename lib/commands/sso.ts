@@ -65,5 +65,14 @@ export function passwordPolicy(): PasswordPolicy {
 export async function passwordsOffFor(db: Database, email: string): Promise<boolean> {
   if (!config.oidc) return false;
   const role = config.adminEmails.includes(email) ? "admin" : "member";
-  return !mayHavePassword({ ssoOnly: ssoOnlyInEffect(await getSsoOnly(db), true), email, role, breakGlassEmails: config.breakGlassEmails });
+  return !mayHavePassword({ ssoOnly: await ssoOnlyNow(db), email, role, breakGlassEmails: config.breakGlassEmails });
+}
+
+/**
+ * Whether single sign-on is the only way in right now: the setting, in effect only while OIDC is
+ * configured (the setting is not even read otherwise). For pages and sign-ins; a transaction that
+ * gives a password reads it again, locked (`assertPasswordAllowed` in db/queries/settings.ts).
+ */
+export async function ssoOnlyNow(db: Database): Promise<boolean> {
+  return config.oidc ? ssoOnlyInEffect(await getSsoOnly(db), true) : false;
 }

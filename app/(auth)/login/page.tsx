@@ -4,8 +4,7 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 import { headers } from "next/headers";
 import { relyingParty } from "@/lib/commands/passkeys";
 import { getDb } from "@/db";
-import { getSsoOnly } from "@/db/queries/settings";
-import { ssoOnlyInEffect } from "@/lib/accounts/sso-policy";
+import { ssoOnlyNow } from "@/lib/commands/sso";
 import { ssoErrorMessage } from "@/lib/auth/sso-errors";
 import { config } from "@/lib/config";
 import { currentUser } from "@/lib/session";
@@ -16,7 +15,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (await currentUser()) redirect("/settings/api-keys");
   const { callbackUrl, reset, error } = await searchParams;
   const oidc = config.oidc;
-  const ssoOnly = ssoOnlyInEffect(oidc ? await getSsoOnly(await getDb()) : false, !!oidc);
+  const ssoOnly = await ssoOnlyNow(await getDb());
   return (
     <SignInForm
       callbackUrl={typeof callbackUrl === "string" && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : undefined}

@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignUpForm } from "@/components/auth/sign-up-form";
 import { getDb } from "@/db";
-import { getSignUpSettings, getSsoOnly } from "@/db/queries/settings";
+import { getSignUpSettings } from "@/db/queries/settings";
 import { hasAnyUser } from "@/db/queries/users";
 import { signUpNotice } from "@/lib/accounts/sign-up-policy";
-import { ssoOnlyInEffect } from "@/lib/accounts/sso-policy";
+import { ssoOnlyNow } from "@/lib/commands/sso";
 import { config } from "@/lib/config";
 import { currentUser } from "@/lib/session";
 
@@ -21,6 +21,6 @@ export default async function SignUpPage() {
   const notice = firstAccount ? null : signUpNotice(mode, domains);
   const closed = !firstAccount && (mode === "invite_only" || mode === "closed");
   const oidc = config.oidc;
-  const ssoOnly = !firstAccount && ssoOnlyInEffect(oidc ? await getSsoOnly(db) : false, !!oidc);
+  const ssoOnly = !firstAccount && (await ssoOnlyNow(db));
   return <SignUpForm firstAccount={firstAccount} notice={notice} closed={closed} ssoName={ssoOnly ? oidc!.name : null} />;
 }

@@ -16,8 +16,8 @@ import { listOpenInvitations } from "@/db/queries/invitations";
 import { invitationsByEmail } from "@/lib/commands/invitations";
 import { listUsers, type AdminUserRow } from "@/db/queries/admin-users";
 import { ADMIN_PAGE_SIZE } from "@/db/queries/paging";
-import { getSsoOnly } from "@/db/queries/settings";
-import { mayHavePassword, ssoOnlyInEffect } from "@/lib/accounts/sso-policy";
+import { mayHavePassword } from "@/lib/accounts/sso-policy";
+import { ssoOnlyNow } from "@/lib/commands/sso";
 import { config } from "@/lib/config";
 import { requestTimeZone } from "@/lib/request-time-zone";
 import { requireAdmin } from "@/lib/session";
@@ -36,7 +36,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const { rows, ...paging } = await listUsers(db, filters);
   const invited = await listOpenInvitations(db);
   // While single sign-on is the only way in, a reset link is offered only where a password still counts (break-glass admins).
-  const ssoOnly = ssoOnlyInEffect(config.oidc ? await getSsoOnly(db) : false, !!config.oidc);
+  const ssoOnly = await ssoOnlyNow(db);
   const resettable = (u: AdminUserRow) => mayHavePassword({ ssoOnly, email: u.email, role: u.role, breakGlassEmails: config.breakGlassEmails });
   return (
     <div className="grid gap-10">
