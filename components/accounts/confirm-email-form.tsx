@@ -7,6 +7,7 @@ import { SubmitButton } from "@/components/forms/submit-button";
 import { useFragmentToken } from "@/components/forms/use-fragment-token";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { FormAlert } from "@/components/forms/form-alert";
+import { LinkProblem } from "@/components/forms/link-problem";
 
 /** Confirms a new email with the token from the link's fragment (one click: opening a link alone changes nothing). */
 export function ConfirmEmailForm() {
@@ -35,16 +36,7 @@ export function ConfirmEmailForm() {
     );
   }
   if (token === null) {
-    return (
-      <Card>
-        <CardHeader>
-          <CardTitle>
-            <h1>This link is incomplete</h1>
-          </CardTitle>
-          <CardDescription>Open the whole link from the confirmation mail, or ask for the change again in Settings → Profile.</CardDescription>
-        </CardHeader>
-      </Card>
-    );
+    return <LinkProblem title="This link is incomplete" text="Open the whole link from the confirmation mail, or ask for the change again in Settings → Profile." />;
   }
   return (
     <Card>

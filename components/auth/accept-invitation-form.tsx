@@ -11,26 +11,20 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { SsoButton } from "./sso-button";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
 import { FormAlert } from "@/components/forms/form-alert";
+import { LinkProblem } from "@/components/forms/link-problem";
 
 type Details = { email: string; role: "admin" | "member"; ssoProvider: string | null } | { error: string };
 
 function Problem({ title, text }: { title: string; text: string }) {
-  return (
-    <Card>
-      <CardHeader>
-        <CardTitle>
-          <h1>{title}</h1>
-        </CardTitle>
-        <CardDescription>{text}</CardDescription>
-      </CardHeader>
-      <CardContent className="text-center text-sm text-muted-foreground">
-        Have an account?{" "}
-        <Link href="/login" className="font-medium text-foreground underline underline-offset-4">
-          Sign in
-        </Link>
-      </CardContent>
-    </Card>
+  const signIn = (
+    <>
+      Have an account?{" "}
+      <Link href="/login" className="font-medium text-foreground underline underline-offset-4">
+        Sign in
+      </Link>
+    </>
   );
+  return <LinkProblem title={title} text={text} next={signIn} />;
 }
 
 /** Accepts an invitation with the token from its link's fragment: the invited address is shown; the invitee chooses a name and password. */

@@ -7,6 +7,7 @@ import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { useFragmentToken } from "@/components/forms/use-fragment-token";
+import { LinkProblem } from "@/components/forms/link-problem";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 
 const linkClass = "font-medium text-foreground underline underline-offset-4";
@@ -28,15 +29,11 @@ export function ConfirmSignUpForm() {
   );
   if (token === null) {
     return (
-      <Card>
-        <CardHeader>
-          <CardTitle>
-            <h1>This link is incomplete</h1>
-          </CardTitle>
-          <CardDescription>Open the whole link from the mail that asked you to finish creating your account, or sign up again.</CardDescription>
-        </CardHeader>
-        <CardContent className="text-center text-sm text-muted-foreground">{signUpAgain}</CardContent>
-      </Card>
+      <LinkProblem
+        title="This link is incomplete"
+        text="Open the whole link from the mail that asked you to finish creating your account, or sign up again."
+        next={signUpAgain}
+      />
     );
   }
   const next =

@@ -10,6 +10,7 @@ import { useFragmentToken } from "@/components/forms/use-fragment-token";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
 import { FormAlert } from "@/components/forms/form-alert";
+import { LinkProblem } from "@/components/forms/link-problem";
 
 
 /** Chooses a new password with the token from a reset link's fragment. */
@@ -25,15 +26,11 @@ export function ResetPasswordForm() {
   );
   if (token === null) {
     return (
-      <Card>
-        <CardHeader>
-          <CardTitle>
-            <h1>This link is incomplete</h1>
-          </CardTitle>
-          <CardDescription>Open the whole link from your reset mail (or the one your administrator gave you), or ask for a new one.</CardDescription>
-        </CardHeader>
-        <CardContent className="text-center text-sm text-muted-foreground">{askAgain}</CardContent>
-      </Card>
+      <LinkProblem
+        title="This link is incomplete"
+        text="Open the whole link from your reset mail (or the one your administrator gave you), or ask for a new one."
+        next={askAgain}
+      />
     );
   }
   return (
