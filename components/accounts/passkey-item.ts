@@ -18,3 +18,19 @@ export function promptFailure(error: unknown): string {
   if (name === "SecurityError") return "This browser refused passkeys for this address. Open Keysmith at its usual https address and try again.";
   return "The passkey prompt failed. Try again, or use another device or browser.";
 }
+
+type AssertionOptions = Parameters<typeof import("@simplewebauthn/browser").startAuthentication>[0]["optionsJSON"];
+
+/**
+ * Asks the browser for a passkey assertion (sign-in, second step, "Confirm it's you"): the answer
+ * as the JSON the server's action takes, or what went wrong in words. WebAuthn's library loads
+ * only now, so no page pays for it until someone uses a passkey.
+ */
+export async function askForPasskey(options: AssertionOptions): Promise<{ ok: true; response: string } | { ok: false; message: string }> {
+  try {
+    const { startAuthentication } = await import("@simplewebauthn/browser");
+    return { ok: true, response: JSON.stringify(await startAuthentication({ optionsJSON: options })) };
+  } catch (error) {
+    return { ok: false, message: promptFailure(error) };
+  }
+}

@@ -3,7 +3,7 @@
 import { KeyRoundIcon, Loader2Icon } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { beginStepUpPasskeyAction, confirmIdentityAction, confirmIdentityWithSsoAction, stepUpOptionsAction } from "@/app/(dashboard)/actions";
-import { promptFailure } from "@/components/accounts/passkey-item";
+import { askForPasskey } from "@/components/accounts/passkey-item";
 import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
@@ -87,17 +87,11 @@ export function ConfirmIdentityForm({ onConfirmed, onCancel }: { onConfirmed: ()
     try {
       const begun = await beginStepUpPasskeyAction().catch(() => null);
       if (!begun?.ok || !begun.data) return setState({ ok: false, message: begun?.message ?? "Your passkey could not be asked. Check your connection and try again." });
-      // Loaded only now: no page pays for WebAuthn's code until someone confirms with a passkey.
-      const { startAuthentication } = await import("@simplewebauthn/browser");
-      let response;
-      try {
-        response = await startAuthentication({ optionsJSON: begun.data.options });
-      } catch (error) {
-        return setState({ ok: false, message: promptFailure(error) });
-      }
+      const answer = await askForPasskey(begun.data.options);
+      if (!answer.ok) return setState({ ok: false, message: answer.message });
       const body = new FormData();
       body.set("method", "passkey");
-      body.set("response", JSON.stringify(response));
+      body.set("response", answer.response);
       await send(body, "Your passkey could not be checked. Check your connection and try again.");
     } finally {
       setPending(false);

@@ -1,10 +1,9 @@
 "use client";
 
-import { startAuthentication } from "@simplewebauthn/browser";
 import { KeyRoundIcon, Loader2Icon } from "lucide-react";
 import { useState, useTransition } from "react";
 import { beginPasskeySignInAction, passkeySignInAction } from "@/app/(auth)/actions";
-import { promptFailure } from "@/components/accounts/passkey-item";
+import { askForPasskey } from "@/components/accounts/passkey-item";
 import { useWebAuthnSupport } from "@/components/accounts/use-webauthn-support";
 import { Button } from "@/components/ui/button";
 import { ACTIONS } from "@/lib/glossary";
@@ -25,14 +24,10 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl?: string }) {
     startTransition(async () => {
       const begun = await beginPasskeySignInAction();
       if (!begun.ok || !begun.data) return setMessage(begun.message ?? "Passkey sign-in could not start. Try again.");
-      let response;
-      try {
-        response = await startAuthentication({ optionsJSON: begun.data.options });
-      } catch (error) {
-        return setMessage(promptFailure(error));
-      }
+      const answer = await askForPasskey(begun.data.options);
+      if (!answer.ok) return setMessage(answer.message);
       // On success the action redirects into the app; only a refusal returns.
-      const result = await passkeySignInAction(JSON.stringify(response), callbackUrl);
+      const result = await passkeySignInAction(answer.response, callbackUrl);
       if (!result.ok) setMessage(result.message ?? "That passkey was not accepted. Try again.");
     });
   }

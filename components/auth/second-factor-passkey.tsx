@@ -3,7 +3,7 @@
 import { KeyRoundIcon, Loader2Icon } from "lucide-react";
 import { useState, useSyncExternalStore, useTransition } from "react";
 import { beginSecondFactorPasskeyAction, verifySecondFactorPasskeyAction } from "@/app/(auth)/actions";
-import { promptFailure } from "@/components/accounts/passkey-item";
+import { askForPasskey } from "@/components/accounts/passkey-item";
 import { Button } from "@/components/ui/button";
 import { ACTIONS } from "@/lib/glossary";
 import { FormAlert } from "@/components/forms/form-alert";
@@ -30,14 +30,9 @@ export function SecondFactorPasskey({ callbackUrl, onEnded }: { callbackUrl?: st
       const begun = await beginSecondFactorPasskeyAction();
       if (begun.data?.ended) return onEnded(begun.message ?? "This sign-in has expired or ended. Sign in again with your email and password.");
       if (!begun.ok || !begun.data?.options) return setMessage(begun.message ?? "The passkey check could not start. Try again.");
-      let response;
-      try {
-        const { startAuthentication } = await import("@simplewebauthn/browser");
-        response = await startAuthentication({ optionsJSON: begun.data.options });
-      } catch (error) {
-        return setMessage(promptFailure(error));
-      }
-      const result = await verifySecondFactorPasskeyAction(JSON.stringify(response), callbackUrl);
+      const answer = await askForPasskey(begun.data.options);
+      if (!answer.ok) return setMessage(answer.message);
+      const result = await verifySecondFactorPasskeyAction(answer.response, callbackUrl);
       if (result.data?.ended) return onEnded(result.message ?? "This sign-in has ended. Sign in again with your email and password.");
       if (!result.ok) setMessage(result.message ?? "That passkey was not accepted. Try again.");
     });
