@@ -15,7 +15,8 @@ export type DbHandle = {
   db: Database;
   driver: Driver;
   pool?: PoolStats;
-  migrate: () => Promise<void>;
+  /** Applies the migrations in `folder` (by default the committed ones) not yet applied. */
+  migrate: (folder?: string) => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -68,7 +69,7 @@ async function openPglite(dir: string): Promise<DbHandle> {
   return {
     db: db as unknown as Database,
     driver: "pglite",
-    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    migrate: (folder = MIGRATIONS_FOLDER) => migrate(db, { migrationsFolder: folder }),
     close: () => client.close(),
   };
 }
@@ -135,7 +136,7 @@ async function openPg(url: string, longQueries: boolean): Promise<DbHandle> {
     db: db as unknown as Database,
     driver: "pg",
     pool,
-    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    migrate: (folder = MIGRATIONS_FOLDER) => migrate(db, { migrationsFolder: folder }),
     close: () => pool.end(),
   };
 }
@@ -163,7 +164,7 @@ async function openNeon(url: string): Promise<DbHandle> {
     db: db as unknown as Database,
     driver: "neon",
     pool,
-    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    migrate: (folder = MIGRATIONS_FOLDER) => migrate(db, { migrationsFolder: folder }),
     close: () => pool.end(),
   };
 }

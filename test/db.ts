@@ -18,10 +18,11 @@ export function assertLocalDatabase(url: string): void {
  * TEST_DRIVER=pg or neon, a new database on TEST_DATABASE_URL's server (dropped afterwards),
  * reached through `pg` or through Neon's driver and a local WebSocket proxy.
  */
-export async function openTestDb(): Promise<DbHandle> {
+export async function openTestDb(options: { migrate?: boolean } = {}): Promise<DbHandle> {
+  const migrate = options.migrate ?? true;
   if (TEST_DRIVER === "pglite") {
     const handle = await openDatabase({ pgliteDir: "memory://" });
-    await handle.migrate();
+    if (migrate) await handle.migrate();
     return handle;
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
@@ -42,7 +43,7 @@ export async function openTestDb(): Promise<DbHandle> {
     process.env.NEON_WS_PROXY = proxy.url;
   }
   const handle = await openDatabase({ url: url.toString(), driver: TEST_DRIVER, pgliteDir: "" });
-  await handle.migrate();
+  if (migrate) await handle.migrate();
   return {
     ...handle,
     close: async () => {

@@ -1,9 +1,10 @@
-import { and, asc, count, desc, eq, isNull, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, isNull, or, sql } from "drizzle-orm";
 import { ATTENTION_STATUSES, EXPIRED_ATTENTION_DAYS } from "@/lib/keys/status";
 import { DAY_MS } from "@/lib/time";
 import type { Database } from "../client";
 import { apiKeys } from "../schema";
 import { apiKeyColumns, type ApiKeySummary } from "./api-keys";
+import { ownedBy, type KeyOwner } from "./key-owner";
 import { keyStatusCase, keyStatusIn } from "./key-status";
 
 export const KEYS_PAGE_SIZE = 50;
@@ -14,8 +15,8 @@ export const ATTENTION_LIMIT = 20;
  * One page of the owner's keys that they have not deleted, newest first, with the exact total
  * (one account holds at most a few thousand rows, all under the (user_id, created_at) index).
  */
-export async function pageApiKeys(db: Database, userId: string, page: number, pageSize = KEYS_PAGE_SIZE) {
-  const mine = and(eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt));
+export async function pageApiKeys(db: Database, owner: KeyOwner, page: number, pageSize = KEYS_PAGE_SIZE) {
+  const mine = and(ownedBy(owner), isNull(apiKeys.deletedAt));
   const [rows, [{ total }]] = (await Promise.all([
     db
       .select(apiKeyColumns)
@@ -38,14 +39,14 @@ export async function pageApiKeys(db: Database, userId: string, page: number, pa
  */
 export async function keysNeedingAttention(
   db: Database,
-  userId: string,
+  owner: KeyOwner,
   now: Date,
   rotationPeriodDays: number | null,
   limit = ATTENTION_LIMIT,
 ): Promise<{ rows: ApiKeySummary[]; total: number }> {
   const expiredLongAgo = new Date(now.getTime() - EXPIRED_ATTENTION_DAYS * DAY_MS);
   const where = and(
-    eq(apiKeys.userId, userId),
+    ownedBy(owner),
     isNull(apiKeys.deletedAt),
     keyStatusIn(ATTENTION_STATUSES, now, rotationPeriodDays),
     or(isNull(apiKeys.expiresAt), sql`${apiKeys.expiresAt} > ${expiredLongAgo.toISOString()}::timestamptz`),
