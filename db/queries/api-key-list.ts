@@ -1,8 +1,8 @@
-import { and, asc, count, desc, isNull, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNull, or, sql } from "drizzle-orm";
 import { ATTENTION_STATUSES, EXPIRED_ATTENTION_DAYS } from "@/lib/keys/status";
 import { DAY_MS } from "@/lib/time";
 import type { Database } from "../client";
-import { apiKeys } from "../schema";
+import { apiKeys, users } from "../schema";
 import { apiKeyColumns, type ApiKeySummary } from "./api-keys";
 import { ownedBy, type KeyOwner } from "./key-owner";
 import { keyStatusCase, keyStatusIn } from "./key-status";
@@ -28,6 +28,33 @@ export async function pageApiKeys(db: Database, owner: KeyOwner, page: number, p
     db.select({ total: count() }).from(apiKeys).where(mine),
   ])) as [ApiKeySummary[], [{ total: number }]];
   return { rows: rows.slice(0, pageSize), total: Number(total), hasNext: rows.length > pageSize };
+}
+
+/** Who made a team key, as its list shows it ("Created by"); null once that account is gone. */
+export type KeyCreator = { id: string; name: string; email: string } | null;
+
+/**
+ * One page of a team's keys, like pageApiKeys, each with who created it: a team key is not its
+ * creator's, but the team's page says who made it (a deleted account reads as its anonymised name).
+ */
+export async function pageTeamApiKeys(db: Database, teamId: string, page: number, pageSize = KEYS_PAGE_SIZE) {
+  const theirs = and(eq(apiKeys.teamId, teamId), isNull(apiKeys.deletedAt));
+  const [rows, [{ total }]] = (await Promise.all([
+    db
+      .select({ ...apiKeyColumns, creatorId: users.id, creatorName: users.name, creatorEmail: users.email })
+      .from(apiKeys)
+      .leftJoin(users, eq(users.id, apiKeys.createdBy))
+      .where(theirs)
+      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+      .limit(pageSize + 1)
+      .offset((page - 1) * pageSize),
+    db.select({ total: count() }).from(apiKeys).where(theirs),
+  ])) as [(ApiKeySummary & { creatorId: string | null; creatorName: string | null; creatorEmail: string | null })[], [{ total: number }]];
+  const withCreator = rows.slice(0, pageSize).map(({ creatorId, creatorName, creatorEmail, ...key }) => ({
+    ...key,
+    createdBy: (creatorId ? { id: creatorId, name: creatorName!, email: creatorEmail! } : null) as KeyCreator,
+  }));
+  return { rows: withCreator, total: Number(total), hasNext: rows.length > pageSize };
 }
 
 /**
