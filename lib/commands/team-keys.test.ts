@@ -172,4 +172,20 @@ describe(`team key commands (${TEST_DRIVER})`, () => {
     await handle.db.update(teams).set({ deletedAt: new Date() }).where(eq(teams.id, team.id));
     expect(await refusal(deleteKey(handle.db, viaKey, made.id))).toBe("key_not_found");
   });
+
+  it.runIf(TEST_DRIVER !== "pglite")("judges the role as it is when the change commits: a developer demoted while their create waits is refused", async () => {
+    const { people, team, forTeam } = await world();
+    let pending: Promise<unknown> | undefined;
+    await handle.db.transaction(async (tx) => {
+      // The demotion holds the membership row; the create's locked read waits for it, then reads the new role.
+      await tx.update(teamMembers).set({ role: "viewer" }).where(and(eq(teamMembers.teamId, team.id), eq(teamMembers.userId, people.developer.id)));
+      pending = createKey(handle.db, forTeam("developer"), { name: "raced", scopes: ["keys:read"] }).then(
+        () => "created",
+        (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    expect(await pending).toBe("team_keys_read_only");
+    expect(await handle.db.select().from(apiKeys).where(eq(apiKeys.teamId, team.id))).toEqual([]);
+  });
 });
