@@ -129,7 +129,7 @@ export async function revokeLeakedKeys(
         .update(apiKeys)
         .set({ revokedAt: sql`now()`, revokedReason: "reported leaked", updatedAt: sql`now()` })
         .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
-        .returning({ id: apiKeys.id, userId: apiKeys.userId, hint: apiKeys.hint, name: apiKeys.name });
+        .returning({ id: apiKeys.id, userId: apiKeys.userId, teamId: apiKeys.teamId, hint: apiKeys.hint, name: apiKeys.name });
       const [old] = key
         ? []
         : await tx
@@ -137,7 +137,11 @@ export async function revokeLeakedKeys(
             .set({ graceUntil: sql`now()` })
             .where(and(eq(apiKeyRotations.oldKeyHash, hash), gt(apiKeyRotations.graceUntil, sql`now()`)))
             .returning({ keyId: apiKeyRotations.keyId, hint: apiKeyRotations.oldHint });
-      const target = key ? { id: key.id, hint: key.hint, what: "current secret" } : old ? { id: old.keyId, hint: old.hint, what: "previous secret" } : null;
+      const target = key
+        ? { id: key.id, hint: key.hint, what: "current secret", teamId: key.teamId }
+        : old
+          ? { id: old.keyId, hint: old.hint, what: "previous secret", teamId: (await tx.select({ teamId: apiKeys.teamId }).from(apiKeys).where(eq(apiKeys.id, old.keyId)))[0]?.teamId ?? null }
+          : null;
       if (!target) return;
       revoked++;
       await recordAudit(tx, {
@@ -145,7 +149,8 @@ export async function revokeLeakedKeys(
         action: "api_key.reported_leaked",
         targetType: "api_key",
         targetId: target.id,
-        metadata: { hint: target.hint, secret: target.what, source },
+        // A team key's report names the team, like every other event about a team key.
+        metadata: { hint: target.hint, secret: target.what, source, ...(target.teamId ? { teamId: target.teamId } : {}) },
         context,
       });
     });

@@ -10,7 +10,7 @@ import { DAY_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, makeTeam, makeUser } from "@/test/fixtures";
 import type { Actor, KeyActor } from "./actor";
-import { createKey, deleteKey, getKey, listKeys, revokeKey, rotateKey, updateKey } from "./keys";
+import { createKey, deleteKey, getKey, listKeys, reportLeakedKeys, revokeKey, rotateKey, updateKey } from "./keys";
 
 // Team keys through the key commands: each team role (and a non-member) from a dashboard session
 // acting for the team, a team key acting through the API, and a team key outliving its creator.
@@ -187,5 +187,18 @@ describe(`team key commands (${TEST_DRIVER})`, () => {
     });
     expect(await pending).toBe("team_keys_read_only");
     expect(await handle.db.select().from(apiKeys).where(eq(apiKeys.teamId, team.id))).toEqual([]);
+  });
+
+  it("a leak report of a team key's current or previous secret revokes it and names the team", async () => {
+    const { team, forTeam } = await world();
+    const { key, secret: first } = await createKey(handle.db, forTeam("admin"), { name: "leaky", scopes: ["keys:read"] });
+    const { secret: second } = await rotateKey(handle.db, forTeam("admin"), key.id, "1h");
+    expect(await reportLeakedKeys(handle.db, [first], CONTEXT, "test")).toBe(1);
+    expect(await reportLeakedKeys(handle.db, [second], CONTEXT, "test")).toBe(1);
+    const reports = (await auditFor(key.id)).filter((e) => e.action === "api_key.reported_leaked");
+    expect(reports.map((e) => [e.metadata.secret, e.metadata.teamId]).sort()).toEqual([
+      ["current secret", team.id],
+      ["previous secret", team.id],
+    ]);
   });
 });
