@@ -15,7 +15,8 @@ export type DbHandle = {
   db: Database;
   driver: Driver;
   pool?: PoolStats;
-  migrate: () => Promise<void>;
+  /** Applies the migrations in `folder` (by default the committed ones) not yet applied. */
+  migrate: (folder?: string) => Promise<void>;
   close: () => Promise<void>;
   /** PGlite only: the whole data directory as a tarball (a template other instances can start from). */
   dumpDataDir?: () => Promise<Blob>;
@@ -72,7 +73,7 @@ async function openPglite(dir: string, template?: Blob): Promise<DbHandle> {
   return {
     db: db as unknown as Database,
     driver: "pglite",
-    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    migrate: (folder = MIGRATIONS_FOLDER) => migrate(db, { migrationsFolder: folder }),
     close: () => client.close(),
     dumpDataDir: () => client.dumpDataDir("none"),
   };
@@ -140,7 +141,7 @@ async function openPg(url: string, longQueries: boolean): Promise<DbHandle> {
     db: db as unknown as Database,
     driver: "pg",
     pool,
-    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    migrate: (folder = MIGRATIONS_FOLDER) => migrate(db, { migrationsFolder: folder }),
     close: () => pool.end(),
   };
 }
@@ -168,7 +169,7 @@ async function openNeon(url: string): Promise<DbHandle> {
     db: db as unknown as Database,
     driver: "neon",
     pool,
-    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    migrate: (folder = MIGRATIONS_FOLDER) => migrate(db, { migrationsFolder: folder }),
     close: () => pool.end(),
   };
 }

@@ -4,7 +4,7 @@ import type { Logger } from "drizzle-orm/logger";
 // same folder while it runs, so every write to it passes through this process's Drizzle client.
 // That makes an in-process cache of key lookups coherent there: Drizzle hands every statement to
 // its logger before running it, and a write to a table a verification reads (api_keys,
-// api_key_rotations, users) moves a generation counter on. A cached lookup is served only while
+// api_key_rotations, users, teams) moves a generation counter on. A cached lookup is served only while
 // the generation it was read under is current. The order is safe either way: a lookup that ran
 // before the write is marked stale by the move; one that ran after it read the new row.
 // A Postgres server has other clients, so nothing is cached there (no generation is registered).
@@ -12,7 +12,7 @@ import type { Logger } from "drizzle-orm/logger";
 /** Statements that only mark a key used (db/queries/usage.ts) and so never change a verification. */
 export const LAST_USED_TAG = "/* keysmith:last-used */";
 
-const VERIFICATION_TABLES = /\b(api_keys|api_key_rotations|users)\b/i;
+const VERIFICATION_TABLES = /\b(api_keys|api_key_rotations|users|teams)\b/i;
 const WRITE = /^\s*(insert|update|delete|truncate|alter|drop|create|with)\b/i;
 const READ_OR_CONTROL = /^[\s(]*(select|begin|commit|rollback|savepoint|release|set|show)\b/i;
 

@@ -59,9 +59,13 @@ export const apiKeys = pgTable(
   "api_keys",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    // The owner is a person (user_id) or a team (team_id), never both (api_keys_one_owner). A
+    // personal key's queries filter on user_id, which a team key never has: a team key is never
+    // reached through the person who created it.
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "cascade" }),
+    // Who made the key (shown on team keys). Not an owner: a team key outlives its creator.
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     name: text("name").notNull(),
     description: text("description"),
     // HMAC-SHA-256(pepper, key) as hex. Never the key itself; hash_version allows a future scheme.
@@ -88,6 +92,13 @@ export const apiKeys = pgTable(
       .on(t.userId, sql`lower(${t.name})`)
       .where(sql`${t.deletedAt} is null`),
     index("api_keys_user_created_idx").on(t.userId, t.createdAt),
+    // A team's live key names are unique like a person's (createApiKey's name check for a team).
+    uniqueIndex("api_keys_team_name_key")
+      .on(t.teamId, sql`lower(${t.name})`)
+      .where(sql`${t.deletedAt} is null`),
+    // A team's key list, newest first (listApiKeys / pageApiKeys for a team owner).
+    index("api_keys_team_created_idx").on(t.teamId, t.createdAt),
+    check("api_keys_one_owner", sql`(${t.userId} is null) <> (${t.teamId} is null)`),
     // The admin list across all keys: each sort order has an index that yields rows already in
     // that order (id breaks ties), so a page reads ~50 index entries instead of sorting 100,000
     // rows. The nullable columns are sorted through coalesce (never used = -infinity, never

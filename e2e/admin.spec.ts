@@ -160,7 +160,7 @@ test.describe("admins audit every token", () => {
     const csvResponse = await page.request.get((await page.getByRole("link", { name: "Export CSV" }).getAttribute("href")) as string);
     expect(csvResponse.headers()["content-type"]).toContain("text/csv");
     const lines = (await csvResponse.text()).trim().split("\r\n");
-    expect(lines[0]).toBe('"id","owner_email","name","hint","access","scopes","status","created_at","last_used_at","expires_at","revoked_at","revoked_reason"');
+    expect(lines[0]).toBe('"id","owner_email","name","hint","access","scopes","status","created_at","last_used_at","expires_at","revoked_at","revoked_reason","owner_team"');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(`"'=cmd|' /C calc'!A0"`); // "=" sorts before "k"; the formula is neutralised
     expect(lines[1]).toContain(`"ksk_…${secret.slice(-4)}"`);

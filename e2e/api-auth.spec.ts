@@ -8,7 +8,7 @@ test.describe("API authentication", () => {
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(res.headers["cache-control"]).toBe("no-store");
-    expect(res.body.owner).toEqual({ id: expect.any(String), email: account.user.email, name: account.user.name });
+    expect(res.body.owner).toEqual({ type: "user", id: expect.any(String), email: account.user.email, name: account.user.name });
     expect(res.body.key).toMatchObject({ name: "root", access: "full", expiresAt: null });
     expect(res.body.key.scopes).toContain("keys:verify");
     expect(res.text).not.toContain(rootKey);

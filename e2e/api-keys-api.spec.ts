@@ -162,6 +162,7 @@ test.describe("verify endpoint", () => {
     expect(valid.status).toBe(200);
     expect(valid.body).toMatchObject({ valid: true, code: "VALID", keyId: subject.id, scopes: ["keys:read", "usage:read"] });
     expect(valid.body.ownerId).toEqual(expect.any(String));
+    expect(valid.body.ownerType).toBe("user");
 
     expect((await verify({ key: "nonsense" })).body).toMatchObject({ valid: false, code: "NOT_FOUND", keyId: null });
     expect((await verify({ key: generateKey() })).body).toMatchObject({ valid: false, code: "NOT_FOUND", keyId: null });

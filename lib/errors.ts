@@ -22,6 +22,8 @@ export const ERRORS = {
   not_found: [404, "Not found."],
   key_not_found: [404, "That API key was not found. It may have been deleted; refresh the page."],
   user_not_found: [404, "That user was not found. Refresh the page."],
+  team_key_not_allowed: [403, "This key belongs to a team, and a team has no profile. Use a personal key for this request."],
+  team_keys_read_only: [403, "Your role in this team lets you see its keys, not change them. Ask a team admin to make you a developer."],
   last_admin: [409, "This is the last active admin. Make someone else an admin first."],
   own_account: [409, "You cannot suspend or delete your own account. Ask another admin."],
   reauthentication_required: [

@@ -20,12 +20,14 @@ export function assertLocalDatabase(url: string): void {
  * TEST_DRIVER=pg or neon, a new database on TEST_DATABASE_URL's server (dropped afterwards),
  * reached through `pg` or through Neon's driver and a local WebSocket proxy.
  */
-export async function openTestDb(): Promise<DbHandle> {
+export async function openTestDb(options: { migrate?: boolean } = {}): Promise<DbHandle> {
+  const migrate = options.migrate ?? true;
   if (TEST_DRIVER === "pglite") {
-    // A copy of the migrated database test/global-setup.ts made once for the run.
-    const template = inject("pgliteTemplate");
+    // A copy of the migrated database test/global-setup.ts made once for the run (not for a test
+    // that applies the migrations itself).
+    const template = migrate ? inject("pgliteTemplate") : undefined;
     const handle = await openDatabase({ pgliteDir: "memory://", pgliteTemplate: template ? new Blob([fs.readFileSync(template)]) : undefined });
-    await handle.migrate();
+    if (migrate) await handle.migrate();
     return handle;
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
@@ -46,7 +48,7 @@ export async function openTestDb(): Promise<DbHandle> {
     process.env.NEON_WS_PROXY = proxy.url;
   }
   const handle = await openDatabase({ url: url.toString(), driver: TEST_DRIVER, pgliteDir: "" });
-  await handle.migrate();
+  if (migrate) await handle.migrate();
   return {
     ...handle,
     close: async () => {

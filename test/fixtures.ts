@@ -19,3 +19,19 @@ export async function makeUser(db: Database, overrides: { email?: string; adminE
     CONTEXT,
   );
 }
+
+/**
+ * A team with these members, inserted directly (test setup only: creating teams and adding members
+ * are commands of their own, lib/commands/teams.ts).
+ */
+export async function makeTeam(
+  db: Database,
+  members: { userId: string; role: "owner" | "admin" | "developer" | "viewer" }[],
+  overrides: { slug?: string; name?: string } = {},
+) {
+  const { teams, teamMembers } = await import("@/db/schema");
+  const slug = overrides.slug ?? `team-${randomUUID().slice(0, 8)}`;
+  const [team] = await db.insert(teams).values({ slug, name: overrides.name ?? `Team ${slug}`, createdBy: members[0]?.userId ?? null }).returning();
+  if (members.length > 0) await db.insert(teamMembers).values(members.map((m) => ({ teamId: team!.id, userId: m.userId, role: m.role })));
+  return team!;
+}

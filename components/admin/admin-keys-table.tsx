@@ -31,14 +31,19 @@ export type AdminKeyRow = {
   name: string;
   hint: string;
   access: string;
-  ownerEmail: string;
-  ownerName: string;
+  /** A person (by email) or a team (by name, its slug on hover). */
+  owner: { kind: "user"; email: string; name: string } | { kind: "team"; name: string; slug: string };
   createdAt: Date;
   lastUsedAt: Date | null;
   expiresAt: Date | null;
   status: KeyStatus;
   revokedReason: string | null;
 };
+
+/** How a row's owner reads in a sentence: the person's email, or "team <name>". */
+function ownerLabel(row: AdminKeyRow): string {
+  return row.owner.kind === "team" ? `team ${row.owner.name}` : row.owner.email;
+}
 
 /** Every usable key the list's filters match (on every page), for "Revoke all matching". */
 export type Matching = { count: number; tooMany: boolean; max: number; filters: Record<string, string> };
@@ -114,7 +119,7 @@ export function AdminKeysTable({ rows, now, matching, timeZone }: { rows: AdminK
                 {row.status !== "revoked" && (
                   <input
                     type="checkbox"
-                    aria-label={`Select ${row.name} of ${row.ownerEmail}`}
+                    aria-label={`Select ${row.name} of ${ownerLabel(row)}`}
                     checked={selected.has(row.id)}
                     onChange={() => toggle(row.id)}
                     className="size-4 accent-primary"
@@ -122,9 +127,16 @@ export function AdminKeysTable({ rows, now, matching, timeZone }: { rows: AdminK
                 )}
               </TableCell>
               <TableCell className="max-w-40">
-                <div className="truncate text-sm" title={row.ownerEmail}>
-                  {row.ownerEmail}
-                </div>
+                {row.owner.kind === "team" ? (
+                  <div className="flex min-w-0 items-center gap-1.5 text-sm" title={`Team ${row.owner.name} (${row.owner.slug})`}>
+                    <span className="shrink-0 rounded border px-1 text-xs text-muted-foreground">Team</span>
+                    <span className="truncate">{row.owner.name}</span>
+                  </div>
+                ) : (
+                  <div className="truncate text-sm" title={row.owner.email}>
+                    {row.owner.email}
+                  </div>
+                )}
               </TableCell>
               <TableCell className="max-w-56 min-w-40 whitespace-normal font-medium">
                 <Link href={`/admin/audit?${new URLSearchParams({ target: row.id })}`} className="line-clamp-2 underline-offset-4 [overflow-wrap:anywhere] hover:underline" title={`${row.name}: its events`}>

@@ -6,7 +6,7 @@ import { scopesFor } from "@/lib/scopes";
 import { DAY_MS } from "@/lib/time";
 import { adminKeyFilters, type AdminKeyFilters } from "@/lib/validation/admin.schema";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
+import { CONTEXT, PEPPER, makeTeam, makeUser } from "@/test/fixtures";
 import { OVERVIEW_LINKS, adminRevokeKeys, adminRevokeMatching, countRevocable, exportAllKeys, keyOverview, listAllKeys } from "./admin-keys";
 
 /** The acting admin: revocations re-read the admin's role in their transaction. */
@@ -50,6 +50,37 @@ async function names(raw: Record<string, string>) {
 }
 
 describe(`admin key list (${TEST_DRIVER})`, () => {
+  it("lists team keys with the team as owner, filters by team slug, and revokes them with the team in the audit row", async () => {
+    const admin = await makeAdmin();
+    const creator = await makeUser(handle.db);
+    const team = await makeTeam(handle.db, [{ userId: creator.id, role: "developer" }], { slug: "admin-list-team", name: "Platform" });
+    const teamKey = (
+      await createApiKey(
+        handle.db,
+        { teamId: team.id, actorId: creator.id },
+        { name: "team deploy", description: null, access: "restricted", scopes: scopesFor("read_only"), expiresAt: null },
+        CONTEXT,
+        PEPPER,
+      )
+    ).key;
+    await key(creator.id, "creator's own");
+    const listed = await listAllKeys(handle.db, filters({ q: "team deploy" }), 90);
+    expect(listed.rows.map((r) => ({ name: r.name, ownerId: r.ownerId, teamId: r.teamId, teamSlug: r.teamSlug, teamName: r.teamName }))).toEqual([
+      { name: "team deploy", ownerId: null, teamId: team.id, teamSlug: "admin-list-team", teamName: "Platform" },
+    ]);
+    expect(await names({ team: "admin-list-team" })).toEqual(["team deploy"]);
+    expect(await names({ team: "ADMIN-LIST-TEAM " })).toEqual(["team deploy"]);
+    expect(await names({ team: "admin-list" })).toEqual([]); // exact, not a prefix
+    // The person who created it does not own it.
+    expect(await names({ owner: creator.id })).toEqual(["creator's own"]);
+    const exported: string[] = [];
+    for await (const batch of exportAllKeys(handle.db, filters({ team: "admin-list-team" }), 90)) exported.push(...batch.map((r) => `${r.name}:${r.teamSlug}`));
+    expect(exported).toEqual(["team deploy:admin-list-team"]);
+    expect(await adminRevokeKeys(handle.db, admin.id, [teamKey.id], "leaked", CONTEXT)).toBe(1);
+    const [event] = await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, teamKey.id)).orderBy(sql`created_at desc`).limit(1);
+    expect(event).toMatchObject({ action: "api_key.admin_revoked", metadata: { teamId: team.id, reason: "leaked" } });
+  });
+
   it("searches names, hints and owners' emails; the owner filter is exact", async () => {
     const alice = await makeUser(handle.db, { email: "alice@corp.test" });
     const malice = await makeUser(handle.db, { email: "malice@corp.test" });

@@ -3,7 +3,7 @@ import type { RequestContext } from "@/lib/audit-events";
 import { AppError } from "@/lib/errors";
 import { BULK_REVOKE_MAX, SEARCH_MIN, isUuid, type AdminKeyFilters, type KeySort, type KeyStatusFilter } from "@/lib/validation/admin.schema";
 import type { Database } from "../client";
-import { apiKeys, apiKeyUsageDaily, users, type ApiKey } from "../schema";
+import { apiKeys, apiKeyUsageDaily, teams, users, type ApiKey } from "../schema";
 import { assertActiveAdmin } from "./admin-guard";
 import { recordAudit } from "./audit";
 import { DB_NOW, keyStatusCondition, keyUsableCondition } from "./key-status";
@@ -39,6 +39,8 @@ export function adminKeyWhere(f: Partial<AdminKeyFilters>, rotationDays: number 
       isUuid(f.owner) ? eq(apiKeys.userId, f.owner) : sql`${apiKeys.userId} = (select ${users.id} from ${users} where ${users.email} = ${f.owner})`,
     );
   }
+  // The team filter names one team by its slug (a deleted team's keys too: the slug is all an admin has).
+  if (f.team) conditions.push(sql`${apiKeys.teamId} in (select ${teams.id} from ${teams} where ${teams.slug} = ${f.team})`);
   if (f.scope) conditions.push(arrayContains(apiKeys.scopes, [f.scope]));
   if (f.status) conditions.push(statusCondition(f.status, rotationDays));
   if (f.usage === "never") conditions.push(isNull(apiKeys.lastUsedAt));
@@ -103,14 +105,25 @@ export const adminKeyColumns = {
   revokedAt: apiKeys.revokedAt,
   revokedReason: apiKeys.revokedReason,
   secretCreatedAt: apiKeys.secretCreatedAt,
+  // The owner: a person or a team (LEFT JOINs; exactly one side is there, api_keys_one_owner).
   ownerId: users.id,
   ownerEmail: users.email,
   ownerName: users.name,
+  teamId: teams.id,
+  teamSlug: teams.slug,
+  teamName: teams.name,
 };
 export type AdminKeyListRow = Pick<
   ApiKey,
   "id" | "name" | "hint" | "access" | "scopes" | "createdAt" | "lastUsedAt" | "expiresAt" | "revokedAt" | "revokedReason" | "secretCreatedAt"
-> & { ownerId: string; ownerEmail: string; ownerName: string };
+> & {
+  ownerId: string | null;
+  ownerEmail: string | null;
+  ownerName: string | null;
+  teamId: string | null;
+  teamSlug: string | null;
+  teamName: string | null;
+};
 
 /** Every key of every user, filtered, sorted and paged in the database. */
 export async function listAllKeys(
@@ -131,7 +144,13 @@ export async function listAllKeys(
     .where(where)
     .limit(countLimit(offset))
     .as("counted");
-  const rows = await db.select(adminKeyColumns).from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId)).where(inArray(apiKeys.id, pageIds)).orderBy(...order);
+  const rows = await db
+    .select(adminKeyColumns)
+    .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(teams, eq(teams.id, apiKeys.teamId))
+    .where(inArray(apiKeys.id, pageIds))
+    .orderBy(...order);
   const [total] = await db.select({ n: count() }).from(counted);
   return toPaged(rows, Number(total?.n ?? 0), offset, pageSize);
 }
@@ -149,7 +168,8 @@ export async function* exportAllKeys(db: Database, f: AdminKeyFilters, rotationD
     const batch = await db
       .select({ ...adminKeyColumns, cursor: sql<string>`(${expr})::text` })
       .from(apiKeys)
-      .innerJoin(users, eq(users.id, apiKeys.userId))
+      .leftJoin(users, eq(users.id, apiKeys.userId))
+      .leftJoin(teams, eq(teams.id, apiKeys.teamId))
       .where(and(where, cursor ? afterCursor(expr, sql`${apiKeys.id}`, f.dir, cursor, type) : undefined))
       .orderBy(...orderOf(f))
       .limit(batchSize);
@@ -177,14 +197,14 @@ async function revokeInTransaction(tx: Pick<Database, "insert" | "update">, admi
     .update(apiKeys)
     .set({ revokedAt: sql`now()`, revokedReason: `by an administrator: ${reason}`, updatedAt: sql`now()` })
     .where(and(inArray(apiKeys.id, ids), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id, name: apiKeys.name, hint: apiKeys.hint, userId: apiKeys.userId });
+    .returning({ id: apiKeys.id, name: apiKeys.name, hint: apiKeys.hint, userId: apiKeys.userId, teamId: apiKeys.teamId });
   for (const key of revoked) {
     await recordAudit(tx, {
       actorId: adminId,
       action: "api_key.admin_revoked",
       targetType: "api_key",
       targetId: key.id,
-      metadata: { name: key.name, hint: key.hint, ownerId: key.userId, reason },
+      metadata: { name: key.name, hint: key.hint, ...(key.teamId ? { teamId: key.teamId } : { ownerId: key.userId }), reason },
       context,
     });
   }

@@ -5,9 +5,9 @@ import { ATTENTION_STATUSES, keyStatus } from "@/lib/keys/status";
 import { scopesFor } from "@/lib/scopes";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { DAY_MS } from "@/lib/time";
-import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
-import { apiKeys } from "../schema";
-import { keysNeedingAttention, pageApiKeys } from "./api-key-list";
+import { CONTEXT, PEPPER, makeTeam, makeUser } from "@/test/fixtures";
+import { apiKeys, users } from "../schema";
+import { keysNeedingAttention, pageApiKeys, pageTeamApiKeys } from "./api-key-list";
 import { createApiKey } from "./api-keys";
 import { deleteApiKey, revokeApiKey } from "./key-revocation";
 
@@ -22,6 +22,30 @@ afterAll(async () => {
 const input = { description: null, access: "full" as const, scopes: scopesFor("full"), expiresAt: null };
 
 describe(`API Keys page queries (${TEST_DRIVER})`, () => {
+  it("pages a team's undeleted keys newest first with who created each, and never the creator's own keys", async () => {
+    const db = handle.db;
+    const dev = await makeUser(db);
+    const gone = await makeUser(db);
+    const team = await makeTeam(db, [{ userId: dev.id, role: "developer" }, { userId: gone.id, role: "developer" }]);
+    const other = await makeTeam(db, [{ userId: dev.id, role: "owner" }]);
+    const asTeam = (userId: string, teamId = team.id) => ({ teamId, actorId: userId });
+    await createApiKey(db, asTeam(dev.id), { ...input, name: "by dev" }, CONTEXT, PEPPER);
+    await createApiKey(db, asTeam(gone.id), { ...input, name: "by gone" }, CONTEXT, PEPPER);
+    const removed = (await createApiKey(db, asTeam(dev.id), { ...input, name: "removed" }, CONTEXT, PEPPER)).key;
+    await deleteApiKey(db, asTeam(dev.id), removed.id, CONTEXT);
+    await createApiKey(db, asTeam(dev.id, other.id), { ...input, name: "other team" }, CONTEXT, PEPPER);
+    await createApiKey(db, dev.id, { ...input, name: "dev's own" }, CONTEXT, PEPPER);
+    await db.delete(users).where(eq(users.id, gone.id)); // a hard delete: created_by is set null
+
+    const page = await pageTeamApiKeys(db, team.id, 1);
+    expect(page.total).toBe(2);
+    expect(page.rows.map((r) => [r.name, r.createdBy?.email ?? null])).toEqual([
+      ["by gone", null],
+      ["by dev", dev.email],
+    ]);
+    expect((await pageApiKeys(db, dev.id, 1)).rows.map((r) => r.name)).toEqual(["dev's own"]);
+  });
+
   it("pages the owner's undeleted keys newest first, with the exact total and whether there is more", async () => {
     const db = handle.db;
     const me = await makeUser(db);

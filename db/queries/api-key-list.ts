@@ -2,8 +2,9 @@ import { and, asc, count, desc, eq, isNull, or, sql } from "drizzle-orm";
 import { ATTENTION_STATUSES, EXPIRED_ATTENTION_DAYS } from "@/lib/keys/status";
 import { DAY_MS } from "@/lib/time";
 import type { Database } from "../client";
-import { apiKeys } from "../schema";
+import { apiKeys, users } from "../schema";
 import { apiKeyColumns, type ApiKeySummary } from "./api-keys";
+import { ownedBy, type KeyOwner } from "./key-owner";
 import { keyStatusCase, keyStatusIn } from "./key-status";
 
 export const KEYS_PAGE_SIZE = 50;
@@ -14,8 +15,8 @@ export const ATTENTION_LIMIT = 20;
  * One page of the owner's keys that they have not deleted, newest first, with the exact total
  * (one account holds at most a few thousand rows, all under the (user_id, created_at) index).
  */
-export async function pageApiKeys(db: Database, userId: string, page: number, pageSize = KEYS_PAGE_SIZE) {
-  const mine = and(eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt));
+export async function pageApiKeys(db: Database, owner: KeyOwner, page: number, pageSize = KEYS_PAGE_SIZE) {
+  const mine = and(ownedBy(owner), isNull(apiKeys.deletedAt));
   const [rows, [{ total }]] = (await Promise.all([
     db
       .select(apiKeyColumns)
@@ -29,6 +30,33 @@ export async function pageApiKeys(db: Database, userId: string, page: number, pa
   return { rows: rows.slice(0, pageSize), total: Number(total), hasNext: rows.length > pageSize };
 }
 
+/** Who made a team key, as its list shows it ("Created by"); null once that account is gone. */
+export type KeyCreator = { id: string; name: string; email: string } | null;
+
+/**
+ * One page of a team's keys, like pageApiKeys, each with who created it: a team key is not its
+ * creator's, but the team's page says who made it (a deleted account reads as its anonymised name).
+ */
+export async function pageTeamApiKeys(db: Database, teamId: string, page: number, pageSize = KEYS_PAGE_SIZE) {
+  const theirs = and(eq(apiKeys.teamId, teamId), isNull(apiKeys.deletedAt));
+  const [rows, [{ total }]] = (await Promise.all([
+    db
+      .select({ ...apiKeyColumns, creatorId: users.id, creatorName: users.name, creatorEmail: users.email })
+      .from(apiKeys)
+      .leftJoin(users, eq(users.id, apiKeys.createdBy))
+      .where(theirs)
+      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+      .limit(pageSize + 1)
+      .offset((page - 1) * pageSize),
+    db.select({ total: count() }).from(apiKeys).where(theirs),
+  ])) as [(ApiKeySummary & { creatorId: string | null; creatorName: string | null; creatorEmail: string | null })[], [{ total: number }]];
+  const withCreator = rows.slice(0, pageSize).map(({ creatorId, creatorName, creatorEmail, ...key }) => ({
+    ...key,
+    createdBy: (creatorId ? { id: creatorId, name: creatorName!, email: creatorEmail! } : null) as KeyCreator,
+  }));
+  return { rows: withCreator, total: Number(total), hasNext: rows.length > pageSize };
+}
+
 /**
  * The owner's keys that need attention, on any page: those whose keyStatus() at `now` is expired
  * (for EXPIRED_ATTENTION_DAYS after expiry), expiring soon or rotation due (ATTENTION_STATUSES),
@@ -38,14 +66,14 @@ export async function pageApiKeys(db: Database, userId: string, page: number, pa
  */
 export async function keysNeedingAttention(
   db: Database,
-  userId: string,
+  owner: KeyOwner,
   now: Date,
   rotationPeriodDays: number | null,
   limit = ATTENTION_LIMIT,
 ): Promise<{ rows: ApiKeySummary[]; total: number }> {
   const expiredLongAgo = new Date(now.getTime() - EXPIRED_ATTENTION_DAYS * DAY_MS);
   const where = and(
-    eq(apiKeys.userId, userId),
+    ownedBy(owner),
     isNull(apiKeys.deletedAt),
     keyStatusIn(ATTENTION_STATUSES, now, rotationPeriodDays),
     or(isNull(apiKeys.expiresAt), sql`${apiKeys.expiresAt} > ${expiredLongAgo.toISOString()}::timestamptz`),

@@ -7,8 +7,9 @@ import { HASH_VERSION, hashKey } from "@/lib/keys/hash";
 import { policy } from "@/lib/policy";
 import type { Access } from "@/lib/scopes";
 import type { Database } from "../client";
-import { apiKeys, users } from "../schema";
+import { apiKeys, teams, users } from "../schema";
 import { recordAudit } from "./audit";
+import { authorizeOwner, isTeamOwner, ownedBy, ownerActorId, ownerAuditMetadata, ownerValues, type KeyOwner } from "./key-owner";
 import { DB_NOW, keyUsableCondition } from "./key-status";
 
 /**
@@ -64,9 +65,14 @@ export type Guard<T> = (locked: T) => void;
 
 /** The owner's unique key name, taken: the one way the database says so, as the one error. */
 function nameTakenOr(error: unknown): unknown {
-  return isUniqueViolation(error, "api_keys_user_name_key")
-    ? new AppError("key_name_taken", { fieldErrors: { name: "You already have a key with this name. Choose another name." } })
-    : error;
+  if (isUniqueViolation(error, "api_keys_user_name_key")) {
+    return new AppError("key_name_taken", { fieldErrors: { name: "You already have a key with this name. Choose another name." } });
+  }
+  if (isUniqueViolation(error, "api_keys_team_name_key")) {
+    const message = "This team already has a key with this name. Choose another name.";
+    return new AppError("key_name_taken", { message, fieldErrors: { name: message } });
+  }
+  return error;
 }
 
 export type NewKeyInput = {
@@ -80,22 +86,22 @@ export type NewKeyInput = {
 /** The owner's keys that they have not deleted, newest first. */
 export async function listApiKeys(
   db: Database,
-  userId: string,
+  owner: KeyOwner,
   page: { limit?: number; offset?: number } = {},
 ): Promise<ApiKeySummary[]> {
   const query = db
     .select(apiKeyColumns)
     .from(apiKeys)
-    .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
+    .where(and(ownedBy(owner), isNull(apiKeys.deletedAt)))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
   return page.limit ? query.limit(page.limit).offset(page.offset ?? 0) : query;
 }
 
-export async function getApiKey(db: Database, userId: string, id: string): Promise<ApiKeySummary> {
+export async function getApiKey(db: Database, owner: KeyOwner, id: string): Promise<ApiKeySummary> {
   const [key] = await db
     .select(apiKeyColumns)
     .from(apiKeys)
-    .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
+    .where(and(eq(apiKeys.id, id), ownedBy(owner), isNull(apiKeys.deletedAt)))
     .limit(1);
   if (!key) throw new AppError("key_not_found");
   return key;
@@ -108,7 +114,7 @@ export async function getApiKey(db: Database, userId: string, id: string): Promi
  */
 export async function createApiKey(
   db: Database,
-  userId: string,
+  owner: KeyOwner,
   input: NewKeyInput,
   context: RequestContext,
   pepper: string,
@@ -118,12 +124,13 @@ export async function createApiKey(
   const secret = generateKey();
   try {
     return await db.transaction(async (tx) => {
+      await authorizeOwner(tx, owner);
       guard?.();
-      await assertBelowQuota(tx as unknown as Database, userId, policy.maxActiveKeysPerUser);
+      await assertBelowQuota(tx as unknown as Database, owner, policy.maxActiveKeysPerUser);
       const [key] = await tx
         .insert(apiKeys)
         .values({
-          userId,
+          ...ownerValues(owner),
           name: input.name,
           description: input.description,
           keyHash: hashKey(secret, pepper),
@@ -135,7 +142,7 @@ export async function createApiKey(
         })
         .returning(apiKeyColumns);
       await recordAudit(tx, {
-        actorId: userId,
+        actorId: ownerActorId(owner),
         action: "api_key.created",
         targetType: "api_key",
         targetId: key!.id,
@@ -145,6 +152,7 @@ export async function createApiKey(
           access: key!.access,
           scopes: key!.scopes,
           expiresAt: key!.expiresAt,
+          ...ownerAuditMetadata(owner),
           ...(via ? { via: "api_key", viaKeyId: via.keyId } : {}),
         },
         context,
@@ -160,26 +168,29 @@ export async function createApiKey(
  * The per-account quota of usable keys, enforced by the database under races: locking the
  * owner's row serializes their concurrent creates, so "count, then insert" cannot overshoot.
  */
-async function assertBelowQuota(tx: Database, userId: string, limit: number) {
+async function assertBelowQuota(tx: Database, owner: KeyOwner, limit: number) {
   // Creates of one user queue on their user row. FOR NO KEY UPDATE, not FOR UPDATE: it still
   // conflicts with itself, but not with the FOR KEY SHARE that every audit insert takes on the
   // same row (audit_events.actor_id references users). With FOR UPDATE, a create waiting on a
   // delete that frees the same name (unique index) while the delete's audit insert waited on the
   // create's lock was a deadlock (db/queries/concurrency-model.test.ts found it on PostgreSQL).
-  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("no key update");
+  // A team's creates queue on the team's row the same way (the same quota, per team).
+  if (isTeamOwner(owner)) await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, owner.teamId)).for("no key update");
+  else await tx.select({ id: users.id }).from(users).where(eq(users.id, owner)).for("no key update");
   const [row] = await tx
     .select({ n: count() })
     .from(apiKeys)
     .where(
       and(
-        eq(apiKeys.userId, userId),
+        ownedBy(owner),
         isNull(apiKeys.deletedAt),
         keyUsableCondition(DB_NOW),
       ),
     );
   if ((row?.n ?? 0) >= limit) {
+    const who = isTeamOwner(owner) ? "This team has" : "You have";
     throw new AppError("key_quota_reached", {
-      message: `You have ${limit} active keys, this deployment's limit. Delete keys you no longer use, then try again.`,
+      message: `${who} ${limit} active keys, this deployment's limit. Delete keys you no longer use, then try again.`,
     });
   }
 }
@@ -195,7 +206,7 @@ async function assertBelowQuota(tx: Database, userId: string, limit: number) {
  */
 export async function updateApiKey(
   db: Database,
-  userId: string,
+  owner: KeyOwner,
   id: string,
   patch: KeyPatch,
   context: RequestContext,
@@ -204,13 +215,14 @@ export async function updateApiKey(
   const now = sqlNow(options.clockOffsetMs ?? 0);
   try {
     return await db.transaction(async (tx) => {
+      await authorizeOwner(tx, owner);
       const [before] = await tx
         .select({
           ...apiKeyColumns,
           usable: sql<boolean>`${keyUsableCondition(now)}`,
         })
         .from(apiKeys)
-        .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
+        .where(and(eq(apiKeys.id, id), ownedBy(owner), isNull(apiKeys.deletedAt)))
         .for("update")
         .limit(1);
       if (!before) throw new AppError("key_not_found");
@@ -219,10 +231,10 @@ export async function updateApiKey(
       const [after] = await tx
         .update(apiKeys)
         .set({ ...patch, updatedAt: sql`now()` })
-        .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
+        .where(and(eq(apiKeys.id, id), ownedBy(owner), isNull(apiKeys.deletedAt)))
         .returning(apiKeyColumns);
-      const base = { actorId: userId, targetType: "api_key" as const, targetId: id, context };
-      const viaMeta = options.viaKeyId ? { via: "api_key", viaKeyId: options.viaKeyId } : {};
+      const base = { actorId: ownerActorId(owner), targetType: "api_key" as const, targetId: id, context };
+      const viaMeta = { ...ownerAuditMetadata(owner), ...(options.viaKeyId ? { via: "api_key", viaKeyId: options.viaKeyId } : {}) };
       if (patch.name !== undefined && patch.name !== before.name) {
         await recordAudit(tx, { ...base, action: "api_key.renamed", metadata: { from: before.name, to: after!.name, ...viaMeta } });
       }

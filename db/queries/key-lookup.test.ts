@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { writeGenerationOf } from "@/db/coherence";
-import { apiKeys } from "@/db/schema";
+import { apiKeys, teamMembers, teams } from "@/db/schema";
 import { generateKey } from "@/lib/keys/format";
 import { hashKey } from "@/lib/keys/hash";
 import { verifyKey, type VerifyDeps } from "@/lib/keys/verify";
@@ -92,7 +92,7 @@ describe.runIf(TEST_DRIVER === "pglite")("the embedded database's key lookup cac
     expect(await code(secret)).toBe("VALID");
   });
 
-  it("usage, last-used marks and limiter counters leave the cache alone; key, rotation and user writes move it on", async () => {
+  it("usage, last-used marks and limiter counters leave the cache alone; key, rotation, user and team writes move it on", async () => {
     const generation = writeGenerationOf(handle.db)!;
     const { user, key } = await newKey();
     const before = generation.current;
@@ -106,6 +106,12 @@ describe.runIf(TEST_DRIVER === "pglite")("the embedded database's key lookup cac
     const after = generation.current;
     await handle.db.execute(sql`select 1`);
     expect(generation.current).toBe(after);
+    // A team's row decides its keys (a deleted team's keys are refused); its members do not.
+    const [team] = await handle.db.insert(teams).values({ slug: "gen-team", name: "Gen" }).returning({ id: teams.id });
+    const afterTeam = generation.current;
+    expect(afterTeam).toBeGreaterThan(after);
+    await handle.db.insert(teamMembers).values({ teamId: team!.id, userId: user.id, role: "viewer" });
+    expect(generation.current).toBe(afterTeam);
   });
 });
 

@@ -2,12 +2,12 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import { sqlNow } from "@/lib/clock";
 import type { Database } from "../client";
 import { perClient, writeGenerationOf } from "../coherence";
-import { apiKeyRotations, apiKeys, users } from "../schema";
+import { apiKeyRotations, apiKeys, teams, users } from "../schema";
 
 // One prepared statement, one round trip per verification: the key row by the digest of the
 // presented secret, with its owner, either as the key's current secret or (second branch of the
 // UNION ALL, also through a unique index) as a previous secret still in its rotation grace
-// period. A digest is random, so at most one branch matches; LIMIT 1 stops at the first row.
+// period. The owner is a person or a team (LEFT JOIN of each; exactly one matches, api_keys_one_owner). A digest is random, so at most one branch matches; LIMIT 1 stops at the first row.
 // Expiry, revocation and grace are judged by the database's clock (now()), so every server
 // instance agrees on them, and on a server database nothing is cached: a revoke, an expiry or the
 // end of a grace period takes effect on the very next request. On the embedded database the
@@ -32,10 +32,19 @@ function lookupColumns(now: SQL, viaPrevious: boolean) {
       .as("grace_until") as unknown as SQL.Aliased<Date | null>,
     revoked: sql<boolean>`(${apiKeys.revokedAt} is not null and ${apiKeys.revokedAt} <= ${now})`.as("revoked"),
     expired: sql<boolean>`(${apiKeys.expiresAt} is not null and ${apiKeys.expiresAt} <= ${now})`.as("expired"),
+    // The owner: a person (the users columns) or a team (the teams columns), by two LEFT JOINs in
+    // the same statement; the other side is null. A team key's creator is not joined at all: a
+    // team key never depends on the person who made it (suspended, deleted, left the team).
     ownerId: users.id,
     ownerEmail: users.email,
     ownerName: users.name,
     ownerRole: users.role,
+    teamId: teams.id,
+    teamSlug: teams.slug,
+    teamName: teams.name,
+    // A deleted team's keys are refused like revoked ones. On the embedded database deleting a team
+    // is a write to teams, which moves the write generation (db/coherence.ts).
+    teamDeleted: sql<boolean>`(${teams.deletedAt} is not null)`.as("team_deleted"),
     // A suspended owner's keys are refused (USER_SUSPENDED): read from the owner row this lookup
     // already joins, so suspension costs no query of its own. On the embedded database a suspend
     // or reinstate is a write to users, which moves the write generation (db/coherence.ts), so a
@@ -56,13 +65,15 @@ function preparePairLookup(db: Database) {
   const current = db
     .select(lookupColumns(now, false))
     .from(apiKeys)
-    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(teams, eq(teams.id, apiKeys.teamId))
     .where(sql`${apiKeys.keyHash} in ${digests}`);
   const previous = db
     .select(lookupColumns(now, true))
     .from(apiKeyRotations)
     .innerJoin(apiKeys, eq(apiKeys.id, apiKeyRotations.keyId))
-    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(teams, eq(teams.id, apiKeys.teamId))
     .where(and(sql`${apiKeyRotations.oldKeyHash} in ${digests}`, sql`${apiKeyRotations.graceUntil} > ${now}`));
   return current.unionAll(previous).limit(2).prepare("keysmith_verify_api_key_pair");
 }
@@ -73,13 +84,15 @@ function prepareLookup(db: Database) {
   const current = db
     .select(columns(false))
     .from(apiKeys)
-    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(teams, eq(teams.id, apiKeys.teamId))
     .where(eq(apiKeys.keyHash, sql.placeholder("hash")));
   const previous = db
     .select(columns(true))
     .from(apiKeyRotations)
     .innerJoin(apiKeys, eq(apiKeys.id, apiKeyRotations.keyId))
-    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(teams, eq(teams.id, apiKeys.teamId))
     .where(and(eq(apiKeyRotations.oldKeyHash, sql.placeholder("hash")), sql`${apiKeyRotations.graceUntil} > ${now}`));
   return current.unionAll(previous).limit(1).prepare("keysmith_verify_api_key");
 }
@@ -89,12 +102,17 @@ export type KeyLookupRow = NonNullable<Awaited<ReturnType<ReturnType<typeof prep
 /** Every key's lookup row at once (current secrets; previous ones still in their grace period), for the snapshot below. */
 function prepareSnapshot(db: Database) {
   const now = sqlNow(sql.placeholder("offsetMs"));
-  const current = db.select(lookupColumns(now, false)).from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId));
+  const current = db
+    .select(lookupColumns(now, false))
+    .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(teams, eq(teams.id, apiKeys.teamId));
   const previous = db
     .select(lookupColumns(now, true))
     .from(apiKeyRotations)
     .innerJoin(apiKeys, eq(apiKeys.id, apiKeyRotations.keyId))
-    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(teams, eq(teams.id, apiKeys.teamId))
     .where(sql`${apiKeyRotations.graceUntil} > ${now}`);
   return current.unionAll(previous).limit(sql.placeholder("limit")).prepare("keysmith_key_snapshot");
 }

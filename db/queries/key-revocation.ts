@@ -5,6 +5,7 @@ import type { Database } from "../client";
 import { apiKeys } from "../schema";
 import { apiKeyColumns, type ApiKeySummary, type Guard } from "./api-keys";
 import { recordAudit } from "./audit";
+import { authorizeOwner, ownedBy, ownerActorId, ownerAuditMetadata, type KeyOwner } from "./key-owner";
 
 export const OWNER_REVOKED_REASON = "by its owner";
 
@@ -16,13 +17,14 @@ export const OWNER_REVOKED_REASON = "by its owner";
  */
 export async function revokeApiKey(
   db: Database,
-  userId: string,
+  owner: KeyOwner,
   id: string,
   context: RequestContext,
   guard?: Guard<ApiKeySummary>,
 ): Promise<ApiKeySummary> {
   return db.transaction(async (tx) => {
-    const owned = and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt));
+    await authorizeOwner(tx, owner);
+    const owned = and(eq(apiKeys.id, id), ownedBy(owner), isNull(apiKeys.deletedAt));
     if (guard) {
       const [locked] = await tx.select(apiKeyColumns).from(apiKeys).where(owned).for("update").limit(1);
       if (!locked) throw new AppError("key_not_found");
@@ -38,11 +40,11 @@ export async function revokeApiKey(
       throw new AppError(exists ? "key_already_revoked" : "key_not_found");
     }
     await recordAudit(tx, {
-      actorId: userId,
+      actorId: ownerActorId(owner),
       action: "api_key.revoked",
       targetType: "api_key",
       targetId: key.id,
-      metadata: { name: key.name, hint: key.hint },
+      metadata: { name: key.name, hint: key.hint, ...ownerAuditMetadata(owner) },
       context,
     });
     return key;
@@ -56,16 +58,17 @@ export async function revokeApiKey(
  */
 export async function deleteApiKey(
   db: Database,
-  userId: string,
+  owner: KeyOwner,
   id: string,
   context: RequestContext,
   via?: { keyId: string },
   guard?: Guard<ApiKeySummary>,
 ): Promise<ApiKeySummary> {
   return db.transaction(async (tx) => {
+    await authorizeOwner(tx, owner);
     if (guard) {
       // The row as it is now, locked until the delete commits, is what the guard judges.
-      const owned = and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt));
+      const owned = and(eq(apiKeys.id, id), ownedBy(owner), isNull(apiKeys.deletedAt));
       const [locked] = await tx.select(apiKeyColumns).from(apiKeys).where(owned).for("update").limit(1);
       if (!locked) throw new AppError("key_not_found");
       guard(locked);
@@ -78,18 +81,18 @@ export async function deleteApiKey(
         deletedAt: sql`now()`,
         updatedAt: sql`now()`,
       })
-      .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
+      .where(and(eq(apiKeys.id, id), ownedBy(owner), isNull(apiKeys.deletedAt)))
       // RETURNING sees the new row: revoked_at equals this transaction's now() only if this
       // delete is what revoked it (a key revoked earlier keeps its earlier time).
       .returning({ ...apiKeyColumns, revokedNow: sql<boolean>`${apiKeys.revokedAt} = now()` });
     if (!row) throw new AppError("key_not_found");
     const { revokedNow, ...key } = row;
     await recordAudit(tx, {
-      actorId: userId,
+      actorId: ownerActorId(owner),
       action: "api_key.deleted",
       targetType: "api_key",
       targetId: key.id,
-      metadata: { name: key.name, hint: key.hint, revoked: revokedNow, ...(via ? { via: "api_key", viaKeyId: via.keyId } : {}) },
+      metadata: { name: key.name, hint: key.hint, revoked: revokedNow, ...ownerAuditMetadata(owner), ...(via ? { via: "api_key", viaKeyId: via.keyId } : {}) },
       context,
     });
     return key;

@@ -8,6 +8,7 @@ import type { Database } from "../client";
 import { apiKeyRotations, apiKeys } from "../schema";
 import { apiKeyColumns, type ApiKeySummary, type Guard } from "./api-keys";
 import { recordAudit } from "./audit";
+import { authorizeOwner, ownedBy, ownerActorId, ownerAuditMetadata, type KeyOwner } from "./key-owner";
 import { keyUsableCondition } from "./key-status";
 
 const ROTATE_INACTIVE = "Only an active key can be rotated. This one is revoked or expired: create a new key instead.";
@@ -21,7 +22,7 @@ const ROTATE_INACTIVE = "Only an active key can be rotated. This one is revoked 
  */
 export async function rotateApiKey(
   db: Database,
-  userId: string,
+  owner: KeyOwner,
   id: string,
   options: { graceMs: number; via: "dashboard" | "api"; viaKeyId?: string; clockOffsetMs?: number; guard?: Guard<ApiKeySummary> },
   context: RequestContext,
@@ -30,6 +31,7 @@ export async function rotateApiKey(
   const now = sqlNow(options.clockOffsetMs ?? 0);
   const secret = generateKey();
   return db.transaction(async (tx) => {
+    await authorizeOwner(tx, owner);
     const [current] = await tx
       .select({
         ...apiKeyColumns,
@@ -40,7 +42,7 @@ export async function rotateApiKey(
         ),
       })
       .from(apiKeys)
-      .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.deletedAt)))
+      .where(and(eq(apiKeys.id, id), ownedBy(owner), isNull(apiKeys.deletedAt)))
       .for("update")
       .limit(1);
     if (!current) throw new AppError("key_not_found");
@@ -59,7 +61,7 @@ export async function rotateApiKey(
       oldHint: current.hint,
       newHint: keyHint(secret),
       graceUntil: current.graceUntil,
-      actorId: userId,
+      actorId: ownerActorId(owner),
       via: options.via,
       // The same (possibly test-shifted) clock as graceUntil, so the history reads consistently.
       rotatedAt: sql`${now}`,
@@ -70,7 +72,7 @@ export async function rotateApiKey(
       .where(eq(apiKeys.id, id))
       .returning(apiKeyColumns);
     await recordAudit(tx, {
-      actorId: userId,
+      actorId: ownerActorId(owner),
       action: "api_key.rotated",
       targetType: "api_key",
       targetId: id,
@@ -80,6 +82,7 @@ export async function rotateApiKey(
         newHint: key!.hint,
         graceUntil: current.graceUntil,
         via: options.via,
+        ...ownerAuditMetadata(owner),
         ...(options.viaKeyId ? { viaKeyId: options.viaKeyId } : {}),
       },
       context,
@@ -88,7 +91,7 @@ export async function rotateApiKey(
   });
 }
 
-export async function listRotations(db: Database, userId: string, keyId: string) {
+export async function listRotations(db: Database, owner: KeyOwner, keyId: string) {
   return db
     .select({
       id: apiKeyRotations.id,
@@ -100,7 +103,7 @@ export async function listRotations(db: Database, userId: string, keyId: string)
     })
     .from(apiKeyRotations)
     .innerJoin(apiKeys, eq(apiKeys.id, apiKeyRotations.keyId))
-    .where(and(eq(apiKeyRotations.keyId, keyId), eq(apiKeys.userId, userId)))
+    .where(and(eq(apiKeyRotations.keyId, keyId), ownedBy(owner)))
     .orderBy(desc(apiKeyRotations.rotatedAt));
 }
 
@@ -126,7 +129,7 @@ export async function revokeLeakedKeys(
         .update(apiKeys)
         .set({ revokedAt: sql`now()`, revokedReason: "reported leaked", updatedAt: sql`now()` })
         .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
-        .returning({ id: apiKeys.id, userId: apiKeys.userId, hint: apiKeys.hint, name: apiKeys.name });
+        .returning({ id: apiKeys.id, userId: apiKeys.userId, teamId: apiKeys.teamId, hint: apiKeys.hint, name: apiKeys.name });
       const [old] = key
         ? []
         : await tx
@@ -134,7 +137,11 @@ export async function revokeLeakedKeys(
             .set({ graceUntil: sql`now()` })
             .where(and(eq(apiKeyRotations.oldKeyHash, hash), gt(apiKeyRotations.graceUntil, sql`now()`)))
             .returning({ keyId: apiKeyRotations.keyId, hint: apiKeyRotations.oldHint });
-      const target = key ? { id: key.id, hint: key.hint, what: "current secret" } : old ? { id: old.keyId, hint: old.hint, what: "previous secret" } : null;
+      const target = key
+        ? { id: key.id, hint: key.hint, what: "current secret", teamId: key.teamId }
+        : old
+          ? { id: old.keyId, hint: old.hint, what: "previous secret", teamId: (await tx.select({ teamId: apiKeys.teamId }).from(apiKeys).where(eq(apiKeys.id, old.keyId)))[0]?.teamId ?? null }
+          : null;
       if (!target) return;
       revoked++;
       await recordAudit(tx, {
@@ -142,7 +149,8 @@ export async function revokeLeakedKeys(
         action: "api_key.reported_leaked",
         targetType: "api_key",
         targetId: target.id,
-        metadata: { hint: target.hint, secret: target.what, source },
+        // A team key's report names the team, like every other event about a team key.
+        metadata: { hint: target.hint, secret: target.what, source, ...(target.teamId ? { teamId: target.teamId } : {}) },
         context,
       });
     });

@@ -58,3 +58,16 @@ export async function teamsOf(db: Database, userId: string): Promise<Membership[
     .orderBy(asc(teams.name), asc(teams.slug));
   return rows.map((r) => ({ team: { id: r.id, slug: r.slug, name: r.name }, role: r.role }));
 }
+
+/**
+ * A team key acting through the API, inside the transaction that changes a team key: the team row,
+ * share-locked, if the team still exists (a deletion waits for the change, or the change sees it).
+ */
+export async function lockLiveTeam(tx: Tx, teamId: string): Promise<TeamRef | null> {
+  const [row] = await tx
+    .select({ id: teams.id, slug: teams.slug, name: teams.name })
+    .from(teams)
+    .where(and(eq(teams.id, teamId), isNull(teams.deletedAt)))
+    .for("share");
+  return row ?? null;
+}

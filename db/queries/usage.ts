@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { apiKeys, apiKeyUsageDaily } from "../schema";
+import { ownedBy, type KeyOwner } from "./key-owner";
 
 // Counts are bucketed by UTC day in the app (lib/usage.ts), so "today" must be the UTC date too,
 // whatever time zone the database session happens to use.
@@ -88,7 +89,7 @@ export async function usageForKey(db: Database, keyId: string, days = 30) {
 }
 
 /** Daily counts of all of one owner's keys (the join keeps it owner-scoped). */
-export async function usageForOwner(db: Database, userId: string, days: number, keyId?: string) {
+export async function usageForOwner(db: Database, owner: KeyOwner, days: number, keyId?: string) {
   return db
     .select({
       keyId: apiKeyUsageDaily.keyId,
@@ -100,7 +101,7 @@ export async function usageForOwner(db: Database, userId: string, days: number, 
     .innerJoin(apiKeys, eq(apiKeys.id, apiKeyUsageDaily.keyId))
     .where(
       and(
-        eq(apiKeys.userId, userId),
+        ownedBy(owner),
         keyId ? eq(apiKeys.id, keyId) : undefined,
         gte(apiKeyUsageDaily.day, sql`(${UTC_TODAY} - ${days - 1}::int)`),
       ),

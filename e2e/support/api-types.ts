@@ -212,10 +212,20 @@ export interface components {
             offset: number;
         };
         Me: {
+            /** @description Who the key belongs to: a person, or a team (a team key acts as its team, never as the person who created it). */
             owner: {
+                /** @constant */
+                type: "user";
                 /** Format: uuid */
                 id: string;
                 email: string;
+                name: string;
+            } | {
+                /** @constant */
+                type: "team";
+                /** Format: uuid */
+                id: string;
+                slug: string;
                 name: string;
             };
             key: {
@@ -235,6 +245,11 @@ export interface components {
             code: "VALID" | "NOT_FOUND" | "EXPIRED" | "REVOKED" | "USER_SUSPENDED" | "INSUFFICIENT_SCOPE" | "RATE_LIMITED";
             /** Format: uuid */
             keyId: string | null;
+            /**
+             * @description Whether the key belongs to a person (ownerId is a user id) or a team (a team id).
+             * @enum {string|null}
+             */
+            ownerType: "user" | "team" | null;
             /** Format: uuid */
             ownerId: string | null;
             scopes: components["schemas"]["Scope"][];
@@ -1431,7 +1446,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. `team_key_not_allowed`: This key belongs to a team, and a team has no profile. Use a personal key for this request. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1440,7 +1455,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended" | "insufficient_scope";
+                            code?: "user_suspended" | "insufficient_scope" | "team_key_not_allowed";
                         };
                     };
                 };
@@ -1559,7 +1574,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. `team_key_not_allowed`: This key belongs to a team, and a team has no profile. Use a personal key for this request. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1568,7 +1583,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended" | "insufficient_scope";
+                            code?: "user_suspended" | "insufficient_scope" | "team_key_not_allowed";
                         };
                     };
                 };

@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/db";
 import { pairedLookup, type KeyLookup } from "@/db/queries/key-lookup";
-import type { Actor } from "../commands/actor";
+import type { Actor, KeyActor } from "../commands/actor";
 import { clockOffsetMs } from "../clock";
 import { AppError } from "../errors";
 import { isWellFormedKey } from "../keys/format";
@@ -108,13 +108,24 @@ export async function authenticate(request: Request, scope?: Scope, lookup?: Key
   }
 }
 
-/** The actor a key command runs as: the key's owner, acting through this key (lib/commands). */
-export function apiActor(request: Request, caller: ApiCaller): Actor {
+/** The actor a key command runs as: the key's owner (a person or a team), acting through this key (lib/commands). */
+export function apiActor(request: Request, caller: ApiCaller): KeyActor {
   const { key } = caller;
-  return {
-    userId: key.owner.id,
+  const base = {
     context: contextFromHeaders(request.headers),
     clockOffsetMs: clockOffsetMs(request.headers),
     key: { id: key.id, scopes: key.scopes, expiresAt: key.expiresAt, viaPreviousSecret: key.viaPreviousSecret },
   };
+  return key.owner.type === "team" ? { ...base, userId: null, team: { id: key.owner.id } } : { ...base, userId: key.owner.id };
+}
+
+/** The person behind the key, for an operation about a person (the profile); a team key has none. */
+export function personId(caller: ApiCaller): string {
+  if (caller.key.owner.type !== "user") throw new AppError("team_key_not_allowed");
+  return caller.key.owner.id;
+}
+
+/** The actor of an operation about a person (the profile): refused for a team key. */
+export function apiPersonActor(request: Request, caller: ApiCaller): Actor {
+  return { ...apiActor(request, caller), userId: personId(caller) };
 }

@@ -9,7 +9,7 @@ import { DEFAULT_GRACE } from "../keys/grace";
 import { verifyKey } from "../keys/verify";
 import { clientIp, contextFromHeaders } from "../request-context";
 import { isScope, type Scope } from "../scopes";
-import { apiActor, authenticate, lookupWithCaller, verifyDeps } from "./authenticate";
+import { apiActor, apiPersonActor, authenticate, lookupWithCaller, personId, verifyDeps } from "./authenticate";
 import { keyDto } from "./dto";
 import { handler, json, readJson, readQuery } from "./http";
 import { acceptLeakReport } from "./leak-report";
@@ -38,8 +38,13 @@ const bodies: { [K in OperationId]: Endpoint } = {
   // Who this key belongs to and what it may do. Any valid key may ask.
   async me(request) {
     const { key } = await authenticate(request);
+    const { owner } = key;
     return json({
-      owner: { id: key.owner.id, email: key.owner.email, name: key.owner.name },
+      // A team key authenticates as its team, never as the person who created it.
+      owner:
+        owner.type === "team"
+          ? { type: "team" as const, id: owner.id, slug: owner.slug, name: owner.name }
+          : { type: "user" as const, id: owner.id, email: owner.email, name: owner.name },
       key: { id: key.id, name: key.name, access: key.access, scopes: key.scopes, expiresAt: key.expiresAt?.toISOString() ?? null },
     });
   },
@@ -111,6 +116,7 @@ const bodies: { [K in OperationId]: Endpoint } = {
       valid: code === "VALID",
       code,
       keyId: key?.id ?? null,
+      ownerType: key?.owner.type ?? null,
       ownerId: key?.owner.id ?? null,
       scopes: key?.scopes ?? [],
       expiresAt: key?.expiresAt?.toISOString() ?? null,
@@ -139,24 +145,25 @@ const bodies: { [K in OperationId]: Endpoint } = {
     return acceptLeakReport(body, { defer, revoke: (candidates, source) => reportLeakedKeys(db, candidates, context, source) });
   },
 
-  // Requests per key per day for the owner's keys.
+  // Requests per key per day for the owner's keys (a team key: the team's keys).
   async "usage.list"(request) {
     const { key } = await authenticate(request, "usage:read");
     const query = readQuery(request, OP["usage.list"].query, "days must be 1-90; keyId a key id.");
-    const rows = await usageForOwner(await getDb(), key.owner.id, query.days, query.keyId);
+    const owner = key.owner.type === "team" ? { teamId: key.owner.id, actorId: null } : key.owner.id;
+    const rows = await usageForOwner(await getDb(), owner, query.days, query.keyId);
     return json({ days: query.days, data: rows });
   },
 
   async "profile.get"(request) {
-    const { key } = await authenticate(request, "profile:read");
+    const caller = await authenticate(request, "profile:read");
     // The account can vanish between verification and this read: 404 user_not_found, never a 500.
-    return json(ownerDto(await getProfile(await getDb(), key.owner.id)));
+    return json(ownerDto(await getProfile(await getDb(), personId(caller))));
   },
 
   async "profile.update"(request) {
     const caller = await authenticate(request, "profile:write");
     const body = await readJson(request, OP["profile.update"].body);
-    return json(ownerDto(await updateProfile(await getDb(), apiActor(request, caller), body)));
+    return json(ownerDto(await updateProfile(await getDb(), apiPersonActor(request, caller), body)));
   },
 };
 

@@ -76,7 +76,21 @@ export const SCHEMAS = {
     type: "object",
     required: ["owner", "key"],
     properties: {
-      owner: { type: "object", required: ["id", "email", "name"], properties: { id: { type: "string", format: "uuid" }, email: { type: "string" }, name: { type: "string" } } },
+      owner: {
+        description: "Who the key belongs to: a person, or a team (a team key acts as its team, never as the person who created it).",
+        oneOf: [
+          {
+            type: "object",
+            required: ["type", "id", "email", "name"],
+            properties: { type: { type: "string", const: "user" }, id: { type: "string", format: "uuid" }, email: { type: "string" }, name: { type: "string" } },
+          },
+          {
+            type: "object",
+            required: ["type", "id", "slug", "name"],
+            properties: { type: { type: "string", const: "team" }, id: { type: "string", format: "uuid" }, slug: { type: "string" }, name: { type: "string" } },
+          },
+        ],
+      },
       key: {
         type: "object",
         required: ["id", "name", "access", "scopes", "expiresAt"],
@@ -92,11 +106,12 @@ export const SCHEMAS = {
   },
   Verification: {
     type: "object",
-    required: ["valid", "code", "keyId", "ownerId", "scopes", "expiresAt"],
+    required: ["valid", "code", "keyId", "ownerType", "ownerId", "scopes", "expiresAt"],
     properties: {
       valid: { type: "boolean" },
       code: { type: "string", enum: ["VALID", "NOT_FOUND", "EXPIRED", "REVOKED", "USER_SUSPENDED", "INSUFFICIENT_SCOPE", "RATE_LIMITED"] },
       keyId: { type: ["string", "null"], format: "uuid" },
+      ownerType: { type: ["string", "null"], enum: ["user", "team", null], description: "Whether the key belongs to a person (ownerId is a user id) or a team (a team id)." },
       ownerId: { type: ["string", "null"], format: "uuid" },
       scopes: { type: "array", items: { $ref: "#/components/schemas/Scope" } },
       expiresAt: { type: ["string", "null"], format: "date-time" },

@@ -64,8 +64,14 @@ export const OPERATIONS = {
     errors: [...BODY, "rate_limited", "service_unavailable", "internal_error"],
   },
   "usage.list": { method: "GET", path: "/usage", scope: "usage:read", query: usageQuery, errors: [...SCOPED, "validation_failed"] },
-  "profile.get": { method: "GET", path: "/profile", scope: "profile:read", errors: [...SCOPED, "user_not_found"] },
-  "profile.update": { method: "PATCH", path: "/profile", scope: "profile:write", body: profilePatchBody, errors: [...SCOPED, ...BODY, "user_not_found"] },
+  "profile.get": { method: "GET", path: "/profile", scope: "profile:read", errors: [...SCOPED, "user_not_found", "team_key_not_allowed"] },
+  "profile.update": {
+    method: "PATCH",
+    path: "/profile",
+    scope: "profile:write",
+    body: profilePatchBody,
+    errors: [...SCOPED, ...BODY, "user_not_found", "team_key_not_allowed"],
+  },
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof OPERATIONS;

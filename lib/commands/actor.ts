@@ -17,3 +17,16 @@ export type Actor = {
   /** A session's last authentication (sign-in or step-up); absent for a key. Sensitive changes need it recent (lib/accounts/step-up.ts). */
   authenticatedAt?: Date;
 };
+
+/** A team, as the owner a key command acts for. */
+export type TeamRef = { id: string };
+
+/**
+ * Who runs a key command (lib/commands/keys.ts), and for whom. A person: their own keys, or with
+ * `team` the keys of a team they belong to (the dashboard's /t/<slug> pages; their role, read
+ * locked inside each change, decides). Or a team key through /api/v1: it acts for its team and is
+ * no person (`userId` null), within its own scopes and lifetime (lib/keys/rules.ts).
+ */
+export type KeyActor =
+  | (Actor & { team?: TeamRef })
+  | (Omit<Actor, "userId" | "authenticatedAt"> & { userId: null; team: TeamRef; key: CallerKey; authenticatedAt?: undefined });

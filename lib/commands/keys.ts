@@ -8,7 +8,9 @@ import "server-only";
 import type { Database } from "@/db";
 import { createApiKey, getApiKey, listApiKeys, updateApiKey, type ApiKeySummary } from "@/db/queries/api-keys";
 import { deleteApiKey, revokeApiKey } from "@/db/queries/key-revocation";
+import type { KeyOwner } from "@/db/queries/key-owner";
 import { revokeLeakedKeys, rotateApiKey } from "@/db/queries/rotations";
+import { lockLiveTeam, lockMembershipById } from "@/db/queries/teams";
 import type { RequestContext } from "../audit-events";
 import { appNow } from "../clock";
 import { AppError } from "../errors";
@@ -25,10 +27,55 @@ import { GRACE_PERIODS, type GracePeriod } from "../keys/grace";
 import { assertRecentAuthentication } from "../accounts/step-up";
 import { normalizeScopes, type Access, type Scope } from "../scopes";
 import { getSecrets } from "../secrets";
+import { canManageTeamKeys, canViewTeam } from "../teams/roles";
 import { uuidSchema } from "../validation/common";
-import type { Actor } from "./actor";
+import type { KeyActor } from "./actor";
 
-export type { Actor, CallerKey } from "./actor";
+export type { Actor, CallerKey, KeyActor, TeamRef } from "./actor";
+
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/**
+ * Whose keys the actor's command acts on, and the team check that runs first inside the
+ * transaction. A person without `team`: their own keys (user_id = them, as ever). A person for a
+ * team: their membership, read and share-locked in that transaction; a non-member (or a deleted
+ * team) learns nothing (key not found), a viewer may only read (canViewTeam / canManageTeamKeys).
+ * A team key through the API: its team's keys while the team exists, within the key's own limits
+ * (the guards below).
+ */
+function ownerFor(actor: KeyActor, need: "view" | "manage"): KeyOwner {
+  if (!actor.team) return actor.userId!;
+  const teamId = actor.team.id;
+  const userId = actor.userId;
+  if (userId === null) {
+    return {
+      teamId,
+      actorId: null,
+      authorize: async (tx) => {
+        if (!(await lockLiveTeam(tx, teamId))) throw new AppError("key_not_found");
+      },
+    };
+  }
+  return {
+    teamId,
+    actorId: userId,
+    authorize: async (tx) => {
+      const membership = await lockMembershipById(tx, teamId, userId);
+      if (!membership || !canViewTeam(membership.role)) throw new AppError("key_not_found");
+      if (need === "manage" && !canManageTeamKeys(membership.role)) throw new AppError("team_keys_read_only");
+    },
+  };
+}
+
+/** A read of the actor's keys, after the same owner check, in one transaction (one consistent view). */
+async function readAs<T>(db: Database, actor: KeyActor, read: (db: Database, owner: KeyOwner) => Promise<T>): Promise<T> {
+  const owner = ownerFor(actor, "view");
+  if (typeof owner === "string") return read(db, owner);
+  return db.transaction(async (tx: Tx) => {
+    await owner.authorize?.(tx);
+    return read(tx as unknown as Database, owner);
+  });
+}
 
 /** What a caller asks for in a new key. Omitted expiry: the default lifetime; null: never. */
 export type CreateKeyRequest = {
@@ -70,12 +117,13 @@ function resolveScopes(scopes: readonly string[], access?: Access): { access: Ac
   return { access: access ?? normalized.access, scopes: normalized.scopes };
 }
 
-export async function listKeys(db: Database, actor: Actor, page: { limit?: number; offset?: number } = {}): Promise<ApiKeySummary[]> {
-  return listApiKeys(db, actor.userId, page);
+export async function listKeys(db: Database, actor: KeyActor, page: { limit?: number; offset?: number } = {}): Promise<ApiKeySummary[]> {
+  return readAs(db, actor, (db, owner) => listApiKeys(db, owner, page));
 }
 
-export async function getKey(db: Database, actor: Actor, id: unknown): Promise<ApiKeySummary> {
-  return getApiKey(db, actor.userId, keyIdOrNotFound(id));
+export async function getKey(db: Database, actor: KeyActor, id: unknown): Promise<ApiKeySummary> {
+  const keyId = keyIdOrNotFound(id);
+  return readAs(db, actor, (db, owner) => getApiKey(db, owner, keyId));
 }
 
 /** Every scope there is, however the caller named the choice. */
@@ -88,13 +136,13 @@ function isFullAccess(scopes: readonly Scope[]): boolean {
  * deployment's rule first (an invalid expiry is 422 whoever asks), then the caller's limits (403).
  * A Full-access key from a session needs a recent authentication (step-up).
  */
-export async function createKey(db: Database, actor: Actor, request: CreateKeyRequest): Promise<KeyWithSecret> {
+export async function createKey(db: Database, actor: KeyActor, request: CreateKeyRequest): Promise<KeyWithSecret> {
   const { access, scopes } = resolveScopes(request.scopes, request.access);
   if (isFullAccess(scopes)) assertRecentAuthentication(actor);
   const expiresAt = request.expiresAt === undefined ? defaultExpiry(appNow(actor.clockOffsetMs)) : request.expiresAt;
   return createApiKey(
     db,
-    actor.userId,
+    ownerFor(actor, "manage"),
     { name: request.name, description: normalizeDescription(request.description) ?? null, access, scopes, expiresAt },
     actor.context,
     getSecrets().keyPepper,
@@ -113,12 +161,12 @@ export async function createKey(db: Database, actor: Actor, request: CreateKeyRe
  * caller gains no scopes from it. From a session, widening a key to Full access needs a recent
  * authentication (step-up), like creating one.
  */
-export async function updateKey(db: Database, actor: Actor, id: unknown, request: UpdateKeyRequest): Promise<ApiKeySummary> {
+export async function updateKey(db: Database, actor: KeyActor, id: unknown, request: UpdateKeyRequest): Promise<ApiKeySummary> {
   const keyId = keyIdOrNotFound(id);
   const scoped = request.scopes ? resolveScopes(request.scopes, request.access) : undefined;
   return updateApiKey(
     db,
-    actor.userId,
+    ownerFor(actor, "manage"),
     keyId,
     {
       name: request.name,
@@ -152,7 +200,7 @@ export async function updateKey(db: Database, actor: Actor, id: unknown, request
  */
 export async function rotateKey(
   db: Database,
-  actor: Actor,
+  actor: KeyActor,
   id: unknown,
   grace: GracePeriod,
 ): Promise<KeyWithSecret & { graceUntil: Date }> {
@@ -161,7 +209,7 @@ export async function rotateKey(
   assertRecentAuthentication(actor);
   return rotateApiKey(
     db,
-    actor.userId,
+    ownerFor(actor, "manage"),
     keyId,
     {
       graceMs: GRACE_PERIODS[grace].ms,
@@ -179,20 +227,20 @@ export async function rotateKey(
 }
 
 /** Stops the key working at once; it stays in the owner's list, marked Revoked. */
-export async function revokeKey(db: Database, actor: Actor, id: unknown): Promise<ApiKeySummary> {
+export async function revokeKey(db: Database, actor: KeyActor, id: unknown): Promise<ApiKeySummary> {
   const keyId = keyIdOrNotFound(id);
-  return revokeApiKey(db, actor.userId, keyId, actor.context, actor.key ? (target) => assertMayManage(actor.key, target) : undefined);
+  return revokeApiKey(db, ownerFor(actor, "manage"), keyId, actor.context, actor.key ? (target) => assertMayManage(actor.key, target) : undefined);
 }
 
 /**
  * Revokes the key (if it still worked) and removes it from the owner's list. Deleting a key that
  * outlives the caller is fine: it takes power away, hands none out.
  */
-export async function deleteKey(db: Database, actor: Actor, id: unknown): Promise<ApiKeySummary> {
+export async function deleteKey(db: Database, actor: KeyActor, id: unknown): Promise<ApiKeySummary> {
   const keyId = keyIdOrNotFound(id);
   return deleteApiKey(
     db,
-    actor.userId,
+    ownerFor(actor, "manage"),
     keyId,
     actor.context,
     actor.key ? { keyId: actor.key.id } : undefined,

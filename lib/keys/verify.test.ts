@@ -1,16 +1,16 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database, DbHandle } from "@/db/client";
 import { createApiKey } from "@/db/queries/api-keys";
 import { deleteApiKey, revokeApiKey } from "@/db/queries/key-revocation";
 import { rotateApiKey } from "@/db/queries/rotations";
-import { apiKeys, apiKeyUsageDaily } from "@/db/schema";
+import { apiKeys, apiKeyUsageDaily, teamMembers, teams, users } from "@/db/schema";
 import { windowCounts } from "@/db/queries/rate-limits";
 import { ReservingLimiter, SyncedLimiter } from "@/lib/rate-limit";
 import { scopesFor } from "@/lib/scopes";
 import { UsageRecorder } from "@/lib/usage";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
+import { CONTEXT, PEPPER, makeTeam, makeUser } from "@/test/fixtures";
 import { generateKey } from "./format";
 import { verifyKey, type VerifyDeps } from "./verify";
 
@@ -279,3 +279,51 @@ describe(`synced per-key limits (${TEST_DRIVER})`, () => {
   });
 });
 
+
+describe(`verifyKey, team keys (${TEST_DRIVER})`, () => {
+  async function teamKey() {
+    const creator = await makeUser(handle.db);
+    const team = await makeTeam(handle.db, [{ userId: creator.id, role: "developer" }]);
+    const created = await createApiKey(
+      handle.db,
+      { teamId: team.id, actorId: creator.id },
+      { name: `t-${Math.random()}`, description: null, access: "restricted", scopes: ["keys:read"], expiresAt: null },
+      CONTEXT,
+      PEPPER,
+    );
+    return { creator, team, ...created };
+  }
+
+  it("a team key authenticates as its team, with its creator recorded but not its owner", async () => {
+    const { creator, team, key, secret } = await teamKey();
+    const result = await verifyKey(deps(), secret, { ip });
+    expect(result.code).toBe("VALID");
+    expect(result.code === "VALID" && result.key.owner).toEqual({ type: "team", id: team.id, slug: team.slug, name: team.name });
+    const [row] = await handle.db.select({ userId: apiKeys.userId, teamId: apiKeys.teamId, createdBy: apiKeys.createdBy }).from(apiKeys).where(eq(apiKeys.id, key.id));
+    expect(row).toEqual({ userId: null, teamId: team.id, createdBy: creator.id });
+  });
+
+  it("keeps working when its creator is suspended, removed from the team, or deleted", async () => {
+    const { creator, team, secret } = await teamKey();
+    await verifyKey(deps(), secret, { ip }); // cached on the embedded database: each change below must move past it
+    await handle.db.update(users).set({ suspendedAt: new Date() }).where(eq(users.id, creator.id));
+    expect((await verifyKey(deps(), secret, { ip })).code).toBe("VALID");
+    await handle.db.delete(teamMembers).where(and(eq(teamMembers.teamId, team.id), eq(teamMembers.userId, creator.id)));
+    expect((await verifyKey(deps(), secret, { ip })).code).toBe("VALID");
+    await handle.db.update(users).set({ suspendedAt: null, deletedAt: new Date() }).where(eq(users.id, creator.id));
+    expect((await verifyKey(deps(), secret, { ip })).code).toBe("VALID");
+  });
+
+  it("is refused on the very next request once its team is deleted, even from the embedded database's cache", async () => {
+    const { team, secret } = await teamKey();
+    expect((await verifyKey(deps(), secret, { ip })).code).toBe("VALID");
+    await handle.db.update(teams).set({ deletedAt: new Date() }).where(eq(teams.id, team.id));
+    expect((await verifyKey(deps(), secret, { ip })).code).toBe("REVOKED");
+  });
+
+  it("a personal key's owner being suspended still refuses it (USER_SUSPENDED), as before", async () => {
+    const { user, secret } = await newKey(["keys:read"]);
+    await handle.db.update(users).set({ suspendedAt: new Date() }).where(eq(users.id, user.id));
+    expect((await verifyKey(deps(), secret, { ip })).code).toBe("USER_SUSPENDED");
+  });
+});

@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { lookupKeyByHash, type KeyLookup } from "@/db/queries/key-lookup";
+import { lookupKeyByHash, type KeyLookup, type KeyLookupRow } from "@/db/queries/key-lookup";
 import { metrics } from "../metrics";
 import type { LimitState, SyncedLimiter } from "../rate-limit";
 import { missingScopes, type Access, type Scope } from "../scopes";
@@ -7,13 +7,18 @@ import type { UsageRecorder } from "../usage";
 import { isWellFormedKey } from "./format";
 import { hashKey } from "./hash";
 
+/** Who a key belongs to: a person, or a team (a team key acts as the team, never as its creator). */
+export type KeyOwnerInfo =
+  | { type: "user"; id: string; email: string; name: string; role: "admin" | "member" }
+  | { type: "team"; id: string; slug: string; name: string };
+
 export type VerifiedKey = {
   id: string;
   name: string;
   access: Access;
   scopes: string[];
   expiresAt: Date | null;
-  owner: { id: string; email: string; name: string; role: "admin" | "member" };
+  owner: KeyOwnerInfo;
   /**
    * True when the presented secret is one the key was rotated away from, still in its grace
    * period. It authenticates as the key (apps keep working while they switch), but it must not
@@ -76,17 +81,19 @@ async function decide(deps: VerifyDeps, presented: string, options: { scopes?: r
     access: row.access,
     scopes: row.scopes,
     expiresAt: row.expiresAt,
-    owner: { id: row.ownerId, email: row.ownerEmail, name: row.ownerName, role: row.ownerRole },
+    owner: ownerOf(row),
     viaPreviousSecret: row.viaPrevious,
   };
   const fail = <T extends VerifyResult>(result: T): T => {
     deps.usage.count(key.id, false);
     return result;
   };
-  if (row.revoked) return fail({ code: "REVOKED", key });
+  // A deleted team's keys stop with it: answered as revoked (the team will not come back).
+  if (row.revoked || row.teamDeleted) return fail({ code: "REVOKED", key });
   if (row.expired) return fail({ code: "EXPIRED", key });
   // After revoked and expired: a key that would fail anyway says so; one that only waits for its
   // owner's reinstatement says USER_SUSPENDED (and works again once reinstated).
+  // A person's key only: a team key joins no user (its creator is not its owner), so this is null.
   if (row.ownerSuspendedAt) return fail({ code: "USER_SUSPENDED", key });
 
   const limit = deps.limiter.take(`key:${key.id}`, deps.ratePerMinute);
@@ -98,4 +105,10 @@ async function decide(deps: VerifyDeps, presented: string, options: { scopes?: r
   deps.usage.count(key.id, true);
   deps.usage.touch(key.id, row.lastUsedAt, options.ip);
   return { code: "VALID", key, rate: limit.state };
+}
+
+/** The owner columns of a lookup row as one owner (exactly one side of the two LEFT JOINs is there). */
+function ownerOf(row: KeyLookupRow): KeyOwnerInfo {
+  if (row.teamId) return { type: "team", id: row.teamId, slug: row.teamSlug!, name: row.teamName! };
+  return { type: "user", id: row.ownerId!, email: row.ownerEmail!, name: row.ownerName!, role: row.ownerRole! };
 }

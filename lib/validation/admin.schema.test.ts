@@ -15,6 +15,15 @@ describe("admin URL filters", () => {
     expect(adminKeyFilters.parse({ q: "   " }).q).toBeUndefined();
     expect(adminKeyFilters.parse({ q: " abc " }).q).toBe("abc");
   });
+
+  it("name a team by its exact slug, lower-cased; anything that cannot be a slug is no filter", () => {
+    expect(adminKeyFilters.parse({ team: " Platform-Team " }).team).toBe("platform-team");
+    for (const bad of ["", "-lead", "trail-", "a_b", "x".repeat(41), "' or 1=1 --", "платформа", "a\u0000b", "%"]) {
+      expect(adminKeyFilters.parse({ team: bad }).team, bad).toBeUndefined();
+    }
+    // A team filter narrows the list: "revoke all matching" may follow it.
+    expect(revokeMatchingFilters({ team: "platform" })).toMatchObject({ team: "platform" });
+  });
 });
 
 describe("revoke all matching", () => {

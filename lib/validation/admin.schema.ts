@@ -27,6 +27,14 @@ const userRef = z
   .refine(printable)
   .transform((v) => v || undefined);
 
+/** A team named exactly, by its slug (the shape teams_slug_shape allows); anything else is no filter. */
+const teamRef = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/)
+  .optional();
+
 const page = z.coerce.number().int().min(1).max(100_000).default(1).catch(1);
 
 export const KEY_STATUSES = ["active", "expiring_soon", "rotation_due", "expired", "revoked"] as const;
@@ -59,6 +67,7 @@ export const adminKeyFilters = z.strictObject({
   q: search.catch(undefined),
   status: z.enum(KEY_STATUS_FILTERS).optional().catch(undefined),
   owner: userRef.catch(undefined),
+  team: teamRef.catch(undefined),
   scope: z.string().refine(isScope).optional().catch(undefined),
   usage: z.enum(["never", "stale"]).optional().catch(undefined),
   sort: z.enum(KEY_SORTS).default("created").catch("created"),
@@ -105,7 +114,7 @@ export const revokeKeysInput = z.strictObject({
 export const BULK_REVOKE_MAX = 5_000;
 
 /** The list filters that narrow which keys match (sorting and paging do not). */
-export const NARROWING_FILTERS = ["q", "status", "owner", "scope", "usage"] as const;
+export const NARROWING_FILTERS = ["q", "status", "owner", "team", "scope", "usage"] as const;
 
 /**
  * Revoke every usable key that matches the list's filters (as in its URL), confirmed by the count

@@ -37,8 +37,7 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
     name: r.name,
     hint: r.hint,
     access: describeAccess(r.access, r.scopes),
-    ownerEmail: r.ownerEmail,
-    ownerName: r.ownerName,
+    owner: r.teamId ? { kind: "team", name: r.teamName!, slug: r.teamSlug! } : { kind: "user", email: r.ownerEmail!, name: r.ownerName! },
     createdAt: r.createdAt,
     lastUsedAt: r.lastUsedAt,
     expiresAt: r.expiresAt,
@@ -62,6 +61,7 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
         fields={[
           { kind: "text", name: "q", label: "Search", placeholder: "Name, key hint or owner's email", value: typeof raw.q === "string" ? raw.q : undefined },
           { kind: "text", name: "owner", label: "Owner", placeholder: "Exact email or user id", value: filters.owner },
+          { kind: "text", name: "team", label: "Team", placeholder: "Exact team slug", value: filters.team },
           {
             kind: "select",
             name: "status",

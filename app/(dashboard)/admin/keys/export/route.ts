@@ -20,9 +20,9 @@ export async function GET(request: Request) {
   const rotationDays = policy.rotationPeriodDays;
   return csvResponse({
     filename: `keysmith-keys-${now.toISOString().slice(0, 10)}.csv`,
-    header: ["id", "owner_email", "name", "hint", "access", "scopes", "status", "created_at", "last_used_at", "expires_at", "revoked_at", "revoked_reason"],
+    header: ["id", "owner_email", "name", "hint", "access", "scopes", "status", "created_at", "last_used_at", "expires_at", "revoked_at", "revoked_reason", "owner_team"],
     batches: exportAllKeys(await getDb(), filters.data, rotationDays),
-    toRow: (r) => [r.id, r.ownerEmail, r.name, r.hint, r.access, r.scopes, keyStatus(r, now, rotationDays), r.createdAt, r.lastUsedAt, r.expiresAt, r.revokedAt, r.revokedReason],
+    toRow: (r) => [r.id, r.ownerEmail, r.name, r.hint, r.access, r.scopes, keyStatus(r, now, rotationDays), r.createdAt, r.lastUsedAt, r.expiresAt, r.revokedAt, r.revokedReason, r.teamSlug],
     onError: (error) => log.error("admin.keys_export_failed", errorFields(error)),
   });
 }
