@@ -19,7 +19,12 @@ import { UsageRecorder } from "../lib/usage";
  * only (never printed). The first owner's keys get a mix of states like a real account: every
  * 10th revoked, every 7th due for rotation, a quarter without expiry, a few expiring this week.
  */
-export async function insertRealKeys(db: Database, pepper: string, firstUserId: string, forFirst: number, others: string[], total: number, namePrefix = "bench key") {
+/**
+ * `total` real keys: the first `forFirst` for `firstUserId`, the rest spread over `others` and,
+ * one in five, owned by one of `teamIds` (created by one of `others`), so the verified population
+ * holds team keys too.
+ */
+export async function insertRealKeys(db: Database, pepper: string, firstUserId: string, forFirst: number, others: string[], total: number, namePrefix = "bench key", teamIds: string[] = []) {
   const usable: string[] = [];
   const now = Date.now();
   for (let start = 0; start < total; start += 1_000) {
@@ -29,8 +34,11 @@ export async function insertRealKeys(db: Database, pepper: string, firstUserId: 
       const revoked = i % 10 === 9;
       if (!revoked) usable.push(key);
       const created = new Date(now - (i % 365) * DAY_MS - i * 1_000);
+      const team = i >= forFirst && teamIds.length > 0 && i % 5 === 2 ? teamIds[i % teamIds.length]! : null;
       rows.push({
-        userId: i < forFirst ? firstUserId : others[i % others.length]!,
+        userId: team ? null : i < forFirst ? firstUserId : others[i % others.length]!,
+        teamId: team,
+        createdBy: i < forFirst ? firstUserId : others[i % others.length]!,
         name: `${namePrefix} ${i}`,
         keyHash: createHmac("sha256", pepper).update(key, "utf8").digest("hex"),
         hint: keyHint(key),

@@ -13,7 +13,7 @@
 // See BENCHMARKS.md.
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { users } from "../db/schema";
+import { teamMembers, teams, users } from "../db/schema";
 import { createUser } from "../db/queries/users";
 import { seedKeys } from "../db/seed-keys";
 import { generateKey } from "../lib/keys/format";
@@ -90,7 +90,15 @@ async function benchDatabase(label: string, serverUrl: string | undefined): Prom
       .insert(users)
       .values(Array.from({ length: 9 }, (_, i) => ({ email: `bench${i}@keysmith.test`, name: `Bench ${i}`, passwordHash: "cannot sign in", role: "member" as const })))
       .returning({ id: users.id });
-    const validKeys = await insertRealKeys(handle.db, pepper, me.id, 1_000, others.map((o) => o.id), 10_000);
+    // Three teams, each with a few of the others as members; one key in five past the signed-in
+    // user's is a team's (issue 16: team keys in the verified population).
+    const teamRows = await handle.db
+      .insert(teams)
+      .values([0, 1, 2].map((i) => ({ slug: `bench-team-${i}`, name: `Bench team ${i}`, createdBy: others[i]!.id })))
+      .returning({ id: teams.id });
+    await handle.db.insert(teamMembers).values(teamRows.flatMap((t, i) => others.slice(i, i + 3).map((o, j) => ({ teamId: t.id, userId: o.id, role: j === 0 ? ("owner" as const) : ("developer" as const) }))));
+    const teamIds = teamRows.map((t) => t.id);
+    const validKeys = await insertRealKeys(handle.db, pepper, me.id, 1_000, others.map((o) => o.id), 10_000, "bench key", teamIds);
     // The keys in use: 1,000 of the 9,000 usable ones, from every owner. A client reuses its key,
     // so each is used many times a minute (well under the default 600 per minute).
     hotKeys = validKeys.filter((_, i) => i % 9 === 0).slice(0, 1_000);
@@ -98,7 +106,7 @@ async function benchDatabase(label: string, serverUrl: string | undefined): Prom
     // times a minute at most. And keys no request has carried yet, each used once ("first seen").
     coldKeys = validKeys;
     step(`${label}: adding 40,000 keys that each request uses once (first-seen keys)`);
-    freshKeys = await insertRealKeys(handle.db, pepper, others[0]!.id, 0, others.map((o) => o.id), FRESH_KEYS, "first-seen key");
+    freshKeys = await insertRealKeys(handle.db, pepper, others[0]!.id, 0, others.map((o) => o.id), FRESH_KEYS, "first-seen key", teamIds);
     step(`${label}: verifyKey() in-process, ${connections} concurrent callers, ${duration} s each (valid, then unknown keys)`);
     await verifyInProcess(handle.db, pepper, hotKeys, warmup, connections);
     inProcess = await verifyInProcess(handle.db, pepper, hotKeys, duration, connections);
