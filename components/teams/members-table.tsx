@@ -1,0 +1,66 @@
+import { DateTime } from "@/components/layout/date-time";
+import { Badge } from "@/components/ui/badge";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TEAM_ROLES, TEAM_ROLE_LABELS, mayChangeMember, type TeamRole } from "@/lib/teams/roles";
+import { RemoveMemberButton, RoleControl } from "./member-controls";
+import type { MemberView } from "./member-view";
+
+/**
+ * The team's members. The controls each row shows follow lib/teams/roles.ts for the viewer's role
+ * (a convenience: the command decides again on the server); viewers and developers read only.
+ */
+export function MembersTable({
+  slug,
+  teamName,
+  members,
+  viewer,
+  timeZone,
+}: {
+  slug: string;
+  teamName: string;
+  members: MemberView[];
+  viewer: { userId: string; role: TeamRole };
+  timeZone: string;
+}) {
+  return (
+    <Table>
+      <TableHeader>
+        <TableRow>
+          <TableHead>Name</TableHead>
+          <TableHead>Email</TableHead>
+          <TableHead>Role</TableHead>
+          <TableHead>Added</TableHead>
+          <TableHead>
+            <span className="sr-only">Actions</span>
+          </TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {members.map((m) => {
+          const self = m.userId === viewer.userId;
+          const choices = self ? [] : TEAM_ROLES.filter((r) => r === m.role || mayChangeMember(viewer.role, m.role, r));
+          const canChange = choices.length > 1;
+          const canRemove = !self && mayChangeMember(viewer.role, m.role, null);
+          return (
+            <TableRow key={m.userId} data-member-email={m.email} data-member-role={m.role}>
+              <TableCell className="max-w-64 font-medium [overflow-wrap:anywhere] whitespace-normal">
+                {m.name}
+                {self && (
+                  <Badge variant="secondary" className="ml-2">
+                    You
+                  </Badge>
+                )}
+              </TableCell>
+              <TableCell className="max-w-64 [overflow-wrap:anywhere] whitespace-normal">{m.email}</TableCell>
+              <TableCell>{canChange ? <RoleControl slug={slug} member={m} choices={choices} /> : TEAM_ROLE_LABELS[m.role]}</TableCell>
+              <TableCell className="whitespace-nowrap">
+                <DateTime date={new Date(m.addedAt)} timeZone={timeZone} />
+              </TableCell>
+              <TableCell className="text-right">{canRemove && <RemoveMemberButton slug={slug} member={m} teamName={teamName} />}</TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}
