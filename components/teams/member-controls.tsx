@@ -37,11 +37,11 @@ export function RoleControl({ slug, member, choices }: { slug: string; member: M
     });
   }
   return (
-    <div className="flex items-center gap-2">
+    <div className="flex flex-wrap items-center gap-2">
       <label htmlFor={id} className="sr-only">
         Role of {member.name} ({member.email})
       </label>
-      <NativeSelect id={id} value={role} onChange={(e) => setRole(e.currentTarget.value as TeamRole)} className="h-8 w-32" disabled={pending}>
+      <NativeSelect id={id} value={role} onChange={(e) => setRole(e.currentTarget.value as TeamRole)} className="h-8 w-28 sm:w-32" disabled={pending}>
         {choices.map((r) => (
           <option key={r} value={r}>
             {TEAM_ROLE_LABELS[r]}

@@ -23,13 +23,12 @@ export function MembersTable({
   timeZone: string;
 }) {
   return (
-    <Table>
+    <Table aria-label={`Members of ${teamName}`}>
       <TableHeader>
         <TableRow>
-          <TableHead>Name</TableHead>
-          <TableHead>Email</TableHead>
+          <TableHead>Member</TableHead>
           <TableHead>Role</TableHead>
-          <TableHead>Added</TableHead>
+          <TableHead className="max-sm:hidden">Added</TableHead>
           <TableHead>
             <span className="sr-only">Actions</span>
           </TableHead>
@@ -43,17 +42,18 @@ export function MembersTable({
           const canRemove = !self && mayChangeMember(viewer.role, m.role, null);
           return (
             <TableRow key={m.userId} data-member-email={m.email} data-member-role={m.role}>
-              <TableCell className="max-w-64 font-medium [overflow-wrap:anywhere] whitespace-normal">
-                {m.name}
+              {/* Name and address together: one column that wraps long ones keeps the row readable on a phone. */}
+              <TableCell className="min-w-40 whitespace-normal [overflow-wrap:anywhere]">
+                <span className="font-medium">{m.name}</span>
                 {self && (
                   <Badge variant="secondary" className="ml-2">
                     You
                   </Badge>
                 )}
+                <span className="block text-xs text-muted-foreground">{m.email}</span>
               </TableCell>
-              <TableCell className="max-w-64 [overflow-wrap:anywhere] whitespace-normal">{m.email}</TableCell>
               <TableCell>{canChange ? <RoleControl slug={slug} member={m} choices={choices} /> : TEAM_ROLE_LABELS[m.role]}</TableCell>
-              <TableCell className="whitespace-nowrap">
+              <TableCell className="whitespace-nowrap max-sm:hidden">
                 <DateTime date={new Date(m.addedAt)} timeZone={timeZone} />
               </TableCell>
               <TableCell className="text-right">{canRemove && <RemoveMemberButton slug={slug} member={m} teamName={teamName} />}</TableCell>

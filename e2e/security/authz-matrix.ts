@@ -109,7 +109,7 @@ export type ActionRow = {
   kind: "action";
   name: string;
   file: string;
-  /** A page whose bundle registers the action (any would do: the id names the action). */
+  /** A page whose bundle registers the action (placeholders filled: a team's page names its team). */
   page: string;
   args: ActionArg[];
   redirectsTo?: string;
@@ -315,15 +315,15 @@ export const AUTHZ_MATRIX: Row[] = [
   // team gets a fresh one. Creating: each signed-in caller makes a team of their own.
   { kind: "action", name: "createTeamAction", file: NEW_TEAM, page: "/t/new", args: [{ ok: false }, { $form: { name: "Matrix {uniq}", slug: "mx-{uniq}" } }], redirectsTo: "/t/mx-{uniq}/settings/members", cells: userAction("ok") },
   // Admins and owners manage members (an admin never an owner: lib/commands/teams.test.ts); developers and viewers are refused.
-  { kind: "action", name: "addMemberAction", file: TEAM_MEMBERS, page: "/t/new", args: ["{teamSlug}", { ok: false }, { $form: { email: "{otherEmail}", role: "viewer" } }], mutates: "team", cells: teamCells("action", "ok", "ok", "refused", "refused") },
-  { kind: "action", name: "changeMemberRoleAction", file: TEAM_MEMBERS, page: "/t/new", args: ["{teamSlug}", { userId: "{teamBystanderId}", role: "viewer" }], mutates: "team", cells: teamCells("action", "ok", "ok", "refused", "refused") },
-  { kind: "action", name: "removeMemberAction", file: TEAM_MEMBERS, page: "/t/new", args: ["{teamSlug}", { userId: "{teamBystanderId}" }], mutates: "team", cells: teamCells("action", "ok", "ok", "refused", "refused") },
-  { kind: "action", name: "renameTeamAction", file: TEAM_MEMBERS, page: "/t/new", args: ["{teamSlug}", { ok: false }, { $form: { name: "Renamed {uniq}" } }], mutates: "team", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "addMemberAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { ok: false }, { $form: { email: "{otherEmail}", role: "viewer" } }], mutates: "team", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "changeMemberRoleAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { userId: "{teamBystanderId}", role: "viewer" }], mutates: "team", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "removeMemberAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { userId: "{teamBystanderId}" }], mutates: "team", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "renameTeamAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { ok: false }, { $form: { name: "Renamed {uniq}" } }], mutates: "team", cells: teamCells("action", "ok", "ok", "refused", "refused") },
   // Owners only: handing over ownership, deleting (typing the slug).
-  { kind: "action", name: "transferOwnershipAction", file: TEAM_MEMBERS, page: "/t/new", args: ["{teamSlug}", { userId: "{teamBystanderId}", stepDown: false }], mutates: "team", cells: teamCells("action", "ok", "refused", "refused", "refused") },
-  { kind: "action", name: "deleteTeamAction", file: TEAM_MEMBERS, page: "/t/new", args: ["{teamSlug}", { ok: false }, { $form: { confirmSlug: "{teamSlug}" } }], redirectsTo: "/settings/api-keys", mutates: "team", cells: teamCells("action", "ok", "refused", "refused", "refused") },
+  { kind: "action", name: "transferOwnershipAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { userId: "{teamBystanderId}", stepDown: false }], mutates: "team", cells: teamCells("action", "ok", "refused", "refused", "refused") },
+  { kind: "action", name: "deleteTeamAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { ok: false }, { $form: { confirmSlug: "{teamSlug}" } }], redirectsTo: "/settings/api-keys", mutates: "team", cells: teamCells("action", "ok", "refused", "refused", "refused") },
   // Any member leaves, but the team's only owner (last_team_owner).
-  { kind: "action", name: "leaveTeamAction", file: TEAM_MEMBERS, page: "/t/new", args: ["{teamSlug}"], redirectsTo: "/settings/api-keys", mutates: "team", cells: teamCells("action", "refused", "ok", "ok", "ok") },
+  { kind: "action", name: "leaveTeamAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}"], redirectsTo: "/settings/api-keys", mutates: "team", cells: teamCells("action", "refused", "ok", "ok", "ok") },
   // Admin actions: a member (owner or not) gets "Not found.", as for an action that does not exist.
   { kind: "action", name: "adminRevokeKeysAction", file: ADMIN, page: "/admin/keys", args: [{ ids: ["{keyId}"], reason: "authz matrix" }], adminOnly: true, mutates: "ownerKey", cells: adminAction },
   // "Revoke all matching": the filters name the fresh target key alone, and the admin confirms 1.

@@ -281,8 +281,8 @@ export class Walker {
         [w.teamViewer, "viewer"],
         [w.teamBystander, "developer"],
       ] as const) {
-        const added = await this.action(request, { file: TEAM_ACTIONS, name: "addMemberAction", page: "/t/new" }, [slug, { ok: false }, { $form: { email: persona.email, role } }]);
-        expect(added.action?.ok, JSON.stringify(added.action)).toBe(true);
+        const added = await this.action(request, { file: TEAM_ACTIONS, name: "addMemberAction", page: `/t/${slug}/settings/members` }, [slug, { ok: false }, { $form: { email: persona.email, role } }]);
+        expect(added.action?.ok, `${added.status} ${added.text.slice(0, 600)}`).toBe(true);
       }
     } finally {
       await request.dispose();
@@ -453,7 +453,7 @@ export class Walker {
     const request = await this.context(cookies);
     const auth: Record<string, string> = key ? { Authorization: `Bearer ${key}` } : {};
     try {
-      if (row.kind === "action") return await this.action(request, row, fill(row.args, vars), auth);
+      if (row.kind === "action") return await this.action(request, { ...row, page: fill(row.page, vars) }, fill(row.args, vars), auth);
       const url = fill(row.url, vars);
       if (row.kind === "route" && row.needsCsrf) {
         const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
