@@ -29,7 +29,7 @@ export function MembersTable({
           <TableHead>Member</TableHead>
           <TableHead>Role</TableHead>
           <TableHead className="max-sm:hidden">Added</TableHead>
-          <TableHead>
+          <TableHead className="max-sm:hidden">
             <span className="sr-only">Actions</span>
           </TableHead>
         </TableRow>
@@ -52,11 +52,21 @@ export function MembersTable({
                 )}
                 <span className="block text-xs text-muted-foreground">{m.email}</span>
               </TableCell>
-              <TableCell>{canChange ? <RoleControl slug={slug} member={m} choices={choices} /> : TEAM_ROLE_LABELS[m.role]}</TableCell>
+              <TableCell>
+                <div className="flex flex-wrap items-center gap-2">
+                  {canChange ? <RoleControl slug={slug} member={m} choices={choices} /> : TEAM_ROLE_LABELS[m.role]}
+                  {/* A phone has no room for a column of its own: Remove sits under the role (one of the two is shown). */}
+                  {canRemove && (
+                    <span className="sm:hidden">
+                      <RemoveMemberButton slug={slug} member={m} teamName={teamName} />
+                    </span>
+                  )}
+                </div>
+              </TableCell>
               <TableCell className="whitespace-nowrap max-sm:hidden">
                 <DateTime date={new Date(m.addedAt)} timeZone={timeZone} />
               </TableCell>
-              <TableCell className="text-right">{canRemove && <RemoveMemberButton slug={slug} member={m} teamName={teamName} />}</TableCell>
+              <TableCell className="text-right max-sm:hidden">{canRemove && <RemoveMemberButton slug={slug} member={m} teamName={teamName} />}</TableCell>
             </TableRow>
           );
         })}
