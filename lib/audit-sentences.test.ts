@@ -58,6 +58,7 @@ describe("audit events as sentences", () => {
     );
     expect(say("team.member_left", { slug: "platform", role: "owner" })).toBe("You left the team “platform”, where they were an owner");
     expect(say("team.deleted", {})).toBe("You deleted the team “a team”");
+    expect(say("team.deleted", { team: "Platform", keysRevoked: 3 })).toBe("You deleted the team “Platform” and revoked its 3 keys");
   });
 });
 

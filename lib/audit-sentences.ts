@@ -131,7 +131,7 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
     case "team.renamed":
       return [actor, t(` renamed the team “${str(m.from) ?? ""}” to “${str(m.to) ?? ""}”`)];
     case "team.deleted":
-      return [actor, t(` deleted the team “${teamName(m)}”`)];
+      return [actor, t(` deleted the team “${teamName(m)}”${typeof m.keysRevoked === "number" && m.keysRevoked > 0 ? ` and revoked its ${m.keysRevoked === 1 ? "key" : `${m.keysRevoked} keys`}` : ""}`)];
     case "team.member_added":
       return [actor, t(` added ${str(m.email) ?? "an account"} to the team “${teamName(m)}” as ${roleWords(m.role)}`)];
     case "team.member_role_changed":

@@ -3,7 +3,7 @@ import type { RequestContext } from "@/lib/audit-events";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { canAdministerTeam, mayChangeMember, type TeamRole } from "@/lib/teams/roles";
 import type { Database } from "../client";
-import { teamMembers, teams, users } from "../schema";
+import { apiKeys, teamMembers, teams, users } from "../schema";
 import { recordAudit } from "./audit";
 import { lockMembership, lockMembershipById, lockTeamOwners, teamIdBySlug, type Membership, type TeamRef } from "./teams";
 
@@ -202,8 +202,15 @@ export async function softDeleteTeam(db: Database, userId: string, slug: string,
     const { team, role } = await member(tx, slug, userId);
     if (role !== "owner") throw new AppError("team_role_not_allowed");
     if (confirmSlug !== team.slug) throw new AppError("team_slug_mismatch", { fieldErrors: { confirmSlug: `Type ${team.slug} to confirm.` } });
+    // Its keys are revoked in the same transaction, like a deleted account's: the lookup refuses a
+    // deleted team's keys anyway, but every list and export must say so too.
+    const revoked = await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`now()`, revokedReason: "team deleted", updatedAt: sql`now()` })
+      .where(and(eq(apiKeys.teamId, team.id), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
     await tx.update(teams).set({ deletedAt: sql`now()`, updatedAt: sql`now()` }).where(and(eq(teams.id, team.id), isNull(teams.deletedAt)));
-    await recordAudit(tx, { actorId: userId, action: "team.deleted", targetType: "team", targetId: team.id, metadata: meta(team), context });
+    await recordAudit(tx, { actorId: userId, action: "team.deleted", targetType: "team", targetId: team.id, metadata: { ...meta(team), keysRevoked: revoked.length }, context });
     return team;
   });
 }

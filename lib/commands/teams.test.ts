@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { listTeamMembers } from "@/db/queries/team-members";
 import { membershipOf } from "@/db/queries/teams";
-import { auditEvents, teamMembers, users } from "@/db/schema";
+import { apiKeys, auditEvents, teamMembers, users } from "@/db/schema";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import type { TeamRole } from "@/lib/teams/roles";
 import { openTestDb } from "@/test/db";
 import { CONTEXT, makeUser } from "@/test/fixtures";
 import type { Actor } from "./actor";
+import { createKey } from "./keys";
 import { addMember, changeRole, createTeam, deleteTeam, leaveTeam, removeMember, renameTeam, transferOwnership } from "./teams";
 
 // Teams and members: who may change whom (lib/teams/roles.ts), always one owner (lockTeamOwners),
@@ -281,8 +282,16 @@ describe("renaming and deleting", () => {
     const [a] = members as [U];
     expect(await refusal(deleteTeam(db(), as(a), slug, { confirmSlug: slug }))).toBe("team_role_not_allowed");
     expect(await refusal(deleteTeam(db(), as(owner), slug, { confirmSlug: "wrong" }))).toBe("team_slug_mismatch");
+    const theTeam = (await membershipOf(db(), slug, owner.id))!.team;
+    const made = await createKey(db(), { ...as(a), team: { id: theTeam.id } }, { name: "ci", scopes: ["keys:read"] });
     await deleteTeam(db(), as(owner), slug, { confirmSlug: slug });
     expect(await membershipOf(db(), slug, owner.id)).toBeNull();
     expect(await membershipOf(db(), slug, a.id)).toBeNull();
+    // Its keys are revoked with it, in the same transaction (lists and exports say so, not only the lookup).
+    const [key] = await db().select({ revokedAt: apiKeys.revokedAt, reason: apiKeys.revokedReason }).from(apiKeys).where(eq(apiKeys.id, made.key.id));
+    expect(key!.revokedAt).not.toBeNull();
+    expect(key!.reason).toBe("team deleted");
+    const [audit] = await db().select().from(auditEvents).where(and(eq(auditEvents.action, "team.deleted"), eq(auditEvents.targetId, theTeam.id)));
+    expect(audit!.metadata).toMatchObject({ keysRevoked: 1 });
   });
 });
