@@ -36,6 +36,8 @@ test.describe("teams and members", () => {
   });
 
   test("create, add an admin and a viewer, change a role, viewer reads only, remove, leave, transfer", async ({ page, user, browser }) => {
+    // Three people in three browsers through a dozen changes: over a minute on a busy 2-core machine.
+    test.setTimeout(150_000);
     const name = `Platform ${randomUUID().slice(0, 6)}`;
     const slug = await createTeam(page, name);
     expect(slug).toBe(name.toLowerCase().replace(" ", "-"));
