@@ -44,7 +44,20 @@ describe("audit events as sentences", () => {
       expect(text, action).not.toContain(action);
       expect(text, action).not.toMatch(/api_key|user\./);
     }
-    expect(say("team.created", {})).toBe("You: team created");
+    expect(say("webhook.created", {})).toBe("You: webhook created");
+  });
+
+  it("says what happened in a team, by the team's name, with roles in words", () => {
+    expect(say("team.created", { team: "Platform", slug: "platform" })).toBe("You created the team “Platform” at /t/platform");
+    expect(say("team.member_added", { team: "Platform", email: "ada@example.test", role: "viewer" })).toBe("You added ada@example.test to the team “Platform” as a viewer");
+    expect(say("team.member_role_changed", { team: "Platform", email: "ada@example.test", from: "viewer", to: "admin" })).toBe(
+      "You made ada@example.test an admin of the team “Platform” (was a viewer)",
+    );
+    expect(say("team.ownership_transferred", { team: "Platform", email: "ada@example.test", steppedDown: true })).toBe(
+      "You made ada@example.test an owner of the team “Platform” and stepped down to admin",
+    );
+    expect(say("team.member_left", { slug: "platform", role: "owner" })).toBe("You left the team “platform”, where they were an owner");
+    expect(say("team.deleted", {})).toBe("You deleted the team “a team”");
   });
 });
 

@@ -126,6 +126,22 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(m.to === true ? ` made single sign-on the only way in (passwords refused but for break-glass administrators)` : ` allowed password sign-in again beside single sign-on`)];
     case "settings.mfa_policy_changed":
       return [actor, t(` changed who must use two-factor authentication to: ${MFA_WORDS[str(m.to) ?? ""] ?? "an unknown setting"}`)];
+    case "team.created":
+      return [actor, t(` created the team “${teamName(m)}”${str(m.slug) ? ` at /t/${str(m.slug)}` : ""}`)];
+    case "team.renamed":
+      return [actor, t(` renamed the team “${str(m.from) ?? ""}” to “${str(m.to) ?? ""}”`)];
+    case "team.deleted":
+      return [actor, t(` deleted the team “${teamName(m)}”`)];
+    case "team.member_added":
+      return [actor, t(` added ${str(m.email) ?? "an account"} to the team “${teamName(m)}” as ${roleWords(m.role)}`)];
+    case "team.member_role_changed":
+      return [actor, t(` made ${str(m.email) ?? "a member"} ${roleWords(m.to)} of the team “${teamName(m)}” (was ${roleWords(m.from)})`)];
+    case "team.member_removed":
+      return [actor, t(` removed ${str(m.email) ?? "a member"} (${roleWords(m.role)}) from the team “${teamName(m)}”`)];
+    case "team.member_left":
+      return [actor, t(` left the team “${teamName(m)}”, where they were ${roleWords(m.role)}`)];
+    case "team.ownership_transferred":
+      return [actor, t(` made ${str(m.email) ?? "a member"} an owner of the team “${teamName(m)}”${m.steppedDown === true ? " and stepped down to admin" : ""}`)];
     case "api_key.created": {
       const expires = when(m.expiresAt);
       return [actor, t(` created `), key(), t(` with ${ACCESS[str(m.access) ?? ""] ?? "access"}, ${expires ? `expiring ${expires}` : "never expiring"}`), via];
@@ -181,6 +197,10 @@ function refusedConfirmation(m: Record<string, unknown>): string {
   return "A password confirmation was refused: the password was wrong";
 }
 
+const TEAM_ROLE_WORDS: Record<string, string> = { owner: "an owner", admin: "an admin", developer: "a developer", viewer: "a viewer" };
+const roleWords = (v: unknown): string => TEAM_ROLE_WORDS[str(v) ?? ""] ?? "a member";
+const teamName = (m: Record<string, unknown>): string => str(m.team) ?? str(m.slug) ?? "a team";
+
 function signUpWords(mode: string | null, domains: string[]): string {
   switch (mode) {
     case "open":
@@ -235,6 +255,14 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "settings.sign_up_changed": "Sign-up mode changed",
   "settings.sso_only_changed": "Single sign-on only changed",
   "settings.mfa_policy_changed": "Two-factor policy changed",
+  "team.created": "Team created",
+  "team.renamed": "Team renamed",
+  "team.deleted": "Team deleted",
+  "team.member_added": "Team member added",
+  "team.member_role_changed": "Team member's role changed",
+  "team.member_removed": "Team member removed",
+  "team.member_left": "Team member left",
+  "team.ownership_transferred": "Team ownership transferred",
   "api_key.created": "Key created",
   "api_key.revoked": "Key revoked by its owner",
   "api_key.deleted": "Key deleted",

@@ -24,6 +24,10 @@ export const PLACES = {
   activity: "Activity",
   profile: "Profile",
   apiReference: "API reference",
+  /** A team's members page (Team → Members). */
+  teamMembers: "Members",
+  /** The page that creates a team (the context switcher's last item leads there). */
+  createTeam: "Create team",
 } as const;
 
 /** Actions: buttons and the dialogs they open (a dialog is titled like its button). */

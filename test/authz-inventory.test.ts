@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { AUTHZ_MATRIX, COLUMNS, entryName, type Row } from "../e2e/security/authz-matrix";
+import { AUTHZ_MATRIX, COLUMNS, TEAM_COLUMNS, entryName, isTeamRow, type Column, type Row } from "../e2e/security/authz-matrix";
 import { apiEntryPoints } from "../lib/api/app";
 
 // Every entry point in the source must have a row in the authorization matrix, and every row must
@@ -145,6 +145,7 @@ describe("authorization matrix inventory", () => {
         const value = row.cells[column];
         const required =
           ["anonymous", "other", "owner", "admin"].includes(column) ||
+          ((TEAM_COLUMNS as readonly Column[]).includes(column) && isTeamRow(row)) ||
           (column === "keyWithScope" && (apiKeyRow || row.kind === "page" || !publicRow)) ||
           (column === "keyWithoutScope" && apiKeyRow && scope !== null) ||
           ((column === "otherKey" || column === "adminKey" || column === "shortLivedKey") && apiKeyRow && row.cells.anonymous === "unauthorized");

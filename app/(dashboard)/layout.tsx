@@ -1,13 +1,16 @@
 import { AppShell } from "@/components/layout/app-shell";
 import { TimeZoneSync } from "@/components/layout/time-zone-sync";
+import { getDb } from "@/db";
+import { teamsOf } from "@/db/queries/teams";
 import { requireUser } from "@/lib/session";
 
 // Pages below re-check the session themselves (and send a user who must set up a second factor to
 // set-up); this check only chooses what frame to draw, so it lets the set-up page through.
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser({ allowSecondFactorSetup: true });
+  const teams = (await teamsOf(await getDb(), user.id)).map(({ team }) => ({ slug: team.slug, name: team.name }));
   return (
-    <AppShell user={user}>
+    <AppShell user={user} teams={teams}>
       {children}
       <TimeZoneSync />
     </AppShell>

@@ -2,6 +2,8 @@ import { KeyRoundIcon, SettingsIcon, ShieldIcon } from "lucide-react";
 import Link from "next/link";
 import { NavLink } from "./nav-link";
 import { UserMenu } from "./user-menu";
+import { TeamSwitcher } from "@/components/teams/team-switcher";
+import type { TeamChoice } from "@/components/teams/team-links";
 import { PLACES } from "@/lib/glossary";
 
 // The product's core, API keys, is an item of its own; Settings holds the rest of the account.
@@ -13,9 +15,9 @@ const ADMIN_NAV = [{ href: "/admin", match: "/admin", label: "Admin", icon: Shie
 
 /**
  * The dashboard frame: a sidebar (a top bar on narrow screens) with the main menu and, at the
- * bottom-left, the user's menu.
+ * bottom-left, the user's menu; at the top, the context switcher (personal or a team).
  */
-export function AppShell({ user, children }: { user: { name: string; email: string; role: "admin" | "member" }; children: React.ReactNode }) {
+export function AppShell({ user, teams, children }: { user: { name: string; email: string; role: "admin" | "member" }; teams: TeamChoice[]; children: React.ReactNode }) {
   const nav = user.role === "admin" ? [...NAV, ...ADMIN_NAV] : NAV;
   return (
     <div className="flex min-h-dvh flex-col md:flex-row">
@@ -27,6 +29,9 @@ export function AppShell({ user, children }: { user: { name: string; email: stri
           <KeyRoundIcon className="size-5" aria-hidden />
           <span className="max-sm:sr-only">Keysmith</span>
         </Link>
+        <div className="min-w-0 max-md:flex-1 md:mt-4">
+          <TeamSwitcher teams={teams} />
+        </div>
         <nav aria-label="Main" className="flex flex-1 items-center gap-1 md:mt-4 md:flex-col md:items-stretch">
           {nav.map(({ href, match, label, icon: Icon }) => (
             <NavLink

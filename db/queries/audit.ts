@@ -8,7 +8,7 @@ type Executor = Pick<Database, "insert">;
 export type AuditEntry = {
   actorId: string | null;
   action: AuditAction;
-  targetType?: "api_key" | "user" | "invitation" | "settings";
+  targetType?: "api_key" | "user" | "invitation" | "settings" | "team";
   targetId?: string | null;
   metadata?: Record<string, unknown>;
   context: RequestContext;

@@ -71,3 +71,31 @@ export async function lockLiveTeam(tx: Tx, teamId: string): Promise<TeamRef | nu
     .for("share");
   return row ?? null;
 }
+
+/**
+ * The team's owners, locked for update, in one order (by user id) so that two changes to owners
+ * queue instead of deadlocking. Every change that could take away the last owner (a demotion, a
+ * removal, leaving, handing over ownership) calls this first, before the actor's own membership:
+ * the second of two concurrent changes then reads the owners as the first left them (Postgres
+ * re-checks `role = 'owner'` on the row it waited for). An owner whose account was deleted does
+ * not count (nobody can act as them); a suspended owner does (they may be reinstated).
+ */
+export async function lockTeamOwners(tx: Tx, teamId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: teamMembers.userId })
+    .from(teamMembers)
+    .innerJoin(users, eq(users.id, teamMembers.userId))
+    .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.role, "owner"), isNull(users.deletedAt)))
+    .orderBy(asc(teamMembers.userId))
+    .for("update", { of: teamMembers });
+  return rows.map((r) => r.userId);
+}
+
+/** The live team at `slug` (no lock; the id a transaction locks owners by). */
+export async function teamIdBySlug(tx: Tx, slug: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ id: teams.id })
+    .from(teams)
+    .where(and(eq(teams.slug, slug), isNull(teams.deletedAt)));
+  return row?.id ?? null;
+}

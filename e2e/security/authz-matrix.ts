@@ -16,8 +16,31 @@ import type { Scope } from "../../lib/scopes";
  * - shortLivedKey: a full-access key of the owner that expires before the row's target key (/api/v1
  *   only): it holds every scope, but may not hand out a credential that outlives it.
  */
-export const COLUMNS = ["anonymous", "other", "owner", "admin", "keyWithScope", "keyWithoutScope", "otherKey", "adminKey", "shortLivedKey"] as const;
+export const COLUMNS = [
+  "anonymous",
+  "other",
+  "owner",
+  "admin",
+  "keyWithScope",
+  "keyWithoutScope",
+  "otherKey",
+  "adminKey",
+  "shortLivedKey",
+  "teamOwner",
+  "teamAdmin",
+  "teamDeveloper",
+  "teamViewer",
+] as const;
 export type Column = (typeof COLUMNS)[number];
+
+/**
+ * The team columns: a session of a member of the row's team ({teamSlug}) with that role. On a team
+ * row the other persona columns (other, owner, admin) are non-members: the owner of personal keys
+ * and the instance admin included, a non-member learns nothing about a team (not_found). A row is a
+ * team row when it names {teamSlug}; elsewhere the team columns are n/a.
+ */
+export const TEAM_COLUMNS = ["teamOwner", "teamAdmin", "teamDeveloper", "teamViewer"] as const satisfies readonly Column[];
+export const isTeamRow = (row: Row) => JSON.stringify(row).includes("{teamSlug}");
 
 /**
  * - ok: served. Page 200; route 2xx (or the row's redirect); action `{ ok: true }` (or its redirect).
@@ -46,14 +69,18 @@ export type Cells = Record<Column, Outcome>;
  * bystanderStatus: whether that member's key still verifies (suspension answers user_suspended).
  * victim: a member made fresh for each cell (deletion cannot be undone): whether their key verifies.
  * invitation: an invitation made fresh for each cell by the run's admin: whether its link still works.
+ * team: a team made fresh for each cell (its owner, an admin, a developer, a viewer and a bystander
+ * developer): its name and its members with their roles, as its owner's members page shows them.
  */
-export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation";
+export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation" | "team";
 
 /**
  * Placeholders in probes, filled per cell: {keyId} the owner's target key (created with the row's
  * scope, so a key holding that scope may manage it), {bystanderId}, {ownerEmail}, {uniq} a fresh
  * word, {email} a fresh address, {tomorrow} an ISO date one day ahead, {victimId} a member made
- * fresh for the cell, {invitationId} an invitation made fresh for the cell.
+ * fresh for the cell, {invitationId} an invitation made fresh for the cell, {teamSlug} the row's team
+ * (fresh for each cell of a row that changes it), {teamBystanderId} a developer of that team nobody
+ * else touches, {otherEmail} the address of the "other" persona (an account that is in no team).
  */
 export type PageRow = { kind: "page"; path: string; file: string; url: string; adminOnly?: boolean; cells: Cells };
 
@@ -68,7 +95,7 @@ export type RouteRow = {
   /** The scope /api/v1 checks; null for an endpoint any key (or no key) may call. */
   scope?: Scope | null;
   adminOnly?: boolean;
-  /** Where an "ok" answer redirects (next-auth's form posts). */
+  /** Where an "ok" answer redirects (next-auth's form posts; placeholders filled). */
   redirectsTo?: string;
   /** Special steps before the call (next-auth's CSRF token). */
   needsCsrf?: boolean;
@@ -82,7 +109,7 @@ export type ActionRow = {
   kind: "action";
   name: string;
   file: string;
-  /** A page whose bundle registers the action (any would do: the id names the action). */
+  /** A page whose bundle registers the action (placeholders filled: a team's page names its team). */
   page: string;
   args: ActionArg[];
   redirectsTo?: string;
@@ -121,12 +148,25 @@ const apiRoute = (forOtherKeys: Outcome, forShortLived: Outcome = "ok") =>
 const userAction = (forOthers: Outcome) => cells("unauthorized", forOthers, "ok", forOthers, "unauthorized");
 const adminAction = cells("unauthorized", "not_found", "not_found", "ok", "unauthorized");
 const publicAction = cells("ok", "ok", "ok", "ok");
+/**
+ * A team row: visitors sign in (pages) or are told their session ended (actions); a key is no
+ * session; the three non-member personas get not found; each team role gets its outcome.
+ */
+const teamCells = (kind: "page" | "action", owner: Outcome, admin: Outcome, developer: Outcome, viewer: Outcome): Cells => ({
+  ...(kind === "page" ? cells("login", "not_found", "not_found", "not_found", "login") : cells("unauthorized", "not_found", "not_found", "not_found", "unauthorized")),
+  teamOwner: owner,
+  teamAdmin: admin,
+  teamDeveloper: developer,
+  teamViewer: viewer,
+});
 
 const AUTH = "app/(auth)/actions.ts";
 const KEYS = "app/(dashboard)/settings/api-keys/actions.ts";
 const ADMIN = "app/(dashboard)/admin/actions.ts";
 const PROFILE = "app/(dashboard)/settings/profile/actions.ts";
 const DASHBOARD = "app/(dashboard)/actions.ts";
+const NEW_TEAM = "app/(dashboard)/t/new/actions.ts";
+const TEAM_MEMBERS = "app/(dashboard)/t/[slug]/settings/members/actions.ts";
 // /api/v1 is one router (lib/api/app.ts) over the operations' bodies (lib/api/endpoints.ts).
 const API = "lib/api/endpoints.ts";
 const ROUTER = "lib/api/app.ts";
@@ -157,6 +197,9 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/settings/activity", file: "app/(dashboard)/settings/activity/page.tsx", url: "/settings/activity", cells: signedInPage("own") },
   { kind: "page", path: "/settings/profile", file: "app/(dashboard)/settings/profile/page.tsx", url: "/settings/profile", cells: signedInPage("own") },
   // Admin pages: a visitor is sent to sign in (the dashboard layout); a member gets a plain 404.
+  // Teams: anyone signed in creates one; a team's pages are its members' only (a 404 to anyone else).
+  { kind: "page", path: "/t/new", file: "app/(dashboard)/t/new/page.tsx", url: "/t/new", cells: signedInPage("ok") },
+  { kind: "page", path: "/t/[slug]/settings/members", file: "app/(dashboard)/t/[slug]/settings/members/page.tsx", url: "/t/{teamSlug}/settings/members", cells: teamCells("page", "ok", "ok", "ok", "ok") },
   { kind: "page", path: "/admin", file: "app/(dashboard)/admin/page.tsx", url: "/admin", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/keys", file: "app/(dashboard)/admin/keys/page.tsx", url: "/admin/keys", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/users", file: "app/(dashboard)/admin/users/page.tsx", url: "/admin/users", adminOnly: true, cells: adminPage },
@@ -268,6 +311,19 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "confirmTotpSetupAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { code: "000000", currentPassword: "{ownerPassword}" } }], mutates: "ownerAccount", cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
   { kind: "action", name: "regenerateRecoveryCodesAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { code: "000000", currentPassword: "{ownerPassword}" } }], cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
   { kind: "action", name: "disableTotpAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { code: "000000", currentPassword: "{ownerPassword}" } }], mutates: "ownerAccount", cells: cells("unauthorized", "refused", "refused", "refused", "unauthorized") },
+  // Teams (lib/commands/teams.ts, each check in the transaction). Each cell of a row that changes the
+  // team gets a fresh one. Creating: each signed-in caller makes a team of their own.
+  { kind: "action", name: "createTeamAction", file: NEW_TEAM, page: "/t/new", args: [{ ok: false }, { $form: { name: "Matrix {uniq}", slug: "mx-{uniq}" } }], redirectsTo: "/t/mx-{uniq}/settings/members", cells: userAction("ok") },
+  // Admins and owners manage members (an admin never an owner: lib/commands/teams.test.ts); developers and viewers are refused.
+  { kind: "action", name: "addMemberAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { ok: false }, { $form: { email: "{otherEmail}", role: "viewer" } }], mutates: "team", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "changeMemberRoleAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { userId: "{teamBystanderId}", role: "viewer" }], mutates: "team", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "removeMemberAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { userId: "{teamBystanderId}" }], mutates: "team", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "renameTeamAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { ok: false }, { $form: { name: "Renamed {uniq}" } }], mutates: "team", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  // Owners only: handing over ownership, deleting (typing the slug).
+  { kind: "action", name: "transferOwnershipAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { userId: "{teamBystanderId}", stepDown: false }], mutates: "team", cells: teamCells("action", "ok", "refused", "refused", "refused") },
+  { kind: "action", name: "deleteTeamAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { ok: false }, { $form: { confirmSlug: "{teamSlug}" } }], redirectsTo: "/settings/api-keys", mutates: "team", cells: teamCells("action", "ok", "refused", "refused", "refused") },
+  // Any member leaves, but the team's only owner (last_team_owner).
+  { kind: "action", name: "leaveTeamAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}"], redirectsTo: "/settings/api-keys", mutates: "team", cells: teamCells("action", "refused", "ok", "ok", "ok") },
   // Admin actions: a member (owner or not) gets "Not found.", as for an action that does not exist.
   { kind: "action", name: "adminRevokeKeysAction", file: ADMIN, page: "/admin/keys", args: [{ ids: ["{keyId}"], reason: "authz matrix" }], adminOnly: true, mutates: "ownerKey", cells: adminAction },
   // "Revoke all matching": the filters name the fresh target key alone, and the admin confirms 1.

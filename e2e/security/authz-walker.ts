@@ -4,7 +4,7 @@ import type { APIRequestContext, APIResponse, PlaywrightWorkerArgs } from "@play
 import { ALL_SCOPES, type Scope } from "../../lib/scopes";
 import { ADMIN, PASSWORD, expect } from "../support/fixtures";
 import { DAY } from "../support/clock";
-import { AUTHZ_MATRIX, COLUMNS, entryName, type ActionRow, type Column, type Outcome, type Row, type Target } from "./authz-matrix";
+import { AUTHZ_MATRIX, COLUMNS, entryName, isTeamRow, type ActionRow, type Column, type Outcome, type Row, type Target } from "./authz-matrix";
 
 // The walker for e2e/security/authz-matrix.ts, used by authz-matrix.spec.ts: given a row and a
 // caller column, it makes the request against the production server and checks the outcome the
@@ -26,7 +26,16 @@ type World = {
   withoutScope: Map<Scope, string>;
   /** A full-access key of the owner expiring in 2 days, before every target key (5 days). */
   shortLived: string;
+  /** The team columns' personas, and a developer of each team nobody else touches. */
+  teamOwner: Persona;
+  teamAdmin: Persona;
+  teamDeveloper: Persona;
+  teamViewer: Persona;
+  teamBystander: Persona;
+  /** A team of those five for the rows that do not change it (pages). */
+  teamSlug: string;
 };
+const TEAM_ACTIONS = "app/(dashboard)/t/[slug]/settings/members/actions.ts";
 export type Answer = {
   status: number;
   location: string | null;
@@ -244,7 +253,41 @@ export class Walker {
     }
     // Every scope, but it expires before the target keys (5 days): it may not rotate them.
     const shortLived = (await this.apiKey(observers[3]!, `${tag} short-lived`, [...ALL_SCOPES], 2)).secret;
-    this.world = { tag, owner, other, admin, bystander, observers, withScope, withoutScope, shortLived };
+    const [teamOwner, teamAdmin, teamDeveloper, teamViewer, teamBystander] = [
+      await person("team-owner"),
+      await person("team-admin"),
+      await person("team-developer"),
+      await person("team-viewer"),
+      await person("team-bystander"),
+    ] as [Persona, Persona, Persona, Persona, Persona];
+    this.world = { tag, owner, other, admin, bystander, observers, withScope, withoutScope, shortLived, teamOwner, teamAdmin, teamDeveloper, teamViewer, teamBystander, teamSlug: "" };
+    this.world.teamSlug = await this.newTeam();
+  }
+
+  /** A team made by the team owner persona, with the admin, developer, viewer and bystander (a developer) added. */
+  async newTeam(): Promise<string> {
+    const w = this.world;
+    const slug = `mx-${randomUUID().slice(0, 12)}`;
+    const request = await this.context(w.teamOwner.cookies);
+    try {
+      const made = await this.action(request, { file: "app/(dashboard)/t/new/actions.ts", name: "createTeamAction", page: "/t/new" }, [
+        { ok: false },
+        { $form: { name: `Matrix team ${slug}`, slug } },
+      ]);
+      expect(made.actionRedirect, made.text.slice(0, 300)).toBe(`/t/${slug}/settings/members`);
+      for (const [persona, role] of [
+        [w.teamAdmin, "admin"],
+        [w.teamDeveloper, "developer"],
+        [w.teamViewer, "viewer"],
+        [w.teamBystander, "developer"],
+      ] as const) {
+        const added = await this.action(request, { file: TEAM_ACTIONS, name: "addMemberAction", page: `/t/${slug}/settings/members` }, [slug, { ok: false }, { $form: { email: persona.email, role } }]);
+        expect(added.action?.ok, `${added.status} ${added.text.slice(0, 600)}`).toBe(true);
+      }
+    } finally {
+      await request.dispose();
+    }
+    return slug;
   }
 
   /** A member made for one cell (deleting cannot be undone), with a key that shows whether they still exist. */
@@ -306,6 +349,16 @@ export class Walker {
         await request.dispose();
         return JSON.stringify(answer.action);
       }
+      case "team": {
+        // The team as its owner's members page shows it: its name, each member's address and role.
+        const request = await this.context(w.teamOwner.cookies);
+        const res = await request.get(`/t/${vars.teamSlug}/settings/members`, { maxRedirects: 0 });
+        const html = await res.text();
+        await request.dispose();
+        const name = /<h1[^>]*>([^<]*)<\/h1>/.exec(html)?.[1] ?? "";
+        const members = [...html.matchAll(/data-member-email="([^"]*)" data-member-role="([^"]*)"/g)].map((m) => `${m[1]}=${m[2]}`);
+        return `${res.status()} ${name} ${members.join(",")}`;
+      }
       case "bystanderStatus":
       case "victim": {
         const res = await this.api("GET", "/api/v1/me", target === "victim" ? vars.victimKey! : w.bystander.key);
@@ -366,6 +419,11 @@ export class Walker {
         return { key: w.admin.key };
       case "shortLivedKey":
         return { key: w.shortLived };
+      case "teamOwner":
+      case "teamAdmin":
+      case "teamDeveloper":
+      case "teamViewer":
+        return { cookies: w[column].cookies };
     }
   }
 
@@ -373,6 +431,9 @@ export class Walker {
     const uniq = randomUUID().slice(0, 8);
     return {
       ownerEmail: this.world.owner.email,
+      otherEmail: this.world.other.email,
+      teamSlug: this.world.teamSlug,
+      teamBystanderId: this.world.teamBystander.id,
       ownerPassword: PASSWORD,
       bystanderId: this.world.bystander.id,
       uniq,
@@ -392,7 +453,7 @@ export class Walker {
     const request = await this.context(cookies);
     const auth: Record<string, string> = key ? { Authorization: `Bearer ${key}` } : {};
     try {
-      if (row.kind === "action") return await this.action(request, row, fill(row.args, vars), auth);
+      if (row.kind === "action") return await this.action(request, { ...row, page: fill(row.page, vars) }, fill(row.args, vars), auth);
       const url = fill(row.url, vars);
       if (row.kind === "route" && row.needsCsrf) {
         const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
@@ -436,7 +497,7 @@ export class Walker {
       switch (expected) {
         case "ok":
         case "own":
-          if (row.redirectsTo) expect(answer.actionRedirect, where).toBe(row.redirectsTo);
+          if (row.redirectsTo) expect(answer.actionRedirect, where).toBe(fill(row.redirectsTo, vars));
           else expect(answer.action?.ok, where).toBe(true);
           break;
         case "unauthorized":
@@ -515,7 +576,9 @@ export class Walker {
       const key = usesKey ? (shared ?? (await this.targetKey(scope))) : undefined;
       const victim = usesVictim ? await this.newVictim() : undefined;
       const invitation = usesInvitation ? await this.newInvitation() : undefined;
-      const vars = this.vars({ ...key, ...victim, ...invitation });
+      // A row that changes its team gets a fresh one for each cell (a deleted team cannot be restored).
+      const team = isTeamRow(row) && row.kind !== "page" && row.mutates === "team" ? { teamSlug: await this.newTeam() } : undefined;
+      const vars = this.vars({ ...key, ...victim, ...invitation, ...team });
       if (row.kind === "action" && row.given === "bystanderSuspended") await this.adminOnBystander("suspendUserAction");
       const target = row.kind === "page" ? undefined : row.mutates;
       const before = target ? await this.snapshot(target, vars) : null;

@@ -11,6 +11,7 @@ import {
   storedText,
   type HostileString,
 } from "@/test/hostile-values";
+import { addMemberSchema, changeMemberRoleSchema, createTeamSchema, deleteTeamSchema, renameTeamSchema, transferOwnershipSchema, TEAM_NAME_MAX } from "./team.schema";
 import { activityFilters, adminKeyFilters, auditFilters, revokeKeysInput, roleInput, userFilters } from "./admin.schema";
 import { DESCRIPTION_MAX, NAME_MAX, createApiKeyFormValues, resolveCreateApiKey, resolveEditApiKey } from "./api-key.schema";
 import {
@@ -96,6 +97,8 @@ const TEXT_FIELDS: TextField[] = [
   { name: "PATCH /keys/{id}: description", parse: schema(patchKeyBody), base: {}, field: "description", max: DESCRIPTION_MAX, required: false },
   { name: "PATCH /profile: name", parse: schema(profilePatchBody), base: {}, field: "name", max: 80, required: true },
   { name: "sign-up: name", parse: schema(signUpSchema), base: { email: "a@b.co", password: "p".repeat(12) }, field: "name", max: 80, required: true },
+  { name: "create team: name", parse: schema(createTeamSchema), base: { slug: "platform" }, field: "name", max: TEAM_NAME_MAX, required: true },
+  { name: "rename team: name", parse: schema(renameTeamSchema), base: {}, field: "name", max: TEAM_NAME_MAX, required: true },
   { name: "admin revoke: reason", parse: schema(revokeKeysInput), base: { ids: [ID] }, field: "reason", max: 200, required: true, min: 3 },
 ];
 
@@ -291,6 +294,26 @@ describe("sign-in and sign-up", () => {
       refusal(schema(signUpSchema), { name: "n", email: "a@b.co", password }, "password");
       refusal(schema(signInSchema), { email: "a@b.co", password }, "password");
     }
+  });
+});
+
+describe("team fields", () => {
+  it("refuses every hostile or wrongly typed slug, email, role, member id and confirmation with a field error", () => {
+    const values = [...hostileStrings(40).map((h) => h.value), ...WRONG_TYPES.map((w) => w.value), "a", "-ab", "ab-", "AB", "a_b", "../x", "a/b", "%2e%2e", "ab\u0000"];
+    for (const value of values) {
+      const slug = run(schema(createTeamSchema), { name: "Team", slug: value });
+      if (slug.success) expect((slug.data as { slug: string }).slug).toMatch(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/);
+      else expect(fieldErrorsOf(slug.error).slug).toBeTruthy();
+      refusal(schema(addMemberSchema), { email: "a@b.co", role: value }, "role");
+      refusal(schema(changeMemberRoleSchema), { userId: value, role: "admin" }, "userId");
+      refusal(schema(transferOwnershipSchema), { userId: value }, "userId");
+      const email = run(schema(addMemberSchema), { email: value, role: "viewer" });
+      if (email.success) expect(hasForbiddenCharacters((email.data as { email: string }).email)).toBe(false);
+      else expect(fieldErrorsOf(email.error).email).toBeTruthy();
+      const confirm = run(schema(deleteTeamSchema), { confirmSlug: value });
+      if (!confirm.success) expect(fieldErrorsOf(confirm.error).confirmSlug).toBeTruthy();
+    }
+    refusal(schema(transferOwnershipSchema), { userId: ID, stepDown: "yes" }, "stepDown");
   });
 });
 

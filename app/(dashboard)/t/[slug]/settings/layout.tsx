@@ -1,0 +1,43 @@
+import { notFound } from "next/navigation";
+import { NavLink } from "@/components/layout/nav-link";
+import { teamApiKeysPath, teamMembersPath } from "@/components/teams/team-links";
+import { getDb } from "@/db";
+import { membershipOf } from "@/db/queries/teams";
+import { PLACES } from "@/lib/glossary";
+import { TEAM_ROLE_LABELS } from "@/lib/teams/roles";
+import { isTeamSlug } from "@/lib/teams/slug";
+import { requireUser } from "@/lib/session";
+
+// A team's settings: its name, the caller's role in it, and its tabs. A non-member (or a removed
+// member) gets the plain 404 an unknown team gets. This frame protects nothing by itself: each page
+// re-reads the membership, and each action's command re-checks it in its transaction.
+export default async function TeamSettingsLayout({ children, params }: { children: React.ReactNode; params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const user = await requireUser();
+  const membership = isTeamSlug(slug) ? await membershipOf(await getDb(), slug, user.id) : null;
+  if (!membership) notFound();
+  const { team, role } = membership;
+  const tabs = [
+    { href: teamApiKeysPath(team.slug), label: PLACES.apiKeys },
+    { href: teamMembersPath(team.slug), label: PLACES.teamMembers },
+  ];
+  return (
+    <div className="mx-auto max-w-6xl">
+      <p className="text-sm text-muted-foreground">Team · your role: {TEAM_ROLE_LABELS[role]}</p>
+      <h1 className="text-2xl font-semibold tracking-tight [overflow-wrap:anywhere]">{team.name}</h1>
+      <nav aria-label="Team settings" className="mt-4 flex gap-1 border-b">
+        {tabs.map((tab) => (
+          <NavLink
+            key={tab.href}
+            href={tab.href}
+            className="-mb-px border-b-2 border-transparent px-3 py-2 text-sm text-muted-foreground hover:text-foreground"
+            activeClassName="border-primary font-medium text-foreground"
+          >
+            {tab.label}
+          </NavLink>
+        ))}
+      </nav>
+      <div className="mt-6">{children}</div>
+    </div>
+  );
+}

@@ -1,0 +1,9 @@
+// A team's places in the dashboard, and what the switcher needs of a team (no component here:
+// pages, layouts and client components share it).
+
+export type TeamChoice = { slug: string; name: string };
+
+export const teamMembersPath = (slug: string) => `/t/${slug}/settings/members`;
+export const teamApiKeysPath = (slug: string) => `/t/${slug}/settings/api-keys`;
+/** Where the switcher opens a team (the members page until the team's API keys page lands). */
+export const teamHome = teamMembersPath;

@@ -1,0 +1,68 @@
+import { randomUUID } from "node:crypto";
+import { hostileStrings } from "../../test/hostile-values";
+import { expect, test } from "../support/fixtures";
+import { actionIds, postAction } from "./authz-walker";
+
+// Hostile input for the team fields: the create form shows a field error for each hostile name and
+// address, and every team action called directly with wrongly typed or hostile arguments answers
+// with a refusal, never a 500 (the schemas themselves: lib/validation/hostile-input.test.ts).
+
+const MEMBERS = "app/(dashboard)/t/[slug]/settings/members/actions.ts";
+
+test.describe("hostile input for teams", () => {
+  test.describe.configure({ timeout: 240_000 });
+
+  test("the create form refuses hostile names and addresses with a field error", async ({ page, user }) => {
+    void user;
+    await page.goto("/t/new");
+    const name = page.getByLabel("Team name");
+    const slug = page.getByLabel("Address");
+    const submit = async () => {
+      const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/t/new");
+      await page.getByRole("button", { name: "Create team" }).click();
+      await answered;
+    };
+    await name.evaluate((input) => input.removeAttribute("maxlength"));
+    await slug.evaluate((input) => input.removeAttribute("maxlength"));
+    const onePerClass = hostileStrings(100).filter((h, i, all) => h.text === "reject" && !/[\n\r]/.test(h.value) && h.class !== "surrogate" && all.findIndex((o) => o.class === h.class && o.text === "reject") === i);
+    for (const h of onePerClass) {
+      await name.fill(h.value);
+      await slug.fill(`ok-${randomUUID().slice(0, 6)}`);
+      await submit();
+      await expect(page.locator("#team-name-error"), h.label).toHaveText(/not allowed|at most 100|Enter a team name|visible/);
+    }
+    for (const bad of ["a", "-ab", "ab-", "AB", "a_b", "../../admin", "a".repeat(41), "<script>", "' or 1=1 --", "ab\u202ecd"]) {
+      await name.fill("Fine name");
+      await slug.fill(bad);
+      await submit();
+      await expect(page.locator("#team-slug-error"), bad).toHaveText(/lower-case|at least 2|at most 40/);
+    }
+    await expect(page.getByText("Something went wrong")).toHaveCount(0);
+  });
+
+  test("team actions called directly with hostile arguments refuse, never fail", async ({ page, user }) => {
+    void user;
+    const ids = actionIds();
+    const slug = `h-${randomUUID().slice(0, 8)}`;
+    await page.goto("/t/new");
+    await page.getByLabel("Team name").fill("Hostile target");
+    await page.getByLabel("Address").fill(slug);
+    await page.getByRole("button", { name: "Create team" }).click();
+    await expect(page).toHaveURL(new RegExp(`/t/${slug}/settings/members$`));
+    const path = `/t/${slug}/settings/members`;
+    const hostile: unknown[] = [null, 42, [], {}, "x".repeat(100_000), "' or 1=1 --", "\u0000", "../../admin", JSON.parse('{"__proto__":{"role":"owner"}}')];
+    for (const name of ["changeMemberRoleAction", "removeMemberAction", "transferOwnershipAction", "leaveTeamAction"]) {
+      const id = ids.get(`${MEMBERS}#${name}`)!;
+      for (const first of [slug, ...hostile]) {
+        for (const second of hostile) {
+          const res = await postAction(page.request, page.url(), id, path, [first, second]);
+          expect(res.status(), `${name}(${JSON.stringify(first)?.slice(0, 20)}, ${JSON.stringify(second)?.slice(0, 20)})`).toBeLessThan(500);
+          expect(await res.text()).not.toContain("Something went wrong on our side");
+        }
+      }
+    }
+    // The team is as it was: its only owner is still here.
+    await page.reload();
+    await expect(page.getByText("Team · your role: Owner")).toBeVisible();
+  });
+});
