@@ -36,6 +36,7 @@ type World = {
   teamSlug: string;
 };
 const TEAM_ACTIONS = "app/(dashboard)/t/[slug]/settings/members/actions.ts";
+const TEAM_KEYS_ACTIONS = "app/(dashboard)/t/[slug]/settings/api-keys/actions.ts";
 export type Answer = {
   status: number;
   location: string | null;
@@ -290,6 +291,23 @@ export class Walker {
     return slug;
   }
 
+  /** A key of the row's team made for one cell by the team's owner (restricted: no step-up needed). */
+  async newTeamKey(teamSlug: string): Promise<{ teamKeyId: string }> {
+    const request = await this.context(this.world.teamOwner.cookies);
+    try {
+      const made = await this.action(request, { file: TEAM_KEYS_ACTIONS, name: "createTeamApiKeyAction", page: `/t/${teamSlug}/settings/api-keys` }, [
+        teamSlug,
+        { ok: false },
+        { $form: { name: `Matrix team key ${randomUUID().slice(0, 8)}`, description: "", access: "restricted", "permissions.keys": "read", expiration: "30" } },
+      ]);
+      const id = (made.action as { data?: { id?: string } } | null)?.data?.id;
+      expect(id, made.text.slice(0, 600)).toBeTruthy();
+      return { teamKeyId: id! };
+    } finally {
+      await request.dispose();
+    }
+  }
+
   /** A member made for one cell (deleting cannot be undone), with a key that shows whether they still exist. */
   async newVictim(): Promise<{ victimId: string; victimKey: string }> {
     const email = `victim-${randomUUID()}@example.test`;
@@ -358,6 +376,15 @@ export class Walker {
         const name = /<h1[^>]*>([^<]*)<\/h1>/.exec(html)?.[1] ?? "";
         const members = [...html.matchAll(/data-member-email="([^"]*)" data-member-role="([^"]*)"/g)].map((m) => `${m[1]}=${m[2]}`);
         return `${res.status()} ${name} ${members.join(",")}`;
+      }
+      case "teamKeys": {
+        // The team's keys as its owner's page lists them: each row's text (name, hint, access, status).
+        const request = await this.context(w.teamOwner.cookies);
+        const res = await request.get(`/t/${vars.teamSlug}/settings/api-keys`, { maxRedirects: 0 });
+        const html = await res.text();
+        await request.dispose();
+        const rows = [...html.matchAll(/<tr[^>]*data-key-id="([^"]*)"[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => `${m[1]}: ${m[2]!.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim()}`);
+        return `${res.status()} ${rows.join("\n")}`;
       }
       case "bystanderStatus":
       case "victim": {
@@ -567,6 +594,7 @@ export class Walker {
     const usesKey = /\{key(Id|Name)\}/.test(JSON.stringify(row));
     const usesVictim = JSON.stringify(row).includes("{victimId}");
     const usesInvitation = JSON.stringify(row).includes("{invitationId}");
+    const usesTeamKey = JSON.stringify(row).includes("{teamKeyId}");
     const scope = row.kind === "route" ? row.scope : undefined;
     // A call that may change the key gets a key of its own; read-only rows share one.
     const shared = usesKey && !(row.kind !== "page" && row.mutates === "ownerKey") ? await this.targetKey(scope) : null;
@@ -578,7 +606,8 @@ export class Walker {
       const invitation = usesInvitation ? await this.newInvitation() : undefined;
       // A row that changes its team gets a fresh one for each cell (a deleted team cannot be restored).
       const team = isTeamRow(row) && row.kind !== "page" && row.mutates === "team" ? { teamSlug: await this.newTeam() } : undefined;
-      const vars = this.vars({ ...key, ...victim, ...invitation, ...team });
+      const teamKey = usesTeamKey ? await this.newTeamKey(team?.teamSlug ?? this.world.teamSlug) : undefined;
+      const vars = this.vars({ ...key, ...victim, ...invitation, ...team, ...teamKey });
       if (row.kind === "action" && row.given === "bystanderSuspended") await this.adminOnBystander("suspendUserAction");
       const target = row.kind === "page" ? undefined : row.mutates;
       const before = target ? await this.snapshot(target, vars) : null;
