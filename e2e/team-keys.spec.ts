@@ -143,4 +143,29 @@ test.describe("a team's API keys", () => {
     expect((await outsider.page.goto(keysUrl))?.status()).toBe(404);
     expect((await outsider.page.goto("/t/no-such-team-here/settings/api-keys"))?.status()).toBe(404);
   });
+  test("the key actions called directly with hostile team addresses and ids refuse, never fail", async ({ page, user }) => {
+    void user;
+    const slug = `hk-${randomUUID().slice(0, 8)}`;
+    await page.goto("/t/new");
+    await page.getByLabel("Team name").fill("Hostile keys");
+    await page.getByLabel("Address").fill(slug);
+    await page.getByRole("button", { name: "Create team" }).click();
+    await expect(page).toHaveURL(new RegExp(`/t/${slug}/settings/members$`));
+    await page.goto(`/t/${slug}/settings/api-keys`);
+    const ids = actionIds();
+    const hostile: unknown[] = [null, 42, [], {}, "x".repeat(100_000), "' or 1=1 --", "\u0000", "../../admin", "00000000-0000-4000-8000-000000000000", JSON.parse('{"__proto__":{"role":"owner"}}')];
+    for (const name of ["rotateTeamApiKeyAction", "revokeTeamApiKeyAction", "deleteTeamApiKeyAction", "updateTeamApiKeyAction", "createTeamApiKeyAction"]) {
+      for (const first of [slug, ...hostile]) {
+        for (const second of hostile) {
+          const args = name === "createTeamApiKeyAction" ? [first, second, { $form: { name: second, access: second } }] : name === "updateTeamApiKeyAction" ? [first, second, { ok: false }, { $form: { name: "x" } }] : [first, second, second];
+          const res = await postAction(page.request, page.url(), ids.get(`${KEYS}#${name}`)!, `/t/${slug}/settings/api-keys`, args);
+          const label = `${name}(${JSON.stringify(first)?.slice(0, 20)}, ${JSON.stringify(second)?.slice(0, 20)})`;
+          expect(res.status(), label).toBeLessThan(500);
+          const text = await res.text();
+          expect(text, label).not.toContain("Something went wrong on our side");
+          expect(text, label).not.toContain('"ok":true');
+        }
+      }
+    }
+  });
 });

@@ -378,12 +378,13 @@ export class Walker {
         return `${res.status()} ${name} ${members.join(",")}`;
       }
       case "teamKeys": {
-        // The team's keys as its owner's page lists them: each row's text (name, hint, access, status).
+        // The team's keys as its owner's page lists them: each card's name, status, hint and access
+        // (the narrow-screen list, cut before the dates: those may stream in after the first bytes).
         const request = await this.context(w.teamOwner.cookies);
         const res = await request.get(`/t/${vars.teamSlug}/settings/api-keys`, { maxRedirects: 0 });
         const html = await res.text();
         await request.dispose();
-        const rows = [...html.matchAll(/<tr[^>]*data-key-id="([^"]*)"[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => `${m[1]}: ${m[2]!.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim()}`);
+        const rows = [...html.matchAll(/<li[^>]*data-key-id="([^"]*)"[^>]*>([\s\S]*?)<dt[^>]*>Created<\/dt>/g)].map((m) => `${m[1]}: ${m[2]!.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim()}`);
         return `${res.status()} ${rows.join("\n")}`;
       }
       case "bystanderStatus":
