@@ -50,12 +50,25 @@ function Creator({ row }: { row: KeyRow }) {
 /**
  * A table on wide screens; on narrow ones (under 768 px) a list of cards, so nothing scrolls
  * sideways. `team`: a team's keys (each with who created it, no page of their own yet).
+ * `controls` false: no actions column or menus (a team viewer; the commands refuse them anyway).
  */
-export function KeysTable({ rows, now, timeZone, team = false }: { rows: KeyRow[]; now: Date; timeZone: string; team?: boolean }) {
+export function KeysTable({
+  rows,
+  now,
+  timeZone,
+  team = false,
+  controls = true,
+}: {
+  rows: KeyRow[];
+  now: Date;
+  timeZone: string;
+  team?: boolean;
+  controls?: boolean;
+}) {
   return (
     <>
       <div className="hidden md:block">
-        <WideTable rows={rows} now={now} timeZone={timeZone} team={team} />
+        <WideTable rows={rows} now={now} timeZone={timeZone} team={team} controls={controls} />
       </div>
       <ul aria-label="API keys" className="grid gap-3 md:hidden">
         {rows.map((row) => (
@@ -92,9 +105,11 @@ export function KeysTable({ rows, now, timeZone, team = false }: { rows: KeyRow[
               <dt className="text-muted-foreground">Expires</dt>
               <dd>{row.expiresAt ? <DateTime date={row.expiresAt} timeZone={timeZone} /> : "Never"}</dd>
             </dl>
-            <div className="mt-2 flex justify-end">
-              <RowActions row={row} />
-            </div>
+            {controls && (
+              <div className="mt-2 flex justify-end">
+                <RowActions row={row} />
+              </div>
+            )}
           </li>
         ))}
       </ul>
@@ -105,7 +120,7 @@ export function KeysTable({ rows, now, timeZone, team = false }: { rows: KeyRow[
   );
 }
 
-function WideTable({ rows, now, timeZone, team }: { rows: KeyRow[]; now: Date; timeZone: string; team: boolean }) {
+function WideTable({ rows, now, timeZone, team, controls }: { rows: KeyRow[]; now: Date; timeZone: string; team: boolean; controls: boolean }) {
   return (
     <Table aria-label="API keys">
       <TableHeader>
@@ -118,9 +133,11 @@ function WideTable({ rows, now, timeZone, team }: { rows: KeyRow[]; now: Date; t
           <TableHead>Last used</TableHead>
           <TableHead>Expires</TableHead>
           <TableHead>Status</TableHead>
-          <TableHead>
-            <span className="sr-only">Actions</span>
-          </TableHead>
+          {controls && (
+            <TableHead>
+              <span className="sr-only">Actions</span>
+            </TableHead>
+          )}
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -152,9 +169,11 @@ function WideTable({ rows, now, timeZone, team }: { rows: KeyRow[]; now: Date; t
             <TableCell>
               <Status row={row} />
             </TableCell>
-            <TableCell className="text-right">
-              <RowActions row={row} />
-            </TableCell>
+            {controls && (
+              <TableCell className="text-right">
+                <RowActions row={row} />
+              </TableCell>
+            )}
           </TableRow>
         ))}
       </TableBody>

@@ -59,6 +59,7 @@ export default async function TeamApiKeysPage({
   const attentionRows = attention.rows
     .map((k) => toKeyRow(k, now, policy.rotationPeriodDays))
     .map((row) => ({ row, reason: <AttentionReason row={row} now={now} /> }));
+  const canManage = canManageTeamKeys(role);
   const origin = requestOrigin(await headers());
   const timeZone = await requestTimeZone();
 
@@ -69,9 +70,9 @@ export default async function TeamApiKeysPage({
       attentionTotal={attention.total}
       total={list.total}
       maxLifetimeDays={policy.maxLifetimeDays}
-      scope={{ teamSlug: team.slug, canManage: canManageTeamKeys(role) }}
+      scope={{ teamSlug: team.slug, canManage }}
     >
-      <KeysTable rows={rows} now={now} timeZone={timeZone} team />
+      <KeysTable rows={rows} now={now} timeZone={timeZone} team controls={canManage} />
       {list.total > KEYS_PAGE_SIZE && (
         <Pagination
           path={path}
