@@ -3,11 +3,16 @@
 // by keyboard. The rules themselves (admin vs owner, the last owner, concurrent demotions) are in
 // lib/commands/teams.test.ts; who may call what, in the authorization matrix.
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { audit } from "./support/axe";
 import { expect, newUser, signUp, test, type TestUser } from "./support/fixtures";
+
+/** Browser contexts of the other people in a test, closed after it (the hygiene check waits for open ones). */
+const opened: BrowserContext[] = [];
 
 async function personIn(browser: Browser, label: string): Promise<{ page: Page; user: TestUser }> {
   const context = await browser.newContext();
+  opened.push(context);
   const page = await context.newPage();
   const user = newUser(label);
   await signUp(page, user);
@@ -26,6 +31,10 @@ async function createTeam(page: Page, name: string): Promise<string> {
 const row = (page: Page, email: string) => page.getByRole("row").filter({ hasText: email });
 
 test.describe("teams and members", () => {
+  test.afterEach(async () => {
+    for (const context of opened.splice(0)) await context.close();
+  });
+
   test("create, add an admin and a viewer, change a role, viewer reads only, remove, leave, transfer", async ({ page, user, browser }) => {
     const name = `Platform ${randomUUID().slice(0, 6)}`;
     const slug = await createTeam(page, name);
@@ -162,5 +171,32 @@ test.describe("teams and members", () => {
     await page.getByRole("menuitem", { name: "Personal" }).focus();
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/\/settings\/api-keys$/);
+  });
+
+  test("no serious or critical axe finding on the team pages and dialogs, light or dark", async ({ page, user, browser }) => {
+    void user;
+    test.setTimeout(180_000);
+    const findings: string[] = [];
+    await page.goto("/t/new");
+    findings.push(...(await audit(page, "/t/new")));
+    const slug = await createTeam(page, `Axe ${randomUUID().slice(0, 6)}`);
+    const member = await personIn(browser, "axe-member");
+    await page.getByLabel("Email").fill(member.user.email);
+    await page.getByRole("button", { name: "Add member" }).click();
+    await expect(row(page, member.user.email)).toBeVisible();
+    findings.push(...(await audit(page, "members, as owner")));
+    for (const button of ["Transfer ownership", "Leave team", "Delete team", `Remove ${member.user.email}`]) {
+      await page.getByRole("button", { name: button }).click();
+      await expect(page.getByRole("alertdialog")).toBeVisible();
+      findings.push(...(await audit(page, `${button} dialog`)));
+      await page.keyboard.press("Escape");
+      await expect(page.getByRole("alertdialog")).toBeHidden();
+    }
+    await page.getByRole("button", { name: /^Context:/ }).click();
+    findings.push(...(await audit(page, "context switcher open")));
+    await page.keyboard.press("Escape");
+    await member.page.goto(`/t/${slug}/settings/members`);
+    findings.push(...(await audit(member.page, "members, as developer")));
+    expect(findings, findings.join("\n")).toEqual([]);
   });
 });

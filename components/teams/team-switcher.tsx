@@ -30,7 +30,9 @@ export function TeamSwitcher({ teams }: { teams: TeamChoice[] }) {
   const current = slug ? teams.find((t) => t.slug === slug) : undefined;
   const label = current ? current.name : "Personal";
   return (
-    <DropdownMenu>
+    // Not modal: a modal menu hides the rest of the page with aria-hidden while its links stay
+    // focusable (axe: aria-hidden-focus); focus still moves into the menu and Escape returns it.
+    <DropdownMenu modal={false}>
       <DropdownMenuTrigger className="flex w-full min-w-0 items-center gap-2 rounded-md border bg-background px-2 py-1.5 text-left text-sm outline-none hover:bg-accent focus-visible:ring-[3px] focus-visible:ring-ring">
         {current ? <UsersIcon className="size-4 shrink-0" aria-hidden /> : <UserIcon className="size-4 shrink-0" aria-hidden />}
         <span className="sr-only">Context: </span>
