@@ -6,16 +6,21 @@
 // viewer is refused; a non-member and an unknown team get the not-found page. The rules themselves
 // are in lib/commands/team-keys.test.ts; who may call what, in the authorization matrix.
 import { randomInt, randomUUID } from "node:crypto";
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { ApiKeysPage } from "./support/api-keys-page";
+import { audit } from "./support/axe";
 import { later, HOUR } from "./support/clock";
 import { expect, newUser, signUp, test, type TestUser } from "./support/fixtures";
 import { actionIds, postAction } from "./security/authz-walker";
 
 const KEYS = "app/(dashboard)/t/[slug]/settings/api-keys/actions.ts";
 
+/** Browser contexts of the other people in a test, closed after it (the hygiene check waits for open ones). */
+const opened: BrowserContext[] = [];
+
 async function personIn(browser: Browser, label: string): Promise<{ page: Page; user: TestUser }> {
   const context = await browser.newContext();
+  opened.push(context);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const page = await context.newPage();
   const user = newUser(label);
@@ -34,6 +39,9 @@ async function addMember(page: Page, email: string, role: "Admin" | "Developer" 
 
 test.describe("a team's API keys", () => {
   test.describe.configure({ timeout: 180_000 });
+  test.afterEach(async () => {
+    for (const context of opened.splice(0)) await context.close();
+  });
 
   test("a developer's team key outlives them; an admin rotates it; a viewer only reads; a non-member gets 404", async ({ page, user, browser }) => {
     void user; // the owner
@@ -106,6 +114,11 @@ test.describe("a team's API keys", () => {
     // The viewer sees the list and who made the key, and no control to change anything.
     await viewer.page.goto(keysUrl);
     const viewerKeys = new ApiKeysPage(viewer.page);
+    await expect(viewerKeys.row(keyName)).toBeVisible();
+    expect(await audit(viewer.page, "team keys, as viewer")).toEqual([]);
+    await page.goto(keysUrl);
+    await expect(new ApiKeysPage(page).row(keyName)).toBeVisible();
+    expect(await audit(page, "team keys, as owner")).toEqual([]);
     await expect(viewerKeys.row(keyName)).toContainText(`ksk_…${second.slice(-4)}`);
     await expect(viewerKeys.row(keyName)).toContainText(developer.user.name);
     await expect(viewer.page.getByRole("button", { name: /Create API key/i })).toHaveCount(0);

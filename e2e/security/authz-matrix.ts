@@ -71,7 +71,7 @@ export type Cells = Record<Column, Outcome>;
  * invitation: an invitation made fresh for each cell by the run's admin: whether its link still works.
  * team: a team made fresh for each cell (its owner, an admin, a developer, a viewer and a bystander
  * developer): its name and its members with their roles, as its owner's members page shows them.
- * teamKeys: the row's team's keys (name, key hint, status of each), as its owner's API keys page shows them.
+ * teamKeys: the row's team's keys, as a keys:read key of that team lists them through /api/v1/keys.
  */
 export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation" | "team" | "teamKeys";
 
