@@ -154,14 +154,14 @@ test.describe("teams and members", () => {
     await page.keyboard.press("ArrowDown");
     await expect(menu.getByRole("menuitem", { name: new RegExp(`^Alpha`) })).toBeFocused();
     await page.keyboard.press("Enter");
-    await expect(page).toHaveURL(new RegExp(`/t/${a}/settings/members$`));
+    await expect(page).toHaveURL(new RegExp(`/t/${a}/settings/api-keys$`));
     await expect(page.getByRole("button", { name: /^Context: Alpha/ })).toBeVisible();
     // The other team, then back to personal, then Create team.
     await page.getByRole("button", { name: /^Context: Alpha/ }).focus();
     await page.keyboard.press("Enter");
     await page.getByRole("menuitem", { name: /^Beta/ }).focus();
     await page.keyboard.press("Enter");
-    await expect(page).toHaveURL(new RegExp(`/t/${b}/settings/members$`));
+    await expect(page).toHaveURL(new RegExp(`/t/${b}/settings/api-keys$`));
     await page.getByRole("button", { name: /^Context: Beta/ }).focus();
     await page.keyboard.press("Enter");
     await page.keyboard.press("End");

@@ -17,7 +17,8 @@ export type AttentionRow = { row: KeyRow; reason: React.ReactNode };
  * is written on the server, so no date formatting ships in this page's JavaScript. An expired key is listed for a week after it expired
  * (EXPIRED_ATTENTION_DAYS), then only in the list, marked Expired, until it is deleted.
  */
-export function AttentionBanner({ rows, total, actions }: { rows: AttentionRow[]; total: number; actions: KeyActions }) {
+/** `actions` null: the caller may not change these keys (a team viewer): the reasons without the buttons. */
+export function AttentionBanner({ rows, total, actions }: { rows: AttentionRow[]; total: number; actions: KeyActions | null }) {
   return (
     <div role="region" aria-label="Keys that need attention" className="rounded-lg border border-warning/60 bg-warning/10 p-4">
       <p className="flex items-center gap-2 text-sm font-medium">
@@ -31,6 +32,7 @@ export function AttentionBanner({ rows, total, actions }: { rows: AttentionRow[]
             <span className="min-w-0 [overflow-wrap:anywhere]">
               <span className="font-medium">{row.name}</span> {reason}
             </span>
+            {actions && (
             <span className="flex gap-2">
               {row.status === "expired" && (
                 <Button size="sm" variant="outline" onPointerEnter={preloadKeyDialogs} onClick={() => actions.remove(row)} aria-label={`Delete ${row.name}`}>
@@ -48,6 +50,7 @@ export function AttentionBanner({ rows, total, actions }: { rows: AttentionRow[]
                 </Button>
               )}
             </span>
+            )}
           </li>
         ))}
       </ul>

@@ -3,7 +3,8 @@
 import { withStepUp } from "@/components/auth/step-up";
 import { startTransition, useActionState, useEffect, useRef } from "react";
 import { toast } from "sonner";
-import { createApiKeyAction, type CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
+import type { CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
+import { useKeyServerActions } from "./key-scope";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
@@ -38,7 +39,8 @@ export function CreateKeyDialog({
 }
 
 function CreateKeyBody({ origin, controls, maxLifetimeDays }: { origin: string; controls: SecretDialogControls; maxLifetimeDays: number | null }) {
-  const [state, action, pending] = useActionState<ActionState<CreatedKey>, FormData>((prev, data) => withStepUp(() => createApiKeyAction(prev, data)), { ok: false });
+  const server = useKeyServerActions();
+  const [state, action, pending] = useActionState<ActionState<CreatedKey>, FormData>((prev, data) => withStepUp(() => server.create(prev, data)), { ok: false });
   const created = state.ok ? state.data : undefined;
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);

@@ -1,8 +1,8 @@
 "use client";
 
-import { deleteApiKeyAction } from "@/app/(dashboard)/settings/api-keys/actions";
 import { ConfirmKeyDialog } from "./confirm-key-dialog";
 import type { KeyRow } from "./key-row";
+import { useKeyScope, useKeyServerActions } from "./key-scope";
 
 /** Confirms, then deletes: the key leaves the list (its row and events stay for the audit trail). */
 export function DeleteKeyDialog({
@@ -16,6 +16,8 @@ export function DeleteKeyDialog({
   onDeleted?: (key: KeyRow) => void;
   onCloseAutoFocus?: (event: Event) => void;
 }) {
+  const server = useKeyServerActions();
+  const { teamSlug } = useKeyScope();
   return (
     <ConfirmKeyDialog
       onDone={onDeleted}
@@ -25,12 +27,12 @@ export function DeleteKeyDialog({
       title={(key) => `Delete API key “${key.name}”?`}
       description={(key) =>
         key.status === "revoked"
-          ? "The key is already revoked. Deleting it removes it from your list; its events stay in your Activity."
-          : "Any app or script using this key stops working at once: its next request is refused, and the key leaves your list. This cannot be undone."
+          ? `The key is already revoked. Deleting it removes it from the list; its events stay in ${teamSlug === undefined ? "your Activity" : "the audit log"}.`
+          : "Any app or script using this key stops working at once: its next request is refused, and the key leaves the list. This cannot be undone."
       }
       confirmLabel="Delete key"
       pendingLabel="Deleting…"
-      run={deleteApiKeyAction}
+      run={(id) => server.remove(id)}
       done={(key) => `“${key.name}” was deleted.`}
       failed="The key could not be deleted. Try again."
     />

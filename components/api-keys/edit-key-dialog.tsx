@@ -3,7 +3,7 @@
 import { withStepUp } from "@/components/auth/step-up";
 import { startTransition, useActionState, useEffect, useRef } from "react";
 import { toast } from "sonner";
-import { updateApiKeyAction } from "@/app/(dashboard)/settings/api-keys/actions";
+import { useKeyServerActions } from "./key-scope";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
@@ -36,7 +36,8 @@ export function EditKeyDialog({
 }
 
 function EditBody({ target, extend, onDone, maxLifetimeDays }: { target: KeyRow; extend: boolean; onDone: () => void; maxLifetimeDays: number | null }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>((prev, data) => withStepUp(() => updateApiKeyAction(target.id, prev, data)), { ok: false });
+  const server = useKeyServerActions();
+  const [state, action, pending] = useActionState<ActionState, FormData>((prev, data) => withStepUp(() => server.update(target.id, prev, data)), { ok: false });
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);
   useEffect(() => {

@@ -6,6 +6,7 @@ import { useReturnFocus } from "@/components/ui/use-return-focus";
 import { dialogLoaders } from "./dialog-loaders";
 import { KeyActionsProvider, type KeyActions } from "./key-actions";
 import type { KeyRow } from "./key-row";
+import { KeyScopeProvider, type KeyScope } from "./key-scope";
 
 // The dialogs are loaded the first time one is opened (see dialog-loaders.ts) and stay
 // mounted after that, so later closes animate.
@@ -14,6 +15,8 @@ const RotateKeyDialog = dynamic(() => dialogLoaders.rotate().then((m) => m.Rotat
 const EditKeyDialog = dynamic(() => dialogLoaders.edit().then((m) => m.EditKeyDialog), { ssr: false });
 const RevokeKeyDialog = dynamic(() => dialogLoaders.revoke().then((m) => m.RevokeKeyDialog), { ssr: false });
 const DeleteKeyDialog = dynamic(() => dialogLoaders.remove().then((m) => m.DeleteKeyDialog), { ssr: false });
+
+const PERSONAL: KeyScope = { canManage: true };
 
 /** True from the first render where `value` is truthy on. */
 function useOnceTrue(value: unknown): boolean {
@@ -31,11 +34,14 @@ export function KeyDialogs({
   origin,
   maxLifetimeDays,
   onDeleted,
+  scope = PERSONAL,
   children,
 }: {
   origin: string;
   maxLifetimeDays: number | null;
   onDeleted?: (row: KeyRow) => void;
+  /** Whose keys (a team's: its slug) and whether the caller may change them. */
+  scope?: KeyScope;
   children: React.ReactNode;
 }) {
   const [createOpen, setCreateOpen] = useState(false);
@@ -69,6 +75,7 @@ export function KeyDialogs({
   const deleteUsed = useOnceTrue(deleting);
 
   return (
+    <KeyScopeProvider value={scope}>
     <KeyActionsProvider value={actions}>
       {children}
       {createUsed && (
@@ -87,5 +94,6 @@ export function KeyDialogs({
       {revokeUsed && <RevokeKeyDialog target={revoking} onClose={() => setRevoking(null)} {...focus} />}
       {deleteUsed && <DeleteKeyDialog target={deleting} onClose={() => setDeleting(null)} onDeleted={onDeleted} {...focus} />}
     </KeyActionsProvider>
+    </KeyScopeProvider>
   );
 }

@@ -21,6 +21,8 @@ export type KeyRow = {
   /** The secret is older than the rotation period, even when the status shows something more urgent. */
   rotationDue: boolean;
   revokedReason: string | null;
+  /** A team key's list only: who created it ("Created by"); null when no person did (a team key through the API). */
+  createdBy?: { name: string; email: string } | null;
 };
 
 /** A stored key as a row, its status as of `now` under the deployment's rotation period. */

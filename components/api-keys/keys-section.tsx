@@ -7,15 +7,21 @@ import { AttentionBanner, type AttentionRow } from "./attention-banner";
 import { preloadKeyDialogs } from "./dialog-loaders";
 import { useKeyActions } from "./key-actions";
 import { KeyDialogs } from "./key-dialogs";
+import { useKeyScope, type KeyScope } from "./key-scope";
 import { ACTIONS, PLACES } from "@/lib/glossary";
 
 /**
  * The API Keys section: intro, the attention banner, the list (or its empty state), and one
  * instance of each dialog (KeyDialogs), opened by row menus and the banner through KeyActions.
  */
-export function KeysSection({ origin, maxLifetimeDays, ...rest }: SectionProps & { origin: string; maxLifetimeDays: number | null }) {
+export function KeysSection({
+  origin,
+  maxLifetimeDays,
+  scope,
+  ...rest
+}: SectionProps & { origin: string; maxLifetimeDays: number | null; scope?: KeyScope }) {
   return (
-    <KeyDialogs origin={origin} maxLifetimeDays={maxLifetimeDays}>
+    <KeyDialogs origin={origin} maxLifetimeDays={maxLifetimeDays} scope={scope}>
       <SectionBody {...rest} />
     </KeyDialogs>
   );
@@ -33,6 +39,8 @@ type SectionProps = {
 
 function SectionBody({ attention, attentionTotal, total, children }: SectionProps) {
   const actions = useKeyActions();
+  const { teamSlug, canManage } = useKeyScope();
+  const team = teamSlug !== undefined;
   return (
       <section aria-labelledby="api-keys-heading" className="grid gap-6">
         <div className="flex flex-wrap items-start justify-between gap-4">
@@ -41,7 +49,10 @@ function SectionBody({ attention, attentionTotal, total, children }: SectionProp
               {PLACES.apiKeys}
             </h2>
             <p className="mt-1 text-sm text-muted-foreground">
-              Keys let your apps and scripts call the API as you. Send one in the{" "}
+              {team
+                ? "A team's keys belong to the team, not to the member who created them: they keep working when that member leaves, and apps using one act as the team. "
+                : "Keys let your apps and scripts call the API as you. "}
+              Send one in the{" "}
               <code className="font-mono text-xs">Authorization: Bearer</code> header. Give each key only the access it
               needs, and set an expiry.{" "}
               <Link href="/docs/api" className="font-medium text-foreground underline underline-offset-4">
@@ -49,14 +60,14 @@ function SectionBody({ attention, attentionTotal, total, children }: SectionProp
               </Link>
             </p>
           </div>
-          {total > 0 && (
+          {total > 0 && canManage && (
             <Button onClick={actions.create} onPointerEnter={preloadKeyDialogs} onFocus={preloadKeyDialogs}>
               <PlusIcon aria-hidden />
               {ACTIONS.createKey}
             </Button>
           )}
         </div>
-        {attention.length > 0 && <AttentionBanner rows={attention} total={Math.max(attentionTotal, attention.length)} actions={actions} />}
+        {attention.length > 0 && <AttentionBanner rows={attention} total={Math.max(attentionTotal, attention.length)} actions={canManage ? actions : null} />}
         {total > 0 ? (
           children
         ) : (
@@ -66,12 +77,18 @@ function SectionBody({ attention, attentionTotal, total, children }: SectionProp
             </span>
             <h3 className="font-medium">No API keys yet</h3>
             <p className="max-w-sm text-sm text-muted-foreground">
-              Create your first key to call the API from a script, a CI job or another service.
+              {!canManage
+                ? "The team has no keys. Its developers, admins and owners can create them; ask an admin if you need one."
+                : team
+                  ? "Create the team's first key for a script, a CI job or another service that should keep working whoever leaves the team."
+                  : "Create your first key to call the API from a script, a CI job or another service."}
             </p>
-            <Button onClick={actions.create} onPointerEnter={preloadKeyDialogs} onFocus={preloadKeyDialogs}>
-              <PlusIcon aria-hidden />
-              {ACTIONS.createKey}
-            </Button>
+            {canManage && (
+              <Button onClick={actions.create} onPointerEnter={preloadKeyDialogs} onFocus={preloadKeyDialogs}>
+                <PlusIcon aria-hidden />
+                {ACTIONS.createKey}
+              </Button>
+            )}
           </div>
         )}
       </section>

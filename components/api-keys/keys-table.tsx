@@ -21,21 +21,61 @@ function Status({ row }: { row: KeyRow }) {
   );
 }
 
-/** A table on wide screens; on narrow ones (under 768 px) a list of cards, so nothing scrolls sideways. */
-export function KeysTable({ rows, now, timeZone }: { rows: KeyRow[]; now: Date; timeZone: string }) {
+/** A key's name: a link to its own page (a personal key), or plain text (a team key has no page yet). */
+function KeyName({ row, team, className }: { row: KeyRow; team: boolean; className: string }) {
+  if (team) {
+    return (
+      <span className={className} title={row.name}>
+        {row.name}
+      </span>
+    );
+  }
+  return (
+    <Link href={`/settings/api-keys/${row.id}`} className={`${className} hover:underline`} title={row.name}>
+      {row.name}
+    </Link>
+  );
+}
+
+/** Who created a team key: their name, with the address on hover; "Through the API" when a team key made it. */
+function Creator({ row }: { row: KeyRow }) {
+  if (!row.createdBy) return <span className="text-muted-foreground">Through the API</span>;
+  return (
+    <span className="[overflow-wrap:anywhere]" title={row.createdBy.email}>
+      {row.createdBy.name}
+    </span>
+  );
+}
+
+/**
+ * A table on wide screens; on narrow ones (under 768 px) a list of cards, so nothing scrolls
+ * sideways. `team`: a team's keys (each with who created it, no page of their own yet).
+ * `controls` false: no actions column or menus (a team viewer; the commands refuse them anyway).
+ */
+export function KeysTable({
+  rows,
+  now,
+  timeZone,
+  team = false,
+  controls = true,
+}: {
+  rows: KeyRow[];
+  now: Date;
+  timeZone: string;
+  team?: boolean;
+  controls?: boolean;
+}) {
   return (
     <>
       <div className="hidden md:block">
-        <WideTable rows={rows} now={now} timeZone={timeZone} />
+        <WideTable rows={rows} now={now} timeZone={timeZone} team={team} controls={controls} />
       </div>
       <ul aria-label="API keys" className="grid gap-3 md:hidden">
         {rows.map((row) => (
           <li key={row.id} data-key-id={row.id} className="rounded-lg border p-4">
             {/* Name, description and status stacked: side by side, a long name squeezed the status. */}
             <div className="grid gap-1">
-              <Link href={`/settings/api-keys/${row.id}`} className="block font-medium [overflow-wrap:anywhere] hover:underline">
-                {row.name}
-              </Link>
+              <KeyName row={row} team={team} className="block font-medium [overflow-wrap:anywhere]" />
               {row.description && <p className="line-clamp-2 text-xs [overflow-wrap:anywhere] text-muted-foreground">{row.description}</p>}
               <div className="mt-1">
                 <Status row={row} />
@@ -52,14 +92,24 @@ export function KeysTable({ rows, now, timeZone }: { rows: KeyRow[]; now: Date; 
               <dd>
                 <DateTime date={row.createdAt} timeZone={timeZone} />
               </dd>
+              {team && (
+                <>
+                  <dt className="text-muted-foreground">Created by</dt>
+                  <dd className="min-w-0">
+                    <Creator row={row} />
+                  </dd>
+                </>
+              )}
               <dt className="text-muted-foreground">Last used</dt>
               <dd>{row.lastUsedAt ? <DateTime date={row.lastUsedAt} timeZone={timeZone} now={now} relative /> : "Never"}</dd>
               <dt className="text-muted-foreground">Expires</dt>
               <dd>{row.expiresAt ? <DateTime date={row.expiresAt} timeZone={timeZone} /> : "Never"}</dd>
             </dl>
-            <div className="mt-2 flex justify-end">
-              <RowActions row={row} />
-            </div>
+            {controls && (
+              <div className="mt-2 flex justify-end">
+                <RowActions row={row} />
+              </div>
+            )}
           </li>
         ))}
       </ul>
@@ -70,7 +120,7 @@ export function KeysTable({ rows, now, timeZone }: { rows: KeyRow[]; now: Date; 
   );
 }
 
-function WideTable({ rows, now, timeZone }: { rows: KeyRow[]; now: Date; timeZone: string }) {
+function WideTable({ rows, now, timeZone, team, controls }: { rows: KeyRow[]; now: Date; timeZone: string; team: boolean; controls: boolean }) {
   return (
     <Table aria-label="API keys">
       <TableHeader>
@@ -79,12 +129,15 @@ function WideTable({ rows, now, timeZone }: { rows: KeyRow[]; now: Date; timeZon
           <TableHead>Key</TableHead>
           <TableHead>Access</TableHead>
           <TableHead>Created</TableHead>
+          {team && <TableHead>Created by</TableHead>}
           <TableHead>Last used</TableHead>
           <TableHead>Expires</TableHead>
           <TableHead>Status</TableHead>
-          <TableHead>
-            <span className="sr-only">Actions</span>
-          </TableHead>
+          {controls && (
+            <TableHead>
+              <span className="sr-only">Actions</span>
+            </TableHead>
+          )}
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -92,9 +145,7 @@ function WideTable({ rows, now, timeZone }: { rows: KeyRow[]; now: Date; timeZon
           <TableRow key={row.id} data-key-id={row.id}>
             {/* Two lines for the name: truncated to one, long names sharing a prefix all looked alike. */}
             <TableCell className="max-w-72 min-w-48 whitespace-normal">
-              <Link href={`/settings/api-keys/${row.id}`} className="line-clamp-2 font-medium [overflow-wrap:anywhere] hover:underline" title={row.name}>
-                {row.name}
-              </Link>
+              <KeyName row={row} team={team} className="line-clamp-2 font-medium [overflow-wrap:anywhere]" />
               {row.description && (
                 <div className="truncate text-xs text-muted-foreground" title={row.description}>
                   {row.description}
@@ -108,14 +159,21 @@ function WideTable({ rows, now, timeZone }: { rows: KeyRow[]; now: Date; timeZon
             <TableCell className="text-sm">
               <DateTime date={row.createdAt} timeZone={timeZone} />
             </TableCell>
+            {team && (
+              <TableCell className="max-w-40 text-sm whitespace-normal">
+                <Creator row={row} />
+              </TableCell>
+            )}
             <TableCell className="text-sm">{row.lastUsedAt ? <DateTime date={row.lastUsedAt} timeZone={timeZone} now={now} relative /> : "Never"}</TableCell>
             <TableCell className="text-sm">{row.expiresAt ? <DateTime date={row.expiresAt} timeZone={timeZone} /> : "Never"}</TableCell>
             <TableCell>
               <Status row={row} />
             </TableCell>
-            <TableCell className="text-right">
-              <RowActions row={row} />
-            </TableCell>
+            {controls && (
+              <TableCell className="text-right">
+                <RowActions row={row} />
+              </TableCell>
+            )}
           </TableRow>
         ))}
       </TableBody>

@@ -3,7 +3,8 @@
 import { withStepUp } from "@/components/auth/step-up";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { rotateApiKeyAction, type CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
+import type { CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
+import { useKeyServerActions } from "./key-scope";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
@@ -34,6 +35,7 @@ export function RotateKeyDialog({
 }
 
 function RotateBody({ origin, target, controls }: { origin: string; target: KeyRow; controls: SecretDialogControls }) {
+  const server = useKeyServerActions();
   const [grace, setGrace] = useState<GracePeriod>(DEFAULT_GRACE);
   const [pending, startTransition] = useTransition();
   const [rotated, setRotated] = useState<CreatedKey | null>(null);
@@ -75,7 +77,7 @@ function RotateBody({ origin, target, controls }: { origin: string; target: KeyR
       onSubmit={(e) => {
         e.preventDefault();
         startTransition(async () => {
-          const result = await withStepUp(() => rotateApiKeyAction(target.id, grace));
+          const result = await withStepUp(() => server.rotate(target.id, grace));
           if (result.ok && result.data) {
             setRotated(result.data);
             controls.secretShown();

@@ -13,9 +13,13 @@ import {
 import { preloadKeyDialogs } from "./dialog-loaders";
 import { useKeyActions } from "./key-actions";
 import type { KeyRow } from "./key-row";
+import { useKeyScope } from "./key-scope";
 
 export function RowActions({ row }: { row: KeyRow }) {
   const actions = useKeyActions();
+  const { teamSlug, canManage } = useKeyScope();
+  // A team viewer gets no menu: every item in it changes the key (a team key has no page of its own yet).
+  if (!canManage) return null;
   const live = row.status !== "revoked" && row.status !== "expired";
   return (
     <DropdownMenu>
@@ -25,11 +29,13 @@ export function RowActions({ row }: { row: KeyRow }) {
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end">
-        <DropdownMenuItem asChild>
-          <Link href={`/settings/api-keys/${row.id}`}>
-            <EyeIcon aria-hidden /> View details
-          </Link>
-        </DropdownMenuItem>
+        {teamSlug === undefined && (
+          <DropdownMenuItem asChild>
+            <Link href={`/settings/api-keys/${row.id}`}>
+              <EyeIcon aria-hidden /> View details
+            </Link>
+          </DropdownMenuItem>
+        )}
         {live && (
           <>
             <DropdownMenuItem onSelect={() => actions.edit(row)}>

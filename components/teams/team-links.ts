@@ -5,5 +5,5 @@ export type TeamChoice = { slug: string; name: string };
 
 export const teamMembersPath = (slug: string) => `/t/${slug}/settings/members`;
 export const teamApiKeysPath = (slug: string) => `/t/${slug}/settings/api-keys`;
-/** Where the switcher opens a team (the members page until the team's API keys page lands). */
-export const teamHome = teamMembersPath;
+/** Where the switcher opens a team: its API keys. */
+export const teamHome = teamApiKeysPath;

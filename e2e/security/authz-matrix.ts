@@ -71,8 +71,9 @@ export type Cells = Record<Column, Outcome>;
  * invitation: an invitation made fresh for each cell by the run's admin: whether its link still works.
  * team: a team made fresh for each cell (its owner, an admin, a developer, a viewer and a bystander
  * developer): its name and its members with their roles, as its owner's members page shows them.
+ * teamKeys: the row's team's keys, as a keys:read key of that team lists them through /api/v1/keys.
  */
-export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation" | "team";
+export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation" | "team" | "teamKeys";
 
 /**
  * Placeholders in probes, filled per cell: {keyId} the owner's target key (created with the row's
@@ -80,7 +81,7 @@ export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole"
  * word, {email} a fresh address, {tomorrow} an ISO date one day ahead, {victimId} a member made
  * fresh for the cell, {invitationId} an invitation made fresh for the cell, {teamSlug} the row's team
  * (fresh for each cell of a row that changes it), {teamBystanderId} a developer of that team nobody
- * else touches, {otherEmail} the address of the "other" persona (an account that is in no team).
+ * else touches, {teamKeyId} a key of that team made fresh for the cell by its owner, {otherEmail} the address of the "other" persona (an account that is in no team).
  */
 export type PageRow = { kind: "page"; path: string; file: string; url: string; adminOnly?: boolean; cells: Cells };
 
@@ -167,6 +168,9 @@ const PROFILE = "app/(dashboard)/settings/profile/actions.ts";
 const DASHBOARD = "app/(dashboard)/actions.ts";
 const NEW_TEAM = "app/(dashboard)/t/new/actions.ts";
 const TEAM_MEMBERS = "app/(dashboard)/t/[slug]/settings/members/actions.ts";
+const TEAM_KEYS = "app/(dashboard)/t/[slug]/settings/api-keys/actions.ts";
+/** A restricted key's form (Full access would need a step-up no matter whose key it is). */
+const restrictedKeyForm = (name: string, expiration: string) => ({ $form: { name, description: "", access: "restricted", "permissions.keys": "read", expiration } });
 // /api/v1 is one router (lib/api/app.ts) over the operations' bodies (lib/api/endpoints.ts).
 const API = "lib/api/endpoints.ts";
 const ROUTER = "lib/api/app.ts";
@@ -200,6 +204,8 @@ export const AUTHZ_MATRIX: Row[] = [
   // Teams: anyone signed in creates one; a team's pages are its members' only (a 404 to anyone else).
   { kind: "page", path: "/t/new", file: "app/(dashboard)/t/new/page.tsx", url: "/t/new", cells: signedInPage("ok") },
   { kind: "page", path: "/t/[slug]/settings/members", file: "app/(dashboard)/t/[slug]/settings/members/page.tsx", url: "/t/{teamSlug}/settings/members", cells: teamCells("page", "ok", "ok", "ok", "ok") },
+  // A team's keys: every member sees the list (a viewer without controls).
+  { kind: "page", path: "/t/[slug]/settings/api-keys", file: "app/(dashboard)/t/[slug]/settings/api-keys/page.tsx", url: "/t/{teamSlug}/settings/api-keys", cells: teamCells("page", "ok", "ok", "ok", "ok") },
   { kind: "page", path: "/admin", file: "app/(dashboard)/admin/page.tsx", url: "/admin", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/keys", file: "app/(dashboard)/admin/keys/page.tsx", url: "/admin/keys", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/users", file: "app/(dashboard)/admin/users/page.tsx", url: "/admin/users", adminOnly: true, cells: adminPage },
@@ -322,6 +328,14 @@ export const AUTHZ_MATRIX: Row[] = [
   // Owners only: handing over ownership, deleting (typing the slug).
   { kind: "action", name: "transferOwnershipAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { userId: "{teamBystanderId}", stepDown: false }], mutates: "team", cells: teamCells("action", "ok", "refused", "refused", "refused") },
   { kind: "action", name: "deleteTeamAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}", { ok: false }, { $form: { confirmSlug: "{teamSlug}" } }], redirectsTo: "/settings/api-keys", mutates: "team", cells: teamCells("action", "ok", "refused", "refused", "refused") },
+  // A team's keys (lib/commands/keys.ts: the role re-read locked in each change): developers and up
+  // change them, a viewer is refused (team_keys_read_only), a non-member is told the team is not found.
+  // {teamKeyId}: a key of the team made fresh for each cell by its owner.
+  { kind: "action", name: "createTeamApiKeyAction", file: TEAM_KEYS, page: "/t/{teamSlug}/settings/api-keys", args: ["{teamSlug}", { ok: false }, restrictedKeyForm("matrix {uniq}", "30")], mutates: "teamKeys", cells: teamCells("action", "ok", "ok", "ok", "refused") },
+  { kind: "action", name: "updateTeamApiKeyAction", file: TEAM_KEYS, page: "/t/{teamSlug}/settings/api-keys", args: ["{teamSlug}", "{teamKeyId}", { ok: false }, restrictedKeyForm("renamed {uniq}", "keep")], mutates: "teamKeys", cells: teamCells("action", "ok", "ok", "ok", "refused") },
+  { kind: "action", name: "rotateTeamApiKeyAction", file: TEAM_KEYS, page: "/t/{teamSlug}/settings/api-keys", args: ["{teamSlug}", "{teamKeyId}", "none"], mutates: "teamKeys", cells: teamCells("action", "ok", "ok", "ok", "refused") },
+  { kind: "action", name: "revokeTeamApiKeyAction", file: TEAM_KEYS, page: "/t/{teamSlug}/settings/api-keys", args: ["{teamSlug}", "{teamKeyId}"], mutates: "teamKeys", cells: teamCells("action", "ok", "ok", "ok", "refused") },
+  { kind: "action", name: "deleteTeamApiKeyAction", file: TEAM_KEYS, page: "/t/{teamSlug}/settings/api-keys", args: ["{teamSlug}", "{teamKeyId}"], mutates: "teamKeys", cells: teamCells("action", "ok", "ok", "ok", "refused") },
   // Any member leaves, but the team's only owner (last_team_owner).
   { kind: "action", name: "leaveTeamAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}"], redirectsTo: "/settings/api-keys", mutates: "team", cells: teamCells("action", "refused", "ok", "ok", "ok") },
   // Admin actions: a member (owner or not) gets "Not found.", as for an action that does not exist.

@@ -36,6 +36,7 @@ type World = {
   teamSlug: string;
 };
 const TEAM_ACTIONS = "app/(dashboard)/t/[slug]/settings/members/actions.ts";
+const TEAM_KEYS_ACTIONS = "app/(dashboard)/t/[slug]/settings/api-keys/actions.ts";
 export type Answer = {
   status: number;
   location: string | null;
@@ -290,6 +291,51 @@ export class Walker {
     return slug;
   }
 
+  private teamObservers = new Map<string, { secrets: string[]; turn: number }>();
+
+  /** A keys:read key of the team, made by its owner the first time (three, taken in turn: each key's rate limit). */
+  async teamObserver(teamSlug: string): Promise<string> {
+    let entry = this.teamObservers.get(teamSlug);
+    if (!entry) {
+      const secrets: string[] = [];
+      const request = await this.context(this.world.teamOwner.cookies);
+      try {
+        for (let i = 0; i < 3; i++) {
+          const made = await this.action(request, { file: TEAM_KEYS_ACTIONS, name: "createTeamApiKeyAction", page: `/t/${teamSlug}/settings/api-keys` }, [
+            teamSlug,
+            { ok: false },
+            { $form: { name: `Matrix team observer ${i}`, description: "", access: "restricted", "permissions.keys": "read", expiration: "30" } },
+          ]);
+          const secret = (made.action as { data?: { secret?: string } } | null)?.data?.secret;
+          expect(secret, made.text.slice(0, 600)).toBeTruthy();
+          secrets.push(secret!);
+        }
+      } finally {
+        await request.dispose();
+      }
+      entry = { secrets, turn: 0 };
+      this.teamObservers.set(teamSlug, entry);
+    }
+    return entry.secrets[entry.turn++ % entry.secrets.length]!;
+  }
+
+  /** A key of the row's team made for one cell by the team's owner (restricted: no step-up needed). */
+  async newTeamKey(teamSlug: string): Promise<{ teamKeyId: string }> {
+    const request = await this.context(this.world.teamOwner.cookies);
+    try {
+      const made = await this.action(request, { file: TEAM_KEYS_ACTIONS, name: "createTeamApiKeyAction", page: `/t/${teamSlug}/settings/api-keys` }, [
+        teamSlug,
+        { ok: false },
+        { $form: { name: `Matrix team key ${randomUUID().slice(0, 8)}`, description: "", access: "restricted", "permissions.keys": "read", expiration: "30" } },
+      ]);
+      const id = (made.action as { data?: { id?: string } } | null)?.data?.id;
+      expect(id, made.text.slice(0, 600)).toBeTruthy();
+      return { teamKeyId: id! };
+    } finally {
+      await request.dispose();
+    }
+  }
+
   /** A member made for one cell (deleting cannot be undone), with a key that shows whether they still exist. */
   async newVictim(): Promise<{ victimId: string; victimKey: string }> {
     const email = `victim-${randomUUID()}@example.test`;
@@ -359,6 +405,9 @@ export class Walker {
         const members = [...html.matchAll(/data-member-email="([^"]*)" data-member-role="([^"]*)"/g)].map((m) => `${m[1]}=${m[2]}`);
         return `${res.status()} ${name} ${members.join(",")}`;
       }
+      case "teamKeys":
+        // The team's keys as a keys:read key of the team lists them (HTML is streamed: chunks can land mid-row).
+        return read("/api/v1/keys?limit=100", await this.teamObserver(vars.teamSlug!), (b: { data: Record<string, unknown>[] }) => b.data.map(stable));
       case "bystanderStatus":
       case "victim": {
         const res = await this.api("GET", "/api/v1/me", target === "victim" ? vars.victimKey! : w.bystander.key);
@@ -567,6 +616,7 @@ export class Walker {
     const usesKey = /\{key(Id|Name)\}/.test(JSON.stringify(row));
     const usesVictim = JSON.stringify(row).includes("{victimId}");
     const usesInvitation = JSON.stringify(row).includes("{invitationId}");
+    const usesTeamKey = JSON.stringify(row).includes("{teamKeyId}");
     const scope = row.kind === "route" ? row.scope : undefined;
     // A call that may change the key gets a key of its own; read-only rows share one.
     const shared = usesKey && !(row.kind !== "page" && row.mutates === "ownerKey") ? await this.targetKey(scope) : null;
@@ -578,7 +628,8 @@ export class Walker {
       const invitation = usesInvitation ? await this.newInvitation() : undefined;
       // A row that changes its team gets a fresh one for each cell (a deleted team cannot be restored).
       const team = isTeamRow(row) && row.kind !== "page" && row.mutates === "team" ? { teamSlug: await this.newTeam() } : undefined;
-      const vars = this.vars({ ...key, ...victim, ...invitation, ...team });
+      const teamKey = usesTeamKey ? await this.newTeamKey(team?.teamSlug ?? this.world.teamSlug) : undefined;
+      const vars = this.vars({ ...key, ...victim, ...invitation, ...team, ...teamKey });
       if (row.kind === "action" && row.given === "bystanderSuspended") await this.adminOnBystander("suspendUserAction");
       const target = row.kind === "page" ? undefined : row.mutates;
       const before = target ? await this.snapshot(target, vars) : null;

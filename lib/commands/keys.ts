@@ -10,7 +10,7 @@ import { createApiKey, getApiKey, listApiKeys, updateApiKey, type ApiKeySummary 
 import { deleteApiKey, revokeApiKey } from "@/db/queries/key-revocation";
 import type { KeyOwner } from "@/db/queries/key-owner";
 import { revokeLeakedKeys, rotateApiKey } from "@/db/queries/rotations";
-import { lockLiveTeam, lockMembershipById } from "@/db/queries/teams";
+import { lockLiveTeam, lockMembershipById, membershipOf } from "@/db/queries/teams";
 import type { RequestContext } from "../audit-events";
 import { appNow } from "../clock";
 import { AppError } from "../errors";
@@ -28,8 +28,9 @@ import { assertRecentAuthentication } from "../accounts/step-up";
 import { normalizeScopes, type Access, type Scope } from "../scopes";
 import { getSecrets } from "../secrets";
 import { canManageTeamKeys, canViewTeam } from "../teams/roles";
+import { isTeamSlug } from "../teams/slug";
 import { uuidSchema } from "../validation/common";
-import type { KeyActor } from "./actor";
+import type { Actor, KeyActor } from "./actor";
 
 export type { Actor, CallerKey, KeyActor, TeamRef } from "./actor";
 
@@ -65,6 +66,20 @@ function ownerFor(actor: KeyActor, need: "view" | "manage"): KeyOwner {
       if (need === "manage" && !canManageTeamKeys(membership.role)) throw new AppError("team_keys_read_only");
     },
   };
+}
+
+/**
+ * A dashboard session acting for the team at `slug` (the /t/<slug> pages' actions), as the KeyActor
+ * the commands below take. The slug is untrusted input: a malformed or unknown one, a deleted team
+ * and a team the person is not in all answer team_not_found alike (a non-member learns nothing).
+ * This read only finds the team: the role that decides is read again, locked, inside the
+ * transaction of each command (ownerFor), so a member removed or demoted since is judged as now.
+ */
+export async function actingForTeam(db: Database, actor: Actor, slug: unknown): Promise<KeyActor> {
+  if (actor.key || !isTeamSlug(slug)) throw new AppError("team_not_found");
+  const membership = await membershipOf(db, slug, actor.userId);
+  if (!membership) throw new AppError("team_not_found");
+  return { ...actor, team: { id: membership.team.id } };
 }
 
 /** A read of the actor's keys, after the same owner check, in one transaction (one consistent view). */

@@ -10,7 +10,7 @@ import { DAY_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
 import { CONTEXT, makeTeam, makeUser } from "@/test/fixtures";
 import type { Actor, KeyActor } from "./actor";
-import { createKey, deleteKey, getKey, listKeys, reportLeakedKeys, revokeKey, rotateKey, updateKey } from "./keys";
+import { actingForTeam, createKey, deleteKey, getKey, listKeys, reportLeakedKeys, revokeKey, rotateKey, updateKey } from "./keys";
 
 // Team keys through the key commands: each team role (and a non-member) from a dashboard session
 // acting for the team, a team key acting through the API, and a team key outliving its creator.
@@ -200,5 +200,20 @@ describe(`team key commands (${TEST_DRIVER})`, () => {
       ["current secret", team.id],
       ["previous secret", team.id],
     ]);
+  });
+  it("actingForTeam: a member's session acts for the team at a slug; anyone else, an unknown, malformed or deleted team, and a key are told the team is not found", async () => {
+    const { people, team, personal } = await world();
+    for (const role of ROLES) expect(await actingForTeam(handle.db, personal(role), team.slug)).toMatchObject({ userId: people[role].id, team: { id: team.id } });
+    // The page's role decides nothing: the viewer's change is refused inside the command's transaction.
+    const viewer = await actingForTeam(handle.db, personal("viewer"), team.slug);
+    expect(await refusal(createKey(handle.db, viewer, { name: "no", scopes: ["keys:read"] }))).toBe("team_keys_read_only");
+    for (const slug of ["team-nobody-has", "../x", "", 42, null, { slug: team.slug }, team.slug.toUpperCase()]) {
+      expect(await refusal(actingForTeam(handle.db, personal("owner"), slug))).toBe("team_not_found");
+    }
+    expect(await refusal(actingForTeam(handle.db, personal("outsider"), team.slug))).toBe("team_not_found");
+    const key = { id: randomBytes(8).toString("hex"), scopes: [...ALL_SCOPES], expiresAt: null, secretIsCurrent: true };
+    expect(await refusal(actingForTeam(handle.db, { ...personal("owner"), key } as unknown as Actor, team.slug))).toBe("team_not_found");
+    await handle.db.update(teams).set({ deletedAt: new Date() }).where(eq(teams.id, team.id));
+    expect(await refusal(actingForTeam(handle.db, personal("owner"), team.slug))).toBe("team_not_found");
   });
 });

@@ -1,0 +1,90 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { AttentionReason } from "@/components/api-keys/attention-reason";
+import { toKeyRow } from "@/components/api-keys/key-row";
+import { KeysSection } from "@/components/api-keys/keys-section";
+import { KeysTable } from "@/components/api-keys/keys-table";
+import { teamApiKeysPath } from "@/components/teams/team-links";
+import { Pagination } from "@/components/ui/pagination";
+import { getDb } from "@/db";
+import { KEYS_PAGE_SIZE, keysNeedingAttention, pageTeamApiKeys } from "@/db/queries/api-key-list";
+import { membershipOf } from "@/db/queries/teams";
+import { PLACES } from "@/lib/glossary";
+import { policy } from "@/lib/policy";
+import { requestNow } from "@/lib/request-clock";
+import { requestOrigin } from "@/lib/request-context";
+import { requestTimeZone } from "@/lib/request-time-zone";
+import { requireUser } from "@/lib/session";
+import { canManageTeamKeys } from "@/lib/teams/roles";
+import { isTeamSlug } from "@/lib/teams/slug";
+
+export const metadata: Metadata = { title: PLACES.apiKeys };
+
+/** `?page=N` (1 to 10,000); anything else is page 1. */
+function pageOf(value: string | string[] | undefined): number {
+  const n = typeof value === "string" && /^[1-9]\d{0,3}$/.test(value) ? Number(value) : 1;
+  return Math.min(n, 10_000);
+}
+
+// A team's keys: every member sees the list (with who created each key); developers, admins and
+// owners get the create, edit, rotate, revoke and delete controls (lib/teams/roles.ts). A
+// non-member gets the 404 an unknown team gets. What the page shows protects nothing: each action's
+// key command re-reads the caller's role, locked, in its transaction.
+export default async function TeamApiKeysPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { slug } = await params;
+  const user = await requireUser();
+  const db = await getDb();
+  const membership = isTeamSlug(slug) ? await membershipOf(db, slug, user.id) : null;
+  if (!membership) notFound();
+  const { team, role } = membership;
+  const path = teamApiKeysPath(team.slug);
+  const page = pageOf((await searchParams).page);
+  const now = await requestNow();
+  const [list, attention] = await Promise.all([
+    pageTeamApiKeys(db, team.id, page),
+    keysNeedingAttention(db, { teamId: team.id, actorId: user.id }, now, policy.rotationPeriodDays),
+  ]);
+  if (list.rows.length === 0 && list.total > 0) redirect(`${path}?page=${Math.ceil(list.total / KEYS_PAGE_SIZE)}`);
+  const rows = list.rows.map((k) => ({
+    ...toKeyRow(k, now, policy.rotationPeriodDays),
+    createdBy: k.createdBy && { name: k.createdBy.name, email: k.createdBy.email },
+  }));
+  const attentionRows = attention.rows
+    .map((k) => toKeyRow(k, now, policy.rotationPeriodDays))
+    .map((row) => ({ row, reason: <AttentionReason row={row} now={now} /> }));
+  const canManage = canManageTeamKeys(role);
+  const origin = requestOrigin(await headers());
+  const timeZone = await requestTimeZone();
+
+  return (
+    <KeysSection
+      origin={origin}
+      attention={attentionRows}
+      attentionTotal={attention.total}
+      total={list.total}
+      maxLifetimeDays={policy.maxLifetimeDays}
+      scope={{ teamSlug: team.slug, canManage }}
+    >
+      <KeysTable rows={rows} now={now} timeZone={timeZone} team controls={canManage} />
+      {list.total > KEYS_PAGE_SIZE && (
+        <Pagination
+          path={path}
+          params={{}}
+          page={page}
+          pageSize={KEYS_PAGE_SIZE}
+          shown={rows.length}
+          total={list.total}
+          totalIsExact
+          hasNext={list.hasNext}
+        />
+      )}
+    </KeysSection>
+  );
+}
