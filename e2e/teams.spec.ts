@@ -175,7 +175,7 @@ test.describe("teams and members", () => {
     await expect(page).toHaveURL(/\/settings\/api-keys$/);
   });
 
-  test("no serious or critical axe finding on the team pages and dialogs, light or dark", async ({ page, user, browser }) => {
+  test("no serious or critical axe finding on the team pages and dialogs, light or dark", { tag: "@driver-independent" }, async ({ page, user, browser }) => {
     void user;
     test.setTimeout(180_000);
     const findings: string[] = [];
