@@ -4,7 +4,7 @@ import { withStepUp } from "@/components/auth/step-up";
 import { startTransition, useActionState, useEffect, useRef } from "react";
 import { toast } from "sonner";
 import type { CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
-import { useKeyServerActions } from "./key-scope";
+import { useKeyServerActions } from "./key-server-actions";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";

@@ -2,7 +2,8 @@
 
 import { ConfirmKeyDialog } from "./confirm-key-dialog";
 import type { KeyRow } from "./key-row";
-import { useKeyScope, useKeyServerActions } from "./key-scope";
+import { useKeyScope } from "./key-scope";
+import { useKeyServerActions } from "./key-server-actions";
 
 /** Confirms, then deletes: the key leaves the list (its row and events stay for the audit trail). */
 export function DeleteKeyDialog({

@@ -3,7 +3,7 @@
 import { withStepUp } from "@/components/auth/step-up";
 import { startTransition, useActionState, useEffect, useRef } from "react";
 import { toast } from "sonner";
-import { useKeyServerActions } from "./key-scope";
+import { useKeyServerActions } from "./key-server-actions";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";

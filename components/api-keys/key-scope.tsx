@@ -1,22 +1,6 @@
 "use client";
 
-import { createContext, useContext, useMemo } from "react";
-import {
-  createApiKeyAction,
-  deleteApiKeyAction,
-  revokeApiKeyAction,
-  rotateApiKeyAction,
-  updateApiKeyAction,
-  type CreatedKey,
-} from "@/app/(dashboard)/settings/api-keys/actions";
-import {
-  createTeamApiKeyAction,
-  deleteTeamApiKeyAction,
-  revokeTeamApiKeyAction,
-  rotateTeamApiKeyAction,
-  updateTeamApiKeyAction,
-} from "@/app/(dashboard)/t/[slug]/settings/api-keys/actions";
-import type { ActionState } from "@/lib/action-state";
+import { createContext, useContext } from "react";
 
 /**
  * Whose keys a list and its dialogs show: the signed-in person's (no `teamSlug`), or a team's.
@@ -28,37 +12,3 @@ export type KeyScope = { teamSlug?: string; canManage: boolean };
 const Ctx = createContext<KeyScope>({ canManage: true });
 export const KeyScopeProvider = Ctx.Provider;
 export const useKeyScope = (): KeyScope => useContext(Ctx);
-
-/** The server actions the dialogs call, for the scope they are in. */
-export type KeyServerActions = {
-  create: (prev: ActionState<CreatedKey>, form: FormData) => Promise<ActionState<CreatedKey>>;
-  update: (id: string, prev: ActionState, form: FormData) => Promise<ActionState>;
-  rotate: (id: string, grace: string) => Promise<ActionState<CreatedKey>>;
-  revoke: (id: string) => Promise<ActionState>;
-  remove: (id: string) => Promise<ActionState>;
-};
-
-const PERSONAL: KeyServerActions = {
-  create: createApiKeyAction,
-  update: updateApiKeyAction,
-  rotate: rotateApiKeyAction,
-  revoke: revokeApiKeyAction,
-  remove: deleteApiKeyAction,
-};
-
-export function useKeyServerActions(): KeyServerActions {
-  const { teamSlug } = useKeyScope();
-  return useMemo(
-    () =>
-      teamSlug === undefined
-        ? PERSONAL
-        : {
-            create: (prev, form) => createTeamApiKeyAction(teamSlug, prev, form),
-            update: (id, prev, form) => updateTeamApiKeyAction(teamSlug, id, prev, form),
-            rotate: (id, grace) => rotateTeamApiKeyAction(teamSlug, id, grace),
-            revoke: (id) => revokeTeamApiKeyAction(teamSlug, id),
-            remove: (id) => deleteTeamApiKeyAction(teamSlug, id),
-          },
-    [teamSlug],
-  );
-}

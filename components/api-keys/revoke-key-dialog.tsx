@@ -2,7 +2,7 @@
 
 import { ConfirmKeyDialog } from "./confirm-key-dialog";
 import type { KeyRow } from "./key-row";
-import { useKeyServerActions } from "./key-scope";
+import { useKeyServerActions } from "./key-server-actions";
 
 /** Confirms, then revokes: unlike Delete, the key stays in the list (marked Revoked) with its history. */
 export function RevokeKeyDialog({ target, onClose, onCloseAutoFocus }: { target: KeyRow | null; onClose: () => void; onCloseAutoFocus?: (event: Event) => void }) {

@@ -4,7 +4,7 @@ import { withStepUp } from "@/components/auth/step-up";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import type { CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
-import { useKeyServerActions } from "./key-scope";
+import { useKeyServerActions } from "./key-server-actions";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
