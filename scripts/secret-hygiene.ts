@@ -103,7 +103,8 @@ const challengeTokens = secrets.filter(isChallengeToken);
 const factorSecrets = secrets.filter(isSecondFactorSecret);
 const keys = secrets.filter((s) => !isAccountToken(s) && !isChallengeToken(s) && !isSecondFactorSecret(s));
 const tokens = secrets.filter(isAccountToken);
-const actions = secretActionIds(["createApiKeyAction", "rotateApiKeyAction"]);
+// The personal and the team key actions that hand out a secret (create, rotate).
+const actions = secretActionIds(["createApiKeyAction", "rotateApiKeyAction", "createTeamApiKeyAction", "rotateTeamApiKeyAction"]);
 const tokenActions = secretActionIds(["createResetLinkAction", "createInvitationAction"]);
 const factorActions = secretActionIds(["startTotpSetupAction", "confirmTotpSetupAction", "regenerateRecoveryCodesAction"]);
 
