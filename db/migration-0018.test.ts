@@ -62,7 +62,7 @@ describe(`migration 0018 team keys (${TEST_DRIVER})`, () => {
       keys: await queryRows(db, sql`select id, user_id, name, key_hash, hint, access, scopes, revoked_at, deleted_at, created_at, secret_created_at from api_keys order by key_hash`),
       rotations: await queryRows(db, sql`select * from api_key_rotations order by old_key_hash`),
       usage: await queryRows(db, sql`select * from api_key_usage_daily order by key_id`),
-      audit: await queryRows(db, sql`select * from audit_events order by target_id, action`),
+      audit: await queryRows(db, sql`select id, actor_id, action, target_type, target_id, metadata, ip, user_agent, created_at from audit_events order by target_id, action`),
     });
     const old = await snapshot();
     expect(old.keys).toHaveLength(3);

@@ -84,10 +84,14 @@ export const apiKeys = pgTable(
     secretCreatedAt: timestamp("secret_created_at", { withTimezone: true }).notNull().defaultNow(),
     // A key the owner deleted stays (revoked) for the audit trail but leaves their list.
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    // The client addresses the key is accepted from: IPv4/IPv6 CIDR blocks in canonical form
+    // (lib/keys/cidr.ts). Null = from anywhere. Read by the verification lookup it already makes.
+    allowedIps: text("allowed_ips").array(),
     ...timestamps,
   },
   (t) => [
     uniqueIndex("api_keys_key_hash_key").on(t.keyHash),
+    check("api_keys_allowed_ips_size", sql`${t.allowedIps} is null or cardinality(${t.allowedIps}) between 1 and 100`),
     uniqueIndex("api_keys_user_name_key")
       .on(t.userId, sql`lower(${t.name})`)
       .where(sql`${t.deletedAt} is null`),
@@ -134,9 +138,14 @@ export const auditEvents = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // The team the event belongs to (its team log, /t/<slug>/settings/audit): a team's own events
+    // and its keys' events. No foreign key: teams are only ever soft-deleted, and the log outlives them.
+    teamId: uuid("team_id"),
   },
   (t) => [
     index("audit_events_actor_created_idx").on(t.actorId, t.createdAt),
+    // A team's log, newest first, id breaking ties.
+    index("audit_events_team_created_idx").on(t.teamId, t.createdAt, t.id).where(sql`${t.teamId} is not null`),
     index("audit_events_target_idx").on(t.targetId),
     // Newest first with id breaking ties, for paging and the export's keyset batches.
     index("audit_events_created_id_idx").on(t.createdAt, t.id),
@@ -509,9 +518,23 @@ export const teams = pgTable(
     name: text("name").notNull(),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    // The team's key policy (lib/teams/policy.ts), set by owners and admins. It can only tighten
+    // the deployment's policy (lib/policy.ts), never loosen it.
+    // Longest lifetime a team key may have, in days; null = the deployment's maximum.
+    policyMaxLifetimeDays: integer("policy_max_lifetime_days"),
+    // Every team key must have an expiry date.
+    policyRequireExpiry: boolean("policy_require_expiry").notNull().default(false),
+    // The scopes a developer may grant a team key; null = every scope. Admins and owners are not bound by it.
+    policyDeveloperScopes: text("policy_developer_scopes").array(),
+    // Keys with this access or broader (read_only < restricted < full) wait for an admin's
+    // approval when a developer asks for one (api_key_requests); null = no approval.
+    policyApprovalFrom: text("policy_approval_from", { enum: ["read_only", "restricted", "full"] }),
+    // Full-access team keys must carry an IP allowlist.
+    policyIpsRequiredForFull: boolean("policy_ips_required_for_full").notNull().default(false),
     ...timestamps,
   },
   (t) => [
+    check("teams_policy_max_lifetime", sql`${t.policyMaxLifetimeDays} is null or ${t.policyMaxLifetimeDays} between 1 and 3650`),
     // teamBySlug: every team page and action finds its team by the slug in the URL.
     uniqueIndex("teams_slug_key").on(t.slug).where(sql`${t.deletedAt} is null`),
     check("teams_slug_shape", sql`${t.slug} ~ '^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$'`),
@@ -546,3 +569,50 @@ export const teamMembers = pgTable(
   ],
 );
 export type TeamMember = typeof teamMembers.$inferSelect;
+
+/**
+ * A developer's request for a team key the team's policy puts behind approval
+ * (teams.policy_approval_from). It holds what the key will be, never a secret: an admin approves
+ * or denies it with a reason, and only then may the requester issue the key, whose secret is
+ * shown once to them (status "issued", key_id set). A request is decided once.
+ */
+export const apiKeyRequests = pgTable(
+  "api_key_requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    requestedBy: uuid("requested_by")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    // Why the requester needs it, shown to the approver.
+    justification: text("justification"),
+    access: text("access", { enum: ["full", "read_only", "restricted"] }).notNull(),
+    scopes: text("scopes").array().notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    allowedIps: text("allowed_ips").array(),
+    status: text("status", { enum: ["pending", "approved", "denied", "cancelled", "issued"] }).notNull().default("pending"),
+    decidedBy: uuid("decided_by").references(() => users.id, { onDelete: "set null" }),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    // The approver's reason (required to deny).
+    decisionReason: text("decision_reason"),
+    // The key issued from an approved request.
+    keyId: uuid("key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    ...timestamps,
+  },
+  (t) => [
+    // The team's pending requests, oldest first; a team's request history, newest first.
+    index("api_key_requests_team_status_idx").on(t.teamId, t.status, t.createdAt),
+    // A requester's own requests.
+    index("api_key_requests_requester_idx").on(t.requestedBy, t.createdAt),
+    // One open request per name in a team (an issued key then takes the name).
+    uniqueIndex("api_key_requests_open_name_key")
+      .on(t.teamId, sql`lower(${t.name})`)
+      .where(sql`${t.status} in ('pending', 'approved')`),
+    check("api_key_requests_decided", sql`(${t.status} in ('pending', 'cancelled')) = (${t.decidedAt} is null) or ${t.status} = 'cancelled'`),
+  ],
+);
+export type ApiKeyRequest = typeof apiKeyRequests.$inferSelect;

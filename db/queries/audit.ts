@@ -12,7 +12,17 @@ export type AuditEntry = {
   targetId?: string | null;
   metadata?: Record<string, unknown>;
   context: RequestContext;
+  /** The team whose log the event joins; by default the target team, or the key's team (metadata.teamId). */
+  teamId?: string | null;
 };
+
+/** Which team's log an event belongs to: given, the target team, or a team key's team. */
+function teamOf(entry: AuditEntry): string | null {
+  if (entry.teamId !== undefined) return entry.teamId;
+  if (entry.targetType === "team") return entry.targetId ?? null;
+  const teamId = entry.metadata?.teamId;
+  return typeof teamId === "string" ? teamId : null;
+}
 
 export async function recordAudit(tx: Executor, entry: AuditEntry): Promise<void> {
   await tx.insert(auditEvents).values({
@@ -23,6 +33,7 @@ export async function recordAudit(tx: Executor, entry: AuditEntry): Promise<void
     metadata: entry.metadata ?? {},
     ip: entry.context.ip,
     userAgent: entry.context.userAgent?.slice(0, 512) ?? null,
+    teamId: teamOf(entry),
   });
 }
 
