@@ -1,4 +1,4 @@
-import { NavLink } from "@/components/layout/nav-link";
+import { SectionTabs } from "@/components/layout/section-tabs";
 import { requireAdmin } from "@/lib/session";
 import { PLACES } from "@/lib/glossary";
 
@@ -16,19 +16,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   return (
     <div className="mx-auto max-w-7xl">
       <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>
-      <nav aria-label="Admin" className="mt-4 flex gap-1 overflow-x-auto border-b">
-        {TABS.map((tab) => (
-          <NavLink
-            key={tab.href}
-            href={tab.href}
-            exact={tab.exact}
-            className="-mb-px border-b-2 border-transparent px-3 py-2 text-sm whitespace-nowrap text-muted-foreground hover:text-foreground"
-            activeClassName="border-primary font-medium text-foreground"
-          >
-            {tab.label}
-          </NavLink>
-        ))}
-      </nav>
+      <SectionTabs label="Admin" tabs={TABS} />
       <div className="mt-6">{children}</div>
     </div>
   );

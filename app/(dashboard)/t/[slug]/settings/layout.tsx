@@ -1,5 +1,5 @@
 import { notFound } from "next/navigation";
-import { NavLink } from "@/components/layout/nav-link";
+import { SectionTabs } from "@/components/layout/section-tabs";
 import { teamApiKeysPath, teamMembersPath } from "@/components/teams/team-links";
 import { getDb } from "@/db";
 import { membershipOf } from "@/db/queries/teams";
@@ -25,18 +25,7 @@ export default async function TeamSettingsLayout({ children, params }: { childre
     <div className="mx-auto max-w-6xl">
       <p className="text-sm text-muted-foreground">Team · your role: {TEAM_ROLE_LABELS[role]}</p>
       <h1 className="text-2xl font-semibold tracking-tight [overflow-wrap:anywhere]">{team.name}</h1>
-      <nav aria-label="Team settings" className="mt-4 flex gap-1 border-b">
-        {tabs.map((tab) => (
-          <NavLink
-            key={tab.href}
-            href={tab.href}
-            className="-mb-px border-b-2 border-transparent px-3 py-2 text-sm text-muted-foreground hover:text-foreground"
-            activeClassName="border-primary font-medium text-foreground"
-          >
-            {tab.label}
-          </NavLink>
-        ))}
-      </nav>
+      <SectionTabs label="Team settings" tabs={tabs} />
       <div className="mt-6">{children}</div>
     </div>
   );
