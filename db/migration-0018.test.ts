@@ -1,37 +1,23 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_DRIVER, openTestDb, queryRows } from "@/test/db";
+import { TEST_DRIVER, queryRows } from "@/test/db";
+import { openDbAtMigration } from "@/test/migrations";
 import { MIGRATIONS_FOLDER, type DbHandle } from "./client";
 
 // Migration 0018 (team keys) on a database made by the migrations before it, holding keys, usage,
 // rotations and audit rows: nothing is lost, every existing key stays personal and is recorded as
 // made by its owner, and the new rules (one owner, unique live name per team) hold afterwards.
 
-/** A copy of the migrations folder whose journal stops at `lastIdx`. */
-function migrationsUpTo(lastIdx: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-migrations-"));
-  fs.cpSync(MIGRATIONS_FOLDER, dir, { recursive: true });
-  const journalPath = path.join(dir, "meta", "_journal.json");
-  const journal = JSON.parse(fs.readFileSync(journalPath, "utf8")) as { entries: { idx: number }[] };
-  journal.entries = journal.entries.filter((e) => e.idx <= lastIdx);
-  fs.writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
-
 describe(`migration 0018 team keys (${TEST_DRIVER})`, () => {
   let handle: DbHandle;
-  let folder: string;
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    handle = await openTestDb({ migrate: false });
-    folder = migrationsUpTo(17);
-    await handle.migrate(folder);
+    ({ handle, close } = await openDbAtMigration(17));
   });
   afterAll(async () => {
-    await handle?.close();
-    if (folder) fs.rmSync(folder, { recursive: true, force: true });
+    await close?.();
   });
 
   it("keeps every key, rotation, usage and audit row, and records each key's owner as its creator", async () => {

@@ -1,37 +1,21 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_DRIVER, openTestDb, queryRows } from "@/test/db";
-import { MIGRATIONS_FOLDER, type DbHandle } from "./client";
+import { TEST_DRIVER, queryRows } from "@/test/db";
+import { openDbAtMigration } from "@/test/migrations";
+import type { DbHandle } from "./client";
 
 // Migration 0019 (team governance) on a database made by the migrations before it, holding a team,
 // team and personal keys and their audit rows: nothing is lost, the events already recorded for a
 // team join its log (audit_events.team_id), and the log stays append-only afterwards.
 
-/** A copy of the migrations folder whose journal stops at `lastIdx`. */
-function migrationsUpTo(lastIdx: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-migrations-"));
-  fs.cpSync(MIGRATIONS_FOLDER, dir, { recursive: true });
-  const journalPath = path.join(dir, "meta", "_journal.json");
-  const journal = JSON.parse(fs.readFileSync(journalPath, "utf8")) as { entries: { idx: number }[] };
-  journal.entries = journal.entries.filter((e) => e.idx <= lastIdx);
-  fs.writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
-
 describe(`migration 0019 team governance (${TEST_DRIVER})`, () => {
   let handle: DbHandle;
-  let folder: string;
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    handle = await openTestDb({ migrate: false });
-    folder = migrationsUpTo(18);
-    await handle.migrate(folder);
+    ({ handle, close } = await openDbAtMigration(18));
   });
   afterAll(async () => {
-    await handle?.close();
-    if (folder) fs.rmSync(folder, { recursive: true, force: true });
+    await close?.();
   });
 
   it("puts each team's past events in its log and loses nothing", async () => {
