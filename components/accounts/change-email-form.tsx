@@ -5,7 +5,7 @@ import { requestEmailChangeAction } from "@/app/(dashboard)/settings/profile/act
 import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
-import { FormMessage } from "./form-message";
+import { FormMessage } from "@/components/forms/form-message";
 
 /**
  * Moves the account to a new address, confirmed from a link mailed there. Where this Keysmith

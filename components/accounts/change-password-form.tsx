@@ -6,7 +6,7 @@ import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { PASSWORD_MIN } from "@/lib/validation/auth.schema";
-import { FormMessage } from "./form-message";
+import { FormMessage } from "@/components/forms/form-message";
 
 const PASSWORD_CHANGED = "Your password is changed. Every other session is signed out; this one stays signed in.";
 

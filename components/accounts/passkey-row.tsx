@@ -18,7 +18,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { useReturnFocus } from "@/components/ui/use-return-focus";
 import type { ActionState } from "@/lib/action-state";
-import { FormMessage } from "./form-message";
+import { FormMessage } from "@/components/forms/form-message";
 import type { PasskeyItem } from "./passkey-item";
 
 /** One passkey: its name and dates, Rename (a dialog) and Remove (asks first, with the current password). */

@@ -7,7 +7,7 @@ import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import type { ActionState } from "@/lib/action-state";
 import { ACTIONS } from "@/lib/glossary";
-import { FormMessage } from "./form-message";
+import { FormMessage } from "@/components/forms/form-message";
 import { promptFailure, type PasskeyItem } from "./passkey-item";
 import { PasskeyRow } from "./passkey-row";
 import { useWebAuthnSupport } from "./use-webauthn-support";

@@ -8,7 +8,7 @@ import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { Button } from "@/components/ui/button";
 import type { ActionState } from "@/lib/action-state";
-import { FormMessage } from "./form-message";
+import { FormMessage } from "@/components/forms/form-message";
 import { QrCode } from "./qr-code";
 import { RecoveryCodesDialog } from "./recovery-codes-dialog";
 import { FormAlert } from "@/components/forms/form-alert";

@@ -4,7 +4,7 @@ import { withStepUp } from "@/components/auth/step-up";
 import Link from "next/link";
 import { useActionState, useRef } from "react";
 import { updateSignUpSettingsAction } from "@/app/(dashboard)/admin/actions";
-import { FormMessage } from "@/components/accounts/form-message";
+import { FormMessage } from "@/components/forms/form-message";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";

@@ -3,7 +3,7 @@
 import { withStepUp } from "@/components/auth/step-up";
 import { useActionState } from "react";
 import { updateSsoOnlyAction } from "@/app/(dashboard)/admin/actions";
-import { FormMessage } from "@/components/accounts/form-message";
+import { FormMessage } from "@/components/forms/form-message";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { Label } from "@/components/ui/label";

@@ -2,7 +2,7 @@
 
 import { useActionState, useRef, useState } from "react";
 import { createTeamAction } from "@/app/(dashboard)/t/new/actions";
-import { FormMessage } from "@/components/accounts/form-message";
+import { FormMessage } from "@/components/forms/form-message";
 import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";

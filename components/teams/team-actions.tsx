@@ -4,7 +4,7 @@ import { Loader2Icon } from "lucide-react";
 import { useActionState, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { deleteTeamAction, leaveTeamAction, transferOwnershipAction } from "@/app/(dashboard)/t/[slug]/settings/members/actions";
-import { FormMessage } from "@/components/accounts/form-message";
+import { FormMessage } from "@/components/forms/form-message";
 import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";

@@ -1,15 +1,14 @@
 "use client";
 
 import { useActionState, useRef } from "react";
-import { addMemberAction, renameTeamAction } from "@/app/(dashboard)/t/[slug]/settings/members/actions";
-import { FormMessage } from "@/components/accounts/form-message";
+import { addMemberAction } from "@/app/(dashboard)/t/[slug]/settings/members/actions";
+import { FormMessage } from "@/components/forms/form-message";
 import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useFocusFirstError } from "@/components/forms/use-focus-first-error";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { TEAM_ROLE_LABELS, type TeamRole } from "@/lib/teams/roles";
-import { TEAM_NAME_MAX } from "@/lib/validation/team.schema";
 
 /** Adds someone who already has an account here, by their email, with a role the viewer may give. */
 export function AddMemberForm({ slug, roles }: { slug: string; roles: TeamRole[] }) {
@@ -54,37 +53,6 @@ export function AddMemberForm({ slug, roles }: { slug: string; roles: TeamRole[]
       <div>
         <SubmitButton pending={pending} pendingLabel="Adding…">
           Add member
-        </SubmitButton>
-      </div>
-    </form>
-  );
-}
-
-/** The team's name (admins and owners); its address stays, so links keep working. */
-export function RenameTeamForm({ slug, name }: { slug: string; name: string }) {
-  const [state, action, pending] = useActionState(renameTeamAction.bind(null, slug), { ok: false });
-  const form = useRef<HTMLFormElement>(null);
-  useFocusFirstError(form, state.fieldErrors);
-  return (
-    <form ref={form} action={action} noValidate aria-labelledby="rename-team-heading" className="grid gap-4 rounded-lg border p-4">
-      <h2 id="rename-team-heading" className="font-medium">
-        Team name
-      </h2>
-      <FormMessage state={state} />
-      <FormField
-        id="team-rename"
-        name="name"
-        label="Name"
-        required
-        maxLength={TEAM_NAME_MAX}
-        key={state.data?.name ?? name}
-        defaultValue={state.data?.name ?? name}
-        hint={`Its address stays /t/${slug}.`}
-        error={state.fieldErrors?.name}
-      />
-      <div>
-        <SubmitButton pending={pending} pendingLabel="Saving…">
-          Save name
         </SubmitButton>
       </div>
     </form>

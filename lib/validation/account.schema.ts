@@ -7,7 +7,9 @@ import { responseText } from "./passkey.schema";
 // The Profile page's forms, checked on the server (the same rules the API's PATCH /profile uses for
 // the name: one rule).
 
-export const profileNameSchema = z.object({ name: plainText("Name", 80, { required: "Enter a name." }) });
+/** The longest display name (the profile form says so to the browser too). */
+export const PROFILE_NAME_MAX = 80;
+export const profileNameSchema = z.object({ name: plainText("Name", PROFILE_NAME_MAX, { required: "Enter a name." }) });
 
 /** The password a signed-in user types to prove it is them (changing a credential, confirming who they are). */
 const currentPasswordSchema = z

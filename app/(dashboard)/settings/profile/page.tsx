@@ -2,10 +2,12 @@ import type { Metadata } from "next";
 import { ChangeEmailForm } from "@/components/accounts/change-email-form";
 import { ChangePasswordForm } from "@/components/accounts/change-password-form";
 import { PasskeysSection } from "@/components/accounts/passkeys-section";
-import { ProfileNameForm } from "@/components/accounts/profile-name-form";
+import { NameForm } from "@/components/forms/name-form";
 import { headers } from "next/headers";
 import { TwoFactorSection } from "@/components/accounts/two-factor-section";
 import { getDb } from "@/db";
+import { PROFILE_NAME_MAX } from "@/lib/validation/account.schema";
+import { updateProfileAction } from "./actions";
 import { listPasskeys } from "@/db/queries/passkeys";
 import { secondFactorStatus } from "@/db/queries/second-factor";
 import { mfaRequired } from "@/lib/mfa/policy";
@@ -61,7 +63,8 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
       )}
       {!setupRequired && (
         <>
-          <ProfileNameForm name={user.name} />
+          {/* The display name, as others see it in the admin pages and the audit log. */}
+          <NameForm action={updateProfileAction} id="profile-name" heading="Display name" headingLevel="h3" value={user.name} maxLength={PROFILE_NAME_MAX} autoComplete="name" />
           <ChangeEmailForm email={user.email} available={emailChangeAvailable()} />
           <ChangePasswordForm key={String(params.at ?? "")} changed={passwordChanged} />
         </>

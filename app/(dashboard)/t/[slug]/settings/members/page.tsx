@@ -3,8 +3,11 @@ import { notFound } from "next/navigation";
 import { MembersTable } from "@/components/teams/members-table";
 import type { MemberView } from "@/components/teams/member-view";
 import { DeleteTeamForm, LeaveTeamButton, TransferOwnershipButton } from "@/components/teams/team-actions";
-import { AddMemberForm, RenameTeamForm } from "@/components/teams/team-forms";
+import { NameForm } from "@/components/forms/name-form";
+import { AddMemberForm } from "@/components/teams/team-forms";
 import { getDb } from "@/db";
+import { TEAM_NAME_MAX } from "@/lib/validation/team.schema";
+import { renameTeamAction } from "./actions";
 import { listTeamMembers } from "@/db/queries/team-members";
 import { membershipOf } from "@/db/queries/teams";
 import { PLACES } from "@/lib/glossary";
@@ -44,7 +47,10 @@ export default async function TeamMembersPage({ params }: { params: Promise<{ sl
         </div>
       </section>
       {admin && <AddMemberForm slug={team.slug} roles={TEAM_ROLES.filter((r) => mayChangeMember(role, r, r))} />}
-      {admin && <RenameTeamForm slug={team.slug} name={team.name} />}
+      {/* The team's name (admins and owners); its address stays, so links keep working. */}
+      {admin && (
+        <NameForm action={renameTeamAction.bind(null, team.slug)} id="team-rename" heading="Team name" value={team.name} maxLength={TEAM_NAME_MAX} hint={`Its address stays /t/${team.slug}.`} />
+      )}
       <section aria-labelledby="membership-heading" className="grid gap-3 rounded-lg border p-4">
         <h2 id="membership-heading" className="font-medium">
           Your membership

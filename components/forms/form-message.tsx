@@ -1,5 +1,5 @@
 import type { ActionState } from "@/lib/action-state";
-import { FormAlert } from "@/components/forms/form-alert";
+import { FormAlert } from "./form-alert";
 
 /** A form's outcome: success as a polite status, a failure that is not about one field as an alert. */
 export function FormMessage({ state }: { state: ActionState<unknown> }) {
