@@ -91,7 +91,9 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(` reinstated ${str(m.email) ?? "an account"}`)];
     case "user.deleted": {
       const n = typeof m.keysRevoked === "number" ? m.keysRevoked : 0;
-      return [actor, t(` deleted the account ${str(m.email) ?? ""}${n > 0 ? ` and revoked its ${n === 1 ? "key" : `${n} keys`}` : ""}`.replace(/ +/g, " "))];
+      const teams = typeof m.teamsHandedOver === "number" ? m.teamsHandedOver : 0;
+      const handedOver = teams > 0 ? `; ${teams === 1 ? "the team" : `${teams} teams`} it was the last owner of passed to another member` : "";
+      return [actor, t(` deleted the account ${str(m.email) ?? ""}${n > 0 ? ` and revoked its ${n === 1 ? "key" : `${n} keys`}` : ""}${handedOver}`.replace(/ +/g, " "))];
     }
     case "user.second_factor_enabled":
       return [actor, t(` turned on two-factor authentication with an authenticator app; every session was signed out`)];
@@ -141,7 +143,14 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
     case "team.member_left":
       return [actor, t(` left the team “${teamName(m)}”, where they were ${roleWords(m.role)}`)];
     case "team.ownership_transferred":
-      return [actor, t(` made ${str(m.email) ?? "a member"} an owner of the team “${teamName(m)}”${m.steppedDown === true ? " and stepped down to admin" : ""}`)];
+      return [
+        actor,
+        t(
+          ` made ${str(m.email) ?? "a member"} an owner of the team “${teamName(m)}”${m.steppedDown === true ? " and stepped down to admin" : ""}${
+            m.reason === "account deleted" ? ", because its last owner's account was deleted" : ""
+          }`,
+        ),
+      ];
     case "api_key.created": {
       const expires = when(m.expiresAt);
       return [actor, t(` created `), key(), t(` with ${ACCESS[str(m.access) ?? ""] ?? "access"}, ${expires ? `expiring ${expires}` : "never expiring"}`), via];

@@ -113,7 +113,7 @@ export function DeleteUserButton({ userId, email }: { userId: string; email: str
       label="Delete"
       email={email}
       title={`Delete ${email}?`}
-      description="Every API key of theirs is revoked at once, they are signed out, and the account is removed from this list for good; its name and email are erased. The audit log keeps every event. This cannot be undone."
+      description="Every API key of theirs is revoked at once, they are signed out, and the account is removed from this list for good; its name and email are erased. A team they are the last owner of passes to its longest-standing admin (or, without one, developer, then viewer); team keys keep working. The audit log keeps every event. This cannot be undone."
       destructive
       run={() => deleteUserAction({ userId })}
       failure="The account could not be deleted. Try again."

@@ -7,6 +7,7 @@ import { apiKeys, passkeys, recoveryCodes, secondFactorChallenges, totpFactors, 
 import { recordAudit } from "./audit";
 import { hasSecondFactorSql } from "./second-factor";
 import { ADMIN_PAGE_SIZE, containsPattern, countLimit, toPaged, type Paged } from "./paging";
+import { handOverTeamsOf } from "./team-members";
 
 export type AdminUserRow = { id: string; email: string; name: string; role: "admin" | "member"; suspendedAt: Date | null; createdAt: Date; activeKeys: number; hasSecondFactor: boolean };
 
@@ -153,11 +154,13 @@ export const DELETED_NAME = "Deleted user";
  * The deletion event keeps the address, so the log still says who was deleted. The email is free
  * for a new account afterwards.
  */
-export async function deleteUser(db: Database, adminId: string, userId: string, context: RequestContext): Promise<{ email: string; keysRevoked: number }> {
+export async function deleteUser(db: Database, adminId: string, userId: string, context: RequestContext): Promise<{ email: string; keysRevoked: number; teamsHandedOver: number }> {
   return db.transaction(async (tx) => {
     const { admins, target } = await lockForAdminChange(tx, adminId, userId);
     if (target.id === adminId) throw new AppError("own_account");
     assertLeavesAnAdmin(admins, target);
+    // Before the row is marked deleted: the teams it is the last owner of get a new owner.
+    const teamsHandedOver = await handOverTeamsOf(tx, userId, adminId, "account deleted", context);
     const revoked = await tx
       .update(apiKeys)
       .set({ revokedAt: sql`now()`, revokedReason: "account deleted", updatedAt: sql`now()` })
@@ -187,9 +190,9 @@ export async function deleteUser(db: Database, adminId: string, userId: string, 
       action: "user.deleted",
       targetType: "user",
       targetId: userId,
-      metadata: { email: target.email, name: target.name, keysRevoked: revoked.length },
+      metadata: { email: target.email, name: target.name, keysRevoked: revoked.length, teamsHandedOver: teamsHandedOver.length },
       context,
     });
-    return { email: target.email, keysRevoked: revoked.length };
+    return { email: target.email, keysRevoked: revoked.length, teamsHandedOver: teamsHandedOver.length };
   });
 }

@@ -224,3 +224,51 @@ export async function listTeamMembers(db: Database, teamId: string): Promise<Tea
     .where(and(eq(teamMembers.teamId, teamId), isNull(users.deletedAt)))
     .orderBy(sql`case ${teamMembers.role} when 'owner' then 0 when 'admin' then 1 when 'developer' then 2 else 3 end`, asc(users.name), asc(users.email));
 }
+
+/** Who takes over a team whose last owner goes: admins first, then developers, then viewers. */
+const SUCCESSION = sql`case ${teamMembers.role} when 'admin' then 0 when 'developer' then 1 else 2 end`;
+
+/**
+ * When an account is deleted (deleteUser in db/queries/admin-users.ts, inside its transaction and
+ * before the row is marked deleted): every live team it is the last owner of passes to the
+ * longest-standing active member of the highest remaining role (admin, then developer, then
+ * viewer), so a team is never left without someone who can manage its keys and members. Owners
+ * are locked first, as in every change that could take the last one away. A team with nobody
+ * else in it keeps no owner; its keys keep working and stay in the instance admins' list.
+ */
+export async function handOverTeamsOf(tx: Tx, userId: string, actorId: string, reason: string, context: RequestContext): Promise<{ team: TeamRef; to: string }[]> {
+  const owned = await tx
+    .select({ id: teams.id, slug: teams.slug, name: teams.name })
+    .from(teamMembers)
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(and(eq(teamMembers.userId, userId), eq(teamMembers.role, "owner"), isNull(teams.deletedAt)))
+    .orderBy(asc(teams.id));
+  const handedOver: { team: TeamRef; to: string }[] = [];
+  for (const team of owned) {
+    const owners = await lockTeamOwners(tx, team.id);
+    if (owners.some((id) => id !== userId)) continue;
+    const [successor] = await tx
+      .select({ userId: teamMembers.userId, email: users.email, role: teamMembers.role })
+      .from(teamMembers)
+      .innerJoin(users, eq(users.id, teamMembers.userId))
+      .where(and(eq(teamMembers.teamId, team.id), sql`${teamMembers.userId} <> ${userId}`, isNull(users.deletedAt), isNull(users.suspendedAt)))
+      .orderBy(SUCCESSION, asc(teamMembers.createdAt), asc(teamMembers.userId))
+      .limit(1)
+      .for("update", { of: teamMembers });
+    if (!successor) continue;
+    await tx
+      .update(teamMembers)
+      .set({ role: "owner", updatedAt: sql`now()` })
+      .where(and(eq(teamMembers.teamId, team.id), eq(teamMembers.userId, successor.userId)));
+    await recordAudit(tx, {
+      actorId,
+      action: "team.ownership_transferred",
+      targetType: "team",
+      targetId: team.id,
+      metadata: { ...meta(team), userId: successor.userId, email: successor.email, from: successor.role, steppedDown: false, reason },
+      context,
+    });
+    handedOver.push({ team, to: successor.email });
+  }
+  return handedOver;
+}

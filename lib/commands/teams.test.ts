@@ -9,6 +9,7 @@ import type { TeamRole } from "@/lib/teams/roles";
 import { openTestDb } from "@/test/db";
 import { CONTEXT, makeUser } from "@/test/fixtures";
 import type { Actor } from "./actor";
+import { deleteAccount, suspendAccount } from "./accounts";
 import { createKey } from "./keys";
 import { addMember, changeRole, createTeam, deleteTeam, leaveTeam, removeMember, renameTeam, transferOwnership } from "./teams";
 
@@ -18,10 +19,12 @@ import { addMember, changeRole, createTeam, deleteTeam, leaveTeam, removeMember,
 let handle: DbHandle;
 let n = 0;
 type U = { id: string; email: string };
+/** The instance's first account (an admin): only deletes and suspends accounts below. */
+let instanceAdmin: U;
 
 beforeAll(async () => {
   handle = await openTestDb();
-  await makeUser(handle.db); // the instance's first account (an admin) plays no part below
+  instanceAdmin = await makeUser(handle.db);
 });
 afterAll(async () => {
   await handle?.close();
@@ -266,6 +269,57 @@ describe("a team always keeps an owner", () => {
     const rows = await db().select().from(teamMembers).where(eq(teamMembers.role, "owner"));
     const remaining = [owner.id, o2.id].filter((id) => rows.some((r) => r.userId === id));
     expect(remaining).toHaveLength(1);
+  });
+});
+
+describe("the last owner's account is deleted", () => {
+  it("passes the team to its longest-standing active admin, else developer, else viewer, audited; a team with another owner is untouched", async () => {
+    // Admins: the earlier one takes over, even though a developer joined before both.
+    const a = await team(["developer", "admin", "admin"]);
+    const [dev, firstAdmin, secondAdmin] = a.members as [U, U, U];
+    // No admin: the developer (the suspended one is passed over), not the viewer who joined first.
+    const b = await team(["viewer", "developer", "developer"]);
+    const [viewer, suspended, activeDev] = b.members as [U, U, U];
+    await suspendAccount(db(), as(instanceAdmin), suspended.id);
+    // The same owner in a team with a second owner: nothing to hand over.
+    const c = await team(["owner"]);
+    // Alice owns all three (added to b and c as owner by their owners) and is then the last owner of a and b.
+    const alice = a.owner;
+    await addMember(db(), as(b.owner), b.slug, { email: alice.email, role: "owner" });
+    await leaveTeam(db(), as(b.owner), b.slug);
+    await addMember(db(), as(c.owner), c.slug, { email: alice.email, role: "owner" });
+    const key = await createKey(db(), { ...as(firstAdmin), team: { id: (await membershipOf(db(), a.slug, firstAdmin.id))!.team.id } }, { name: "deploy", scopes: ["keys:read"], expiresAt: null });
+
+    const result = await deleteAccount(db(), as(instanceAdmin), alice.id);
+    expect(result.teamsHandedOver).toBe(2);
+    expect(await roleOf(a.slug, firstAdmin)).toBe("owner");
+    expect(await roleOf(a.slug, secondAdmin)).toBe("admin");
+    expect(await roleOf(a.slug, dev)).toBe("developer");
+    expect(await roleOf(b.slug, activeDev)).toBe("owner");
+    expect(await roleOf(b.slug, suspended)).toBe("developer");
+    expect(await roleOf(b.slug, viewer)).toBe("viewer");
+    expect(await roleOf(c.slug, c.owner)).toBe("owner");
+    // The team key made by the new owner, like every team key, is untouched by the deletion.
+    const [row] = await db().select().from(apiKeys).where(eq(apiKeys.id, key.key.id));
+    expect(row?.revokedAt).toBeNull();
+    const events = await db().select().from(auditEvents).where(and(eq(auditEvents.action, "team.ownership_transferred"), eq(auditEvents.actorId, instanceAdmin.id)));
+    expect(events.map((e) => e.metadata).sort((x, y) => String(x.slug).localeCompare(String(y.slug)))).toEqual(
+      [
+        { team: `Team ${a.slug}`, slug: a.slug, userId: firstAdmin.id, email: firstAdmin.email, from: "admin", steppedDown: false, reason: "account deleted" },
+        { team: `Team ${b.slug}`, slug: b.slug, userId: activeDev.id, email: activeDev.email, from: "developer", steppedDown: false, reason: "account deleted" },
+      ].sort((x, y) => x.slug.localeCompare(y.slug)),
+    );
+    // The new owners can do what owners do: the team is not stuck.
+    await changeRole(db(), as(firstAdmin), a.slug, { userId: secondAdmin.id, role: "owner" });
+    expect(await roleOf(a.slug, secondAdmin)).toBe("owner");
+  });
+
+  it("a team with nobody else in it keeps no owner, and the deletion still goes through", async () => {
+    const { owner, slug } = await team();
+    const teamId = (await membershipOf(db(), slug, owner.id))!.team.id;
+    const result = await deleteAccount(db(), as(instanceAdmin), owner.id);
+    expect(result.teamsHandedOver).toBe(0);
+    expect(await listTeamMembers(db(), teamId)).toEqual([]);
   });
 });
 

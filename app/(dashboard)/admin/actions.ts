@@ -108,10 +108,12 @@ export async function reinstateUserAction(raw: unknown): Promise<ActionState> {
 export async function deleteUserAction(raw: unknown): Promise<ActionState> {
   return withAdmin("deleteUser", async ({ db, actor }) => {
     const input = parseInput(userTargetInput, raw);
-    const { email, keysRevoked } = await deleteAccount(db, actor, input.userId);
+    const { email, keysRevoked, teamsHandedOver } = await deleteAccount(db, actor, input.userId);
     revalidatePath("/admin", "layout");
     const keys = keysRevoked === 0 ? "They had no working keys." : keysRevoked === 1 ? "Their 1 working key is revoked." : `Their ${keysRevoked} working keys are revoked.`;
-    return { ok: true, message: `${email} is deleted. ${keys} The audit log keeps their events.` };
+    const teams =
+      teamsHandedOver === 0 ? "" : teamsHandedOver === 1 ? " The team they were the last owner of now has a new owner." : ` The ${teamsHandedOver} teams they were the last owner of now have new owners.`;
+    return { ok: true, message: `${email} is deleted. ${keys}${teams} The audit log keeps their events.` };
   });
 }
 
