@@ -2,14 +2,14 @@
 
 import { withStepUp } from "@/components/auth/step-up";
 import { resetSecondFactorAction } from "@/app/(dashboard)/admin/actions";
-import { ConfirmedButton } from "./account-buttons";
+import { ConfirmButton } from "@/components/forms/confirm-button";
 
 /** Resets a user's second factors (a lost phone and recovery codes, lost passkey devices): asks first, names the user. */
 export function ResetSecondFactorButton({ userId, email }: { userId: string; email: string }) {
   return (
-    <ConfirmedButton
+    <ConfirmButton
       label="Reset two-factor"
-      email={email}
+      name={`Reset two-factor: ${email}`}
       title={`Reset the two-factor authentication of ${email}?`}
       description="Their authenticator app, recovery codes and passkeys are removed and every session of theirs ends. They sign in with their password alone, then add a passkey or an app again (at once, if this Keysmith requires one). Do this only once you are sure it is them asking."
       destructive

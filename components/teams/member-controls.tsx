@@ -4,15 +4,7 @@ import { Loader2Icon } from "lucide-react";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { changeMemberRoleAction, removeMemberAction } from "@/app/(dashboard)/t/[slug]/settings/members/actions";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmButton } from "@/components/forms/confirm-button";
 import { Button } from "@/components/ui/button";
 import { NativeSelect } from "@/components/ui/native-select";
 import { TEAM_ROLE_LABELS, type TeamRole } from "@/lib/teams/roles";
@@ -60,39 +52,18 @@ export function RoleControl({ slug, member, choices }: { slug: string; member: M
 
 /** Removes a member after a confirmation naming them; the dialog closes only on success. */
 export function RemoveMemberButton({ slug, member, teamName }: { slug: string; member: MemberView; teamName: string }) {
-  const [open, setOpen] = useState(false);
-  const [pending, startTransition] = useTransition();
-  function confirm() {
-    startTransition(async () => {
-      const result = await removeMemberAction(slug, { userId: member.userId });
-      if (result.ok) {
-        toast.success(result.message);
-        setOpen(false);
-      } else toast.error(result.message ?? "The member could not be removed. Try again.");
-    });
-  }
   return (
-    <>
-      <Button variant="outline" size="sm" aria-label={`Remove ${member.email}`} onClick={() => setOpen(true)}>
-        Remove
-      </Button>
-      <AlertDialog open={open} onOpenChange={(value) => !pending && setOpen(value)}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle className="[overflow-wrap:anywhere]">Remove {member.email} from {teamName}?</AlertDialogTitle>
-            <AlertDialogDescription>
-              They lose access to the team&apos;s keys and members at once. The team&apos;s keys keep working. You can add them again later.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
-            <Button variant="destructive" onClick={confirm} disabled={pending}>
-              {pending && <Loader2Icon className="animate-spin" aria-hidden />}
-              {pending ? "Removing…" : "Remove member"}
-            </Button>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
-    </>
+    <ConfirmButton
+      label="Remove"
+      name={`Remove ${member.email}`}
+      title={`Remove ${member.email} from ${teamName}?`}
+      description="They lose access to the team's keys and members at once. The team's keys keep working. You can add them again later."
+      confirmLabel="Remove member"
+      pendingLabel="Removing…"
+      destructive
+      openerClassName=""
+      run={() => removeMemberAction(slug, { userId: member.userId })}
+      failure="The member could not be removed. Try again."
+    />
   );
 }

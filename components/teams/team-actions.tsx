@@ -1,9 +1,8 @@
 "use client";
 
-import { Loader2Icon } from "lucide-react";
-import { useActionState, useRef, useState, useTransition } from "react";
-import { toast } from "sonner";
+import { useActionState, useRef, useState } from "react";
 import { deleteTeamAction, leaveTeamAction, transferOwnershipAction } from "@/app/(dashboard)/t/[slug]/settings/members/actions";
+import { ConfirmButton } from "@/components/forms/confirm-button";
 import { FormMessage } from "@/components/forms/form-message";
 import { FormField } from "@/components/forms/form-field";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -22,54 +21,6 @@ import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import type { MemberView } from "./member-view";
 
-/** A confirmed call: the dialog stays open (and says why) when the server refuses. */
-function ConfirmButton(props: {
-  label: string;
-  title: string;
-  description: React.ReactNode;
-  confirmLabel: string;
-  pendingLabel: string;
-  destructive?: boolean;
-  run: () => Promise<{ ok: boolean; message?: string } | undefined>;
-  children?: React.ReactNode;
-}) {
-  const [open, setOpen] = useState(false);
-  const [pending, startTransition] = useTransition();
-  function confirm() {
-    startTransition(async () => {
-      const result = await props.run();
-      // A successful leave redirects (no result comes back).
-      if (!result || result.ok) {
-        if (result?.message) toast.success(result.message);
-        setOpen(false);
-      } else toast.error(result.message ?? "That did not work. Try again.");
-    });
-  }
-  return (
-    <>
-      <Button variant={props.destructive ? "destructive" : "outline"} onClick={() => setOpen(true)}>
-        {props.label}
-      </Button>
-      <AlertDialog open={open} onOpenChange={(value) => !pending && setOpen(value)}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle className="[overflow-wrap:anywhere]">{props.title}</AlertDialogTitle>
-            <AlertDialogDescription>{props.description}</AlertDialogDescription>
-          </AlertDialogHeader>
-          {props.children}
-          <AlertDialogFooter>
-            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
-            <Button variant={props.destructive ? "destructive" : "default"} onClick={confirm} disabled={pending}>
-              {pending && <Loader2Icon className="animate-spin" aria-hidden />}
-              {pending ? props.pendingLabel : props.confirmLabel}
-            </Button>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
-    </>
-  );
-}
-
 export function LeaveTeamButton({ slug, teamName }: { slug: string; teamName: string }) {
   return (
     <ConfirmButton
@@ -79,7 +30,9 @@ export function LeaveTeamButton({ slug, teamName }: { slug: string; teamName: st
       confirmLabel="Leave team"
       pendingLabel="Leaving…"
       destructive
+      opener="section"
       run={() => leaveTeamAction(slug)}
+      failure="You could not leave the team. Try again."
     />
   );
 }
@@ -96,7 +49,10 @@ export function TransferOwnershipButton({ slug, teamName, members }: { slug: str
       description="The member you choose becomes an owner: they can delete the team and change anyone's role."
       confirmLabel="Transfer ownership"
       pendingLabel="Transferring…"
+      destructive={false}
+      opener="section"
       run={() => transferOwnershipAction(slug, { userId, stepDown })}
+      failure="Ownership could not be transferred. Try again."
     >
       <div className="grid gap-3">
         <div className="grid gap-2">
