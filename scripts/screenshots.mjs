@@ -55,6 +55,34 @@ for (const [label, viewport] of [["desktop", { width: 1280, height: 800 }], ["mo
     await page.getByRole("menuitem", { name: "Delete" }).click();
     await page.getByRole("alertdialog").waitFor();
     await shot("delete");
+    await page.keyboard.press("Escape");
+    // A team with the longest name the form allows, its members and its API keys.
+    const teamName = "Platform reliability and developer experience for payments infrastructure in all EU regions";
+    await page.goto(`${base}/t/new`);
+    // Each run and context its own team (the address is made from the name's start).
+    await page.getByLabel("Team name").fill(`${Date.now().toString(36)} ${teamName}`.padEnd(100, "x").slice(0, 100));
+    await shot("team-new");
+    await page.getByRole("button", { name: "Create team" }).click();
+    await page.waitForURL(/\/t\/[^/]+\/settings\//);
+    const teamBase = page.url().replace(/\/settings\/.*$/, "");
+    await page.goto(`${teamBase}/settings/members`);
+    await shot("team-members");
+    await page.goto(`${teamBase}/settings/api-keys`);
+    await shot("team-keys-empty");
+    await page.getByRole("button", { name: "Create API Key" }).first().click();
+    await page.getByLabel("Key name").fill("Payments reconciliation nightly export to the data warehouse (EU)".slice(0, 64));
+    await page.getByRole("radio", { name: "Restricted" }).check();
+    await page.getByRole("radiogroup", { name: "Usage" }).getByRole("radio", { name: "Read" }).check();
+    await page.getByRole("button", { name: "Generate" }).click();
+    await page.getByLabel("Your new API key").waitFor();
+    await page.getByRole("button", { name: "Copy API key" }).click();
+    await page.getByRole("button", { name: "Done" }).click();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    await page.waitForTimeout(300);
+    await shot("team-keys");
+    await page.getByRole("button", { name: /Context:/ }).first().click();
+    await page.waitForTimeout(300);
+    await shot("team-switcher");
     await context.close();
   }
 }
