@@ -2,6 +2,7 @@
 
 import { useActionState, useRef, useState } from "react";
 import { deleteTeamAction, leaveTeamAction, transferOwnershipAction } from "@/app/(dashboard)/t/[slug]/settings/members/actions";
+import { withStepUp } from "@/components/auth/step-up";
 import { ConfirmButton } from "@/components/forms/confirm-button";
 import { FormMessage } from "@/components/forms/form-message";
 import { FormField } from "@/components/forms/form-field";
@@ -19,6 +20,8 @@ import {
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
+import { useReturnFocus } from "@/components/ui/use-return-focus";
+import type { ActionState } from "@/lib/action-state";
 import type { MemberView } from "./member-view";
 
 export function LeaveTeamButton({ slug, teamName }: { slug: string; teamName: string }) {
@@ -51,7 +54,7 @@ export function TransferOwnershipButton({ slug, teamName, members }: { slug: str
       pendingLabel="Transferring…"
       destructive={false}
       opener="section"
-      run={() => transferOwnershipAction(slug, { userId, stepDown })}
+      run={() => withStepUp(() => transferOwnershipAction(slug, { userId, stepDown }))}
       failure="Ownership could not be transferred. Try again."
     >
       <div className="grid gap-3">
@@ -77,16 +80,23 @@ export function TransferOwnershipButton({ slug, teamName, members }: { slug: str
 /** Deleting the team: the owner types its address first; the server checks it again. */
 export function DeleteTeamForm({ slug, teamName }: { slug: string; teamName: string }) {
   const [open, setOpen] = useState(false);
-  const [state, action, pending] = useActionState(deleteTeamAction.bind(null, slug), { ok: false });
+  const [state, action, pending] = useActionState<ActionState, FormData>((prev, data) => withStepUp(() => deleteTeamAction(slug, prev, data)), { ok: false });
   const form = useRef<HTMLFormElement>(null);
+  const { remember, onCloseAutoFocus } = useReturnFocus();
   useFocusFirstError(form, state.fieldErrors);
   return (
     <>
-      <Button variant="destructive" onClick={() => setOpen(true)}>
+      <Button
+        variant="destructive"
+        onClick={() => {
+          remember();
+          setOpen(true);
+        }}
+      >
         Delete team
       </Button>
       <AlertDialog open={open} onOpenChange={(value) => !pending && setOpen(value)}>
-        <AlertDialogContent>
+        <AlertDialogContent onCloseAutoFocus={onCloseAutoFocus}>
           <form ref={form} action={action} noValidate className="grid gap-4">
             <AlertDialogHeader>
               <AlertDialogTitle className="[overflow-wrap:anywhere]">Delete {teamName}?</AlertDialogTitle>

@@ -4,6 +4,7 @@ import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createApiKey } from "@/db/queries/api-keys";
+import { membershipOf } from "@/db/queries/teams";
 import { PASSWORD_CHANGE_FAILURES } from "@/db/queries/users";
 import { SECOND_FACTOR_FAILURES, SECOND_FACTOR_WINDOW_MS } from "@/db/queries/second-factor";
 import { apiKeys, auditEvents, totpFactors, users } from "@/db/schema";
@@ -24,6 +25,7 @@ import { createKey, rotateKey, updateKey } from "./keys";
 import { beginPasskeyRegistration, beginStepUpPasskey, finishPasskeyRegistration } from "./passkeys";
 import { confirmTotpSetup, startTotpSetup } from "./second-factor";
 import { changeSignUpSettings } from "./settings";
+import { addMember, createTeam, deleteTeam, transferOwnership } from "./teams";
 
 // Step-up on a real database: every sensitive command refuses a session whose last authentication
 // is older than STEP_UP_MINUTES, and accepts a fresh one; a key is never asked; confirming the
@@ -96,6 +98,24 @@ describe(`sensitive key changes need a recent authentication (${TEST_DRIVER})`, 
     const viaKey: Actor = { ...session(user.id), key: { id: key.id, scopes: key.scopes, expiresAt: null, viaPreviousSecret: false } };
     expect((await rotateKey(handle.db, viaKey, key.id, "none")).secret).toMatch(/^ksk_/);
     expect((await rotateKey(handle.db, fresh(user.id), key.id, "none")).secret).toMatch(/^ksk_/);
+  });
+});
+
+describe(`handing over or deleting a team needs a recent authentication (${TEST_DRIVER})`, () => {
+  it("a stale owner is refused and nothing changes; a fresh one goes through", async () => {
+    const owner = await makeUser(handle.db);
+    const other = await makeUser(handle.db);
+    const slug = `step-up-${randomBytes(4).toString("hex")}`;
+    await createTeam(handle.db, fresh(owner.id), { name: "Step-up team", slug });
+    await addMember(handle.db, fresh(owner.id), slug, { email: other.email, role: "admin" });
+    expect(await refusal(transferOwnership(handle.db, stale(owner.id), slug, { userId: other.id, stepDown: true }))).toBe("reauthentication_required");
+    expect(await refusal(deleteTeam(handle.db, stale(owner.id), slug, { confirmSlug: slug }))).toBe("reauthentication_required");
+    expect((await membershipOf(handle.db, slug, owner.id))?.role).toBe("owner");
+    expect((await membershipOf(handle.db, slug, other.id))?.role).toBe("admin");
+    await transferOwnership(handle.db, fresh(owner.id), slug, { userId: other.id, stepDown: true });
+    expect((await membershipOf(handle.db, slug, other.id))?.role).toBe("owner");
+    await deleteTeam(handle.db, fresh(other.id), slug, { confirmSlug: slug });
+    expect(await membershipOf(handle.db, slug, other.id)).toBeNull();
   });
 });
 

@@ -17,6 +17,7 @@ import {
   softDeleteTeam,
 } from "@/db/queries/team-members";
 import type { TeamRef } from "@/db/queries/teams";
+import { assertRecentAuthentication } from "../accounts/step-up";
 import { AppError } from "../errors";
 import { isTeamSlug } from "../teams/slug";
 import { fieldErrorsOf } from "../validation/common";
@@ -81,11 +82,15 @@ export async function leaveTeam(db: Database, actor: Actor, slug: unknown): Prom
 export async function transferOwnership(db: Database, actor: Actor, slug: unknown, input: unknown) {
   const team = sessionOnTeam(actor, slug);
   const { userId, stepDown } = parse(transferOwnershipSchema, input);
+  // Handing a team over is for good (the new owner can remove the old one): confirm it's you.
+  assertRecentAuthentication(actor);
   return handOverOwnership(db, actor.userId, team, userId, stepDown, actor.context);
 }
 
 export async function deleteTeam(db: Database, actor: Actor, slug: unknown, input: unknown): Promise<TeamRef> {
   const team = sessionOnTeam(actor, slug);
   const { confirmSlug } = parse(deleteTeamSchema, input);
+  // Deleting a team revokes every key it owns: confirm it's you.
+  assertRecentAuthentication(actor);
   return softDeleteTeam(db, actor.userId, team, confirmSlug, actor.context);
 }
