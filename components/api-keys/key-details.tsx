@@ -5,7 +5,7 @@ import type { KeyDetails } from "@/lib/commands/keys";
 import { describeTimeZone } from "@/lib/format";
 import { revokedNote } from "@/lib/keys/status";
 import { describeAccess } from "@/lib/scopes";
-import { lastUtcDays } from "@/lib/time";
+import { fillUtcDays } from "@/lib/time";
 import { KeyPageActions } from "./key-page-actions";
 import type { KeyRow } from "./key-row";
 import type { KeyScope } from "./key-scope";
@@ -38,11 +38,7 @@ export function KeyDetailsBody({
   timeZone: string;
 }) {
   const { key, rotations, usage } = details;
-  const byDay = new Map(usage.map((u) => [u.day, u]));
-  const days: UsageDay[] = lastUtcDays(30, now).map((day) => {
-    const u = byDay.get(day);
-    return { day, success: u?.success ?? 0, failure: u?.failure ?? 0 };
-  });
+  const days: UsageDay[] = fillUtcDays(usage, 30, now);
   const total = days.reduce((n, d) => n + d.success + d.failure, 0);
   const canManage = scope?.canManage ?? true;
 
