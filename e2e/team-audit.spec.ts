@@ -16,7 +16,7 @@ import { addMember, memberRow, personIn } from "./support/team-people";
 const opened: BrowserContext[] = [];
 
 test.describe("a team's audit log, usage and key page", () => {
-  test.describe.configure({ timeout: 180_000 });
+  test.describe.configure({ timeout: 360_000 });
   test.afterEach(async () => {
     for (const context of opened.splice(0)) await context.close();
   });
@@ -92,7 +92,7 @@ test.describe("a team's audit log, usage and key page", () => {
     await expect(event("team.created")).toContainText(`${user.email} created the team “${name}”`);
     await expect(events.locator("tr[data-action]").first()).toHaveAttribute("data-action", "api_key.rotated");
     expect(await audit(page, "team audit log")).toEqual([]);
-    await page.getByLabel("Action").selectOption({ label: "API key rotated" });
+    await page.getByLabel("Action").selectOption({ label: "Key rotated" });
     await page.getByRole("button", { name: "Apply filters" }).click();
     await expect(page).toHaveURL(/action=api_key\.rotated/);
     await expect(events.locator("tr[data-action]")).toHaveCount(1);

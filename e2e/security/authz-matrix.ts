@@ -205,8 +205,9 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/t/new", file: "app/(dashboard)/t/new/page.tsx", url: "/t/new", cells: signedInPage("ok") },
   { kind: "page", path: "/t/[slug]/settings/members", file: "app/(dashboard)/t/[slug]/settings/members/page.tsx", url: "/t/{teamSlug}/settings/members", cells: teamCells("page", "ok", "ok", "ok", "ok") },
   // A team's keys: every member sees the list (a viewer without controls).
-  { kind: "page", path: "/t/[slug]/settings/api-keys", file: "app/(dashboard)/t/[slug]/settings/api-keys/page.tsx", url: "/t/{teamSlug}/settings/api-keys", cells: teamCells("page", "ok", "ok", "ok", "ok") },
-  // A team key's own page: every member reads it (a viewer without controls); {teamKeyId} is the team's.
+  { kind: "page", path: "/t/[slug]/settings/api-keys", file: "app/(dashboard)/t/[slug]/settings/api-keys/(list)/page.tsx", url: "/t/{teamSlug}/settings/api-keys", cells: teamCells("page", "ok", "ok", "ok", "ok") },
+  // A team key's own page: every member reads it (a viewer without controls); {teamKeyId} is the team's. Outside the
+  // list's (list) group, so no loading boundary streams a 200 before a missing key's 404.
   { kind: "page", path: "/t/[slug]/settings/api-keys/[id]", file: "app/(dashboard)/t/[slug]/settings/api-keys/[id]/page.tsx", url: "/t/{teamSlug}/settings/api-keys/{teamKeyId}", cells: teamCells("page", "ok", "ok", "ok", "ok") },
   // A team's usage overview: every member.
   { kind: "page", path: "/t/[slug]/settings/usage", file: "app/(dashboard)/t/[slug]/settings/usage/page.tsx", url: "/t/{teamSlug}/settings/usage", cells: teamCells("page", "ok", "ok", "ok", "ok") },
