@@ -100,7 +100,8 @@ export const apiKeys = pgTable(
     uniqueIndex("api_keys_team_name_key")
       .on(t.teamId, sql`lower(${t.name})`)
       .where(sql`${t.deletedAt} is null`),
-    // A team's key list, newest first (listApiKeys / pageApiKeys for a team owner).
+    // A team's key list, newest first (listApiKeys / pageApiKeys for a team owner); a team's keys for
+    // its usage overview (db/queries/team-usage.ts), their days then by the usage table's key.
     index("api_keys_team_created_idx").on(t.teamId, t.createdAt),
     check("api_keys_one_owner", sql`(${t.userId} is null) <> (${t.teamId} is null)`),
     // The admin list across all keys: each sort order has an index that yields rows already in
@@ -144,7 +145,7 @@ export const auditEvents = pgTable(
   },
   (t) => [
     index("audit_events_actor_created_idx").on(t.actorId, t.createdAt),
-    // A team's log, newest first, id breaking ties.
+    // A team's log, newest first, id breaking ties (listTeamAudit in db/queries/audit-log.ts).
     index("audit_events_team_created_idx").on(t.teamId, t.createdAt, t.id).where(sql`${t.teamId} is not null`),
     index("audit_events_target_idx").on(t.targetId),
     // Newest first with id breaking ties, for paging and the export's keyset batches.

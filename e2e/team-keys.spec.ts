@@ -6,36 +6,20 @@
 // viewer is refused; a non-member and an unknown team get the not-found page. The rules themselves
 // are in lib/commands/team-keys.test.ts; who may call what, in the authorization matrix.
 import { randomInt, randomUUID } from "node:crypto";
-import type { Browser, BrowserContext, Page } from "@playwright/test";
+import type { Browser, BrowserContext } from "@playwright/test";
 import { ApiKeysPage } from "./support/api-keys-page";
 import { audit } from "./support/axe";
 import { later, HOUR } from "./support/clock";
-import { expect, newUser, signUp, test, type TestUser } from "./support/fixtures";
+import { expect, test } from "./support/fixtures";
+import { addMember, memberRow, personIn as join } from "./support/team-people";
 import { actionIds, postAction } from "./security/authz-walker";
 
 const KEYS = "app/(dashboard)/t/[slug]/settings/api-keys/actions.ts";
 
 /** Browser contexts of the other people in a test, closed after it (the hygiene check waits for open ones). */
 const opened: BrowserContext[] = [];
-
-async function personIn(browser: Browser, label: string): Promise<{ page: Page; user: TestUser }> {
-  const context = await browser.newContext();
-  opened.push(context);
-  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  const page = await context.newPage();
-  const user = newUser(label);
-  await signUp(page, user);
-  return { page, user };
-}
-
-const member = (page: Page, email: string) => page.getByRole("row").filter({ hasText: email });
-
-async function addMember(page: Page, email: string, role: "Admin" | "Developer" | "Viewer") {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Role", { exact: true }).selectOption({ label: role });
-  await page.getByRole("button", { name: "Add member" }).click();
-  await expect(page.getByRole("status").filter({ hasText: `${email} is now a member` })).toBeVisible();
-}
+const personIn = (browser: Browser, label: string) => join(browser, label, opened);
+const member = memberRow;
 
 test.describe("a team's API keys", () => {
   test.describe.configure({ timeout: 180_000 });

@@ -57,5 +57,8 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** What a team's own log can hold (its events carry audit_events.team_id): the team's and its keys'. */
+export const TEAM_AUDIT_ACTIONS = AUDIT_ACTIONS.filter((a) => a.startsWith("team.") || a.startsWith("api_key.")) as [AuditAction, ...AuditAction[]];
+
 /** Who did it and from where; filled from the request by the caller. */
 export type RequestContext = { ip: string | null; userAgent: string | null };

@@ -97,6 +97,7 @@ export const ERRORS = {
     409,
     "Nobody has an account with this address here. Ask them to sign up first (or ask an instance administrator to invite them), then add them.",
   ],
+  team_audit_admins_only: [403, "Only the team's owners and admins can read its audit log. Ask one of them what changed."],
   team_role_not_allowed: [403, "Your role in this team does not allow this change. Ask a team owner."],
   own_team_membership: [409, "You cannot change your own role or remove yourself here. Use “Leave team”, or ask another owner."],
   last_team_owner: [409, "A team always keeps at least one owner. Make another member an owner first."],

@@ -26,6 +26,8 @@ export const PLACES = {
   apiReference: "API reference",
   /** A team's members page (Team → Members). */
   teamMembers: "Members",
+  /** A team's requests over its keys (Team → Usage). */
+  teamUsage: "Usage",
   /** The page that creates a team (the context switcher's last item leads there). */
   createTeam: "Create team",
 } as const;

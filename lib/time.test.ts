@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS, HOUR_MS, MINUTE_MS, lastUtcDays, utcDay } from "./time";
+import { DAY_MS, HOUR_MS, MINUTE_MS, fillUtcDays, lastUtcDays, utcDay } from "./time";
 
 describe("time", () => {
   it("has the units in milliseconds", () => {
@@ -21,5 +21,19 @@ describe("time", () => {
     expect(month[0]).toBe("2026-01-31");
     expect(new Set(month).size).toBe(30);
     expect(lastUtcDays(0, late)).toEqual([]);
+  });
+
+  it("fills the last N days with counts, zero where a day has no row, rows outside the window dropped", () => {
+    const now = new Date("2026-03-01T12:00:00Z");
+    const rows = [
+      { day: "2026-03-01", success: 4, failure: 1 },
+      { day: "2026-02-20", success: 9, failure: 9 },
+      { day: "2026-02-28", success: 0, failure: 2 },
+    ];
+    expect(fillUtcDays(rows, 3, now)).toEqual([
+      { day: "2026-02-27", success: 0, failure: 0 },
+      { day: "2026-02-28", success: 0, failure: 2 },
+      { day: "2026-03-01", success: 4, failure: 1 },
+    ]);
   });
 });

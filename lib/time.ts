@@ -16,3 +16,9 @@ export function lastUtcDays(n: number, now: Date | number = Date.now()): string[
   const end = new Date(now).getTime();
   return Array.from({ length: n }, (_, i) => utcDay(end - (n - 1 - i) * DAY_MS));
 }
+
+/** Daily counts for the last `n` UTC days, oldest first, a day without a row counted as zero (a usage chart's bars). */
+export function fillUtcDays(rows: readonly { day: string; success: number; failure: number }[], n: number, now: Date | number = Date.now()) {
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  return lastUtcDays(n, now).map((day) => ({ day, success: byDay.get(day)?.success ?? 0, failure: byDay.get(day)?.failure ?? 0 }));
+}

@@ -7,17 +7,30 @@ import { preloadKeyDialogs } from "./dialog-loaders";
 import { useKeyActions } from "./key-actions";
 import { KeyDialogs } from "./key-dialogs";
 import type { KeyRow } from "./key-row";
-
-const LIST = "/settings/api-keys";
+import type { KeyScope } from "./key-scope";
 
 /**
  * The key's own page: the same actions as its row menu in the list, through the same dialogs.
  * After a delete there is nothing left to show, so it goes back to the list.
  */
-export function KeyPageActions({ row, origin, maxLifetimeDays }: { row: KeyRow; origin: string; maxLifetimeDays: number | null }) {
+export function KeyPageActions({
+  row,
+  origin,
+  maxLifetimeDays,
+  list,
+  scope,
+}: {
+  row: KeyRow;
+  origin: string;
+  maxLifetimeDays: number | null;
+  /** The key's list (a person's, or a team's), where the page goes once the key is deleted. */
+  list: string;
+  /** A team's key: the dialogs call the team's actions. */
+  scope?: KeyScope;
+}) {
   const router = useRouter();
   return (
-    <KeyDialogs origin={origin} maxLifetimeDays={maxLifetimeDays} onDeleted={() => router.replace(LIST)}>
+    <KeyDialogs origin={origin} maxLifetimeDays={maxLifetimeDays} scope={scope} onDeleted={() => router.replace(list)}>
       <Buttons row={row} />
     </KeyDialogs>
   );

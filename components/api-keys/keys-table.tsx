@@ -4,7 +4,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { DateTime } from "@/components/layout/date-time";
 import { describeTimeZone } from "@/lib/format";
 import { revokedNote } from "@/lib/keys/status";
-import type { KeyRow } from "./key-row";
+import { keyPagePath, type KeyRow } from "./key-row";
 import { RowActions } from "./row-actions";
 
 function Status({ row }: { row: KeyRow }) {
@@ -21,17 +21,10 @@ function Status({ row }: { row: KeyRow }) {
   );
 }
 
-/** A key's name: a link to its own page (a personal key), or plain text (a team key has no page yet). */
-function KeyName({ row, team, className }: { row: KeyRow; team: boolean; className: string }) {
-  if (team) {
-    return (
-      <span className={className} title={row.name}>
-        {row.name}
-      </span>
-    );
-  }
+/** A key's name: a link to its own page (a person's key, or a team's under the team's address). */
+function KeyName({ row, teamSlug, className }: { row: KeyRow; teamSlug?: string; className: string }) {
   return (
-    <Link href={`/settings/api-keys/${row.id}`} className={`${className} hover:underline`} title={row.name}>
+    <Link href={keyPagePath(row.id, teamSlug)} className={`${className} hover:underline`} title={row.name}>
       {row.name}
     </Link>
   );
@@ -49,33 +42,34 @@ function Creator({ row }: { row: KeyRow }) {
 
 /**
  * A table on wide screens; on narrow ones (under 768 px) a list of cards, so nothing scrolls
- * sideways. `team`: a team's keys (each with who created it, no page of their own yet).
+ * sideways. `teamSlug`: a team's keys (each with who created it, its page under the team's address).
  * `controls` false: no actions column or menus (a team viewer; the commands refuse them anyway).
  */
 export function KeysTable({
   rows,
   now,
   timeZone,
-  team = false,
+  teamSlug,
   controls = true,
 }: {
   rows: KeyRow[];
   now: Date;
   timeZone: string;
-  team?: boolean;
+  teamSlug?: string;
   controls?: boolean;
 }) {
+  const team = teamSlug !== undefined;
   return (
     <>
       <div className="hidden md:block">
-        <WideTable rows={rows} now={now} timeZone={timeZone} team={team} controls={controls} />
+        <WideTable rows={rows} now={now} timeZone={timeZone} teamSlug={teamSlug} controls={controls} />
       </div>
       <ul aria-label="API keys" className="grid gap-3 md:hidden">
         {rows.map((row) => (
           <li key={row.id} data-key-id={row.id} className="rounded-lg border p-4">
             {/* Name, description and status stacked: side by side, a long name squeezed the status. */}
             <div className="grid gap-1">
-              <KeyName row={row} team={team} className="block font-medium [overflow-wrap:anywhere]" />
+              <KeyName row={row} teamSlug={teamSlug} className="block font-medium [overflow-wrap:anywhere]" />
               {row.description && <p className="line-clamp-2 text-xs [overflow-wrap:anywhere] text-muted-foreground">{row.description}</p>}
               <div className="mt-1">
                 <Status row={row} />
@@ -120,7 +114,8 @@ export function KeysTable({
   );
 }
 
-function WideTable({ rows, now, timeZone, team, controls }: { rows: KeyRow[]; now: Date; timeZone: string; team: boolean; controls: boolean }) {
+function WideTable({ rows, now, timeZone, teamSlug, controls }: { rows: KeyRow[]; now: Date; timeZone: string; teamSlug?: string; controls: boolean }) {
+  const team = teamSlug !== undefined;
   return (
     <Table aria-label="API keys">
       <TableHeader>
@@ -145,7 +140,7 @@ function WideTable({ rows, now, timeZone, team, controls }: { rows: KeyRow[]; no
           <TableRow key={row.id} data-key-id={row.id}>
             {/* Two lines for the name: truncated to one, long names sharing a prefix all looked alike. */}
             <TableCell className="max-w-72 min-w-48 whitespace-normal">
-              <KeyName row={row} team={team} className="line-clamp-2 font-medium [overflow-wrap:anywhere]" />
+              <KeyName row={row} teamSlug={teamSlug} className="line-clamp-2 font-medium [overflow-wrap:anywhere]" />
               {row.description && (
                 <div className="truncate text-xs text-muted-foreground" title={row.description}>
                   {row.description}

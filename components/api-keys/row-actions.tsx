@@ -12,13 +12,13 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { preloadKeyDialogs } from "./dialog-loaders";
 import { useKeyActions } from "./key-actions";
-import type { KeyRow } from "./key-row";
+import { keyPagePath, type KeyRow } from "./key-row";
 import { useKeyScope } from "./key-scope";
 
 export function RowActions({ row }: { row: KeyRow }) {
   const actions = useKeyActions();
   const { teamSlug, canManage } = useKeyScope();
-  // A team viewer gets no menu: every item in it changes the key (a team key has no page of its own yet).
+  // A team viewer gets no menu: its name links to the key's page, and every other item changes the key.
   if (!canManage) return null;
   const live = row.status !== "revoked" && row.status !== "expired";
   return (
@@ -29,13 +29,11 @@ export function RowActions({ row }: { row: KeyRow }) {
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end">
-        {teamSlug === undefined && (
-          <DropdownMenuItem asChild>
-            <Link href={`/settings/api-keys/${row.id}`}>
-              <EyeIcon aria-hidden /> View details
-            </Link>
-          </DropdownMenuItem>
-        )}
+        <DropdownMenuItem asChild>
+          <Link href={keyPagePath(row.id, teamSlug)}>
+            <EyeIcon aria-hidden /> View details
+          </Link>
+        </DropdownMenuItem>
         {live && (
           <>
             <DropdownMenuItem onSelect={() => actions.edit(row)}>

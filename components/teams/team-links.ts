@@ -5,5 +5,7 @@ export type TeamChoice = { slug: string; name: string };
 
 export const teamMembersPath = (slug: string) => `/t/${slug}/settings/members`;
 export const teamApiKeysPath = (slug: string) => `/t/${slug}/settings/api-keys`;
+export const teamAuditPath = (slug: string) => `/t/${slug}/settings/audit`;
+export const teamUsagePath = (slug: string) => `/t/${slug}/settings/usage`;
 /** Where the switcher opens a team: its API keys. */
 export const teamHome = teamApiKeysPath;

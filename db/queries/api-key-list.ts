@@ -90,3 +90,14 @@ export async function keysNeedingAttention(
   ])) as [ApiKeySummary[], [{ total: number }]];
   return { rows, total: Number(total) };
 }
+
+/** Who created one of the owner's keys (a team key's page says it); null once that account is gone, or for a key made through the API. */
+export async function getKeyCreator(db: Database, owner: KeyOwner, id: string): Promise<KeyCreator> {
+  const [row] = await db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.createdBy))
+    .where(and(eq(apiKeys.id, id), ownedBy(owner)))
+    .limit(1);
+  return row ?? null;
+}

@@ -1,12 +1,12 @@
 import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { DAY_MS } from "@/lib/time";
-import { isUuid, type AuditFilters } from "@/lib/validation/admin.schema";
+import { isUuid, type AuditFilters, type TeamAuditFilters } from "@/lib/validation/admin.schema";
 import type { Database } from "../client";
 import { apiKeys, auditEvents, users } from "../schema";
 import { ADMIN_PAGE_SIZE, afterCursor, countLimit, toPaged, type Paged } from "./paging";
 
-/** Admin audit log filters. Actor and target name one user or key exactly. */
-export function auditWhere(f: AuditFilters): SQL | undefined {
+/** Admin audit log filters (a team's log takes the same but the target). Actor and target name one user or key exactly. */
+export function auditWhere(f: AuditFilters | TeamAuditFilters): SQL | undefined {
   return and(
     f.action ? eq(auditEvents.action, f.action) : undefined,
     f.actor
@@ -14,7 +14,7 @@ export function auditWhere(f: AuditFilters): SQL | undefined {
         ? eq(auditEvents.actorId, f.actor)
         : sql`${auditEvents.actorId} = (select ${users.id} from ${users} where ${users.email} = ${f.actor})`
       : undefined,
-    f.target ? eq(auditEvents.targetId, f.target) : undefined,
+    "target" in f && f.target ? eq(auditEvents.targetId, f.target) : undefined,
     f.from ? gte(auditEvents.createdAt, new Date(`${f.from}T00:00:00Z`)) : undefined,
     f.to ? lt(auditEvents.createdAt, new Date(new Date(`${f.to}T00:00:00Z`).getTime() + DAY_MS)) : undefined,
   );
@@ -86,6 +86,16 @@ async function pageOfEvents(db: Database, where: SQL | undefined, page: number, 
 /** The admin audit log. */
 export async function listAudit(db: Database, f: AuditFilters, pageSize = ADMIN_PAGE_SIZE): Promise<Paged<AuditListRow>> {
   return pageOfEvents(db, auditWhere(f), f.page, pageSize);
+}
+
+/**
+ * A team's own log: the events recordAudit tied to it (audit_events.team_id: the team's and its
+ * keys'), newest first, under audit_events_team_created_idx (team_id, created_at, id), with the
+ * admin log's filters. Another team's events and anyone's personal ones never match. The caller has
+ * checked the viewer's role (lib/commands/team-insights.ts).
+ */
+export async function listTeamAudit(db: Database, teamId: string, f: TeamAuditFilters, pageSize = ADMIN_PAGE_SIZE): Promise<Paged<AuditListRow>> {
+  return pageOfEvents(db, and(eq(auditEvents.teamId, teamId), auditWhere(f)), f.page, pageSize);
 }
 
 /** One user's Activity (see activityWhere). */

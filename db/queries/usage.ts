@@ -5,7 +5,7 @@ import { ownedBy, type KeyOwner } from "./key-owner";
 
 // Counts are bucketed by UTC day in the app (lib/usage.ts), so "today" must be the UTC date too,
 // whatever time zone the database session happens to use.
-const UTC_TODAY = sql`(now() at time zone 'utc')::date`;
+export const UTC_TODAY = sql`(now() at time zone 'utc')::date`;
 
 export async function addUsage(db: Database, keyId: string, day: string, success: number, failure: number) {
   await db

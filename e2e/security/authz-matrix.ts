@@ -205,7 +205,15 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/t/new", file: "app/(dashboard)/t/new/page.tsx", url: "/t/new", cells: signedInPage("ok") },
   { kind: "page", path: "/t/[slug]/settings/members", file: "app/(dashboard)/t/[slug]/settings/members/page.tsx", url: "/t/{teamSlug}/settings/members", cells: teamCells("page", "ok", "ok", "ok", "ok") },
   // A team's keys: every member sees the list (a viewer without controls).
-  { kind: "page", path: "/t/[slug]/settings/api-keys", file: "app/(dashboard)/t/[slug]/settings/api-keys/page.tsx", url: "/t/{teamSlug}/settings/api-keys", cells: teamCells("page", "ok", "ok", "ok", "ok") },
+  { kind: "page", path: "/t/[slug]/settings/api-keys", file: "app/(dashboard)/t/[slug]/settings/api-keys/(list)/page.tsx", url: "/t/{teamSlug}/settings/api-keys", cells: teamCells("page", "ok", "ok", "ok", "ok") },
+  // A team key's own page: every member reads it (a viewer without controls); {teamKeyId} is the team's. Outside the
+  // list's (list) group, so no loading boundary streams a 200 before a missing key's 404.
+  { kind: "page", path: "/t/[slug]/settings/api-keys/[id]", file: "app/(dashboard)/t/[slug]/settings/api-keys/[id]/page.tsx", url: "/t/{teamSlug}/settings/api-keys/{teamKeyId}", cells: teamCells("page", "ok", "ok", "ok", "ok") },
+  // A team's usage overview: every member.
+  { kind: "page", path: "/t/[slug]/settings/usage", file: "app/(dashboard)/t/[slug]/settings/usage/page.tsx", url: "/t/{teamSlug}/settings/usage", cells: teamCells("page", "ok", "ok", "ok", "ok") },
+  // A team's audit log: owners and admins read it; a developer or viewer gets a page that says only
+  // whom to ask (no event: e2e/team-audit.spec.ts, lib/commands/team-insights.test.ts); a non-member, 404.
+  { kind: "page", path: "/t/[slug]/settings/audit", file: "app/(dashboard)/t/[slug]/settings/audit/page.tsx", url: "/t/{teamSlug}/settings/audit", cells: teamCells("page", "ok", "ok", "ok", "ok") },
   { kind: "page", path: "/admin", file: "app/(dashboard)/admin/page.tsx", url: "/admin", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/keys", file: "app/(dashboard)/admin/keys/page.tsx", url: "/admin/keys", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/users", file: "app/(dashboard)/admin/users/page.tsx", url: "/admin/users", adminOnly: true, cells: adminPage },

@@ -1,7 +1,7 @@
 import net from "node:net";
 import { randomInt } from "node:crypto";
 import { ALL_SCOPES } from "../../lib/scopes";
-import { WRONG_TYPES, hostileStrings } from "../../test/hostile-values";
+import { HOSTILE_NUMBERS, WRONG_TYPES, hostileStrings } from "../../test/hostile-values";
 import { baseURL } from "../../playwright.config";
 import { expect, type ApiClient, type ApiResult } from "../support/api";
 
@@ -69,3 +69,34 @@ export function rawRequest(data: string | Buffer, options: { halfClose?: boolean
     });
   });
 }
+
+/** Query parameters that listing pages and exports must answer without an error page (filters fall back to their defaults). */
+export const HOSTILE_QUERY_PARAMS = [
+  "q=%00",
+  "q=%E2%80%AEabc",
+  "q=%25%25%25",
+  "q=___",
+  "q=%5C%5C%5C",
+  "q=' or 1=1 --",
+  `q=${"x".repeat(5000)}`,
+  "owner=%00",
+  "owner=' or 1=1 --",
+  "owner=00000000-0000-0000-0000-000000000000",
+  "status=<script>",
+  "scope[]=keys:read",
+  "sort=name&sort=created",
+  "dir=sideways",
+  "usage=%00",
+  "action=%00",
+  "actor=%00",
+  "actor=a%40b%00",
+  "target=not-a-uuid",
+  "from=0000-01-01",
+  "to=9999-12-31",
+  "from=+275760-09-13",
+  "from=2026-02-30&to=2026-13-01",
+  "role=root",
+  ...HOSTILE_NUMBERS.map((n) => `page=${encodeURIComponent(n)}`),
+  "page=1&page=2",
+  "utm_source=<script>",
+];

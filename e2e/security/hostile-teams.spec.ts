@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { hostileStrings } from "../../test/hostile-values";
+import { HOSTILE_IDS, hostileStrings } from "../../test/hostile-values";
 import { expect, test } from "../support/fixtures";
 import { actionIds, postAction } from "./authz-walker";
+import { HOSTILE_QUERY_PARAMS } from "./hostile-support";
 
 // Hostile input for the team fields: the create form shows a field error for each hostile name and
 // address, and every team action called directly with wrongly typed or hostile arguments answers
@@ -64,5 +65,30 @@ test.describe("hostile input for teams", () => {
     // The team is as it was: its only owner is still here.
     await page.reload();
     await expect(page.getByText("Team · your role: Owner")).toBeVisible();
+  });
+
+  test("a team's audit log and usage take hostile filters, and its key page hostile ids, without an error page", async ({ page, user }) => {
+    void user;
+    const slug = `hq-${randomUUID().slice(0, 8)}`;
+    await page.goto("/t/new");
+    await page.getByLabel("Team name").fill("Hostile queries");
+    await page.getByLabel("Address").fill(slug);
+    await page.getByRole("button", { name: "Create team" }).click();
+    await expect(page).toHaveURL(new RegExp(`/t/${slug}/settings/members$`));
+    for (const path of [`/t/${slug}/settings/audit`, `/t/${slug}/settings/usage`]) {
+      for (const query of HOSTILE_QUERY_PARAMS) {
+        const res = await page.request.get(`${path}?${query}`);
+        const where = `${path}?${query.slice(0, 60)}`;
+        expect(res.status(), where).toBe(200);
+        expect(await res.text(), where).not.toMatch(/data-dgst="\d+"|Something went wrong/);
+      }
+    }
+    for (const id of HOSTILE_IDS.filter((i) => i !== "..")) {
+      const res = await page.request.get(`/t/${slug}/settings/api-keys/${encodeURIComponent(id)}`);
+      expect(res.status(), id.slice(0, 40)).toBe(404);
+    }
+    await page.goto(`/t/${slug}/settings/audit?from=0000-01-01&to=9999-12-31&actor=%00`);
+    await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Something went wrong" })).toHaveCount(0);
   });
 });

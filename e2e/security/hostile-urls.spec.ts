@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { HOSTILE_IDS, HOSTILE_NUMBERS } from "../../test/hostile-values";
 import { apiTest as test, expect } from "../support/api";
 import { ADMIN, signIn } from "../support/fixtures";
-import { expectProblem, keyPool, randomIp, rawRequest } from "./hostile-support";
+import { HOSTILE_QUERY_PARAMS, expectProblem, keyPool, randomIp, rawRequest } from "./hostile-support";
 
 // Hostile URLs, escapes and methods: path ids and query strings of the API, raw requests to the
 // custom server (odd methods, malformed paths, duplicate credentials, header and length lies), and
@@ -119,35 +119,7 @@ test.describe("hostile input through the real forms and pages", () => {
 
   test("hostile query parameters on every listing page and export: never an error page", async ({ page }) => {
     await signIn(page, ADMIN);
-    const hostileParams = [
-      "q=%00",
-      "q=%E2%80%AEabc",
-      "q=%25%25%25",
-      "q=___",
-      "q=%5C%5C%5C",
-      "q=' or 1=1 --",
-      `q=${"x".repeat(5000)}`,
-      "owner=%00",
-      "owner=' or 1=1 --",
-      "owner=00000000-0000-0000-0000-000000000000",
-      "status=<script>",
-      "scope[]=keys:read",
-      "sort=name&sort=created",
-      "dir=sideways",
-      "usage=%00",
-      "action=%00",
-      "actor=%00",
-      "actor=a%40b%00",
-      "target=not-a-uuid",
-      "from=0000-01-01",
-      "to=9999-12-31",
-      "from=+275760-09-13",
-      "from=2026-02-30&to=2026-13-01",
-      "role=root",
-      ...HOSTILE_NUMBERS.map((n) => `page=${encodeURIComponent(n)}`),
-      "page=1&page=2",
-      "utm_source=<script>",
-    ];
+    const hostileParams = HOSTILE_QUERY_PARAMS;
     const paths = ["/admin/keys", "/admin/audit", "/admin/users", "/settings/activity", "/settings/api-keys"];
     for (const path of paths) {
       for (const query of hostileParams) {

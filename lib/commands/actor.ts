@@ -30,3 +30,11 @@ export type TeamRef = { id: string };
 export type KeyActor =
   | (Actor & { team?: TeamRef })
   | (Omit<Actor, "userId" | "authenticatedAt"> & { userId: null; team: TeamRef; key: CallerKey; authenticatedAt?: undefined });
+
+/**
+ * A page's read as the signed-in person (their own keys, or with `team` a team's): no request
+ * context, as a read writes no audit row. The command still checks the role in its transaction.
+ */
+export function readerActor(userId: string, team?: TeamRef): KeyActor {
+  return { userId, context: { ip: null, userAgent: null }, clockOffsetMs: 0, ...(team ? { team } : {}) };
+}

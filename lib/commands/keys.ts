@@ -9,7 +9,9 @@ import type { Database } from "@/db";
 import { createApiKey, getApiKey, listApiKeys, updateApiKey, type ApiKeySummary } from "@/db/queries/api-keys";
 import { deleteApiKey, revokeApiKey } from "@/db/queries/key-revocation";
 import type { KeyOwner } from "@/db/queries/key-owner";
-import { revokeLeakedKeys, rotateApiKey } from "@/db/queries/rotations";
+import { getKeyCreator, type KeyCreator } from "@/db/queries/api-key-list";
+import { listRotations, revokeLeakedKeys, rotateApiKey } from "@/db/queries/rotations";
+import { usageForKey } from "@/db/queries/usage";
 import { lockLiveTeam, lockMembershipById, membershipOf } from "@/db/queries/teams";
 import type { RequestContext } from "../audit-events";
 import { appNow } from "../clock";
@@ -139,6 +141,31 @@ export async function listKeys(db: Database, actor: KeyActor, page: { limit?: nu
 export async function getKey(db: Database, actor: KeyActor, id: unknown): Promise<ApiKeySummary> {
   const keyId = keyIdOrNotFound(id);
   return readAs(db, actor, (db, owner) => getApiKey(db, owner, keyId));
+}
+
+/** What a key's own page shows: the key, its rotations, its daily counts and, for a team key, who created it. */
+export type KeyDetails = {
+  key: ApiKeySummary;
+  rotations: Awaited<ReturnType<typeof listRotations>>;
+  usage: Awaited<ReturnType<typeof usageForKey>>;
+  /** A team key only (undefined for a person's own key): its creator, null when made through the API or the account is gone. */
+  createdBy?: KeyCreator;
+};
+
+/**
+ * A key's page (personal or a team's), read in one view after the owner check: a key of someone
+ * else, of another team, or a personal key asked for as a team's answers key_not_found.
+ */
+export async function getKeyDetails(db: Database, actor: KeyActor, id: unknown, days = 30): Promise<KeyDetails> {
+  const keyId = keyIdOrNotFound(id);
+  return readAs(db, actor, async (db, owner) => {
+    const key = await getApiKey(db, owner, keyId);
+    // One after another: inside a transaction there is one connection.
+    const rotations = await listRotations(db, owner, keyId);
+    const usage = await usageForKey(db, keyId, days);
+    const createdBy = typeof owner === "string" ? undefined : await getKeyCreator(db, owner, keyId);
+    return { key, rotations, usage, ...(createdBy === undefined ? {} : { createdBy }) };
+  });
 }
 
 /** Every scope there is, however the caller named the choice. */

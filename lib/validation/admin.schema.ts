@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "../errors";
-import { AUDIT_ACTIONS } from "../audit-events";
+import { AUDIT_ACTIONS, TEAM_AUDIT_ACTIONS } from "../audit-events";
 import { isScope } from "../scopes";
 import { hasForbiddenCharacters, plainText } from "./common";
 
@@ -92,6 +92,16 @@ export const auditFilters = z.strictObject({
   page,
 });
 export type AuditFilters = z.output<typeof auditFilters>;
+
+/** A team's audit log (/t/<slug>/settings/audit): the admin log's filters, its actions only, no target. */
+export const teamAuditFilters = z.strictObject({
+  action: z.enum(TEAM_AUDIT_ACTIONS).optional().catch(undefined),
+  actor: userRef.catch(undefined),
+  from: day.catch(undefined),
+  to: day.catch(undefined),
+  page,
+});
+export type TeamAuditFilters = z.output<typeof teamAuditFilters>;
 
 /** The Activity page takes nothing but a page number: it is always "my events". */
 export const activityFilters = z.strictObject({ page });

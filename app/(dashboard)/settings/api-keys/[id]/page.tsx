@@ -1,45 +1,30 @@
-import { ArrowLeftIcon } from "lucide-react";
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { KeyPageActions } from "@/components/api-keys/key-page-actions";
+import { KeyDetailsBody } from "@/components/api-keys/key-details";
 import { toKeyRow } from "@/components/api-keys/key-row";
-import { StatusBadge } from "@/components/api-keys/status-badge";
-import { DateTime } from "@/components/layout/date-time";
-import { UsageChart, type UsageDay } from "@/components/api-keys/usage-chart";
 import { getDb } from "@/db";
-import { getApiKey } from "@/db/queries/api-keys";
-import { listRotations } from "@/db/queries/rotations";
-import { usageForKey } from "@/db/queries/usage";
-import { policy } from "@/lib/policy";
+import { readerActor } from "@/lib/commands/actor";
+import { getKeyDetails } from "@/lib/commands/keys";
 import { AppError } from "@/lib/errors";
-import { describeTimeZone } from "@/lib/format";
-import { revokedNote } from "@/lib/keys/status";
+import { PLACES } from "@/lib/glossary";
+import { policy } from "@/lib/policy";
 import { requestNow } from "@/lib/request-clock";
 import { requestOrigin } from "@/lib/request-context";
 import { requestTimeZone } from "@/lib/request-time-zone";
-import { describeAccess } from "@/lib/scopes";
 import { requireUser } from "@/lib/session";
-import { lastUtcDays } from "@/lib/time";
-import { uuidSchema } from "@/lib/validation/common";
-import { PLACES } from "@/lib/glossary";
 
 type Params = { params: Promise<{ id: string }> };
 
 /** The signed-in user's key, once per request (the title and the page both need it). */
-const loadKey = cache(async (rawId: string) => {
+const loadKey = cache(async (id: string) => {
   const user = await requireUser();
-  const id = uuidSchema.safeParse(rawId);
-  if (!id.success) notFound();
-  const db = await getDb();
-  // Owner-scoped: another user's key id is simply "not found".
-  const key = await getApiKey(db, user.id, id.data).catch((e: unknown) => {
+  // Owner-scoped in the command: another user's key id, a team key's or a malformed one is simply "not found".
+  return getKeyDetails(await getDb(), readerActor(user.id), id).catch((e: unknown) => {
     if (e instanceof AppError && e.code === "key_not_found") notFound();
     throw e;
   });
-  return { user, db, key };
 });
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
@@ -48,125 +33,17 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 }
 
 export default async function ApiKeyDetailPage({ params }: Params) {
-  const { user, db, key } = await loadKey((await params).id);
-  const [usage, rotations] = await Promise.all([usageForKey(db, key.id, 30), listRotations(db, user.id, key.id)]);
+  const details = await loadKey((await params).id);
   const now = await requestNow();
-  const timeZone = await requestTimeZone();
-  const row = toKeyRow(key, now, policy.rotationPeriodDays);
-  const origin = requestOrigin(await headers());
-  const byDay = new Map(usage.map((u) => [u.day, u]));
-  const days: UsageDay[] = lastUtcDays(30, now).map((day) => {
-    const u = byDay.get(day);
-    return { day, success: u?.success ?? 0, failure: u?.failure ?? 0 };
-  });
-  const total = days.reduce((n, d) => n + d.success + d.failure, 0);
-
   return (
-    <div className="grid gap-6">
-      <Link href="/settings/api-keys" className="flex w-fit items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
-        <ArrowLeftIcon className="size-4" aria-hidden /> {PLACES.apiKeys}
-      </Link>
-      <div className="flex flex-wrap items-start justify-between gap-3">
-        <div className="flex min-w-0 flex-wrap items-center gap-3">
-          <h2 className="min-w-0 text-lg font-semibold [overflow-wrap:anywhere]">{key.name}</h2>
-          <StatusBadge status={row.status} />
-        </div>
-        <KeyPageActions row={row} origin={origin} maxLifetimeDays={policy.maxLifetimeDays} />
-      </div>
-      {key.description && <p className="text-sm text-muted-foreground [overflow-wrap:anywhere]">{key.description}</p>}
-      <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
-        <dt className="text-muted-foreground">Key</dt>
-        <dd>
-          <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{key.hint}</code>
-        </dd>
-        <dt className="text-muted-foreground">Access</dt>
-        <dd>{describeAccess(key.access, key.scopes)}</dd>
-        <dt className="text-muted-foreground">Scopes</dt>
-        <dd className="flex flex-wrap gap-1">
-          {key.scopes.map((s) => (
-            <code key={s} className="rounded border px-1.5 py-0.5 font-mono text-xs">
-              {s}
-            </code>
-          ))}
-        </dd>
-        <dt className="text-muted-foreground">Created</dt>
-        <dd>
-          <DateTime date={key.createdAt} timeZone={timeZone} />
-        </dd>
-        <dt className="text-muted-foreground">{row.status === "expired" ? "Expired" : "Expires"}</dt>
-        <dd>{key.expiresAt ? <DateTime date={key.expiresAt} timeZone={timeZone} /> : "Never"}</dd>
-        {key.revokedAt && (
-          <>
-            <dt className="text-muted-foreground">Revoked</dt>
-            <dd className="min-w-0 [overflow-wrap:anywhere]">
-              <DateTime date={key.revokedAt} timeZone={timeZone} withTime />
-              {key.revokedReason && <span className="text-muted-foreground"> · {revokedNote(key.revokedReason)}</span>}
-            </dd>
-          </>
-        )}
-        <dt className="text-muted-foreground">Secret issued</dt>
-        <dd>
-          <DateTime date={key.secretCreatedAt} timeZone={timeZone} />
-        </dd>
-        <dt className="text-muted-foreground">Last used</dt>
-        <dd>
-          {key.lastUsedAt ? (
-            <>
-              <DateTime date={key.lastUsedAt} timeZone={timeZone} now={now} relative />
-              {key.lastUsedIp && <span className="text-muted-foreground"> from {key.lastUsedIp}</span>}
-            </>
-          ) : (
-            "Never"
-          )}
-        </dd>
-      </dl>
-      <p className="-mt-3 text-xs text-muted-foreground">
-        Dates are in your time zone, {describeTimeZone(timeZone, now)}. Point at one for the exact time.
-      </p>
-      <section aria-labelledby="usage-heading" className="grid gap-2">
-        <h3 id="usage-heading" className="font-medium">
-          Requests, last 30 days <span className="font-normal text-muted-foreground">({total} in all)</span>
-        </h3>
-        {total > 0 ? (
-          <UsageChart days={days} />
-        ) : (
-          <p className="rounded-lg border border-dashed p-6 text-center text-sm text-muted-foreground">
-            No requests in the last 30 days. Calls made with this key appear here within a few seconds.
-          </p>
-        )}
-      </section>
-      <section aria-labelledby="rotations-heading" className="grid gap-2">
-        <h3 id="rotations-heading" className="font-medium">
-          Rotations
-        </h3>
-        {rotations.length === 0 ? (
-          <p className="text-sm text-muted-foreground">This key still has the secret it was created with.</p>
-        ) : (
-          <ol className="grid gap-2 text-sm">
-            {rotations.map((r) => (
-              <li key={r.id} className="rounded-md border p-3">
-                <DateTime date={r.rotatedAt} timeZone={timeZone} withTime />{" "}
-                via {r.via === "api" ? "the API" : "the dashboard"}:{" "}
-                <code className="font-mono text-xs">{r.oldHint}</code> → <code className="font-mono text-xs">{r.newHint}</code>.{" "}
-                <span className="text-muted-foreground">
-                  <GraceNote rotatedAt={r.rotatedAt} graceUntil={r.graceUntil} now={now} timeZone={timeZone} />
-                </span>
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
-    </div>
-  );
-}
-
-/** Past or present tense, depending on whether the old secret's grace period is over. */
-function GraceNote({ rotatedAt, graceUntil, now, timeZone }: { rotatedAt: Date; graceUntil: Date; now: Date; timeZone: string }) {
-  if (graceUntil.getTime() <= rotatedAt.getTime() + 1000) return <>The old secret stopped at once.</>;
-  const when = <DateTime date={graceUntil} timeZone={timeZone} withTime />;
-  return graceUntil.getTime() > now.getTime() ? (
-    <>The old secret keeps working until {when}.</>
-  ) : (
-    <>The old secret worked until {when}.</>
+    <KeyDetailsBody
+      details={details}
+      row={toKeyRow(details.key, now, policy.rotationPeriodDays)}
+      list={{ href: "/settings/api-keys", label: PLACES.apiKeys }}
+      origin={requestOrigin(await headers())}
+      maxLifetimeDays={policy.maxLifetimeDays}
+      now={now}
+      timeZone={await requestTimeZone()}
+    />
   );
 }

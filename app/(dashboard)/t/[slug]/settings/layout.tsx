@@ -1,10 +1,10 @@
 import { notFound } from "next/navigation";
 import { SectionTabs } from "@/components/layout/section-tabs";
-import { teamApiKeysPath, teamMembersPath } from "@/components/teams/team-links";
+import { teamApiKeysPath, teamAuditPath, teamMembersPath, teamUsagePath } from "@/components/teams/team-links";
 import { getDb } from "@/db";
 import { membershipOf } from "@/db/queries/teams";
 import { PLACES } from "@/lib/glossary";
-import { TEAM_ROLE_LABELS } from "@/lib/teams/roles";
+import { TEAM_ROLE_LABELS, canAdministerTeam } from "@/lib/teams/roles";
 import { isTeamSlug } from "@/lib/teams/slug";
 import { requireUser } from "@/lib/session";
 
@@ -20,6 +20,9 @@ export default async function TeamSettingsLayout({ children, params }: { childre
   const tabs = [
     { href: teamApiKeysPath(team.slug), label: PLACES.apiKeys },
     { href: teamMembersPath(team.slug), label: PLACES.teamMembers },
+    { href: teamUsagePath(team.slug), label: PLACES.teamUsage },
+    // Only owners and admins read the log: the tab is a convenience, the page's command decides.
+    ...(canAdministerTeam(role) ? [{ href: teamAuditPath(team.slug), label: PLACES.auditLog }] : []),
   ];
   return (
     <div className="mx-auto max-w-6xl">

@@ -18,7 +18,7 @@ import {
   type KeyPages,
 } from "@/app/(dashboard)/settings/api-keys/key-action-bodies";
 
-const pages = (slug: string): KeyPages => ({ list: `/t/${slug}/settings/api-keys` });
+const pages = (slug: string): KeyPages => ({ list: `/t/${slug}/settings/api-keys`, key: (id) => `/t/${slug}/settings/api-keys/${id}` });
 
 export async function createTeamApiKeyAction(slug: string, _prev: ActionState<CreatedKey>, form: FormData): Promise<ActionState<CreatedKey>> {
   return withUser("createTeamApiKey", async ({ db, actor }) => createKeyBody(db, await actingForTeam(db, actor, slug), pages(slug), form));

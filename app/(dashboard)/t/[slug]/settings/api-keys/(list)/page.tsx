@@ -72,7 +72,7 @@ export default async function TeamApiKeysPage({
       maxLifetimeDays={policy.maxLifetimeDays}
       scope={{ teamSlug: team.slug, canManage }}
     >
-      <KeysTable rows={rows} now={now} timeZone={timeZone} team controls={canManage} />
+      <KeysTable rows={rows} now={now} timeZone={timeZone} teamSlug={team.slug} controls={canManage} />
       {list.total > KEYS_PAGE_SIZE && (
         <Pagination
           path={path}
