@@ -53,44 +53,47 @@ function parseGroup(group: string): number | null {
   return n;
 }
 
+/** The groups of one side of "::" into `out` (embedded IPv4 allowed only at the very end); false if malformed. */
+function pushGroups(half: string, out: number[], mayEndInIPv4: boolean): boolean {
+  if (half === "") return true;
+  const parts = half.split(":");
+  const last = parts.length - 1;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (i === last && mayEndInIPv4 && part.length > 4 && part.includes(".")) {
+      const v4 = parseIPv4(part);
+      if (!v4) return false;
+      out.push(v4[0]! >>> 16, v4[0]! & 0xffff);
+      continue;
+    }
+    const g = parseGroup(part);
+    if (g === null) return false;
+    out.push(g);
+  }
+  return true;
+}
+
 function parseIPv6(text: string): Words | null {
   if (text.length < 2 || text.length > 45) return null;
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  const groupsOf = (half: string): number[] | null => {
-    if (half === "") return [];
-    const out: number[] = [];
-    const parts = half.split(":");
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i]!;
-      // An embedded IPv4 address may end the address (::ffff:10.0.0.1, 64:ff9b::192.0.2.1).
-      if (i === parts.length - 1 && part.includes(".")) {
-        const v4 = parseIPv4(part);
-        if (!v4) return null;
-        out.push(v4[0]! >>> 16, v4[0]! & 0xffff);
-        continue;
-      }
-      const g = parseGroup(part);
-      if (g === null) return null;
-      out.push(g);
-    }
-    return out;
-  };
-  const head = groupsOf(halves[0]!);
-  const tail = halves.length === 2 ? groupsOf(halves[1]!) : [];
-  if (!head || !tail) return null;
-  // An embedded IPv4 address only ever ends an address.
-  if (halves.length === 2 && halves[0]!.includes(".")) return null;
+  const gap = text.indexOf("::");
   const groups: number[] = [];
-  if (halves.length === 2) {
-    const missing = 8 - head.length - tail.length;
-    if (missing < 1) return null;
-    groups.push(...head, ...new Array<number>(missing).fill(0), ...tail);
+  if (gap < 0) {
+    if (!pushGroups(text, groups, true) || groups.length !== 8) return null;
   } else {
-    if (head.length !== 8) return null;
-    groups.push(...head);
+    if (text.indexOf("::", gap + 1) >= 0) return null;
+    const tail: number[] = [];
+    if (!pushGroups(text.slice(0, gap), groups, false) || !pushGroups(text.slice(gap + 2), tail, true)) return null;
+    const missing = 8 - groups.length - tail.length;
+    if (missing < 1) return null;
+    for (let i = 0; i < missing; i++) groups.push(0);
+    for (const g of tail) groups.push(g);
   }
-  return [0, 1, 2, 3].map((i) => ((groups[2 * i]! << 16) | groups[2 * i + 1]!) >>> 0);
+  return [
+    ((groups[0]! << 16) | groups[1]!) >>> 0,
+    ((groups[2]! << 16) | groups[3]!) >>> 0,
+    ((groups[4]! << 16) | groups[5]!) >>> 0,
+    ((groups[6]! << 16) | groups[7]!) >>> 0,
+  ];
 }
 
 /** An IPv4-mapped IPv6 address (::ffff:a.b.c.d) as its IPv4 address; other addresses as they are. */
@@ -249,13 +252,28 @@ export function compileAllowlist(list: readonly string[]): CompiledAllowlist {
   return { v4: Uint32Array.from(v4), v6: Uint32Array.from(v6) };
 }
 
-// Compiled once per stored array: a cached lookup row keeps the same array, so its list compiles
-// once however often the key is used; a row read from the database compiles on its first check.
-const compiled = new WeakMap<readonly string[], CompiledAllowlist>();
+// Compiled once per list. A lookup row's array carries its compiled list under a symbol, so a
+// cached row (the embedded database) checks with no lookup at all; a row read again from the
+// database (a server database caches no rows) has a new array with the same text, found by that
+// text in a bounded map. Compiling 100 entries costs a fraction of a millisecond, once per list
+// per process; see scripts/bench-cidr.ts for the per-check figures.
+const COMPILED = Symbol("compiledAllowlist");
+type Marked = { [COMPILED]?: CompiledAllowlist };
+const byText = new Map<string, CompiledAllowlist>();
+const MAX_COMPILED = 10_000;
 
 function compiledFor(list: readonly string[]): CompiledAllowlist {
-  let c = compiled.get(list);
-  if (!c) compiled.set(list, (c = compileAllowlist(list)));
+  const marked = list as Marked;
+  const own = marked[COMPILED];
+  if (own) return own;
+  const text = list.length === 1 ? list[0]! : list.join(",");
+  let c = byText.get(text);
+  if (!c) {
+    c = compileAllowlist(list);
+    if (byText.size >= MAX_COMPILED) byText.delete(byText.keys().next().value!);
+    byText.set(text, c);
+  }
+  if (Object.isExtensible(list)) Object.defineProperty(list, COMPILED, { value: c, enumerable: false });
   return c;
 }
 
