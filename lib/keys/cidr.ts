@@ -10,10 +10,9 @@
 // are kept per stored array, so a cached lookup row compiles once) and a check is a few integer
 // compares per block, no regular expression and no allocation beyond parsing the client address.
 
-/** Entries a key may have (the CHECK on api_keys.allowed_ips says 1..100). */
-export const ALLOWED_IPS_MAX = 100;
-/** Characters in one entry (the longest IPv6 CIDR is 43; room for what people paste). */
-export const ALLOWED_IP_ENTRY_MAX = 64;
+import { ALLOWED_IP_ENTRY_MAX, ALLOWED_IPS_MAX } from "../validation/allowed-ips.limits";
+
+export { ALLOWED_IP_ENTRY_MAX, ALLOWED_IPS_MAX };
 
 /** An address as 32-bit words: one for IPv4, four for IPv6 (most significant first). */
 type Words = number[];

@@ -1,13 +1,12 @@
 import { z } from "zod";
-import { ALLOWED_IP_ENTRY_MAX, ALLOWED_IPS_MAX, parseAllowlist, splitAllowlistText } from "../keys/cidr";
+import { parseAllowlist, splitAllowlistText } from "../keys/cidr";
+import { ALLOWED_IP_ENTRY_MAX, ALLOWED_IPS_MAX, ALLOWED_IPS_TEXT_MAX } from "./allowed-ips.limits";
 
 // A key's IP allowlist as input: a JSON array from the API, or the dialog's text (one entry per
 // line, or separated by commas). Both end as the canonical entries (lib/keys/cidr.ts), or null
 // for "any address" (an empty list), or undefined when the field was not sent (an edit keeps the
 // list). Every bad entry is named in one message, so a person fixes them all at once.
 
-/** The dialog's text: 100 entries of 64 characters and their separators fit. */
-export const ALLOWED_IPS_TEXT_MAX = ALLOWED_IPS_MAX * (ALLOWED_IP_ENTRY_MAX + 2);
 
 function canonical(entries: readonly string[], ctx: z.RefinementCtx): string[] | null {
   const parsed = parseAllowlist(entries);

@@ -89,6 +89,20 @@ export default async function ApiKeyDetailPage({ params }: Params) {
             </code>
           ))}
         </dd>
+        <dt className="text-muted-foreground">Allowed IPs</dt>
+        <dd className="min-w-0">
+          {key.allowedIps ? (
+            <ul className="flex flex-wrap gap-1" aria-label="Allowed IP addresses">
+              {key.allowedIps.map((ip) => (
+                <li key={ip}>
+                  <code className="rounded border px-1.5 py-0.5 font-mono text-xs [overflow-wrap:anywhere]">{ip}</code>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            "Any address"
+          )}
+        </dd>
         <dt className="text-muted-foreground">Created</dt>
         <dd>
           <DateTime date={key.createdAt} timeZone={timeZone} />
