@@ -13,8 +13,8 @@ import type { Actor, CallerKey, KeyActor } from "./actor";
 import { createKey, rotateKey, updateKey } from "./keys";
 
 // A key's IP allowlist through the key commands, as both adapters call them: a dashboard session
-// sets anything; a key through the API may set or narrow a list, never remove or widen one, and a
-// key with a list hands out nothing usable from elsewhere (lib/keys/rules.ts).
+// sets anything; a key with a list of its own, through the API, narrows a list or sets one within
+// its own, and hands out nothing usable from elsewhere (lib/keys/rules.ts).
 
 let handle: DbHandle;
 beforeAll(async () => {
@@ -79,33 +79,44 @@ describe(`allowed IPs through the key commands (${TEST_DRIVER})`, () => {
     expect(await stored(key.id)).toEqual(["10.0.0.0/8"]);
   });
 
-  it("through the API: a list may be set on an open key and narrowed, never widened or removed, and a refusal changes nothing", async () => {
+  it("through the API: a key with a list narrows a key's list or sets one within its own, never removes or widens it; a refusal changes nothing", async () => {
     const { session, through } = await owner();
-    const caller = (await createKey(handle.db, session, { name: "admin", scopes: ALL_SCOPES, expiresAt: null })).key;
+    const caller = (await createKey(handle.db, session, { name: "admin", scopes: ALL_SCOPES, expiresAt: null, allowedIps: ["10.0.0.0/8"] })).key;
     const target = (await createKey(handle.db, session, { name: "target", scopes: ["keys:read"], expiresAt: null })).key;
     const api = through(caller);
     const body = (raw: unknown) => patchKeyBody.parse(raw);
 
-    await updateKey(handle.db, api, target.id, body({ allowedIps: ["10.0.0.0/8", "192.0.2.0/24"] }));
-    expect(await stored(target.id)).toEqual(["10.0.0.0/8", "192.0.2.0/24"]);
+    // Any list on a key usable anywhere narrows it; then it narrows further or widens within the caller's own.
+    await updateKey(handle.db, api, target.id, body({ allowedIps: ["192.0.2.0/24"] }));
+    expect(await stored(target.id)).toEqual(["192.0.2.0/24"]);
     await updateKey(handle.db, api, target.id, body({ allowedIps: ["10.1.0.0/16"] }));
     expect(await stored(target.id)).toEqual(["10.1.0.0/16"]);
-
-    const widen = await refusal(updateKey(handle.db, api, target.id, body({ allowedIps: ["10.0.0.0/8"] })));
+    await updateKey(handle.db, api, target.id, body({ allowedIps: ["10.1.2.0/24"] }));
+    expect(await stored(target.id)).toEqual(["10.1.2.0/24"]);
+    // Widening back within the caller's own is fine; past it is not.
+    await updateKey(handle.db, api, target.id, body({ allowedIps: ["10.0.0.0/8"] }));
+    const widen = await refusal(updateKey(handle.db, api, target.id, body({ allowedIps: ["10.0.0.0/7"] })));
     expect(widen.code).toBe("allowed_ips_beyond_caller");
-    expect(widen.message).toMatch(/narrow.*10\.1\.0\.0\/16.*dashboard/);
+    expect(widen.message).toMatch(/10\.0\.0\.0\/8.*Widen them in the dashboard/);
     for (const remove of [null, []]) {
       const removed = await refusal(updateKey(handle.db, api, target.id, body({ allowedIps: remove })));
-      expect(removed).toMatchObject({ code: "allowed_ips_beyond_caller", message: expect.stringMatching(/remove.*dashboard/) });
+      expect(removed).toMatchObject({ code: "allowed_ips_beyond_caller", message: expect.stringMatching(/any address.*dashboard/) });
     }
     // Refused with other changes in the same request: none of them is written.
     expect(await refusal(updateKey(handle.db, api, target.id, body({ name: "renamed", allowedIps: ["11.0.0.0/8"] })))).toMatchObject({ code: "allowed_ips_beyond_caller" });
     const [row] = await handle.db.select().from(apiKeys).where(eq(apiKeys.id, target.id));
-    expect(row).toMatchObject({ name: "target", allowedIps: ["10.1.0.0/16"] });
+    expect(row).toMatchObject({ name: "target", allowedIps: ["10.0.0.0/8"] });
     // Leaving the list out keeps it.
     await updateKey(handle.db, api, target.id, body({ name: "renamed" }));
-    expect(await stored(target.id)).toEqual(["10.1.0.0/16"]);
-    // A person in the dashboard may widen or remove it.
+    expect(await stored(target.id)).toEqual(["10.0.0.0/8"]);
+    // A key with a list narrows lists outside its own too (it takes access away).
+    const elsewhere = (await createKey(handle.db, session, { name: "elsewhere", scopes: ["keys:read"], expiresAt: null, allowedIps: ["192.0.2.0/24"] })).key;
+    await updateKey(handle.db, api, elsewhere.id, body({ allowedIps: ["192.0.2.128/25"] }));
+    expect(await stored(elsewhere.id)).toEqual(["192.0.2.128/25"]);
+    // A key without a list, and a person in the dashboard, may widen or remove it.
+    const open = (await createKey(handle.db, session, { name: "open", scopes: ALL_SCOPES, expiresAt: null })).key;
+    await updateKey(handle.db, through(open), target.id, body({ allowedIps: ["198.51.100.0/24"] }));
+    expect(await stored(target.id)).toEqual(["198.51.100.0/24"]);
     await updateKey(handle.db, session, target.id, { allowedIps: null });
     expect(await stored(target.id)).toBeNull();
   });
@@ -153,6 +164,10 @@ describe(`allowed IPs through the key commands (${TEST_DRIVER})`, () => {
     expect((await refusal(updateKey(handle.db, asTeamKey, teamKey.id, { allowedIps: null }))).code).toBe("allowed_ips_beyond_caller");
     await updateKey(handle.db, asTeamKey, teamKey.id, { allowedIps: ["2001:db8:1::/48"] });
     expect(await stored(teamKey.id)).toEqual(["2001:db8:1::/48"]);
+    // Itself, narrowed, is now limited by its own new list (read again on its next request).
+    expect((await refusal(updateKey(handle.db, { ...asTeamKey, key: { ...asTeamKey.key, allowedIps: ["2001:db8:1::/48"] } }, teamKey.id, { allowedIps: ["2001:db8::/32"] }))).code).toBe(
+      "allowed_ips_beyond_caller",
+    );
   });
 });
 

@@ -20,7 +20,7 @@ import {
   assertMayGrant,
   assertMayGrantAllowlist,
   assertMayManage,
-  assertMayNarrowAllowlist,
+  assertMayChangeAllowlist,
   assertMayRotate,
   assertMayRotateAllowlist,
   assertMayWiden,
@@ -182,7 +182,7 @@ export async function createKey(db: Database, actor: KeyActor, request: CreateKe
  * Renames, re-describes, re-scopes, re-dates or re-limits (allowed IPs) a key. The maximum lifetime counts from the key's
  * creation; a revoked or expired key cannot be changed (409). Through a key: the target's scopes
  * must be the caller's, new scopes and expiry within the caller's, and a key that outlives the
- * caller gains no scopes from it; its allowed IPs may be set or narrowed, never removed or widened
+ * caller gains no scopes from it; its allowed IPs only narrowed or set within the caller's own
  * (lib/keys/rules.ts). From a session, widening a key to Full access needs a recent
  * authentication (step-up), like creating one.
  */
@@ -211,7 +211,7 @@ export async function updateKey(db: Database, actor: KeyActor, id: unknown, requ
         assertMayManage(actor.key, target);
         assertMayGrant(actor.key, { scopes: scoped?.scopes, expiresAt: request.expiresAt });
         assertMayWiden(actor.key, target, scoped?.scopes);
-        assertMayNarrowAllowlist(actor.key, target, allowedIps);
+        assertMayChangeAllowlist(actor.key, target, allowedIps);
         if (scoped && isFullAccess(scoped.scopes) && !isFullAccess(target.scopes as Scope[])) {
           assertRecentAuthentication(actor);
         }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
-import { assertMayGrant, assertMayGrantAllowlist, assertMayNarrowAllowlist, assertMayRotate, assertMayRotateAllowlist, assertMayWiden, outlivesCaller, type CallerKey } from "./rules";
+import { assertMayGrant, assertMayGrantAllowlist, assertMayChangeAllowlist, assertMayRotate, assertMayRotateAllowlist, assertMayWiden, outlivesCaller, type CallerKey } from "./rules";
 
 const at = new Date("2027-01-10T00:00:00Z");
 const caller = (expiresAt: Date | null): CallerKey => ({ id: "caller", scopes: ["keys:read", "keys:write", "keys:rotate"], expiresAt, viaPreviousSecret: false });
@@ -54,13 +54,18 @@ describe("a key's allowed IPs bound what it may hand out", () => {
     expect(codeOf(() => assertMayGrantAllowlist(caller(null), null))).toBeNull();
     expect(codeOf(() => assertMayGrantAllowlist(undefined, null))).toBeNull();
   });
-  it("edit: set or narrow only; unchanged (undefined) is fine; a session may do anything", () => {
-    expect(codeOf(() => assertMayNarrowAllowlist(caller(null), { allowedIps: null }, ["10.0.0.0/8"]))).toBeNull();
-    expect(codeOf(() => assertMayNarrowAllowlist(caller(null), { allowedIps: ["10.0.0.0/8"] }, ["10.0.0.0/9"]))).toBeNull();
-    expect(codeOf(() => assertMayNarrowAllowlist(caller(null), { allowedIps: ["10.0.0.0/8"] }, ["10.0.0.0/7"]))).toBe("allowed_ips_beyond_caller");
-    expect(codeOf(() => assertMayNarrowAllowlist(caller(null), { allowedIps: ["10.0.0.0/8"] }, null))).toBe("allowed_ips_beyond_caller");
-    expect(codeOf(() => assertMayNarrowAllowlist(caller(null), { allowedIps: ["10.0.0.0/8"] }, undefined))).toBeNull();
-    expect(codeOf(() => assertMayNarrowAllowlist(undefined, { allowedIps: ["10.0.0.0/8"] }, null))).toBeNull();
+  it("edit: a caller with a list narrows, or sets within its own; a caller without one (or a session) sets anything", () => {
+    expect(codeOf(() => assertMayChangeAllowlist(limited, { allowedIps: ["11.0.0.0/8"] }, ["11.1.0.0/16"]))).toBeNull();
+    expect(codeOf(() => assertMayChangeAllowlist(limited, { allowedIps: ["11.0.0.0/8"] }, ["10.1.0.0/16", "11.0.0.1"]))).toBe("allowed_ips_beyond_caller");
+    expect(codeOf(() => assertMayChangeAllowlist(limited, { allowedIps: ["11.0.0.0/8"] }, ["10.1.0.0/16"]))).toBeNull();
+    expect(codeOf(() => assertMayChangeAllowlist(limited, { allowedIps: null }, ["10.0.0.0/8"]))).toBeNull();
+    // Any list on a key usable anywhere is a narrowing.
+    expect(codeOf(() => assertMayChangeAllowlist(limited, { allowedIps: null }, ["11.0.0.0/8"]))).toBeNull();
+    expect(codeOf(() => assertMayChangeAllowlist(limited, { allowedIps: ["10.0.0.0/8"] }, ["10.0.0.0/7"]))).toBe("allowed_ips_beyond_caller");
+    expect(codeOf(() => assertMayChangeAllowlist(limited, { allowedIps: ["10.0.0.0/8"] }, null))).toBe("allowed_ips_beyond_caller");
+    expect(codeOf(() => assertMayChangeAllowlist(limited, { allowedIps: ["10.0.0.0/8"] }, undefined))).toBeNull();
+    expect(codeOf(() => assertMayChangeAllowlist(caller(null), { allowedIps: ["10.0.0.0/8"] }, null))).toBeNull();
+    expect(codeOf(() => assertMayChangeAllowlist(undefined, { allowedIps: ["10.0.0.0/8"] }, null))).toBeNull();
   });
   it("rotate: itself, or targets within the caller's list", () => {
     expect(codeOf(() => assertMayRotateAllowlist(limited, { id: "other", allowedIps: null }))).toBe("allowed_ips_beyond_caller");

@@ -112,12 +112,13 @@ export function assertCurrentSecret(caller: CallerKey | undefined) {
   if (caller?.viaPreviousSecret) throw new AppError("previous_secret");
 }
 
-// IP allowlists through the API. An allowlist limits where a leaked secret can be used; a key must
-// not be able to undo that for itself or hand out a way around it:
-// - a key with an allowlist creates only keys whose allowlist lies within its own (a key without
-//   one, usable anywhere, would be a way out of the caller's networks);
-// - through the API, a key's allowlist may be set or narrowed, never removed or widened: that
-//   takes a person in the dashboard (a leaked key could otherwise free itself, or its siblings);
+// IP allowlists through the API, as scopes: a key grants only what it has. An allowlist limits
+// where a leaked secret can be used, so a key must not hand out a way around its own:
+// - a key gives a key (create or edit) only addresses it may use itself: a key with an allowlist
+//   creates only keys whose allowlist lies within its own (a key without one, usable anywhere,
+//   would be a way out of the caller's networks), and cannot remove or widen a key's allowlist
+//   beyond its own; any key may narrow one. A key without an allowlist may set any (it could
+//   create an equivalent key anyway);
 // - a key with an allowlist rotates only itself or keys whose allowlist lies within its own
 //   (rotation hands out the target's secret, usable wherever the target is).
 
@@ -135,20 +136,22 @@ export function assertMayGrantAllowlist(caller: CallerKey | undefined, allowedIp
   }
 }
 
-/** Through a key, a target's allowlist may be set or narrowed (undefined: unchanged), never removed or widened. */
-export function assertMayNarrowAllowlist(
+/**
+ * Through a key, a target's new allowlist (undefined: unchanged) must lie within the caller's own
+ * or within the target's current one (a narrowing).
+ */
+export function assertMayChangeAllowlist(
   caller: CallerKey | undefined,
   target: { allowedIps: readonly string[] | null },
   allowedIps: readonly string[] | null | undefined,
 ) {
-  if (!caller || allowedIps === undefined) return;
-  if (!allowlistWithin(allowedIps, target.allowedIps)) {
-    throw beyondAllowlist(
-      allowedIps === null
-        ? "A key cannot remove a key's allowed IPs through the API. Remove them in the dashboard."
-        : `A key can only narrow a key's allowed IPs (now ${target.allowedIps!.join(", ")}) through the API. Widen them in the dashboard.`,
-    );
-  }
+  if (!caller?.allowedIps || allowedIps === undefined) return;
+  if (allowlistWithin(allowedIps, caller.allowedIps) || allowlistWithin(allowedIps, target.allowedIps)) return;
+  throw beyondAllowlist(
+    allowedIps === null
+      ? `This key may only be used from ${caller.allowedIps.join(", ")}, so it cannot let a key be used from any address. Remove the allowed IPs in the dashboard.`
+      : `This key may only be used from ${caller.allowedIps.join(", ")}, so it can narrow a key's allowed IPs or set them within its own, not widen them. Widen them in the dashboard.`,
+  );
 }
 
 /** A key with an allowlist rotates itself, or keys no more reachable than itself. */
