@@ -117,7 +117,7 @@ async function decide(deps: VerifyDeps, presented: string, options: VerifyOption
 
   // After the states above (a revoked key still says revoked): a working key used from elsewhere.
   // An unknown client address never passes an allowlist.
-  const checkedIp = options.allowlistIp === undefined ? options.ip : options.allowlistIp;
+  const checkedIp = "allowlistIp" in options ? (options.allowlistIp ?? null) : options.ip;
   if (row.allowedIps && !ipAllowed(row.allowedIps, checkedIp)) return fail({ code: "IP_NOT_ALLOWED", key, ip: checkedIp });
 
   const limit = deps.limiter.take(`key:${key.id}`, deps.ratePerMinute);
