@@ -98,7 +98,8 @@ test.describe("allowed IP addresses", () => {
     await expect(field).toHaveValue("203.0.113.0/24\n2001:db8::1");
     await page.keyboard.press("Escape");
     await keys.menu(name, "View details");
-    const allowed = page.getByRole("list", { name: "Allowed IP addresses" });
+    await expect(page.getByText("Only from the 2 addresses and ranges below")).toBeVisible();
+    const allowed = page.getByRole("list", { name: /Allowed IP addresses/ });
     await expect(allowed.getByRole("listitem")).toHaveText(["203.0.113.0/24", "2001:db8::1"]);
 
     await keys.goto();

@@ -20,11 +20,13 @@ export function AllowedIpsField({ defaultValue, error }: { defaultValue?: readon
         rows={3}
         // Room for what people paste; the server names any entry it refuses.
         maxLength={ALLOWED_IPS_TEXT_MAX}
+        // One entry per line, never broken mid-address: long IPv6 blocks scroll sideways instead.
+        wrap="off"
         spellCheck={false}
         autoCapitalize="off"
         autoComplete="off"
         placeholder={"203.0.113.0/24\n2001:db8::/32"}
-        className="max-h-48 font-mono text-sm [overflow-wrap:anywhere]"
+        className="max-h-48 font-mono text-sm"
         defaultValue={defaultValue?.join("\n") ?? undefined}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? "key-allowed-ips-error key-allowed-ips-hint" : "key-allowed-ips-hint"}
