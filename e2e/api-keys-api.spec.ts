@@ -19,7 +19,7 @@ test.describe("keys API", () => {
     expect(created.body).toMatchObject({ name: "deployer", description: "CI", access: "restricted", status: "active", hint: `ksk_…${secret.slice(-4)}` });
     expect(new Date(created.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
     expect(Object.keys(created.body).sort()).toEqual(
-      ["access", "createdAt", "description", "expiresAt", "hint", "id", "key", "lastUsedAt", "lastUsedIp", "name", "revokedAt", "revokedReason", "scopes", "secretCreatedAt", "status"].sort(),
+      ["access", "allowedIps", "createdAt", "description", "expiresAt", "hint", "id", "key", "lastUsedAt", "lastUsedIp", "name", "revokedAt", "revokedReason", "scopes", "secretCreatedAt", "status"].sort(),
     );
 
     const list = await api.call("GET", "/keys?limit=100", { key: rootKey });

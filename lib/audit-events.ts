@@ -51,6 +51,7 @@ export const AUDIT_ACTIONS = [
   "api_key.renamed",
   "api_key.rescoped",
   "api_key.updated",
+  "api_key.allowed_ips_changed",
   "api_key.rotated",
   "api_key.reported_leaked",
   "api_key.admin_revoked",

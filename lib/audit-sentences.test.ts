@@ -19,6 +19,11 @@ describe("audit events as sentences", () => {
     expect(say("api_key.admin_revoked", { name: "old", reason: "Leaked in a gist" }, "An administrator")).toBe("An administrator revoked old: “Leaked in a gist”");
     expect(say("api_key.renamed", { from: "a", to: "b" })).toBe("You renamed “a” to b");
     expect(say("api_key.rescoped", { name: "k", to: ["keys:read", "usage:read"] })).toBe("You changed the scopes of k to keys:read, usage:read");
+    expect(say("api_key.allowed_ips_changed", { name: "k", from: null, to: ["10.0.0.0/8", "::1"] })).toBe("You limited k to requests from 10.0.0.0/8, ::1");
+    expect(say("api_key.allowed_ips_changed", { name: "k", from: ["::1"], to: null })).toBe("You let k be used from any address again");
+    expect(say("api_key.allowed_ips_changed", { name: "k", to: ["1.1.1.1", "1.1.1.2", "1.1.1.3", "1.1.1.4", "1.1.1.5", "1.1.1.6", "1.1.1.7"] })).toBe(
+      "You limited k to requests from 1.1.1.1, 1.1.1.2, 1.1.1.3, 1.1.1.4, 1.1.1.5 and 2 more",
+    );
     expect(say("api_key.reported_leaked", { hint: "ksk_…abcd", source: "scanner", secret: "current" })).toBe("the key ksk_…abcd was revoked after a secret scanner found its secret");
   });
 

@@ -18,6 +18,8 @@ export type EventInput = {
 
 const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+/** Addresses for a sentence: the first five, then how many more. */
+const addresses = (ips: string[]): string => (ips.length <= 5 ? ips.join(", ") : `${ips.slice(0, 5).join(", ")} and ${ips.length - 5} more`);
 const date = (v: unknown): Date | null => {
   const d = typeof v === "string" || v instanceof Date ? new Date(v) : null;
   return d && !Number.isNaN(d.getTime()) ? d : null;
@@ -153,7 +155,8 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       ];
     case "api_key.created": {
       const expires = when(m.expiresAt);
-      return [actor, t(` created `), key(), t(` with ${ACCESS[str(m.access) ?? ""] ?? "access"}, ${expires ? `expiring ${expires}` : "never expiring"}`), via];
+      const ips = list(m.allowedIps);
+      return [actor, t(` created `), key(), t(` with ${ACCESS[str(m.access) ?? ""] ?? "access"}, ${expires ? `expiring ${expires}` : "never expiring"}${ips.length > 0 ? `, usable only from ${addresses(ips)}` : ""}`), via];
     }
     case "api_key.revoked":
       return [actor, t(` revoked `), key(), via];
@@ -166,6 +169,12 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
     case "api_key.updated": {
       const expires = "expiresAt" in m ? when(m.expiresAt) : undefined;
       return [actor, t(` changed the description or expiry of `), key(), t(expires === undefined ? "" : expires ? `; it expires ${expires}` : "; it never expires"), via];
+    }
+    case "api_key.allowed_ips_changed": {
+      const to = list(m.to);
+      return to.length === 0
+        ? [actor, t(` let `), key(), t(` be used from any address again`), via]
+        : [actor, t(` limited `), key(), t(` to requests from ${addresses(to)}`), via];
     }
     case "api_key.rotated": {
       const until = date(m.graceUntil);
@@ -278,6 +287,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "api_key.renamed": "Key renamed",
   "api_key.rescoped": "Key scopes changed",
   "api_key.updated": "Key description or expiry changed",
+  "api_key.allowed_ips_changed": "Key allowed IPs changed",
   "api_key.rotated": "Key rotated",
   "api_key.reported_leaked": "Key revoked after a leak report",
   "api_key.admin_revoked": "Key revoked by an administrator",

@@ -15,6 +15,11 @@ export const ERRORS = {
   account_suspended: [403, "This account is suspended. Ask an administrator to reinstate it."],
   insufficient_scope: [403, "This API key does not have the scope this request needs."],
   expiry_beyond_caller: [403, "A key cannot hand out a credential that outlives it."],
+  allowed_ips_beyond_caller: [
+    403,
+    "A key cannot remove or widen allowed IPs, nor hand out a key usable from addresses it cannot use itself. Make this change in the dashboard.",
+  ],
+  ip_not_allowed: [403, "This key does not accept requests from this address. Add the address to the key's allowed IP addresses, or call from an allowed one."],
   previous_secret: [
     403,
     "This is the key's previous secret, still in its rotation grace period. Only the current secret can rotate the key: use the newest secret.",

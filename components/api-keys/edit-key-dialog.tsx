@@ -76,6 +76,7 @@ function EditBody({ target, extend, onDone, maxLifetimeDays }: { target: KeyRow;
           specials: target.scopes.filter((s) => !/:(read|write)$/.test(s)),
           expiresAt: target.expiresAt,
           createdAt: target.createdAt,
+          allowedIps: target.allowedIps,
         }}
       />
       <div className="flex justify-end">

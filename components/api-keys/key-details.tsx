@@ -70,6 +70,12 @@ export function KeyDetailsBody({
             </code>
           ))}
         </dd>
+        <dt className="text-muted-foreground">Allowed IPs</dt>
+        <dd>
+          {key.allowedIps
+            ? `Only from the ${key.allowedIps.length === 1 ? "address" : `${key.allowedIps.length} addresses and ranges`} below`
+            : "Any address"}
+        </dd>
         <dt className="text-muted-foreground">Created</dt>
         <dd>
           <DateTime date={key.createdAt} timeZone={timeZone} />
@@ -118,6 +124,23 @@ export function KeyDetailsBody({
       <p className="-mt-3 text-xs text-muted-foreground">
         Dates are in your time zone, {describeTimeZone(timeZone, now)}. Point at one for the exact time.
       </p>
+      {key.allowedIps && (
+        // Its own section, full width: a list of up to 100 IPv6 blocks neither squeezes into the
+        // details column at 375 px nor pushes the dates below it out of sight.
+        <section aria-labelledby="allowed-ips-heading" className="grid gap-2">
+          <h3 id="allowed-ips-heading" className="font-medium">
+            Allowed IP addresses <span className="font-normal text-muted-foreground">({key.allowedIps.length})</span>
+          </h3>
+          <ul className="flex flex-wrap gap-1" aria-labelledby="allowed-ips-heading">
+            {key.allowedIps.map((ip) => (
+              <li key={ip} className="min-w-0">
+                <code className="rounded border px-1.5 py-0.5 font-mono text-xs [overflow-wrap:anywhere]">{ip}</code>
+              </li>
+            ))}
+          </ul>
+          <p className="text-xs text-muted-foreground">Requests from any other address are refused. Change the list with Edit.</p>
+        </section>
+      )}
       <section aria-labelledby="usage-heading" className="grid gap-2">
         <h3 id="usage-heading" className="font-medium">
           Requests, last 30 days <span className="font-normal text-muted-foreground">({total} in all)</span>

@@ -7,9 +7,10 @@ import type { FieldErrors } from "@/lib/action-state";
 import type { Access, Level } from "@/lib/scopes";
 import { DESCRIPTION_MAX, NAME_MAX } from "@/lib/validation/api-key.limits";
 import { AccessFields } from "./access-fields";
+import { AllowedIpsField } from "./allowed-ips-field";
 import { ExpirationField } from "./expiration-field";
 
-/** Name, description, access and expiry: shared by the create and edit dialogs. */
+/** Name, description, access, expiry and allowed IPs: shared by the create and edit dialogs. */
 export function KeyFormFields({
   errors,
   maxLifetimeDays,
@@ -28,6 +29,7 @@ export function KeyFormFields({
     specials: string[];
     expiresAt: Date | null;
     createdAt: Date;
+    allowedIps: string[] | null;
   };
 }) {
   return (
@@ -81,6 +83,7 @@ export function KeyFormFields({
         extend={extend}
         current={defaults ? { expiresAt: defaults.expiresAt, createdAt: defaults.createdAt } : undefined}
       />
+      <AllowedIpsField defaultValue={defaults?.allowedIps} error={errors.allowedIps} />
     </>
   );
 }

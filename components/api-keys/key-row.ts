@@ -21,6 +21,8 @@ export type KeyRow = {
   /** The secret is older than the rotation period, even when the status shows something more urgent. */
   rotationDue: boolean;
   revokedReason: string | null;
+  /** Client addresses allowed to use the key; null: any. */
+  allowedIps: string[] | null;
   /** A team key's list only: who created it ("Created by"); null when no person did (a team key through the API). */
   createdBy?: { name: string; email: string } | null;
 };
@@ -42,6 +44,7 @@ export function toKeyRow(k: ApiKeySummary, now: Date, rotationPeriodDays: number
     status: keyStatus(k, now, rotationPeriodDays),
     rotationDue: isRotationDue(k, now, rotationPeriodDays),
     revokedReason: k.revokedReason,
+    allowedIps: k.allowedIps,
   };
 }
 

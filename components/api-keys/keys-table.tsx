@@ -81,7 +81,10 @@ export function KeysTable({
                 <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{row.hint}</code>
               </dd>
               <dt className="text-muted-foreground">Access</dt>
-              <dd>{row.access}</dd>
+              <dd className="min-w-0">
+                {row.access}
+                <AllowedIpsNote row={row} />
+              </dd>
               <dt className="text-muted-foreground">Created</dt>
               <dd>
                 <DateTime date={row.createdAt} timeZone={timeZone} />
@@ -150,7 +153,10 @@ function WideTable({ rows, now, timeZone, teamSlug, controls }: { rows: KeyRow[]
             <TableCell>
               <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{row.hint}</code>
             </TableCell>
-            <TableCell className="text-sm">{row.access}</TableCell>
+            <TableCell className="text-sm">
+              {row.access}
+              <AllowedIpsNote row={row} />
+            </TableCell>
             <TableCell className="text-sm">
               <DateTime date={row.createdAt} timeZone={timeZone} />
             </TableCell>
@@ -174,4 +180,11 @@ function WideTable({ rows, now, timeZone, teamSlug, controls }: { rows: KeyRow[]
       </TableBody>
     </Table>
   );
+}
+
+/** Under the access: that the key works only from some addresses (the list is on its page and in Edit). */
+function AllowedIpsNote({ row }: { row: KeyRow }) {
+  if (!row.allowedIps) return null;
+  const n = row.allowedIps.length;
+  return <div className="text-xs text-muted-foreground">Only from {n === 1 ? "1 allowed IP entry" : `${n} allowed IP entries`}</div>;
 }

@@ -30,6 +30,7 @@ export const apiKeyColumns = {
   revokedReason: apiKeys.revokedReason,
   lastUsedIp: apiKeys.lastUsedIp,
   secretCreatedAt: apiKeys.secretCreatedAt,
+  allowedIps: apiKeys.allowedIps,
 };
 
 export type ApiKeySummary = {
@@ -46,6 +47,8 @@ export type ApiKeySummary = {
   revokedReason: string | null;
   lastUsedIp: string | null;
   secretCreatedAt: Date;
+  /** Client addresses allowed to use the key (canonical, lib/keys/cidr.ts); null: any. */
+  allowedIps: string[] | null;
 };
 
 export type KeyPatch = {
@@ -54,6 +57,8 @@ export type KeyPatch = {
   access?: Access;
   scopes?: string[];
   expiresAt?: Date | null;
+  /** undefined keeps the list; null: any address. */
+  allowedIps?: string[] | null;
 };
 
 /**
@@ -81,6 +86,8 @@ export type NewKeyInput = {
   access: Access;
   scopes: string[];
   expiresAt: Date | null;
+  /** Canonical entries; absent or null: any address. */
+  allowedIps?: string[] | null;
 };
 
 /** The owner's keys that they have not deleted, newest first. */
@@ -139,6 +146,7 @@ export async function createApiKey(
           access: input.access,
           scopes: input.scopes,
           expiresAt: input.expiresAt,
+          allowedIps: input.allowedIps?.length ? input.allowedIps : null,
         })
         .returning(apiKeyColumns);
       await recordAudit(tx, {
@@ -152,6 +160,7 @@ export async function createApiKey(
           access: key!.access,
           scopes: key!.scopes,
           expiresAt: key!.expiresAt,
+          ...(key!.allowedIps ? { allowedIps: key!.allowedIps } : {}),
           ...ownerAuditMetadata(owner),
           ...(via ? { via: "api_key", viaKeyId: via.keyId } : {}),
         },
@@ -196,7 +205,7 @@ async function assertBelowQuota(tx: Database, owner: KeyOwner, limit: number) {
 }
 
 /**
- * Changes a key's name, description, scopes or expiry. Owner-scoped and conditional like delete;
+ * Changes a key's name, description, scopes, expiry or allowed IPs. Owner-scoped and conditional like delete;
  * one audit event per kind of change, in the same transaction. Scope changes apply from the next
  * request, since verification reads the row every time.
  *
@@ -240,6 +249,13 @@ export async function updateApiKey(
       }
       if (patch.scopes !== undefined && patch.scopes.join() !== before.scopes.join()) {
         await recordAudit(tx, { ...base, action: "api_key.rescoped", metadata: { from: before.scopes, to: after!.scopes, ...viaMeta } });
+      }
+      if (patch.allowedIps !== undefined && (patch.allowedIps ?? []).join() !== (before.allowedIps ?? []).join()) {
+        await recordAudit(tx, {
+          ...base,
+          action: "api_key.allowed_ips_changed",
+          metadata: { name: after!.name, from: before.allowedIps, to: after!.allowedIps, ...viaMeta },
+        });
       }
       const otherChanged =
         (patch.description !== undefined && patch.description !== before.description) ||

@@ -26,6 +26,9 @@ function lookupColumns(now: SQL, viaPrevious: boolean) {
     expiresAt: apiKeys.expiresAt,
     lastUsedAt: apiKeys.lastUsedAt,
     revokedAt: apiKeys.revokedAt,
+    // The key's IP allowlist, in the same row: checking it costs no query (lib/keys/verify.ts). On
+    // the embedded database an edit is a write to api_keys, which moves the write generation.
+    allowedIps: apiKeys.allowedIps,
     // Raw instants beside the judged flags, so a cached row can be judged again later (below).
     graceUntil: (viaPrevious ? sql`${apiKeyRotations.graceUntil}` : sql`null::timestamptz`)
       .mapWith((v: string | Date | null) => (v === null ? null : new Date(v)))

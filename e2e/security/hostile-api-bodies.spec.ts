@@ -9,6 +9,42 @@ import { P_DESC, expectFieldError, expectProblem, keyPool, randomIp, strings, wr
 test.describe("hostile input on the HTTP API", () => {
   test.describe.configure({ timeout: 300_000 });
 
+  test("allowedIps on create and edit: invalid blocks, 101 entries, a 10 KB entry, unicode and wrong types are a 422 naming the field, and nothing is written", async ({ api, rootKey }) => {
+    const key = await keyPool(api, rootKey, 2);
+    const target = await api.createKey(rootKey, { name: `ips target ${randomUUID()}`, scopes: ["keys:read"] });
+    expect((await api.call("PATCH", `/keys/${target.id}`, { key: rootKey, body: { allowedIps: ["192.0.2.0/24"] } })).status).toBe(200);
+    const hostile: unknown[] = [
+      ["10.0.0.1/8"],
+      ["10.0.0.0/33"],
+      ["2001:db8::/129"],
+      ["fe80::1%eth0"],
+      ["10.0.0.1-10.0.0.9"],
+      ["example.com"],
+      ["１０.0.0.1"],
+      ["10.0.0.1\u200b"],
+      ["10.0.0.1\u0000"],
+      ["' or 1=1 --"],
+      [""],
+      ["x".repeat(10_240)],
+      Array.from({ length: 101 }, (_, i) => `10.0.${i}.0/24`),
+      [["10.0.0.0/8"]],
+      [42],
+      "10.0.0.0/8",
+      { "0": "10.0.0.0/8" },
+      42,
+    ];
+    for (const allowedIps of hostile) {
+      const name = `ips ${randomUUID()}`;
+      const what = `allowedIps=${JSON.stringify(allowedIps).slice(0, 40)}`;
+      expectFieldError(await api.call("POST", "/keys", { key: key(), body: { name, scopes: ["keys:read"], allowedIps } }), "allowedIps", `POST /keys ${what}`);
+      expectFieldError(await api.call("PATCH", `/keys/${target.id}`, { key: key(), body: { name, allowedIps } }), "allowedIps", `PATCH ${what}`);
+      const list = await api.call("GET", "/keys?limit=100", { key: rootKey });
+      expect(list.body.data.some((k: { name: string }) => k.name === name), what).toBe(false);
+    }
+    const after = await api.call("GET", `/keys/${target.id}`, { key: rootKey });
+    expect(after.body).toMatchObject({ name: target.body.name, allowedIps: ["192.0.2.0/24"] });
+  });
+
   test("every JSON body field of every endpoint: a 422 naming the field, or the value stored as text", async ({ api, rootKey }) => {
     const key = await keyPool(api, rootKey, 12);
 

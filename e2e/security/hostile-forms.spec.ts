@@ -63,6 +63,46 @@ test.describe("hostile input through the real forms and pages", () => {
     await expect(page.getByText("Something went wrong")).toHaveCount(0);
   });
 
+  test("the dialogs' Allowed IP addresses refuse hostile entries with a field error, and nothing is created or changed", async ({ page }) => {
+    await signUp(page, newUser("hostile-ips"));
+    const keys = new ApiKeysPage(page);
+    const field = keys.dialog.getByLabel("Allowed IP addresses");
+    const hostile = [
+      ["10.0.0.1/8", /Did you mean 10\.0\.0\.0\/8\?/],
+      ["fe80::1%eth0", /zone/],
+      ["１０.0.0.1", /characters an IP address never has/],
+      ["10.0.0.0/33", /prefix length/],
+      ["<script>alert(1)</script>", /characters an IP address never has|not an IP address/],
+      ["x".repeat(10_240), /at most 6600 characters|longer than 64/],
+      [Array.from({ length: 101 }, (_, i) => `10.0.${i}.0/24`).join("\n"), /At most 100/],
+    ] as const;
+    await keys.openCreate();
+    await keys.dialog.getByLabel("Key name").fill("ips hostile");
+    for (const [value, message] of hostile) {
+      // The textarea's maxlength cuts a 10 KB paste to 6,600 characters: still refused, by the entry's length.
+      await field.fill(value);
+      await keys.submitCreate();
+      await expect(field, value.slice(0, 30)).toHaveAttribute("aria-invalid", "true");
+      await expect(keys.dialog.locator("#key-allowed-ips-error"), value.slice(0, 30)).toHaveText(message);
+    }
+    await expect(keys.dialog.getByLabel("Your new API key")).toHaveCount(0);
+    await page.keyboard.press("Escape");
+    await expect(keys.row("ips hostile")).toHaveCount(0);
+
+    await keys.create({ name: "ips edit target" });
+    await keys.copyAndClose();
+    for (const [value, message] of hostile.slice(0, 3)) {
+      await keys.menu("ips edit target", "Edit");
+      await field.fill(value);
+      await keys.dialog.getByRole("button", { name: /Save/ }).click();
+      await expect(keys.dialog.locator("#key-allowed-ips-error"), value).toHaveText(message);
+      await page.keyboard.press("Escape");
+      await expect(keys.dialog).toBeHidden();
+    }
+    await expect(keys.row("ips edit target")).not.toContainText("allowed IP");
+    await expect(page.getByText("Something went wrong")).toHaveCount(0);
+  });
+
   test("sign-up refuses hostile names, emails and passwords with field errors", async ({ page }) => {
     await page.goto("/signup");
     // Each submission is awaited to its answer: the field error a check looks for may still show from

@@ -192,6 +192,8 @@ export interface components {
              * @description When the current secret was issued (creation or last rotation).
              */
             secretCreatedAt: string;
+            /** @description Client addresses (IPv4/IPv6 addresses and CIDR blocks, canonical) allowed to use the key; other addresses are refused with ip_not_allowed. null: any address. */
+            allowedIps: string[] | null;
         };
         RotatedKey: components["schemas"]["ApiKey"] & {
             /** @description The new secret. This response is the only place it ever appears. */
@@ -242,7 +244,7 @@ export interface components {
         Verification: {
             valid: boolean;
             /** @enum {string} */
-            code: "VALID" | "NOT_FOUND" | "EXPIRED" | "REVOKED" | "USER_SUSPENDED" | "INSUFFICIENT_SCOPE" | "RATE_LIMITED";
+            code: "VALID" | "NOT_FOUND" | "EXPIRED" | "REVOKED" | "USER_SUSPENDED" | "IP_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "RATE_LIMITED";
             /** Format: uuid */
             keyId: string | null;
             /**
@@ -259,6 +261,8 @@ export interface components {
             missingScopes?: string[];
             /** @description With RATE_LIMITED. */
             retryAfterSeconds?: number;
+            /** @description With IP_NOT_ALLOWED: the address checked (the body's `ip`), or that none was passed, and what to do. */
+            message?: string;
             /** @description The checked key's limit after this check, for a key that reached the limit check. */
             rateLimit?: {
                 limit: number;
@@ -332,7 +336,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `ip_not_allowed`: This key does not accept requests from this address. Add the address to the key's allowed IP addresses, or call from an allowed one. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -341,7 +345,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended";
+                            code?: "user_suspended" | "ip_not_allowed";
                         };
                     };
                 };
@@ -427,7 +431,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `ip_not_allowed`: This key does not accept requests from this address. Add the address to the key's allowed IP addresses, or call from an allowed one. `insufficient_scope`: This API key does not have the scope this request needs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -436,7 +440,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended" | "insufficient_scope";
+                            code?: "user_suspended" | "ip_not_allowed" | "insufficient_scope";
                         };
                     };
                 };
@@ -529,6 +533,8 @@ export interface operations {
                     scopes: string[];
                     /** @description When the key stops working: in the future and within 365 days; null never expires; omitted on create means 30 days. Never past the calling key's own expiry, nor past the deployment's maximum lifetime (KEY_MAX_LIFETIME_DAYS; then null is refused too). */
                     expiresAt?: string | null;
+                    /** @description Client addresses allowed to use the key: IPv4 or IPv6 addresses or CIDR blocks, at most 100. Stored canonical (lower case, compressed IPv6, IPv4-mapped written as IPv4, no /32 or /128 on a single address, duplicates dropped); a block with bits set past its prefix (10.0.0.1/8) is refused. An empty list or null: any address. */
+                    allowedIps?: string[] | null;
                 };
             };
         };
@@ -570,7 +576,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. `expiry_beyond_caller`: A key cannot hand out a credential that outlives it. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `ip_not_allowed`: This key does not accept requests from this address. Add the address to the key's allowed IP addresses, or call from an allowed one. `insufficient_scope`: This API key does not have the scope this request needs. `expiry_beyond_caller`: A key cannot hand out a credential that outlives it. `allowed_ips_beyond_caller`: A key cannot remove or widen allowed IPs, nor hand out a key usable from addresses it cannot use itself. Make this change in the dashboard. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -579,7 +585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended" | "insufficient_scope" | "expiry_beyond_caller";
+                            code?: "user_suspended" | "ip_not_allowed" | "insufficient_scope" | "expiry_beyond_caller" | "allowed_ips_beyond_caller";
                         };
                     };
                 };
@@ -718,7 +724,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `ip_not_allowed`: This key does not accept requests from this address. Add the address to the key's allowed IP addresses, or call from an allowed one. `insufficient_scope`: This API key does not have the scope this request needs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -727,7 +733,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended" | "insufficient_scope";
+                            code?: "user_suspended" | "ip_not_allowed" | "insufficient_scope";
                         };
                     };
                 };
@@ -824,7 +830,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `ip_not_allowed`: This key does not accept requests from this address. Add the address to the key's allowed IP addresses, or call from an allowed one. `insufficient_scope`: This API key does not have the scope this request needs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -833,7 +839,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended" | "insufficient_scope";
+                            code?: "user_suspended" | "ip_not_allowed" | "insufficient_scope";
                         };
                     };
                 };
@@ -928,6 +934,8 @@ export interface operations {
                     scopes?: string[];
                     /** @description When the key stops working: in the future and within 365 days; null never expires; omitted on create means 30 days. Never past the calling key's own expiry, nor past the deployment's maximum lifetime (KEY_MAX_LIFETIME_DAYS; then null is refused too). */
                     expiresAt?: string | null;
+                    /** @description Client addresses allowed to use the key: IPv4 or IPv6 addresses or CIDR blocks, at most 100. Stored canonical (lower case, compressed IPv6, IPv4-mapped written as IPv4, no /32 or /128 on a single address, duplicates dropped); a block with bits set past its prefix (10.0.0.1/8) is refused. An empty list or null: any address. */
+                    allowedIps?: string[] | null;
                 };
             };
         };
@@ -969,7 +977,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. `expiry_beyond_caller`: A key cannot hand out a credential that outlives it. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `ip_not_allowed`: This key does not accept requests from this address. Add the address to the key's allowed IP addresses, or call from an allowed one. `insufficient_scope`: This API key does not have the scope this request needs. `expiry_beyond_caller`: A key cannot hand out a credential that outlives it. `allowed_ips_beyond_caller`: A key cannot remove or widen allowed IPs, nor hand out a key usable from addresses it cannot use itself. Make this change in the dashboard. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -978,7 +986,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended" | "insufficient_scope" | "expiry_beyond_caller";
+                            code?: "user_suspended" | "ip_not_allowed" | "insufficient_scope" | "expiry_beyond_caller" | "allowed_ips_beyond_caller";
                         };
                     };
                 };
@@ -1156,7 +1164,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. `expiry_beyond_caller`: A key cannot hand out a credential that outlives it. `previous_secret`: This is the key's previous secret, still in its rotation grace period. Only the current secret can rotate the key: use the newest secret. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `ip_not_allowed`: This key does not accept requests from this address. Add the address to the key's allowed IP addresses, or call from an allowed one. `insufficient_scope`: This API key does not have the scope this request needs. `expiry_beyond_caller`: A key cannot hand out a credential that outlives it. `allowed_ips_beyond_caller`: A key cannot remove or widen allowed IPs, nor hand out a key usable from addresses it cannot use itself. Make this change in the dashboard. `previous_secret`: This is the key's previous secret, still in its rotation grace period. Only the current secret can rotate the key: use the newest secret. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1165,7 +1173,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended" | "insufficient_scope" | "expiry_beyond_caller" | "previous_secret";
+                            code?: "user_suspended" | "ip_not_allowed" | "insufficient_scope" | "expiry_beyond_caller" | "allowed_ips_beyond_caller" | "previous_secret";
                         };
                     };
                 };
@@ -1446,7 +1454,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. `team_key_not_allowed`: This key belongs to a team, and a team has no profile. Use a personal key for this request. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `ip_not_allowed`: This key does not accept requests from this address. Add the address to the key's allowed IP addresses, or call from an allowed one. `insufficient_scope`: This API key does not have the scope this request needs. `team_key_not_allowed`: This key belongs to a team, and a team has no profile. Use a personal key for this request. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1455,7 +1463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended" | "insufficient_scope" | "team_key_not_allowed";
+                            code?: "user_suspended" | "ip_not_allowed" | "insufficient_scope" | "team_key_not_allowed";
                         };
                     };
                 };
@@ -1574,7 +1582,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. `team_key_not_allowed`: This key belongs to a team, and a team has no profile. Use a personal key for this request. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `ip_not_allowed`: This key does not accept requests from this address. Add the address to the key's allowed IP addresses, or call from an allowed one. `insufficient_scope`: This API key does not have the scope this request needs. `team_key_not_allowed`: This key belongs to a team, and a team has no profile. Use a personal key for this request. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1583,7 +1591,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended" | "insufficient_scope" | "team_key_not_allowed";
+                            code?: "user_suspended" | "ip_not_allowed" | "insufficient_scope" | "team_key_not_allowed";
                         };
                     };
                 };
@@ -1725,7 +1733,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `ip_not_allowed`: This key does not accept requests from this address. Add the address to the key's allowed IP addresses, or call from an allowed one. `insufficient_scope`: This API key does not have the scope this request needs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1734,7 +1742,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended" | "insufficient_scope";
+                            code?: "user_suspended" | "ip_not_allowed" | "insufficient_scope";
                         };
                     };
                 };
@@ -1819,6 +1827,11 @@ export interface operations {
                      *     ]
                      */
                     scopes?: string[];
+                    /**
+                     * @description The address of the client that presented the key to your service. A key with allowed IPs is checked against it, and answers IP_NOT_ALLOWED when it is outside them or not sent.
+                     * @example 203.0.113.7
+                     */
+                    ip?: string;
                 };
             };
         };
@@ -1860,7 +1873,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `insufficient_scope`: This API key does not have the scope this request needs. */
+            /** @description `user_suspended`: The account that owns this API key is suspended. Ask an administrator to reinstate it. `ip_not_allowed`: This key does not accept requests from this address. Add the address to the key's allowed IP addresses, or call from an allowed one. `insufficient_scope`: This API key does not have the scope this request needs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1869,7 +1882,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "user_suspended" | "insufficient_scope";
+                            code?: "user_suspended" | "ip_not_allowed" | "insufficient_scope";
                         };
                     };
                 };

@@ -92,6 +92,10 @@ export async function authenticate(request: Request, scope?: Scope, lookup?: Key
       // The key is genuine (only its holder can present it), so naming the reason tells nobody
       // anything new, and it tells the holder what to do. Counted as a failure like the others.
       throw await failed(new AppError("user_suspended", { headers: CHALLENGE }));
+    case "IP_NOT_ALLOWED":
+      // Genuine key, wrong place: saying so tells the holder what to do, and nobody else learns
+      // anything (only the holder can present the key). Counted as a failure like the others.
+      throw await failed(new AppError("ip_not_allowed", { message: ipNotAllowedMessage(result.ip), details: { ip: result.ip } }));
     case "RATE_LIMITED":
       noteRateLimit(request, result.rate);
       throw new AppError("rate_limited", {
@@ -108,13 +112,20 @@ export async function authenticate(request: Request, scope?: Scope, lookup?: Key
   }
 }
 
+/** What a request refused by a key's allowlist is told: the address seen, and what to do. */
+export function ipNotAllowedMessage(ip: string | null): string {
+  return ip
+    ? `This key does not accept requests from ${ip}. Add ${ip} to the key's allowed IP addresses, or call from an allowed address.`
+    : "This key only accepts requests from its allowed IP addresses, and this request's address is unknown. Check the proxy settings (TRUSTED_PROXY_HOPS).";
+}
+
 /** The actor a key command runs as: the key's owner (a person or a team), acting through this key (lib/commands). */
 export function apiActor(request: Request, caller: ApiCaller): KeyActor {
   const { key } = caller;
   const base = {
     context: contextFromHeaders(request.headers),
     clockOffsetMs: clockOffsetMs(request.headers),
-    key: { id: key.id, scopes: key.scopes, expiresAt: key.expiresAt, viaPreviousSecret: key.viaPreviousSecret },
+    key: { id: key.id, scopes: key.scopes, expiresAt: key.expiresAt, viaPreviousSecret: key.viaPreviousSecret, allowedIps: key.allowedIps },
   };
   return key.owner.type === "team" ? { ...base, userId: null, team: { id: key.owner.id } } : { ...base, userId: key.owner.id };
 }

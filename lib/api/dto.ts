@@ -19,5 +19,6 @@ export function keyDto(key: ApiKeySummary, now = new Date()) {
     revokedAt: key.revokedAt?.toISOString() ?? null,
     revokedReason: key.revokedReason,
     secretCreatedAt: key.secretCreatedAt.toISOString(),
+    allowedIps: key.allowedIps,
   };
 }

@@ -109,7 +109,13 @@ const bodies: { [K in OperationId]: Endpoint } = {
     // An unknown scope can never be held, so asking for one is simply INSUFFICIENT_SCOPE.
     const wanted = (body.scopes ?? []) as Scope[];
     const unknown = wanted.filter((s) => !isScope(s));
-    const result = await verifyKey({ ...(await verifyDeps(request)), lookup }, body.key, { scopes: wanted.filter(isScope), ip: clientIp(request.headers) });
+    // The checked key's allowlist is about the end client, whose address only the verifying service
+    // knows: `ip` in the body. Without it, a key with an allowlist is refused (IP_NOT_ALLOWED).
+    const result = await verifyKey({ ...(await verifyDeps(request)), lookup }, body.key, {
+      scopes: wanted.filter(isScope),
+      ip: body.ip ?? clientIp(request.headers),
+      allowlistIp: body.ip ?? null,
+    });
     const key = "key" in result ? result.key : null;
     const code = result.code === "VALID" && unknown.length > 0 ? "INSUFFICIENT_SCOPE" : result.code;
     return json({
@@ -123,6 +129,13 @@ const bodies: { [K in OperationId]: Endpoint } = {
       // Only a key that was found and is otherwise valid has scopes worth naming.
       ...(code === "INSUFFICIENT_SCOPE" ? { missingScopes: [...("missing" in result ? result.missing : []), ...unknown] } : {}),
       ...(result.code === "RATE_LIMITED" ? { retryAfterSeconds: result.retryAfterSeconds } : {}),
+      ...(result.code === "IP_NOT_ALLOWED"
+        ? {
+            message: result.ip
+              ? `The key does not accept requests from ${result.ip}: add it to the key's allowed IP addresses, or refuse the request.`
+              : "The key only accepts requests from its allowed IP addresses: pass the client's address in `ip`.",
+          }
+        : {}),
       // The checked key's limit after this check (not the verifier's, which is in the headers).
       ...("rate" in result ? { rateLimit: { limit: result.rate.limit, remaining: result.rate.remaining, resetSeconds: result.rate.resetSeconds } } : {}),
     });

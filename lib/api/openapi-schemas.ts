@@ -26,7 +26,7 @@ export const SCHEMAS = {
   ApiKey: {
     type: "object",
     // Every field is always present (null when it does not apply).
-    required: ["id", "name", "description", "hint", "access", "scopes", "status", "createdAt", "lastUsedAt", "lastUsedIp", "expiresAt", "revokedAt", "revokedReason", "secretCreatedAt"],
+    required: ["id", "name", "description", "hint", "access", "scopes", "status", "createdAt", "lastUsedAt", "lastUsedIp", "expiresAt", "revokedAt", "revokedReason", "secretCreatedAt", "allowedIps"],
     properties: {
       id: { type: "string", format: "uuid" },
       name: { type: "string", maxLength: 64 },
@@ -46,6 +46,11 @@ export const SCHEMAS = {
       revokedAt: { type: ["string", "null"], format: "date-time" },
       revokedReason: { type: ["string", "null"], description: "Why the key was revoked, e.g. \"reported leaked\" or \"deleted by owner\"." },
       secretCreatedAt: { type: "string", format: "date-time", description: "When the current secret was issued (creation or last rotation)." },
+      allowedIps: {
+        type: ["array", "null"],
+        items: { type: "string" },
+        description: "Client addresses (IPv4/IPv6 addresses and CIDR blocks, canonical) allowed to use the key; other addresses are refused with ip_not_allowed. null: any address.",
+      },
     },
   },
   RotatedKey: {
@@ -109,7 +114,7 @@ export const SCHEMAS = {
     required: ["valid", "code", "keyId", "ownerType", "ownerId", "scopes", "expiresAt"],
     properties: {
       valid: { type: "boolean" },
-      code: { type: "string", enum: ["VALID", "NOT_FOUND", "EXPIRED", "REVOKED", "USER_SUSPENDED", "INSUFFICIENT_SCOPE", "RATE_LIMITED"] },
+      code: { type: "string", enum: ["VALID", "NOT_FOUND", "EXPIRED", "REVOKED", "USER_SUSPENDED", "IP_NOT_ALLOWED", "INSUFFICIENT_SCOPE", "RATE_LIMITED"] },
       keyId: { type: ["string", "null"], format: "uuid" },
       ownerType: { type: ["string", "null"], enum: ["user", "team", null], description: "Whether the key belongs to a person (ownerId is a user id) or a team (a team id)." },
       ownerId: { type: ["string", "null"], format: "uuid" },
@@ -117,6 +122,7 @@ export const SCHEMAS = {
       expiresAt: { type: ["string", "null"], format: "date-time" },
       missingScopes: { type: "array", items: { type: "string" }, description: "With INSUFFICIENT_SCOPE: the scopes asked for that the key lacks." },
       retryAfterSeconds: { type: "integer", description: "With RATE_LIMITED." },
+      message: { type: "string", description: "With IP_NOT_ALLOWED: the address checked (the body's `ip`), or that none was passed, and what to do." },
       rateLimit: {
         type: "object",
         description: "The checked key's limit after this check, for a key that reached the limit check.",

@@ -15,13 +15,14 @@ const body = (id: OperationId) => entry(id).requestBody!.content["application/js
 describe("the OpenAPI document's requests", () => {
   it("describes every field of the create body, which are required and that no other is accepted", () => {
     const schema = body("keys.create");
-    expect(Object.keys(schema.properties!).sort()).toEqual(["description", "expiresAt", "name", "scopes"]);
+    expect(Object.keys(schema.properties!).sort()).toEqual(["allowedIps", "description", "expiresAt", "name", "scopes"]);
     expect(schema.required).toEqual(["name", "scopes"]);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties!.name!.maxLength).toBe(64);
     expect(schema.properties!.scopes!.description).toContain("keys:verify");
     expect(JSON.stringify(schema.properties!.expiresAt)).toContain('"format":"date-time"');
     expect(entry("keys.create").requestBody!.required).toBe(true);
+    expect(JSON.stringify(schema.properties!.allowedIps)).toContain("CIDR");
   });
 
   it("marks the rotate body optional, with its grace choices and default", () => {

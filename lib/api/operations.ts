@@ -13,7 +13,7 @@ import { createKeyBody, leakReportBody, listQuery, patchKeyBody, profilePatchBod
 /** A JSON body can fail in these ways before any of the operation's own rules run. */
 const BODY: ErrorCode[] = ["invalid_json", "incomplete_body", "payload_too_large", "unsupported_media_type", "validation_failed"];
 /** Every operation behind a key: no key, a bad key, a key over its limit, the database away. */
-const AUTHENTICATED: ErrorCode[] = ["unauthorized", "user_suspended", "rate_limited", "service_unavailable", "internal_error"];
+const AUTHENTICATED: ErrorCode[] = ["unauthorized", "user_suspended", "ip_not_allowed", "rate_limited", "service_unavailable", "internal_error"];
 /** An operation that needs a scope can also answer that the key lacks it. */
 const SCOPED: ErrorCode[] = [...AUTHENTICATED, "insufficient_scope"];
 
@@ -36,7 +36,7 @@ export const OPERATIONS = {
     path: "/keys",
     scope: "keys:write",
     body: createKeyBody,
-    errors: [...SCOPED, ...BODY, "expiry_beyond_caller", "key_name_taken", "key_quota_reached"],
+    errors: [...SCOPED, ...BODY, "expiry_beyond_caller", "allowed_ips_beyond_caller", "key_name_taken", "key_quota_reached"],
   },
   "keys.get": { method: "GET", path: "/keys/{id}", scope: "keys:read", errors: [...SCOPED, "key_not_found"] },
   "keys.update": {
@@ -44,7 +44,7 @@ export const OPERATIONS = {
     path: "/keys/{id}",
     scope: "keys:write",
     body: patchKeyBody,
-    errors: [...SCOPED, ...BODY, "key_not_found", "expiry_beyond_caller", "key_name_taken", "key_inactive"],
+    errors: [...SCOPED, ...BODY, "key_not_found", "expiry_beyond_caller", "allowed_ips_beyond_caller", "key_name_taken", "key_inactive"],
   },
   "keys.delete": { method: "DELETE", path: "/keys/{id}", scope: "keys:write", errors: [...SCOPED, "key_not_found"] },
   "keys.rotate": {
@@ -53,7 +53,7 @@ export const OPERATIONS = {
     scope: "keys:rotate",
     body: rotateKeyBody,
     bodyOptional: true,
-    errors: [...SCOPED, ...BODY, "key_not_found", "key_inactive", "expiry_beyond_caller", "previous_secret"],
+    errors: [...SCOPED, ...BODY, "key_not_found", "key_inactive", "expiry_beyond_caller", "allowed_ips_beyond_caller", "previous_secret"],
   },
   "keys.verify": { method: "POST", path: "/keys/verify", scope: "keys:verify", body: verifyKeyBody, errors: [...SCOPED, ...BODY] },
   "keys.revokeLeaked": {

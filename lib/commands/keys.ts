@@ -20,8 +20,11 @@ import {
   assertCurrentSecret,
   assertExpiryAllowed,
   assertMayGrant,
+  assertMayGrantAllowlist,
   assertMayManage,
+  assertMayChangeAllowlist,
   assertMayRotate,
+  assertMayRotateAllowlist,
   assertMayWiden,
   defaultExpiry,
 } from "../keys/rules";
@@ -102,6 +105,8 @@ export type CreateKeyRequest = {
   /** The access the user chose in the form; derived from the scopes when absent (the API). */
   access?: Access;
   expiresAt?: Date | null;
+  /** Canonical entries (lib/validation/allowed-ips.ts); omitted or null: any address. */
+  allowedIps?: string[] | null;
 };
 
 export type UpdateKeyRequest = {
@@ -112,6 +117,8 @@ export type UpdateKeyRequest = {
   access?: Access;
   /** undefined keeps the expiry; null: never expires. */
   expiresAt?: Date | null;
+  /** undefined keeps the allowed IPs; null: any address. */
+  allowedIps?: string[] | null;
 };
 
 export type KeyWithSecret = { key: ApiKeySummary; secret: string };
@@ -182,30 +189,34 @@ export async function createKey(db: Database, actor: KeyActor, request: CreateKe
   const { access, scopes } = resolveScopes(request.scopes, request.access);
   if (isFullAccess(scopes)) assertRecentAuthentication(actor);
   const expiresAt = request.expiresAt === undefined ? defaultExpiry(appNow(actor.clockOffsetMs)) : request.expiresAt;
+  const allowedIps = request.allowedIps && request.allowedIps.length > 0 ? request.allowedIps : null;
   return createApiKey(
     db,
     ownerFor(actor, "manage"),
-    { name: request.name, description: normalizeDescription(request.description) ?? null, access, scopes, expiresAt },
+    { name: request.name, description: normalizeDescription(request.description) ?? null, access, scopes, expiresAt, allowedIps },
     actor.context,
     getSecrets().keyPepper,
     actor.key ? { keyId: actor.key.id } : undefined,
     () => {
       assertExpiryAllowed(expiresAt);
       assertMayGrant(actor.key, { scopes, expiresAt });
+      assertMayGrantAllowlist(actor.key, allowedIps);
     },
   );
 }
 
 /**
- * Renames, re-describes, re-scopes or re-dates a key. The maximum lifetime counts from the key's
+ * Renames, re-describes, re-scopes, re-dates or re-limits (allowed IPs) a key. The maximum lifetime counts from the key's
  * creation; a revoked or expired key cannot be changed (409). Through a key: the target's scopes
  * must be the caller's, new scopes and expiry within the caller's, and a key that outlives the
- * caller gains no scopes from it. From a session, widening a key to Full access needs a recent
+ * caller gains no scopes from it; its allowed IPs only narrowed or set within the caller's own
+ * (lib/keys/rules.ts). From a session, widening a key to Full access needs a recent
  * authentication (step-up), like creating one.
  */
 export async function updateKey(db: Database, actor: KeyActor, id: unknown, request: UpdateKeyRequest): Promise<ApiKeySummary> {
   const keyId = keyIdOrNotFound(id);
   const scoped = request.scopes ? resolveScopes(request.scopes, request.access) : undefined;
+  const allowedIps = request.allowedIps === undefined ? undefined : request.allowedIps?.length ? request.allowedIps : null;
   return updateApiKey(
     db,
     ownerFor(actor, "manage"),
@@ -216,6 +227,7 @@ export async function updateKey(db: Database, actor: KeyActor, id: unknown, requ
       access: scoped?.access,
       scopes: scoped?.scopes,
       expiresAt: request.expiresAt,
+      allowedIps,
     },
     actor.context,
     {
@@ -226,6 +238,7 @@ export async function updateKey(db: Database, actor: KeyActor, id: unknown, requ
         assertMayManage(actor.key, target);
         assertMayGrant(actor.key, { scopes: scoped?.scopes, expiresAt: request.expiresAt });
         assertMayWiden(actor.key, target, scoped?.scopes);
+        assertMayChangeAllowlist(actor.key, target, allowedIps);
         if (scoped && isFullAccess(scoped.scopes) && !isFullAccess(target.scopes as Scope[])) {
           assertRecentAuthentication(actor);
         }
@@ -261,6 +274,7 @@ export async function rotateKey(
       guard: (target) => {
         assertMayManage(actor.key, target);
         assertMayRotate(actor.key, target);
+        assertMayRotateAllowlist(actor.key, target);
       },
     },
     actor.context,

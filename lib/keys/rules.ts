@@ -3,6 +3,7 @@
 // and the caller's limits, which apply when a command runs through an API key: a key can never
 // create, widen or hand out a credential beyond its own scopes or its own lifetime.
 import { AppError } from "../errors";
+import { allowlistWithin } from "./cidr";
 import { expiryPolicyError } from "../policy";
 import { missingScopes, normalizeScopes, type Scope } from "../scopes";
 import { DAY_MS } from "../time";
@@ -18,6 +19,8 @@ export type CallerKey = {
   expiresAt: Date | null;
   /** The request authenticated with a previous secret still in its rotation grace period. */
   viaPreviousSecret: boolean;
+  /** The caller's own IP allowlist (null or absent: any address). */
+  allowedIps?: readonly string[] | null;
 };
 
 /** The expiry of a key created without one. */
@@ -107,4 +110,54 @@ export function assertMayWiden(caller: CallerKey | undefined, target: { id: stri
  */
 export function assertCurrentSecret(caller: CallerKey | undefined) {
   if (caller?.viaPreviousSecret) throw new AppError("previous_secret");
+}
+
+// IP allowlists through the API, as scopes: a key grants only what it has. An allowlist limits
+// where a leaked secret can be used, so a key must not hand out a way around its own:
+// - a key gives a key (create or edit) only addresses it may use itself: a key with an allowlist
+//   creates only keys whose allowlist lies within its own (a key without one, usable anywhere,
+//   would be a way out of the caller's networks), and cannot remove or widen a key's allowlist
+//   beyond its own; any key may narrow one. A key without an allowlist may set any (it could
+//   create an equivalent key anyway);
+// - a key with an allowlist rotates only itself or keys whose allowlist lies within its own
+//   (rotation hands out the target's secret, usable wherever the target is).
+
+function beyondAllowlist(message: string): AppError {
+  return new AppError("allowed_ips_beyond_caller", { message, fieldErrors: { allowedIps: message } });
+}
+
+/** A key created through a key with an allowlist must be limited to addresses the caller may use. */
+export function assertMayGrantAllowlist(caller: CallerKey | undefined, allowedIps: readonly string[] | null) {
+  if (!caller?.allowedIps) return;
+  if (!allowlistWithin(allowedIps, caller.allowedIps)) {
+    throw beyondAllowlist(
+      `This key may only be used from ${caller.allowedIps.join(", ")}, so a key it creates needs allowed IPs within those.`,
+    );
+  }
+}
+
+/**
+ * Through a key, a target's new allowlist (undefined: unchanged) must lie within the caller's own
+ * or within the target's current one (a narrowing).
+ */
+export function assertMayChangeAllowlist(
+  caller: CallerKey | undefined,
+  target: { allowedIps: readonly string[] | null },
+  allowedIps: readonly string[] | null | undefined,
+) {
+  if (!caller?.allowedIps || allowedIps === undefined) return;
+  if (allowlistWithin(allowedIps, caller.allowedIps) || allowlistWithin(allowedIps, target.allowedIps)) return;
+  throw beyondAllowlist(
+    allowedIps === null
+      ? `This key may only be used from ${caller.allowedIps.join(", ")}, so it cannot let a key be used from any address. Remove the allowed IPs in the dashboard.`
+      : `This key may only be used from ${caller.allowedIps.join(", ")}, so it can narrow a key's allowed IPs or set them within its own, not widen them. Widen them in the dashboard.`,
+  );
+}
+
+/** A key with an allowlist rotates itself, or keys no more reachable than itself. */
+export function assertMayRotateAllowlist(caller: CallerKey | undefined, target: { id: string; allowedIps: readonly string[] | null }) {
+  if (!caller?.allowedIps || caller.id === target.id) return;
+  if (!allowlistWithin(target.allowedIps, caller.allowedIps)) {
+    throw beyondAllowlist("This key cannot rotate a key usable from addresses it cannot use itself. Rotate it in the dashboard.");
+  }
 }

@@ -1,7 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database, DbHandle } from "@/db/client";
-import { createApiKey } from "@/db/queries/api-keys";
+import { createApiKey, updateApiKey } from "@/db/queries/api-keys";
+import { lookupKeyByHash } from "@/db/queries/key-lookup";
 import { deleteApiKey, revokeApiKey } from "@/db/queries/key-revocation";
 import { rotateApiKey } from "@/db/queries/rotations";
 import { apiKeys, apiKeyUsageDaily, teamMembers, teams, users } from "@/db/schema";
@@ -325,5 +326,119 @@ describe(`verifyKey, team keys (${TEST_DRIVER})`, () => {
     const { user, secret } = await newKey(["keys:read"]);
     await handle.db.update(users).set({ suspendedAt: new Date() }).where(eq(users.id, user.id));
     expect((await verifyKey(deps(), secret, { ip })).code).toBe("USER_SUSPENDED");
+  });
+});
+
+describe(`verifyKey, allowed IPs (${TEST_DRIVER})`, () => {
+  async function limitedKey(allowedIps: string[] | null) {
+    const user = await makeUser(handle.db);
+    const created = await createApiKey(
+      handle.db,
+      user.id,
+      { name: `ip-${Math.random()}`, description: null, access: "restricted", scopes: ["keys:read"], expiresAt: null, allowedIps },
+      CONTEXT,
+      PEPPER,
+    );
+    return { user, ...created };
+  }
+
+  it("accepts an address inside the list and refuses one outside it with IP_NOT_ALLOWED naming the address", async () => {
+    const { key, secret } = await limitedKey(["10.0.0.0/8", "2001:db8::/32"]);
+    expect((await verifyKey(deps(), secret, { ip: "10.1.2.3" })).code).toBe("VALID");
+    expect((await verifyKey(deps(), secret, { ip: "2001:db8:ffff::1" })).code).toBe("VALID");
+    const refused = await verifyKey(deps(), secret, { ip: "192.0.2.1" });
+    expect(refused).toMatchObject({ code: "IP_NOT_ALLOWED", ip: "192.0.2.1", key: { id: key.id, allowedIps: ["10.0.0.0/8", "2001:db8::/32"] } });
+    expect((await verifyKey(deps(), secret, { ip: "2001:db9::1" })).code).toBe("IP_NOT_ALLOWED");
+  });
+
+  it("an IPv4-mapped IPv6 client address matches an IPv4 block", async () => {
+    const { secret } = await limitedKey(["10.0.0.0/8"]);
+    expect((await verifyKey(deps(), secret, { ip: "::ffff:10.9.9.9" })).code).toBe("VALID");
+    expect((await verifyKey(deps(), secret, { ip: "::ffff:11.9.9.9" })).code).toBe("IP_NOT_ALLOWED");
+  });
+
+  it("an unknown client address is refused by a list, and allowed without one", async () => {
+    const limited = await limitedKey(["0.0.0.0/0", "::/0"]);
+    expect(await verifyKey(deps(), limited.secret, { ip: null })).toMatchObject({ code: "IP_NOT_ALLOWED", ip: null });
+    const open = await limitedKey(null);
+    expect((await verifyKey(deps(), open.secret, { ip: null })).code).toBe("VALID");
+  });
+
+  it("allowlistIp, when given, is what the list is checked against (POST /keys/verify); null refuses", async () => {
+    const { secret } = await limitedKey(["10.0.0.0/8"]);
+    expect((await verifyKey(deps(), secret, { ip: "192.0.2.1", allowlistIp: "10.0.0.1" })).code).toBe("VALID");
+    expect((await verifyKey(deps(), secret, { ip: "10.0.0.1", allowlistIp: null })).code).toBe("IP_NOT_ALLOWED");
+  });
+
+  it("a revoked, expired or suspended key says so before its address is judged, and a refused address spends no rate limit", async () => {
+    const revoked = await limitedKey(["10.0.0.0/8"]);
+    await revokeApiKey(handle.db, revoked.user.id, revoked.key.id, CONTEXT);
+    expect((await verifyKey(deps(), revoked.secret, { ip: "192.0.2.1" })).code).toBe("REVOKED");
+    const expired = await limitedKey(["10.0.0.0/8"]);
+    await handle.db.update(apiKeys).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(apiKeys.id, expired.key.id));
+    expect((await verifyKey(deps(), expired.secret, { ip: "192.0.2.1" })).code).toBe("EXPIRED");
+    const suspended = await limitedKey(["10.0.0.0/8"]);
+    await handle.db.update(users).set({ suspendedAt: new Date() }).where(eq(users.id, suspended.user.id));
+    expect((await verifyKey(deps(), suspended.secret, { ip: "192.0.2.1" })).code).toBe("USER_SUSPENDED");
+
+    const { secret } = await limitedKey(["10.0.0.0/8"]);
+    const d = deps({ ratePerMinute: 1 });
+    for (let i = 0; i < 3; i++) expect((await verifyKey(d, secret, { ip: "192.0.2.1" })).code).toBe("IP_NOT_ALLOWED");
+    expect((await verifyKey(d, secret, { ip: "10.0.0.1" })).code).toBe("VALID");
+  });
+
+  it("counts a refusal as a failure in usage, and does not mark the key used", async () => {
+    const { key, secret } = await limitedKey(["10.0.0.0/8"]);
+    const d = deps();
+    expect((await verifyKey(d, secret, { ip: "192.0.2.1" })).code).toBe("IP_NOT_ALLOWED");
+    await d.usage.flush();
+    const [usage] = await handle.db.select().from(apiKeyUsageDaily).where(eq(apiKeyUsageDaily.keyId, key.id));
+    expect(usage).toMatchObject({ successCount: 0, failureCount: 1 });
+    const [row] = await handle.db.select({ lastUsedIp: apiKeys.lastUsedIp }).from(apiKeys).where(eq(apiKeys.id, key.id));
+    expect(row!.lastUsedIp).toBeNull();
+  });
+
+  it("an edit of the list applies on the very next request, even from the embedded database's cache", async () => {
+    const { user, key, secret } = await limitedKey(["10.0.0.0/8"]);
+    const d = deps();
+    expect((await verifyKey(d, secret, { ip: "127.0.0.1" })).code).toBe("IP_NOT_ALLOWED");
+    expect((await verifyKey(d, secret, { ip: "10.0.0.1" })).code).toBe("VALID"); // cached now on the embedded database
+    await updateApiKey(handle.db, user.id, key.id, { allowedIps: ["127.0.0.1"] }, CONTEXT);
+    expect((await verifyKey(d, secret, { ip: "127.0.0.1" })).code).toBe("VALID");
+    expect((await verifyKey(d, secret, { ip: "10.0.0.1" })).code).toBe("IP_NOT_ALLOWED");
+    await updateApiKey(handle.db, user.id, key.id, { allowedIps: null }, CONTEXT);
+    expect((await verifyKey(d, secret, { ip: "10.0.0.1" })).code).toBe("VALID");
+  });
+
+  it("reads the list in the one lookup: verification makes no other statement", async () => {
+    const { secret } = await limitedKey(["10.0.0.0/8"]);
+    const untouchable = new Proxy({} as Database, {
+      get() {
+        throw new Error("the database was touched outside the lookup");
+      },
+    });
+    let lookups = 0;
+    const lookup = (hash: string) => {
+      lookups++;
+      return lookupKeyByHash(handle.db, hash, 0);
+    };
+    const d = deps({ db: untouchable, lookup, usage: new UsageRecorder(async () => handle.db, 60_000) });
+    expect((await verifyKey(d, secret, { ip: "192.0.2.1" })).code).toBe("IP_NOT_ALLOWED");
+    expect((await verifyKey(d, secret, { ip: "10.0.0.1" })).code).toBe("VALID");
+    expect(lookups).toBe(2);
+  });
+
+  it("a team key's list is checked the same way", async () => {
+    const creator = await makeUser(handle.db);
+    const team = await makeTeam(handle.db, [{ userId: creator.id, role: "developer" }]);
+    const { secret } = await createApiKey(
+      handle.db,
+      { teamId: team.id, actorId: creator.id },
+      { name: `t-${Math.random()}`, description: null, access: "restricted", scopes: ["keys:read"], expiresAt: null, allowedIps: ["::1"] },
+      CONTEXT,
+      PEPPER,
+    );
+    expect((await verifyKey(deps(), secret, { ip: "::1" })).code).toBe("VALID");
+    expect((await verifyKey(deps(), secret, { ip: "127.0.0.1" })).code).toBe("IP_NOT_ALLOWED");
   });
 });

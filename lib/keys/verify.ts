@@ -4,6 +4,7 @@ import { metrics } from "../metrics";
 import type { LimitState, SyncedLimiter } from "../rate-limit";
 import { missingScopes, type Access, type Scope } from "../scopes";
 import type { UsageRecorder } from "../usage";
+import { ipAllowed } from "./cidr";
 import { isWellFormedKey } from "./format";
 import { hashKey } from "./hash";
 
@@ -25,6 +26,8 @@ export type VerifiedKey = {
    * rotate the key: that would let a leaked old secret take the key over (see assertCurrentSecret).
    */
   viaPreviousSecret: boolean;
+  /** Client addresses allowed to use the key (canonical); null: any. */
+  allowedIps: string[] | null;
 };
 
 /** `rate`: the key's limit after this request, for the RateLimit headers (lib/api/http.ts). */
@@ -32,6 +35,8 @@ export type VerifyResult =
   | { code: "VALID"; key: VerifiedKey; rate: LimitState }
   | { code: "NOT_FOUND"; malformed: boolean }
   | { code: "EXPIRED" | "REVOKED" | "USER_SUSPENDED"; key: VerifiedKey }
+  /** `ip`: the client address the allowlist was checked against (null: none was known). */
+  | { code: "IP_NOT_ALLOWED"; key: VerifiedKey; ip: string | null }
   | { code: "INSUFFICIENT_SCOPE"; key: VerifiedKey; missing: Scope[]; rate: LimitState }
   | { code: "RATE_LIMITED"; key: VerifiedKey; retryAfterSeconds: number; rate: LimitState };
 
@@ -47,17 +52,30 @@ export type VerifyDeps = {
   lookup?: KeyLookup;
 };
 
+export type VerifyOptions = {
+  scopes?: readonly Scope[];
+  /** The request's client address: recorded as the key's last use, and checked against its allowlist. */
+  ip: string | null;
+  /**
+   * The address the allowlist is checked against when it is not `ip`: POST /keys/verify checks the
+   * end client's address from its body (null when the body has none: a key with an allowlist is then refused).
+   */
+  allowlistIp?: string | null;
+};
+
 /**
  * The one verification path, used by every /api/v1 route and by POST /api/v1/keys/verify.
- * Order: format and checksum (no database) -> one lookup by HMAC -> revoked -> expired -> owner suspended -> rate
- * limit -> scope. The lookup is the only thing a verification waits for: the limiter decides in
+ * Order: format and checksum (no database) -> one lookup by HMAC -> revoked -> expired -> owner
+ * suspended -> allowed IPs -> rate limit -> scope. The allowlist comes in the same lookup row (no
+ * query of its own) and is checked before the limiter, so requests from elsewhere with a leaked
+ * secret cannot spend the key's rate limit. The lookup is the only thing a verification waits for: the limiter decides in
  * memory and exchanges its counts with the database in the background (SyncedLimiter), and usage
  * is recorded in memory and written in batches (UsageRecorder).
  */
 export async function verifyKey(
   deps: VerifyDeps,
   presented: string,
-  options: { scopes?: readonly Scope[]; ip: string | null },
+  options: VerifyOptions,
 ): Promise<VerifyResult> {
   const started = performance.now();
   const result = await decide(deps, presented, options);
@@ -67,7 +85,7 @@ export async function verifyKey(
   return result;
 }
 
-async function decide(deps: VerifyDeps, presented: string, options: { scopes?: readonly Scope[]; ip: string | null }): Promise<VerifyResult> {
+async function decide(deps: VerifyDeps, presented: string, options: VerifyOptions): Promise<VerifyResult> {
   if (!isWellFormedKey(presented)) return { code: "NOT_FOUND", malformed: true };
 
   const hash = hashKey(presented, deps.pepper);
@@ -83,6 +101,7 @@ async function decide(deps: VerifyDeps, presented: string, options: { scopes?: r
     expiresAt: row.expiresAt,
     owner: ownerOf(row),
     viaPreviousSecret: row.viaPrevious,
+    allowedIps: row.allowedIps,
   };
   const fail = <T extends VerifyResult>(result: T): T => {
     deps.usage.count(key.id, false);
@@ -95,6 +114,11 @@ async function decide(deps: VerifyDeps, presented: string, options: { scopes?: r
   // owner's reinstatement says USER_SUSPENDED (and works again once reinstated).
   // A person's key only: a team key joins no user (its creator is not its owner), so this is null.
   if (row.ownerSuspendedAt) return fail({ code: "USER_SUSPENDED", key });
+
+  // After the states above (a revoked key still says revoked): a working key used from elsewhere.
+  // An unknown client address never passes an allowlist.
+  const checkedIp = "allowlistIp" in options ? (options.allowlistIp ?? null) : options.ip;
+  if (row.allowedIps && !ipAllowed(row.allowedIps, checkedIp)) return fail({ code: "IP_NOT_ALLOWED", key, ip: checkedIp });
 
   const limit = deps.limiter.take(`key:${key.id}`, deps.ratePerMinute);
   if (!limit.ok) return fail({ code: "RATE_LIMITED", key, retryAfterSeconds: limit.retryAfterSeconds, rate: limit.state });

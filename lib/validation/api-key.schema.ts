@@ -3,6 +3,7 @@ import { RESOURCE_IDS, SPECIAL_SCOPE_IDS, scopesFor, type Access, type Level, ty
 import { startOfDayIn } from "../calendar";
 import { validTimeZone } from "../time-zone";
 import { DAY_MS } from "../time";
+import { allowedIpsText } from "./allowed-ips";
 import { plainText } from "./common";
 
 import { DESCRIPTION_MAX, EXPIRATION_CHOICES, MAX_CUSTOM_DAYS, NAME_MAX, type ExpirationChoice } from "./api-key.limits";
@@ -26,6 +27,9 @@ export const createApiKeyInput = z
     // The chooser's time zone (the browser's): a custom date is that day on their calendar. Not a
     // rule, only how to read the date, so an unknown zone reads it as UTC.
     timeZone: z.string().max(64).optional(),
+    // One address or CIDR block per line (or comma separated); empty: any address. Absent (a form
+    // without the field): an edit keeps the key's list.
+    allowedIps: allowedIpsText.optional(),
   })
   .strict();
 
@@ -86,6 +90,7 @@ function resolveKeyForm<S extends typeof createApiKeyInput | typeof editApiKeyIn
       access: v.access as Access,
       scopes: scopesFor(v.access as Access, v.permissions as Permissions, v.specials),
       expiresAt: v.expiration === "keep" ? undefined : expiresAtFor(v.expiration, v.customDate, zoneOf(v.timeZone), now),
+      allowedIps: v.allowedIps,
     }))
     .safeParse(raw);
 }
@@ -132,5 +137,6 @@ export function createApiKeyFormValues(form: FormData): Record<string, unknown> 
     expiration: text("expiration"),
     customDate: text("customDate") ?? "",
     timeZone: text("timeZone"),
+    allowedIps: text("allowedIps"),
   };
 }

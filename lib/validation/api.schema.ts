@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { DEFAULT_GRACE, GRACE_CHOICES, type GracePeriod } from "../keys/grace";
+import { parseAddress } from "../keys/cidr";
 import { ALL_SCOPES, isScope } from "../scopes";
 import { DAY_MS } from "../time";
+import { allowedIpsList } from "./allowed-ips";
 import { DESCRIPTION_MAX, MAX_CUSTOM_DAYS, keyNameSchema } from "./api-key.schema";
 import { hasForbiddenCharacters, plainText } from "./common";
 
@@ -39,6 +41,8 @@ export const createKeyBody = z
     scopes: scopesSchema,
     // Omitted: 30 days. null: never expires.
     expiresAt: expiresAtSchema.optional(),
+    // Omitted, null or []: any address.
+    allowedIps: allowedIpsList.optional(),
   })
   .strict();
 
@@ -49,9 +53,11 @@ export const patchKeyBody = z
     description: keyDescription,
     scopes: scopesSchema.optional(),
     expiresAt: expiresAtSchema.optional(),
+    // Omitted: kept. null or []: any address.
+    allowedIps: allowedIpsList.optional(),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, "Send at least one of name, description, scopes, expiresAt.");
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of name, description, scopes, expiresAt, allowedIps.");
 
 /** POST /api/v1/keys/verify. */
 export const verifyKeyBody = z
@@ -62,6 +68,16 @@ export const verifyKeyBody = z
       .max(50)
       .optional()
       .meta({ description: "Scopes the key must hold; a key lacking one answers INSUFFICIENT_SCOPE.", examples: [["keys:read"]] }),
+    ip: z
+      .string({ error: "ip must be a string." })
+      .max(64, "ip must be at most 64 characters.")
+      .refine((v) => parseAddress(v) !== null, "ip must be one IPv4 or IPv6 address (no prefix, no zone), e.g. 203.0.113.7.")
+      .optional()
+      .meta({
+        description:
+          "The address of the client that presented the key to your service. A key with allowed IPs is checked against it, and answers IP_NOT_ALLOWED when it is outside them or not sent.",
+        examples: ["203.0.113.7"],
+      }),
   })
   .strict();
 
