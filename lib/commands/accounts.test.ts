@@ -151,7 +151,7 @@ describe(`suspension and deletion (${TEST_DRIVER})`, () => {
     const before = await handle.db.select().from(auditEvents).where(sql`${auditEvents.actorId} = ${user.id} or ${auditEvents.targetId} = ${user.id}`);
 
     const result = await deleteAccount(handle.db, as(root.id), user.id);
-    expect(result).toEqual({ email, keysRevoked: 2 });
+    expect(result).toEqual({ email, keysRevoked: 2, teamsHandedOver: 0 });
     expect(await code(a.secret)).toBe("REVOKED");
     const [row] = await handle.db.select().from(users).where(eq(users.id, user.id));
     expect(row).toMatchObject({ name: "Deleted user", role: "member" });
