@@ -118,7 +118,7 @@ export async function createApiKey(
   input: NewKeyInput,
   context: RequestContext,
   pepper: string,
-  via?: { keyId: string },
+  via?: { keyId: string } | { requestId: string },
   guard?: Guard<void>,
 ): Promise<{ key: ApiKeySummary; secret: string }> {
   const secret = generateKey();
@@ -153,7 +153,8 @@ export async function createApiKey(
           scopes: key!.scopes,
           expiresAt: key!.expiresAt,
           ...ownerAuditMetadata(owner),
-          ...(via ? { via: "api_key", viaKeyId: via.keyId } : {}),
+          ...(via && "keyId" in via ? { via: "api_key", viaKeyId: via.keyId } : {}),
+          ...(via && "requestId" in via ? { requestId: via.requestId } : {}),
         },
         context,
       });
