@@ -6,6 +6,7 @@
 import { AppError } from "../errors";
 import { latestAllowedExpiry, policy as deploymentPolicy } from "../policy";
 import { missingScopes, normalizeScopes, type Access, type Scope } from "../scopes";
+import { ACCESS_WORDS, accessRank, atLeastAccess } from "./access";
 import { canAdministerTeam, type TeamRole } from "./roles";
 
 /** The team's own settings, as stored (null: not set). */
@@ -28,14 +29,7 @@ export const NO_TEAM_POLICY: TeamPolicy = {
   ipsRequiredForFull: false,
 };
 
-export const TEAM_LIFETIME_MIN = 1;
-export const TEAM_LIFETIME_MAX = 3650;
-
-/** Narrowest to broadest. A restricted key ranks between read only and full, whatever its scopes. */
-export const ACCESS_ORDER: readonly Access[] = ["read_only", "restricted", "full"];
-const RANK: Record<Access, number> = { read_only: 0, restricted: 1, full: 2 };
-
-export const ACCESS_WORDS: Record<Access, string> = { read_only: "Read only", restricted: "Restricted", full: "Full access" };
+export { ACCESS_ORDER, ACCESS_WORDS, TEAM_LIFETIME_MAX, TEAM_LIFETIME_MIN, atLeastAccess } from "./access";
 
 /** What applies to a team key: the deployment's ceiling tightened by the team's policy. */
 export type EffectivePolicy = TeamPolicy & {
@@ -54,11 +48,6 @@ export function effectivePolicy(team: TeamPolicy, deploymentMaxDays: number | nu
     lifetimeFrom,
     requireExpiry: team.requireExpiry || deploymentMaxDays !== null,
   };
-}
-
-/** Whether `access` is at least `threshold` (read_only < restricted < full). */
-export function atLeastAccess(access: Access, threshold: Access): boolean {
-  return RANK[access] >= RANK[threshold];
 }
 
 /** The access a key's scopes amount to: what the policy judges, whatever the form's choice said. */
@@ -143,7 +132,7 @@ export function assertTeamScopes(role: TeamRole | null, team: Pick<TeamPolicy, "
  */
 export function assertNoApprovalNeeded(role: TeamRole | null, team: Pick<TeamPolicy, "approvalFrom">, scopes: readonly string[], from?: Access) {
   const access = accessOfScopes(scopes);
-  if (from !== undefined && RANK[access] <= RANK[from]) return;
+  if (from !== undefined && accessRank(access) <= accessRank(from)) return;
   if (needsApproval(access, role, team)) {
     throw new AppError("approval_required", {
       message:

@@ -1,16 +1,16 @@
 import { z } from "zod";
 import { policy as deploymentPolicy } from "../policy";
 import { ALL_SCOPES, isScope, normalizeScopes, type Scope } from "../scopes";
-import { TEAM_LIFETIME_MAX, TEAM_LIFETIME_MIN } from "../teams/policy";
+import { TEAM_LIFETIME_MAX, TEAM_LIFETIME_MIN } from "../teams/access";
 import { DESCRIPTION_MAX } from "./api-key.limits";
 import { keyNameSchema } from "./api-key.schema";
 import { plainText } from "./common";
+import { DECISION_REASON_MAX, JUSTIFICATION_MAX } from "./team-policy.limits";
 
 // The team policy form and the key request forms (lib/commands/team-policy.ts and
 // lib/commands/key-requests.ts parse every input with these on the server).
 
-export const JUSTIFICATION_MAX = 500;
-export const DECISION_REASON_MAX = 500;
+export { DECISION_REASON_MAX, JUSTIFICATION_MAX } from "./team-policy.limits";
 
 const accessSchema = z.enum(["read_only", "restricted", "full"], { error: "Choose an access level." });
 
@@ -81,7 +81,5 @@ export const requestTargetSchema = z.object({ requestId: z.uuid({ error: "Not a 
 
 export const approveRequestSchema = requestTargetSchema.extend({ reason: plainText("Reason", DECISION_REASON_MAX).nullish() });
 export const denyRequestSchema = requestTargetSchema.extend({
-  reason: plainText("Reason", DECISION_REASON_MAX, { required: "Say why the request is denied: the requester will read it." }).refine((v) => v.length > 0, {
-    message: "Say why the request is denied: the requester will read it.",
-  }),
+  reason: plainText("Reason", DECISION_REASON_MAX, { required: "Give a reason for the denial: the requester will read it." }),
 });

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { NavLink } from "@/components/layout/nav-link";
-import { teamApiKeysPath, teamMembersPath } from "@/components/teams/team-links";
+import { teamApiKeysPath, teamMembersPath, teamPolicyPath, teamRequestsPath } from "@/components/teams/team-links";
 import { getDb } from "@/db";
 import { membershipOf } from "@/db/queries/teams";
 import { PLACES } from "@/lib/glossary";
@@ -20,12 +20,14 @@ export default async function TeamSettingsLayout({ children, params }: { childre
   const tabs = [
     { href: teamApiKeysPath(team.slug), label: PLACES.apiKeys },
     { href: teamMembersPath(team.slug), label: PLACES.teamMembers },
+    { href: teamPolicyPath(team.slug), label: PLACES.teamPolicy },
+    { href: teamRequestsPath(team.slug), label: PLACES.teamRequests },
   ];
   return (
     <div className="mx-auto max-w-6xl">
       <p className="text-sm text-muted-foreground">Team · your role: {TEAM_ROLE_LABELS[role]}</p>
       <h1 className="text-2xl font-semibold tracking-tight [overflow-wrap:anywhere]">{team.name}</h1>
-      <nav aria-label="Team settings" className="mt-4 flex gap-1 border-b">
+      <nav aria-label="Team settings" className="mt-4 flex gap-1 overflow-x-auto border-b">
         {tabs.map((tab) => (
           <NavLink
             key={tab.href}
