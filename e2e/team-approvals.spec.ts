@@ -53,8 +53,10 @@ async function requestFullKey(page: Page, keysUrl: string, name: string, why: st
   await keys.dialog.getByRole("button", { name: "Request approval" }).click();
   await expect(keys.dialog.getByRole("heading", { name: "Request sent" })).toBeVisible();
   await expect(keys.dialog.getByRole("link", { name: "Go to Requests" })).toBeVisible();
-  await keys.dialog.getByRole("button", { name: "Close" }).click();
+  // No secret was shown: Escape closes it at once, focus back on the button that opened it.
+  await page.keyboard.press("Escape");
   await expect(keys.dialog).toBeHidden();
+  await expect(page.getByRole("button", { name: "Create API Key" }).first()).toBeFocused();
 }
 
 const request = (page: Page, name: string) => page.getByRole("group", { name: `Request for “${name}”` });
@@ -129,7 +131,7 @@ test.describe("team key approvals", () => {
 
     // The developer creates the key: the secret once, in the secret dialog.
     await developer.page.goto(requestsUrl);
-    await developer.page.getByRole("button", { name: "Create key" }).click();
+    await request(developer.page, keyName).filter({ hasText: "Approved: create the key" }).getByRole("button", { name: "Create API Key" }).click();
     const secretDialog = developer.page.getByRole("dialog");
     const field = secretDialog.getByLabel("Your new API key");
     await expect(field).toBeVisible();
@@ -140,7 +142,7 @@ test.describe("team key approvals", () => {
     await secretDialog.getByRole("button", { name: "Done" }).click();
     await expect(secretDialog).toBeHidden();
     await expect(request(developer.page, keyName).filter({ hasText: "Key created" })).toHaveCount(1);
-    await expect(developer.page.getByRole("button", { name: "Create key" })).toHaveCount(0);
+    await expect(developer.page.getByRole("button", { name: "Create API Key" })).toHaveCount(0);
 
     // It works as the team.
     const me = await page.request.get("/api/v1/me", { headers: { Authorization: `Bearer ${secret}`, "X-Forwarded-For": `198.19.${randomInt(256)}.${randomInt(1, 255)}` } });
@@ -165,7 +167,7 @@ test.describe("team key approvals", () => {
     await expect(viewer.page.getByLabel("Approval by an admin")).toBeDisabled();
     await expect(viewer.page.getByRole("button", { name: "Save policy" })).toHaveCount(0);
     await viewer.page.goto(requestsUrl);
-    await expect(viewer.page.getByRole("button", { name: /Approve|Deny|Create key|Cancel/ })).toHaveCount(0);
+    await expect(viewer.page.getByRole("button", { name: /Approve|Deny|Create API Key|Cancel/ })).toHaveCount(0);
     await viewer.page.goto(keysUrl);
     await expect(viewer.page.getByRole("button", { name: /Create API key/i })).toHaveCount(0);
     const calls: [string, string, unknown[]][] = [

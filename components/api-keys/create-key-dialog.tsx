@@ -101,7 +101,7 @@ function CreateKeyBody({ origin, controls, maxLifetimeDays }: { origin: string; 
         </DialogHeader>
         <DialogFooter>
           <Button variant="outline" onClick={controls.requestClose}>
-            Close
+            Done
           </Button>
           <Button asChild>
             <Link href={`/t/${teamSlug}/settings/requests`}>Go to {PLACES.teamRequests}</Link>

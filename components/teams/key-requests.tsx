@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
-import type { CreatedKey } from "@/app/(dashboard)/settings/api-keys/key-action-bodies";
+import type { CreatedKey } from "@/app/(dashboard)/settings/api-keys/actions";
 import {
   approveKeyRequestAction,
   cancelKeyRequestAction,
@@ -22,6 +22,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { useReturnFocus } from "@/components/ui/use-return-focus";
 import type { ActionState } from "@/lib/action-state";
 import { DECISION_REASON_MAX } from "@/lib/validation/team-policy.limits";
+import { ACTIONS } from "@/lib/glossary";
 import { STATUS_WORDS, type RequestView } from "./request-view";
 
 const BADGE: Record<RequestView["status"], "default" | "secondary" | "destructive" | "outline" | "success" | "warning"> = {
@@ -35,7 +36,8 @@ const BADGE: Record<RequestView["status"], "default" | "secondary" | "destructiv
 /** One request: what the key will be, who asked and why, and the decision. */
 function RequestItem({ request, children }: { request: RequestView; children?: React.ReactNode }) {
   return (
-    <li role="group" aria-label={`Request for “${request.name}”`} data-request-id={request.id} data-request-status={request.status} className="grid gap-3 rounded-lg border p-4">
+    <li>
+      <div role="group" aria-label={`Request for “${request.name}”`} data-request-id={request.id} className="grid gap-3 rounded-lg border p-4">
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div className="min-w-0">
           <h3 className="font-medium [overflow-wrap:anywhere]">{request.name}</h3>
@@ -74,7 +76,8 @@ function RequestItem({ request, children }: { request: RequestView; children?: R
           </>
         )}
       </dl>
-      {children && <div className="flex flex-wrap gap-2">{children}</div>}
+        {children && <div className="flex flex-wrap gap-2">{children}</div>}
+      </div>
     </li>
   );
 }
@@ -192,7 +195,7 @@ function CreateFromRequest({ slug, request, origin }: { slug: string; request: R
           });
         }}
       >
-        {pending ? "Creating…" : "Create key"}
+        {pending ? "Creating…" : ACTIONS.createKey}
       </Button>
       <SecretDialog
         open={open}

@@ -460,7 +460,9 @@ export class Walker {
         const res = await request.get(`/t/${vars.teamSlug}/settings/requests`, { maxRedirects: 0 });
         const html = await res.text();
         await request.dispose();
-        return `${res.status()} ${new RegExp(`data-request-id="${id}" data-request-status="([a-z]+)"`).exec(html)?.[1] ?? "absent"}`;
+        // The item's first status badge (components/teams/request-view.ts STATUS_WORDS) after its id.
+        const status = new RegExp(`data-request-id="${id}"[\\s\\S]*?(Waiting for approval|Approved: create the key|Denied|Cancelled|Key created)`).exec(html)?.[1];
+        return `${res.status()} ${status ?? "absent"}`;
       }
       case "teamKeys":
         // The team's keys as a keys:read key of the team lists them (HTML is streamed: chunks can land mid-row).
