@@ -62,7 +62,7 @@ async function requestFullKey(page: Page, keysUrl: string, name: string, why: st
 const request = (page: Page, name: string) => page.getByRole("group", { name: `Request for “${name}”` });
 
 test.describe("team key approvals", () => {
-  test.describe.configure({ timeout: 240_000 });
+  test.describe.configure({ timeout: 480_000 });
   test.afterEach(async () => {
     for (const context of opened.splice(0)) await context.close();
   });

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useRef, useState } from "react";
+import { startTransition, useActionState, useRef, useState } from "react";
 import { changeTeamPolicyAction } from "@/app/(dashboard)/t/[slug]/settings/policy/actions";
 import { FormMessage } from "@/components/accounts/form-message";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -54,7 +54,19 @@ export function PolicyForm({
   const disabled = !editable;
   const max = deployment.maxLifetimeDays ?? TEAM_LIFETIME_MAX;
   return (
-    <form ref={form} action={action} noValidate aria-labelledby="policy-heading" className="grid gap-6 rounded-lg border p-4">
+    <form
+      ref={form}
+      noValidate
+      aria-labelledby="policy-heading"
+      className="grid gap-6 rounded-lg border p-4"
+      onSubmit={(e) => {
+        // Submitted by hand so React does not reset the fields (and the choices) when the server
+        // answers with an error.
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        startTransition(() => action(data));
+      }}
+    >
       <div>
         <h2 id="policy-heading" className="text-lg font-semibold">
           Key policy
