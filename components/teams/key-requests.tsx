@@ -172,67 +172,59 @@ function CancelButton({ slug, request }: { slug: string; request: RequestView })
   );
 }
 
-/** The approved request's key, created on click; its secret shown once in the secret dialog. */
-function CreateFromRequest({ slug, request, origin }: { slug: string; request: RequestView; origin: string }) {
-  const [open, setOpen] = useState(false);
-  const [created, setCreated] = useState<CreatedKey | null>(null);
+/**
+ * The approved request's key, created on click. The secret goes up to the page's one secret dialog
+ * (KeyRequests): this button disappears once the request is issued and the page refreshes.
+ */
+function CreateFromRequest({ slug, request, onCreated }: { slug: string; request: RequestView; onCreated: (key: CreatedKey, focus: ReturnType<typeof useReturnFocus>) => void }) {
   const [pending, start] = useTransition();
   const focus = useReturnFocus();
-  const shown = useRef(false);
   return (
-    <>
-      <Button
-        disabled={pending}
-        onClick={() => {
-          focus.remember();
-          start(async () => {
-            const state = await withStepUp(() => issueRequestedKeyAction(slug, request.id));
-            if (state.ok && state.data) {
-              shown.current = false;
-              setCreated(state.data);
-              setOpen(true);
-            } else if (state.message) toast.error(state.message);
-          });
-        }}
-      >
-        {pending ? "Creating…" : ACTIONS.createKey}
-      </Button>
-      <SecretDialog
-        open={open}
-        onClose={() => {
-          setOpen(false);
-          setCreated(null);
-        }}
-        onCloseAutoFocus={focus.onCloseAutoFocus}
-        className="sm:max-w-xl"
-      >
-        {(controls) =>
-          created && (
-            <SecretShown
-              onShown={() => {
-                if (!shown.current) {
-                  shown.current = true;
-                  controls.secretShown();
-                }
-              }}
-            >
-              <NewKeyView
-                title="Save your API key"
-                description={`“${created.name}” is ready. Use it as a Bearer token in the Authorization header.`}
-                secret={created.secret}
-                origin={origin}
-                controls={controls}
-              />
-            </SecretShown>
-          )
-        }
-      </SecretDialog>
-    </>
+    <Button
+      disabled={pending}
+      onClick={() => {
+        focus.remember();
+        start(async () => {
+          const state = await withStepUp(() => issueRequestedKeyAction(slug, request.id));
+          if (state.ok && state.data) onCreated(state.data, focus);
+          else if (state.message) toast.error(state.message);
+        });
+      }}
+    >
+      {pending ? "Creating…" : ACTIONS.createKey}
+    </Button>
+  );
+}
+
+/** The secret of a key created from a request, shown once; it lives above the list so a refresh keeps it. */
+function IssuedSecretDialog({ created, onClose, onCloseAutoFocus, origin }: { created: CreatedKey | null; onClose: () => void; onCloseAutoFocus?: (e: Event) => void; origin: string }) {
+  return (
+    <SecretDialog open={created !== null} onClose={onClose} onCloseAutoFocus={onCloseAutoFocus} className="sm:max-w-xl">
+      {(controls) =>
+        created && (
+          <SecretShown onShown={controls.secretShown}>
+            <NewKeyView
+              title="Save your API key"
+              description={`“${created.name}” is ready. Use it as a Bearer token in the Authorization header.`}
+              secret={created.secret}
+              origin={origin}
+              controls={controls}
+            />
+          </SecretShown>
+        )
+      }
+    </SecretDialog>
   );
 }
 
 function SecretShown({ onShown, children }: { onShown: () => void; children: React.ReactNode }) {
-  useEffect(() => onShown(), [onShown]);
+  const shown = useRef(false);
+  useEffect(() => {
+    if (!shown.current) {
+      shown.current = true;
+      onShown();
+    }
+  }, [onShown]);
   return <>{children}</>;
 }
 
@@ -268,6 +260,12 @@ export function KeyRequests({
   history: RequestView[];
   origin: string;
 }) {
+  const [created, setCreated] = useState<CreatedKey | null>(null);
+  const [focus, setFocus] = useState<ReturnType<typeof useReturnFocus> | null>(null);
+  const onCreated = (key: CreatedKey, from: ReturnType<typeof useReturnFocus>) => {
+    setFocus(from);
+    setCreated(key);
+  };
   const controls = (r: RequestView) => (
     <>
       {admin && !r.mine && r.status === "pending" && (
@@ -277,7 +275,7 @@ export function KeyRequests({
         </>
       )}
       {r.mine && r.status === "pending" && <CancelButton slug={slug} request={r} />}
-      {r.mine && r.status === "approved" && <CreateFromRequest slug={slug} request={r} origin={origin} />}
+      {r.mine && r.status === "approved" && <CreateFromRequest slug={slug} request={r} onCreated={onCreated} />}
     </>
   );
   const item = (r: RequestView) => {
@@ -290,6 +288,7 @@ export function KeyRequests({
   };
   return (
     <div className="grid gap-8">
+      <IssuedSecretDialog created={created} onClose={() => setCreated(null)} onCloseAutoFocus={focus?.onCloseAutoFocus} origin={origin} />
       <Section
         id="pending-requests-heading"
         title={admin ? "Waiting for a decision" : "Your pending requests"}
