@@ -177,7 +177,9 @@ test.describe("team key approvals", () => {
       [POLICY, "changeTeamPolicyAction", [slug, { ok: false }, { $form: { lifetime: "deployment", developerScopesMode: "all", approvalFrom: "none" } }]],
     ];
     for (const [file, action, args] of calls) {
-      const res = await postAction(viewer.page.request, viewer.page.url(), ids.get(`${file}#${action}`)!, requestsUrl, args);
+      // The request action is registered by the API Keys page's dialog; the others by their pages.
+      const on = action === "requestTeamKeyAction" ? keysUrl : file === POLICY ? policyUrl : requestsUrl;
+      const res = await postAction(viewer.page.request, viewer.page.url(), ids.get(`${file}#${action}`)!, on, args);
       expect(res.status(), action).toBeLessThan(500);
       const text = await res.text();
       expect(text, action).toContain('"ok":false');
