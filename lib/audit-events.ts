@@ -45,6 +45,7 @@ export const AUDIT_ACTIONS = [
   "team.member_removed",
   "team.member_left",
   "team.ownership_transferred",
+  "team.policy_changed",
   "api_key.created",
   "api_key.revoked",
   "api_key.deleted",
@@ -55,6 +56,10 @@ export const AUDIT_ACTIONS = [
   "api_key.rotated",
   "api_key.reported_leaked",
   "api_key.admin_revoked",
+  "api_key.requested",
+  "api_key.request_cancelled",
+  "api_key.request_approved",
+  "api_key.request_denied",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -25,6 +25,28 @@ const date = (v: unknown): Date | null => {
   return d && !Number.isNaN(d.getTime()) ? d : null;
 };
 
+/** The team policy fields that changed, in words ("; maximum lifetime 30 days (was none)"). */
+function policyChangeWords(from: unknown, to: unknown): string {
+  const a = (from && typeof from === "object" ? from : {}) as Record<string, unknown>;
+  const b = (to && typeof to === "object" ? to : {}) as Record<string, unknown>;
+  const words: Record<string, (v: unknown) => string> = {
+    maxLifetimeDays: (v) => (typeof v === "number" ? `${v} days` : "the deployment's maximum"),
+    requireExpiry: (v) => (v === true ? "yes" : "no"),
+    developerScopes: (v) => (Array.isArray(v) ? list(v).join(", ") || "none" : "every scope"),
+    approvalFrom: (v) => (typeof v === "string" ? (ACCESS[v] ?? v) + " or broader" : "none"),
+    ipsRequiredForFull: (v) => (v === true ? "yes" : "no"),
+  };
+  const labels: Record<string, string> = {
+    maxLifetimeDays: "maximum lifetime",
+    requireExpiry: "expiry required",
+    developerScopes: "developer scopes",
+    approvalFrom: "approval for",
+    ipsRequiredForFull: "IP allowlist for Full access",
+  };
+  const changed = Object.keys(labels).filter((k) => JSON.stringify(a[k] ?? null) !== JSON.stringify(b[k] ?? null));
+  return changed.length ? `: ${changed.map((k) => `${labels[k]} ${words[k]!(b[k] ?? null)} (was ${words[k]!(a[k] ?? null)})`).join("; ")}` : "";
+}
+
 const ACCESS: Record<string, string> = { full: "full access", read_only: "read-only access", restricted: "restricted access" };
 const MFA_WORDS: Record<string, string> = { optional: "nobody (optional)", admins: "administrators", everyone: "everyone" };
 const LEAK_SOURCES: Record<string, string> = { report: "a leak report", scanner: "a secret scanner" };
@@ -153,6 +175,16 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
           }`,
         ),
       ];
+    case "team.policy_changed":
+      return [actor, t(` changed the key policy of the team “${teamName(m)}”${policyChangeWords(m.from, m.to)}`)];
+    case "api_key.requested":
+      return [actor, t(` asked for approval of a key “${str(m.name) ?? ""}” with ${ACCESS[str(m.access) ?? ""] ?? "access"} in the team “${teamName(m)}”`)];
+    case "api_key.request_cancelled":
+      return [actor, t(` cancelled the request for a key “${str(m.name) ?? ""}” in the team “${teamName(m)}”`)];
+    case "api_key.request_approved":
+      return [actor, t(` approved ${str(m.requesterEmail) ?? "a member"}'s request for a key “${str(m.name) ?? ""}” in the team “${teamName(m)}”${str(m.reason) ? `: “${str(m.reason)}”` : ""}`)];
+    case "api_key.request_denied":
+      return [actor, t(` denied ${str(m.requesterEmail) ?? "a member"}'s request for a key “${str(m.name) ?? ""}” in the team “${teamName(m)}”: “${str(m.reason) ?? ""}”`)];
     case "api_key.created": {
       const expires = when(m.expiresAt);
       const ips = list(m.allowedIps);
@@ -281,6 +313,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "team.member_removed": "Team member removed",
   "team.member_left": "Team member left",
   "team.ownership_transferred": "Team ownership transferred",
+  "team.policy_changed": "Team key policy changed",
   "api_key.created": "Key created",
   "api_key.revoked": "Key revoked by its owner",
   "api_key.deleted": "Key deleted",
@@ -291,6 +324,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "api_key.rotated": "Key rotated",
   "api_key.reported_leaked": "Key revoked after a leak report",
   "api_key.admin_revoked": "Key revoked by an administrator",
+  "api_key.requested": "Key requested for approval",
+  "api_key.request_cancelled": "Key request cancelled",
+  "api_key.request_approved": "Key request approved",
+  "api_key.request_denied": "Key request denied",
 };
 
 /** A sentence as plain text (for titles and tests). */

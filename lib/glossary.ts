@@ -26,6 +26,10 @@ export const PLACES = {
   apiReference: "API reference",
   /** A team's members page (Team → Members). */
   teamMembers: "Members",
+  /** A team's key policy page (Team → Key policy). */
+  teamPolicy: "Key policy",
+  /** A team's key requests page (Team → Requests): approvals wait there. */
+  teamRequests: "Requests",
   /** A team's requests over its keys (Team → Usage). */
   teamUsage: "Usage",
   /** The page that creates a team (the context switcher's last item leads there). */

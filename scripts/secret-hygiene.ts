@@ -103,8 +103,9 @@ const challengeTokens = secrets.filter(isChallengeToken);
 const factorSecrets = secrets.filter(isSecondFactorSecret);
 const keys = secrets.filter((s) => !isAccountToken(s) && !isChallengeToken(s) && !isSecondFactorSecret(s));
 const tokens = secrets.filter(isAccountToken);
-// The personal and the team key actions that hand out a secret (create, rotate).
-const actions = secretActionIds(["createApiKeyAction", "rotateApiKeyAction", "createTeamApiKeyAction", "rotateTeamApiKeyAction"]);
+// The personal and the team key actions that hand out a secret (create, rotate, and the key issued
+// from an approved request: the requester's one creation response).
+const actions = secretActionIds(["createApiKeyAction", "rotateApiKeyAction", "createTeamApiKeyAction", "rotateTeamApiKeyAction", "issueRequestedKeyAction"]);
 const tokenActions = secretActionIds(["createResetLinkAction", "createInvitationAction"]);
 const factorActions = secretActionIds(["startTotpSetupAction", "confirmTotpSetupAction", "regenerateRecoveryCodesAction"]);
 

@@ -20,13 +20,20 @@ export function AccessFields({
   defaultPermissions = {},
   defaultSpecials = [],
   error,
+  onAccessChange,
 }: {
+  /** Told of each access choice (the team create dialog: whether the key needs approval). */
+  onAccessChange?: (access: Access) => void;
   defaultAccess?: Access;
   defaultPermissions?: Partial<Record<string, Level>>;
   defaultSpecials?: readonly string[];
   error?: string;
 }) {
-  const [access, setAccess] = useState<Access>(defaultAccess);
+  const [access, setAccessState] = useState<Access>(defaultAccess);
+  const setAccess = (next: Access) => {
+    setAccessState(next);
+    onAccessChange?.(next);
+  };
   const [chosen, setChosen] = useState<Partial<Record<string, Level>>>(defaultPermissions);
   const setLevel = (resource: string, level: Level) => setChosen((prev) => ({ ...prev, [resource]: level }));
   return (

@@ -16,8 +16,10 @@ export function KeyFormFields({
   maxLifetimeDays,
   extend,
   defaults,
+  onAccessChange,
 }: {
   errors: FieldErrors;
+  onAccessChange?: (access: Access) => void;
   maxLifetimeDays: number | null;
   /** Start the expiry on an extension rather than "Keep current" (the banner's Extend). */
   extend?: boolean;
@@ -75,6 +77,7 @@ export function KeyFormFields({
         defaultPermissions={defaults?.permissions}
         defaultSpecials={defaults?.specials}
         error={errors.permissions ?? errors.access ?? errors.specials}
+        onAccessChange={onAccessChange}
       />
       <ExpirationField
         error={errors.expiration}

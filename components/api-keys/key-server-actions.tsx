@@ -16,6 +16,7 @@ import {
   rotateTeamApiKeyAction,
   updateTeamApiKeyAction,
 } from "@/app/(dashboard)/t/[slug]/settings/api-keys/actions";
+import { requestTeamKeyAction, type RequestedKey } from "@/app/(dashboard)/t/[slug]/settings/requests/actions";
 import type { ActionState } from "@/lib/action-state";
 import { useKeyScope } from "./key-scope";
 
@@ -29,6 +30,8 @@ export type KeyServerActions = {
   rotate: (id: string, grace: string) => Promise<ActionState<CreatedKey>>;
   revoke: (id: string) => Promise<ActionState>;
   remove: (id: string) => Promise<ActionState>;
+  /** A team key the team's policy puts behind approval: asked for, not created (teams only). */
+  request?: (prev: ActionState<RequestedKey>, form: FormData) => Promise<ActionState<RequestedKey>>;
 };
 
 const PERSONAL: KeyServerActions = {
@@ -51,6 +54,7 @@ export function useKeyServerActions(): KeyServerActions {
             rotate: (id, grace) => rotateTeamApiKeyAction(teamSlug, id, grace),
             revoke: (id) => revokeTeamApiKeyAction(teamSlug, id),
             remove: (id) => deleteTeamApiKeyAction(teamSlug, id),
+            request: (prev, form) => requestTeamKeyAction(teamSlug, prev, form),
           },
     [teamSlug],
   );

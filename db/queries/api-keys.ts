@@ -125,7 +125,7 @@ export async function createApiKey(
   input: NewKeyInput,
   context: RequestContext,
   pepper: string,
-  via?: { keyId: string },
+  via?: { keyId: string } | { requestId: string },
   guard?: Guard<void>,
 ): Promise<{ key: ApiKeySummary; secret: string }> {
   const secret = generateKey();
@@ -162,7 +162,8 @@ export async function createApiKey(
           expiresAt: key!.expiresAt,
           ...(key!.allowedIps ? { allowedIps: key!.allowedIps } : {}),
           ...ownerAuditMetadata(owner),
-          ...(via ? { via: "api_key", viaKeyId: via.keyId } : {}),
+          ...(via && "keyId" in via ? { via: "api_key", viaKeyId: via.keyId } : {}),
+          ...(via && "requestId" in via ? { requestId: via.requestId } : {}),
         },
         context,
       });

@@ -72,8 +72,9 @@ export type Cells = Record<Column, Outcome>;
  * team: a team made fresh for each cell (its owner, an admin, a developer, a viewer and a bystander
  * developer): its name and its members with their roles, as its owner's members page shows them.
  * teamKeys: the row's team's keys, as a keys:read key of that team lists them through /api/v1/keys.
+ * teamRequest: the status of the cell's key request ({teamRequestId} or {teamApprovedRequestId}), as the team owner's Requests page shows it.
  */
-export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation" | "team" | "teamKeys";
+export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation" | "team" | "teamKeys" | "teamRequest";
 
 /**
  * Placeholders in probes, filled per cell: {keyId} the owner's target key (created with the row's
@@ -81,7 +82,8 @@ export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole"
  * word, {email} a fresh address, {tomorrow} an ISO date one day ahead, {victimId} a member made
  * fresh for the cell, {invitationId} an invitation made fresh for the cell, {teamSlug} the row's team
  * (fresh for each cell of a row that changes it), {teamBystanderId} a developer of that team nobody
- * else touches, {teamKeyId} a key of that team made fresh for the cell by its owner, {otherEmail} the address of the "other" persona (an account that is in no team).
+ * else touches, {teamKeyId} a key of that team made fresh for the cell by its owner, {teamRequestId} a pending
+ * request of its developer made fresh for the cell ({teamApprovedRequestId}: one its owner approved), {otherEmail} the address of the "other" persona (an account that is in no team).
  */
 export type PageRow = { kind: "page"; path: string; file: string; url: string; adminOnly?: boolean; cells: Cells };
 
@@ -170,6 +172,8 @@ const NEW_TEAM = "app/(dashboard)/t/new/actions.ts";
 const TEAM_MEMBERS = "app/(dashboard)/t/[slug]/settings/members/actions.ts";
 const TEAM_KEYS = "app/(dashboard)/t/[slug]/settings/api-keys/actions.ts";
 /** A restricted key's form (Full access would need a step-up no matter whose key it is). */
+const TEAM_POLICY = "app/(dashboard)/t/[slug]/settings/policy/actions.ts";
+const TEAM_REQUESTS = "app/(dashboard)/t/[slug]/settings/requests/actions.ts";
 const restrictedKeyForm = (name: string, expiration: string) => ({ $form: { name, description: "", access: "restricted", "permissions.keys": "read", expiration } });
 // /api/v1 is one router (lib/api/app.ts) over the operations' bodies (lib/api/endpoints.ts).
 const API = "lib/api/endpoints.ts";
@@ -214,6 +218,10 @@ export const AUTHZ_MATRIX: Row[] = [
   // A team's audit log: owners and admins read it; a developer or viewer gets a page that says only
   // whom to ask (no event: e2e/team-audit.spec.ts, lib/commands/team-insights.test.ts); a non-member, 404.
   { kind: "page", path: "/t/[slug]/settings/audit", file: "app/(dashboard)/t/[slug]/settings/audit/page.tsx", url: "/t/{teamSlug}/settings/audit", cells: teamCells("page", "ok", "ok", "ok", "ok") },
+  // A team's key policy: every member reads it (developers and viewers read-only); its requests:
+  // admins and owners see the team's, everyone else their own.
+  { kind: "page", path: "/t/[slug]/settings/policy", file: "app/(dashboard)/t/[slug]/settings/policy/page.tsx", url: "/t/{teamSlug}/settings/policy", cells: teamCells("page", "ok", "ok", "ok", "ok") },
+  { kind: "page", path: "/t/[slug]/settings/requests", file: "app/(dashboard)/t/[slug]/settings/requests/page.tsx", url: "/t/{teamSlug}/settings/requests", cells: teamCells("page", "ok", "ok", "ok", "ok") },
   { kind: "page", path: "/admin", file: "app/(dashboard)/admin/page.tsx", url: "/admin", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/keys", file: "app/(dashboard)/admin/keys/page.tsx", url: "/admin/keys", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/users", file: "app/(dashboard)/admin/users/page.tsx", url: "/admin/users", adminOnly: true, cells: adminPage },
@@ -344,6 +352,18 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "rotateTeamApiKeyAction", file: TEAM_KEYS, page: "/t/{teamSlug}/settings/api-keys", args: ["{teamSlug}", "{teamKeyId}", "none"], mutates: "teamKeys", cells: teamCells("action", "ok", "ok", "ok", "refused") },
   { kind: "action", name: "revokeTeamApiKeyAction", file: TEAM_KEYS, page: "/t/{teamSlug}/settings/api-keys", args: ["{teamSlug}", "{teamKeyId}"], mutates: "teamKeys", cells: teamCells("action", "ok", "ok", "ok", "refused") },
   { kind: "action", name: "deleteTeamApiKeyAction", file: TEAM_KEYS, page: "/t/{teamSlug}/settings/api-keys", args: ["{teamSlug}", "{teamKeyId}"], mutates: "teamKeys", cells: teamCells("action", "ok", "ok", "ok", "refused") },
+  // A team's key policy and requests (lib/commands/team-policy.ts, lib/commands/key-requests.ts).
+  // The walker puts the run's team's Full-access keys behind approval first (the form below sets the
+  // same), so a developer's Full key is requested; {teamRequestId} is a developer's pending request
+  // made fresh for each cell, {teamApprovedRequestId} one the owner approved. Owners and admins set
+  // the policy and decide others' requests; only the requester cancels or creates the key (the
+  // others: not found); owners and admins need no request (approval_not_needed); viewers nothing.
+  { kind: "action", name: "changeTeamPolicyAction", file: TEAM_POLICY, page: "/t/{teamSlug}/settings/policy", args: ["{teamSlug}", { ok: false }, { $form: { lifetime: "deployment", developerScopesMode: "all", approvalFrom: "full" } }], cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "requestTeamKeyAction", file: TEAM_REQUESTS, page: "/t/{teamSlug}/settings/api-keys", args: ["{teamSlug}", { ok: false }, { $form: { name: "matrix request {uniq}", description: "", access: "full", expiration: "30", justification: "matrix" } }], cells: teamCells("action", "refused", "refused", "ok", "refused") },
+  { kind: "action", name: "approveKeyRequestAction", file: TEAM_REQUESTS, page: "/t/{teamSlug}/settings/requests", args: ["{teamSlug}", { ok: false }, { $form: { requestId: "{teamRequestId}" } }], mutates: "teamRequest", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "denyKeyRequestAction", file: TEAM_REQUESTS, page: "/t/{teamSlug}/settings/requests", args: ["{teamSlug}", { ok: false }, { $form: { requestId: "{teamRequestId}", reason: "The matrix says no" } }], mutates: "teamRequest", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "cancelKeyRequestAction", file: TEAM_REQUESTS, page: "/t/{teamSlug}/settings/requests", args: ["{teamSlug}", "{teamRequestId}"], mutates: "teamRequest", cells: teamCells("action", "refused", "refused", "ok", "refused") },
+  { kind: "action", name: "issueRequestedKeyAction", file: TEAM_REQUESTS, page: "/t/{teamSlug}/settings/requests", args: ["{teamSlug}", "{teamApprovedRequestId}"], mutates: "teamRequest", cells: teamCells("action", "refused", "refused", "ok", "refused") },
   // Any member leaves, but the team's only owner (last_team_owner).
   { kind: "action", name: "leaveTeamAction", file: TEAM_MEMBERS, page: "/t/{teamSlug}/settings/members", args: ["{teamSlug}"], redirectsTo: "/settings/api-keys", mutates: "team", cells: teamCells("action", "refused", "ok", "ok", "ok") },
   // Admin actions: a member (owner or not) gets "Not found.", as for an action that does not exist.

@@ -37,6 +37,8 @@ type World = {
 };
 const TEAM_ACTIONS = "app/(dashboard)/t/[slug]/settings/members/actions.ts";
 const TEAM_KEYS_ACTIONS = "app/(dashboard)/t/[slug]/settings/api-keys/actions.ts";
+const TEAM_POLICY_ACTIONS = "app/(dashboard)/t/[slug]/settings/policy/actions.ts";
+const TEAM_REQUESTS_ACTIONS = "app/(dashboard)/t/[slug]/settings/requests/actions.ts";
 export type Answer = {
   status: number;
   location: string | null;
@@ -336,6 +338,52 @@ export class Walker {
     }
   }
 
+  private approvalsOn = new Set<string>();
+
+  /** The team's Full-access keys behind approval (once per team), so its developer's Full keys are requested. */
+  async ensureApprovals(teamSlug: string) {
+    if (this.approvalsOn.has(teamSlug)) return;
+    const request = await this.context(this.world.teamOwner.cookies);
+    try {
+      const set = await this.action(request, { file: TEAM_POLICY_ACTIONS, name: "changeTeamPolicyAction", page: `/t/${teamSlug}/settings/policy` }, [
+        teamSlug,
+        { ok: false },
+        { $form: { lifetime: "deployment", developerScopesMode: "all", approvalFrom: "full" } },
+      ]);
+      expect(set.action?.ok, set.text.slice(0, 600)).toBe(true);
+    } finally {
+      await request.dispose();
+    }
+    this.approvalsOn.add(teamSlug);
+  }
+
+  /** A Full-access key requested by the team's developer for one cell; approved by its owner when asked. */
+  async newTeamRequest(teamSlug: string, approved: boolean): Promise<Record<string, string>> {
+    await this.ensureApprovals(teamSlug);
+    const developer = await this.context(this.world.teamDeveloper.cookies);
+    let requestId: string;
+    try {
+      const made = await this.action(developer, { file: TEAM_REQUESTS_ACTIONS, name: "requestTeamKeyAction", page: `/t/${teamSlug}/settings/api-keys` }, [
+        teamSlug,
+        { ok: false },
+        { $form: { name: `Matrix request ${randomUUID().slice(0, 8)}`, description: "", access: "full", expiration: "30" } },
+      ]);
+      requestId = (made.action as { data?: { id?: string } } | null)?.data?.id ?? "";
+      expect(requestId, made.text.slice(0, 600)).toBeTruthy();
+    } finally {
+      await developer.dispose();
+    }
+    if (!approved) return { teamRequestId: requestId };
+    const owner = await this.context(this.world.teamOwner.cookies);
+    try {
+      const ok = await this.action(owner, { file: TEAM_REQUESTS_ACTIONS, name: "approveKeyRequestAction", page: `/t/${teamSlug}/settings/requests` }, [teamSlug, { ok: false }, { $form: { requestId } }]);
+      expect(ok.action?.ok, ok.text.slice(0, 600)).toBe(true);
+    } finally {
+      await owner.dispose();
+    }
+    return { teamApprovedRequestId: requestId };
+  }
+
   /** A member made for one cell (deleting cannot be undone), with a key that shows whether they still exist. */
   async newVictim(): Promise<{ victimId: string; victimKey: string }> {
     const email = `victim-${randomUUID()}@example.test`;
@@ -404,6 +452,17 @@ export class Walker {
         const name = /<h1[^>]*>([^<]*)<\/h1>/.exec(html)?.[1] ?? "";
         const members = [...html.matchAll(/data-member-email="([^"]*)" data-member-role="([^"]*)"/g)].map((m) => `${m[1]}=${m[2]}`);
         return `${res.status()} ${name} ${members.join(",")}`;
+      }
+      case "teamRequest": {
+        // The request's status, as the team owner's Requests page shows it.
+        const id = vars.teamRequestId ?? vars.teamApprovedRequestId;
+        const request = await this.context(w.teamOwner.cookies);
+        const res = await request.get(`/t/${vars.teamSlug}/settings/requests`, { maxRedirects: 0 });
+        const html = await res.text();
+        await request.dispose();
+        // The item's first status badge (components/teams/request-view.ts STATUS_WORDS) after its id.
+        const status = new RegExp(`data-request-id="${id}"[\\s\\S]*?(Waiting for approval|Approved: create the key|Denied|Cancelled|Key created)`).exec(html)?.[1];
+        return `${res.status()} ${status ?? "absent"}`;
       }
       case "teamKeys":
         // The team's keys as a keys:read key of the team lists them (HTML is streamed: chunks can land mid-row).
@@ -617,6 +676,8 @@ export class Walker {
     const usesVictim = JSON.stringify(row).includes("{victimId}");
     const usesInvitation = JSON.stringify(row).includes("{invitationId}");
     const usesTeamKey = JSON.stringify(row).includes("{teamKeyId}");
+    const usesTeamRequest = /\{team(Approved)?RequestId\}/.exec(JSON.stringify(row));
+    if (isTeamRow(row)) await this.ensureApprovals(this.world.teamSlug);
     const scope = row.kind === "route" ? row.scope : undefined;
     // A call that may change the key gets a key of its own; read-only rows share one.
     const shared = usesKey && !(row.kind !== "page" && row.mutates === "ownerKey") ? await this.targetKey(scope) : null;
@@ -629,7 +690,8 @@ export class Walker {
       // A row that changes its team gets a fresh one for each cell (a deleted team cannot be restored).
       const team = isTeamRow(row) && row.kind !== "page" && row.mutates === "team" ? { teamSlug: await this.newTeam() } : undefined;
       const teamKey = usesTeamKey ? await this.newTeamKey(team?.teamSlug ?? this.world.teamSlug) : undefined;
-      const vars = this.vars({ ...key, ...victim, ...invitation, ...team, ...teamKey });
+      const teamRequest = usesTeamRequest ? await this.newTeamRequest(team?.teamSlug ?? this.world.teamSlug, usesTeamRequest[1] === "Approved") : undefined;
+      const vars = this.vars({ ...key, ...victim, ...invitation, ...team, ...teamKey, ...teamRequest });
       if (row.kind === "action" && row.given === "bystanderSuspended") await this.adminOnBystander("suspendUserAction");
       const target = row.kind === "page" ? undefined : row.mutates;
       const before = target ? await this.snapshot(target, vars) : null;

@@ -9,6 +9,8 @@ import { HOSTILE_QUERY_PARAMS } from "./hostile-support";
 // with a refusal, never a 500 (the schemas themselves: lib/validation/hostile-input.test.ts).
 
 const MEMBERS = "app/(dashboard)/t/[slug]/settings/members/actions.ts";
+const POLICY = "app/(dashboard)/t/[slug]/settings/policy/actions.ts";
+const REQUESTS = "app/(dashboard)/t/[slug]/settings/requests/actions.ts";
 
 test.describe("hostile input for teams", () => {
   test.describe.configure({ timeout: 240_000 });
@@ -90,5 +92,52 @@ test.describe("hostile input for teams", () => {
     await page.goto(`/t/${slug}/settings/audit?from=0000-01-01&to=9999-12-31&actor=%00`);
     await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Something went wrong" })).toHaveCount(0);
+  });
+
+  test("the key policy form and the request and decision actions refuse hostile input, never fail", async ({ page, user }) => {
+    void user;
+    const ids = actionIds();
+    const slug = `hp-${randomUUID().slice(0, 8)}`;
+    await page.goto("/t/new");
+    await page.getByLabel("Team name").fill("Hostile policy");
+    await page.getByLabel("Address").fill(slug);
+    await page.getByRole("button", { name: "Create team" }).click();
+    await expect(page).toHaveURL(new RegExp(`/t/${slug}/settings/members$`));
+    // The form: hostile day counts get a field error, the policy is unchanged.
+    await page.goto(`/t/${slug}/settings/policy`);
+    await page.getByLabel("At most").check();
+    const days = page.getByLabel("Maximum lifetime in days");
+    await days.evaluate((input) => input.removeAttribute("maxlength"));
+    for (const bad of ["0", "-1", "3651", "1.5", "1e3", "abc", "' or 1=1 --", "9".repeat(400), "\u0000", "<script>"]) {
+      await days.fill(bad);
+      await page.getByRole("button", { name: "Save policy" }).click();
+      await expect(page.locator("#policy-days-error"), bad).toHaveText(/whole number|at least 1|at most|deployment allows/);
+    }
+    // The actions called directly: wrongly typed or hostile fields (scopes, thresholds, reasons, justifications, ids) refuse.
+    const path = `/t/${slug}/settings/requests`;
+    const hostile: unknown[] = [null, 42, [], {}, "x".repeat(100_000), "' or 1=1 --", "\u0000", "../../admin", "00000000-0000-4000-8000-000000000000", JSON.parse('{"__proto__":{"role":"owner"}}')];
+    const text = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v) ?? "");
+    for (const value of hostile) {
+      const calls: [string, unknown[]][] = [
+        [`${POLICY}#changeTeamPolicyAction`, [slug, { ok: false }, { $form: { lifetime: "days", maxLifetimeDays: text(value), developerScopesMode: "some", developerScopes: text(value), approvalFrom: text(value) } }]],
+        [`${REQUESTS}#requestTeamKeyAction`, [slug, { ok: false }, { $form: { name: text(value), access: "full", expiration: "30", justification: text(value).repeat(2) } }]],
+        [`${REQUESTS}#approveKeyRequestAction`, [slug, { ok: false }, { $form: { requestId: text(value), reason: text(value) } }]],
+        [`${REQUESTS}#denyKeyRequestAction`, [slug, { ok: false }, { $form: { requestId: text(value), reason: text(value) } }]],
+        [`${REQUESTS}#cancelKeyRequestAction`, [slug, value]],
+        [`${REQUESTS}#issueRequestedKeyAction`, [slug, value]],
+        [`${REQUESTS}#issueRequestedKeyAction`, [value, value]],
+      ];
+      for (const [name, args] of calls) {
+        const res = await postAction(page.request, page.url(), ids.get(name)!, path, args);
+        const label = `${name.split("#")[1]}(${text(value).slice(0, 20)})`;
+        expect(res.status(), label).toBeLessThan(500);
+        const body = await res.text();
+        expect(body, label).not.toContain("Something went wrong on our side");
+        expect(body, label).not.toContain('"ok":true');
+      }
+    }
+    // The policy is as it was: no maximum lifetime.
+    await page.goto(`/t/${slug}/settings/policy`);
+    await expect(page.getByLabel("The deployment's maximum")).toBeChecked();
   });
 });

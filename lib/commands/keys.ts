@@ -11,6 +11,7 @@ import { deleteApiKey, revokeApiKey } from "@/db/queries/key-revocation";
 import type { KeyOwner } from "@/db/queries/key-owner";
 import { getKeyCreator, type KeyCreator } from "@/db/queries/api-key-list";
 import { listRotations, revokeLeakedKeys, rotateApiKey } from "@/db/queries/rotations";
+import { lockTeamPolicy } from "@/db/queries/team-policy";
 import { usageForKey } from "@/db/queries/usage";
 import { lockLiveTeam, lockMembershipById, membershipOf } from "@/db/queries/teams";
 import type { RequestContext } from "../audit-events";
@@ -32,7 +33,16 @@ import { GRACE_PERIODS, type GracePeriod } from "../keys/grace";
 import { assertRecentAuthentication } from "../accounts/step-up";
 import { normalizeScopes, type Access, type Scope } from "../scopes";
 import { getSecrets } from "../secrets";
-import { canManageTeamKeys, canViewTeam } from "../teams/roles";
+import {
+  accessOfScopes,
+  assertMayRotateUnderPolicy,
+  assertNoApprovalNeeded,
+  assertTeamExpiry,
+  assertIpsForFull,
+  assertTeamScopes,
+  type TeamPolicy,
+} from "../teams/policy";
+import { canManageTeamKeys, canViewTeam, type TeamRole } from "../teams/roles";
 import { isTeamSlug } from "../teams/slug";
 import { uuidSchema } from "../validation/common";
 import type { Actor, KeyActor } from "./actor";
@@ -41,35 +51,59 @@ export type { Actor, CallerKey, KeyActor, TeamRef } from "./actor";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
+/** A team key change's judge: the role it was made with (null: a team key) and the team's policy, as locked. */
+type TeamJudgement = { role: TeamRole | null; policy: TeamPolicy };
+
 /**
  * Whose keys the actor's command acts on, and the team check that runs first inside the
  * transaction. A person without `team`: their own keys (user_id = them, as ever). A person for a
  * team: their membership, read and share-locked in that transaction; a non-member (or a deleted
  * team) learns nothing (key not found), a viewer may only read (canViewTeam / canManageTeamKeys).
  * A team key through the API: its team's keys while the team exists, within the key's own limits
- * (the guards below).
+ * (the guards below). For a change, the team's policy is read there too, locked (lockTeamPolicy),
+ * and `judged` hands it, with the role, to the command's guard (lib/teams/policy.ts).
  */
 function ownerFor(actor: KeyActor, need: "view" | "manage"): KeyOwner {
-  if (!actor.team) return actor.userId!;
+  return judgedOwnerFor(actor, need).owner;
+}
+
+function judgedOwnerFor(actor: KeyActor, need: "view" | "manage"): { owner: KeyOwner; judged: () => TeamJudgement | null } {
+  let judgement: TeamJudgement | null = null;
+  const judged = () => judgement;
+  if (!actor.team) return { owner: actor.userId!, judged };
   const teamId = actor.team.id;
   const userId = actor.userId;
+  const readPolicy = async (tx: Tx, role: TeamRole | null) => {
+    const locked = await lockTeamPolicy(tx, teamId);
+    if (!locked) throw new AppError("key_not_found");
+    judgement = { role, policy: locked.policy };
+  };
   if (userId === null) {
     return {
-      teamId,
-      actorId: null,
-      authorize: async (tx) => {
-        if (!(await lockLiveTeam(tx, teamId))) throw new AppError("key_not_found");
+      owner: {
+        teamId,
+        actorId: null,
+        authorize: async (tx) => {
+          if (need === "view") {
+            if (!(await lockLiveTeam(tx, teamId))) throw new AppError("key_not_found");
+          } else await readPolicy(tx, null);
+        },
       },
+      judged,
     };
   }
   return {
-    teamId,
-    actorId: userId,
-    authorize: async (tx) => {
-      const membership = await lockMembershipById(tx, teamId, userId);
-      if (!membership || !canViewTeam(membership.role)) throw new AppError("key_not_found");
-      if (need === "manage" && !canManageTeamKeys(membership.role)) throw new AppError("team_keys_read_only");
+    owner: {
+      teamId,
+      actorId: userId,
+      authorize: async (tx) => {
+        const membership = await lockMembershipById(tx, teamId, userId);
+        if (!membership || !canViewTeam(membership.role)) throw new AppError("key_not_found");
+        if (need === "manage" && !canManageTeamKeys(membership.role)) throw new AppError("team_keys_read_only");
+        if (need === "manage") await readPolicy(tx, membership.role);
+      },
     },
+    judged,
   };
 }
 
@@ -190,9 +224,10 @@ export async function createKey(db: Database, actor: KeyActor, request: CreateKe
   if (isFullAccess(scopes)) assertRecentAuthentication(actor);
   const expiresAt = request.expiresAt === undefined ? defaultExpiry(appNow(actor.clockOffsetMs)) : request.expiresAt;
   const allowedIps = request.allowedIps && request.allowedIps.length > 0 ? request.allowedIps : null;
+  const { owner, judged } = judgedOwnerFor(actor, "manage");
   return createApiKey(
     db,
-    ownerFor(actor, "manage"),
+    owner,
     { name: request.name, description: normalizeDescription(request.description) ?? null, access, scopes, expiresAt, allowedIps },
     actor.context,
     getSecrets().keyPepper,
@@ -201,6 +236,13 @@ export async function createKey(db: Database, actor: KeyActor, request: CreateKe
       assertExpiryAllowed(expiresAt);
       assertMayGrant(actor.key, { scopes, expiresAt });
       assertMayGrantAllowlist(actor.key, allowedIps);
+      const team = judged();
+      if (team) {
+        assertTeamExpiry(expiresAt, team.policy, undefined, appNow(actor.clockOffsetMs));
+        assertTeamScopes(team.role, team.policy, scopes);
+        assertNoApprovalNeeded(team.role, team.policy, scopes);
+        assertIpsForFull(team.policy, scopes, allowedIps);
+      }
     },
   );
 }
@@ -217,9 +259,10 @@ export async function updateKey(db: Database, actor: KeyActor, id: unknown, requ
   const keyId = keyIdOrNotFound(id);
   const scoped = request.scopes ? resolveScopes(request.scopes, request.access) : undefined;
   const allowedIps = request.allowedIps === undefined ? undefined : request.allowedIps?.length ? request.allowedIps : null;
+  const { owner, judged } = judgedOwnerFor(actor, "manage");
   return updateApiKey(
     db,
-    ownerFor(actor, "manage"),
+    owner,
     keyId,
     {
       name: request.name,
@@ -239,6 +282,20 @@ export async function updateKey(db: Database, actor: KeyActor, id: unknown, requ
         assertMayGrant(actor.key, { scopes: scoped?.scopes, expiresAt: request.expiresAt });
         assertMayWiden(actor.key, target, scoped?.scopes);
         assertMayChangeAllowlist(actor.key, target, allowedIps);
+        const team = judged();
+        if (team) {
+          // Editing must not escape the team's policy: no expiry beyond its lifetime (counted from
+          // the key's creation), no scopes outside the developers' set, no access raised past the
+          // approval threshold by someone it binds, no Full-access key left without its IP list.
+          assertTeamExpiry(request.expiresAt, team.policy, target, appNow(actor.clockOffsetMs));
+          if (scoped) {
+            assertTeamScopes(team.role, team.policy, scoped.scopes);
+            assertNoApprovalNeeded(team.role, team.policy, scoped.scopes, accessOfScopes(target.scopes));
+          }
+          if (scoped || allowedIps !== undefined) {
+            assertIpsForFull(team.policy, scoped?.scopes ?? target.scopes, allowedIps === undefined ? target.allowedIps : allowedIps);
+          }
+        }
         if (scoped && isFullAccess(scoped.scopes) && !isFullAccess(target.scopes as Scope[])) {
           assertRecentAuthentication(actor);
         }
@@ -262,9 +319,10 @@ export async function rotateKey(
   assertCurrentSecret(actor.key);
   const keyId = keyIdOrNotFound(id);
   assertRecentAuthentication(actor);
+  const { owner, judged } = judgedOwnerFor(actor, "manage");
   return rotateApiKey(
     db,
-    ownerFor(actor, "manage"),
+    owner,
     keyId,
     {
       graceMs: GRACE_PERIODS[grace].ms,
@@ -275,6 +333,8 @@ export async function rotateKey(
         assertMayManage(actor.key, target);
         assertMayRotate(actor.key, target);
         assertMayRotateAllowlist(actor.key, target);
+        const team = judged();
+        if (team) assertMayRotateUnderPolicy(team.role, team.policy, target.scopes);
       },
     },
     actor.context,

@@ -11,6 +11,8 @@ import {
   storedText,
   type HostileString,
 } from "@/test/hostile-values";
+import { approveRequestSchema, denyRequestSchema, keyRequestSchema, teamPolicySchema } from "./team-policy.schema";
+import { DECISION_REASON_MAX, JUSTIFICATION_MAX } from "./team-policy.limits";
 import { addMemberSchema, changeMemberRoleSchema, createTeamSchema, deleteTeamSchema, renameTeamSchema, transferOwnershipSchema, TEAM_NAME_MAX } from "./team.schema";
 import { activityFilters, adminKeyFilters, auditFilters, revokeKeysInput, roleInput, userFilters } from "./admin.schema";
 import { DESCRIPTION_MAX, NAME_MAX, createApiKeyFormValues, resolveCreateApiKey, resolveEditApiKey } from "./api-key.schema";
@@ -100,7 +102,29 @@ const TEXT_FIELDS: TextField[] = [
   { name: "create team: name", parse: schema(createTeamSchema), base: { slug: "platform" }, field: "name", max: TEAM_NAME_MAX, required: true },
   { name: "rename team: name", parse: schema(renameTeamSchema), base: {}, field: "name", max: TEAM_NAME_MAX, required: true },
   { name: "admin revoke: reason", parse: schema(revokeKeysInput), base: { ids: [ID] }, field: "reason", max: 200, required: true, min: 3 },
+  { name: "key request: name", parse: schema(keyRequestSchema), base: { scopes: ["keys:read"], expiresAt: null }, field: "name", max: NAME_MAX, required: true },
+  { name: "key request: justification", parse: schema(keyRequestSchema), base: { name: "n", scopes: ["keys:read"], expiresAt: null }, field: "justification", max: JUSTIFICATION_MAX, required: false },
+  { name: "deny a key request: reason", parse: schema(denyRequestSchema), base: { requestId: ID }, field: "reason", max: DECISION_REASON_MAX, required: true },
+  { name: "approve a key request: note", parse: schema(approveRequestSchema), base: { requestId: ID }, field: "reason", max: DECISION_REASON_MAX, required: false },
 ];
+
+describe("team policy: hostile numbers and scopes", () => {
+  const base = { maxLifetimeDays: null, requireExpiry: false, developerScopes: null, approvalFrom: null, ipsRequiredForFull: false };
+  const parse = (patch: Record<string, unknown>) => teamPolicySchema(null).safeParse({ ...base, ...patch });
+  it.each([...HOSTILE_NUMBERS, 0, -1, 3651, 1e308, Number.NaN, Infinity, 1.5, "30", true, [], {}])("maxLifetimeDays %j is refused", (value) => {
+    expect(parse({ maxLifetimeDays: value }).success).toBe(false);
+  });
+  it.each(["", "keys:admin", "KEYS:READ", "keys:read ", "__proto__", "x".repeat(65), 42, null, {}])("developer scope %j is refused", (value) => {
+    expect(parse({ developerScopes: [value] }).success).toBe(false);
+  });
+  it.each(["none", "FULL", "admin", "", 1, [], {}])("approval threshold %j is refused", (value) => {
+    expect(parse({ approvalFrom: value }).success).toBe(false);
+  });
+  it("refuses unknown fields and a flood of scopes", () => {
+    expect(parse({ role: "owner" }).success).toBe(false);
+    expect(parse({ developerScopes: Array.from({ length: 1000 }, () => "keys:read") }).success).toBe(false);
+  });
+});
 
 describe.each(TEXT_FIELDS)("$name", ({ parse, base, field, max, required, out = field, min = 1 }) => {
   const cases = hostileStrings(max).map((h) => [h.label, h] as [string, HostileString]);

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { SectionTabs } from "@/components/layout/section-tabs";
-import { teamApiKeysPath, teamAuditPath, teamMembersPath, teamUsagePath } from "@/components/teams/team-links";
+import { teamApiKeysPath, teamAuditPath, teamMembersPath, teamPolicyPath, teamRequestsPath, teamUsagePath } from "@/components/teams/team-links";
 import { getDb } from "@/db";
 import { membershipOf } from "@/db/queries/teams";
 import { PLACES } from "@/lib/glossary";
@@ -20,6 +20,8 @@ export default async function TeamSettingsLayout({ children, params }: { childre
   const tabs = [
     { href: teamApiKeysPath(team.slug), label: PLACES.apiKeys },
     { href: teamMembersPath(team.slug), label: PLACES.teamMembers },
+    { href: teamPolicyPath(team.slug), label: PLACES.teamPolicy },
+    { href: teamRequestsPath(team.slug), label: PLACES.teamRequests },
     { href: teamUsagePath(team.slug), label: PLACES.teamUsage },
     // Only owners and admins read the log: the tab is a convenience, the page's command decides.
     ...(canAdministerTeam(role) ? [{ href: teamAuditPath(team.slug), label: PLACES.auditLog }] : []),

@@ -16,6 +16,8 @@ import { requestNow } from "@/lib/request-clock";
 import { requestOrigin } from "@/lib/request-context";
 import { requestTimeZone } from "@/lib/request-time-zone";
 import { requireUser } from "@/lib/session";
+import { teamPolicyOf } from "@/db/queries/team-policy";
+import { boundByPolicy } from "@/lib/teams/policy";
 import { canManageTeamKeys } from "@/lib/teams/roles";
 import { isTeamSlug } from "@/lib/teams/slug";
 
@@ -47,10 +49,13 @@ export default async function TeamApiKeysPage({
   const path = teamApiKeysPath(team.slug);
   const page = pageOf((await searchParams).page);
   const now = await requestNow();
-  const [list, attention] = await Promise.all([
+  const [list, teamPolicy, attention] = await Promise.all([
     pageTeamApiKeys(db, team.id, page),
+    teamPolicyOf(db, team.id),
     keysNeedingAttention(db, { teamId: team.id, actorId: user.id }, now, policy.rotationPeriodDays),
   ]);
+  // Whether this member's keys above a threshold wait for approval (the dialog says so before submit).
+  const approvalFrom = boundByPolicy(role) ? (teamPolicy?.approvalFrom ?? null) : null;
   if (list.rows.length === 0 && list.total > 0) redirect(`${path}?page=${Math.ceil(list.total / KEYS_PAGE_SIZE)}`);
   const rows = list.rows.map((k) => ({
     ...toKeyRow(k, now, policy.rotationPeriodDays),
@@ -70,7 +75,7 @@ export default async function TeamApiKeysPage({
       attentionTotal={attention.total}
       total={list.total}
       maxLifetimeDays={policy.maxLifetimeDays}
-      scope={{ teamSlug: team.slug, canManage }}
+      scope={{ teamSlug: team.slug, canManage, approvalFrom }}
     >
       <KeysTable rows={rows} now={now} timeZone={timeZone} teamSlug={team.slug} controls={canManage} />
       {list.total > KEYS_PAGE_SIZE && (
