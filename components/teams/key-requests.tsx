@@ -52,6 +52,8 @@ function RequestItem({ request, children }: { request: RequestView; children?: R
         <dd className="[overflow-wrap:anywhere]">{request.access}</dd>
         <dt className="text-muted-foreground">Expires</dt>
         <dd>{request.expires}</dd>
+        <dt className="text-muted-foreground">Allowed IPs</dt>
+        <dd className="[overflow-wrap:anywhere]">{request.allowedIps ? <span className="font-mono text-xs">{request.allowedIps.join(", ")}</span> : "Any address"}</dd>
         {request.description && (
           <>
             <dt className="text-muted-foreground">Description</dt>

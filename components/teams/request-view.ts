@@ -8,6 +8,8 @@ export type RequestView = {
   justification: string | null;
   access: string;
   expires: string;
+  /** The addresses the key will accept requests from; null: any. */
+  allowedIps: string[] | null;
   status: KeyRequestStatus;
   requester: { name: string; email: string };
   requestedAt: string;

@@ -24,6 +24,7 @@ export type KeyRequestRow = {
   access: Access;
   scopes: string[];
   expiresAt: Date | null;
+  allowedIps: string[] | null;
   status: KeyRequestStatus;
   decidedBy: string | null;
   decidedAt: Date | null;
@@ -42,6 +43,7 @@ const columns = {
   access: apiKeyRequests.access,
   scopes: apiKeyRequests.scopes,
   expiresAt: apiKeyRequests.expiresAt,
+  allowedIps: apiKeyRequests.allowedIps,
   status: apiKeyRequests.status,
   decidedBy: apiKeyRequests.decidedBy,
   decidedAt: apiKeyRequests.decidedAt,
@@ -59,6 +61,7 @@ export type NewKeyRequest = {
   access: Access;
   scopes: string[];
   expiresAt: Date | null;
+  allowedIps: string[] | null;
 };
 
 /** A new pending request; a pending or approved request of the same name in the team is refused. */

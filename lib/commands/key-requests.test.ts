@@ -143,6 +143,28 @@ async function ownerOf(teamId: string): Promise<string | undefined> {
   return rows.find((r) => r.role === "owner")?.userId;
 }
 
+describe(`a policy that requires an IP allowlist for Full access (${TEST_DRIVER})`, () => {
+  it("holds for keys created, edited and requested: none without a list; the list travels from request to key", async () => {
+    const { team, personal, forTeam } = await world({ ipsRequiredForFull: true, approvalFrom: "full" });
+    const full = { name: "full-no-ips", scopes: ALL_SCOPES, access: "full" as const, expiresAt: days(10) };
+    expect(await refusal(createKey(handle.db, forTeam("owner"), full))).toBe("validation_failed");
+    const made = await createKey(handle.db, forTeam("owner"), { ...full, name: "full-with-ips", allowedIps: ["10.0.0.0/8"] });
+    expect(made.key.allowedIps).toEqual(["10.0.0.0/8"]);
+    // Removing the list of a Full-access key, or widening a listless key to Full access, is refused.
+    expect(await refusal(updateKey(handle.db, forTeam("owner"), made.key.id, { allowedIps: null }))).toBe("validation_failed");
+    const narrow = await createKey(handle.db, forTeam("owner"), { name: "read-no-ips", scopes: READ_SCOPES, expiresAt: days(10) });
+    expect(await refusal(updateKey(handle.db, forTeam("owner"), narrow.key.id, { scopes: ALL_SCOPES, access: "full" }))).toBe("validation_failed");
+    // A developer's request: refused without a list; with one, the issued key carries it.
+    expect(await refusal(requestTeamKey(handle.db, personal("developer"), team.slug, fullRequest("no-ips")))).toBe("validation_failed");
+    const request = await requestTeamKey(handle.db, personal("developer"), team.slug, { ...fullRequest("with-ips"), allowedIps: ["2001:db8::/32"] });
+    expect(request.allowedIps).toEqual(["2001:db8::/32"]);
+    await approveKeyRequest(handle.db, personal("admin"), team.slug, { requestId: request.id });
+    const issued = await issueRequestedKey(handle.db, personal("developer"), team.slug, { requestId: request.id });
+    const [row] = await handle.db.select().from(apiKeys).where(eq(apiKeys.id, issued.key.id));
+    expect(row?.allowedIps).toEqual(["2001:db8::/32"]);
+  });
+});
+
 describe(`key requests (${TEST_DRIVER})`, () => {
   it("requested, denied with a reason, requested again, approved, issued once; every step audited", async () => {
     const { team, personal, people } = await world({ approvalFrom: "full" });

@@ -26,7 +26,7 @@ import { AppError } from "../errors";
 import { assertExpiryAllowed } from "../keys/rules";
 import { normalizeScopes, type Access, type Scope } from "../scopes";
 import { getSecrets } from "../secrets";
-import { accessOfScopes, assertTeamExpiry, assertTeamScopes, needsApproval, type TeamPolicy } from "../teams/policy";
+import { accessOfScopes, assertIpsForFull, assertTeamExpiry, assertTeamScopes, needsApproval, type TeamPolicy } from "../teams/policy";
 import { canAdministerTeam, canManageTeamKeys } from "../teams/roles";
 import { isTeamSlug } from "../teams/slug";
 import { fieldErrorsOf } from "../validation/common";
@@ -95,6 +95,8 @@ export async function requestTeamKey(db: Database, actor: Actor, slug: unknown, 
     assertExpiryAllowed(wanted.expiresAt, undefined, now);
     assertTeamExpiry(wanted.expiresAt, membership.policy, undefined, now);
     assertTeamScopes(membership.role, membership.policy, scopes);
+    const allowedIps = wanted.allowedIps && wanted.allowedIps.length > 0 ? wanted.allowedIps : null;
+    assertIpsForFull(membership.policy, scopes, allowedIps);
     const request = await insertKeyRequest(tx, {
       teamId: membership.team.id,
       requestedBy: actor.userId,
@@ -104,13 +106,14 @@ export async function requestTeamKey(db: Database, actor: Actor, slug: unknown, 
       access: wanted.access && wanted.access !== "full" && access !== "full" ? wanted.access : access,
       scopes,
       expiresAt: wanted.expiresAt,
+      allowedIps,
     });
     await recordAudit(tx, {
       actorId: actor.userId,
       action: "api_key.requested",
       targetType: "team",
       targetId: membership.team.id,
-      metadata: { ...teamMeta(membership), requestId: request.id, name: request.name, access: request.access, scopes, expiresAt: request.expiresAt, justification: request.justification },
+      metadata: { ...teamMeta(membership), requestId: request.id, name: request.name, access: request.access, scopes, expiresAt: request.expiresAt, allowedIps, justification: request.justification },
       context: actor.context,
     });
     return request;
@@ -204,7 +207,7 @@ export async function issueRequestedKey(db: Database, actor: Actor, slug: unknow
     const created = await createApiKey(
       tx as unknown as Database,
       { teamId: membership.team.id, actorId: actor.userId },
-      { name: request.name, description: request.description, access: request.access, scopes: request.scopes, expiresAt: request.expiresAt },
+      { name: request.name, description: request.description, access: request.access, scopes: request.scopes, expiresAt: request.expiresAt, allowedIps: request.allowedIps },
       actor.context,
       getSecrets().keyPepper,
       { requestId: request.id },
@@ -212,6 +215,7 @@ export async function issueRequestedKey(db: Database, actor: Actor, slug: unknow
         assertExpiryAllowed(request.expiresAt, undefined, now);
         assertTeamExpiry(request.expiresAt, membership.policy, undefined, now);
         assertTeamScopes(membership.role, membership.policy, request.scopes);
+        assertIpsForFull(membership.policy, request.scopes, request.allowedIps);
       },
     );
     await markKeyRequestIssued(tx, request.id, created.key.id);

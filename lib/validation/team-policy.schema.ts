@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { allowedIpsList } from "./allowed-ips";
 import { policy as deploymentPolicy } from "../policy";
 import { ALL_SCOPES, isScope, normalizeScopes, type Scope } from "../scopes";
 import { TEAM_LIFETIME_MAX, TEAM_LIFETIME_MIN } from "../teams/access";
@@ -73,6 +74,9 @@ export const keyRequestSchema = z
         else if (scopes.length === 0) ctx.addIssue({ code: "custom", message: "Choose what the key may do." });
       }),
     expiresAt: z.date({ error: "Choose when the key expires." }).nullable(),
+    // The dialog's allowed IPs, already canonical (api-key.schema.ts), checked again: a request is
+    // the key it will become.
+    allowedIps: allowedIpsList.optional(),
     justification: plainText("Justification", JUSTIFICATION_MAX).nullish(),
   })
   .strict();

@@ -41,6 +41,7 @@ export default async function TeamRequestsPage({ params }: { params: Promise<{ s
     justification: r.justification,
     access: describeAccess(r.access, r.scopes),
     expires: r.expiresAt ? formatDateTime(r.expiresAt, timeZone) : "Never",
+    allowedIps: r.allowedIps,
     status: r.status,
     requester: r.requester,
     requestedAt: formatDateTime(r.createdAt, timeZone),
