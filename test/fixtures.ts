@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "@/db/client";
 import { createUser } from "@/db/queries/users";
 import type { RequestContext } from "@/lib/audit-events";
+import { AppError, type ErrorCode } from "@/lib/errors";
 
 export const PEPPER = "test-pepper-0123456789abcdefghijklmnopqrstuvwxyz";
 export const CONTEXT: RequestContext = { ip: "203.0.113.7", userAgent: "vitest" };
@@ -34,4 +35,19 @@ export async function makeTeam(
   const [team] = await db.insert(teams).values({ slug, name: overrides.name ?? `Team ${slug}`, createdBy: members[0]?.userId ?? null }).returning();
   if (members.length > 0) await db.insert(teamMembers).values(members.map((m) => ({ teamId: team!.id, userId: m.userId, role: m.role })));
   return team!;
+}
+
+/** The AppError a command refused with (a test fails if it succeeded or threw anything else). */
+export async function refusedWith(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
+}
+
+/** The code a command refused with. */
+export async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
+  return (await refusedWith(promise)).code;
 }

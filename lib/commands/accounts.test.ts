@@ -6,14 +6,14 @@ import { createApiKey } from "@/db/queries/api-keys";
 import { revokeApiKey } from "@/db/queries/key-revocation";
 import { createUser, findUserById, PASSWORD_CHANGE_FAILURES } from "@/db/queries/users";
 import { apiKeys, auditEvents, users } from "@/db/schema";
-import { AppError, type ErrorCode } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { verifyKey, type VerifyDeps } from "@/lib/keys/verify";
 import { hashPassword, verifyPassword } from "@/lib/password";
 import { SyncedLimiter } from "@/lib/rate-limit";
 import { scopesFor } from "@/lib/scopes";
 import { UsageRecorder } from "@/lib/usage";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
+import { CONTEXT, PEPPER, makeUser, refusal } from "@/test/fixtures";
 import type { Actor } from "./actor";
 import { changeOwnPassword, changeUserRole, deleteAccount, reinstateAccount, suspendAccount, updateProfile } from "./accounts";
 
@@ -34,14 +34,6 @@ afterAll(async () => {
 });
 
 const as = (userId: string): Actor => ({ userId, context: CONTEXT, clockOffsetMs: 0, authenticatedAt: new Date() });
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 const deps = (): VerifyDeps => ({
   db: handle.db,
   pepper: PEPPER,

@@ -2,11 +2,10 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { emailChanges, users } from "@/db/schema";
-import { AppError, type ErrorCode } from "@/lib/errors";
 import { hashPassword } from "@/lib/password";
 import { HOUR_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeUser, refusal } from "@/test/fixtures";
 import { startInbox, type Inbox } from "@/test/smtp";
 import type { Actor } from "./actor";
 import { confirmEmailChange, requestEmailChange } from "./email-change";
@@ -30,15 +29,6 @@ afterAll(async () => {
   await inbox?.stop();
   await handle?.close();
 });
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 
 async function account() {
   const user = await makeUser(handle.db);

@@ -5,11 +5,11 @@ import { listOpenInvitations } from "@/db/queries/invitations";
 import { getSignUpSettings } from "@/db/queries/settings";
 import { createUser } from "@/db/queries/users";
 import { appSettings, auditEvents, users } from "@/db/schema";
-import { AppError, type ErrorCode } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { verifyPassword } from "@/lib/password";
 import { DAY_MS, MINUTE_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb, queryRows } from "@/test/db";
-import { CONTEXT, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeUser, refusal } from "@/test/fixtures";
 import { startInbox, type Inbox } from "@/test/smtp";
 import type { Actor } from "./actor";
 import { INVITATION_LIFETIME_MS, acceptInvitation, createInvitation, describeInvitation, revokeInvitation } from "./invitations";
@@ -44,15 +44,6 @@ afterAll(async () => {
   await inbox?.stop();
   await handle?.close();
 });
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 
 const actorOf = (user: { id: string; email: string }, clockOffsetMs = 0): Actor & { email: string } => ({ userId: user.id, email: user.email, context: CONTEXT, clockOffsetMs, authenticatedAt: new Date(Date.now() + clockOffsetMs) });
 const tokenOf = (link: string) => new URL(link).hash.replace(/^#token=/, "");

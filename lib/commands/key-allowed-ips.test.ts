@@ -3,12 +3,12 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { apiKeys, auditEvents } from "@/db/schema";
-import { AppError, type ErrorCode } from "@/lib/errors";
+import {  type ErrorCode } from "@/lib/errors";
 import { ALL_SCOPES } from "@/lib/scopes";
 import { resolveCreateApiKey, resolveEditApiKey } from "@/lib/validation/api-key.schema";
 import { createKeyBody, patchKeyBody } from "@/lib/validation/api.schema";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, makeTeam, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeTeam, makeUser, refusedWith } from "@/test/fixtures";
 import type { Actor, CallerKey, KeyActor } from "./actor";
 import { createKey, rotateKey, updateKey } from "./keys";
 
@@ -27,11 +27,7 @@ afterAll(async () => {
 });
 
 async function refusal(promise: Promise<unknown>): Promise<{ code: ErrorCode; message: string }> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  const error = await refusedWith(promise);
   return { code: error.code, message: error.message };
 }
 

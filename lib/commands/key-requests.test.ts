@@ -3,13 +3,12 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { apiKeyRequests, apiKeys, auditEvents, teamMembers, teams } from "@/db/schema";
-import { AppError, type ErrorCode } from "@/lib/errors";
 import { ALL_SCOPES, READ_SCOPES } from "@/lib/scopes";
 import type { TeamPolicy } from "@/lib/teams/policy";
 import type { TeamRole } from "@/lib/teams/roles";
 import { DAY_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, makeTeam, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeTeam, makeUser, refusal } from "@/test/fixtures";
 import type { Actor, KeyActor } from "./actor";
 import { approveKeyRequest, cancelKeyRequest, denyKeyRequest, issueRequestedKey, requestTeamKey } from "./key-requests";
 import { createKey, rotateKey, updateKey } from "./keys";
@@ -31,15 +30,6 @@ afterAll(async () => {
 
 const days = (n: number) => new Date(Date.now() + n * DAY_MS);
 const ROLES: TeamRole[] = ["owner", "admin", "developer", "viewer"];
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 
 const POLICY: TeamPolicy = { maxLifetimeDays: null, requireExpiry: false, developerScopes: null, approvalFrom: null, ipsRequiredForFull: false };
 

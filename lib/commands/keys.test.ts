@@ -3,11 +3,10 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { apiKeys, auditEvents } from "@/db/schema";
-import { AppError, type ErrorCode } from "@/lib/errors";
 import { ALL_SCOPES } from "@/lib/scopes";
 import { DAY_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeUser, refusal } from "@/test/fixtures";
 import type { Actor, CallerKey } from "./actor";
 import { createKey, deleteKey, getKey, revokeKey, rotateKey, updateKey } from "./keys";
 
@@ -26,15 +25,6 @@ afterAll(async () => {
 });
 
 const days = (n: number) => new Date(Date.now() + n * DAY_MS);
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 
 async function owner() {
   const user = await makeUser(handle.db);

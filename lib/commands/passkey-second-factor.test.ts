@@ -8,13 +8,13 @@ import { hasSecondFactor } from "@/db/queries/second-factor";
 import { findUserById } from "@/db/queries/users";
 import { appSettings, auditEvents, passkeyChallenges, passkeys, recoveryCodes, secondFactorChallenges, totpFactors, users } from "@/db/schema";
 import { signInWithPasskey } from "@/lib/auth/passkey";
-import { AppError, type ErrorCode } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { mustSetUpSecondFactor } from "@/lib/mfa/policy";
 import { userHandleOf } from "@/lib/passkeys/rules";
 import { hashPassword } from "@/lib/password";
 import { resetSecretsCache } from "@/lib/secrets";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeUser, refusal } from "@/test/fixtures";
 import { SoftAuthenticator } from "@/test/webauthn";
 import type { Actor } from "./actor";
 import { beginPasskeyAuthentication, beginPasskeyRegistration, finishPasskeyRegistration, removeOwnPasskey } from "./passkeys";
@@ -57,15 +57,6 @@ beforeEach(async () => {
 
 const actorOf = (userId: string, clockOffsetMs = 0): Actor => ({ userId, context: CONTEXT, clockOffsetMs, authenticatedAt: new Date(Date.now() + clockOffsetMs) });
 const code = (secret: string, offsetMs = 0) => generate({ secret, epoch: Math.floor((Date.now() + offsetMs) / 1000) });
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 
 async function account(options: { admin?: boolean } = {}) {
   const email = `pk2fa-${crypto.randomUUID()}@example.test`;

@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { listPasskeys } from "@/db/queries/passkeys";
 import { auditEvents, passkeyChallenges, passkeys, users } from "@/db/schema";
-import { AppError, type ErrorCode } from "@/lib/errors";
 import { signInWithPasskey } from "@/lib/auth/passkey";
 import { CHALLENGE_LIFETIME_MS, userHandleOf } from "@/lib/passkeys/rules";
 import { hashPassword } from "@/lib/password";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeUser, refusal } from "@/test/fixtures";
 import { SoftAuthenticator } from "@/test/webauthn";
 import type { Actor } from "./actor";
 import { CHALLENGES_PER_ADDRESS, beginPasskeyAuthentication, beginPasskeyRegistration, finishPasskeyRegistration, removeOwnPasskey, renameOwnPasskey, verifyPasskeyAssertion } from "./passkeys";
@@ -26,15 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await handle?.close();
 });
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 
 async function account() {
   const user = await makeUser(handle.db);

@@ -2,11 +2,10 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { auditEvents, passwordResetTokens, users } from "@/db/schema";
-import { AppError, type ErrorCode } from "@/lib/errors";
 import { verifyPassword } from "@/lib/password";
 import { MINUTE_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeUser, refusal } from "@/test/fixtures";
 import { resetLinkIn, startInbox, type Inbox } from "@/test/smtp";
 import { RESET_MAILS_PER_ACCOUNT_PER_HOUR, createResetLink, requestPasswordReset, resetByEmailAvailable, resetPassword } from "./recovery";
 
@@ -32,15 +31,6 @@ afterAll(async () => {
   await inbox?.stop();
   await handle?.close();
 });
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 
 const tokenOf = (link: string) => new URL(link).hash.replace(/^#token=/, "");
 const NEW_PASSWORD = "a brand new passphrase";

@@ -4,11 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { findUserById } from "@/db/queries/users";
 import { appSettings, auditEvents, recoveryCodes, secondFactorChallenges, totpFactors, users } from "@/db/schema";
-import { AppError, type ErrorCode } from "@/lib/errors";
 import { hashPassword } from "@/lib/password";
 import { resetSecretsCache } from "@/lib/secrets";
 import { openTestDb } from "@/test/db";
-import { CONTEXT, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeUser, refusal } from "@/test/fixtures";
 import type { Actor } from "./actor";
 import { changeMfaPolicy } from "./settings";
 import {
@@ -48,15 +47,6 @@ beforeEach(async () => {
 
 const actorOf = (userId: string, clockOffsetMs = 0): Actor => ({ userId, context: CONTEXT, clockOffsetMs, authenticatedAt: new Date(Date.now() + clockOffsetMs) });
 const code = (secret: string, offsetMs = 0) => generate({ secret, epoch: Math.floor((Date.now() + offsetMs) / 1000) });
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 
 async function member(options: { admin?: boolean } = {}) {
   const email = `mfa-${crypto.randomUUID()}@example.test`;

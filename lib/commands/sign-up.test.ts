@@ -7,7 +7,7 @@ import { AppError, type ErrorCode } from "@/lib/errors";
 import { verifyPassword } from "@/lib/password";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb, queryRows } from "@/test/db";
-import { CONTEXT, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeUser, refusedWith as refusal } from "@/test/fixtures";
 import { startInbox, type Inbox } from "@/test/smtp";
 import { SIGN_UP_MAILS_PER_ADDRESS_PER_HOUR, SIGN_UP_PASSWORD_ATTEMPTS, confirmSignUp, signUp, signUpByEmail, type SignUpOutcome } from "./sign-up";
 
@@ -37,14 +37,6 @@ afterAll(async () => {
   await handle?.close();
 });
 
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 const code = async (promise: Promise<unknown>): Promise<ErrorCode> => (await refusal(promise)).code;
 
 const PASSWORD = "a passphrase for signing up";

@@ -10,13 +10,12 @@ import { SECOND_FACTOR_FAILURES, SECOND_FACTOR_WINDOW_MS } from "@/db/queries/se
 import { apiKeys, auditEvents, totpFactors, users } from "@/db/schema";
 import { STEP_UP_MINUTES } from "@/lib/accounts/step-up";
 import { readStepUpProof } from "@/lib/auth/step-up-proof";
-import { AppError, type ErrorCode } from "@/lib/errors";
 import { userHandleOf } from "@/lib/passkeys/rules";
 import { hashPassword } from "@/lib/password";
 import { resetSecretsCache } from "@/lib/secrets";
 import { scopesFor } from "@/lib/scopes";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, PEPPER, makeUser } from "@/test/fixtures";
+import { CONTEXT, PEPPER, makeUser, refusal } from "@/test/fixtures";
 import { SoftAuthenticator } from "@/test/webauthn";
 import type { Actor } from "./actor";
 import { changeUserRole, confirmIdentity, stepUpMethods } from "./accounts";
@@ -51,15 +50,6 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 const session = (userId: string, authenticatedAt?: Date): Actor => ({ userId, context: CONTEXT, clockOffsetMs: 0, authenticatedAt });
 const fresh = (userId: string) => session(userId, minutesAgo(1));
 const stale = (userId: string) => session(userId, minutesAgo(STEP_UP_MINUTES + 1));
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 
 async function fullKey(userId: string) {
   const made = await createApiKey(handle.db, userId, { name: `k-${randomBytes(4).toString("hex")}`, description: null, access: "full", scopes: scopesFor("full"), expiresAt: null }, CONTEXT, PEPPER);

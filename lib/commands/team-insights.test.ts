@@ -2,11 +2,10 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { addUsage } from "@/db/queries/usage";
-import { AppError, type ErrorCode } from "@/lib/errors";
 import type { TeamRole } from "@/lib/teams/roles";
 import { DAY_MS, lastUtcDays } from "@/lib/time";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, makeTeam, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeTeam, makeUser, refusal } from "@/test/fixtures";
 import { readerActor, type Actor, type KeyActor } from "./actor";
 import { createKey, getKeyDetails, rotateKey } from "./keys";
 import { readTeamAuditLog, readTeamUsage } from "./team-insights";
@@ -24,15 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await handle?.close();
 });
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 
 const ROLES: TeamRole[] = ["owner", "admin", "developer", "viewer"];
 const later = () => new Date(Date.now() + 10 * DAY_MS);

@@ -3,12 +3,12 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { apiKeys, auditEvents, teamMembers, teams, users } from "@/db/schema";
-import { AppError, type ErrorCode } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { ALL_SCOPES } from "@/lib/scopes";
 import type { TeamRole } from "@/lib/teams/roles";
 import { DAY_MS } from "@/lib/time";
 import { TEST_DRIVER, openTestDb } from "@/test/db";
-import { CONTEXT, makeTeam, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeTeam, makeUser, refusal } from "@/test/fixtures";
 import type { Actor, KeyActor } from "./actor";
 import { actingForTeam, createKey, deleteKey, getKey, listKeys, reportLeakedKeys, revokeKey, rotateKey, updateKey } from "./keys";
 
@@ -26,15 +26,6 @@ afterAll(async () => {
 });
 
 const days = (n: number) => new Date(Date.now() + n * DAY_MS);
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 
 const ROLES: TeamRole[] = ["owner", "admin", "developer", "viewer"];
 

@@ -4,10 +4,10 @@ import type { DbHandle } from "@/db/client";
 import { listTeamMembers } from "@/db/queries/team-members";
 import { membershipOf } from "@/db/queries/teams";
 import { apiKeys, auditEvents, teamMembers, users } from "@/db/schema";
-import { AppError, type ErrorCode } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import type { TeamRole } from "@/lib/teams/roles";
 import { openTestDb } from "@/test/db";
-import { CONTEXT, makeUser } from "@/test/fixtures";
+import { CONTEXT, makeUser, refusal } from "@/test/fixtures";
 import type { Actor } from "./actor";
 import { deleteAccount, suspendAccount } from "./accounts";
 import { createKey } from "./keys";
@@ -33,15 +33,6 @@ afterAll(async () => {
 const db = () => handle.db;
 const as = (u: U): Actor => ({ userId: u.id, context: CONTEXT, clockOffsetMs: 0, authenticatedAt: new Date() });
 const slugOf = () => `team-${++n}-${Math.random().toString(36).slice(2, 8)}`;
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
 
 /** A team with an owner and one member per other role given. */
 async function team(roles: TeamRole[] = []) {
