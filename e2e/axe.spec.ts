@@ -8,7 +8,7 @@ import { STEP_UP_MINUTES } from "../lib/accounts/step-up";
 import { ACTIONS } from "../lib/glossary";
 
 test("no serious or critical axe finding on any page or dialog, light or dark", async ({ browser }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(360_000);
   const findings: string[] = [];
   const context = await browser.newContext();
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);

@@ -47,8 +47,3 @@ export function toKeyRow(k: ApiKeySummary, now: Date, rotationPeriodDays: number
     allowedIps: k.allowedIps,
   };
 }
-
-/** A key's own page: a person's under Settings, a team's under the team's address. */
-export function keyPagePath(id: string, teamSlug?: string): string {
-  return teamSlug === undefined ? `/settings/api-keys/${id}` : `/t/${teamSlug}/settings/api-keys/${id}`;
-}

@@ -4,7 +4,8 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { DateTime } from "@/components/layout/date-time";
 import { describeTimeZone } from "@/lib/format";
 import { revokedNote } from "@/lib/keys/status";
-import { keyPagePath, type KeyRow } from "./key-row";
+import { keyPagePath } from "./key-links";
+import type { KeyRow } from "./key-row";
 import { RowActions } from "./row-actions";
 
 function Status({ row }: { row: KeyRow }) {

@@ -12,7 +12,8 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { preloadKeyDialogs } from "./dialog-loaders";
 import { useKeyActions } from "./key-actions";
-import { keyPagePath, type KeyRow } from "./key-row";
+import { keyPagePath } from "./key-links";
+import type { KeyRow } from "./key-row";
 import { useKeyScope } from "./key-scope";
 
 export function RowActions({ row }: { row: KeyRow }) {

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { AuditTable } from "@/components/admin/audit-table";
 import { FilterForm } from "@/components/admin/filter-form";
-import { keyPagePath } from "@/components/api-keys/key-row";
+import { keyPagePath } from "@/components/api-keys/key-links";
 import { teamAuditPath } from "@/components/teams/team-links";
 import { Pagination } from "@/components/ui/pagination";
 import { getDb } from "@/db";

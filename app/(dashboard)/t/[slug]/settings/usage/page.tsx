@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { keyPagePath } from "@/components/api-keys/key-row";
+import { keyPagePath } from "@/components/api-keys/key-links";
 import { UsageChart } from "@/components/api-keys/usage-chart";
 import { DateTime } from "@/components/layout/date-time";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
