@@ -178,8 +178,10 @@ test.describe("API authentication", () => {
     // Request fields come from the same schemas the API validates with, with limits and examples.
     const create = page.getByRole("region", { name: "POST /keys", exact: true });
     const fields = create.getByRole("table", { name: "Request fields of POST /keys" });
-    await expect(fields.getByRole("row")).toHaveCount(5);
+    // A header row, then name, description, scopes, expiresAt and allowedIps.
+    await expect(fields.getByRole("row")).toHaveCount(6);
     await expect(fields.getByRole("row", { name: /scopes required/ })).toContainText("array of string");
+    await expect(fields.getByRole("row", { name: /allowedIps/ })).toContainText("array of string");
     await expect(fields.getByRole("row", { name: /expiresAt/ })).toContainText("string (date-time) or null");
     await expect(create.getByText(/-d '\{"name":"CI deploys"/)).toBeVisible();
     await expect(page.getByRole("region", { name: "GET /keys", exact: true }).getByRole("row", { name: /limit/ })).toContainText("1-100; default 50");
