@@ -56,12 +56,8 @@ export async function withAdmin<T>(name: string, run: (ctx: ActionContext) => Pr
   });
 }
 
-/** Parses or throws a validation AppError carrying one message per field. */
-export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const result = schema.safeParse(raw);
-  if (!result.success) throw validationError(result.error);
-  return result.data;
-}
+// The actions' input parser is the commands' (lib/validation/common.ts).
+export { parseInput } from "./validation/common";
 
 export function validationError(error: z.ZodError): AppError {
   return new AppError("validation_failed", { fieldErrors: fieldErrorsOf(error) });

@@ -1,10 +1,13 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
-import { getDb } from "@/db";
+import { cache } from "react";
+import { getDb, type Database } from "@/db";
+import { membershipOf, type Membership } from "@/db/queries/teams";
 import { findUserById, type SessionUserWithFactor } from "@/db/queries/users";
 import { SESSION_MAX_AGE_SECONDS, auth } from "./auth/config";
 import { mustSetUpSecondFactor } from "./mfa/policy";
 import { requestNow } from "./request-clock";
+import { isTeamSlug } from "./teams/slug";
 
 /** Where a user the second-factor policy covers, who has none, is sent before anything else. */
 export const SECOND_FACTOR_SETUP_PATH = "/settings/profile?setup=two-factor";
@@ -60,3 +63,20 @@ export async function requireAdmin(): Promise<SessionUserWithFactor> {
   if (needsSecondFactorSetup(user)) redirect(SECOND_FACTOR_SETUP_PATH);
   return user;
 }
+
+/**
+ * For a team's pages (`/t/<slug>/…`): the signed-in user and their membership of the team at the
+ * URL's slug. A malformed slug, an unknown or deleted team and a team the user is not in all get
+ * the same 404, so a team's address reveals nothing. What a page shows protects nothing: each
+ * action's command re-reads the role, locked, in its own transaction.
+ */
+export async function requireTeamMember(slug: string): Promise<{ user: SessionUserWithFactor; db: Database; membership: Membership }> {
+  const user = await requireUser();
+  const db = await getDb();
+  const membership = isTeamSlug(slug) ? await membershipOnce(slug, user.id) : null;
+  if (!membership) notFound();
+  return { user, db, membership };
+}
+
+// The team layout and its page both need the membership: one read per request serves both.
+const membershipOnce = cache(async (slug: string, userId: string) => membershipOf(await getDb(), slug, userId));

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/api-keys/status-badge";
+import { Pagination } from "@/components/ui/pagination";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { DateTime } from "@/components/layout/date-time";
 import { describeTimeZone } from "@/lib/format";
@@ -188,4 +189,36 @@ function AllowedIpsNote({ row }: { row: KeyRow }) {
   if (!row.allowedIps) return null;
   const n = row.allowedIps.length;
   return <div className="text-xs text-muted-foreground">Only from {n === 1 ? "1 allowed IP entry" : `${n} allowed IP entries`}</div>;
+}
+
+/**
+ * A page of an API Keys list (a person's or a team's): the table, and the pages below it once
+ * there is more than one. `pageSize` is the list query's (KEYS_PAGE_SIZE).
+ */
+export function KeysPageOfList({
+  rows,
+  list,
+  page,
+  pageSize,
+  path,
+  ...table
+}: {
+  rows: KeyRow[];
+  list: { total: number; hasNext: boolean };
+  page: number;
+  pageSize: number;
+  path: string;
+  now: Date;
+  timeZone: string;
+  teamSlug?: string;
+  controls?: boolean;
+}) {
+  return (
+    <>
+      <KeysTable rows={rows} {...table} />
+      {list.total > pageSize && (
+        <Pagination path={path} params={{}} page={page} pageSize={pageSize} shown={rows.length} total={list.total} totalIsExact hasNext={list.hasNext} />
+      )}
+    </>
+  );
 }

@@ -52,17 +52,8 @@ const columns = {
   createdAt: apiKeyRequests.createdAt,
 };
 
-export type NewKeyRequest = {
-  teamId: string;
-  requestedBy: string;
-  name: string;
-  description: string | null;
-  justification: string | null;
-  access: Access;
-  scopes: string[];
-  expiresAt: Date | null;
-  allowedIps: string[] | null;
-};
+/** What a request is made of: the key it asks for, who asks and why; the rest is its decision. */
+export type NewKeyRequest = Pick<KeyRequestRow, "teamId" | "requestedBy" | "name" | "description" | "justification" | "access" | "scopes" | "expiresAt" | "allowedIps">;
 
 /** A new pending request; a pending or approved request of the same name in the team is refused. */
 export async function insertKeyRequest(tx: Tx, input: NewKeyRequest): Promise<KeyRequestRow> {

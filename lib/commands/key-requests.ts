@@ -5,7 +5,6 @@ import "server-only";
 // secret once. Each command runs one transaction that locks the caller's membership, then the
 // team's policy, then the request row, and judges on them as locked. Session only: an API key
 // (even a team's) gets team_not_found.
-import type { z } from "zod";
 import type { Database } from "@/db";
 import { createApiKey, type ApiKeySummary } from "@/db/queries/api-keys";
 import {
@@ -28,23 +27,12 @@ import { normalizeScopes, type Access, type Scope } from "../scopes";
 import { getSecrets } from "../secrets";
 import { accessOfScopes, assertIpsForFull, assertTeamExpiry, assertTeamScopes, needsApproval, type TeamPolicy } from "../teams/policy";
 import { canAdministerTeam, canManageTeamKeys } from "../teams/roles";
-import { isTeamSlug } from "../teams/slug";
-import { fieldErrorsOf } from "../validation/common";
+import { parseInput } from "../validation/common";
 import { approveRequestSchema, denyRequestSchema, keyRequestSchema, requestTargetSchema } from "../validation/team-policy.schema";
 import type { Actor } from "./actor";
+import { sessionOnTeam } from "./teams";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
-
-function parse<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const result = schema.safeParse(raw);
-  if (!result.success) throw new AppError("validation_failed", { fieldErrors: fieldErrorsOf(result.error) });
-  return result.data;
-}
-
-function sessionOnTeam(actor: Actor, slug: unknown): string {
-  if (actor.key || !isTeamSlug(slug)) throw new AppError("team_not_found");
-  return slug;
-}
 
 /** The caller's membership, then the team's policy, both locked; team_not_found for anyone else. */
 async function memberWithPolicy(tx: Tx, slug: string, userId: string): Promise<Membership & { policy: TeamPolicy }> {
@@ -81,7 +69,7 @@ export type KeyRequestInput = {
  */
 export async function requestTeamKey(db: Database, actor: Actor, slug: unknown, input: unknown): Promise<KeyRequestRow> {
   const team = sessionOnTeam(actor, slug);
-  const wanted = parse(keyRequestSchema, input);
+  const wanted = parseInput(keyRequestSchema, input);
   const { scopes } = normalizeScopes(wanted.scopes as Scope[]);
   const access = accessOfScopes(scopes);
   const now = appNow(actor.clockOffsetMs);
@@ -173,14 +161,14 @@ async function decide(db: Database, actor: Actor, slug: unknown, status: "approv
 /** A team admin or owner approves a pending request of someone else; a reason is optional. */
 export async function approveKeyRequest(db: Database, actor: Actor, slug: unknown, input: unknown): Promise<KeyRequestRow> {
   sessionOnTeam(actor, slug);
-  const { requestId, reason } = parse(approveRequestSchema, input);
+  const { requestId, reason } = parseInput(approveRequestSchema, input);
   return decide(db, actor, slug, "approved", requestId, reason || null);
 }
 
 /** A team admin or owner denies a pending request of someone else, saying why (the requester reads it). */
 export async function denyKeyRequest(db: Database, actor: Actor, slug: unknown, input: unknown): Promise<KeyRequestRow> {
   sessionOnTeam(actor, slug);
-  const { requestId, reason } = parse(denyRequestSchema, input);
+  const { requestId, reason } = parseInput(denyRequestSchema, input);
   return decide(db, actor, slug, "denied", requestId, reason);
 }
 

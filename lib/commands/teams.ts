@@ -4,7 +4,6 @@ import "server-only";
 // rule only in the browser is no rule), then runs one transaction in db/queries/team-members.ts
 // that re-reads the acting user's membership, locked, and asks lib/teams/roles.ts. A team is managed
 // from a session only: an API key (even a team's) gets not found, as for a team it cannot see.
-import type { z } from "zod";
 import type { Database } from "@/db";
 import {
   deleteOwnMembership,
@@ -20,7 +19,7 @@ import type { TeamRef } from "@/db/queries/teams";
 import { assertRecentAuthentication } from "../accounts/step-up";
 import { AppError } from "../errors";
 import { isTeamSlug } from "../teams/slug";
-import { fieldErrorsOf } from "../validation/common";
+import { parseInput } from "../validation/common";
 import {
   addMemberSchema,
   changeMemberRoleSchema,
@@ -32,14 +31,8 @@ import {
 } from "../validation/team.schema";
 import type { Actor } from "./actor";
 
-function parse<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const result = schema.safeParse(raw);
-  if (!result.success) throw new AppError("validation_failed", { fieldErrors: fieldErrorsOf(result.error) });
-  return result.data;
-}
-
 /** A session's user; a slug that cannot be one names no team (nothing is looked up). */
-function sessionOnTeam(actor: Actor, slug: unknown): string {
+export function sessionOnTeam(actor: Actor, slug: unknown): string {
   if (actor.key || !isTeamSlug(slug)) throw new AppError("team_not_found");
   return slug;
 }
@@ -47,31 +40,31 @@ function sessionOnTeam(actor: Actor, slug: unknown): string {
 /** Any signed-in user creates a team and becomes its owner. */
 export async function createTeam(db: Database, actor: Actor, input: unknown): Promise<TeamRef> {
   if (actor.key) throw new AppError("not_found");
-  const { name, slug } = parse(createTeamSchema, input);
+  const { name, slug } = parseInput(createTeamSchema, input);
   return insertTeam(db, actor.userId, { name, slug }, actor.context);
 }
 
 export async function renameTeam(db: Database, actor: Actor, slug: unknown, input: unknown): Promise<TeamRef> {
   const team = sessionOnTeam(actor, slug);
-  const { name } = parse(renameTeamSchema, input);
+  const { name } = parseInput(renameTeamSchema, input);
   return renameTeamRow(db, actor.userId, team, name, actor.context);
 }
 
 export async function addMember(db: Database, actor: Actor, slug: unknown, input: unknown) {
   const team = sessionOnTeam(actor, slug);
-  const { email, role } = parse(addMemberSchema, input);
+  const { email, role } = parseInput(addMemberSchema, input);
   return insertTeamMember(db, actor.userId, team, { email, role }, actor.context);
 }
 
 export async function changeRole(db: Database, actor: Actor, slug: unknown, input: unknown) {
   const team = sessionOnTeam(actor, slug);
-  const { userId, role } = parse(changeMemberRoleSchema, input);
+  const { userId, role } = parseInput(changeMemberRoleSchema, input);
   return setTeamMemberRole(db, actor.userId, team, userId, role, actor.context);
 }
 
 export async function removeMember(db: Database, actor: Actor, slug: unknown, input: unknown) {
   const team = sessionOnTeam(actor, slug);
-  const { userId } = parse(memberTargetSchema, input);
+  const { userId } = parseInput(memberTargetSchema, input);
   return deleteTeamMember(db, actor.userId, team, userId, actor.context);
 }
 
@@ -81,7 +74,7 @@ export async function leaveTeam(db: Database, actor: Actor, slug: unknown): Prom
 
 export async function transferOwnership(db: Database, actor: Actor, slug: unknown, input: unknown) {
   const team = sessionOnTeam(actor, slug);
-  const { userId, stepDown } = parse(transferOwnershipSchema, input);
+  const { userId, stepDown } = parseInput(transferOwnershipSchema, input);
   // Handing a team over is for good (the new owner can remove the old one): confirm it's you.
   assertRecentAuthentication(actor);
   return handOverOwnership(db, actor.userId, team, userId, stepDown, actor.context);
@@ -89,7 +82,7 @@ export async function transferOwnership(db: Database, actor: Actor, slug: unknow
 
 export async function deleteTeam(db: Database, actor: Actor, slug: unknown, input: unknown): Promise<TeamRef> {
   const team = sessionOnTeam(actor, slug);
-  const { confirmSlug } = parse(deleteTeamSchema, input);
+  const { confirmSlug } = parseInput(deleteTeamSchema, input);
   // Deleting a team revokes every key it owns: confirm it's you.
   assertRecentAuthentication(actor);
   return softDeleteTeam(db, actor.userId, team, confirmSlug, actor.context);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "../errors";
 
 // Characters that never belong in a name, description or reason, because they break logs and
 // terminals or make text read differently from what it is:
@@ -50,4 +51,11 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
     out[key] ??= issue.message;
   }
   return out;
+}
+
+/** Parses, or refuses with validation_failed carrying one message per field (commands and actions alike). */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new AppError("validation_failed", { fieldErrors: fieldErrorsOf(result.error) });
+  return result.data;
 }

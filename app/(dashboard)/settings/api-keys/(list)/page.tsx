@@ -4,8 +4,7 @@ import { redirect } from "next/navigation";
 import { AttentionReason } from "@/components/api-keys/attention-reason";
 import { toKeyRow } from "@/components/api-keys/key-row";
 import { KeysSection } from "@/components/api-keys/keys-section";
-import { KeysTable } from "@/components/api-keys/keys-table";
-import { Pagination } from "@/components/ui/pagination";
+import { KeysPageOfList } from "@/components/api-keys/keys-table";
 import { getDb } from "@/db";
 import { KEYS_PAGE_SIZE, keysNeedingAttention, pageApiKeys } from "@/db/queries/api-key-list";
 import type { ApiKeySummary } from "@/db/queries/api-keys";
@@ -54,19 +53,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
       total={list.total}
       maxLifetimeDays={policy.maxLifetimeDays}
     >
-      <KeysTable rows={rows} now={now} timeZone={timeZone} />
-      {list.total > KEYS_PAGE_SIZE && (
-        <Pagination
-          path={PATH}
-          params={{}}
-          page={page}
-          pageSize={KEYS_PAGE_SIZE}
-          shown={rows.length}
-          total={list.total}
-          totalIsExact
-          hasNext={list.hasNext}
-        />
-      )}
+      <KeysPageOfList rows={rows} list={list} page={page} pageSize={KEYS_PAGE_SIZE} path={PATH} now={now} timeZone={timeZone} />
     </KeysSection>
   );
 }

@@ -1,21 +1,15 @@
-import { notFound } from "next/navigation";
 import { SectionTabs } from "@/components/layout/section-tabs";
 import { teamApiKeysPath, teamAuditPath, teamMembersPath, teamPolicyPath, teamRequestsPath, teamUsagePath } from "@/components/teams/team-links";
-import { getDb } from "@/db";
-import { membershipOf } from "@/db/queries/teams";
 import { PLACES } from "@/lib/glossary";
 import { TEAM_ROLE_LABELS, canAdministerTeam } from "@/lib/teams/roles";
-import { isTeamSlug } from "@/lib/teams/slug";
-import { requireUser } from "@/lib/session";
+import { requireTeamMember } from "@/lib/session";
 
 // A team's settings: its name, the caller's role in it, and its tabs. A non-member (or a removed
 // member) gets the plain 404 an unknown team gets. This frame protects nothing by itself: each page
 // re-reads the membership, and each action's command re-checks it in its transaction.
 export default async function TeamSettingsLayout({ children, params }: { children: React.ReactNode; params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const user = await requireUser();
-  const membership = isTeamSlug(slug) ? await membershipOf(await getDb(), slug, user.id) : null;
-  if (!membership) notFound();
+  const { membership } = await requireTeamMember(slug);
   const { team, role } = membership;
   const tabs = [
     { href: teamApiKeysPath(team.slug), label: PLACES.apiKeys },

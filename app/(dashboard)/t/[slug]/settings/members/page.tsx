@@ -1,20 +1,16 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { MembersTable } from "@/components/teams/members-table";
 import type { MemberView } from "@/components/teams/member-view";
 import { DeleteTeamForm, LeaveTeamButton, TransferOwnershipButton } from "@/components/teams/team-actions";
 import { NameForm } from "@/components/forms/name-form";
 import { AddMemberForm } from "@/components/teams/team-forms";
-import { getDb } from "@/db";
 import { TEAM_NAME_MAX } from "@/lib/validation/team.schema";
 import { renameTeamAction } from "./actions";
 import { listTeamMembers } from "@/db/queries/team-members";
-import { membershipOf } from "@/db/queries/teams";
 import { PLACES } from "@/lib/glossary";
 import { requestTimeZone } from "@/lib/request-time-zone";
-import { requireUser } from "@/lib/session";
+import { requireTeamMember } from "@/lib/session";
 import { TEAM_ROLES, canAdministerTeam, mayChangeMember } from "@/lib/teams/roles";
-import { isTeamSlug } from "@/lib/teams/slug";
 
 export const metadata: Metadata = { title: PLACES.teamMembers };
 
@@ -22,10 +18,7 @@ export const metadata: Metadata = { title: PLACES.teamMembers };
 // controls their role allows (lib/teams/roles.ts). A non-member gets the 404 an unknown team gets.
 export default async function TeamMembersPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const user = await requireUser();
-  const db = await getDb();
-  const membership = isTeamSlug(slug) ? await membershipOf(db, slug, user.id) : null;
-  if (!membership) notFound();
+  const { user, db, membership } = await requireTeamMember(slug);
   const { team, role } = membership;
   const members: MemberView[] = (await listTeamMembers(db, team.id)).map((m) => ({ ...m, addedAt: m.addedAt.toISOString() }));
   const timeZone = await requestTimeZone();

@@ -1,15 +1,12 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { PolicyForm } from "@/components/teams/policy-form";
-import { getDb } from "@/db";
 import { teamPolicyOf } from "@/db/queries/team-policy";
-import { membershipOf } from "@/db/queries/teams";
 import { PLACES } from "@/lib/glossary";
 import { policy as deploymentPolicy } from "@/lib/policy";
-import { requireUser } from "@/lib/session";
+import { requireTeamMember } from "@/lib/session";
 import { deploymentLifetimeWords } from "@/lib/teams/policy";
 import { canAdministerTeam } from "@/lib/teams/roles";
-import { isTeamSlug } from "@/lib/teams/slug";
 
 export const metadata: Metadata = { title: PLACES.teamPolicy };
 
@@ -17,10 +14,7 @@ export const metadata: Metadata = { title: PLACES.teamPolicy };
 // it. A non-member gets the 404 an unknown team gets. The action's command re-checks the role.
 export default async function TeamPolicyPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const user = await requireUser();
-  const db = await getDb();
-  const membership = isTeamSlug(slug) ? await membershipOf(db, slug, user.id) : null;
-  if (!membership) notFound();
+  const { db, membership } = await requireTeamMember(slug);
   const policy = await teamPolicyOf(db, membership.team.id);
   if (!policy) notFound();
   const max = deploymentPolicy.maxLifetimeDays;

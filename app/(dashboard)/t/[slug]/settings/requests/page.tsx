@@ -1,19 +1,15 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { notFound } from "next/navigation";
 import { KeyRequests } from "@/components/teams/key-requests";
 import type { RequestView } from "@/components/teams/request-view";
-import { getDb } from "@/db";
 import { listKeyRequests, type KeyRequestView } from "@/db/queries/key-requests";
-import { membershipOf } from "@/db/queries/teams";
 import { formatDateTime } from "@/lib/format";
 import { PLACES } from "@/lib/glossary";
 import { requestOrigin } from "@/lib/request-context";
 import { requestTimeZone } from "@/lib/request-time-zone";
 import { describeAccess } from "@/lib/scopes";
-import { requireUser } from "@/lib/session";
+import { requireTeamMember } from "@/lib/session";
 import { canAdministerTeam } from "@/lib/teams/roles";
-import { isTeamSlug } from "@/lib/teams/slug";
 
 export const metadata: Metadata = { title: PLACES.teamRequests };
 
@@ -22,10 +18,7 @@ export const metadata: Metadata = { title: PLACES.teamRequests };
 // shows protects nothing: each action's command re-reads the role, locked, in its transaction.
 export default async function TeamRequestsPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const user = await requireUser();
-  const db = await getDb();
-  const membership = isTeamSlug(slug) ? await membershipOf(db, slug, user.id) : null;
-  if (!membership) notFound();
+  const { user, db, membership } = await requireTeamMember(slug);
   const { team, role } = membership;
   const admin = canAdministerTeam(role);
   const mineOnly = admin ? undefined : user.id;

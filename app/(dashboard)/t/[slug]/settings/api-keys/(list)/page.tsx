@@ -1,25 +1,21 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { notFound, redirect } from "next/navigation";
+import {  redirect } from "next/navigation";
 import { AttentionReason } from "@/components/api-keys/attention-reason";
 import { toKeyRow } from "@/components/api-keys/key-row";
 import { KeysSection } from "@/components/api-keys/keys-section";
-import { KeysTable } from "@/components/api-keys/keys-table";
+import { KeysPageOfList } from "@/components/api-keys/keys-table";
 import { teamApiKeysPath } from "@/components/teams/team-links";
-import { Pagination } from "@/components/ui/pagination";
-import { getDb } from "@/db";
 import { KEYS_PAGE_SIZE, keysNeedingAttention, pageTeamApiKeys } from "@/db/queries/api-key-list";
-import { membershipOf } from "@/db/queries/teams";
 import { PLACES } from "@/lib/glossary";
 import { policy } from "@/lib/policy";
 import { requestNow } from "@/lib/request-clock";
 import { requestOrigin } from "@/lib/request-context";
 import { requestTimeZone } from "@/lib/request-time-zone";
-import { requireUser } from "@/lib/session";
+import { requireTeamMember } from "@/lib/session";
 import { teamPolicyOf } from "@/db/queries/team-policy";
 import { boundByPolicy } from "@/lib/teams/policy";
 import { canManageTeamKeys } from "@/lib/teams/roles";
-import { isTeamSlug } from "@/lib/teams/slug";
 
 export const metadata: Metadata = { title: PLACES.apiKeys };
 
@@ -41,10 +37,7 @@ export default async function TeamApiKeysPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { slug } = await params;
-  const user = await requireUser();
-  const db = await getDb();
-  const membership = isTeamSlug(slug) ? await membershipOf(db, slug, user.id) : null;
-  if (!membership) notFound();
+  const { user, db, membership } = await requireTeamMember(slug);
   const { team, role } = membership;
   const path = teamApiKeysPath(team.slug);
   const page = pageOf((await searchParams).page);
@@ -77,19 +70,7 @@ export default async function TeamApiKeysPage({
       maxLifetimeDays={policy.maxLifetimeDays}
       scope={{ teamSlug: team.slug, canManage, approvalFrom }}
     >
-      <KeysTable rows={rows} now={now} timeZone={timeZone} teamSlug={team.slug} controls={canManage} />
-      {list.total > KEYS_PAGE_SIZE && (
-        <Pagination
-          path={path}
-          params={{}}
-          page={page}
-          pageSize={KEYS_PAGE_SIZE}
-          shown={rows.length}
-          total={list.total}
-          totalIsExact
-          hasNext={list.hasNext}
-        />
-      )}
+      <KeysPageOfList rows={rows} list={list} page={page} pageSize={KEYS_PAGE_SIZE} path={path} now={now} timeZone={timeZone} teamSlug={team.slug} controls={canManage} />
     </KeysSection>
   );
 }

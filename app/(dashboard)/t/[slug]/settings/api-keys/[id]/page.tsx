@@ -5,8 +5,6 @@ import { cache } from "react";
 import { KeyDetailsBody } from "@/components/api-keys/key-details";
 import { toKeyRow } from "@/components/api-keys/key-row";
 import { teamApiKeysPath } from "@/components/teams/team-links";
-import { getDb } from "@/db";
-import { membershipOf } from "@/db/queries/teams";
 import { readerActor } from "@/lib/commands/actor";
 import { getKeyDetails } from "@/lib/commands/keys";
 import { AppError } from "@/lib/errors";
@@ -15,9 +13,8 @@ import { policy } from "@/lib/policy";
 import { requestNow } from "@/lib/request-clock";
 import { requestOrigin } from "@/lib/request-context";
 import { requestTimeZone } from "@/lib/request-time-zone";
-import { requireUser } from "@/lib/session";
+import { requireTeamMember } from "@/lib/session";
 import { canManageTeamKeys } from "@/lib/teams/roles";
-import { isTeamSlug } from "@/lib/teams/slug";
 
 type Params = { params: Promise<{ slug: string; id: string }> };
 
@@ -27,10 +24,7 @@ type Params = { params: Promise<{ slug: string; id: string }> };
  * owner, after the caller's role in its transaction: lib/commands/keys.ts).
  */
 const loadKey = cache(async (slug: string, id: string) => {
-  const user = await requireUser();
-  const db = await getDb();
-  const membership = isTeamSlug(slug) ? await membershipOf(db, slug, user.id) : null;
-  if (!membership) notFound();
+  const { user, db, membership } = await requireTeamMember(slug);
   const details = await getKeyDetails(db, readerActor(user.id, { id: membership.team.id }), id).catch((e: unknown) => {
     if (e instanceof AppError && e.code === "key_not_found") notFound();
     throw e;
