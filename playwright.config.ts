@@ -46,7 +46,7 @@ export default defineConfig({
   workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : 2,
   retries: 0,
   forbidOnly: !!process.env.CI,
-  reporter: [["list"]],
+  reporter: [["list"], ["./e2e/support/durations-reporter.ts"]],
   globalSetup: "./e2e/support/global-setup.ts",
   use: {
     baseURL,
