@@ -41,4 +41,8 @@ export async function register() {
       void loadKeySnapshot(handle.db);
     })
     .catch((error: unknown) => log.error("db.unavailable_at_start", errorFields(error)));
+  // Background work (lib/jobs): mail, deliveries, scans. It polls on its own timer and waits for a
+  // database that is down; no request ever waits on it. server.mjs stops it at shutdown.
+  const { appJobRunner } = await import("./lib/jobs/app-jobs");
+  appJobRunner().start();
 }

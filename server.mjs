@@ -185,7 +185,8 @@ async function exit() {
   if (exiting) return;
   exiting = true;
   try {
-    await Promise.all([globalThis.__keysmithApi?.usage.flush(), globalThis.__keysmithApi?.keyLimiter.sync()]);
+    // Background jobs under way get 4 s to finish; one cut off is taken again once its lease runs out (lib/jobs).
+    await Promise.all([globalThis.__keysmithApi?.usage.flush(), globalThis.__keysmithApi?.keyLimiter.sync(), globalThis.__keysmithJobs?.stop(4_000)]);
   } catch (error) {
     console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", event: "usage.final_flush_failed", error: String(error?.name) }));
   }

@@ -15,6 +15,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { JOB_STATUSES } from "../lib/jobs/labels";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -617,3 +618,45 @@ export const apiKeyRequests = pgTable(
   ],
 );
 export type ApiKeyRequest = typeof apiKeyRequests.$inferSelect;
+
+/**
+ * Durable background work (lib/jobs): mail, webhook deliveries, daily scans. A job is claimed by
+ * one process at a time (FOR UPDATE SKIP LOCKED, with a lease: a process that dies mid-job loses
+ * its claim when the lease runs out and another takes the job), retried with backoff, and keeps
+ * its history for the admin. `dedupe_key` makes "one job per event" hold across processes and
+ * restarts: enqueueing the same key again is a no-op.
+ */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
+    dedupeKey: text("dedupe_key"),
+    status: text("status", { enum: JOB_STATUSES }).notNull().default("queued"),
+    runAt: timestamp("run_at", { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(10),
+    // The process holding the job and until when (a claim, not a row lock held across the work).
+    lockedBy: text("locked_by"),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastError: text("last_error"),
+    // One entry per attempt: when it started and ended, and the error if it failed (at most 25 kept).
+    history: jsonb("history").$type<JobAttempt[]>().notNull().default([]),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("jobs_dedupe_key").on(t.dedupeKey),
+    // What the runner claims: due queued jobs and running ones whose lease ran out.
+    index("jobs_due_idx").on(t.runAt).where(sql`${t.status} in ('queued', 'running')`),
+    // The admin's list (Admin -> Jobs), newest first: all of them, or those of one status.
+    index("jobs_created_idx").on(t.createdAt, t.id),
+    index("jobs_status_created_idx").on(t.status, t.createdAt, t.id),
+    check("jobs_attempts", sql`${t.attempts} >= 0 and ${t.maxAttempts} between 1 and 100 and ${t.attempts} <= ${t.maxAttempts}`),
+    check("jobs_status", sql`${t.status} in ('queued', 'running', 'succeeded', 'failed')`),
+    check("jobs_finished", sql`(${t.status} in ('succeeded', 'failed')) = (${t.finishedAt} is not null)`),
+  ],
+);
+export type JobAttempt = { startedAt: string; endedAt: string; by: string; error?: string };
+export type Job = typeof jobs.$inferSelect;

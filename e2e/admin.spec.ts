@@ -4,7 +4,7 @@ import { apiTest as test, expect } from "./support/api";
 import { ADMIN, newUser, signIn, signUp } from "./support/fixtures";
 import { PLACES } from "../lib/glossary";
 
-const ADMIN_PAGES = ["/admin", "/admin/keys", "/admin/audit", "/admin/users", "/admin/keys/export", "/admin/audit/export"];
+const ADMIN_PAGES = ["/admin", "/admin/keys", "/admin/audit", "/admin/users", "/admin/jobs", "/admin/keys/export", "/admin/audit/export"];
 
 /** Calls a server action directly, as any client can: the action id, then the arguments. */
 function callAction(page: Page, path: string, actionId: string, args: unknown[]) {
@@ -238,5 +238,31 @@ test.describe("admins audit every token", () => {
 
     const audit = await page.request.get(`/admin/audit/export?action=user.role_changed`);
     expect(await audit.text()).toContain(member.email);
+  });
+
+  test("Admin -> Jobs lists the server's background work: the daily clean-up ran at start", async ({ page }) => {
+    await signIn(page, ADMIN);
+    await page.goto("/admin");
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Jobs" }).click();
+    await expect(page).toHaveURL(/\/admin\/jobs$/);
+    await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
+    // The server's job runner queued the daily clean-up when it started and ran it: Done, one attempt.
+    const table = page.getByRole("table", { name: "Background jobs" });
+    const prune = table.getByRole("row").filter({ hasText: "Delete job records older than 30 days" }).first();
+    await expect(async () => {
+      await page.reload();
+      await expect(prune).toContainText("Done", { timeout: 1_000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(prune).toContainText(/1 of \d+/);
+    await expect(prune).toContainText("Finished");
+    // Filtering by status keeps what matches, and says what to do when nothing does.
+    const filters = page.getByRole("search", { name: "Filter jobs" });
+    await filters.getByLabel("Status").selectOption({ label: "Failed" });
+    await filters.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(/status=failed/);
+    await expect(page.getByText("No jobs with this status. Choose Any status to see them all.")).toBeVisible();
+    // A status that is not one falls back to all of them (the page redirects to what it shows).
+    await page.goto("/admin/jobs?status=exploded");
+    await expect(table.getByRole("row").filter({ hasText: "Delete job records older than 30 days" }).first()).toBeVisible();
   });
 });

@@ -62,7 +62,7 @@ test("no serious or critical axe finding on any page or dialog, light or dark", 
   // The administrator's pages and the bulk revoke dialog.
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, ADMIN);
-  for (const path of ["/admin", "/admin/users", "/admin/audit", "/admin/settings", `/admin/keys?${new URLSearchParams({ owner: owner.email })}`]) {
+  for (const path of ["/admin", "/admin/users", "/admin/audit", "/admin/settings", "/admin/jobs", `/admin/keys?${new URLSearchParams({ owner: owner.email })}`]) {
     await admin.goto(path);
     findings.push(...(await audit(admin, path)));
   }

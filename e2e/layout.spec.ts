@@ -86,7 +86,7 @@ test("every page holds at 375 and 1280 px with the longest names, descriptions a
   // The key page of the one an administrator revoked: the longest reason is shown there in full.
   const detail = await page.locator("tr[data-key-id]").filter({ hasText: longName(2) }).getAttribute("data-key-id");
   const ownerPages = ["/settings/api-keys", `/settings/api-keys/${detail}`, "/settings/activity", "/settings/profile", "/docs/api"];
-  const adminPages = ["/admin", `/admin/keys?${new URLSearchParams({ owner: owner.email })}`, "/admin/users", `/admin/users?${new URLSearchParams({ q: owner.email })}`, "/admin/audit", "/admin/settings"];
+  const adminPages = ["/admin", `/admin/keys?${new URLSearchParams({ owner: owner.email })}`, "/admin/users", `/admin/users?${new URLSearchParams({ q: owner.email })}`, "/admin/audit", "/admin/settings", "/admin/jobs"];
 
   // An invitation to the longest address (the shared server does not mail: the link is shown once).
   await admin.goto("/admin/users");

@@ -103,6 +103,10 @@ export const config = {
   get usageFlushMs(): number {
     return positiveIntOr(process.env.USAGE_FLUSH_MS, 1_000);
   },
+  /** JOB_POLL_MS (default 2 s): how often each server process asks the database for due background jobs (lib/jobs). */
+  get jobPollMs(): number {
+    return positiveIntOr(process.env.JOB_POLL_MS, 2_000);
+  },
   /** SMTP_URL (smtp://user:pass@host:587 or smtps://…:465): where mail goes; unset, nothing is mailed. */
   get smtpUrl(): string | undefined {
     return process.env.SMTP_URL?.trim() || undefined;

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = path.resolve(import.meta.dirname, "..");
 
 /** lib modules that do I/O or hold server state; every other lib module is a pure rule. */
-const SERVICES = [/^lib\/commands\//, /^lib\/api\//, /^lib\/auth\//, /^lib\/keys\/verify\.ts$/, /^lib\/(usage|rate-limit|action|session|metrics)\.ts$/];
+const SERVICES = [/^lib\/commands\//, /^lib\/jobs\/(runner|app-jobs)\.ts$/, /^lib\/api\//, /^lib\/auth\//, /^lib\/keys\/verify\.ts$/, /^lib\/(usage|rate-limit|action|session|metrics)\.ts$/];
 
 type Layer = "app" | "components" | "services" | "db" | "rules";
 const ORDER: Layer[] = ["app", "components", "services", "db", "rules"];

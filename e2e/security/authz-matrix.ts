@@ -227,6 +227,7 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/admin/users", file: "app/(dashboard)/admin/users/page.tsx", url: "/admin/users", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/settings", file: "app/(dashboard)/admin/settings/page.tsx", url: "/admin/settings", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/audit", file: "app/(dashboard)/admin/audit/page.tsx", url: "/admin/audit", adminOnly: true, cells: adminPage },
+  { kind: "page", path: "/admin/jobs", file: "app/(dashboard)/admin/jobs/page.tsx", url: "/admin/jobs", adminOnly: true, cells: adminPage },
 
   // ---- Cookie routes ---------------------------------------------------------------------------
   // Admin exports: 404 to everyone else, visitors included (checked before anything else).

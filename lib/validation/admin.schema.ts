@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../errors";
 import { AUDIT_ACTIONS, TEAM_AUDIT_ACTIONS } from "../audit-events";
+import { JOB_STATUSES } from "../jobs/labels";
 import { isScope } from "../scopes";
 import { hasForbiddenCharacters, plainText } from "./common";
 
@@ -102,6 +103,12 @@ export const teamAuditFilters = z.strictObject({
   page,
 });
 export type TeamAuditFilters = z.output<typeof teamAuditFilters>;
+
+/** Admin -> Jobs: one status or all, a page at a time. */
+export const jobFilters = z.strictObject({
+  status: z.enum(JOB_STATUSES).optional().catch(undefined),
+  page,
+});
 
 /** The Activity page takes nothing but a page number: it is always "my events". */
 export const activityFilters = z.strictObject({ page });

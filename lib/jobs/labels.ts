@@ -1,0 +1,18 @@
+/** What each kind of background job is, in words (Admin -> Jobs). A kind without a label shows its name. */
+export const JOB_KIND_LABELS: Record<string, string> = {
+  "jobs.prune": "Delete job records older than 30 days",
+};
+
+export const JOB_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const JOB_STATUS_LABELS: Record<JobStatus, string> = {
+  queued: "Waiting",
+  running: "Running",
+  succeeded: "Done",
+  failed: "Failed",
+};
+
+export function jobKindLabel(kind: string): string {
+  return JOB_KIND_LABELS[kind] ?? kind;
+}
