@@ -105,6 +105,8 @@ const batchOf = (limit: number) => Math.max(1, Math.ceil(limit / 20));
  */
 export class SyncedLimiter {
   private readonly counters = new Map<string, Counter>();
+  /** Buckets that reached their batch since the last exchange: what the next one sends (never a walk over every key in use). */
+  private readonly due = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
@@ -140,7 +142,10 @@ export class SyncedLimiter {
     }
     metrics().limiter.inc({ decision: "admitted" });
     counter.unsynced++;
-    if (counter.unsynced >= batchOf(limit)) void this.request(false);
+    if (counter.unsynced >= batchOf(limit)) {
+      this.due.add(bucket);
+      void this.request(false);
+    }
     return { ok: true, state: state(used + 1) };
   }
 
@@ -181,12 +186,17 @@ export class SyncedLimiter {
 
   private async exchange(all: boolean) {
     const sent: { bucket: string; counter: Counter; amount: number }[] = [];
-    for (const [bucket, counter] of this.counters) {
-      if (counter.unsynced === 0 || (!all && counter.unsynced < batchOf(counter.limit))) continue;
+    // Everything at shutdown; otherwise only the buckets that reached their batch. With tens of
+    // thousands of keys in use, walking them all on every exchange was most of the limiter's cost.
+    const buckets = all ? this.counters.keys() : this.due.values();
+    for (const bucket of buckets) {
+      const counter = this.counters.get(bucket);
+      if (!counter || counter.unsynced === 0 || (!all && counter.unsynced < batchOf(counter.limit))) continue;
       sent.push({ bucket, counter, amount: counter.unsynced });
       counter.syncing += counter.unsynced;
       counter.unsynced = 0;
     }
+    this.due.clear();
     if (sent.length === 0) return;
     try {
       const db = await this.db();
@@ -207,6 +217,7 @@ export class SyncedLimiter {
       for (const s of sent) {
         s.counter.syncing -= s.amount;
         s.counter.unsynced += s.amount;
+        if (s.counter.unsynced >= batchOf(s.counter.limit)) this.due.add(s.bucket);
       }
       log.warn("ratelimit.sync_failed", { buckets: sent.length, ...errorFields(error) });
       this.retryLater();

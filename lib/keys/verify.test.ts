@@ -263,6 +263,29 @@ describe(`synced per-key limits (${TEST_DRIVER})`, () => {
     expect(counts.get("test:retry")).toBe(4);
   });
 
+  it("a failed batch exchange is retried on its own, and sends only the buckets that reached their batch", async () => {
+    let fail = true;
+    const limiter = new SyncedLimiter(
+      60_000,
+      async () => {
+        if (fail) {
+          fail = false;
+          throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+        }
+        return handle.db;
+      },
+      20,
+    );
+    const now = Date.now();
+    const window = new Date(Math.floor(now / 60_000) * 60_000);
+    // Many keys in use, each under its batch: none of them is written.
+    for (let i = 0; i < 2_000; i++) limiter.take(`test:many-${i}`, 100, now);
+    for (let i = 0; i < 5; i++) limiter.take("test:busy", 100, now); // the 5th reaches the batch (5% of 100); that exchange fails
+    await vi.waitFor(async () => expect((await windowCounts(handle.db, ["test:busy"], window)).get("test:busy")).toBe(5));
+    expect(limiter.pending).toBe(2_000);
+    expect((await windowCounts(handle.db, ["test:many-0", "test:many-1999"], window)).size).toBe(0);
+  });
+
   it("a verification never waits on the limiter's database", async () => {
     const { secret } = await newKey(["keys:read"]);
     let asked = 0;
