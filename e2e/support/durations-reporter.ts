@@ -32,6 +32,7 @@ export default class DurationsReporter implements Reporter {
   }
 
   onEnd(result: FullResult): void {
+    if (this.tests.length === 0) return; // --list, or nothing ran
     const files = [...this.files.values()].sort((a, b) => b.testSeconds - a.testSeconds);
     const tests = this.tests.sort((a, b) => b.seconds - a.seconds);
     const total = files.reduce((sum, f) => sum + f.testSeconds, 0);

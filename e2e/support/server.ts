@@ -34,7 +34,16 @@ export async function startServer(port: number, env: Record<string, string>): Pr
     } catch {
       return; // already gone
     }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    // Still shutting down after 10 s: stop it, so its port and data folder are free for what comes next.
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
+    }
   };
   return { url, process: child, stop };
 }
