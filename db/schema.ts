@@ -16,6 +16,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { JOB_STATUSES } from "../lib/jobs/labels";
+import { NOTIFICATION_KINDS } from "../lib/notifications/kinds";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -660,3 +661,42 @@ export const jobs = pgTable(
 );
 export type JobAttempt = { startedAt: string; endedAt: string; by: string; error?: string };
 export type Job = typeof jobs.$inferSelect;
+
+/**
+ * What a person is told about their keys (and their teams' keys, for owners and admins): in the app
+ * (the bell), and by mail unless they turned that kind off. One row per event and person, ever:
+ * `dedupe_key` makes a scan that runs in every process, or again after a restart, tell once.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: NOTIFICATION_KINDS }).notNull(),
+    keyId: uuid("key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "cascade" }),
+    // What the words are made from, as it was when the event happened (the key's name, its expiry).
+    data: jsonb("data").$type<Record<string, string | number | null>>().notNull().default({}),
+    dedupeKey: text("dedupe_key").notNull(),
+    readAt: timestamp("read_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("notifications_dedupe_key").on(t.dedupeKey),
+    // A person's list, newest first, and their unread count.
+    index("notifications_user_created_idx").on(t.userId, t.createdAt, t.id),
+    index("notifications_user_unread_idx").on(t.userId).where(sql`${t.readAt} is null`),
+  ],
+);
+export type Notification = typeof notifications.$inferSelect;
+
+/** A person's choices: the kinds of notification they do not want mailed (the app always shows them). */
+export const notificationSettings = pgTable("notification_settings", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  mailOff: text("mail_off").array().notNull().default(sql`'{}'::text[]`),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -16,7 +16,18 @@ export function clockOffsetMs(headers?: Headers): number {
   const n = Number(headers.get("x-test-clock-offset") ?? 0);
   // Forward only: moving "now" back before a key's revocation or expiry would make it verify
   // again, so even a test server never lets a request undo one.
-  return Number.isFinite(n) ? Math.max(0, Math.min(MAX_OFFSET_MS, Math.trunc(n))) : 0;
+  const offset = Number.isFinite(n) ? Math.max(0, Math.min(MAX_OFFSET_MS, Math.trunc(n))) : 0;
+  if (offset > (testClock.__keysmithTestClockFurthest ?? 0)) testClock.__keysmithTestClockFurthest = offset;
+  return offset;
+}
+
+// The furthest any request has moved the test clock, kept per process (on globalThis: Next.js may
+// load this module more than once): the background jobs' "now" on a test server (lib/jobs).
+const testClock = globalThis as unknown as { __keysmithTestClockFurthest?: number };
+
+/** Background work's clock shift: on a test server, the furthest a request has moved the clock (forward only, like it); 0 otherwise. */
+export function backgroundClockOffsetMs(): number {
+  return config.testClock ? (testClock.__keysmithTestClockFurthest ?? 0) : 0;
 }
 
 /** SQL for "now" shifted by an offset (a bound parameter; 0 in production). */

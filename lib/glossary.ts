@@ -22,6 +22,8 @@ export const PLACES = {
   allApiKeys: "All API keys",
   auditLog: "Audit log",
   activity: "Activity",
+  /** Settings → Notifications (keys about to expire; the main menu's bell leads there). */
+  notifications: "Notifications",
   profile: "Profile",
   apiReference: "API reference",
   /** A team's members page (Team → Members). */

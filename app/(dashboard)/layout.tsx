@@ -1,6 +1,7 @@
 import { AppShell } from "@/components/layout/app-shell";
 import { TimeZoneSync } from "@/components/layout/time-zone-sync";
 import { getDb } from "@/db";
+import { unreadNotifications } from "@/db/queries/notifications";
 import { teamsOf } from "@/db/queries/teams";
 import { requireUser } from "@/lib/session";
 
@@ -8,9 +9,11 @@ import { requireUser } from "@/lib/session";
 // set-up); this check only chooses what frame to draw, so it lets the set-up page through.
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser({ allowSecondFactorSetup: true });
-  const teams = (await teamsOf(await getDb(), user.id)).map(({ team }) => ({ slug: team.slug, name: team.name }));
+  const db = await getDb();
+  const [memberships, unread] = await Promise.all([teamsOf(db, user.id), unreadNotifications(db, user.id)]);
+  const teams = memberships.map(({ team }) => ({ slug: team.slug, name: team.name }));
   return (
-    <AppShell user={user} teams={teams}>
+    <AppShell user={user} teams={teams} unread={unread}>
       {children}
       <TimeZoneSync />
     </AppShell>

@@ -1,4 +1,4 @@
-import { KeyRoundIcon, SettingsIcon, ShieldIcon } from "lucide-react";
+import { BellIcon, KeyRoundIcon, SettingsIcon, ShieldIcon } from "lucide-react";
 import Link from "next/link";
 import { NavLink } from "./nav-link";
 import { UserMenu } from "./user-menu";
@@ -6,19 +6,33 @@ import { TeamSwitcher } from "@/components/teams/team-switcher";
 import type { TeamChoice } from "@/components/teams/team-links";
 import { PLACES } from "@/lib/glossary";
 
+type NavItem = { href: string; match: string | string[]; label: string; icon: typeof KeyRoundIcon; count?: number };
+
 // The product's core, API keys, is an item of its own; Settings holds the rest of the account.
-const NAV = [
+const NAV: NavItem[] = [
   { href: "/settings/api-keys", match: "/settings/api-keys", label: PLACES.apiKeys, icon: KeyRoundIcon },
   { href: "/settings/profile", match: ["/settings/profile", "/settings/activity"], label: "Settings", icon: SettingsIcon },
 ];
-const ADMIN_NAV = [{ href: "/admin", match: "/admin", label: "Admin", icon: ShieldIcon }];
+const ADMIN_NAV: NavItem[] = [{ href: "/admin", match: "/admin", label: "Admin", icon: ShieldIcon }];
 
 /**
  * The dashboard frame: a sidebar (a top bar on narrow screens) with the main menu and, at the
  * bottom-left, the user's menu; at the top, the context switcher (personal or a team).
  */
-export function AppShell({ user, teams, children }: { user: { name: string; email: string; role: "admin" | "member" }; teams: TeamChoice[]; children: React.ReactNode }) {
-  const nav = user.role === "admin" ? [...NAV, ...ADMIN_NAV] : NAV;
+export function AppShell({
+  user,
+  teams,
+  unread,
+  children,
+}: {
+  user: { name: string; email: string; role: "admin" | "member" };
+  teams: TeamChoice[];
+  /** Unread notifications: the bell's count. */
+  unread: number;
+  children: React.ReactNode;
+}) {
+  const bell: NavItem = { href: "/settings/notifications", match: "/settings/notifications", label: PLACES.notifications, icon: BellIcon, count: unread };
+  const nav = [...NAV, bell, ...(user.role === "admin" ? ADMIN_NAV : [])];
   return (
     <div className="flex min-h-dvh flex-col md:flex-row">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-background focus:p-2">
@@ -33,7 +47,7 @@ export function AppShell({ user, teams, children }: { user: { name: string; emai
           <TeamSwitcher teams={teams} />
         </div>
         <nav aria-label="Main" className="flex flex-1 items-center gap-1 md:mt-4 md:flex-col md:items-stretch">
-          {nav.map(({ href, match, label, icon: Icon }) => (
+          {nav.map(({ href, match, label, icon: Icon, count }) => (
             <NavLink
               key={href}
               href={href}
@@ -44,6 +58,12 @@ export function AppShell({ user, teams, children }: { user: { name: string; emai
               <Icon className="size-4" aria-hidden />
               {/* A phone's top bar has room for icons only: the words stay for screen readers. */}
               <span className="max-sm:sr-only">{label}</span>
+              {!!count && (
+                <span className="ml-auto rounded-full bg-primary px-1.5 text-xs font-medium text-primary-foreground tabular-nums">
+                  {count > 99 ? "99+" : count}
+                  <span className="sr-only"> unread</span>
+                </span>
+              )}
             </NavLink>
           ))}
         </nav>

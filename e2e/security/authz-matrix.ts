@@ -168,6 +168,7 @@ const KEYS = "app/(dashboard)/settings/api-keys/actions.ts";
 const ADMIN = "app/(dashboard)/admin/actions.ts";
 const PROFILE = "app/(dashboard)/settings/profile/actions.ts";
 const DASHBOARD = "app/(dashboard)/actions.ts";
+const NOTIFICATIONS = "app/(dashboard)/settings/notifications/actions.ts";
 const NEW_TEAM = "app/(dashboard)/t/new/actions.ts";
 const TEAM_MEMBERS = "app/(dashboard)/t/[slug]/settings/members/actions.ts";
 const TEAM_KEYS = "app/(dashboard)/t/[slug]/settings/api-keys/actions.ts";
@@ -203,6 +204,7 @@ export const AUTHZ_MATRIX: Row[] = [
   // Someone else's key (the admin's too) is a 404, like a key that does not exist.
   { kind: "page", path: "/settings/api-keys/[id]", file: "app/(dashboard)/settings/api-keys/[id]/page.tsx", url: "/settings/api-keys/{keyId}", cells: signedInPage("not_found") },
   { kind: "page", path: "/settings/activity", file: "app/(dashboard)/settings/activity/page.tsx", url: "/settings/activity", cells: signedInPage("own") },
+  { kind: "page", path: "/settings/notifications", file: "app/(dashboard)/settings/notifications/page.tsx", url: "/settings/notifications", cells: signedInPage("own") },
   { kind: "page", path: "/settings/profile", file: "app/(dashboard)/settings/profile/page.tsx", url: "/settings/profile", cells: signedInPage("own") },
   // Admin pages: a visitor is sent to sign in (the dashboard layout); a member gets a plain 404.
   // Teams: anyone signed in creates one; a team's pages are its members' only (a 404 to anyone else).
@@ -301,6 +303,9 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "rotateApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}", "none"], mutates: "ownerKey", cells: userAction("not_found") },
   { kind: "action", name: "revokeApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}"], mutates: "ownerKey", cells: userAction("not_found") },
   { kind: "action", name: "deleteApiKeyAction", file: KEYS, page: "/settings/api-keys", args: ["{keyId}"], mutates: "ownerKey", cells: userAction("not_found") },
+  // Settings -> Notifications: each signed-in caller marks and chooses only their own.
+  { kind: "action", name: "markNotificationsReadAction", file: NOTIFICATIONS, page: "/settings/notifications", args: [{ ids: "all" }], cells: userAction("own") },
+  { kind: "action", name: "saveNotificationSettingsAction", file: NOTIFICATIONS, page: "/settings/notifications", args: [{ ok: false }, { $form: { mail: "key.expiring_7d" } }], cells: userAction("own") },
   // The Profile page: each signed-in caller changes only their own name and password. The password
   // row keeps the same password (the walker signs in with it) but still ends every session.
   { kind: "action", name: "updateProfileAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { name: "Renamed {uniq}" } }], mutates: "ownerAccount", cells: userAction("own") },

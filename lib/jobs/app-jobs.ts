@@ -1,8 +1,10 @@
 import { getDb } from "@/db";
 import { pruneFinishedJobs } from "@/db/queries/jobs";
+import { mailNotice, scanExpiringKeys } from "../commands/notifications";
+import { backgroundClockOffsetMs } from "../clock";
 import { config } from "../config";
-import { DAY_MS } from "../time";
-import { JobRunner, type JobKind, type Recurring } from "./runner";
+import { DAY_MS, HOUR_MS } from "../time";
+import { JobRunner, PermanentJobError, type JobKind, type Recurring } from "./runner";
 
 /** How long finished jobs (and so their dedupe keys) are kept for the admin. */
 export const JOB_RETENTION_DAYS = 30;
@@ -11,12 +13,28 @@ export const JOB_RETENTION_DAYS = 30;
 export const APP_JOB_KINDS: Record<string, JobKind> = {
   "jobs.prune": {
     handle: async (_payload, { db }) => {
-      await pruneFinishedJobs(db, JOB_RETENTION_DAYS, 0);
+      await pruneFinishedJobs(db, JOB_RETENTION_DAYS, backgroundClockOffsetMs());
+    },
+  },
+  // Expiry warnings (7 days and 1 day before), each told once per person, mail queued with it.
+  "notifications.expiry-scan": {
+    handle: async (_payload, { db }) => {
+      await scanExpiringKeys(db, backgroundClockOffsetMs());
+    },
+  },
+  // One notice's mail. Ten attempts over about an hour and a half while the SMTP server refuses.
+  "notifications.mail": {
+    handle: async (payload, { db }) => {
+      if (typeof payload.notificationId !== "string") throw new PermanentJobError("The job names no notice.");
+      await mailNotice(db, payload.notificationId);
     },
   },
 };
 
-export const APP_RECURRING: Recurring[] = [{ kind: "jobs.prune", everyMs: DAY_MS }];
+export const APP_RECURRING: Recurring[] = [
+  { kind: "jobs.prune", everyMs: DAY_MS },
+  { kind: "notifications.expiry-scan", everyMs: HOUR_MS },
+];
 
 // One runner per server process, kept on globalThis like the API's services (lib/api/services.ts):
 // Next.js may load this module more than once in a process, and server.mjs stops it at shutdown.
@@ -24,6 +42,7 @@ const g = globalThis as unknown as { __keysmithJobs?: JobRunner };
 
 /** This process's job runner (created on first use; instrumentation.ts starts it). */
 export function appJobRunner(): JobRunner {
-  g.__keysmithJobs ??= new JobRunner(getDb, { kinds: APP_JOB_KINDS, recurring: APP_RECURRING, pollMs: config.jobPollMs });
+  // On a test server (KEYSMITH_TEST_CLOCK=1) background work follows the test clock as far as any request moved it.
+  g.__keysmithJobs ??= new JobRunner(getDb, { kinds: APP_JOB_KINDS, recurring: APP_RECURRING, pollMs: config.jobPollMs, clockOffsetMs: backgroundClockOffsetMs });
   return g.__keysmithJobs;
 }

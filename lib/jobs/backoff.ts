@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { HOUR_MS } from "../time";
 
 /**
@@ -5,7 +6,7 @@ import { HOUR_MS } from "../time";
  * hour, with up to 20% taken off at random so that jobs failing together do not retry together.
  * Ten attempts (the default) span about an hour and a half.
  */
-export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+export function retryDelayMs(attempt: number, random: () => number = () => randomInt(1_000_000) / 1_000_000): number {
   const base = Math.min(HOUR_MS, 5_000 * 2 ** Math.max(0, attempt - 1));
   return Math.round(base * (1 - 0.2 * random()));
 }

@@ -1,6 +1,8 @@
 /** What each kind of background job is, in words (Admin -> Jobs). A kind without a label shows its name. */
 export const JOB_KIND_LABELS: Record<string, string> = {
   "jobs.prune": "Delete job records older than 30 days",
+  "notifications.expiry-scan": "Look for keys about to expire and tell their owners",
+  "notifications.mail": "Mail a notification",
 };
 
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed"] as const;

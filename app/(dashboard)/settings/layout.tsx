@@ -5,6 +5,7 @@ const TABS = [
   { href: "/settings/profile", label: PLACES.profile },
   { href: "/settings/api-keys", label: PLACES.apiKeys },
   { href: "/settings/activity", label: PLACES.activity },
+  { href: "/settings/notifications", label: PLACES.notifications },
 ];
 
 export default function SettingsLayout({ children }: { children: React.ReactNode }) {

@@ -1,0 +1,160 @@
+import { and, count, desc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
+import { sqlNow } from "@/lib/clock";
+import { EXPIRY_WARNINGS, expiryWarningDue, type NotificationKind } from "@/lib/notifications/kinds";
+import type { Database } from "../client";
+import { apiKeys, notificationSettings, notifications, teamMembers, teams, users, type Notification } from "../schema";
+import { enqueueJob } from "./jobs";
+
+export type ExpiryCandidate = {
+  keyId: string;
+  keyName: string;
+  expiresAt: Date;
+  createdAt: Date;
+  teamId: string | null;
+  teamSlug: string | null;
+  teamName: string | null;
+  userId: string;
+  now: Date;
+};
+
+/**
+ * Keys that expire within the widest warning window and who is told about each: a person's key,
+ * its owner; a team key, the team's owners and admins. Deleted people, deleted teams, revoked and
+ * deleted keys are left out. A read only: the notifications are written by `recordNotices`, whose
+ * statement names no table a verification reads (on the embedded database, a write that did would
+ * mark the key cache stale).
+ */
+export async function expiryCandidates(db: Database, clockOffsetMs: number): Promise<ExpiryCandidate[]> {
+  const now = sqlNow(clockOffsetMs);
+  const widest = Math.max(...EXPIRY_WARNINGS.map((w) => w.beforeMs));
+  const expiring = and(
+    isNull(apiKeys.deletedAt),
+    sql`(${apiKeys.revokedAt} is null or ${apiKeys.revokedAt} > ${now})`,
+    gt(apiKeys.expiresAt, now),
+    lte(apiKeys.expiresAt, sql`${now} + make_interval(secs => ${widest / 1000})`),
+  );
+  const columns = {
+    keyId: apiKeys.id,
+    keyName: apiKeys.name,
+    expiresAt: sql<Date>`${apiKeys.expiresAt}`.mapWith(apiKeys.expiresAt),
+    createdAt: apiKeys.createdAt,
+    now: sql<Date>`${now}`.mapWith((v: string | Date) => new Date(v)),
+  };
+  const personal = await db
+    .select({ ...columns, teamId: sql<string | null>`null::uuid`, teamSlug: sql<string | null>`null::text`, teamName: sql<string | null>`null::text`, userId: users.id })
+    .from(apiKeys)
+    .innerJoin(users, and(eq(users.id, apiKeys.userId), isNull(users.deletedAt)))
+    .where(expiring);
+  const team = await db
+    .select({ ...columns, teamId: teams.id, teamSlug: teams.slug, teamName: teams.name, userId: users.id })
+    .from(apiKeys)
+    .innerJoin(teams, and(eq(teams.id, apiKeys.teamId), isNull(teams.deletedAt)))
+    .innerJoin(teamMembers, and(eq(teamMembers.teamId, teams.id), inArray(teamMembers.role, ["owner", "admin"])))
+    .innerJoin(users, and(eq(users.id, teamMembers.userId), isNull(users.deletedAt)))
+    .where(expiring);
+  return [...personal, ...team] as ExpiryCandidate[];
+}
+
+export type NewNotice = {
+  userId: string;
+  kind: NotificationKind;
+  keyId: string | null;
+  teamId: string | null;
+  data: Record<string, string | number | null>;
+  dedupeKey: string;
+};
+
+/**
+ * Records notices, each once ever (by its dedupe key), and queues one mail job for each new one
+ * whose person wants that kind mailed, in the same transaction: a notice and its mail exist
+ * together or not at all. Returns the notices that were new.
+ */
+export async function recordNotices(db: Database, notices: NewNotice[], options: { mail: boolean }): Promise<{ id: string; userId: string; kind: NotificationKind }[]> {
+  if (notices.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const created = await tx
+      .insert(notifications)
+      .values(notices)
+      .onConflictDoNothing({ target: notifications.dedupeKey })
+      .returning({ id: notifications.id, userId: notifications.userId, kind: notifications.kind });
+    if (options.mail && created.length > 0) {
+      const settings = await tx
+        .select({ userId: notificationSettings.userId, mailOff: notificationSettings.mailOff })
+        .from(notificationSettings)
+        .where(inArray(notificationSettings.userId, [...new Set(created.map((c) => c.userId))]));
+      const off = new Map(settings.map((s) => [s.userId, new Set(s.mailOff)]));
+      for (const notice of created) {
+        if (off.get(notice.userId)?.has(notice.kind)) continue;
+        await enqueueJob(tx, { kind: "notifications.mail", payload: { notificationId: notice.id }, dedupeKey: `mail:${notice.id}` });
+      }
+    }
+    return created;
+  });
+}
+
+/** The expiry warnings due now, as notices (pure decision in lib/notifications/kinds.ts). */
+export function expiryNotices(candidates: ExpiryCandidate[]): NewNotice[] {
+  const notices: NewNotice[] = [];
+  for (const c of candidates) {
+    const kind = expiryWarningDue(c, c.now);
+    if (!kind) continue;
+    notices.push({
+      userId: c.userId,
+      kind,
+      keyId: c.keyId,
+      teamId: c.teamId,
+      data: { keyName: c.keyName, expiresAt: c.expiresAt.toISOString(), teamSlug: c.teamSlug, teamName: c.teamName },
+      // Per key, per expiry (an extended key is warned again before its new date), per person.
+      dedupeKey: `${kind}:${c.keyId}:${c.expiresAt.toISOString()}:${c.userId}`,
+    });
+  }
+  return notices;
+}
+
+/** One notice with its person's address, for the mail job (undefined once the notice or person is gone). */
+export async function noticeForMail(db: Database, id: string): Promise<(Notification & { email: string; name: string }) | undefined> {
+  const [row] = await db
+    .select({ notice: notifications, email: users.email, name: users.name })
+    .from(notifications)
+    .innerJoin(users, and(eq(users.id, notifications.userId), isNull(users.deletedAt)))
+    .where(eq(notifications.id, id));
+  return row ? { ...row.notice, email: row.email, name: row.name } : undefined;
+}
+
+/** A person's newest notices and how many are unread. */
+export async function listNotifications(db: Database, userId: string, limit = 50): Promise<{ rows: Notification[]; unread: number }> {
+  const rows = await db.select().from(notifications).where(eq(notifications.userId, userId)).orderBy(desc(notifications.createdAt), desc(notifications.id)).limit(limit);
+  return { rows, unread: await unreadNotifications(db, userId) };
+}
+
+/** How many of a person's notices are unread (the main menu's bell, on every page: under notifications_user_unread_idx). */
+export async function unreadNotifications(db: Database, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return Number(row?.n ?? 0);
+}
+
+/** Marks a person's notices read: these ids (others' ids are ignored), or all of them. Returns how many changed. */
+export async function markNotificationsRead(db: Database, userId: string, ids: string[] | "all"): Promise<number> {
+  const rows = await db
+    .update(notifications)
+    .set({ readAt: sql`now()` })
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), ids === "all" ? undefined : inArray(notifications.id, ids)))
+    .returning({ id: notifications.id });
+  return rows.length;
+}
+
+/** The kinds a person does not want mailed. */
+export async function mailOffFor(db: Database, userId: string): Promise<NotificationKind[]> {
+  const [row] = await db.select({ mailOff: notificationSettings.mailOff }).from(notificationSettings).where(eq(notificationSettings.userId, userId));
+  return (row?.mailOff ?? []) as NotificationKind[];
+}
+
+export async function setMailOff(db: Database, userId: string, kinds: NotificationKind[]): Promise<void> {
+  await db
+    .insert(notificationSettings)
+    .values({ userId, mailOff: kinds })
+    .onConflictDoUpdate({ target: notificationSettings.userId, set: { mailOff: kinds, updatedAt: sql`now()` } });
+}

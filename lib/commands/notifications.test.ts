@@ -1,0 +1,189 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { apiKeys, jobs, notifications, teams } from "@/db/schema";
+import { JobRunner } from "@/lib/jobs/runner";
+import { DAY_MS } from "@/lib/time";
+import { openTestDb } from "@/test/db";
+import { makeTeam, makeUser, refusal } from "@/test/fixtures";
+import { startInbox, type Inbox } from "@/test/smtp";
+import { changeNotificationSettings, mailNotice, markRead, myNotifications, notificationSettings, scanExpiringKeys } from "./notifications";
+
+// Expiry warnings end to end below the browser: the scan (who is told, once, on each driver, by
+// the test clock), the mail job through a real SMTP server, reading and marking notices, and the
+// mail choices.
+
+let handle: DbHandle;
+let inbox: Inbox;
+const env = { SMTP_URL: process.env.SMTP_URL, APP_URL: process.env.APP_URL };
+beforeAll(async () => {
+  handle = await openTestDb();
+  inbox = await startInbox();
+  process.env.SMTP_URL = inbox.url;
+  process.env.APP_URL = "https://keys.example.test";
+});
+afterAll(async () => {
+  process.env.SMTP_URL = env.SMTP_URL;
+  process.env.APP_URL = env.APP_URL;
+  if (env.SMTP_URL === undefined) delete process.env.SMTP_URL;
+  if (env.APP_URL === undefined) delete process.env.APP_URL;
+  await inbox?.stop();
+  await handle?.close();
+});
+beforeEach(async () => {
+  await handle.db.delete(jobs);
+});
+
+/** A key whose life started `ageDays` ago and ends `leftDays` from now. */
+async function keyOf(owner: { userId?: string; teamId?: string }, ageDays: number, leftDays: number, extra: Partial<typeof apiKeys.$inferInsert> = {}) {
+  const [row] = await handle.db
+    .insert(apiKeys)
+    .values({
+      userId: owner.userId ?? null,
+      teamId: owner.teamId ?? null,
+      name: `deploy-${randomUUID().slice(0, 8)}`,
+      keyHash: randomUUID() + randomUUID(),
+      hint: "ksk_…test",
+      access: "read_only",
+      scopes: ["keys:read"],
+      createdAt: new Date(Date.now() - ageDays * DAY_MS),
+      expiresAt: new Date(Date.now() + leftDays * DAY_MS),
+      ...extra,
+    })
+    .returning();
+  return row!;
+}
+
+const noticesOf = (keyId: string) => handle.db.select().from(notifications).where(eq(notifications.keyId, keyId));
+
+describe("the expiry scan", () => {
+  it("tells a key's owner once, 7 days before and again a day before, however many scans run", async () => {
+    const owner = await makeUser(handle.db);
+    const key = await keyOf({ userId: owner.id }, 30, 6.5);
+    await Promise.all([scanExpiringKeys(handle.db, 0), scanExpiringKeys(handle.db, 0), scanExpiringKeys(handle.db, 0)]);
+    await scanExpiringKeys(handle.db, 0);
+    let notices = await noticesOf(key.id);
+    expect(notices.map((n) => [n.kind, n.userId])).toEqual([["key.expiring_7d", owner.id]]);
+    expect(notices[0]!.data).toMatchObject({ keyName: key.name, expiresAt: key.expiresAt!.toISOString() });
+    // Five and a half days later by the test clock: within a day of expiry.
+    await scanExpiringKeys(handle.db, 5.6 * DAY_MS);
+    await scanExpiringKeys(handle.db, 5.7 * DAY_MS);
+    notices = await noticesOf(key.id);
+    expect(notices.map((n) => n.kind).sort()).toEqual(["key.expiring_1d", "key.expiring_7d"]);
+    // After it expires, nothing more.
+    await scanExpiringKeys(handle.db, 7 * DAY_MS);
+    expect(await noticesOf(key.id)).toHaveLength(2);
+  });
+
+  it("skips keys made inside a window, revoked, deleted or far from expiry; an extended key is warned again", async () => {
+    const owner = await makeUser(handle.db);
+    const short = await keyOf({ userId: owner.id }, 0, 5); // made with five days to live
+    const revoked = await keyOf({ userId: owner.id }, 30, 3, { revokedAt: new Date() });
+    const deleted = await keyOf({ userId: owner.id }, 30, 3, { deletedAt: new Date() });
+    const far = await keyOf({ userId: owner.id }, 1, 20);
+    await scanExpiringKeys(handle.db, 0);
+    for (const k of [short, revoked, deleted, far]) expect(await noticesOf(k.id)).toHaveLength(0);
+    // The short-lived key still gets the last-day warning.
+    await scanExpiringKeys(handle.db, 4.5 * DAY_MS);
+    expect((await noticesOf(short.id)).map((n) => n.kind)).toEqual(["key.expiring_1d"]);
+    // Extended by a month, then warned again as its new date nears.
+    const extended = await keyOf({ userId: owner.id }, 30, 6);
+    await scanExpiringKeys(handle.db, 0);
+    await handle.db.update(apiKeys).set({ expiresAt: new Date(Date.now() + 36 * DAY_MS) }).where(eq(apiKeys.id, extended.id));
+    await scanExpiringKeys(handle.db, 30 * DAY_MS);
+    expect((await noticesOf(extended.id)).map((n) => n.kind)).toEqual(["key.expiring_7d", "key.expiring_7d"]);
+  });
+
+  it("tells a team key's owners and admins, not its developers or viewers; nobody once the team is deleted", async () => {
+    const [owner, admin, developer, viewer] = await Promise.all([1, 2, 3, 4].map(() => makeUser(handle.db)));
+    const team = await makeTeam(handle.db, [
+      { userId: owner!.id, role: "owner" },
+      { userId: admin!.id, role: "admin" },
+      { userId: developer!.id, role: "developer" },
+      { userId: viewer!.id, role: "viewer" },
+    ]);
+    const key = await keyOf({ teamId: team.id }, 30, 6);
+    await scanExpiringKeys(handle.db, 0);
+    const notices = await noticesOf(key.id);
+    expect(notices.map((n) => n.userId).sort()).toEqual([owner!.id, admin!.id].sort());
+    expect(notices[0]).toMatchObject({ teamId: team.id, data: { teamSlug: team.slug, teamName: team.name } });
+    const gone = await makeTeam(handle.db, [{ userId: owner!.id, role: "owner" }]);
+    const orphan = await keyOf({ teamId: gone.id }, 30, 6);
+    await handle.db.update(teams).set({ deletedAt: new Date() }).where(eq(teams.id, gone.id));
+    await scanExpiringKeys(handle.db, 0);
+    expect(await noticesOf(orphan.id)).toHaveLength(0);
+  });
+});
+
+describe("mail", () => {
+  it("queues one mail per new notice, sent through SMTP by the job runner, once; a kind turned off is not mailed", async () => {
+    const owner = await makeUser(handle.db);
+    const quiet = await makeUser(handle.db);
+    await changeNotificationSettings(handle.db, { userId: quiet.id }, { mail: ["key.expiring_1d"] });
+    const key = await keyOf({ userId: owner.id }, 30, 6);
+    await keyOf({ userId: quiet.id }, 30, 6);
+    const since = inbox.to(owner.email).length;
+    await scanExpiringKeys(handle.db, 0);
+    await scanExpiringKeys(handle.db, 0);
+    const mailJobs = await handle.db.select().from(jobs).where(eq(jobs.kind, "notifications.mail"));
+    expect(mailJobs).toHaveLength(1);
+    const runners = [1, 2].map(
+      () => new JobRunner(async () => handle.db, { kinds: { "notifications.mail": { handle: async (p, { db }) => mailNotice(db, String(p.notificationId)) } }, pollMs: 60_000 }),
+    );
+    await Promise.all(runners.map((r) => r.poll()));
+    await Promise.all(runners.map((r) => r.settle()));
+    const mail = await inbox.waitFor(owner.email, { since });
+    expect(mail.subject).toBe(`Your key “${key.name}” expires in 7 days`);
+    expect(mail.text).toContain(`https://keys.example.test/settings/api-keys/${key.id}`);
+    expect(mail.text).toContain("https://keys.example.test/settings/notifications");
+    expect(mail.text).toMatch(/on \d+ \w+ \d{4}, \d{2}:\d{2} UTC/);
+    expect(inbox.to(owner.email)).toHaveLength(since + 1);
+    expect(inbox.to(quiet.email)).toHaveLength(0);
+    expect((await handle.db.select().from(jobs).where(eq(jobs.kind, "notifications.mail")))[0]).toMatchObject({ status: "succeeded", attempts: 1 });
+  });
+
+  it("a notice whose person is gone fails its mail job for good, without retrying", async () => {
+    await expect(mailNotice(handle.db, randomUUID())).rejects.toThrow(/no longer exists/);
+  });
+});
+
+describe("reading notices and choosing mails", () => {
+  it("lists a person's own notices, newest first, and marks read only their own", async () => {
+    const me = await makeUser(handle.db);
+    const other = await makeUser(handle.db);
+    await keyOf({ userId: me.id }, 30, 6);
+    await keyOf({ userId: me.id }, 30, 0.5);
+    await keyOf({ userId: other.id }, 30, 6);
+    await scanExpiringKeys(handle.db, 0);
+    const mine = await myNotifications(handle.db, { userId: me.id });
+    expect(mine.rows).toHaveLength(2);
+    expect(mine.unread).toBe(2);
+    const theirs = await myNotifications(handle.db, { userId: other.id });
+    // Someone else's id changes nothing.
+    expect(await markRead(handle.db, { userId: me.id }, { ids: [theirs.rows[0]!.id] })).toEqual({ changed: 0 });
+    expect((await myNotifications(handle.db, { userId: other.id })).unread).toBe(1);
+    expect(await markRead(handle.db, { userId: me.id }, { ids: [mine.rows[0]!.id] })).toEqual({ changed: 1 });
+    expect((await myNotifications(handle.db, { userId: me.id })).unread).toBe(1);
+    expect(await markRead(handle.db, { userId: me.id }, { ids: "all" })).toEqual({ changed: 1 });
+    expect((await myNotifications(handle.db, { userId: me.id })).unread).toBe(0);
+  });
+
+  it("refuses bad input with validation_failed and changes nothing", async () => {
+    const me = await makeUser(handle.db);
+    for (const input of [{ ids: [] }, { ids: ["not-a-uuid"] }, { ids: Array.from({ length: 101 }, () => randomUUID()) }, {}, { ids: "all", extra: 1 }]) {
+      expect(await refusal(markRead(handle.db, { userId: me.id }, input))).toBe("validation_failed");
+    }
+    for (const input of [{ mail: ["key.exploded"] }, { mail: ["key.expiring_7d", "key.expiring_7d"] }, { mail: "key.expiring_7d" }, {}]) {
+      expect(await refusal(changeNotificationSettings(handle.db, { userId: me.id }, input))).toBe("validation_failed");
+    }
+    expect((await notificationSettings(handle.db, { userId: me.id })).kinds.every((k) => k.mail)).toBe(true);
+    await changeNotificationSettings(handle.db, { userId: me.id }, { mail: [] });
+    expect((await notificationSettings(handle.db, { userId: me.id })).kinds.every((k) => !k.mail)).toBe(true);
+    await changeNotificationSettings(handle.db, { userId: me.id }, { mail: ["key.expiring_7d"] });
+    expect((await notificationSettings(handle.db, { userId: me.id })).kinds).toEqual([
+      { kind: "key.expiring_7d", mail: true },
+      { kind: "key.expiring_1d", mail: false },
+    ]);
+  });
+});

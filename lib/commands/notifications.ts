@@ -1,0 +1,77 @@
+import type { Database } from "@/db/client";
+import { expiryCandidates, expiryNotices, listNotifications, mailOffFor, markNotificationsRead, noticeForMail, recordNotices, setMailOff } from "@/db/queries/notifications";
+import type { Notification } from "@/db/schema";
+import { formatExact } from "../format";
+import { PermanentJobError } from "../jobs/runner";
+import { keyPagePath } from "../keys/paths";
+import { mailConfigured, mailedPageLink, sendMail } from "../mail";
+import { NOTIFICATION_KINDS, noticeSentence, type NotificationKind } from "../notifications/kinds";
+import { parseInput } from "../validation/common";
+import { markReadInput, notificationSettingsInput } from "../validation/notifications.schema";
+import type { Actor } from "./actor";
+
+/**
+ * The expiry scan (a recurring job, lib/jobs/app-jobs.ts): every expiry warning due now becomes one
+ * notice per person told (the key's owner, or its team's owners and admins), once ever, with its
+ * mail queued in the same transaction. Any number of processes may run it at the same moment.
+ */
+export async function scanExpiringKeys(db: Database, clockOffsetMs: number): Promise<{ noticed: number }> {
+  const notices = expiryNotices(await expiryCandidates(db, clockOffsetMs));
+  const created = await recordNotices(db, notices, { mail: mailConfigured() });
+  return { noticed: created.length };
+}
+
+/** The mail of one notice (a job: retried when the SMTP server refuses; dropped if the notice or its person is gone). */
+export async function mailNotice(db: Database, notificationId: string): Promise<void> {
+  const notice = await noticeForMail(db, notificationId);
+  if (!notice) throw new PermanentJobError("The notice or its recipient no longer exists.");
+  if (!mailConfigured()) throw new PermanentJobError("SMTP_URL is not set: nothing can be mailed.");
+  const sent = await sendMail(notice.kind, { to: notice.email, ...noticeMail(notice) });
+  if (!sent) throw new Error("The SMTP server did not take the mail (see the mail.failed log line).");
+}
+
+/** A notice's mail: the sentence as its subject, what happens and what to do, and where to choose mails. */
+export function noticeMail(notice: Pick<Notification, "kind" | "keyId" | "data"> & { name: string }): { subject: string; text: string } {
+  const data = notice.data;
+  const sentence = noticeSentence(notice.kind, data);
+  const expiresAt = typeof data.expiresAt === "string" ? new Date(data.expiresAt) : null;
+  const teamSlug = typeof data.teamSlug === "string" ? data.teamSlug : undefined;
+  const why = teamSlug ? `you are an owner or admin of the team ${String(data.teamName)}` : "you own this key";
+  const lines = [
+    `Hello ${notice.name},`,
+    "",
+    `${sentence}${expiresAt ? `, on ${formatExact(expiresAt, "UTC")}` : ""}. From then on, requests made with it are refused.`,
+    "",
+    "To keep what uses it working, rotate the key (the new secret replaces it in your configuration) or create a new one before then.",
+    ...(notice.keyId ? [`The key: ${mailedPageLink(keyPagePath(notice.keyId, teamSlug))}`] : []),
+    "",
+    `You get this mail because ${why}. Choose which mails you get: ${mailedPageLink("/settings/notifications")}`,
+  ];
+  return { subject: sentence, text: lines.join("\n") };
+}
+
+/** The signed-in person's newest notices and unread count. */
+export async function myNotifications(db: Database, actor: Pick<Actor, "userId">) {
+  return listNotifications(db, actor.userId);
+}
+
+/** Marks the person's own notices read (ids of anyone else's are ignored: nothing to learn from them). */
+export async function markRead(db: Database, actor: Pick<Actor, "userId">, input: unknown): Promise<{ changed: number }> {
+  const { ids } = parseInput(markReadInput, input);
+  return { changed: await markNotificationsRead(db, actor.userId, ids) };
+}
+
+/** Which kinds the person gets by mail: every kind is on unless turned off. */
+export async function notificationSettings(db: Database, actor: Pick<Actor, "userId">): Promise<{ kinds: { kind: NotificationKind; mail: boolean }[]; mailAvailable: boolean }> {
+  const off = new Set(await mailOffFor(db, actor.userId));
+  return { kinds: NOTIFICATION_KINDS.map((kind) => ({ kind, mail: !off.has(kind) })), mailAvailable: mailConfigured() };
+}
+
+export async function changeNotificationSettings(db: Database, actor: Pick<Actor, "userId">, input: unknown): Promise<void> {
+  const { mail } = parseInput(notificationSettingsInput, input);
+  await setMailOff(
+    db,
+    actor.userId,
+    NOTIFICATION_KINDS.filter((kind) => !mail.includes(kind)),
+  );
+}

@@ -1,0 +1,47 @@
+import { DAY_MS } from "../time";
+
+/**
+ * The kinds of notification, in the order Settings -> Notifications lists them. Pure: the
+ * schema, the scan and the pages all take them from here.
+ */
+export const NOTIFICATION_KINDS = ["key.expiring_7d", "key.expiring_1d"] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** When each expiry warning is due: this long before the key expires. */
+export const EXPIRY_WARNINGS: { kind: NotificationKind; beforeMs: number }[] = [
+  { kind: "key.expiring_7d", beforeMs: 7 * DAY_MS },
+  { kind: "key.expiring_1d", beforeMs: DAY_MS },
+];
+
+/** The choice as Settings -> Notifications names it. */
+export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
+  "key.expiring_7d": "A key expires in 7 days",
+  "key.expiring_1d": "A key expires within a day",
+};
+
+/**
+ * Which expiry warning a key is due, at `now`: the 7-day one from 7 days before it expires until a
+ * day before, then the 1-day one until it expires; none for a key that was made already inside a
+ * warning's window (whoever made it chose that expiry a moment ago).
+ */
+export function expiryWarningDue(key: { expiresAt: Date; createdAt: Date }, now: Date): NotificationKind | null {
+  const left = key.expiresAt.getTime() - now.getTime();
+  const lifetime = key.expiresAt.getTime() - key.createdAt.getTime();
+  if (left <= 0) return null;
+  for (const warning of [...EXPIRY_WARNINGS].sort((a, b) => a.beforeMs - b.beforeMs)) {
+    if (left <= warning.beforeMs) return lifetime > warning.beforeMs ? warning.kind : null;
+  }
+  return null;
+}
+
+/** What a notice says, in a sentence (the bell's list, a mail's subject). */
+export function noticeSentence(kind: NotificationKind, data: Record<string, unknown>): string {
+  const key = `“${String(data.keyName ?? "a key")}”`;
+  const whose = typeof data.teamName === "string" ? `Key ${key} of team ${data.teamName}` : `Your key ${key}`;
+  switch (kind) {
+    case "key.expiring_7d":
+      return `${whose} expires in 7 days`;
+    case "key.expiring_1d":
+      return `${whose} expires within a day`;
+  }
+}
