@@ -41,7 +41,7 @@ test("a key a week from expiry: one notice in the bell and one mail, however oft
   const main = page.getByRole("navigation", { name: "Main" });
   await page.goto("/settings/notifications");
   await expect(page.getByRole("heading", { name: "Notifications", level: 2 })).toBeVisible();
-  await expect(page.getByText("No notifications yet. When a key is about to expire, it shows here.")).toBeVisible();
+  await expect(page.getByText("No notifications yet. When a key is about to expire or is revoked by someone else, it shows here.")).toBeVisible();
   await expect(main.getByRole("link", { name: "Notifications", exact: true })).toBeVisible();
 
   // 23 days and 6 hours later by the test clock, the key has less than 7 days to live. Any request

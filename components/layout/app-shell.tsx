@@ -39,9 +39,11 @@ export function AppShell({
         Skip to content
       </a>
       <aside className="flex items-center gap-2 border-b bg-sidebar px-3 py-2 text-sidebar-foreground md:sticky md:top-0 md:h-dvh md:w-60 md:shrink-0 md:flex-col md:items-stretch md:border-r md:border-b-0 md:p-3">
-        <Link href="/settings/api-keys" className="flex items-center gap-2 px-2 py-1.5 font-semibold">
+        {/* On a phone the top bar keeps its room for the context and the menu: the mark would be a
+            second key icon beside API Keys, which leads to the same page. */}
+        <Link href="/settings/api-keys" className="flex items-center gap-2 px-2 py-1.5 font-semibold max-sm:hidden">
           <KeyRoundIcon className="size-5" aria-hidden />
-          <span className="max-sm:sr-only">Keysmith</span>
+          <span>Keysmith</span>
         </Link>
         <div className="min-w-0 max-md:flex-1 md:mt-4">
           <TeamSwitcher teams={teams} />

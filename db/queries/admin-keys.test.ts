@@ -76,7 +76,7 @@ describe(`admin key list (${TEST_DRIVER})`, () => {
     const exported: string[] = [];
     for await (const batch of exportAllKeys(handle.db, filters({ team: "admin-list-team" }), 90)) exported.push(...batch.map((r) => `${r.name}:${r.teamSlug}`));
     expect(exported).toEqual(["team deploy:admin-list-team"]);
-    expect(await adminRevokeKeys(handle.db, admin.id, [teamKey.id], "leaked", CONTEXT)).toBe(1);
+    expect(await adminRevokeKeys(handle.db, admin.id, [teamKey.id], "leaked", CONTEXT, { mail: false })).toBe(1);
     const [event] = await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, teamKey.id)).orderBy(sql`created_at desc`).limit(1);
     expect(event).toMatchObject({ action: "api_key.admin_revoked", metadata: { teamId: team.id, reason: "leaked" } });
   });
@@ -214,8 +214,8 @@ describe(`admin revocation and overview (${TEST_DRIVER})`, () => {
     const owner = await makeUser(handle.db);
     const a = await key(owner.id, "a");
     const b = await key(owner.id, "b");
-    expect(await adminRevokeKeys(handle.db, admin.id, [a.id, b.id], "Leaked in a public repo", CONTEXT)).toBe(2);
-    expect(await adminRevokeKeys(handle.db, admin.id, [a.id], "again", CONTEXT)).toBe(0);
+    expect(await adminRevokeKeys(handle.db, admin.id, [a.id, b.id], "Leaked in a public repo", CONTEXT, { mail: false })).toBe(2);
+    expect(await adminRevokeKeys(handle.db, admin.id, [a.id], "again", CONTEXT, { mail: false })).toBe(0);
     const mine = await listApiKeys(handle.db, owner.id);
     expect(mine.map((k) => k.revokedReason)).toEqual(["by an administrator: Leaked in a public repo", "by an administrator: Leaked in a public repo"]);
     const events = await handle.db.select().from(auditEvents).where(inArray(auditEvents.targetId, [a.id, b.id]));
@@ -230,18 +230,18 @@ describe(`admin revocation and overview (${TEST_DRIVER})`, () => {
     const expired = await key(owner.id, "ci expired");
     await set(expired.id, { expires_at: "now() - interval '1 day'" });
     const revokedBefore = await key(owner.id, "ci revoked");
-    await adminRevokeKeys(handle.db, admin.id, [revokedBefore.id], "earlier", CONTEXT);
+    await adminRevokeKeys(handle.db, admin.id, [revokedBefore.id], "earlier", CONTEXT, { mail: false });
     const elsewhere = await key(other.id, "ci elsewhere");
     const f = filters({ owner: owner.id, q: "ci" });
     // Revoked and expired keys are not counted: they no longer work.
     expect(await countRevocable(handle.db, f, 90)).toBe(2);
     // A new matching key since the count was seen: nothing is revoked.
     const late = await key(owner.id, "ci late");
-    const stale = adminRevokeMatching(handle.db, admin.id, f, 90, 2, "Leaked", CONTEXT);
+    const stale = adminRevokeMatching(handle.db, admin.id, f, 90, 2, "Leaked", CONTEXT, { mail: false });
     await expect(stale).rejects.toMatchObject({ code: "selection_changed", status: 409 });
     expect((await listApiKeys(handle.db, owner.id)).filter((k) => k.revokedAt).map((k) => k.name)).toEqual(["ci revoked"]);
     // The right count: all three, each with its audit event; the other owner's key is untouched.
-    expect(await adminRevokeMatching(handle.db, admin.id, f, 90, 3, "Leaked", CONTEXT)).toBe(3);
+    expect(await adminRevokeMatching(handle.db, admin.id, f, 90, 3, "Leaked", CONTEXT, { mail: false })).toBe(3);
     const after = await listApiKeys(handle.db, owner.id);
     for (const k of [a, b, late]) expect(after.find((r) => r.id === k.id)?.revokedReason).toBe("by an administrator: Leaked");
     expect(after.find((r) => r.id === expired.id)?.revokedAt).toBeNull();

@@ -7,7 +7,10 @@ import { apiKeys, apiKeyUsageDaily, teams, users, type ApiKey } from "../schema"
 import { assertActiveAdmin } from "./admin-guard";
 import { recordAudit } from "./audit";
 import { DB_NOW, keyStatusCondition, keyUsableCondition } from "./key-status";
+import { insertNotices, keyRecipients, revokedNotices } from "./notifications";
 import { ADMIN_PAGE_SIZE, afterCursor, containsPattern, countLimit, prefixPattern, toPaged, type Paged } from "./paging";
+
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export const STALE_DAYS = 90;
 
@@ -184,15 +187,19 @@ export async function* exportAllKeys(db: Database, f: AdminKeyFilters, rotationD
  * An admin revokes keys of any user, with a reason their owners will see. One transaction:
  * every still-active selected key is revoked and gets its own audit event.
  */
-export async function adminRevokeKeys(db: Database, adminId: string, ids: string[], reason: string, context: RequestContext) {
+export async function adminRevokeKeys(db: Database, adminId: string, ids: string[], reason: string, context: RequestContext, notify: { mail: boolean }) {
   return db.transaction(async (tx) => {
     await assertActiveAdmin(tx, adminId);
-    return revokeInTransaction(tx, adminId, ids, reason, context);
+    return revokeInTransaction(tx, adminId, ids, reason, context, notify);
   });
 }
 
-/** Revokes the still-active keys among `ids`, each with its own audit event, inside the caller's transaction. */
-async function revokeInTransaction(tx: Pick<Database, "insert" | "update">, adminId: string, ids: string[], reason: string, context: RequestContext): Promise<number> {
+/**
+ * Revokes the still-active keys among `ids`, each with its own audit event, inside the caller's
+ * transaction, and tells each key's owner (or a team key's owners and admins, the admin excepted)
+ * with the reason (db/queries/notifications.ts).
+ */
+async function revokeInTransaction(tx: Tx, adminId: string, ids: string[], reason: string, context: RequestContext, notify: { mail: boolean }): Promise<number> {
   const revoked = await tx
     .update(apiKeys)
     .set({ revokedAt: sql`now()`, revokedReason: `by an administrator: ${reason}`, updatedAt: sql`now()` })
@@ -207,6 +214,11 @@ async function revokeInTransaction(tx: Pick<Database, "insert" | "update">, admi
       metadata: { name: key.name, hint: key.hint, ...(key.teamId ? { teamId: key.teamId } : { ownerId: key.userId }), reason },
       context,
     });
+  }
+  const hints = new Map(revoked.map((k) => [k.id, k.hint]));
+  const recipients = await keyRecipients(tx, [...hints.keys()], adminId);
+  for (const [keyId, hint] of hints) {
+    await insertNotices(tx, revokedNotices(recipients.filter((r) => r.keyId === keyId), { by: "admin", reason }, hint), notify);
   }
   return revoked.length;
 }
@@ -236,6 +248,7 @@ export async function adminRevokeMatching(
   expected: number,
   reason: string,
   context: RequestContext,
+  notify: { mail: boolean },
 ): Promise<number> {
   const owners = await searchOwners(db, f.q);
   return db.transaction(async (tx) => {
@@ -247,7 +260,7 @@ export async function adminRevokeMatching(
         message: `${matching.length > BULK_REVOKE_MAX ? `More than ${BULK_REVOKE_MAX.toLocaleString("en-US")}` : matching.length.toLocaleString("en-US")} keys match these filters now, not ${expected.toLocaleString("en-US")}. Review the list and try again.`,
       });
     }
-    return revokeInTransaction(tx, adminId, matching.map((m) => m.id), reason, context);
+    return revokeInTransaction(tx, adminId, matching.map((m) => m.id), reason, context, notify);
   });
 }
 

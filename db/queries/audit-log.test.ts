@@ -97,8 +97,8 @@ describe(`activity (${TEST_DRIVER})`, () => {
     const revokedByAdmin = await newKey(owner.id, "revoked by admin");
     const leaked = await newKey(owner.id, "leaked");
     const strangersKey = await newKey(stranger.id, "stranger's");
-    await adminRevokeKeys(db, admin.id, [revokedByAdmin.key.id, strangersKey.key.id], "rotation drill", CONTEXT);
-    await revokeLeakedKeys(db, [leaked.secret, generateKey()], PEPPER, CONTEXT, "test");
+    await adminRevokeKeys(db, admin.id, [revokedByAdmin.key.id, strangersKey.key.id], "rotation drill", CONTEXT, { mail: false });
+    await revokeLeakedKeys(db, [leaked.secret, generateKey()], PEPPER, CONTEXT, "test", { mail: false });
     await setUserRole(db, admin.id, owner.id, "admin", CONTEXT);
     await recordSignInFailure(db, { email: owner.email, userId: owner.id }, CONTEXT);
     await recordSignInFailure(db, { email: stranger.email, userId: stranger.id }, CONTEXT);

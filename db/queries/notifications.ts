@@ -64,32 +64,80 @@ export type NewNotice = {
   dedupeKey: string;
 };
 
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
 /**
  * Records notices, each once ever (by its dedupe key), and queues one mail job for each new one
- * whose person wants that kind mailed, in the same transaction: a notice and its mail exist
- * together or not at all. Returns the notices that were new.
+ * whose person wants that kind mailed, in the caller's transaction: a notice and its mail exist
+ * together, and together with the change they tell of (a revocation). Returns the new notices.
  */
+export async function insertNotices(tx: Tx | Database, notices: NewNotice[], options: { mail: boolean }): Promise<{ id: string; userId: string; kind: NotificationKind }[]> {
+  if (notices.length === 0) return [];
+  const created = await tx
+    .insert(notifications)
+    .values(notices)
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .returning({ id: notifications.id, userId: notifications.userId, kind: notifications.kind });
+  if (options.mail && created.length > 0) {
+    const settings = await tx
+      .select({ userId: notificationSettings.userId, mailOff: notificationSettings.mailOff })
+      .from(notificationSettings)
+      .where(inArray(notificationSettings.userId, [...new Set(created.map((c) => c.userId))]));
+    const off = new Map(settings.map((s) => [s.userId, new Set(s.mailOff)]));
+    for (const notice of created) {
+      if (off.get(notice.userId)?.has(notice.kind)) continue;
+      await enqueueJob(tx, { kind: "notifications.mail", payload: { notificationId: notice.id }, dedupeKey: `mail:${notice.id}` });
+    }
+  }
+  return created;
+}
+
+/** insertNotices in a transaction of its own (the expiry scan's). */
 export async function recordNotices(db: Database, notices: NewNotice[], options: { mail: boolean }): Promise<{ id: string; userId: string; kind: NotificationKind }[]> {
   if (notices.length === 0) return [];
-  return db.transaction(async (tx) => {
-    const created = await tx
-      .insert(notifications)
-      .values(notices)
-      .onConflictDoNothing({ target: notifications.dedupeKey })
-      .returning({ id: notifications.id, userId: notifications.userId, kind: notifications.kind });
-    if (options.mail && created.length > 0) {
-      const settings = await tx
-        .select({ userId: notificationSettings.userId, mailOff: notificationSettings.mailOff })
-        .from(notificationSettings)
-        .where(inArray(notificationSettings.userId, [...new Set(created.map((c) => c.userId))]));
-      const off = new Map(settings.map((s) => [s.userId, new Set(s.mailOff)]));
-      for (const notice of created) {
-        if (off.get(notice.userId)?.has(notice.kind)) continue;
-        await enqueueJob(tx, { kind: "notifications.mail", payload: { notificationId: notice.id }, dedupeKey: `mail:${notice.id}` });
-      }
-    }
-    return created;
-  });
+  return db.transaction((tx) => insertNotices(tx, notices, options));
+}
+
+export type KeyRecipient = { keyId: string; keyName: string; teamId: string | null; teamSlug: string | null; teamName: string | null; userId: string };
+
+/**
+ * Who is told about these keys: a person's key, its owner; a team key, the team's owners and
+ * admins (not a deleted team's, not deleted people), except `exceptUserId` (who did it).
+ */
+export async function keyRecipients(tx: Tx | Database, keyIds: string[], exceptUserId: string | null): Promise<KeyRecipient[]> {
+  if (keyIds.length === 0) return [];
+  const columns = { keyId: apiKeys.id, keyName: apiKeys.name };
+  const personal = await tx
+    .select({ ...columns, teamId: sql<string | null>`null::uuid`, teamSlug: sql<string | null>`null::text`, teamName: sql<string | null>`null::text`, userId: users.id })
+    .from(apiKeys)
+    .innerJoin(users, and(eq(users.id, apiKeys.userId), isNull(users.deletedAt)))
+    .where(inArray(apiKeys.id, keyIds));
+  const team = await tx
+    .select({ ...columns, teamId: teams.id, teamSlug: teams.slug, teamName: teams.name, userId: users.id })
+    .from(apiKeys)
+    .innerJoin(teams, and(eq(teams.id, apiKeys.teamId), isNull(teams.deletedAt)))
+    .innerJoin(teamMembers, and(eq(teamMembers.teamId, teams.id), inArray(teamMembers.role, ["owner", "admin"])))
+    .innerJoin(users, and(eq(users.id, teamMembers.userId), isNull(users.deletedAt)))
+    .where(inArray(apiKeys.id, keyIds));
+  return [...personal, ...team].filter((r) => r.userId !== exceptUserId);
+}
+
+/** "Revoked by someone else" notices: by an administrator (with the reason), or by a leak report (which secret). */
+export function revokedNotices(
+  recipients: KeyRecipient[],
+  how: { by: "admin"; reason: string } | { by: "leak"; secret: "current secret" | "previous secret" },
+  /** What makes this event one of its kind: the secret's hint (a key has one current secret, and a previous one per rotation). */
+  secretHint: string,
+): NewNotice[] {
+  return recipients.map((r) => ({
+    userId: r.userId,
+    kind: "key.revoked" as const,
+    keyId: r.keyId,
+    teamId: r.teamId,
+    data: { keyName: r.keyName, teamSlug: r.teamSlug, teamName: r.teamName, ...how },
+    // A key is revoked once; each previous secret is reported once (its grace ends with the report).
+    dedupeKey: `key.revoked:${r.keyId}:${secretHint}:${r.userId}`,
+  }));
 }
 
 /** The expiry warnings due now, as notices (pure decision in lib/notifications/kinds.ts). */

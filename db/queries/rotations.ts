@@ -10,6 +10,7 @@ import { apiKeyColumns, type ApiKeySummary, type Guard } from "./api-keys";
 import { recordAudit } from "./audit";
 import { authorizeOwner, ownedBy, ownerActorId, ownerAuditMetadata, type KeyOwner } from "./key-owner";
 import { keyUsableCondition } from "./key-status";
+import { insertNotices, keyRecipients, revokedNotices } from "./notifications";
 
 const ROTATE_INACTIVE = "Only an active key can be rotated. This one is revoked or expired: create a new key instead.";
 
@@ -119,6 +120,7 @@ export async function revokeLeakedKeys(
   pepper: string,
   context: RequestContext,
   source: string,
+  notify: { mail: boolean },
 ): Promise<number> {
   let revoked = 0;
   for (const candidate of new Set(reported)) {
@@ -138,9 +140,9 @@ export async function revokeLeakedKeys(
             .where(and(eq(apiKeyRotations.oldKeyHash, hash), gt(apiKeyRotations.graceUntil, sql`now()`)))
             .returning({ keyId: apiKeyRotations.keyId, hint: apiKeyRotations.oldHint });
       const target = key
-        ? { id: key.id, hint: key.hint, what: "current secret", teamId: key.teamId }
+        ? { id: key.id, hint: key.hint, what: "current secret" as const, teamId: key.teamId }
         : old
-          ? { id: old.keyId, hint: old.hint, what: "previous secret", teamId: (await tx.select({ teamId: apiKeys.teamId }).from(apiKeys).where(eq(apiKeys.id, old.keyId)))[0]?.teamId ?? null }
+          ? { id: old.keyId, hint: old.hint, what: "previous secret" as const, teamId: (await tx.select({ teamId: apiKeys.teamId }).from(apiKeys).where(eq(apiKeys.id, old.keyId)))[0]?.teamId ?? null }
           : null;
       if (!target) return;
       revoked++;
@@ -153,6 +155,11 @@ export async function revokeLeakedKeys(
         metadata: { hint: target.hint, secret: target.what, source, ...(target.teamId ? { teamId: target.teamId } : {}) },
         context,
       });
+      // The owner (or a team key's owners and admins) is told, with which secret, in the same
+      // transaction. Not the report's `source`: anyone may send a report, and its words must not
+      // reach an owner's inbox.
+      const recipients = await keyRecipients(tx, [target.id], null);
+      await insertNotices(tx, revokedNotices(recipients, { by: "leak", secret: target.what }, target.hint), notify);
     });
   }
   return revoked;

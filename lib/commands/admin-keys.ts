@@ -7,6 +7,7 @@ import { adminRevokeKeys, adminRevokeMatching } from "@/db/queries/admin-keys";
 import type { AdminKeyFilters } from "../validation/admin.schema";
 import { assertRecentAuthentication } from "../accounts/step-up";
 import { AppError } from "../errors";
+import { mailConfigured } from "../mail";
 import type { Actor } from "./actor";
 
 function assertAdminSession(actor: Actor) {
@@ -15,10 +16,10 @@ function assertAdminSession(actor: Actor) {
   assertRecentAuthentication(actor);
 }
 
-/** Revokes the selected keys of any users, with a reason their owners see. */
+/** Revokes the selected keys of any users, with a reason their owners see (and are told: Settings -> Notifications, and mail). */
 export async function revokeKeysAsAdmin(db: Database, actor: Actor, ids: string[], reason: string): Promise<number> {
   assertAdminSession(actor);
-  return adminRevokeKeys(db, actor.userId, ids, reason, actor.context);
+  return adminRevokeKeys(db, actor.userId, ids, reason, actor.context, { mail: mailConfigured() });
 }
 
 /** Revokes every usable key matching the filters, if exactly `expected` match (what the admin confirmed). */
@@ -31,5 +32,5 @@ export async function revokeMatchingAsAdmin(
   reason: string,
 ): Promise<number> {
   assertAdminSession(actor);
-  return adminRevokeMatching(db, actor.userId, filters, rotationDays, expected, reason, actor.context);
+  return adminRevokeMatching(db, actor.userId, filters, rotationDays, expected, reason, actor.context, { mail: mailConfigured() });
 }

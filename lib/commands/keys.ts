@@ -17,6 +17,7 @@ import { lockLiveTeam, lockMembershipById, membershipOf } from "@/db/queries/tea
 import type { RequestContext } from "../audit-events";
 import { appNow } from "../clock";
 import { AppError } from "../errors";
+import { mailConfigured } from "../mail";
 import {
   assertCurrentSecret,
   assertExpiryAllowed,
@@ -369,5 +370,5 @@ export async function deleteKey(db: Database, actor: KeyActor, id: unknown): Pro
  * leaked secret may report it. Returns how many were revoked; callers must not tell the reporter.
  */
 export async function reportLeakedKeys(db: Database, candidates: string[], context: RequestContext, source: string): Promise<number> {
-  return revokeLeakedKeys(db, candidates, getSecrets().keyPepper, context, source);
+  return revokeLeakedKeys(db, candidates, getSecrets().keyPepper, context, source, { mail: mailConfigured() });
 }

@@ -8,7 +8,12 @@ import { DAY_MS } from "@/lib/time";
 import { openTestDb } from "@/test/db";
 import { makeTeam, makeUser, refusal } from "@/test/fixtures";
 import { startInbox, type Inbox } from "@/test/smtp";
-import { changeNotificationSettings, mailNotice, markRead, myNotifications, notificationSettings, scanExpiringKeys } from "./notifications";
+import { adminRevokeKeys } from "@/db/queries/admin-keys";
+import { createApiKey } from "@/db/queries/api-keys";
+import { rotateApiKey, revokeLeakedKeys } from "@/db/queries/rotations";
+import { scopesFor } from "@/lib/scopes";
+import { CONTEXT, PEPPER } from "@/test/fixtures";
+import { changeNotificationSettings, mailNotice, markRead, myNotifications, noticeMail, notificationSettings, scanExpiringKeys } from "./notifications";
 
 // Expiry warnings end to end below the browser: the scan (who is told, once, on each driver, by
 // the test clock), the mail job through a real SMTP server, reading and marking notices, and the
@@ -116,6 +121,68 @@ describe("the expiry scan", () => {
   });
 });
 
+describe("revoked by someone else", () => {
+  const keyWithSecret = async (owner: { userId?: string; teamId?: string; createdBy?: string }) => {
+    const user = owner.userId ?? owner.createdBy!;
+    const created = await createApiKey(handle.db, user, { name: `leaky-${randomUUID().slice(0, 8)}`, description: null, access: "full", scopes: scopesFor("full"), expiresAt: null }, CONTEXT, PEPPER);
+    if (owner.teamId) await handle.db.update(apiKeys).set({ userId: null, teamId: owner.teamId, createdBy: user }).where(eq(apiKeys.id, created.key.id));
+    return created;
+  };
+
+  it("an administrator's revocation tells the owner, with the reason, and queues the mail with it", async () => {
+    const admin = await makeUser(handle.db, { adminEmails: [] });
+    const { users } = await import("@/db/schema");
+    await handle.db.update(users).set({ role: "admin" }).where(eq(users.id, admin.id));
+    const owner = await makeUser(handle.db);
+    const { key } = await keyWithSecret({ userId: owner.id });
+    expect(await adminRevokeKeys(handle.db, admin.id, [key.id], "Found in a public gist", CONTEXT, { mail: true })).toBe(1);
+    const [notice] = await noticesOf(key.id);
+    expect(notice).toMatchObject({ userId: owner.id, kind: "key.revoked", data: { keyName: key.name, by: "admin", reason: "Found in a public gist" } });
+    const mail = noticeMail({ ...notice!, name: "Owner" });
+    expect(mail.subject).toBe(`Your key “${key.name}” was revoked by an administrator`);
+    expect(mail.text).toContain("The reason given: “Found in a public gist”");
+    expect(await handle.db.select().from(jobs).where(eq(jobs.kind, "notifications.mail"))).toHaveLength(1);
+    // Revoking again revokes nothing and tells nobody again.
+    expect(await adminRevokeKeys(handle.db, admin.id, [key.id], "again", CONTEXT, { mail: true })).toBe(0);
+    expect(await noticesOf(key.id)).toHaveLength(1);
+  });
+
+  it("a team key revoked by an administrator tells the team's owners and admins, not the administrator", async () => {
+    const [admin, owner, teamAdmin, developer] = await Promise.all([1, 2, 3, 4].map(() => makeUser(handle.db)));
+    const { users } = await import("@/db/schema");
+    await handle.db.update(users).set({ role: "admin" }).where(eq(users.id, admin!.id));
+    const team = await makeTeam(handle.db, [
+      { userId: owner!.id, role: "owner" },
+      { userId: teamAdmin!.id, role: "admin" },
+      { userId: developer!.id, role: "developer" },
+      { userId: admin!.id, role: "admin" },
+    ]);
+    const { key } = await keyWithSecret({ teamId: team.id, createdBy: developer!.id });
+    await adminRevokeKeys(handle.db, admin!.id, [key.id], "Policy", CONTEXT, { mail: false });
+    const notices = await noticesOf(key.id);
+    expect(notices.map((n) => n.userId).sort()).toEqual([owner!.id, teamAdmin!.id].sort());
+    expect(await handle.db.select().from(jobs).where(eq(jobs.kind, "notifications.mail"))).toHaveLength(0);
+  });
+
+  it("a leak report tells the owner once, and says when only a previous secret stopped working", async () => {
+    const owner = await makeUser(handle.db);
+    const leaked = await keyWithSecret({ userId: owner.id });
+    await revokeLeakedKeys(handle.db, [leaked.secret], PEPPER, CONTEXT, "github", { mail: true });
+    await revokeLeakedKeys(handle.db, [leaked.secret], PEPPER, CONTEXT, "github", { mail: true });
+    const [notice, ...more] = await noticesOf(leaked.key.id);
+    expect(more).toHaveLength(0);
+    expect(notice).toMatchObject({ kind: "key.revoked", data: { by: "leak", secret: "current secret" } });
+    expect(JSON.stringify(notice!.data)).not.toContain("github");
+    expect(noticeMail({ ...notice!, name: "Owner" }).subject).toBe(`Your key “${leaked.key.name}” was revoked: its secret was reported leaked`);
+
+    const rotating = await keyWithSecret({ userId: owner.id });
+    await rotateApiKey(handle.db, owner.id, rotating.key.id, { graceMs: DAY_MS, via: "api" }, CONTEXT, PEPPER);
+    await revokeLeakedKeys(handle.db, [rotating.secret], PEPPER, CONTEXT, "github", { mail: false });
+    const [previous] = await noticesOf(rotating.key.id);
+    expect(noticeMail({ ...previous!, name: "Owner" }).subject).toBe(`The previous secret of your key “${rotating.key.name}” was reported leaked and stopped working`);
+  });
+});
+
 describe("mail", () => {
   it("queues one mail per new notice, sent through SMTP by the job runner, once; a kind turned off is not mailed", async () => {
     const owner = await makeUser(handle.db);
@@ -184,6 +251,7 @@ describe("reading notices and choosing mails", () => {
     expect((await notificationSettings(handle.db, { userId: me.id })).kinds).toEqual([
       { kind: "key.expiring_7d", mail: true },
       { kind: "key.expiring_1d", mail: false },
+      { kind: "key.revoked", mail: false },
     ]);
   });
 });

@@ -27,26 +27,35 @@ export async function mailNotice(db: Database, notificationId: string): Promise<
   if (!notice) throw new PermanentJobError("The notice or its recipient no longer exists.");
   if (!mailConfigured()) throw new PermanentJobError("SMTP_URL is not set: nothing can be mailed.");
   const sent = await sendMail(notice.kind, { to: notice.email, ...noticeMail(notice) });
-  if (!sent) throw new Error("The SMTP server did not take the mail (see the mail.failed log line).");
+  if (!sent) throw new Error("The mail server refused the mail or could not be reached; the server log's mail.failed line has its answer.");
 }
 
-/** A notice's mail: the sentence as its subject, what happens and what to do, and where to choose mails. */
+/** A notice's mail: the sentence as its subject, what happened and what to do, and where to choose mails. */
 export function noticeMail(notice: Pick<Notification, "kind" | "keyId" | "data"> & { name: string }): { subject: string; text: string } {
   const data = notice.data;
   const sentence = noticeSentence(notice.kind, data);
-  const expiresAt = typeof data.expiresAt === "string" ? new Date(data.expiresAt) : null;
   const teamSlug = typeof data.teamSlug === "string" ? data.teamSlug : undefined;
+  const keyLink = notice.keyId ? [`The key: ${mailedPageLink(keyPagePath(notice.keyId, teamSlug))}`] : [];
   const why = teamSlug ? `you are an owner or admin of the team ${String(data.teamName)}` : "you own this key";
-  const lines = [
-    `Hello ${notice.name},`,
-    "",
-    `${sentence}${expiresAt ? `, on ${formatExact(expiresAt, "UTC")}` : ""}. From then on, requests made with it are refused.`,
-    "",
-    "To keep what uses it working, rotate the key (the new secret replaces it in your configuration) or create a new one before then.",
-    ...(notice.keyId ? [`The key: ${mailedPageLink(keyPagePath(notice.keyId, teamSlug))}`] : []),
-    "",
-    `You get this mail because ${why}. Choose which mails you get: ${mailedPageLink("/settings/notifications")}`,
-  ];
+  let body: string[];
+  if (notice.kind === "key.revoked") {
+    body =
+      data.by === "leak"
+        ? [
+            `${sentence}. Requests made with that secret are refused from now on.`,
+            "",
+            "Rotate the key or create a new one, replace the secret wherever it was used, and check the key's activity for use you do not recognise.",
+          ]
+        : [`${sentence}. The reason given: “${String(data.reason ?? "")}”. Requests made with it are refused from now on.`, "", "If something still needs it, create a new key, or ask your administrator."];
+  } else {
+    const expiresAt = typeof data.expiresAt === "string" ? new Date(data.expiresAt) : null;
+    body = [
+      `${sentence}${expiresAt ? `, on ${formatExact(expiresAt, "UTC")}` : ""}. From then on, requests made with it are refused.`,
+      "",
+      "To keep what uses it working, rotate the key (the new secret replaces it in your configuration) or create a new one before then.",
+    ];
+  }
+  const lines = [`Hello ${notice.name},`, "", ...body, ...keyLink, "", `You get this mail because ${why}. Choose which mails you get: ${mailedPageLink("/settings/notifications")}`];
   return { subject: sentence, text: lines.join("\n") };
 }
 

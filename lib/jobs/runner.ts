@@ -42,7 +42,9 @@ export type RunnerOptions = {
 /** One error line for the job's record: what errorFields allows to be logged (no query parameters, no stack). */
 export function jobErrorText(error: unknown): string {
   const fields = errorFields(error);
-  const text = [fields.error, fields.code, fields.message].filter((part) => typeof part === "string" && part).join(": ");
+  // The message, after the driver's code when there is one ("ECONNREFUSED: connect …"); an
+  // error's class name is a code word for developers, not for the admin reading Admin -> Jobs.
+  const text = [fields.code, fields.message].filter((part) => typeof part === "string" && part).join(": ") || String(fields.error);
   // A connection string in a driver's message must not keep its password.
   return text.replace(/\/\/[^/@\s]*@/g, "//…@").slice(0, 500);
 }

@@ -4,7 +4,7 @@ import { DAY_MS } from "../time";
  * The kinds of notification, in the order Settings -> Notifications lists them. Pure: the
  * schema, the scan and the pages all take them from here.
  */
-export const NOTIFICATION_KINDS = ["key.expiring_7d", "key.expiring_1d"] as const;
+export const NOTIFICATION_KINDS = ["key.expiring_7d", "key.expiring_1d", "key.revoked"] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** When each expiry warning is due: this long before the key expires. */
@@ -17,6 +17,7 @@ export const EXPIRY_WARNINGS: { kind: NotificationKind; beforeMs: number }[] = [
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   "key.expiring_7d": "A key expires in 7 days",
   "key.expiring_1d": "A key expires within a day",
+  "key.revoked": "An administrator or a leak report revokes a key",
 };
 
 /**
@@ -43,5 +44,12 @@ export function noticeSentence(kind: NotificationKind, data: Record<string, unkn
       return `${whose} expires in 7 days`;
     case "key.expiring_1d":
       return `${whose} expires within a day`;
+    case "key.revoked":
+      if (data.by === "leak") {
+        return data.secret === "previous secret"
+          ? `The previous secret of ${whose.charAt(0).toLowerCase()}${whose.slice(1)} was reported leaked and stopped working`
+          : `${whose} was revoked: its secret was reported leaked`;
+      }
+      return `${whose} was revoked by an administrator`;
   }
 }

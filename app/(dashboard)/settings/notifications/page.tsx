@@ -12,7 +12,7 @@ import { markNotificationsReadAction, saveNotificationSettingsAction } from "./a
 
 export const metadata: Metadata = { title: "Notifications" };
 
-/** The signed-in person's notifications (keys about to expire), and which of them are mailed. */
+/** The signed-in person's notifications (keys about to expire, keys revoked by someone else), and which of them are mailed. */
 export default async function NotificationsPage() {
   const user = await requireUser();
   const db = await getDb();
@@ -20,7 +20,14 @@ export default async function NotificationsPage() {
   const notices = rows.map((n) => ({
     id: n.id,
     sentence: noticeSentence(n.kind, n.data),
-    when: <DateTime date={n.createdAt} timeZone={timeZone} withTime />,
+    when:
+      typeof n.data.expiresAt === "string" ? (
+        <>
+          Expires <DateTime date={new Date(n.data.expiresAt)} timeZone={timeZone} withTime /> · told <DateTime date={n.createdAt} timeZone={timeZone} withTime />
+        </>
+      ) : (
+        <DateTime date={n.createdAt} timeZone={timeZone} withTime />
+      ),
     href: n.keyId ? keyPagePath(n.keyId, typeof n.data.teamSlug === "string" ? n.data.teamSlug : undefined) : null,
     unread: n.readAt === null,
   }));
@@ -32,13 +39,13 @@ export default async function NotificationsPage() {
             Notifications
           </h2>
           <p className="text-sm text-muted-foreground">
-            Keysmith tells you 7 days and again a day before one of your keys expires (and a team&apos;s keys, if you are one of its owners or admins), so you can
-            rotate it before anything breaks.
+            Keysmith tells you 7 days and again a day before one of your keys expires, so you can rotate it before anything breaks, and when an administrator or
+            a leak report revokes one. A team&apos;s keys too, if you are one of its owners or admins.
           </p>
         </div>
         {notices.length === 0 ? (
           <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">
-            No notifications yet. When a key is about to expire, it shows here.
+            No notifications yet. When a key is about to expire or is revoked by someone else, it shows here.
           </p>
         ) : (
           <NoticeList notices={notices} unread={unread} markRead={markNotificationsReadAction} />
