@@ -688,6 +688,8 @@ export const notifications = pgTable(
     // A person's list, newest first, and their unread count.
     index("notifications_user_created_idx").on(t.userId, t.createdAt, t.id),
     index("notifications_user_unread_idx").on(t.userId).where(sql`${t.readAt} is null`),
+    // The daily scan's "not told since": a key's notices of one kind, newest last.
+    index("notifications_key_kind_created_idx").on(t.keyId, t.kind, t.createdAt),
   ],
 );
 export type Notification = typeof notifications.$inferSelect;

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, inArray, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { sqlNow } from "@/lib/clock";
 import { EXPIRY_WARNINGS, expiryWarningDue, type NotificationKind } from "@/lib/notifications/kinds";
 import type { Database } from "../client";
@@ -137,6 +137,56 @@ export function revokedNotices(
     data: { keyName: r.keyName, teamSlug: r.teamSlug, teamName: r.teamName, ...how },
     // A key is revoked once; each previous secret is reported once (its grace ends with the report).
     dedupeKey: `key.revoked:${r.keyId}:${secretHint}:${r.userId}`,
+  }));
+}
+
+export type StaleKeyCandidate = KeyRecipient & { kind: "key.rotation_due" | "key.unused_90d"; since: Date; lastUsedAt: Date | null };
+
+/**
+ * The daily scan's keys, with who is told: usable keys (not revoked, expired or deleted) whose
+ * secret is older than the rotation period (`rotationDays`, none when null), or that nobody has
+ * used for `unusedDays` (or since they were made), and whose owners were not told so since then:
+ * after the first notice a key drops out until it is rotated, or used and left again. So the scan
+ * reads the few keys it has news about, not every stale key every day.
+ */
+export async function staleKeyCandidates(db: Database, input: { rotationDays: number | null; unusedDays: number; clockOffsetMs: number }): Promise<StaleKeyCandidate[]> {
+  const now = sqlNow(input.clockOffsetMs);
+  const usable = and(isNull(apiKeys.deletedAt), sql`(${apiKeys.revokedAt} is null or ${apiKeys.revokedAt} > ${now})`, sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now})`);
+  const notToldSince = (kind: NotificationKind, since: SQL) =>
+    sql`not exists (select 1 from ${notifications} where ${notifications.keyId} = ${apiKeys.id} and ${notifications.kind} = ${kind} and ${notifications.createdAt} >= ${since})`;
+  const quietSince = sql`coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt})`;
+  const kinds: { kind: "key.rotation_due" | "key.unused_90d"; since: SQL; due: SQL }[] = [
+    { kind: "key.unused_90d", since: quietSince, due: sql`${quietSince} <= ${now} - make_interval(days => ${input.unusedDays})` },
+    ...(input.rotationDays
+      ? [{ kind: "key.rotation_due" as const, since: sql`${apiKeys.secretCreatedAt}`, due: sql`${apiKeys.secretCreatedAt} <= ${now} - make_interval(days => ${input.rotationDays})` }]
+      : []),
+  ];
+  const out: StaleKeyCandidate[] = [];
+  for (const { kind, since, due } of kinds) {
+    const keys = await db
+      .select({ keyId: apiKeys.id, since: sql<Date>`${since}`.mapWith((v: string | Date) => new Date(v)), lastUsedAt: apiKeys.lastUsedAt })
+      .from(apiKeys)
+      .where(and(usable, due, notToldSince(kind, since)))
+      .limit(10_000);
+    if (keys.length === 0) continue;
+    const byKey = new Map(keys.map((k) => [k.keyId, k]));
+    for (const r of await keyRecipients(db, [...byKey.keys()], null)) {
+      const key = byKey.get(r.keyId)!;
+      out.push({ ...r, kind, since: key.since, lastUsedAt: key.lastUsedAt });
+    }
+  }
+  return out;
+}
+
+/** The daily scan's notices: once per key and secret (rotation), or per quiet spell (unused). */
+export function staleKeyNotices(candidates: StaleKeyCandidate[]): NewNotice[] {
+  return candidates.map((c) => ({
+    userId: c.userId,
+    kind: c.kind,
+    keyId: c.keyId,
+    teamId: c.teamId,
+    data: { keyName: c.keyName, teamSlug: c.teamSlug, teamName: c.teamName, since: c.since.toISOString(), lastUsedAt: c.lastUsedAt?.toISOString() ?? null },
+    dedupeKey: `${c.kind}:${c.keyId}:${c.since.getTime()}:${c.userId}`,
   }));
 }
 

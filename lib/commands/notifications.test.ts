@@ -13,7 +13,8 @@ import { createApiKey } from "@/db/queries/api-keys";
 import { rotateApiKey, revokeLeakedKeys } from "@/db/queries/rotations";
 import { scopesFor } from "@/lib/scopes";
 import { CONTEXT, PEPPER } from "@/test/fixtures";
-import { changeNotificationSettings, mailNotice, markRead, myNotifications, noticeMail, notificationSettings, scanExpiringKeys } from "./notifications";
+import { recordNotices, staleKeyCandidates, staleKeyNotices } from "@/db/queries/notifications";
+import { changeNotificationSettings, mailNotice, markRead, myNotifications, noticeMail, notificationSettings, scanExpiringKeys, scanStaleKeys } from "./notifications";
 
 // Expiry warnings end to end below the browser: the scan (who is told, once, on each driver, by
 // the test clock), the mail job through a real SMTP server, reading and marking notices, and the
@@ -118,6 +119,56 @@ describe("the expiry scan", () => {
     await handle.db.update(teams).set({ deletedAt: new Date() }).where(eq(teams.id, gone.id));
     await scanExpiringKeys(handle.db, 0);
     expect(await noticesOf(orphan.id)).toHaveLength(0);
+  });
+});
+
+describe("the daily scan", () => {
+  it("tells of a key nobody has used for 90 days once per quiet spell, not of one used lately", async () => {
+    const owner = await makeUser(handle.db);
+    const never = await keyOf({ userId: owner.id }, 100, 300);
+    const lately = await keyOf({ userId: owner.id }, 100, 300, { lastUsedAt: new Date(Date.now() - 10 * DAY_MS) });
+    const young = await keyOf({ userId: owner.id }, 30, 300);
+    await Promise.all([scanStaleKeys(handle.db, 0), scanStaleKeys(handle.db, 0)]);
+    await scanStaleKeys(handle.db, 0);
+    const [notice, ...more] = await noticesOf(never.id);
+    expect(more).toHaveLength(0);
+    expect(notice).toMatchObject({ kind: "key.unused_90d", data: { keyName: never.name, lastUsedAt: null } });
+    const mail = noticeMail({ ...notice!, name: "Owner" });
+    expect(mail.subject).toBe(`Your key “${never.name}” has not been used for 90 days`);
+    expect(mail.text).toContain("it has never been used");
+    expect(await noticesOf(lately.id)).toHaveLength(0);
+    expect(await noticesOf(young.id)).toHaveLength(0);
+    // Used again after the notice, then quiet for another 90 days: told again.
+    await handle.db.update(apiKeys).set({ lastUsedAt: new Date(Date.now() + 1_000) }).where(eq(apiKeys.id, never.id));
+    await scanStaleKeys(handle.db, 0);
+    expect(await noticesOf(never.id)).toHaveLength(1);
+    await scanStaleKeys(handle.db, 91 * DAY_MS);
+    const unused = async (id: string) => (await noticesOf(id)).filter((n) => n.kind === "key.unused_90d");
+    expect(await unused(never.id)).toHaveLength(2);
+    // The lately-used key's turn comes 90 days after its last use.
+    expect(await unused(lately.id)).toHaveLength(1);
+  });
+
+  it("tells of a key due for rotation once per secret, only where the deployment sets a rotation period", async () => {
+    const owner = await makeUser(handle.db);
+    const old = await keyOf({ userId: owner.id }, 40, 300, { secretCreatedAt: new Date(Date.now() - 40 * DAY_MS), lastUsedAt: new Date() });
+    const fresh = await keyOf({ userId: owner.id }, 40, 300, { secretCreatedAt: new Date(Date.now() - 5 * DAY_MS), lastUsedAt: new Date() });
+    const scan = async (rotationDays: number | null) =>
+      recordNotices(handle.db, staleKeyNotices(await staleKeyCandidates(handle.db, { rotationDays, unusedDays: 90, clockOffsetMs: 0 })), { mail: false });
+    await scan(null);
+    expect(await noticesOf(old.id)).toHaveLength(0);
+    await scan(30);
+    await scan(30);
+    const [notice, ...more] = await noticesOf(old.id);
+    expect(more).toHaveLength(0);
+    expect(noticeMail({ ...notice!, name: "Owner" }).subject).toBe(`Your key “${old.name}” is due for rotation`);
+    expect(await noticesOf(fresh.id)).toHaveLength(0);
+    // Rotated (a new secret), then old again: told again.
+    await handle.db.update(apiKeys).set({ secretCreatedAt: new Date(Date.now() + 1_000) }).where(eq(apiKeys.id, old.id));
+    await scan(30);
+    expect(await noticesOf(old.id)).toHaveLength(1);
+    const later = await staleKeyCandidates(handle.db, { rotationDays: 30, unusedDays: 90, clockOffsetMs: 31 * DAY_MS });
+    expect(later.filter((c) => c.keyId === old.id && c.kind === "key.rotation_due")).toHaveLength(1);
   });
 });
 
@@ -251,6 +302,8 @@ describe("reading notices and choosing mails", () => {
     expect((await notificationSettings(handle.db, { userId: me.id })).kinds).toEqual([
       { kind: "key.expiring_7d", mail: true },
       { kind: "key.expiring_1d", mail: false },
+      { kind: "key.rotation_due", mail: false },
+      { kind: "key.unused_90d", mail: false },
       { kind: "key.revoked", mail: false },
     ]);
   });

@@ -1,11 +1,12 @@
 import type { Database } from "@/db/client";
-import { expiryCandidates, expiryNotices, listNotifications, mailOffFor, markNotificationsRead, noticeForMail, recordNotices, setMailOff } from "@/db/queries/notifications";
+import { expiryCandidates, expiryNotices, staleKeyCandidates, staleKeyNotices, listNotifications, mailOffFor, markNotificationsRead, noticeForMail, recordNotices, setMailOff } from "@/db/queries/notifications";
 import type { Notification } from "@/db/schema";
 import { formatExact } from "../format";
 import { PermanentJobError } from "../jobs/runner";
 import { keyPagePath } from "../keys/paths";
 import { mailConfigured, mailedPageLink, sendMail } from "../mail";
-import { NOTIFICATION_KINDS, noticeSentence, type NotificationKind } from "../notifications/kinds";
+import { NOTIFICATION_KINDS, UNUSED_DAYS, noticeSentence, type NotificationKind } from "../notifications/kinds";
+import { config } from "../config";
 import { parseInput } from "../validation/common";
 import { markReadInput, notificationSettingsInput } from "../validation/notifications.schema";
 import type { Actor } from "./actor";
@@ -18,6 +19,16 @@ import type { Actor } from "./actor";
 export async function scanExpiringKeys(db: Database, clockOffsetMs: number): Promise<{ noticed: number }> {
   const notices = expiryNotices(await expiryCandidates(db, clockOffsetMs));
   const created = await recordNotices(db, notices, { mail: mailConfigured() });
+  return { noticed: created.length };
+}
+
+/**
+ * The daily scan (a recurring job): keys due for rotation (the deployment's KEY_ROTATION_DAYS) and
+ * keys nobody has used for 90 days, each told once per secret or quiet spell, mail queued with it.
+ */
+export async function scanStaleKeys(db: Database, clockOffsetMs: number): Promise<{ noticed: number }> {
+  const candidates = await staleKeyCandidates(db, { rotationDays: config.rotationPeriodDays, unusedDays: UNUSED_DAYS, clockOffsetMs });
+  const created = await recordNotices(db, staleKeyNotices(candidates), { mail: mailConfigured() });
   return { noticed: created.length };
 }
 
@@ -47,6 +58,18 @@ export function noticeMail(notice: Pick<Notification, "kind" | "keyId" | "data">
             "Rotate the key or create a new one, replace the secret wherever it was used, and check the key's activity for use you do not recognise.",
           ]
         : [`${sentence}. The reason given: “${String(data.reason ?? "")}”. Requests made with it are refused from now on.`, "", "If something still needs it, create a new key, or ask your administrator."];
+  } else if (notice.kind === "key.rotation_due") {
+    body = [
+      `${sentence}: its secret was made on ${typeof data.since === "string" ? formatExact(new Date(data.since), "UTC") : "a date longer ago than this deployment's rotation period"}, longer ago than this deployment's rotation period.`,
+      "",
+      "Rotate it: the new secret replaces the old one, which keeps working for the grace period you choose while you update what uses it.",
+    ];
+  } else if (notice.kind === "key.unused_90d") {
+    body = [
+      `${sentence}: ${typeof data.lastUsedAt === "string" ? `it was last used on ${formatExact(new Date(data.lastUsedAt), "UTC")}` : "it has never been used"}.`,
+      "",
+      "A key nobody uses is a risk with no benefit: if nothing needs it, revoke it.",
+    ];
   } else {
     const expiresAt = typeof data.expiresAt === "string" ? new Date(data.expiresAt) : null;
     body = [

@@ -1,6 +1,6 @@
 import { getDb } from "@/db";
 import { pruneFinishedJobs } from "@/db/queries/jobs";
-import { mailNotice, scanExpiringKeys } from "../commands/notifications";
+import { mailNotice, scanExpiringKeys, scanStaleKeys } from "../commands/notifications";
 import { backgroundClockOffsetMs } from "../clock";
 import { config } from "../config";
 import { DAY_MS, HOUR_MS } from "../time";
@@ -22,6 +22,12 @@ export const APP_JOB_KINDS: Record<string, JobKind> = {
       await scanExpiringKeys(db, backgroundClockOffsetMs());
     },
   },
+  // Keys due for rotation and keys unused for 90 days, each told once per secret or quiet spell.
+  "notifications.daily-scan": {
+    handle: async (_payload, { db }) => {
+      await scanStaleKeys(db, backgroundClockOffsetMs());
+    },
+  },
   // One notice's mail. Ten attempts over about an hour and a half while the SMTP server refuses.
   "notifications.mail": {
     handle: async (payload, { db }) => {
@@ -34,6 +40,7 @@ export const APP_JOB_KINDS: Record<string, JobKind> = {
 export const APP_RECURRING: Recurring[] = [
   { kind: "jobs.prune", everyMs: DAY_MS },
   { kind: "notifications.expiry-scan", everyMs: HOUR_MS },
+  { kind: "notifications.daily-scan", everyMs: DAY_MS },
 ];
 
 // One runner per server process, kept on globalThis like the API's services (lib/api/services.ts):

@@ -4,7 +4,10 @@ import { DAY_MS } from "../time";
  * The kinds of notification, in the order Settings -> Notifications lists them. Pure: the
  * schema, the scan and the pages all take them from here.
  */
-export const NOTIFICATION_KINDS = ["key.expiring_7d", "key.expiring_1d", "key.revoked"] as const;
+export const NOTIFICATION_KINDS = ["key.expiring_7d", "key.expiring_1d", "key.rotation_due", "key.unused_90d", "key.revoked"] as const;
+
+/** A key nobody has used for this long is worth revoking (Settings -> Notifications says so). */
+export const UNUSED_DAYS = 90;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** When each expiry warning is due: this long before the key expires. */
@@ -17,6 +20,8 @@ export const EXPIRY_WARNINGS: { kind: NotificationKind; beforeMs: number }[] = [
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   "key.expiring_7d": "A key expires in 7 days",
   "key.expiring_1d": "A key expires within a day",
+  "key.rotation_due": "A key is due for rotation",
+  "key.unused_90d": "A key has not been used for 90 days",
   "key.revoked": "An administrator or a leak report revokes a key",
 };
 
@@ -44,6 +49,10 @@ export function noticeSentence(kind: NotificationKind, data: Record<string, unkn
       return `${whose} expires in 7 days`;
     case "key.expiring_1d":
       return `${whose} expires within a day`;
+    case "key.rotation_due":
+      return `${whose} is due for rotation`;
+    case "key.unused_90d":
+      return `${whose} has not been used for ${UNUSED_DAYS} days`;
     case "key.revoked":
       if (data.by === "leak") {
         return data.secret === "previous secret"

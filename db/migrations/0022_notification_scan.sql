@@ -1,0 +1,1 @@
+CREATE INDEX "notifications_key_kind_created_idx" ON "notifications" USING btree ("key_id","kind","created_at");
