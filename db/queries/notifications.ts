@@ -151,7 +151,7 @@ export type StaleKeyCandidate = KeyRecipient & { kind: "key.rotation_due" | "key
  */
 export async function staleKeyCandidates(db: Database, input: { rotationDays: number | null; unusedDays: number; clockOffsetMs: number }): Promise<StaleKeyCandidate[]> {
   const now = sqlNow(input.clockOffsetMs);
-  const usable = and(isNull(apiKeys.deletedAt), sql`(${apiKeys.revokedAt} is null or ${apiKeys.revokedAt} > ${now})`, sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now})`);
+  const usable = usableKey(now);
   const notToldSince = (kind: NotificationKind, since: SQL) =>
     sql`not exists (select 1 from ${notifications} where ${notifications.keyId} = ${apiKeys.id} and ${notifications.kind} = ${kind} and ${notifications.createdAt} >= ${since})`;
   const quietSince = sql`coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt})`;
@@ -188,6 +188,63 @@ export function staleKeyNotices(candidates: StaleKeyCandidate[]): NewNotice[] {
     data: { keyName: c.keyName, teamSlug: c.teamSlug, teamName: c.teamName, since: c.since.toISOString(), lastUsedAt: c.lastUsedAt?.toISOString() ?? null },
     dedupeKey: `${c.kind}:${c.keyId}:${c.since.getTime()}:${c.userId}`,
   }));
+}
+
+/** Keys that still authenticate: not revoked, not expired, not deleted (by the shifted clock). */
+function usableKey(now: SQL) {
+  return and(isNull(apiKeys.deletedAt), sql`(${apiKeys.revokedAt} is null or ${apiKeys.revokedAt} > ${now})`, sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now})`);
+}
+
+/** Whether this month's digests were already recorded (by any process): the monthly digest is made once. */
+export async function digestsRecorded(db: Database, month: string): Promise<boolean> {
+  const [row] = await db
+    .select({ one: sql<number>`1` })
+    .from(notifications)
+    .where(and(eq(notifications.kind, "digest.monthly"), sql`${notifications.dedupeKey} like ${`digest.monthly:${month}:%`}`))
+    .limit(1);
+  return !!row;
+}
+
+/** Each person with keys to review (their own usable keys, and those of teams they own or administer), with how many. */
+export async function digestRecipients(db: Database, clockOffsetMs: number): Promise<{ userId: string; activeKeys: number }[]> {
+  const usable = usableKey(sqlNow(clockOffsetMs));
+  const personal = await db
+    .select({ userId: users.id, n: count() })
+    .from(apiKeys)
+    .innerJoin(users, and(eq(users.id, apiKeys.userId), isNull(users.deletedAt), isNull(users.suspendedAt)))
+    .where(usable)
+    .groupBy(users.id);
+  const team = await db
+    .select({ userId: users.id, n: count() })
+    .from(apiKeys)
+    .innerJoin(teams, and(eq(teams.id, apiKeys.teamId), isNull(teams.deletedAt)))
+    .innerJoin(teamMembers, and(eq(teamMembers.teamId, teams.id), inArray(teamMembers.role, ["owner", "admin"])))
+    .innerJoin(users, and(eq(users.id, teamMembers.userId), isNull(users.deletedAt), isNull(users.suspendedAt)))
+    .where(usable)
+    .groupBy(users.id);
+  const totals = new Map<string, number>();
+  for (const row of [...personal, ...team]) totals.set(row.userId, (totals.get(row.userId) ?? 0) + Number(row.n));
+  return [...totals].map(([userId, activeKeys]) => ({ userId, activeKeys }));
+}
+
+/** The keys a digest lists for one person, most recently used first (at most `limit`). */
+export async function digestKeys(db: Database, userId: string, limit: number, clockOffsetMs: number) {
+  const usable = usableKey(sqlNow(clockOffsetMs));
+  const columns = { id: apiKeys.id, name: apiKeys.name, lastUsedAt: apiKeys.lastUsedAt, expiresAt: apiKeys.expiresAt };
+  const personal = await db
+    .select({ ...columns, teamSlug: sql<string | null>`null::text`, teamName: sql<string | null>`null::text` })
+    .from(apiKeys)
+    .where(and(usable, eq(apiKeys.userId, userId)))
+    .limit(limit);
+  const team = await db
+    .select({ ...columns, teamSlug: teams.slug, teamName: teams.name })
+    .from(apiKeys)
+    .innerJoin(teams, and(eq(teams.id, apiKeys.teamId), isNull(teams.deletedAt)))
+    .innerJoin(teamMembers, and(eq(teamMembers.teamId, teams.id), eq(teamMembers.userId, userId), inArray(teamMembers.role, ["owner", "admin"])))
+    .where(usable)
+    .limit(limit);
+  const time = (d: Date | null) => d?.getTime() ?? -Infinity;
+  return [...personal, ...team].sort((a, b) => time(b.lastUsedAt) - time(a.lastUsedAt)).slice(0, limit);
 }
 
 /** The expiry warnings due now, as notices (pure decision in lib/notifications/kinds.ts). */

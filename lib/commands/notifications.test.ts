@@ -14,7 +14,8 @@ import { rotateApiKey, revokeLeakedKeys } from "@/db/queries/rotations";
 import { scopesFor } from "@/lib/scopes";
 import { CONTEXT, PEPPER } from "@/test/fixtures";
 import { recordNotices, staleKeyCandidates, staleKeyNotices } from "@/db/queries/notifications";
-import { changeNotificationSettings, mailNotice, markRead, myNotifications, noticeMail, notificationSettings, scanExpiringKeys, scanStaleKeys } from "./notifications";
+import { changeNotificationSettings, mailNotice, markRead, myNotifications, noticeMail, notificationSettings, recordMonthlyDigests, scanExpiringKeys, scanStaleKeys } from "./notifications";
+import { digestKeys } from "@/db/queries/notifications";
 
 // Expiry warnings end to end below the browser: the scan (who is told, once, on each driver, by
 // the test clock), the mail job through a real SMTP server, reading and marking notices, and the
@@ -172,6 +173,36 @@ describe("the daily scan", () => {
   });
 });
 
+describe("the monthly digest", () => {
+  it("lists each person's keys to review once a month: theirs and their teams' if they administer them", async () => {
+    const [owner, teamAdmin, idle] = await Promise.all([1, 2, 3].map(() => makeUser(handle.db)));
+    const team = await makeTeam(handle.db, [{ userId: teamAdmin!.id, role: "admin" }]);
+    const mine = await keyOf({ userId: owner!.id }, 10, 100, { lastUsedAt: new Date() });
+    await keyOf({ userId: owner!.id }, 10, 100);
+    await keyOf({ userId: owner!.id }, 10, 100, { revokedAt: new Date() });
+    const teamKey = await keyOf({ teamId: team.id }, 10, 100);
+    await keyOf({ userId: idle!.id }, 10, 100, { revokedAt: new Date() });
+    const month = 40 * DAY_MS; // a month that has no digest yet in this database
+    await Promise.all([recordMonthlyDigests(handle.db, month), recordMonthlyDigests(handle.db, month)]);
+    expect(await recordMonthlyDigests(handle.db, month)).toEqual({ noticed: 0 });
+    const digests = await handle.db.select().from(notifications).where(eq(notifications.kind, "digest.monthly"));
+    const of = (id: string) => digests.filter((d) => d.userId === id);
+    expect(of(owner!.id)).toHaveLength(1);
+    expect(of(owner!.id)[0]!.data).toMatchObject({ activeKeys: 2 });
+    expect(of(teamAdmin!.id)[0]!.data).toMatchObject({ activeKeys: 1 });
+    expect(of(idle!.id)).toHaveLength(0);
+    const keys = await digestKeys(handle.db, owner!.id, 50, month);
+    expect(keys[0]!.id).toBe(mine.id); // most recently used first
+    const mail = noticeMail({ ...of(owner!.id)[0]!, name: "Owner" }, keys);
+    expect(mail.subject).toMatch(/^Monthly review: 2 active keys in \w+ \d{4}$/);
+    expect(mail.text).toContain(`- ${mine.name}: last used`);
+    expect(mail.text).toContain("never used");
+    expect(mail.text).toContain(`https://keys.example.test/settings/api-keys/${mine.id}`);
+    const teamKeys = await digestKeys(handle.db, teamAdmin!.id, 50, month);
+    expect(noticeMail({ ...of(teamAdmin!.id)[0]!, name: "Admin" }, teamKeys).text).toContain(`/t/${team.slug}/settings/api-keys/${teamKey.id}`);
+  });
+});
+
 describe("revoked by someone else", () => {
   const keyWithSecret = async (owner: { userId?: string; teamId?: string; createdBy?: string }) => {
     const user = owner.userId ?? owner.createdBy!;
@@ -305,6 +336,7 @@ describe("reading notices and choosing mails", () => {
       { kind: "key.rotation_due", mail: false },
       { kind: "key.unused_90d", mail: false },
       { kind: "key.revoked", mail: false },
+      { kind: "digest.monthly", mail: false },
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { expiryCandidates, expiryNotices, staleKeyCandidates, staleKeyNotices, listNotifications, mailOffFor, markNotificationsRead, noticeForMail, recordNotices, setMailOff } from "@/db/queries/notifications";
+import { digestKeys, digestRecipients, digestsRecorded, expiryCandidates, expiryNotices, staleKeyCandidates, staleKeyNotices, listNotifications, mailOffFor, markNotificationsRead, noticeForMail, recordNotices, setMailOff } from "@/db/queries/notifications";
 import type { Notification } from "@/db/schema";
 import { formatExact } from "../format";
 import { PermanentJobError } from "../jobs/runner";
@@ -32,23 +32,68 @@ export async function scanStaleKeys(db: Database, clockOffsetMs: number): Promis
   return { noticed: created.length };
 }
 
+/** How many keys a digest's mail lists (the page lists them all). */
+const DIGEST_KEYS_LISTED = 50;
+
+/**
+ * The monthly digest ("review active tokens monthly"): on the first daily scan of a month, one
+ * notice to each person with keys to review (theirs, and their teams' if they own or administer
+ * them), mail queued with it. Once per person and month, whatever the processes.
+ */
+export async function recordMonthlyDigests(db: Database, clockOffsetMs: number): Promise<{ noticed: number }> {
+  const now = new Date(Date.now() + clockOffsetMs);
+  const month = now.toISOString().slice(0, 7);
+  if (await digestsRecorded(db, month)) return { noticed: 0 };
+  const monthName = new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(now);
+  const notices = (await digestRecipients(db, clockOffsetMs)).map(({ userId, activeKeys }) => ({
+    userId,
+    kind: "digest.monthly" as const,
+    keyId: null,
+    teamId: null,
+    data: { month: monthName, activeKeys },
+    dedupeKey: `digest.monthly:${month}:${userId}`,
+  }));
+  const created = await recordNotices(db, notices, { mail: mailConfigured() });
+  return { noticed: created.length };
+}
+
 /** The mail of one notice (a job: retried when the SMTP server refuses; dropped if the notice or its person is gone). */
 export async function mailNotice(db: Database, notificationId: string): Promise<void> {
   const notice = await noticeForMail(db, notificationId);
   if (!notice) throw new PermanentJobError("The notice or its recipient no longer exists.");
   if (!mailConfigured()) throw new PermanentJobError("SMTP_URL is not set: nothing can be mailed.");
-  const sent = await sendMail(notice.kind, { to: notice.email, ...noticeMail(notice) });
+  const keys = notice.kind === "digest.monthly" ? await digestKeys(db, notice.userId, DIGEST_KEYS_LISTED, 0) : [];
+  const sent = await sendMail(notice.kind, { to: notice.email, ...noticeMail(notice, keys) });
   if (!sent) throw new Error("The mail server refused the mail or could not be reached; the server log's mail.failed line has its answer.");
 }
 
 /** A notice's mail: the sentence as its subject, what happened and what to do, and where to choose mails. */
-export function noticeMail(notice: Pick<Notification, "kind" | "keyId" | "data"> & { name: string }): { subject: string; text: string } {
+export function noticeMail(
+  notice: Pick<Notification, "kind" | "keyId" | "data"> & { name: string },
+  digest: { id: string; name: string; lastUsedAt: Date | null; expiresAt: Date | null; teamSlug: string | null; teamName: string | null }[] = [],
+): { subject: string; text: string } {
   const data = notice.data;
   const sentence = noticeSentence(notice.kind, data);
   const teamSlug = typeof data.teamSlug === "string" ? data.teamSlug : undefined;
   const keyLink = notice.keyId ? [`The key: ${mailedPageLink(keyPagePath(notice.keyId, teamSlug))}`] : [];
   const why = teamSlug ? `you are an owner or admin of the team ${String(data.teamName)}` : "you own this key";
   let body: string[];
+  if (notice.kind === "digest.monthly") {
+    const total = Number(data.activeKeys ?? digest.length);
+    const day = (d: Date | null) => (d ? formatExact(d, "UTC") : null);
+    body = [
+      `Here are the API keys that can call this deployment on your behalf${total > digest.length ? ` (the ${digest.length} most recently used of ${total})` : ""}. Revoke any that nothing needs any more: a key nobody uses is a risk with no benefit.`,
+      "",
+      ...digest.map(
+        (k) =>
+          `- ${k.name}${k.teamName ? ` (team ${k.teamName})` : ""}: ${k.lastUsedAt ? `last used ${day(k.lastUsedAt)}` : "never used"}; ${k.expiresAt ? `expires ${day(k.expiresAt)}` : "never expires"}. ${mailedPageLink(keyPagePath(k.id, k.teamSlug ?? undefined))}`,
+      ),
+      "",
+      `All your keys: ${mailedPageLink("/settings/api-keys")}`,
+    ];
+    const lines = [`Hello ${notice.name},`, "", ...body, "", `You get this mail once a month. Choose which mails you get: ${mailedPageLink("/settings/notifications")}`];
+    return { subject: sentence, text: lines.join("\n") };
+  }
   if (notice.kind === "key.revoked") {
     body =
       data.by === "leak"

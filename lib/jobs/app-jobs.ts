@@ -1,6 +1,6 @@
 import { getDb } from "@/db";
 import { pruneFinishedJobs } from "@/db/queries/jobs";
-import { mailNotice, scanExpiringKeys, scanStaleKeys } from "../commands/notifications";
+import { mailNotice, recordMonthlyDigests, scanExpiringKeys, scanStaleKeys } from "../commands/notifications";
 import { backgroundClockOffsetMs } from "../clock";
 import { config } from "../config";
 import { DAY_MS, HOUR_MS } from "../time";
@@ -22,10 +22,12 @@ export const APP_JOB_KINDS: Record<string, JobKind> = {
       await scanExpiringKeys(db, backgroundClockOffsetMs());
     },
   },
-  // Keys due for rotation and keys unused for 90 days, each told once per secret or quiet spell.
+  // Keys due for rotation and keys unused for 90 days, each told once per secret or quiet spell;
+  // on a month's first run, the monthly digest.
   "notifications.daily-scan": {
     handle: async (_payload, { db }) => {
       await scanStaleKeys(db, backgroundClockOffsetMs());
+      await recordMonthlyDigests(db, backgroundClockOffsetMs());
     },
   },
   // One notice's mail. Ten attempts over about an hour and a half while the SMTP server refuses.

@@ -2,7 +2,7 @@
 export const JOB_KIND_LABELS: Record<string, string> = {
   "jobs.prune": "Delete job records older than 30 days",
   "notifications.expiry-scan": "Look for keys about to expire and tell their owners",
-  "notifications.daily-scan": "Look for keys due for rotation or unused for 90 days",
+  "notifications.daily-scan": "Look for keys due for rotation or unused for 90 days; the monthly review",
   "notifications.mail": "Mail a notification",
 };
 

@@ -4,7 +4,7 @@ import { DAY_MS } from "../time";
  * The kinds of notification, in the order Settings -> Notifications lists them. Pure: the
  * schema, the scan and the pages all take them from here.
  */
-export const NOTIFICATION_KINDS = ["key.expiring_7d", "key.expiring_1d", "key.rotation_due", "key.unused_90d", "key.revoked"] as const;
+export const NOTIFICATION_KINDS = ["key.expiring_7d", "key.expiring_1d", "key.rotation_due", "key.unused_90d", "key.revoked", "digest.monthly"] as const;
 
 /** A key nobody has used for this long is worth revoking (Settings -> Notifications says so). */
 export const UNUSED_DAYS = 90;
@@ -23,6 +23,7 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   "key.rotation_due": "A key is due for rotation",
   "key.unused_90d": "A key has not been used for 90 days",
   "key.revoked": "An administrator or a leak report revokes a key",
+  "digest.monthly": "Once a month, a list of your active keys to review",
 };
 
 /**
@@ -53,6 +54,10 @@ export function noticeSentence(kind: NotificationKind, data: Record<string, unkn
       return `${whose} is due for rotation`;
     case "key.unused_90d":
       return `${whose} has not been used for ${UNUSED_DAYS} days`;
+    case "digest.monthly": {
+      const n = Number(data.activeKeys ?? 0);
+      return `Monthly review: ${n === 1 ? "1 active key" : `${n} active keys`} in ${String(data.month ?? "this month")}`;
+    }
     case "key.revoked":
       if (data.by === "leak") {
         return data.secret === "previous secret"

@@ -28,7 +28,7 @@ export default async function NotificationsPage() {
       ) : (
         <DateTime date={n.createdAt} timeZone={timeZone} withTime />
       ),
-    href: n.keyId ? keyPagePath(n.keyId, typeof n.data.teamSlug === "string" ? n.data.teamSlug : undefined) : null,
+    href: n.keyId ? keyPagePath(n.keyId, typeof n.data.teamSlug === "string" ? n.data.teamSlug : undefined) : n.kind === "digest.monthly" ? "/settings/api-keys" : null,
     unread: n.readAt === null,
   }));
   return (
@@ -39,8 +39,9 @@ export default async function NotificationsPage() {
             Notifications
           </h2>
           <p className="text-sm text-muted-foreground">
-            Keysmith tells you 7 days and again a day before one of your keys expires, so you can rotate it before anything breaks, and when an administrator or
-            a leak report revokes one. A team&apos;s keys too, if you are one of its owners or admins.
+            Keysmith tells you before one of your keys expires (7 days and again a day before), when one is due for rotation or has not been used for 90
+            days, when an administrator or a leak report revokes one, and once a month lists your active keys to review. A team&apos;s keys too, if you are one of
+            its owners or admins.
           </p>
         </div>
         {notices.length === 0 ? (
