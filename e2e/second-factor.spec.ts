@@ -289,6 +289,9 @@ test.describe("the policy and an admin's reset, on a deployment of their own", (
     await memberPage.getByLabel("Email").fill(member.email);
     await memberPage.getByLabel("Password").fill(member.password);
     await memberPage.getByRole("button", { name: "Sign in" }).click();
+    // Wait for the sign-in to land before going anywhere: a navigation right after the click used to
+    // abort its POST on a busy machine, leaving the member signed out.
+    await expect(memberPage).not.toHaveURL(/\/login/);
     await memberPage.goto(`${base}/settings/api-keys`);
     await expect(memberPage).toHaveURL(/\/settings\/profile\?setup=two-factor$/);
 
