@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { DAY_MS } from "@/lib/time";
-import { describeTimeZone, formatDate, formatDateTime, formatDay, formatExact, formatRelative, formatTimestamp } from "./format";
+import { describeTimeZone, formatDate, formatDateTime, formatDay, formatExact, formatMonth, formatRelative, formatTimestamp } from "./format";
 
 const now = new Date("2026-11-23T12:00:00Z");
 
 describe("format", () => {
+  it("names a month in the given zone (the monthly review)", () => {
+    const newYearUtc = new Date("2027-01-01T02:00:00Z");
+    expect(formatMonth(newYearUtc, "UTC")).toBe("January 2027");
+    expect(formatMonth(newYearUtc, "America/New_York")).toBe("December 2026");
+  });
+
   it("formats dates in UTC when no zone is given, and says so", () => {
     expect(formatDate(new Date("2026-11-23T23:30:00Z"))).toBe("Nov 23, 2026");
     expect(formatDateTime(new Date("2026-11-23T23:30:45Z"))).toBe("Nov 23, 2026 23:30 UTC");

@@ -18,6 +18,11 @@ function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.Da
   return f;
 }
 
+/** "December 2026": the month of `date` in `timeZone` (the monthly review's name). */
+export function formatMonth(date: Date, timeZone = FALLBACK_ZONE): string {
+  return formatter("en-US", { month: "long", year: "numeric", timeZone }).format(date);
+}
+
 /** "Dec 6, 2026": the calendar day of `date` in `timeZone`. */
 export function formatDate(date: Date, timeZone = FALLBACK_ZONE): string {
   return formatter("en-US", { dateStyle: "medium", timeZone }).format(date);

@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import { digestKeys, digestRecipients, digestsRecorded, expiryCandidates, expiryNotices, staleKeyCandidates, staleKeyNotices, listNotifications, mailOffFor, markNotificationsRead, noticeForMail, recordNotices, setMailOff } from "@/db/queries/notifications";
 import type { Notification } from "@/db/schema";
-import { formatExact } from "../format";
+import { formatExact, formatMonth } from "../format";
 import { PermanentJobError } from "../jobs/runner";
 import { keyPagePath } from "../keys/paths";
 import { mailConfigured, mailedPageLink, sendMail } from "../mail";
@@ -44,7 +44,7 @@ export async function recordMonthlyDigests(db: Database, clockOffsetMs: number):
   const now = new Date(Date.now() + clockOffsetMs);
   const month = now.toISOString().slice(0, 7);
   if (await digestsRecorded(db, month)) return { noticed: 0 };
-  const monthName = new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(now);
+  const monthName = formatMonth(now, "UTC");
   const notices = (await digestRecipients(db, clockOffsetMs)).map(({ userId, activeKeys }) => ({
     userId,
     kind: "digest.monthly" as const,
