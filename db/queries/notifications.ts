@@ -27,32 +27,26 @@ export type ExpiryCandidate = {
 export async function expiryCandidates(db: Database, clockOffsetMs: number): Promise<ExpiryCandidate[]> {
   const now = sqlNow(clockOffsetMs);
   const widest = Math.max(...EXPIRY_WARNINGS.map((w) => w.beforeMs));
-  const expiring = and(
-    isNull(apiKeys.deletedAt),
-    sql`(${apiKeys.revokedAt} is null or ${apiKeys.revokedAt} > ${now})`,
-    gt(apiKeys.expiresAt, now),
-    lte(apiKeys.expiresAt, sql`${now} + make_interval(secs => ${widest / 1000})`),
-  );
-  const columns = {
-    keyId: apiKeys.id,
-    keyName: apiKeys.name,
-    expiresAt: sql<Date>`${apiKeys.expiresAt}`.mapWith(apiKeys.expiresAt),
-    createdAt: apiKeys.createdAt,
-    now: sql<Date>`${now}`.mapWith((v: string | Date) => new Date(v)),
-  };
-  const personal = await db
-    .select({ ...columns, teamId: sql<string | null>`null::uuid`, teamSlug: sql<string | null>`null::text`, teamName: sql<string | null>`null::text`, userId: users.id })
+  const keys = await db
+    .select({
+      keyId: apiKeys.id,
+      expiresAt: sql<Date>`${apiKeys.expiresAt}`.mapWith(apiKeys.expiresAt),
+      createdAt: apiKeys.createdAt,
+      now: sql<Date>`${now}`.mapWith((v: string | Date) => new Date(v)),
+    })
     .from(apiKeys)
-    .innerJoin(users, and(eq(users.id, apiKeys.userId), isNull(users.deletedAt)))
-    .where(expiring);
-  const team = await db
-    .select({ ...columns, teamId: teams.id, teamSlug: teams.slug, teamName: teams.name, userId: users.id })
-    .from(apiKeys)
-    .innerJoin(teams, and(eq(teams.id, apiKeys.teamId), isNull(teams.deletedAt)))
-    .innerJoin(teamMembers, and(eq(teamMembers.teamId, teams.id), inArray(teamMembers.role, ["owner", "admin"])))
-    .innerJoin(users, and(eq(users.id, teamMembers.userId), isNull(users.deletedAt)))
-    .where(expiring);
-  return [...personal, ...team] as ExpiryCandidate[];
+    .where(
+      and(
+        isNull(apiKeys.deletedAt),
+        sql`(${apiKeys.revokedAt} is null or ${apiKeys.revokedAt} > ${now})`,
+        gt(apiKeys.expiresAt, now),
+        lte(apiKeys.expiresAt, sql`${now} + make_interval(secs => ${widest / 1000})`),
+      ),
+    );
+  if (keys.length === 0) return [];
+  // Who is told: the one rule of keyRecipients (below).
+  const byKey = new Map(keys.map((k) => [k.keyId, k]));
+  return (await keyRecipients(db, [...byKey.keys()], null)).map((r) => ({ ...r, ...byKey.get(r.keyId)! }));
 }
 
 export type NewNotice = {
