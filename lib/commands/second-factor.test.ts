@@ -1,3 +1,4 @@
+import { SECOND_FACTOR_WINDOW_MS } from "@/db/queries/second-factor";
 import { eq, sql } from "drizzle-orm";
 import { generate } from "otplib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -124,17 +125,21 @@ describe("signing in with a second factor", () => {
 
   it("ends a challenge after five wrong codes, and locks the account's codes after ten in the window", async () => {
     const { user, secret } = await withTotp();
-    const token = await startSecondFactor(handle.db, user.id, { clockOffsetMs: 0 });
-    for (let i = 0; i < 4; i++) expect((await finishSecondFactor(handle.db, { token, code: "000000" }, CONTEXT)).ok).toBe(false);
-    expect(await finishSecondFactor(handle.db, { token, code: "000000" }, CONTEXT)).toEqual({ ok: false, reason: "ended" });
-    expect(await finishSecondFactor(handle.db, { token, code: await code(secret, 30_000) }, CONTEXT, 30_000)).toEqual({ ok: false, reason: "invalid" });
-    const second = await startSecondFactor(handle.db, user.id, { clockOffsetMs: 0 });
-    for (let i = 0; i < 4; i++) await finishSecondFactor(handle.db, { token: second, code: "000000" }, CONTEXT);
-    const third = await startSecondFactor(handle.db, user.id, { clockOffsetMs: 0 });
-    await finishSecondFactor(handle.db, { token: third, code: "000000" }, CONTEXT);
-    await finishSecondFactor(handle.db, { token: third, code: "000000" }, CONTEXT);
+    // Every attempt at one moment of the test clock, two minutes into a 15-minute window: run across
+    // a window's end, the ten failures used to be split between two windows and the lock never came.
+    const at = Math.ceil(Date.now() / SECOND_FACTOR_WINDOW_MS) * SECOND_FACTOR_WINDOW_MS + 2 * 60_000 - Date.now();
+    const wrong = (token: string) => finishSecondFactor(handle.db, { token, code: "000000" }, CONTEXT, at);
+    const token = await startSecondFactor(handle.db, user.id, { clockOffsetMs: at });
+    for (let i = 0; i < 4; i++) expect((await wrong(token)).ok).toBe(false);
+    expect(await wrong(token)).toEqual({ ok: false, reason: "ended" });
+    expect(await finishSecondFactor(handle.db, { token, code: await code(secret, at + 30_000) }, CONTEXT, at + 30_000)).toEqual({ ok: false, reason: "invalid" });
+    const second = await startSecondFactor(handle.db, user.id, { clockOffsetMs: at });
+    for (let i = 0; i < 4; i++) await wrong(second);
+    const third = await startSecondFactor(handle.db, user.id, { clockOffsetMs: at });
+    await wrong(third);
+    await wrong(third);
     // Ten wrong codes in this window: even the right code is refused now (the step is locked).
-    expect(await finishSecondFactor(handle.db, { token: third, code: await code(secret, 30_000) }, CONTEXT, 30_000)).toEqual({ ok: false, reason: "rate_limited" });
+    expect(await finishSecondFactor(handle.db, { token: third, code: await code(secret, at + 30_000) }, CONTEXT, at + 30_000)).toEqual({ ok: false, reason: "rate_limited" });
   });
 
   it("takes each recovery code once", async () => {
