@@ -104,6 +104,11 @@ function appendAttempt(entry: JobAttempt): SQL {
   return sql`(case when jsonb_array_length(${jobs.history}) >= ${JOB_HISTORY_KEPT} then ${jobs.history} - 0 else ${jobs.history} end) || jsonb_build_array(${JSON.stringify(entry)}::jsonb)`;
 }
 
+/** What every finished attempt writes: the claim let go, the attempt added to the history. */
+function releaseClaim(entry: JobAttempt) {
+  return { lockedBy: null, lockedUntil: null, history: appendAttempt(entry), updatedAt: sql`now()` };
+}
+
 /** The attempt's claim, still held: the worker and attempt that claimed it, and still running. */
 function stillHeld(id: string, workerId: string, attempt: number): SQL | undefined {
   return and(eq(jobs.id, id), eq(jobs.status, "running"), eq(jobs.lockedBy, workerId), eq(jobs.attempts, attempt));
@@ -116,10 +121,7 @@ export async function completeJob(db: Database, input: { id: string; workerId: s
     .set({
       status: "succeeded",
       finishedAt: sqlNow(input.clockOffsetMs),
-      lockedBy: null,
-      lockedUntil: null,
-      history: appendAttempt(input.entry),
-      updatedAt: sql`now()`,
+      ...releaseClaim(input.entry),
     })
     .where(stillHeld(input.id, input.workerId, input.attempt))
     .returning({ id: jobs.id });
@@ -143,10 +145,7 @@ export async function failJobAttempt(
       finishedAt: sql`case when ${giveUp} then ${now} else null end`,
       runAt: input.retryInMs === null ? sql`${jobs.runAt}` : sql`case when ${giveUp} then ${jobs.runAt} else ${now} + make_interval(secs => ${input.retryInMs / 1000}) end`,
       lastError: input.entry.error,
-      lockedBy: null,
-      lockedUntil: null,
-      history: appendAttempt(input.entry),
-      updatedAt: sql`now()`,
+      ...releaseClaim(input.entry),
     })
     .where(stillHeld(input.id, input.workerId, input.attempt))
     .returning({ id: jobs.id });
