@@ -138,6 +138,11 @@ const server = createServer((req, res) => {
   if (api && (url === "/api/v1" || url.startsWith("/api/v1/") || url.startsWith("/api/v1?"))) return void api(req, res);
   void handle(req, res);
 });
+// Idle keep-alive connections stay open longer than the usual load balancer's 60 s: a server that
+// closes first races a client reusing the socket, which then sees ECONNRESET on a request it sent
+// (Node's default is 5 s). The headers timeout must outlast it.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(port, hostname, () => {
   console.log(`Keysmith ready on http://localhost:${port}`);
 });

@@ -13,6 +13,7 @@ type FileTime = { file: string; tests: number; testSeconds: number; firstStart: 
 export default class DurationsReporter implements Reporter {
   private readonly files = new Map<string, FileTime>();
   private readonly tests: { title: string; seconds: number }[] = [];
+  private readonly failures: string[] = [];
   private started = Date.now();
 
   onBegin(): void {
@@ -28,7 +29,12 @@ export default class DurationsReporter implements Reporter {
     entry.firstStart = Math.min(entry.firstStart, start);
     entry.lastEnd = Math.max(entry.lastEnd, start + result.duration);
     this.files.set(file, entry);
-    this.tests.push({ title: `${file} › ${test.titlePath().slice(2).join(" › ")}`, seconds: result.duration / 1000 });
+    const title = `${file} › ${test.titlePath().slice(2).join(" › ")}`;
+    this.tests.push({ title, seconds: result.duration / 1000 });
+    if (result.status !== "passed" && result.status !== "skipped") {
+      const first = (result.errors[0]?.message ?? "").replace(/\u001b\[[0-9;]*m/g, "").split("\n").filter(Boolean).slice(0, 3).join(" / ");
+      this.failures.push(`  ${result.status.toUpperCase()} ${title}${first ? `\n      ${first.slice(0, 400)}` : ""}`);
+    }
   }
 
   onEnd(result: FullResult): void {
@@ -43,6 +49,8 @@ export default class DurationsReporter implements Reporter {
       "Slowest tests:",
       ...tests.slice(0, 15).map((t) => `  ${t.seconds.toFixed(1).padStart(7)} s  ${t.title}`),
     ];
+    // Last, so that a log cut to its tail still says what failed and why.
+    if (this.failures.length > 0) lines.push(`Failed (${this.failures.length}):`, ...this.failures);
     console.log(lines.join("\n"));
     const out = `e2e/.artifacts/durations-${process.env.E2E_PORT ?? "3210"}.json`;
     fs.mkdirSync(path.dirname(out), { recursive: true });
