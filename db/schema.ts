@@ -17,6 +17,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { JOB_STATUSES } from "../lib/jobs/labels";
 import { NOTIFICATION_KINDS } from "../lib/notifications/kinds";
+import { WEBHOOK_DELIVERY_STATUSES, type WebhookAttempt } from "../lib/webhooks/delivery-status";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -702,3 +703,73 @@ export const notificationSettings = pgTable("notification_settings", {
   mailOff: text("mail_off").array().notNull().default(sql`'{}'::text[]`),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Where a person (or a team) is told of their keys' events over HTTP: an endpoint, the events it
+ * takes, and its signing secret, sealed (lib/crypto/seal.ts, the context names the endpoint), shown
+ * once when made. Disabled by its owner, or by the deliveries after three days of failing.
+ */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    description: text("description").notNull().default(""),
+    events: text("events").array().notNull(),
+    secretSealed: text("secret_sealed").notNull(),
+    // After a new secret is made, the one it replaced (sealed) still signs beside it until this time.
+    previousSecretSealed: text("previous_secret_sealed"),
+    previousSecretUntil: timestamp("previous_secret_until", { withTimezone: true }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    disabledReason: text("disabled_reason"),
+    // The first failed delivery since the last one that succeeded (null while all is well).
+    failingSince: timestamp("failing_since", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    // A person's list, and which endpoints hear of their keys' events.
+    index("webhook_endpoints_user_idx").on(t.userId),
+    // A team's list, and which hear of the team's keys.
+    index("webhook_endpoints_team_idx").on(t.teamId),
+    check("webhook_endpoints_one_owner", sql`(${t.userId} is null) <> (${t.teamId} is null)`),
+  ],
+);
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+
+/**
+ * One event for one endpoint, and how its delivery went: the body as it is sent on every attempt
+ * (its id is the `webhook-id` header), the last attempt's answer and the attempts kept. One row per
+ * endpoint and event, ever (`dedupe_key`), whatever processes noticed it.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    dedupeKey: text("dedupe_key"),
+    status: text("status", { enum: WEBHOOK_DELIVERY_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    responseStatus: integer("response_status"),
+    durationMs: integer("duration_ms"),
+    responseExcerpt: text("response_excerpt"),
+    error: text("error"),
+    history: jsonb("history").$type<WebhookAttempt[]>().notNull().default([]),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_dedupe_key").on(t.dedupeKey),
+    // An endpoint's delivery log, newest first.
+    index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id),
+    check("webhook_deliveries_status", sql`${t.status} in ('pending', 'delivered', 'retrying', 'failed')`),
+  ],
+);
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

@@ -60,6 +60,11 @@ export const AUDIT_ACTIONS = [
   "api_key.request_cancelled",
   "api_key.request_approved",
   "api_key.request_denied",
+  "webhook.created",
+  "webhook.updated",
+  "webhook.secret_rotated",
+  "webhook.deleted",
+  "webhook.disabled",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

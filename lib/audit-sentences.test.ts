@@ -49,7 +49,15 @@ describe("audit events as sentences", () => {
       expect(text, action).not.toContain(action);
       expect(text, action).not.toMatch(/api_key|user\./);
     }
-    expect(say("webhook.created", {})).toBe("You: webhook created");
+    expect(say("widget.created", {})).toBe("You: widget created");
+  });
+
+  it("says what happened to a webhook endpoint, by its URL", () => {
+    expect(say("webhook.created", { url: "https://hooks.example.com/in", events: ["key.created", "key.revoked"] })).toBe(
+      "You added the webhook endpoint https://hooks.example.com/in for key.created, key.revoked",
+    );
+    expect(say("webhook.updated", { url: "https://hooks.example.com/in", enabled: false })).toBe("You changed the webhook endpoint https://hooks.example.com/in: disabled it");
+    expect(say("webhook.disabled", { url: "https://hooks.example.com/in" })).toBe("The webhook endpoint https://hooks.example.com/in was disabled after its deliveries failed for 3 days");
   });
 
   it("says what happened in a team, by the team's name, with roles in words", () => {

@@ -185,6 +185,16 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(` approved ${str(m.requesterEmail) ?? "a member"}'s request for a key “${str(m.name) ?? ""}” in the team “${teamName(m)}”${str(m.reason) ? `: “${str(m.reason)}”` : ""}`)];
     case "api_key.request_denied":
       return [actor, t(` denied ${str(m.requesterEmail) ?? "a member"}'s request for a key “${str(m.name) ?? ""}” in the team “${teamName(m)}”: “${str(m.reason) ?? ""}”`)];
+    case "webhook.created":
+      return [actor, t(` added the webhook endpoint ${str(m.url) ?? ""} for ${list(m.events).join(", ") || "no events"}`)];
+    case "webhook.updated":
+      return [actor, t(` changed the webhook endpoint ${str(m.url) ?? ""}${m.enabled === true ? ": enabled it" : m.enabled === false ? ": disabled it" : ""}`)];
+    case "webhook.secret_rotated":
+      return [actor, t(` made a new signing secret for the webhook endpoint ${str(m.url) ?? ""}`)];
+    case "webhook.deleted":
+      return [actor, t(` deleted the webhook endpoint ${str(m.url) ?? ""}`)];
+    case "webhook.disabled":
+      return [t(`The webhook endpoint ${str(m.url) ?? ""} was disabled after its deliveries failed for 3 days`)];
     case "api_key.created": {
       const expires = when(m.expiresAt);
       const ips = list(m.allowedIps);
@@ -328,6 +338,11 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "api_key.request_cancelled": "Key request cancelled",
   "api_key.request_approved": "Key request approved",
   "api_key.request_denied": "Key request denied",
+  "webhook.created": "Webhook endpoint added",
+  "webhook.updated": "Webhook endpoint changed",
+  "webhook.secret_rotated": "Webhook signing secret made anew",
+  "webhook.deleted": "Webhook endpoint deleted",
+  "webhook.disabled": "Webhook endpoint disabled after failing",
 };
 
 /** A sentence as plain text (for titles and tests). */

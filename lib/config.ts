@@ -107,6 +107,13 @@ export const config = {
   get jobPollMs(): number {
     return positiveIntOr(process.env.JOB_POLL_MS, 2_000);
   },
+  /**
+   * WEBHOOK_ALLOWED_HOSTS (comma-separated `host:port`): webhook endpoints allowed to resolve to a
+   * private or loopback address and to use plain http (an internal receiver; the tests' local one).
+   */
+  get webhookAllowedHosts(): string | undefined {
+    return process.env.WEBHOOK_ALLOWED_HOSTS?.trim() || undefined;
+  },
   /** SMTP_URL (smtp://user:pass@host:587 or smtps://…:465): where mail goes; unset, nothing is mailed. */
   get smtpUrl(): string | undefined {
     return process.env.SMTP_URL?.trim() || undefined;

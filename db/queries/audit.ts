@@ -1,14 +1,16 @@
 import type { AuditAction, RequestContext } from "@/lib/audit-events";
+import { webhookEventOf } from "@/lib/webhooks/events";
 import type { Database } from "../client";
 import { auditEvents } from "../schema";
+import { queueKeyEvent } from "./webhooks";
 
-// Accepts the database or an open transaction, so the audit row commits with the change.
-type Executor = Pick<Database, "insert">;
+// Accepts the database or an open transaction, so the audit row (and the webhooks it starts) commits with the change.
+type Executor = Parameters<Parameters<Database["transaction"]>[0]>[0] | Database;
 
 export type AuditEntry = {
   actorId: string | null;
   action: AuditAction;
-  targetType?: "api_key" | "user" | "invitation" | "settings" | "team";
+  targetType?: "api_key" | "user" | "invitation" | "settings" | "team" | "webhook";
   targetId?: string | null;
   metadata?: Record<string, unknown>;
   context: RequestContext;
@@ -35,6 +37,21 @@ export async function recordAudit(tx: Executor, entry: AuditEntry): Promise<void
     userAgent: entry.context.userAgent?.slice(0, 512) ?? null,
     teamId: teamOf(entry),
   });
+  // A key's change is told to its owner's webhook endpoints from here, the one place every key
+  // change passes, in its transaction: sent exactly when the change commits.
+  const event = entry.targetType === "api_key" && entry.targetId ? webhookEventOf(entry.action) : null;
+  if (event) await queueKeyEvent(tx, { event, keyId: entry.targetId!, data: webhookData(entry) });
+}
+
+/** What a key event's payload adds to the key: who did it, and a revocation's stated reason. */
+function webhookData(entry: AuditEntry): Record<string, unknown> {
+  const { reason, secret } = entry.metadata ?? {};
+  return {
+    actor: entry.actorId ? { id: entry.actorId } : null,
+    ...(typeof reason === "string" ? { reason } : {}),
+    // A leak report: which secret leaked ("current secret" or "previous secret"), never where it was found.
+    ...(entry.action === "api_key.reported_leaked" && typeof secret === "string" ? { secret } : {}),
+  };
 }
 
 /** The most of an attempted email a failed sign-in keeps (an address is at most 254 characters). */

@@ -337,6 +337,7 @@ describe("reading notices and choosing mails", () => {
       { kind: "key.unused_90d", mail: false },
       { kind: "key.revoked", mail: false },
       { kind: "digest.monthly", mail: false },
+      { kind: "webhook.disabled", mail: false },
     ]);
   });
 });

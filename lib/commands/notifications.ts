@@ -1,5 +1,6 @@
 import type { Database } from "@/db/client";
-import { digestKeys, digestRecipients, digestsRecorded, expiryCandidates, expiryNotices, staleKeyCandidates, staleKeyNotices, listNotifications, mailOffFor, markNotificationsRead, noticeForMail, recordNotices, setMailOff } from "@/db/queries/notifications";
+import { digestKeys, digestRecipients, digestsRecorded, expiryCandidates, expiryNotices, staleKeyCandidates, staleKeyNotices, insertNotices, listNotifications, mailOffFor, markNotificationsRead, noticeForMail, recordNotices, setMailOff } from "@/db/queries/notifications";
+import { queueKeyEvent } from "@/db/queries/webhooks";
 import type { Notification } from "@/db/schema";
 import { formatExact, formatMonth } from "../format";
 import { PermanentJobError } from "../jobs/runner";
@@ -16,10 +17,29 @@ import type { Actor } from "./actor";
  * notice per person told (the key's owner, or its team's owners and admins), once ever, with its
  * mail queued in the same transaction. Any number of processes may run it at the same moment.
  */
-export async function scanExpiringKeys(db: Database, clockOffsetMs: number): Promise<{ noticed: number }> {
+export async function scanExpiringKeys(db: Database, clockOffsetMs: number): Promise<{ noticed: number; webhooks: number }> {
   const notices = expiryNotices(await expiryCandidates(db, clockOffsetMs));
-  const created = await recordNotices(db, notices, { mail: mailConfigured() });
-  return { noticed: created.length };
+  if (notices.length === 0) return { noticed: 0, webhooks: 0 };
+  return db.transaction(async (tx) => {
+    const created = await insertNotices(tx, notices, { mail: mailConfigured() });
+    // The key's webhooks (key.expiring): once per key, warning and expiry, whoever is told.
+    let webhooks = 0;
+    const told = new Set<string>();
+    for (const notice of notices) {
+      const expiresAt = String(notice.data.expiresAt);
+      const dedupe = `${notice.kind}:${notice.keyId}:${expiresAt}`;
+      if (!notice.keyId || told.has(dedupe)) continue;
+      told.add(dedupe);
+      webhooks += await queueKeyEvent(tx, {
+        event: "key.expiring",
+        keyId: notice.keyId,
+        data: { expiresAt, warning: notice.kind === "key.expiring_1d" ? "1 day" : "7 days" },
+        dedupe: `webhook:${dedupe}`,
+        at: new Date(Date.now() + clockOffsetMs),
+      });
+    }
+    return { noticed: created.length, webhooks };
+  });
 }
 
 /**
@@ -103,6 +123,14 @@ export function noticeMail(
             "Rotate the key or create a new one, replace the secret wherever it was used, and check the key's activity for use you do not recognise.",
           ]
         : [`${sentence}. The reason given: “${String(data.reason ?? "")}”. Requests made with it are refused from now on.`, "", "If something still needs it, create a new key, or ask your administrator."];
+  } else if (notice.kind === "webhook.disabled") {
+    body = [
+      `${sentence}. Keysmith sends it nothing more until it is enabled again.`,
+      "",
+      `Fix the endpoint (its delivery log shows each failure), then enable it and send the failed deliveries again: ${mailedPageLink(`/settings/webhooks/${String(data.endpointId ?? "")}`)}`,
+    ];
+    const lines = [`Hello ${notice.name},`, "", ...body, "", `You get this mail because you own this endpoint. Choose which mails you get: ${mailedPageLink("/settings/notifications")}`];
+    return { subject: sentence, text: lines.join("\n") };
   } else if (notice.kind === "key.rotation_due") {
     body = [
       `${sentence}: its secret was made on ${typeof data.since === "string" ? formatExact(new Date(data.since), "UTC") : "a date longer ago than this deployment's rotation period"}, longer ago than this deployment's rotation period.`,

@@ -1,9 +1,11 @@
 import { getDb } from "@/db";
 import { pruneFinishedJobs } from "@/db/queries/jobs";
 import { mailNotice, recordMonthlyDigests, scanExpiringKeys, scanStaleKeys } from "../commands/notifications";
+import { deliverWebhook } from "../commands/webhooks";
 import { backgroundClockOffsetMs } from "../clock";
 import { config } from "../config";
 import { DAY_MS, HOUR_MS } from "../time";
+import { webhookRetryDelayMs } from "./backoff";
 import { JobRunner, PermanentJobError, type JobKind, type Recurring } from "./runner";
 
 /** How long finished jobs (and so their dedupe keys) are kept for the admin. */
@@ -36,6 +38,14 @@ export const APP_JOB_KINDS: Record<string, JobKind> = {
       if (typeof payload.notificationId !== "string") throw new PermanentJobError("The job names no notice.");
       await mailNotice(db, payload.notificationId);
     },
+  },
+  // One webhook delivery: eleven attempts over about 24 hours (WEBHOOK_RETRY_DELAYS_MS).
+  "webhooks.deliver": {
+    handle: async (payload, { db, attempt }) => {
+      if (typeof payload.deliveryId !== "string") throw new PermanentJobError("The job names no delivery.");
+      await deliverWebhook(db, { deliveryId: payload.deliveryId, attempt, clockOffsetMs: backgroundClockOffsetMs() });
+    },
+    retryDelayMs: webhookRetryDelayMs,
   },
 };
 

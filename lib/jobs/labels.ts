@@ -4,6 +4,7 @@ export const JOB_KIND_LABELS: Record<string, string> = {
   "notifications.expiry-scan": "Look for keys about to expire and tell their owners",
   "notifications.daily-scan": "Look for keys due for rotation or unused for 90 days; the monthly review",
   "notifications.mail": "Mail a notification",
+  "webhooks.deliver": "Send a webhook delivery",
 };
 
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed"] as const;

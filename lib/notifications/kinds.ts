@@ -4,7 +4,7 @@ import { DAY_MS } from "../time";
  * The kinds of notification, in the order Settings -> Notifications lists them. Pure: the
  * schema, the scan and the pages all take them from here.
  */
-export const NOTIFICATION_KINDS = ["key.expiring_7d", "key.expiring_1d", "key.rotation_due", "key.unused_90d", "key.revoked", "digest.monthly"] as const;
+export const NOTIFICATION_KINDS = ["key.expiring_7d", "key.expiring_1d", "key.rotation_due", "key.unused_90d", "key.revoked", "digest.monthly", "webhook.disabled"] as const;
 
 /** A key nobody has used for this long is worth revoking (Settings -> Notifications says so). */
 export const UNUSED_DAYS = 90;
@@ -24,6 +24,7 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   "key.unused_90d": "A key has not been used for 90 days",
   "key.revoked": "An administrator or a leak report revokes a key",
   "digest.monthly": "Once a month, a list of your active keys to review",
+  "webhook.disabled": "A webhook endpoint is disabled after failing for 3 days",
 };
 
 /**
@@ -58,6 +59,8 @@ export function noticeSentence(kind: NotificationKind, data: Record<string, unkn
       const n = Number(data.activeKeys ?? 0);
       return `Monthly review: ${n === 1 ? "1 active key" : `${n} active keys`} in ${String(data.month ?? "this month")}`;
     }
+    case "webhook.disabled":
+      return `Your webhook endpoint ${String(data.url ?? "")} was disabled: its deliveries failed for 3 days`;
     case "key.revoked":
       if (data.by === "leak") {
         return data.secret === "previous secret"
