@@ -25,6 +25,8 @@ export const PLACES = {
   /** Settings → Notifications (keys about to expire; the main menu's bell leads there). */
   notifications: "Notifications",
   profile: "Profile",
+  /** Settings → Webhooks: endpoints told of one's keys' events. */
+  webhooks: "Webhooks",
   apiReference: "API reference",
   /** A team's members page (Team → Members). */
   teamMembers: "Members",

@@ -58,10 +58,10 @@ async function withScratchDatabase(adminUrl, fn) {
 
 // The e2e servers listen on E2E_PORT and ports above it (a second server +50, a directly served
 // deployment +60, a first-account deployment +65, one that sends mail +67, one for invitations +68, sign-up confirmed by mail +69, the faults spec's
-// +70 to +73, the second-factor policy deployment +74, a last-admin deployment +75, single sign-on +76 and +77, passkeys +78 and +79, the restart spec +80, step-up by passkey or code +82, a passkey as the second factor +84, notifications +86, metrics +90). A port already taken used to end the run with
+// +70 to +73, the second-factor policy deployment +74, a last-admin deployment +75, single sign-on +76 and +77, passkeys +78 and +79, the restart spec +80, step-up by passkey or code +82, a passkey as the second factor +84, notifications +86, metrics +90, webhook receivers +91 and +92). A port already taken used to end the run with
 // "Process from config.webServer exited early" and nothing else: take the first base whose ports
 // are all free, and say which were busy.
-const OFFSETS = [0, 50, 60, 65, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 82, 84, 86, 90];
+const OFFSETS = [0, 50, 60, 65, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 82, 84, 86, 90, 91, 92];
 function portFree(port) {
   return new Promise((resolve) => {
     const probe = net.createServer();

@@ -3,6 +3,7 @@
 // statement of who may do what. test/authz-inventory.test.ts fails when an entry point in the
 // source has no row here (or a row names one that is gone); e2e/security/authz-matrix.spec.ts
 // walks every cell against the production server and checks that a refused call changed nothing.
+import { webhookReceiverHosts } from "../support/server-env";
 import type { Scope } from "../../lib/scopes";
 
 /**
@@ -73,8 +74,9 @@ export type Cells = Record<Column, Outcome>;
  * developer): its name and its members with their roles, as its owner's members page shows them.
  * teamKeys: the row's team's keys, as a keys:read key of that team lists them through /api/v1/keys.
  * teamRequest: the status of the cell's key request ({teamRequestId} or {teamApprovedRequestId}), as the team owner's Requests page shows it.
+ * ownerWebhook: the cell's webhook endpoint of the owner ({endpointId}, with one delivery {deliveryId}), as its page shows it.
  */
-export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation" | "team" | "teamKeys" | "teamRequest";
+export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation" | "team" | "teamKeys" | "teamRequest" | "ownerWebhook";
 
 /**
  * Placeholders in probes, filled per cell: {keyId} the owner's target key (created with the row's
@@ -169,6 +171,7 @@ const ADMIN = "app/(dashboard)/admin/actions.ts";
 const PROFILE = "app/(dashboard)/settings/profile/actions.ts";
 const DASHBOARD = "app/(dashboard)/actions.ts";
 const NOTIFICATIONS = "app/(dashboard)/settings/notifications/actions.ts";
+const WEBHOOKS = "app/(dashboard)/settings/webhooks/actions.ts";
 const NEW_TEAM = "app/(dashboard)/t/new/actions.ts";
 const TEAM_MEMBERS = "app/(dashboard)/t/[slug]/settings/members/actions.ts";
 const TEAM_KEYS = "app/(dashboard)/t/[slug]/settings/api-keys/actions.ts";
@@ -206,6 +209,9 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/settings/activity", file: "app/(dashboard)/settings/activity/page.tsx", url: "/settings/activity", cells: signedInPage("own") },
   { kind: "page", path: "/settings/notifications", file: "app/(dashboard)/settings/notifications/page.tsx", url: "/settings/notifications", cells: signedInPage("own") },
   { kind: "page", path: "/settings/profile", file: "app/(dashboard)/settings/profile/page.tsx", url: "/settings/profile", cells: signedInPage("own") },
+  // Settings -> Webhooks: each person's own endpoints; someone else's endpoint (the admin's too) is a 404.
+  { kind: "page", path: "/settings/webhooks", file: "app/(dashboard)/settings/webhooks/page.tsx", url: "/settings/webhooks", cells: signedInPage("own") },
+  { kind: "page", path: "/settings/webhooks/[id]", file: "app/(dashboard)/settings/webhooks/[id]/page.tsx", url: "/settings/webhooks/{endpointId}", cells: signedInPage("not_found") },
   // Admin pages: a visitor is sent to sign in (the dashboard layout); a member gets a plain 404.
   // Teams: anyone signed in creates one; a team's pages are its members' only (a 404 to anyone else).
   { kind: "page", path: "/t/new", file: "app/(dashboard)/t/new/page.tsx", url: "/t/new", cells: signedInPage("ok") },
@@ -306,6 +312,16 @@ export const AUTHZ_MATRIX: Row[] = [
   // Settings -> Notifications: each signed-in caller marks and chooses only their own.
   { kind: "action", name: "markNotificationsReadAction", file: NOTIFICATIONS, page: "/settings/notifications", args: [{ ids: "all" }], cells: userAction("own") },
   { kind: "action", name: "saveNotificationSettingsAction", file: NOTIFICATIONS, page: "/settings/notifications", args: [{ ok: false }, { $form: { mail: "key.expiring_7d" } }], cells: userAction("own") },
+  // Settings -> Webhooks: anyone signed in adds their own endpoint; only the owner changes, tests or deletes
+  // theirs ({endpointId}, fresh for each cell). Its one delivery is still being tried (the receiver does not
+  // answer), so even the owner's "send again" is refused: the row checks that nobody else reaches it.
+  { kind: "action", name: "createWebhookAction", file: WEBHOOKS, page: "/settings/webhooks", args: [{ ok: false }, { $form: { url: `http://${webhookReceiverHosts()[1]}/matrix-own`, description: "", events: "key.created" } }], cells: userAction("own") },
+  { kind: "action", name: "updateWebhookAction", file: WEBHOOKS, page: "/settings/webhooks", args: ["{endpointId}", { ok: false }, { $form: { url: `http://${webhookReceiverHosts()[1]}/matrix`, description: "renamed {uniq}", events: "key.revoked" } }], mutates: "ownerWebhook", cells: userAction("not_found") },
+  { kind: "action", name: "setWebhookEnabledAction", file: WEBHOOKS, page: "/settings/webhooks", args: ["{endpointId}", false], mutates: "ownerWebhook", cells: userAction("not_found") },
+  { kind: "action", name: "rotateWebhookSecretAction", file: WEBHOOKS, page: "/settings/webhooks", args: ["{endpointId}"], cells: userAction("not_found") },
+  { kind: "action", name: "sendTestEventAction", file: WEBHOOKS, page: "/settings/webhooks", args: ["{endpointId}"], mutates: "ownerWebhook", cells: userAction("not_found") },
+  { kind: "action", name: "redeliverAction", file: WEBHOOKS, page: "/settings/webhooks", args: ["{deliveryId}"], mutates: "ownerWebhook", cells: cells("unauthorized", "not_found", "refused", "not_found", "unauthorized") },
+  { kind: "action", name: "deleteWebhookAction", file: WEBHOOKS, page: "/settings/webhooks", args: ["{endpointId}"], mutates: "ownerWebhook", cells: userAction("not_found") },
   // The Profile page: each signed-in caller changes only their own name and password. The password
   // row keeps the same password (the walker signs in with it) but still ends every session.
   { kind: "action", name: "updateProfileAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { name: "Renamed {uniq}" } }], mutates: "ownerAccount", cells: userAction("own") },

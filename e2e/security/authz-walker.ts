@@ -4,6 +4,7 @@ import type { APIRequestContext, APIResponse, PlaywrightWorkerArgs } from "@play
 import { ALL_SCOPES, type Scope } from "../../lib/scopes";
 import { ADMIN, PASSWORD, expect } from "../support/fixtures";
 import { DAY } from "../support/clock";
+import { webhookReceiverHosts } from "../support/server-env";
 import { AUTHZ_MATRIX, COLUMNS, entryName, isTeamRow, type ActionRow, type Column, type Outcome, type Row, type Target } from "./authz-matrix";
 
 // The walker for e2e/security/authz-matrix.ts, used by authz-matrix.spec.ts: given a row and a
@@ -39,6 +40,7 @@ const TEAM_ACTIONS = "app/(dashboard)/t/[slug]/settings/members/actions.ts";
 const TEAM_KEYS_ACTIONS = "app/(dashboard)/t/[slug]/settings/api-keys/actions.ts";
 const TEAM_POLICY_ACTIONS = "app/(dashboard)/t/[slug]/settings/policy/actions.ts";
 const TEAM_REQUESTS_ACTIONS = "app/(dashboard)/t/[slug]/settings/requests/actions.ts";
+const WEBHOOK_ACTIONS = "app/(dashboard)/settings/webhooks/actions.ts";
 export type Answer = {
   status: number;
   location: string | null;
@@ -384,6 +386,41 @@ export class Walker {
     return { teamApprovedRequestId: requestId };
   }
 
+  /**
+   * A webhook endpoint of the owner's made for one cell, with one delivery (a test event) in its log:
+   * {endpointId} and {deliveryId}. Its URL is the suite's unanswered loopback receiver (allowed by
+   * WEBHOOK_ALLOWED_HOSTS), so the delivery stays under way: the owner's "send again" is refused.
+   */
+  async newWebhook(): Promise<{ endpointId: string; deliveryId: string }> {
+    const request = await this.context(this.world.owner.cookies);
+    try {
+      const page = "/settings/webhooks";
+      const made = await this.action(request, { file: WEBHOOK_ACTIONS, name: "createWebhookAction", page }, [
+        { ok: false },
+        { $form: { url: `http://${webhookReceiverHosts()[1]}/matrix`, description: "", events: "key.created" } },
+      ]);
+      const endpointId = (made.action as { data?: { endpointId?: string } } | null)?.data?.endpointId ?? "";
+      expect(endpointId, made.text.slice(0, 600)).toBeTruthy();
+      const test = await this.action(request, { file: WEBHOOK_ACTIONS, name: "sendTestEventAction", page }, [endpointId]);
+      expect(test.action?.ok, test.text.slice(0, 600)).toBe(true);
+      const html = await (await request.get(`/settings/webhooks/${endpointId}`)).text();
+      const deliveryId = /data-delivery-id="([0-9a-f-]{36})"/.exec(html)?.[1] ?? "";
+      expect(deliveryId, "the endpoint page lists the test event's delivery").toBeTruthy();
+      return { endpointId, deliveryId };
+    } finally {
+      await request.dispose();
+    }
+  }
+
+  async dropWebhook(endpointId: string): Promise<void> {
+    const request = await this.context(this.world.owner.cookies);
+    try {
+      await this.action(request, { file: WEBHOOK_ACTIONS, name: "deleteWebhookAction", page: "/settings/webhooks" }, [endpointId]);
+    } finally {
+      await request.dispose();
+    }
+  }
+
   /** A member made for one cell (deleting cannot be undone), with a key that shows whether they still exist. */
   async newVictim(): Promise<{ victimId: string; victimKey: string }> {
     const email = `victim-${randomUUID()}@example.test`;
@@ -463,6 +500,19 @@ export class Walker {
         // The item's first status badge (components/teams/request-view.ts STATUS_WORDS) after its id.
         const status = new RegExp(`data-request-id="${id}"[\\s\\S]*?(Waiting for approval|Approved: create the key|Denied|Cancelled|Key created)`).exec(html)?.[1];
         return `${res.status()} ${status ?? "absent"}`;
+      }
+      case "ownerWebhook": {
+        // The endpoint as its owner's page shows it: its URL, whether it is on, its events and its deliveries.
+        const request = await this.context(w.owner.cookies);
+        const res = await request.get(`/settings/webhooks/${vars.endpointId}`, { maxRedirects: 0 });
+        const html = await res.text();
+        await request.dispose();
+        const heading = /<h2 id="endpoint-heading"[^>]*>([^<]*)<\/h2>/.exec(html)?.[1] ?? "";
+        const state = /data-endpoint-state="([a-z]+)"/.exec(html)?.[1] ?? "";
+        const events = /data-endpoint-events="([^"]*)"/.exec(html)?.[1] ?? "";
+        // Which deliveries, not how their attempts go (the server keeps trying them meanwhile).
+        const deliveries = [...html.matchAll(/data-delivery-id="([^"]*)"/g)].map((m) => m[1]).join(",");
+        return `${res.status()} ${heading} ${state} ${events} ${deliveries}`;
       }
       case "teamKeys":
         // The team's keys as a keys:read key of the team lists them (HTML is streamed: chunks can land mid-row).
@@ -676,6 +726,7 @@ export class Walker {
     const usesVictim = JSON.stringify(row).includes("{victimId}");
     const usesInvitation = JSON.stringify(row).includes("{invitationId}");
     const usesTeamKey = JSON.stringify(row).includes("{teamKeyId}");
+    const usesWebhook = /\{(endpoint|delivery)Id\}/.test(JSON.stringify(row));
     const usesTeamRequest = /\{team(Approved)?RequestId\}/.exec(JSON.stringify(row));
     if (isTeamRow(row)) await this.ensureApprovals(this.world.teamSlug);
     const scope = row.kind === "route" ? row.scope : undefined;
@@ -691,7 +742,8 @@ export class Walker {
       const team = isTeamRow(row) && row.kind !== "page" && row.mutates === "team" ? { teamSlug: await this.newTeam() } : undefined;
       const teamKey = usesTeamKey ? await this.newTeamKey(team?.teamSlug ?? this.world.teamSlug) : undefined;
       const teamRequest = usesTeamRequest ? await this.newTeamRequest(team?.teamSlug ?? this.world.teamSlug, usesTeamRequest[1] === "Approved") : undefined;
-      const vars = this.vars({ ...key, ...victim, ...invitation, ...team, ...teamKey, ...teamRequest });
+      const webhook = usesWebhook ? await this.newWebhook() : undefined;
+      const vars = this.vars({ ...key, ...victim, ...invitation, ...team, ...teamKey, ...teamRequest, ...webhook });
       if (row.kind === "action" && row.given === "bystanderSuspended") await this.adminOnBystander("suspendUserAction");
       const target = row.kind === "page" ? undefined : row.mutates;
       const before = target ? await this.snapshot(target, vars) : null;
@@ -707,6 +759,8 @@ export class Walker {
           if (row.kind === "action" && row.given) await this.restore(target);
         }
       }
+      // The owner keeps at most 20 endpoints: each cell's goes once the cell is checked (the delete row's is gone already).
+      if (webhook) await this.dropWebhook(webhook.endpointId);
     }
   }
 }

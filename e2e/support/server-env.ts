@@ -14,6 +14,8 @@ export function serverEnv(dataDir: string): Record<string, string> {
     // Lets a request shift "now" with X-Test-Clock-Offset (grace periods and expiry without sleeping).
     KEYSMITH_TEST_CLOCK: "1",
     ADMIN_EMAILS: "admin@keysmith.test",
+    // Webhook receivers the specs run on loopback (e2e/webhooks.spec.ts): +91 answers, +92 is left unanswered.
+    WEBHOOK_ALLOWED_HOSTS: webhookReceiverHosts().join(","),
     ...(process.env.E2E_DATABASE_URL
       ? {
           DATABASE_URL: process.env.E2E_DATABASE_URL,
@@ -26,4 +28,10 @@ export function serverEnv(dataDir: string): Record<string, string> {
     ...(process.env.E2E_DATABASE_DRIVER ? { DATABASE_DRIVER: process.env.E2E_DATABASE_DRIVER } : {}),
     ...(process.env.NEON_WS_PROXY ? { NEON_WS_PROXY: process.env.NEON_WS_PROXY } : {}),
   };
+}
+
+/** The loopback `host:port`s webhook endpoints may use on the suite's servers (WEBHOOK_ALLOWED_HOSTS). */
+export function webhookReceiverHosts(): string[] {
+  const base = Number(process.env.E2E_PORT ?? 3210);
+  return [`127.0.0.1:${base + 91}`, `127.0.0.1:${base + 92}`];
 }

@@ -6,6 +6,7 @@ const TABS = [
   { href: "/settings/api-keys", label: PLACES.apiKeys },
   { href: "/settings/activity", label: PLACES.activity },
   { href: "/settings/notifications", label: PLACES.notifications },
+  { href: "/settings/webhooks", label: PLACES.webhooks },
 ];
 
 export default function SettingsLayout({ children }: { children: React.ReactNode }) {
