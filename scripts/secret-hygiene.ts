@@ -7,7 +7,8 @@
 // live in an httpOnly cookie and are remembered by e2e/passkeys.spec.ts) likewise: never in a database row, a
 // server log, a response body or (once the ceremony is over) browser storage, and in at most one response, the admin's action that showed it
 // (createResetLinkAction, createInvitationAction); a mailed token (the specs remember the ones
-// they read from mail, e2e/support/secrets.ts) is in no response at all.
+// they read from mail, e2e/support/secrets.ts) is in no response at all. Webhook signing secrets
+// (whsec_) too: in one response, the action that made it, and in no row, log or storage.
 //
 //   npx tsx scripts/secret-hygiene.ts [--data-dir DIR]... [--database-url URL]...
 import fs from "node:fs";
@@ -20,6 +21,7 @@ import {
   isAccountToken,
   isChallengeToken,
   isSecondFactorSecret,
+  isWebhookSecret,
   keysIn,
   type CookieTokenRecord,
   type ResponseRecord,
@@ -101,13 +103,15 @@ const inCookies = records.filter((r): r is CookieTokenRecord => r.kind === "cook
 const secrets = [...new Set([...responses.flatMap((r) => r.keys), ...remembered, ...inCookies])];
 const challengeTokens = secrets.filter(isChallengeToken);
 const factorSecrets = secrets.filter(isSecondFactorSecret);
-const keys = secrets.filter((s) => !isAccountToken(s) && !isChallengeToken(s) && !isSecondFactorSecret(s));
+const webhookSecrets = secrets.filter(isWebhookSecret);
+const keys = secrets.filter((s) => !isAccountToken(s) && !isChallengeToken(s) && !isSecondFactorSecret(s) && !isWebhookSecret(s));
 const tokens = secrets.filter(isAccountToken);
 // The personal and the team key actions that hand out a secret (create, rotate, and the key issued
 // from an approved request: the requester's one creation response).
 const actions = secretActionIds(["createApiKeyAction", "rotateApiKeyAction", "createTeamApiKeyAction", "rotateTeamApiKeyAction", "issueRequestedKeyAction"]);
 const tokenActions = secretActionIds(["createResetLinkAction", "createInvitationAction"]);
 const factorActions = secretActionIds(["startTotpSetupAction", "confirmTotpSetupAction", "regenerateRecoveryCodesAction"]);
+const webhookActions = secretActionIds(["createWebhookAction", "rotateWebhookSecretAction"]);
 
 // 1. Each key in exactly one response, its creation or rotation, never cached.
 let created = 0;
@@ -153,6 +157,21 @@ for (const secret of factorSecrets) {
 }
 for (const token of challengeTokens) {
   for (const r of responses.filter((r) => r.keys.includes(token))) problems.push(`a challenge token ${short(token)} appeared in the body of ${r.method} ${new URL(r.url).pathname} (${r.status})`);
+}
+
+// 1d. A webhook signing secret in at most one response: the action that made it (adding the
+// endpoint, or a new secret), never cached.
+let shownWebhookSecrets = 0;
+for (const secret of webhookSecrets) {
+  const carrying = responses.filter((r) => r.keys.includes(secret));
+  if (carrying.length > 1) {
+    problems.push(`a webhook secret ${short(secret)} appeared in ${carrying.length} responses: ${carrying.map((r) => `${r.method} ${new URL(r.url).pathname} (${r.status})`).join(", ")}`);
+  }
+  const [first] = carrying;
+  if (!first) continue;
+  if (first.method !== "POST" || !first.action || !webhookActions.has(first.action)) problems.push(`a webhook secret ${short(secret)} appeared in ${first.method} ${first.url} (${first.status}), which did not make it`);
+  else shownWebhookSecrets++;
+  if (!/no-store/.test(first.cacheControl)) problems.push(`${first.method} ${first.url} carried a webhook secret without Cache-Control: no-store (${first.cacheControl || "none"})`);
 }
 
 // 2. Never in browser storage.
@@ -215,7 +234,7 @@ if (problems.length > 0) {
 }
 console.log(
   `secret hygiene: ${keys.length} keys, ${tokens.length} account tokens and ${opaque.length} other secrets (OIDC) (${shownTokens} shown once to an admin, ${tokens.length - shownTokens} mailed or held in a cookie); ` +
-    `${factorSecrets.length} second-factor secrets (${shownFactorSecrets} shown once) and ${challengeTokens.length} sign-in challenge tokens (cookie only); ` +
+    `${factorSecrets.length} second-factor secrets (${shownFactorSecrets} shown once), ${webhookSecrets.length} webhook secrets (${shownWebhookSecrets} shown once) and ${challengeTokens.length} sign-in challenge tokens (cookie only); ` +
     `${scanned} responses scanned, each key only in its creation or rotation response (no-store); ` +
     `none in browser storage, ${Math.round(logs.length / 1024)} KB of server logs or ${rows} database rows; ` +
     `no server secret in ${Math.round(bundle.length / 1024)} KB of browser bundle`,

@@ -23,6 +23,8 @@ const TOKEN_IN_TEXT = /ks(?:[reics]|pc)_[0-9A-Za-z_-]{43}(?![0-9A-Za-z_-])/g;
 /** Second-factor secrets: a TOTP seed (160 bits in base32, as set-up shows it) and recovery codes (ABCDE-FGH23). */
 const TOTP_SEED_IN_TEXT = /(?<![A-Z2-7])[A-Z2-7]{32}(?![A-Z2-7])/g;
 const RECOVERY_CODE_IN_TEXT = /(?<![A-Za-z0-9-])[A-Z2-7]{5}-[A-Z2-7]{5}(?![A-Za-z0-9-])/g;
+/** Webhook signing secrets (Standard Webhooks: whsec_ and 32 bytes in base64), shown once when made. */
+const WEBHOOK_SECRET_IN_TEXT = /whsec_[A-Za-z0-9+/]{43}=/g;
 /** The challenge's cookie: the one place its ksc_ token may be (lib/auth/challenge-cookie.ts). */
 const CHALLENGE_COOKIE = "keysmith-2fa";
 const file = `${HYGIENE_DIR}/${process.pid}-${randomUUID()}.jsonl`;
@@ -47,7 +49,7 @@ function write(record: ResponseRecord | StorageRecord | ScanCount | CookieTokenR
   fs.appendFileSync(file, `${JSON.stringify(record)}\n`);
 }
 
-/** API keys, account tokens and second-factor secrets (seeds, recovery codes) found in `text`. */
+/** API keys, account tokens, second-factor secrets (seeds, recovery codes) and webhook secrets found in `text`. */
 export function keysIn(text: string): string[] {
   return [
     ...new Set([
@@ -55,6 +57,7 @@ export function keysIn(text: string): string[] {
       ...(text.match(TOKEN_IN_TEXT) ?? []),
       ...(text.match(TOTP_SEED_IN_TEXT) ?? []),
       ...(text.match(RECOVERY_CODE_IN_TEXT) ?? []),
+      ...(text.match(WEBHOOK_SECRET_IN_TEXT) ?? []),
     ]),
   ];
 }
@@ -62,6 +65,11 @@ export function keysIn(text: string): string[] {
 /** Whether a secret is an account token (a reset, email-change, invitation or sign-up link's) rather than an API key. */
 export function isAccountToken(secret: string): boolean {
   return /^ks(?:[reis]|pc)_/.test(secret);
+}
+
+/** Whether a secret is a webhook endpoint's signing secret (shown in one response only). */
+export function isWebhookSecret(secret: string): boolean {
+  return secret.startsWith("whsec_");
 }
 
 /** Whether a secret is a second-factor challenge's token (it belongs in its cookie and no response). */
