@@ -30,6 +30,7 @@ const DRIVER_DEPENDENT = [
   /leaked-keys\.spec\.ts/,
   /rotate-key-script\.spec\.ts/,
   /notifications\.spec\.ts/,
+  /expiry-across-processes\.spec\.ts/,
 ];
 
 export default defineConfig({
