@@ -7,6 +7,7 @@ import type { Page } from "@playwright/test";
 import { verifyWebhook } from "../lib/webhooks/signing";
 import { startReceiver } from "../test/http-receiver";
 import { ApiKeysPage } from "./support/api-keys-page";
+import { audit } from "./support/axe";
 import { expect, test } from "./support/fixtures";
 
 const BASE_PORT = Number(process.env.E2E_PORT ?? 3210);
@@ -43,10 +44,12 @@ test.describe("webhooks, with a receiver on loopback", () => {
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
     await page.goto("/settings/webhooks");
     await expect(page.getByText("No endpoints yet.")).toBeVisible();
+    const findings = await audit(page, "Webhooks, empty");
 
     const url = `http://127.0.0.1:${ANSWERING}/hooks/${test.info().testId}`;
     const dialog = await addEndpoint(page, url, { description: "Deploy pipeline", events: ["Key created"] });
     await expect(dialog.getByRole("heading", { name: "Endpoint added" })).toBeVisible();
+    findings.push(...(await audit(page, "The new endpoint's secret")));
     const secret = await dialog.getByRole("textbox", { name: "Signing secret" }).inputValue();
     expect(secret).toMatch(/^whsec_/);
     // Closing before copying asks first; after copying, Done closes.
@@ -76,6 +79,16 @@ test.describe("webhooks, with a receiver on loopback", () => {
     await expect(log.getByRole("listitem").filter({ hasText: "webhook.test" })).toContainText("Delivered", { timeout: 20_000 });
     await expect(log.getByRole("listitem").filter({ hasText: "webhook.test" })).toContainText("HTTP 200");
     expect(mine()).toHaveLength(1);
+    await log.getByRole("listitem").filter({ hasText: "webhook.test" }).locator("summary").click();
+    findings.push(...(await audit(page, "An endpoint with a delivery open")));
+    await page.goto("/settings/webhooks");
+    findings.push(...(await audit(page, "Webhooks, one endpoint")));
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Add endpoint" }).click();
+    await expect(page.getByRole("dialog").getByText("Enter the endpoint's URL.")).toBeVisible();
+    findings.push(...(await audit(page, "Add endpoint, with errors")));
+    await page.keyboard.press("Escape");
+    expect(findings, findings.join("\n")).toEqual([]);
 
     // A key made in the dashboard: its key.created event arrives, signed, without the key's secret.
     const keys = new ApiKeysPage(page);
@@ -95,7 +108,7 @@ test.describe("webhooks, with a receiver on loopback", () => {
     await page.getByRole("link", { name: url }).click();
     const testItem = log.getByRole("listitem").filter({ hasText: "webhook.test" });
     await testItem.locator("summary").click();
-    await testItem.getByRole("button", { name: "Send the webhook.test delivery again" }).click();
+    await testItem.getByRole("button", { name: "Send again: webhook.test" }).click();
     await expect(testItem).toContainText("2 attempts", { timeout: 20_000 });
     const tests = receiver!.received.filter((m) => m.body.includes('"webhook.test"') && m.body.includes(url));
     expect(tests).toHaveLength(2);

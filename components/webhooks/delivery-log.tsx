@@ -99,7 +99,7 @@ function RedeliverButton({ id, event, redeliver }: { id: string; event: string; 
         variant="outline"
         size="sm"
         disabled={pending}
-        aria-label={`Send the ${event} delivery again`}
+        aria-label={`Send again: ${event}`}
         onClick={() =>
           start(async () => {
             const result = await redeliver(id);
