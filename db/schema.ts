@@ -18,6 +18,7 @@ import {
 import { JOB_STATUSES } from "../lib/jobs/labels";
 import { NOTIFICATION_KINDS } from "../lib/notifications/kinds";
 import { WEBHOOK_DELIVERY_STATUSES, type WebhookAttempt } from "../lib/webhooks/delivery-status";
+import { REVIEW_DECISIONS, REVIEW_ON_DUE, REVIEW_STATUSES } from "../lib/reviews/rules";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -773,3 +774,59 @@ export const webhookDeliveries = pgTable(
   ],
 );
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+
+/**
+ * An access review: a set of keys (the filters an administrator chose, taken as they were at the
+ * start) whose owners confirm each is still needed or revoke it by `due_at`; then the rest are
+ * revoked or flagged (`on_due`).
+ */
+export const accessReviews = pgTable(
+  "access_reviews",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    // The filters it was started with (Admin -> All API keys' own), for the record and the report.
+    filters: jsonb("filters").$type<Record<string, string>>().notNull().default({}),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    onDue: text("on_due", { enum: REVIEW_ON_DUE }).notNull(),
+    status: text("status", { enum: REVIEW_STATUSES }).notNull().default("open"),
+    startedBy: uuid("started_by").references(() => users.id, { onDelete: "set null" }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // The admin's list, newest first; the due scan's open reviews.
+    index("access_reviews_created_idx").on(t.createdAt, t.id),
+    index("access_reviews_open_due_idx").on(t.dueAt).where(sql`${t.status} = 'open'`),
+    check("access_reviews_on_due", sql`${t.onDue} in ('revoke', 'flag')`),
+    check("access_reviews_status", sql`${t.status} in ('open', 'closed')`),
+  ],
+);
+export type AccessReview = typeof accessReviews.$inferSelect;
+
+/** One key of a review and its decision (who decided, when, and a note). */
+export const accessReviewItems = pgTable(
+  "access_review_items",
+  {
+    reviewId: uuid("review_id")
+      .notNull()
+      .references(() => accessReviews.id, { onDelete: "cascade" }),
+    keyId: uuid("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    // Who answers for it: a person's key, that person; a team key, the team (its owners and admins).
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
+    decision: text("decision", { enum: REVIEW_DECISIONS }).notNull().default("pending"),
+    decidedBy: uuid("decided_by").references(() => users.id, { onDelete: "set null" }),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.reviewId, t.keyId] }),
+    // "Review your keys": a person's pending items, and a team's.
+    index("access_review_items_user_pending_idx").on(t.userId).where(sql`${t.decision} = 'pending'`),
+    index("access_review_items_team_pending_idx").on(t.teamId).where(sql`${t.decision} = 'pending'`),
+    check("access_review_items_decision", sql`${t.decision} in ('pending', 'confirmed', 'revoked', 'revoked_at_due', 'flagged', 'gone')`),
+  ],
+);
+export type AccessReviewItem = typeof accessReviewItems.$inferSelect;

@@ -65,6 +65,9 @@ export const AUDIT_ACTIONS = [
   "webhook.secret_rotated",
   "webhook.deleted",
   "webhook.disabled",
+  "review.started",
+  "review.key_confirmed",
+  "review.closed",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -195,6 +195,16 @@ export function describeEvent(event: EventInput, timeZone: string, now: Date = n
       return [actor, t(` deleted the webhook endpoint ${str(m.url) ?? ""}`)];
     case "webhook.disabled":
       return [t(`The webhook endpoint ${str(m.url) ?? ""} was disabled after its deliveries failed for 3 days`)];
+    case "review.started": {
+      const n = typeof m.keys === "number" ? m.keys : 0;
+      return [actor, t(` started the access review “${str(m.name) ?? ""}” of ${n === 1 ? "1 key" : `${n} keys`}, due ${when(m.dueAt) ?? "later"}; keys nobody confirms will be ${m.onDue === "revoke" ? "revoked" : "flagged"}`)];
+    }
+    case "review.key_confirmed":
+      return [actor, t(` confirmed that `), key(), t(` is still needed, in the access review “${str(m.review) ?? ""}”`)];
+    case "review.closed": {
+      const n = typeof m.unanswered === "number" ? m.unanswered : 0;
+      return [t(`The access review “${str(m.name) ?? ""}” ended: ${n === 1 ? "1 key was" : `${n} keys were`} not confirmed${n > 0 ? (m.onDue === "revoke" ? " and revoked" : " and flagged") : ""}`)];
+    }
     case "api_key.created": {
       const expires = when(m.expiresAt);
       const ips = list(m.allowedIps);
@@ -343,6 +353,9 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "webhook.secret_rotated": "Webhook signing secret made anew",
   "webhook.deleted": "Webhook endpoint deleted",
   "webhook.disabled": "Webhook endpoint disabled after failing",
+  "review.started": "Access review started",
+  "review.key_confirmed": "Key confirmed in an access review",
+  "review.closed": "Access review ended",
 };
 
 /** A sentence as plain text (for titles and tests). */

@@ -199,7 +199,7 @@ export async function adminRevokeKeys(db: Database, adminId: string, ids: string
  * transaction, and tells each key's owner (or a team key's owners and admins, the admin excepted)
  * with the reason (db/queries/notifications.ts).
  */
-async function revokeInTransaction(tx: Tx, adminId: string, ids: string[], reason: string, context: RequestContext, notify: { mail: boolean }): Promise<number> {
+export async function revokeInTransaction(tx: Tx, adminId: string | null, ids: string[], reason: string, context: RequestContext, notify: { mail: boolean }): Promise<number> {
   const revoked = await tx
     .update(apiKeys)
     .set({ revokedAt: sql`now()`, revokedReason: `by an administrator: ${reason}`, updatedAt: sql`now()` })

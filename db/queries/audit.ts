@@ -10,7 +10,7 @@ type Executor = Parameters<Parameters<Database["transaction"]>[0]>[0] | Database
 export type AuditEntry = {
   actorId: string | null;
   action: AuditAction;
-  targetType?: "api_key" | "user" | "invitation" | "settings" | "team" | "webhook";
+  targetType?: "api_key" | "user" | "invitation" | "settings" | "team" | "webhook" | "access_review";
   targetId?: string | null;
   metadata?: Record<string, unknown>;
   context: RequestContext;

@@ -123,6 +123,15 @@ export function noticeMail(
             "Rotate the key or create a new one, replace the secret wherever it was used, and check the key's activity for use you do not recognise.",
           ]
         : [`${sentence}. The reason given: “${String(data.reason ?? "")}”. Requests made with it are refused from now on.`, "", "If something still needs it, create a new key, or ask your administrator."];
+  } else if (notice.kind === "review.requested") {
+    const due = typeof data.dueAt === "string" ? formatExact(new Date(data.dueAt), "UTC") : "the due date";
+    body = [
+      `${sentence}. For each key, confirm that something still needs it, or revoke it. Answer by ${due}: keys nobody confirms by then may be revoked.`,
+      "",
+      `Review your keys: ${mailedPageLink("/settings/reviews")}`,
+    ];
+    const lines = [`Hello ${notice.name},`, "", ...body, "", `You get this mail because you own these keys, or administer their team. Choose which mails you get: ${mailedPageLink("/settings/notifications")}`];
+    return { subject: sentence, text: lines.join("\n") };
   } else if (notice.kind === "webhook.disabled") {
     body = [
       `${sentence}. Keysmith sends it nothing more until it is enabled again.`,

@@ -1,6 +1,7 @@
 import { getDb } from "@/db";
 import { pruneFinishedJobs } from "@/db/queries/jobs";
 import { mailNotice, recordMonthlyDigests, scanExpiringKeys, scanStaleKeys } from "../commands/notifications";
+import { closeDueAccessReviews } from "../commands/access-reviews";
 import { deliverWebhook } from "../commands/webhooks";
 import { backgroundClockOffsetMs } from "../clock";
 import { config } from "../config";
@@ -39,6 +40,12 @@ export const APP_JOB_KINDS: Record<string, JobKind> = {
       await mailNotice(db, payload.notificationId);
     },
   },
+  // Access reviews past their due date: closed, the keys nobody confirmed revoked or flagged.
+  "reviews.due-scan": {
+    handle: async (_payload, { db }) => {
+      await closeDueAccessReviews(db, backgroundClockOffsetMs());
+    },
+  },
   // One webhook delivery: eleven attempts over about 24 hours (WEBHOOK_RETRY_DELAYS_MS).
   "webhooks.deliver": {
     handle: async (payload, { db, attempt }) => {
@@ -53,6 +60,7 @@ export const APP_RECURRING: Recurring[] = [
   { kind: "jobs.prune", everyMs: DAY_MS },
   { kind: "notifications.expiry-scan", everyMs: HOUR_MS },
   { kind: "notifications.daily-scan", everyMs: DAY_MS },
+  { kind: "reviews.due-scan", everyMs: HOUR_MS },
 ];
 
 // One runner per server process, kept on globalThis like the API's services (lib/api/services.ts):

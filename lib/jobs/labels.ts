@@ -5,6 +5,7 @@ export const JOB_KIND_LABELS: Record<string, string> = {
   "notifications.daily-scan": "Look for keys due for rotation or unused for 90 days; the monthly review",
   "notifications.mail": "Mail a notification",
   "webhooks.deliver": "Send a webhook delivery",
+  "reviews.due-scan": "End access reviews past their due date",
 };
 
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed"] as const;

@@ -4,7 +4,7 @@ import { DAY_MS } from "../time";
  * The kinds of notification, in the order Settings -> Notifications lists them. Pure: the
  * schema, the scan and the pages all take them from here.
  */
-export const NOTIFICATION_KINDS = ["key.expiring_7d", "key.expiring_1d", "key.rotation_due", "key.unused_90d", "key.revoked", "digest.monthly", "webhook.disabled"] as const;
+export const NOTIFICATION_KINDS = ["key.expiring_7d", "key.expiring_1d", "key.rotation_due", "key.unused_90d", "key.revoked", "digest.monthly", "webhook.disabled", "review.requested"] as const;
 
 /** A key nobody has used for this long is worth revoking (Settings -> Notifications says so). */
 export const UNUSED_DAYS = 90;
@@ -25,6 +25,7 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   "key.revoked": "An administrator or a leak report revokes a key",
   "digest.monthly": "Once a month, a list of your active keys to review",
   "webhook.disabled": "A webhook endpoint is disabled after failing for 3 days",
+  "review.requested": "An administrator asks you to review your keys",
 };
 
 /**
@@ -58,6 +59,10 @@ export function noticeSentence(kind: NotificationKind, data: Record<string, unkn
     case "digest.monthly": {
       const n = Number(data.activeKeys ?? 0);
       return `Monthly review: ${n === 1 ? "1 active key" : `${n} active keys`} in ${String(data.month ?? "this month")}`;
+    }
+    case "review.requested": {
+      const n = Number(data.keys ?? 0);
+      return `Review your keys: ${n === 1 ? "1 key" : `${n} keys`} in the access review “${String(data.reviewName ?? "")}”`;
     }
     case "webhook.disabled":
       return `Your webhook endpoint ${String(data.url ?? "")} was disabled: its deliveries failed for 3 days`;

@@ -28,7 +28,15 @@ export default async function NotificationsPage() {
       ) : (
         <DateTime date={n.createdAt} timeZone={timeZone} withTime />
       ),
-    href: n.keyId ? keyPagePath(n.keyId, typeof n.data.teamSlug === "string" ? n.data.teamSlug : undefined) : n.kind === "digest.monthly" ? "/settings/api-keys" : null,
+    href: n.keyId
+      ? keyPagePath(n.keyId, typeof n.data.teamSlug === "string" ? n.data.teamSlug : undefined)
+      : n.kind === "digest.monthly"
+        ? "/settings/api-keys"
+        : n.kind === "review.requested"
+          ? "/settings/reviews"
+          : n.kind === "webhook.disabled" && typeof n.data.endpointId === "string"
+            ? `/settings/webhooks/${n.data.endpointId}`
+            : null,
     unread: n.readAt === null,
   }));
   return (
