@@ -119,7 +119,7 @@ export const ERRORS = {
   ],
   review_no_keys: [422, "No usable key matches these filters. Widen them, or start the review later."],
   review_too_large: [422, "More than 5,000 keys match these filters. Narrow them (a team, an owner or a scope) and start a review for each part."],
-  review_item_not_found: [404, "That key is not waiting for your answer in an open review. It may have been answered already, or the review has ended; refresh the page."],
+  review_item_not_found: [404, "That key was not found among those waiting for your answer in an open review. It may have been answered already, or the review has ended; refresh the page."],
   review_not_found: [404, "That access review was not found. Refresh the page."],
   webhook_not_found: [404, "That webhook endpoint was not found. It may have been deleted; refresh the page."],
   webhook_delivery_not_found: [404, "That delivery was not found. Its endpoint may have been deleted; refresh the page."],

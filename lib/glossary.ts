@@ -25,6 +25,10 @@ export const PLACES = {
   /** Settings → Notifications (keys about to expire; the main menu's bell leads there). */
   notifications: "Notifications",
   profile: "Profile",
+  /** Settings → Review your keys: the keys access reviews ask one about. */
+  reviewYourKeys: "Review your keys",
+  /** Admin → Access reviews. */
+  accessReviews: "Access reviews",
   /** Settings → Webhooks: endpoints told of one's keys' events. */
   webhooks: "Webhooks",
   apiReference: "API reference",

@@ -14,8 +14,6 @@ import { DB_NOW, keyUsableCondition } from "./key-status";
 import { insertNotices, keyRecipients, type NewNotice } from "./notifications";
 import { lockMembershipById } from "./teams";
 
-type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
-
 /**
  * Starts a review, in one transaction: the admin is still an active admin; the usable keys the
  * filters match (at most REVIEW_KEYS_MAX) become its items, each answered for by its owner (a team

@@ -74,6 +74,7 @@ export type Cells = Record<Column, Outcome>;
  * developer): its name and its members with their roles, as its owner's members page shows them.
  * teamKeys: the row's team's keys, as a keys:read key of that team lists them through /api/v1/keys.
  * teamRequest: the status of the cell's key request ({teamRequestId} or {teamApprovedRequestId}), as the team owner's Requests page shows it.
+ * {reviewId}: an access review the run's admin started over the owner's keys, after the cell's {keyId} was made.
  * ownerWebhook: the cell's webhook endpoint of the owner ({endpointId}, with one delivery {deliveryId}), as its page shows it.
  */
 export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation" | "team" | "teamKeys" | "teamRequest" | "ownerWebhook";
@@ -209,6 +210,8 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/settings/activity", file: "app/(dashboard)/settings/activity/page.tsx", url: "/settings/activity", cells: signedInPage("own") },
   { kind: "page", path: "/settings/notifications", file: "app/(dashboard)/settings/notifications/page.tsx", url: "/settings/notifications", cells: signedInPage("own") },
   { kind: "page", path: "/settings/profile", file: "app/(dashboard)/settings/profile/page.tsx", url: "/settings/profile", cells: signedInPage("own") },
+  // Review your keys: each person's own list.
+  { kind: "page", path: "/settings/reviews", file: "app/(dashboard)/settings/reviews/page.tsx", url: "/settings/reviews", cells: signedInPage("own") },
   // Settings -> Webhooks: each person's own endpoints; someone else's endpoint (the admin's too) is a 404.
   { kind: "page", path: "/settings/webhooks", file: "app/(dashboard)/settings/webhooks/page.tsx", url: "/settings/webhooks", cells: signedInPage("own") },
   { kind: "page", path: "/settings/webhooks/[id]", file: "app/(dashboard)/settings/webhooks/[id]/page.tsx", url: "/settings/webhooks/{endpointId}", cells: signedInPage("not_found") },
@@ -236,9 +239,13 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "page", path: "/admin/settings", file: "app/(dashboard)/admin/settings/page.tsx", url: "/admin/settings", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/audit", file: "app/(dashboard)/admin/audit/page.tsx", url: "/admin/audit", adminOnly: true, cells: adminPage },
   { kind: "page", path: "/admin/jobs", file: "app/(dashboard)/admin/jobs/page.tsx", url: "/admin/jobs", adminOnly: true, cells: adminPage },
+  // Access reviews: the list and a review ({reviewId}, started by the run's admin over the owner's keys) are the admins'.
+  { kind: "page", path: "/admin/reviews", file: "app/(dashboard)/admin/reviews/page.tsx", url: "/admin/reviews", adminOnly: true, cells: adminPage },
+  { kind: "page", path: "/admin/reviews/[id]", file: "app/(dashboard)/admin/reviews/[id]/page.tsx", url: "/admin/reviews/{reviewId}", adminOnly: true, cells: adminPage },
 
   // ---- Cookie routes ---------------------------------------------------------------------------
   // Admin exports: 404 to everyone else, visitors included (checked before anything else).
+  { kind: "route", method: "GET", path: "/admin/reviews/[id]/export", file: "app/(dashboard)/admin/reviews/[id]/export/route.ts", url: "/admin/reviews/{reviewId}/export", adminOnly: true, cells: cells("not_found", "not_found", "not_found", "ok", "not_found") },
   { kind: "route", method: "GET", path: "/admin/audit/export", file: "app/(dashboard)/admin/audit/export/route.ts", url: "/admin/audit/export", adminOnly: true, cells: cells("not_found", "not_found", "not_found", "ok", "not_found") },
   { kind: "route", method: "GET", path: "/admin/keys/export", file: "app/(dashboard)/admin/keys/export/route.ts", url: "/admin/keys/export", adminOnly: true, cells: cells("not_found", "not_found", "not_found", "ok", "not_found") },
   // next-auth: the session endpoint shows each caller only their own session (a key: none).
@@ -322,6 +329,11 @@ export const AUTHZ_MATRIX: Row[] = [
   { kind: "action", name: "sendTestEventAction", file: WEBHOOKS, page: "/settings/webhooks", args: ["{endpointId}"], mutates: "ownerWebhook", cells: userAction("not_found") },
   { kind: "action", name: "redeliverAction", file: WEBHOOKS, page: "/settings/webhooks", args: ["{deliveryId}"], mutates: "ownerWebhook", cells: cells("unauthorized", "not_found", "refused", "not_found", "unauthorized") },
   { kind: "action", name: "deleteWebhookAction", file: WEBHOOKS, page: "/settings/webhooks", args: ["{endpointId}"], mutates: "ownerWebhook", cells: userAction("not_found") },
+  // Access reviews: only an admin starts one (over the owner's keys: everyone else is not found, nothing started);
+  // only the key's owner answers for it ({keyId} fresh for each cell, in a review {reviewId} started after it):
+  // revoking it changes the key, anyone else is not found and changes nothing.
+  { kind: "action", name: "startAccessReviewAction", file: "app/(dashboard)/admin/reviews/actions.ts", page: "/admin/reviews", args: [{ ok: false }, { $form: { name: "Matrix review {uniq}", dueDate: "{inAWeek}", onDue: "flag", owner: "{ownerEmail}" } }], cells: adminAction },
+  { kind: "action", name: "answerReviewItemAction", file: "app/(dashboard)/settings/reviews/actions.ts", page: "/settings/reviews", args: [{ reviewId: "{reviewId}", keyId: "{keyId}", decision: "revoked" }], mutates: "ownerKey", cells: userAction("not_found") },
   // The Profile page: each signed-in caller changes only their own name and password. The password
   // row keeps the same password (the walker signs in with it) but still ends every session.
   { kind: "action", name: "updateProfileAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { name: "Renamed {uniq}" } }], mutates: "ownerAccount", cells: userAction("own") },

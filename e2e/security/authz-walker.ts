@@ -412,6 +412,22 @@ export class Walker {
     }
   }
 
+  /** An access review the run's admin starts over the owner's keys, for one cell. */
+  async newReview(): Promise<{ reviewId: string }> {
+    const request = await this.context(this.world.admin.cookies);
+    try {
+      const made = await this.action(request, { file: "app/(dashboard)/admin/reviews/actions.ts", name: "startAccessReviewAction", page: "/admin/reviews" }, [
+        { ok: false },
+        { $form: { name: `Matrix review ${randomUUID().slice(0, 8)}`, dueDate: inDays(7).slice(0, 10), onDue: "flag", owner: this.world.owner.email } },
+      ]);
+      const reviewId = (made.action as { data?: { reviewId?: string } } | null)?.data?.reviewId ?? "";
+      expect(reviewId, made.text.slice(0, 600)).toBeTruthy();
+      return { reviewId };
+    } finally {
+      await request.dispose();
+    }
+  }
+
   async dropWebhook(endpointId: string): Promise<void> {
     const request = await this.context(this.world.owner.cookies);
     try {
@@ -597,6 +613,7 @@ export class Walker {
       uniq,
       email: `matrix-${uniq}@example.test`,
       tomorrow: inDays(1),
+      inAWeek: inDays(7).slice(0, 10),
       ...extra,
     };
   }
@@ -727,6 +744,7 @@ export class Walker {
     const usesInvitation = JSON.stringify(row).includes("{invitationId}");
     const usesTeamKey = JSON.stringify(row).includes("{teamKeyId}");
     const usesWebhook = /\{(endpoint|delivery)Id\}/.test(JSON.stringify(row));
+    const usesReview = JSON.stringify(row).includes("{reviewId}");
     const usesTeamRequest = /\{team(Approved)?RequestId\}/.exec(JSON.stringify(row));
     if (isTeamRow(row)) await this.ensureApprovals(this.world.teamSlug);
     const scope = row.kind === "route" ? row.scope : undefined;
@@ -743,7 +761,9 @@ export class Walker {
       const teamKey = usesTeamKey ? await this.newTeamKey(team?.teamSlug ?? this.world.teamSlug) : undefined;
       const teamRequest = usesTeamRequest ? await this.newTeamRequest(team?.teamSlug ?? this.world.teamSlug, usesTeamRequest[1] === "Approved") : undefined;
       const webhook = usesWebhook ? await this.newWebhook() : undefined;
-      const vars = this.vars({ ...key, ...victim, ...invitation, ...team, ...teamKey, ...teamRequest, ...webhook });
+      // After the key: a review takes the keys that exist when it starts.
+      const review = usesReview ? await this.newReview() : undefined;
+      const vars = this.vars({ ...key, ...victim, ...invitation, ...team, ...teamKey, ...teamRequest, ...webhook, ...review });
       if (row.kind === "action" && row.given === "bystanderSuspended") await this.adminOnBystander("suspendUserAction");
       const target = row.kind === "page" ? undefined : row.mutates;
       const before = target ? await this.snapshot(target, vars) : null;

@@ -89,6 +89,8 @@ describe("answering", () => {
     expect(await answerReviewItem(handle.db, actor(alice.id), { reviewId: review.id, keyId: drop.id, decision: "revoked" })).toEqual({ keyName: "drop-me", decision: "revoked" });
     expect(await refusal(answerReviewItem(handle.db, actor(alice.id), { reviewId: review.id, keyId: keep.id, decision: "revoked" }))).toBe("review_item_not_found");
     expect(await refusal(answerReviewItem(handle.db, actor(alice.id), { reviewId: review.id, keyId: keep.id, decision: "maybe" }))).toBe("validation_failed");
+    // A malformed id answers like someone else's item.
+    expect(await refusal(answerReviewItem(handle.db, actor(alice.id), { reviewId: "not-a-uuid", keyId: drop.id, decision: "revoked" }))).toBe("review_item_not_found");
     const rows = await handle.db.select().from(apiKeys).where(eq(apiKeys.userId, alice.id));
     expect(rows.find((k) => k.id === keep.id)!.revokedAt).toBeNull();
     expect(rows.find((k) => k.id === drop.id)!.revokedReason).toBe("in the access review “Monthly”");

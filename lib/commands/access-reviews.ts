@@ -53,6 +53,9 @@ export async function myPendingReviewCount(db: Database, actor: Pick<Actor, "use
 
 /** An answer for one key: still needed (confirmed) or revoked now. */
 export async function answerReviewItem(db: Database, actor: Actor, raw: unknown): Promise<{ keyName: string; decision: "confirmed" | "revoked" }> {
+  // A malformed id answers like someone else's item: not found (no oracle for which ids exist).
+  const ids = raw && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
+  if (!uuidSchema.safeParse(ids.reviewId).success || !uuidSchema.safeParse(ids.keyId).success) throw new AppError("review_item_not_found");
   const input = parseInput(reviewDecisionInput, raw);
   const { keyName } = await decideItem(db, { userId: actor.userId, reviewId: input.reviewId, keyId: input.keyId, decision: input.decision, context: actor.context, clockOffsetMs: actor.clockOffsetMs });
   return { keyName, decision: input.decision };

@@ -338,6 +338,7 @@ describe("reading notices and choosing mails", () => {
       { kind: "key.revoked", mail: false },
       { kind: "digest.monthly", mail: false },
       { kind: "webhook.disabled", mail: false },
+      { kind: "review.requested", mail: false },
     ]);
   });
 });

@@ -7,6 +7,7 @@ const TABS = [
   { href: "/admin/keys", label: PLACES.allApiKeys },
   { href: "/admin/audit", label: PLACES.auditLog },
   { href: "/admin/users", label: "Users" },
+  { href: "/admin/reviews", label: PLACES.accessReviews },
   { href: "/admin/jobs", label: "Jobs" },
   { href: "/admin/settings", label: "Settings" },
 ];

@@ -7,6 +7,7 @@ const TABS = [
   { href: "/settings/activity", label: PLACES.activity },
   { href: "/settings/notifications", label: PLACES.notifications },
   { href: "/settings/webhooks", label: PLACES.webhooks },
+  { href: "/settings/reviews", label: PLACES.reviewYourKeys },
 ];
 
 export default function SettingsLayout({ children }: { children: React.ReactNode }) {

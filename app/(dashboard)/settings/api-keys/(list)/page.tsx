@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AttentionReason } from "@/components/api-keys/attention-reason";
 import { toKeyRow } from "@/components/api-keys/key-row";
@@ -8,6 +9,7 @@ import { KeysPageOfList } from "@/components/api-keys/keys-table";
 import { getDb } from "@/db";
 import { KEYS_PAGE_SIZE, keysNeedingAttention, pageApiKeys } from "@/db/queries/api-key-list";
 import type { ApiKeySummary } from "@/db/queries/api-keys";
+import { myPendingReviewCount } from "@/lib/commands/access-reviews";
 import { policy } from "@/lib/policy";
 import { requestNow } from "@/lib/request-clock";
 import { requestOrigin } from "@/lib/request-context";
@@ -32,9 +34,10 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
   const page = pageOf((await searchParams).page);
   const db = await getDb();
   const now = await requestNow();
-  const [list, attention] = await Promise.all([
+  const [list, attention, toReview] = await Promise.all([
     pageApiKeys(db, user.id, page),
     keysNeedingAttention(db, user.id, now, policy.rotationPeriodDays),
+    myPendingReviewCount(db, { userId: user.id }),
   ]);
   // Past the last page (e.g. after deleting its last key): show the last page that exists.
   if (list.rows.length === 0 && list.total > 0) redirect(`${PATH}?page=${Math.ceil(list.total / KEYS_PAGE_SIZE)}`);
@@ -46,14 +49,24 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
   const timeZone = await requestTimeZone();
 
   return (
-    <KeysSection
-      origin={origin}
-      attention={attentionRows}
-      attentionTotal={attention.total}
-      total={list.total}
-      maxLifetimeDays={policy.maxLifetimeDays}
-    >
-      <KeysPageOfList rows={rows} list={list} page={page} pageSize={KEYS_PAGE_SIZE} path={PATH} now={now} timeZone={timeZone} />
-    </KeysSection>
+    <>
+      {toReview > 0 && (
+        <p role="status" className="mb-4 rounded-md border border-warning/60 bg-warning/10 p-3 text-sm">
+          An access review asks about {toReview === 1 ? "1 of your keys" : `${toReview} of your keys`}.{" "}
+          <Link href="/settings/reviews" className="font-medium underline underline-offset-4">
+            {PLACES.reviewYourKeys}
+          </Link>
+        </p>
+      )}
+      <KeysSection
+        origin={origin}
+        attention={attentionRows}
+        attentionTotal={attention.total}
+        total={list.total}
+        maxLifetimeDays={policy.maxLifetimeDays}
+      >
+        <KeysPageOfList rows={rows} list={list} page={page} pageSize={KEYS_PAGE_SIZE} path={PATH} now={now} timeZone={timeZone} />
+      </KeysSection>
+    </>
   );
 }
