@@ -121,6 +121,7 @@ export const ERRORS = {
   review_too_large: [422, "More than 5,000 keys match these filters. Narrow them (a team, an owner or a scope) and start a review for each part."],
   review_item_not_found: [404, "That key was not found among those waiting for your answer in an open review. It may have been answered already, or the review has ended; refresh the page."],
   review_not_found: [404, "That access review was not found. Refresh the page."],
+  team_webhooks_admins_only: [403, "Only the team's owners and admins manage its webhooks. Ask one of them."],
   webhook_not_found: [404, "That webhook endpoint was not found. It may have been deleted; refresh the page."],
   webhook_delivery_not_found: [404, "That delivery was not found. Its endpoint may have been deleted; refresh the page."],
   webhook_limit_reached: [409, "You have reached the limit of 20 webhook endpoints. Delete one you no longer use, then try again."],

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useRef, useState } from "react";
-import type { NewSecretState } from "@/app/(dashboard)/settings/webhooks/actions";
+import type { NewSecretState } from "./types";
 import { SecretDialog, type SecretDialogControls } from "@/components/api-keys/secret-dialog";
 import { FormMessage } from "@/components/forms/form-message";
 import { SubmitButton } from "@/components/forms/submit-button";

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
-import type { NewSecretState } from "@/app/(dashboard)/settings/webhooks/actions";
+import type { NewSecretState } from "./types";
 import { SecretDialog } from "@/components/api-keys/secret-dialog";
 import { ConfirmButton } from "@/components/forms/confirm-button";
 import { FormMessage } from "@/components/forms/form-message";
@@ -23,10 +23,12 @@ export type EndpointActionsProps = {
   rotateSecret: () => Promise<NewSecretState>;
   remove: () => Promise<ActionState>;
   sendTest: () => Promise<ActionState>;
+  /** Where "Delete" goes back to: the person's or the team's list. */
+  listPath: string;
 };
 
 /** An endpoint's controls on its page: test, edit, turn off or on, a new secret, delete. */
-export function EndpointActions({ endpoint, update, setEnabled, rotateSecret, remove, sendTest }: EndpointActionsProps) {
+export function EndpointActions({ endpoint, update, setEnabled, rotateSecret, remove, sendTest, listPath }: EndpointActionsProps) {
   const router = useRouter();
   const [testing, startTest] = useTransition();
   const [enabling, startEnable] = useTransition();
@@ -110,7 +112,7 @@ export function EndpointActions({ endpoint, update, setEnabled, rotateSecret, re
         destructive
         run={async () => {
           const result = await remove();
-          if (result.ok) router.push("/settings/webhooks");
+          if (result.ok) router.push(listPath);
           return result;
         }}
         failure="The endpoint could not be deleted. Try again."

@@ -1,10 +1,10 @@
-import { and, arrayContains, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, arrayContains, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { sqlNow } from "@/lib/clock";
 import { DAY_MS } from "@/lib/time";
 import { WEBHOOK_ATTEMPTS_KEPT, type WebhookAttempt } from "@/lib/webhooks/delivery-status";
 import type { DeliveredEvent, WebhookEvent, WebhookKey, WebhookPayload } from "@/lib/webhooks/events";
 import type { Database } from "../client";
-import { apiKeys, teams, webhookDeliveries, webhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from "../schema";
+import { apiKeys, teamMembers, teams, users, webhookDeliveries, webhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from "../schema";
 import { enqueueJob } from "./jobs";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -320,4 +320,14 @@ export async function redeliver(tx: Tx, owner: WebhookOwner, deliveryId: string)
   await tx.update(webhookDeliveries).set({ status: "pending" }).where(eq(webhookDeliveries.id, deliveryId));
   await enqueueJob(tx, { kind: WEBHOOK_DELIVERY_JOB, payload: { deliveryId }, dedupeKey: `webhook:${deliveryId}:again:${row.attempts}`, maxAttempts: WEBHOOK_MAX_ATTEMPTS });
   return "queued";
+}
+
+/** Who is told about a team's endpoint: its owners and admins (active, not deleted), with the team's address and name. */
+export async function teamAdministrators(tx: Executor, teamId: string): Promise<{ userId: string; teamSlug: string; teamName: string }[]> {
+  return tx
+    .select({ userId: users.id, teamSlug: teams.slug, teamName: teams.name })
+    .from(teamMembers)
+    .innerJoin(teams, and(eq(teams.id, teamMembers.teamId), isNull(teams.deletedAt)))
+    .innerJoin(users, and(eq(users.id, teamMembers.userId), isNull(users.deletedAt)))
+    .where(and(eq(teamMembers.teamId, teamId), inArray(teamMembers.role, ["owner", "admin"])));
 }

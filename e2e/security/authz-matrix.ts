@@ -75,9 +75,10 @@ export type Cells = Record<Column, Outcome>;
  * teamKeys: the row's team's keys, as a keys:read key of that team lists them through /api/v1/keys.
  * teamRequest: the status of the cell's key request ({teamRequestId} or {teamApprovedRequestId}), as the team owner's Requests page shows it.
  * {reviewId}: an access review the run's admin started over the owner's keys, after the cell's {keyId} was made.
+ * teamWebhook: the cell's endpoint of the row's team ({teamEndpointId}, made by its owner, with one delivery {teamDeliveryId}), as the team owner's page shows it.
  * ownerWebhook: the cell's webhook endpoint of the owner ({endpointId}, with one delivery {deliveryId}), as its page shows it.
  */
-export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation" | "team" | "teamKeys" | "teamRequest" | "ownerWebhook";
+export type Target = "ownerKey" | "ownerKeys" | "ownerAccount" | "bystanderRole" | "bystanderSession" | "bystanderStatus" | "victim" | "invitation" | "team" | "teamKeys" | "teamRequest" | "ownerWebhook" | "teamWebhook";
 
 /**
  * Placeholders in probes, filled per cell: {keyId} the owner's target key (created with the row's
@@ -224,6 +225,10 @@ export const AUTHZ_MATRIX: Row[] = [
   // A team key's own page: every member reads it (a viewer without controls); {teamKeyId} is the team's. Outside the
   // list's (list) group, so no loading boundary streams a 200 before a missing key's 404.
   { kind: "page", path: "/t/[slug]/settings/api-keys/[id]", file: "app/(dashboard)/t/[slug]/settings/api-keys/[id]/page.tsx", url: "/t/{teamSlug}/settings/api-keys/{teamKeyId}", cells: teamCells("page", "ok", "ok", "ok", "ok") },
+  // A team's webhooks: the list answers every member (a developer or viewer is told whom to ask); an endpoint's page is its
+  // owners' and admins' ({teamEndpointId}, made by the team's owner), a 404 to anyone else.
+  { kind: "page", path: "/t/[slug]/settings/webhooks", file: "app/(dashboard)/t/[slug]/settings/webhooks/page.tsx", url: "/t/{teamSlug}/settings/webhooks", cells: teamCells("page", "ok", "ok", "ok", "ok") },
+  { kind: "page", path: "/t/[slug]/settings/webhooks/[id]", file: "app/(dashboard)/t/[slug]/settings/webhooks/[id]/page.tsx", url: "/t/{teamSlug}/settings/webhooks/{teamEndpointId}", cells: teamCells("page", "ok", "ok", "not_found", "not_found") },
   // A team's usage overview: every member.
   { kind: "page", path: "/t/[slug]/settings/usage", file: "app/(dashboard)/t/[slug]/settings/usage/page.tsx", url: "/t/{teamSlug}/settings/usage", cells: teamCells("page", "ok", "ok", "ok", "ok") },
   // A team's audit log: owners and admins read it; a developer or viewer gets a page that says only
@@ -334,6 +339,14 @@ export const AUTHZ_MATRIX: Row[] = [
   // revoking it changes the key, anyone else is not found and changes nothing.
   { kind: "action", name: "startAccessReviewAction", file: "app/(dashboard)/admin/reviews/actions.ts", page: "/admin/reviews", args: [{ ok: false }, { $form: { name: "Matrix review {uniq}", dueDate: "{inAWeek}", onDue: "flag", owner: "{ownerEmail}" } }], cells: adminAction },
   { kind: "action", name: "answerReviewItemAction", file: "app/(dashboard)/settings/reviews/actions.ts", page: "/settings/reviews", args: [{ reviewId: "{reviewId}", keyId: "{keyId}", decision: "revoked" }], mutates: "ownerKey", cells: userAction("not_found") },
+  // A team's webhooks: owners and admins change them; a developer or viewer is refused with whom to ask; anyone else: team not found.
+  { kind: "action", name: "createTeamWebhookAction", file: "app/(dashboard)/t/[slug]/settings/webhooks/actions.ts", page: "/t/{teamSlug}/settings/webhooks", args: ["{teamSlug}", { ok: false }, { $form: { url: `http://${webhookReceiverHosts()[1]}/matrix-team`, description: "", events: "key.created" } }], cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "updateTeamWebhookAction", file: "app/(dashboard)/t/[slug]/settings/webhooks/actions.ts", page: "/t/{teamSlug}/settings/webhooks", args: ["{teamSlug}", "{teamEndpointId}", { ok: false }, { $form: { url: `http://${webhookReceiverHosts()[1]}/matrix`, description: "renamed {uniq}", events: "key.revoked" } }], mutates: "teamWebhook", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "setTeamWebhookEnabledAction", file: "app/(dashboard)/t/[slug]/settings/webhooks/actions.ts", page: "/t/{teamSlug}/settings/webhooks", args: ["{teamSlug}", "{teamEndpointId}", false], mutates: "teamWebhook", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "rotateTeamWebhookSecretAction", file: "app/(dashboard)/t/[slug]/settings/webhooks/actions.ts", page: "/t/{teamSlug}/settings/webhooks", args: ["{teamSlug}", "{teamEndpointId}"], cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "sendTeamTestEventAction", file: "app/(dashboard)/t/[slug]/settings/webhooks/actions.ts", page: "/t/{teamSlug}/settings/webhooks", args: ["{teamSlug}", "{teamEndpointId}"], mutates: "teamWebhook", cells: teamCells("action", "ok", "ok", "refused", "refused") },
+  { kind: "action", name: "redeliverTeamWebhookAction", file: "app/(dashboard)/t/[slug]/settings/webhooks/actions.ts", page: "/t/{teamSlug}/settings/webhooks", args: ["{teamSlug}", "{teamDeliveryId}"], mutates: "teamWebhook", cells: teamCells("action", "refused", "refused", "refused", "refused") },
+  { kind: "action", name: "deleteTeamWebhookAction", file: "app/(dashboard)/t/[slug]/settings/webhooks/actions.ts", page: "/t/{teamSlug}/settings/webhooks", args: ["{teamSlug}", "{teamEndpointId}"], mutates: "teamWebhook", cells: teamCells("action", "ok", "ok", "refused", "refused") },
   // The Profile page: each signed-in caller changes only their own name and password. The password
   // row keeps the same password (the walker signs in with it) but still ends every session.
   { kind: "action", name: "updateProfileAction", file: PROFILE, page: "/settings/profile", args: [{ ok: false }, { $form: { name: "Renamed {uniq}" } }], mutates: "ownerAccount", cells: userAction("own") },

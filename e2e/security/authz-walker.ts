@@ -41,6 +41,7 @@ const TEAM_KEYS_ACTIONS = "app/(dashboard)/t/[slug]/settings/api-keys/actions.ts
 const TEAM_POLICY_ACTIONS = "app/(dashboard)/t/[slug]/settings/policy/actions.ts";
 const TEAM_REQUESTS_ACTIONS = "app/(dashboard)/t/[slug]/settings/requests/actions.ts";
 const WEBHOOK_ACTIONS = "app/(dashboard)/settings/webhooks/actions.ts";
+const TEAM_WEBHOOK_ACTIONS = "app/(dashboard)/t/[slug]/settings/webhooks/actions.ts";
 export type Answer = {
   status: number;
   location: string | null;
@@ -391,19 +392,22 @@ export class Walker {
    * {endpointId} and {deliveryId}. Its URL is the suite's unanswered loopback receiver (allowed by
    * WEBHOOK_ALLOWED_HOSTS), so the delivery stays under way: the owner's "send again" is refused.
    */
-  async newWebhook(): Promise<{ endpointId: string; deliveryId: string }> {
-    const request = await this.context(this.world.owner.cookies);
+  async newWebhook(teamSlug?: string): Promise<{ endpointId: string; deliveryId: string }> {
+    const request = await this.context(teamSlug ? this.world.teamOwner.cookies : this.world.owner.cookies);
     try {
-      const page = "/settings/webhooks";
-      const made = await this.action(request, { file: WEBHOOK_ACTIONS, name: "createWebhookAction", page }, [
+      const page = teamSlug ? `/t/${teamSlug}/settings/webhooks` : "/settings/webhooks";
+      const file = teamSlug ? TEAM_WEBHOOK_ACTIONS : WEBHOOK_ACTIONS;
+      const before = teamSlug ? [teamSlug] : [];
+      const made = await this.action(request, { file, name: teamSlug ? "createTeamWebhookAction" : "createWebhookAction", page }, [
+        ...before,
         { ok: false },
         { $form: { url: `http://${webhookReceiverHosts()[1]}/matrix`, description: "", events: "key.created" } },
       ]);
       const endpointId = (made.action as { data?: { endpointId?: string } } | null)?.data?.endpointId ?? "";
       expect(endpointId, made.text.slice(0, 600)).toBeTruthy();
-      const test = await this.action(request, { file: WEBHOOK_ACTIONS, name: "sendTestEventAction", page }, [endpointId]);
+      const test = await this.action(request, { file, name: teamSlug ? "sendTeamTestEventAction" : "sendTestEventAction", page }, [...before, endpointId]);
       expect(test.action?.ok, test.text.slice(0, 600)).toBe(true);
-      const html = await (await request.get(`/settings/webhooks/${endpointId}`)).text();
+      const html = await (await request.get(`${page}/${endpointId}`)).text();
       const deliveryId = /data-delivery-id="([0-9a-f-]{36})"/.exec(html)?.[1] ?? "";
       expect(deliveryId, "the endpoint page lists the test event's delivery").toBeTruthy();
       return { endpointId, deliveryId };
@@ -428,10 +432,11 @@ export class Walker {
     }
   }
 
-  async dropWebhook(endpointId: string): Promise<void> {
-    const request = await this.context(this.world.owner.cookies);
+  async dropWebhook(endpointId: string, teamSlug?: string): Promise<void> {
+    const request = await this.context(teamSlug ? this.world.teamOwner.cookies : this.world.owner.cookies);
     try {
-      await this.action(request, { file: WEBHOOK_ACTIONS, name: "deleteWebhookAction", page: "/settings/webhooks" }, [endpointId]);
+      if (teamSlug) await this.action(request, { file: TEAM_WEBHOOK_ACTIONS, name: "deleteTeamWebhookAction", page: `/t/${teamSlug}/settings/webhooks` }, [teamSlug, endpointId]);
+      else await this.action(request, { file: WEBHOOK_ACTIONS, name: "deleteWebhookAction", page: "/settings/webhooks" }, [endpointId]);
     } finally {
       await request.dispose();
     }
@@ -527,6 +532,18 @@ export class Walker {
         const state = /data-endpoint-state="([a-z]+)"/.exec(html)?.[1] ?? "";
         const events = /data-endpoint-events="([^"]*)"/.exec(html)?.[1] ?? "";
         // Which deliveries, not how their attempts go (the server keeps trying them meanwhile).
+        const deliveries = [...html.matchAll(/data-delivery-id="([^"]*)"/g)].map((m) => m[1]).join(",");
+        return `${res.status()} ${heading} ${state} ${events} ${deliveries}`;
+      }
+      case "teamWebhook": {
+        // The team's endpoint as its owner's page shows it (the same fields as ownerWebhook).
+        const request = await this.context(w.teamOwner.cookies);
+        const res = await request.get(`/t/${vars.teamSlug}/settings/webhooks/${vars.teamEndpointId}`, { maxRedirects: 0 });
+        const html = await res.text();
+        await request.dispose();
+        const heading = /<h2 id="endpoint-heading"[^>]*>([^<]*)<\/h2>/.exec(html)?.[1] ?? "";
+        const state = /data-endpoint-state="([a-z]+)"/.exec(html)?.[1] ?? "";
+        const events = /data-endpoint-events="([^"]*)"/.exec(html)?.[1] ?? "";
         const deliveries = [...html.matchAll(/data-delivery-id="([^"]*)"/g)].map((m) => m[1]).join(",");
         return `${res.status()} ${heading} ${state} ${events} ${deliveries}`;
       }
@@ -744,6 +761,7 @@ export class Walker {
     const usesInvitation = JSON.stringify(row).includes("{invitationId}");
     const usesTeamKey = JSON.stringify(row).includes("{teamKeyId}");
     const usesWebhook = /\{(endpoint|delivery)Id\}/.test(JSON.stringify(row));
+    const usesTeamWebhook = /\{team(Endpoint|Delivery)Id\}/.test(JSON.stringify(row));
     const usesReview = JSON.stringify(row).includes("{reviewId}");
     const usesTeamRequest = /\{team(Approved)?RequestId\}/.exec(JSON.stringify(row));
     if (isTeamRow(row)) await this.ensureApprovals(this.world.teamSlug);
@@ -761,9 +779,12 @@ export class Walker {
       const teamKey = usesTeamKey ? await this.newTeamKey(team?.teamSlug ?? this.world.teamSlug) : undefined;
       const teamRequest = usesTeamRequest ? await this.newTeamRequest(team?.teamSlug ?? this.world.teamSlug, usesTeamRequest[1] === "Approved") : undefined;
       const webhook = usesWebhook ? await this.newWebhook() : undefined;
+      const teamSlugOfCell = team?.teamSlug ?? this.world.teamSlug;
+      const teamWebhookMade = usesTeamWebhook ? await this.newWebhook(teamSlugOfCell) : undefined;
+      const teamWebhook = teamWebhookMade ? { teamEndpointId: teamWebhookMade.endpointId, teamDeliveryId: teamWebhookMade.deliveryId } : undefined;
       // After the key: a review takes the keys that exist when it starts.
       const review = usesReview ? await this.newReview() : undefined;
-      const vars = this.vars({ ...key, ...victim, ...invitation, ...team, ...teamKey, ...teamRequest, ...webhook, ...review });
+      const vars = this.vars({ ...key, ...victim, ...invitation, ...team, ...teamKey, ...teamRequest, ...webhook, ...review, ...teamWebhook });
       if (row.kind === "action" && row.given === "bystanderSuspended") await this.adminOnBystander("suspendUserAction");
       const target = row.kind === "page" ? undefined : row.mutates;
       const before = target ? await this.snapshot(target, vars) : null;
@@ -781,6 +802,7 @@ export class Walker {
       }
       // The owner keeps at most 20 endpoints: each cell's goes once the cell is checked (the delete row's is gone already).
       if (webhook) await this.dropWebhook(webhook.endpointId);
+      if (teamWebhookMade) await this.dropWebhook(teamWebhookMade.endpointId, teamSlugOfCell);
     }
   }
 }

@@ -5,6 +5,7 @@ import type { Notification } from "@/db/schema";
 import { formatExact, formatMonth } from "../format";
 import { PermanentJobError } from "../jobs/runner";
 import { keyPagePath } from "../keys/paths";
+import { webhookPagePath } from "../webhooks/paths";
 import { mailConfigured, mailedPageLink, sendMail } from "../mail";
 import { NOTIFICATION_KINDS, UNUSED_DAYS, noticeSentence, type NotificationKind } from "../notifications/kinds";
 import { config } from "../config";
@@ -136,9 +137,9 @@ export function noticeMail(
     body = [
       `${sentence}. Keysmith sends it nothing more until it is enabled again.`,
       "",
-      `Fix the endpoint (its delivery log shows each failure), then enable it and send the failed deliveries again: ${mailedPageLink(`/settings/webhooks/${String(data.endpointId ?? "")}`)}`,
+      `Fix the endpoint (its delivery log shows each failure), then enable it and send the failed deliveries again: ${mailedPageLink(webhookPagePath(String(data.endpointId ?? ""), teamSlug))}`,
     ];
-    const lines = [`Hello ${notice.name},`, "", ...body, "", `You get this mail because you own this endpoint. Choose which mails you get: ${mailedPageLink("/settings/notifications")}`];
+    const lines = [`Hello ${notice.name},`, "", ...body, "", `You get this mail because ${teamSlug ? `you are an owner or admin of the team ${String(data.teamName)}` : "you own this endpoint"}. Choose which mails you get: ${mailedPageLink("/settings/notifications")}`];
     return { subject: sentence, text: lines.join("\n") };
   } else if (notice.kind === "key.rotation_due") {
     body = [

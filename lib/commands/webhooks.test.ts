@@ -13,7 +13,7 @@ import { resetSecretsCache } from "@/lib/secrets";
 import { DAY_MS, HOUR_MS } from "@/lib/time";
 import { verifyWebhook } from "@/lib/webhooks/signing";
 import { openTestDb } from "@/test/db";
-import { CONTEXT, PEPPER, makeUser, refusal, refusedWith } from "@/test/fixtures";
+import { CONTEXT, PEPPER, makeTeam, makeUser, refusal, refusedWith } from "@/test/fixtures";
 import { startReceiver } from "@/test/http-receiver";
 import type { Actor } from "./actor";
 import { scanExpiringKeys } from "./notifications";
@@ -287,5 +287,44 @@ describe("deliveries", () => {
     // Enabled again: its failing spell starts over.
     const enabled = await changeEndpoint(handle.db, me, endpoint.id, { enabled: true });
     expect(enabled).toMatchObject({ disabledAt: null, failingSince: null });
+  });
+});
+
+describe("a team's endpoints", () => {
+  it("are its owners' and admins' to manage; hear of the team's keys only; a developer is refused and a non-member learns nothing", async () => {
+    const r = await receiver();
+    const [owner, admin, developer, outsider] = [await person(), await person(), await person(), await person()];
+    const team = await makeTeam(handle.db, [
+      { userId: owner.userId, role: "owner" },
+      { userId: admin.userId, role: "admin" },
+      { userId: developer.userId, role: "developer" },
+    ]);
+    const { endpoint } = await createEndpoint(handle.db, admin, { url: r.url, events: ["key.created"] }, team.slug);
+    expect(endpoint).toMatchObject({ teamId: team.id, userId: null });
+    expect((await myEndpoints(handle.db, owner, team.slug)).map((e) => e.id)).toEqual([endpoint.id]);
+    expect(await myEndpoints(handle.db, owner)).toEqual([]);
+    expect(await refusal(createEndpoint(handle.db, developer, { url: r.url, events: ["key.created"] }, team.slug))).toBe("team_webhooks_admins_only");
+    expect(await refusal(myEndpoints(handle.db, developer, team.slug))).toBe("team_webhooks_admins_only");
+    expect(await refusal(createEndpoint(handle.db, outsider, { url: r.url, events: ["key.created"] }, team.slug))).toBe("team_not_found");
+    expect(await refusal(removeEndpoint(handle.db, outsider, endpoint.id, team.slug))).toBe("team_not_found");
+    expect(await refusal(removeEndpoint(handle.db, owner, endpoint.id))).toBe("webhook_not_found");
+    expect(await refusal(createEndpoint(handle.db, owner, { url: r.url, events: ["key.created"] }, "Not A Slug!"))).toBe("team_not_found");
+    // The developer's personal key goes to their own endpoints; the team's key to the team's.
+    const personal = await createEndpoint(handle.db, developer, { url: r.url, events: ["key.created"] });
+    const teamKey = await createApiKey(handle.db, developer.userId, keyInput(), CONTEXT, PEPPER);
+    await handle.db.update(apiKeys).set({ userId: null, teamId: team.id, createdBy: developer.userId }).where(eq(apiKeys.id, teamKey.key.id));
+    // The key, now the team's, revoked as the team: the team's endpoint does not take key.revoked yet.
+    await revokeApiKey(handle.db, { teamId: team.id, actorId: developer.userId }, teamKey.key.id, CONTEXT);
+    expect(await deliveriesOf(personal.endpoint.id)).toHaveLength(1);
+    expect(await deliveriesOf(endpoint.id)).toEqual([]);
+    await changeEndpoint(handle.db, owner, endpoint.id, { events: ["key.revoked"] }, team.slug);
+    await createApiKey(handle.db, developer.userId, keyInput(), CONTEXT, PEPPER);
+    const another = await createApiKey(handle.db, developer.userId, keyInput(), CONTEXT, PEPPER);
+    await handle.db.update(apiKeys).set({ userId: null, teamId: team.id, createdBy: developer.userId }).where(eq(apiKeys.id, another.key.id));
+    await revokeApiKey(handle.db, { teamId: team.id, actorId: developer.userId }, another.key.id, CONTEXT);
+    const [teamDelivery] = await deliveriesOf(endpoint.id);
+    expect(teamDelivery!.payload).toMatchObject({ type: "key.revoked", data: { key: { id: another.key.id, team: { id: team.id, slug: team.slug } } } });
+    const audits = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, endpoint.id), eq(auditEvents.action, "webhook.created")));
+    expect(audits[0]!.teamId).toBe(team.id);
   });
 });

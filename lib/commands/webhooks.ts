@@ -4,6 +4,7 @@ import dns from "node:dns/promises";
 import type { Database } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
 import { insertNotices } from "@/db/queries/notifications";
+import { lockMembership } from "@/db/queries/teams";
 import {
   WEBHOOK_ENDPOINTS_MAX,
   WEBHOOK_MAX_ATTEMPTS,
@@ -18,6 +19,7 @@ import {
   queueDeliveries,
   recordDeliveryAttempt,
   redeliver,
+  teamAdministrators,
   updateEndpoint,
   type EndpointSummary,
   type WebhookOwner,
@@ -31,6 +33,8 @@ import { mailConfigured } from "../mail";
 import { getSecrets } from "../secrets";
 import { parseInput, uuidSchema } from "../validation/common";
 import { createWebhookInput, updateWebhookInput } from "../validation/webhook.schema";
+import { isTeamSlug } from "../teams/slug";
+import { canAdministerTeam } from "../teams/roles";
 import { addressBlocked, endpointUrlProblem, hostPort, parseAllowedHosts, urlProblemText } from "../webhooks/address";
 import { postWebhook } from "../webhooks/deliver";
 import { WEBHOOK_TEST_EVENT, type WebhookPayload } from "../webhooks/events";
@@ -45,8 +49,25 @@ import type { Actor } from "./actor";
 const sealContext = (endpointId: string) => `webhook-secret:${endpointId}`;
 const openKeys = () => [getSecrets().encryptionKey, ...config.encryptionKeysPrevious];
 
-function ownerOf(actor: Pick<Actor, "userId">): WebhookOwner {
-  return { userId: actor.userId };
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/**
+ * Whose endpoints a command acts on, decided inside its transaction: the person's own, or with a
+ * team's address (untrusted), the team's, for its owners and admins only (the membership
+ * share-locked until the change commits). A non-member learns nothing: team_not_found.
+ */
+async function ownerIn(tx: Tx | Database, actor: Pick<Actor, "userId" | "key">, team: unknown): Promise<WebhookOwner> {
+  if (team === undefined) return { userId: actor.userId };
+  if (actor.key || !isTeamSlug(team)) throw new AppError("team_not_found");
+  const membership = await lockMembership(tx as Tx, team, actor.userId);
+  if (!membership) throw new AppError("team_not_found");
+  if (!canAdministerTeam(membership.role)) throw new AppError("team_webhooks_admins_only");
+  return { teamId: membership.team.id };
+}
+
+/** A team endpoint's audit events join the team's log. */
+function teamMeta(owner: WebhookOwner): { teamId?: string } {
+  return "teamId" in owner ? { teamId: owner.teamId } : {};
 }
 
 function idOrNotFound(raw: unknown, code: "webhook_not_found" | "webhook_delivery_not_found"): string {
@@ -80,29 +101,35 @@ async function checkEndpointUrl(raw: string): Promise<string> {
   return url.toString();
 }
 
-export async function myEndpoints(db: Database, actor: Pick<Actor, "userId">): Promise<EndpointSummary[]> {
-  return listEndpoints(db, ownerOf(actor));
+/** The person's endpoints, or with `team` (an address) the team's, for its owners and admins. */
+export async function myEndpoints(db: Database, actor: Pick<Actor, "userId" | "key">, team?: unknown): Promise<EndpointSummary[]> {
+  return db.transaction(async (tx) => listEndpoints(tx, await ownerIn(tx, actor, team)));
 }
 
 /** One of the actor's endpoints and its newest deliveries (anyone else's: not found). */
-export async function endpointWithDeliveries(db: Database, actor: Pick<Actor, "userId">, rawId: unknown) {
-  const id = idOrNotFound(rawId, "webhook_not_found");
-  const endpoint = await findEndpoint(db, ownerOf(actor), id);
-  if (!endpoint) throw new AppError("webhook_not_found");
-  return { endpoint, deliveries: await listDeliveries(db, id) };
+export async function endpointWithDeliveries(db: Database, actor: Pick<Actor, "userId" | "key">, rawId: unknown, team?: unknown) {
+  return db.transaction(async (tx) => {
+    const owner = await ownerIn(tx, actor, team);
+    const id = idOrNotFound(rawId, "webhook_not_found");
+    const endpoint = await findEndpoint(tx, owner, id);
+    if (!endpoint) throw new AppError("webhook_not_found");
+    return { endpoint, deliveries: await listDeliveries(tx, id) };
+  });
 }
 
 /**
  * Registers an endpoint for the actor's keys' events. Returns the endpoint and its signing secret,
  * which exists in this answer only: the row keeps it sealed (lib/crypto/seal.ts).
  */
-export async function createEndpoint(db: Database, actor: Actor, raw: unknown): Promise<{ endpoint: EndpointSummary; secret: string }> {
+export async function createEndpoint(db: Database, actor: Actor, raw: unknown, team?: unknown): Promise<{ endpoint: EndpointSummary; secret: string }> {
+  // The team is checked first (a non-member learns nothing from the URL's words), and again in the transaction.
+  if (team !== undefined) await ownerIn(db, actor, team);
   const input = parseInput(createWebhookInput, raw);
   const url = await checkEndpointUrl(input.url);
-  const owner = ownerOf(actor);
   const id = randomUUID();
   const secret = newWebhookSecret();
   const endpoint = await db.transaction(async (tx) => {
+    const owner = await ownerIn(tx, actor, team);
     if ((await countEndpoints(tx, owner)) >= WEBHOOK_ENDPOINTS_MAX) throw new AppError("webhook_limit_reached");
     const created = await insertEndpoint(tx, {
       id,
@@ -113,19 +140,20 @@ export async function createEndpoint(db: Database, actor: Actor, raw: unknown): 
       secretSealed: seal(secret, sealContext(id), getSecrets().encryptionKey),
       createdBy: actor.userId,
     });
-    await recordAudit(tx, { actorId: actor.userId, action: "webhook.created", targetType: "webhook", targetId: id, metadata: { url, events: input.events }, context: actor.context });
+    await recordAudit(tx, { actorId: actor.userId, action: "webhook.created", targetType: "webhook", targetId: id, metadata: { url, events: input.events, ...teamMeta(owner) }, context: actor.context });
     return created;
   });
   return { endpoint, secret };
 }
 
 /** Changes an endpoint's URL, description or events, or turns it on or off. */
-export async function changeEndpoint(db: Database, actor: Actor, rawId: unknown, raw: unknown): Promise<EndpointSummary> {
+export async function changeEndpoint(db: Database, actor: Actor, rawId: unknown, raw: unknown, team?: unknown): Promise<EndpointSummary> {
+  if (team !== undefined) await ownerIn(db, actor, team);
   const id = idOrNotFound(rawId, "webhook_not_found");
   const input = parseInput(updateWebhookInput, raw);
   const url = input.url !== undefined ? await checkEndpointUrl(input.url) : undefined;
   return db.transaction(async (tx) => {
-    const owner = ownerOf(actor);
+    const owner = await ownerIn(tx, actor, team);
     if (!(await findEndpoint(tx, owner, id, true))) throw new AppError("webhook_not_found");
     const updated = await updateEndpoint(tx, owner, id, { url, description: input.description, events: input.events, enabled: input.enabled });
     if (!updated) throw new AppError("webhook_not_found");
@@ -134,7 +162,7 @@ export async function changeEndpoint(db: Database, actor: Actor, rawId: unknown,
       action: "webhook.updated",
       targetType: "webhook",
       targetId: id,
-      metadata: { url: updated.url, ...(input.events ? { events: updated.events } : {}), ...(input.enabled !== undefined ? { enabled: input.enabled } : {}) },
+      metadata: { url: updated.url, ...(input.events ? { events: updated.events } : {}), ...(input.enabled !== undefined ? { enabled: input.enabled } : {}), ...teamMeta(owner) },
       context: actor.context,
     });
     return updated;
@@ -142,33 +170,36 @@ export async function changeEndpoint(db: Database, actor: Actor, rawId: unknown,
 }
 
 /** A new signing secret for an endpoint, returned once; the one it replaces keeps signing beside it for a day. */
-export async function rotateEndpointSecret(db: Database, actor: Actor, rawId: unknown): Promise<{ endpoint: EndpointSummary; secret: string }> {
-  const id = idOrNotFound(rawId, "webhook_not_found");
+export async function rotateEndpointSecret(db: Database, actor: Actor, rawId: unknown, team?: unknown): Promise<{ endpoint: EndpointSummary; secret: string }> {
   const secret = newWebhookSecret();
   const endpoint = await db.transaction(async (tx) => {
-    const updated = await updateEndpoint(tx, ownerOf(actor), id, { secretSealed: seal(secret, sealContext(id), getSecrets().encryptionKey), clockOffsetMs: actor.clockOffsetMs });
+    const owner = await ownerIn(tx, actor, team);
+    const id = idOrNotFound(rawId, "webhook_not_found");
+    const updated = await updateEndpoint(tx, owner, id, { secretSealed: seal(secret, sealContext(id), getSecrets().encryptionKey), clockOffsetMs: actor.clockOffsetMs });
     if (!updated) throw new AppError("webhook_not_found");
-    await recordAudit(tx, { actorId: actor.userId, action: "webhook.secret_rotated", targetType: "webhook", targetId: id, metadata: { url: updated.url }, context: actor.context });
+    await recordAudit(tx, { actorId: actor.userId, action: "webhook.secret_rotated", targetType: "webhook", targetId: id, metadata: { url: updated.url, ...teamMeta(owner) }, context: actor.context });
     return updated;
   });
   return { endpoint, secret };
 }
 
-export async function removeEndpoint(db: Database, actor: Actor, rawId: unknown): Promise<EndpointSummary> {
-  const id = idOrNotFound(rawId, "webhook_not_found");
+export async function removeEndpoint(db: Database, actor: Actor, rawId: unknown, team?: unknown): Promise<EndpointSummary> {
   return db.transaction(async (tx) => {
-    const deleted = await deleteEndpoint(tx, ownerOf(actor), id);
+    const owner = await ownerIn(tx, actor, team);
+    const id = idOrNotFound(rawId, "webhook_not_found");
+    const deleted = await deleteEndpoint(tx, owner, id);
     if (!deleted) throw new AppError("webhook_not_found");
-    await recordAudit(tx, { actorId: actor.userId, action: "webhook.deleted", targetType: "webhook", targetId: id, metadata: { url: deleted.url }, context: actor.context });
+    await recordAudit(tx, { actorId: actor.userId, action: "webhook.deleted", targetType: "webhook", targetId: id, metadata: { url: deleted.url, ...teamMeta(owner) }, context: actor.context });
     return deleted;
   });
 }
 
 /** Queues a `webhook.test` event to one enabled endpoint (delivered, logged and retried like any other). */
-export async function sendTestEvent(db: Database, actor: Actor, rawId: unknown): Promise<void> {
-  const id = idOrNotFound(rawId, "webhook_not_found");
+export async function sendTestEvent(db: Database, actor: Actor, rawId: unknown, team?: unknown): Promise<void> {
   await db.transaction(async (tx) => {
-    const endpoint = await findEndpoint(tx, ownerOf(actor), id, true);
+    const owner = await ownerIn(tx, actor, team);
+    const id = idOrNotFound(rawId, "webhook_not_found");
+    const endpoint = await findEndpoint(tx, owner, id, true);
     if (!endpoint) throw new AppError("webhook_not_found");
     if (endpoint.disabledAt) throw new AppError("webhook_disabled");
     const payload: WebhookPayload = {
@@ -181,9 +212,8 @@ export async function sendTestEvent(db: Database, actor: Actor, rawId: unknown):
 }
 
 /** Sends one of the actor's deliveries again (after its attempts ended). */
-export async function redeliverDelivery(db: Database, actor: Actor, rawId: unknown): Promise<void> {
-  const id = idOrNotFound(rawId, "webhook_delivery_not_found");
-  const result = await db.transaction((tx) => redeliver(tx, ownerOf(actor), id));
+export async function redeliverDelivery(db: Database, actor: Actor, rawId: unknown, team?: unknown): Promise<void> {
+  const result = await db.transaction(async (tx) => redeliver(tx, await ownerIn(tx, actor, team), idOrNotFound(rawId, "webhook_delivery_not_found")));
   if (result === "not_found") throw new AppError("webhook_delivery_not_found");
   if (result === "in_progress") throw new AppError("webhook_delivery_in_progress");
 }
@@ -236,11 +266,19 @@ export async function deliverWebhook(db: Database, input: { deliveryId: string; 
 async function endpointDisabled(db: Database, endpoint: EndpointSummary): Promise<void> {
   log.warn("webhooks.endpoint_disabled", { endpoint: endpoint.id });
   await db.transaction(async (tx) => {
-    await recordAudit(tx, { actorId: null, action: "webhook.disabled", targetType: "webhook", targetId: endpoint.id, metadata: { url: endpoint.url }, context: { ip: null, userAgent: null } });
-    if (!endpoint.userId) return;
+    await recordAudit(tx, { actorId: null, action: "webhook.disabled", targetType: "webhook", targetId: endpoint.id, metadata: { url: endpoint.url, ...(endpoint.teamId ? { teamId: endpoint.teamId } : {}) }, context: { ip: null, userAgent: null } });
+    // A person's endpoint: its owner; a team's: the team's owners and admins.
+    const told = endpoint.userId ? [{ userId: endpoint.userId, teamSlug: null, teamName: null }] : await teamAdministrators(tx, endpoint.teamId!);
     await insertNotices(
       tx,
-      [{ userId: endpoint.userId, kind: "webhook.disabled", keyId: null, teamId: null, data: { url: endpoint.url, endpointId: endpoint.id }, dedupeKey: `webhook.disabled:${endpoint.id}:${endpoint.disabledAt?.toISOString()}` }],
+      told.map((person) => ({
+        userId: person.userId,
+        kind: "webhook.disabled" as const,
+        keyId: null,
+        teamId: endpoint.teamId,
+        data: { url: endpoint.url, endpointId: endpoint.id, teamSlug: person.teamSlug, teamName: person.teamName },
+        dedupeKey: `webhook.disabled:${endpoint.id}:${endpoint.disabledAt?.toISOString()}:${person.userId}`,
+      })),
       { mail: mailConfigured() },
     );
   });

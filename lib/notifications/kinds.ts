@@ -65,7 +65,9 @@ export function noticeSentence(kind: NotificationKind, data: Record<string, unkn
       return `Review your keys: ${n === 1 ? "1 key" : `${n} keys`} in the access review “${String(data.reviewName ?? "")}”`;
     }
     case "webhook.disabled":
-      return `Your webhook endpoint ${String(data.url ?? "")} was disabled: its deliveries failed for 3 days`;
+      return typeof data.teamName === "string"
+        ? `The webhook endpoint ${String(data.url ?? "")} of team ${data.teamName} was disabled: its deliveries failed for 3 days`
+        : `Your webhook endpoint ${String(data.url ?? "")} was disabled: its deliveries failed for 3 days`;
     case "key.revoked":
       if (data.by === "leak") {
         return data.secret === "previous secret"

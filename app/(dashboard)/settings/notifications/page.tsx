@@ -5,6 +5,7 @@ import { NoticeList } from "@/components/notifications/notice-list";
 import { getDb } from "@/db";
 import { myNotifications, notificationSettings } from "@/lib/commands/notifications";
 import { keyPagePath } from "@/lib/keys/paths";
+import { webhookPagePath } from "@/lib/webhooks/paths";
 import { NOTIFICATION_KIND_LABELS, noticeSentence } from "@/lib/notifications/kinds";
 import { requestTimeZone } from "@/lib/request-time-zone";
 import { requireUser } from "@/lib/session";
@@ -35,7 +36,7 @@ export default async function NotificationsPage() {
         : n.kind === "review.requested"
           ? "/settings/reviews"
           : n.kind === "webhook.disabled" && typeof n.data.endpointId === "string"
-            ? `/settings/webhooks/${n.data.endpointId}`
+            ? webhookPagePath(n.data.endpointId, typeof n.data.teamSlug === "string" ? n.data.teamSlug : undefined)
             : null,
     unread: n.readAt === null,
   }));

@@ -3,13 +3,11 @@
 // Settings -> Webhooks: thin adapters over lib/commands/webhooks.ts.
 import { revalidatePath } from "next/cache";
 import { withUser } from "@/lib/action";
+import type { EndpointFormValues, NewSecretState } from "@/components/webhooks/types";
 import type { ActionState } from "@/lib/action-state";
 import { changeEndpoint, createEndpoint, redeliverDelivery, removeEndpoint, rotateEndpointSecret, sendTestEvent } from "@/lib/commands/webhooks";
 
 const PAGE = "/settings/webhooks";
-
-export type EndpointFormValues = { url: string; description: string; events: string[] };
-export type NewSecretState = ActionState<{ values?: EndpointFormValues; endpointId?: string; secret?: string }>;
 
 function formValues(form: FormData): EndpointFormValues {
   const text = (name: string) => {

@@ -1,6 +1,7 @@
 import { SectionTabs } from "@/components/layout/section-tabs";
 import { teamApiKeysPath, teamAuditPath, teamMembersPath, teamPolicyPath, teamRequestsPath, teamUsagePath } from "@/components/teams/team-links";
 import { PLACES } from "@/lib/glossary";
+import { webhooksPath } from "@/lib/webhooks/paths";
 import { TEAM_ROLE_LABELS, canAdministerTeam } from "@/lib/teams/roles";
 import { requireTeamMember } from "@/lib/session";
 
@@ -18,7 +19,7 @@ export default async function TeamSettingsLayout({ children, params }: { childre
     { href: teamRequestsPath(team.slug), label: PLACES.teamRequests },
     { href: teamUsagePath(team.slug), label: PLACES.teamUsage },
     // Only owners and admins read the log: the tab is a convenience, the page's command decides.
-    ...(canAdministerTeam(role) ? [{ href: teamAuditPath(team.slug), label: PLACES.auditLog }] : []),
+    ...(canAdministerTeam(role) ? [{ href: teamAuditPath(team.slug), label: PLACES.auditLog }, { href: webhooksPath(team.slug), label: PLACES.webhooks }] : []),
   ];
   return (
     <div className="mx-auto max-w-6xl">
