@@ -789,6 +789,8 @@ export const accessReviews = pgTable(
     filters: jsonb("filters").$type<Record<string, string>>().notNull().default({}),
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
     onDue: text("on_due", { enum: REVIEW_ON_DUE }).notNull(),
+    // A team's own review (started by its owners or admins, over its keys); null: an administrator's.
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "cascade" }),
     status: text("status", { enum: REVIEW_STATUSES }).notNull().default("open"),
     startedBy: uuid("started_by").references(() => users.id, { onDelete: "set null" }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
@@ -797,6 +799,8 @@ export const accessReviews = pgTable(
   (t) => [
     // The admin's list, newest first; the due scan's open reviews.
     index("access_reviews_created_idx").on(t.createdAt, t.id),
+    // A team's list of its own reviews.
+    index("access_reviews_team_created_idx").on(t.teamId, t.createdAt),
     index("access_reviews_open_due_idx").on(t.dueAt).where(sql`${t.status} = 'open'`),
     check("access_reviews_on_due", sql`${t.onDue} in ('revoke', 'flag')`),
     check("access_reviews_status", sql`${t.status} in ('open', 'closed')`),

@@ -117,6 +117,7 @@ export const ERRORS = {
     403,
     "This team's policy puts keys with this access behind an admin's approval, so only a team admin or owner may rotate this key. Ask one of them.",
   ],
+  team_reviews_admins_only: [403, "Only the team's owners and admins start and follow its access reviews. Ask one of them."],
   review_no_keys: [422, "No usable key matches these filters. Widen them, or start the review later."],
   review_too_large: [422, "More than 5,000 keys match these filters. Narrow them (a team, an owner or a scope) and start a review for each part."],
   review_item_not_found: [404, "That key was not found among those waiting for your answer in an open review. It may have been answered already, or the review has ended; refresh the page."],

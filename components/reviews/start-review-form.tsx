@@ -20,7 +20,16 @@ export type StartReviewState = ActionState<{ values?: Record<string, string>; re
  * Starts an access review: its name, its due date (a day on the starter's calendar), what happens
  * to keys nobody confirms, and which keys (the All API keys list's filters; none: every usable key).
  */
-export function StartReviewForm({ action: start, scopes }: { action: (state: StartReviewState, form: FormData) => Promise<StartReviewState>; scopes: string[] }) {
+export function StartReviewForm({
+  action: start,
+  scopes,
+  team,
+}: {
+  action: (state: StartReviewState, form: FormData) => Promise<StartReviewState>;
+  scopes: string[];
+  /** A team's review: its keys only, so no owner or team to choose. */
+  team?: { name: string };
+}) {
   const [state, action, pending] = useActionState(start, { ok: false });
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, state.fieldErrors);
@@ -80,9 +89,13 @@ export function StartReviewForm({ action: start, scopes }: { action: (state: Sta
         )}
       </fieldset>
       <fieldset className="grid gap-3 sm:grid-cols-2">
-        <legend className="mb-1 text-sm font-medium">Which keys (every usable key when left empty)</legend>
-        <FormField id="review-owner" name="owner" type="email" label="Owner's email" maxLength={254} defaultValue={values.owner} autoComplete="off" />
-        <FormField id="review-team" name="team" label="Team address" maxLength={40} placeholder="platform" defaultValue={values.team} autoComplete="off" />
+        <legend className="mb-1 text-sm font-medium">{team ? `Which of the team's keys (every usable one when left as it is)` : "Which keys (every usable key when left empty)"}</legend>
+        {!team && (
+          <>
+            <FormField id="review-owner" name="owner" type="email" label="Owner's email" maxLength={254} defaultValue={values.owner} autoComplete="off" />
+            <FormField id="review-team" name="team" label="Team address" maxLength={40} placeholder="platform" defaultValue={values.team} autoComplete="off" />
+          </>
+        )}
         <div className="grid gap-2">
           <Label htmlFor="review-scope">With the scope</Label>
           <NativeSelect id="review-scope" name="scope" defaultValue={values.scope ?? ""}>

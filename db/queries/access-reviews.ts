@@ -12,7 +12,9 @@ import { adminKeyWhere, revokeInTransaction } from "./admin-keys";
 import { recordAudit } from "./audit";
 import { DB_NOW, keyUsableCondition } from "./key-status";
 import { insertNotices, keyRecipients, type NewNotice } from "./notifications";
-import { lockMembershipById } from "./teams";
+import { lockMembership, lockMembershipById } from "./teams";
+
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 /**
  * Starts a review, in one transaction: the admin is still an active admin; the usable keys the
@@ -22,28 +24,45 @@ import { lockMembershipById } from "./teams";
  */
 export async function insertReview(
   db: Database,
-  input: { adminId: string; name: string; dueAt: Date; onDue: ReviewOnDue; filters: Partial<AdminKeyFilters> & Record<string, string>; context: RequestContext; rotationDays: number | null; mail: boolean },
+  input: {
+    userId: string;
+    /** A team's own review (its owners and admins start it, over its keys); absent: an administrator's. */
+    teamSlug?: string;
+    name: string;
+    dueAt: Date;
+    onDue: ReviewOnDue;
+    filters: Partial<AdminKeyFilters> & Record<string, string>;
+    context: RequestContext;
+    rotationDays: number | null;
+    mail: boolean;
+  },
 ): Promise<{ review: AccessReview; keys: number }> {
   return db.transaction(async (tx) => {
-    await assertActiveAdmin(tx, input.adminId);
+    const teamId = input.teamSlug === undefined ? null : await lockTeamAdministrator(tx, input.teamSlug, input.userId);
+    if (teamId === null) await assertActiveAdmin(tx, input.userId);
+    const filters = teamId ? { scope: input.filters.scope, usage: input.filters.usage } : input.filters;
     const keys = await tx
       .select({ id: apiKeys.id, userId: apiKeys.userId, teamId: apiKeys.teamId })
       .from(apiKeys)
-      .where(and(adminKeyWhere(input.filters, input.rotationDays), keyUsableCondition(DB_NOW), isNull(apiKeys.deletedAt)))
+      .where(and(adminKeyWhere(filters, input.rotationDays), teamId ? eq(apiKeys.teamId, teamId) : undefined, keyUsableCondition(DB_NOW), isNull(apiKeys.deletedAt)))
       .limit(REVIEW_KEYS_MAX + 1);
     if (keys.length === 0) throw new AppError("review_no_keys");
     if (keys.length > REVIEW_KEYS_MAX) throw new AppError("review_too_large");
-    const [review] = await tx.insert(accessReviews).values({ name: input.name, filters: input.filters, dueAt: input.dueAt, onDue: input.onDue, startedBy: input.adminId }).returning();
+    const [review] = await tx
+      .insert(accessReviews)
+      .values({ name: input.name, filters: Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as Record<string, string>, dueAt: input.dueAt, onDue: input.onDue, teamId, startedBy: input.userId })
+      .returning();
     for (let i = 0; i < keys.length; i += 1_000) {
       await tx.insert(accessReviewItems).values(keys.slice(i, i + 1_000).map((k) => ({ reviewId: review!.id, keyId: k.id, userId: k.teamId ? null : k.userId, teamId: k.teamId })));
     }
     await recordAudit(tx, {
-      actorId: input.adminId,
+      actorId: input.userId,
       action: "review.started",
       targetType: "access_review",
       targetId: review!.id,
-      metadata: { name: input.name, keys: keys.length, dueAt: input.dueAt.toISOString(), onDue: input.onDue, filters: input.filters },
+      metadata: { name: input.name, keys: keys.length, dueAt: input.dueAt.toISOString(), onDue: input.onDue, filters: review!.filters, ...(teamId ? { teamId } : {}) },
       context: input.context,
+      teamId,
     });
     // Who is told: each key's owner, or its team's owners and admins; one notice per person.
     const perPerson = new Map<string, number>();
@@ -63,12 +82,25 @@ export async function insertReview(
 
 export type ReviewSummary = AccessReview & { counts: Partial<Record<ReviewDecision, number>>; startedByEmail: string | null };
 
-/** Every review, newest first, with how many of its keys stand where. */
-export async function listReviews(db: Database, limit = 100): Promise<ReviewSummary[]> {
+/**
+ * The owners and admins of a team start and read its reviews: their membership share-locked, in
+ * the caller's transaction. A non-member: team_not_found; a developer or viewer: team_reviews_admins_only.
+ */
+export async function lockTeamAdministrator(tx: Tx | Database, slug: string, userId: string): Promise<string> {
+  const membership = await lockMembership(tx as Tx, slug, userId);
+  if (!membership) throw new AppError("team_not_found");
+  if (!canAdministerTeam(membership.role)) throw new AppError("team_reviews_admins_only");
+  return membership.team.id;
+}
+
+/** Every review (an administrator's list), or a team's own, newest first, with how many of its keys stand where. */
+export async function listReviews(db: Tx | Database, options: { teamId?: string; limit?: number } = {}): Promise<ReviewSummary[]> {
+  const limit = options.limit ?? 100;
   const reviews = await db
     .select({ review: accessReviews, startedByEmail: users.email })
     .from(accessReviews)
     .leftJoin(users, eq(users.id, accessReviews.startedBy))
+    .where(options.teamId ? eq(accessReviews.teamId, options.teamId) : undefined)
     .orderBy(desc(accessReviews.createdAt), desc(accessReviews.id))
     .limit(limit);
   if (reviews.length === 0) return [];
@@ -101,7 +133,7 @@ const itemColumns = {
 };
 
 /** One review with its keys (in pages of `limit`, pending first, then by name), for the admin's page and the report. */
-export async function reviewItems(db: Database, reviewId: string, options: { limit: number; offset?: number }) {
+export async function reviewItems(db: Tx | Database, reviewId: string, options: { limit: number; offset?: number }) {
   return db
     .select(itemColumns)
     .from(accessReviewItems)
@@ -114,8 +146,13 @@ export async function reviewItems(db: Database, reviewId: string, options: { lim
     .offset(options.offset ?? 0);
 }
 
-export async function findReview(db: Database, id: string): Promise<ReviewSummary | undefined> {
-  const [row] = await db.select({ review: accessReviews, startedByEmail: users.email }).from(accessReviews).leftJoin(users, eq(users.id, accessReviews.startedBy)).where(eq(accessReviews.id, id));
+/** One review (a team's: only when it is that team's). */
+export async function findReview(db: Tx | Database, id: string, teamId?: string): Promise<ReviewSummary | undefined> {
+  const [row] = await db
+    .select({ review: accessReviews, startedByEmail: users.email })
+    .from(accessReviews)
+    .leftJoin(users, eq(users.id, accessReviews.startedBy))
+    .where(and(eq(accessReviews.id, id), teamId ? eq(accessReviews.teamId, teamId) : undefined));
   if (!row) return undefined;
   const counts = await db
     .select({ decision: accessReviewItems.decision, n: count() })

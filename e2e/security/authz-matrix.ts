@@ -75,6 +75,7 @@ export type Cells = Record<Column, Outcome>;
  * teamKeys: the row's team's keys, as a keys:read key of that team lists them through /api/v1/keys.
  * teamRequest: the status of the cell's key request ({teamRequestId} or {teamApprovedRequestId}), as the team owner's Requests page shows it.
  * {reviewId}: an access review the run's admin started over the owner's keys, after the cell's {keyId} was made.
+ * {teamReviewId}: an access review of the row's team, started by its owner.
  * teamWebhook: the cell's endpoint of the row's team ({teamEndpointId}, made by its owner, with one delivery {teamDeliveryId}), as the team owner's page shows it.
  * ownerWebhook: the cell's webhook endpoint of the owner ({endpointId}, with one delivery {deliveryId}), as its page shows it.
  */
@@ -229,6 +230,18 @@ export const AUTHZ_MATRIX: Row[] = [
   // owners' and admins' ({teamEndpointId}, made by the team's owner), a 404 to anyone else.
   { kind: "page", path: "/t/[slug]/settings/webhooks", file: "app/(dashboard)/t/[slug]/settings/webhooks/page.tsx", url: "/t/{teamSlug}/settings/webhooks", cells: teamCells("page", "ok", "ok", "ok", "ok") },
   { kind: "page", path: "/t/[slug]/settings/webhooks/[id]", file: "app/(dashboard)/t/[slug]/settings/webhooks/[id]/page.tsx", url: "/t/{teamSlug}/settings/webhooks/{teamEndpointId}", cells: teamCells("page", "ok", "ok", "not_found", "not_found") },
+  // A team's access reviews: the list answers every member (a developer or viewer is told whom to ask); a review
+  // ({teamReviewId}, started by the team's owner) and its report are its owners' and admins', a 404 to anyone else.
+  { kind: "page", path: "/t/[slug]/settings/reviews", file: "app/(dashboard)/t/[slug]/settings/reviews/page.tsx", url: "/t/{teamSlug}/settings/reviews", cells: teamCells("page", "ok", "ok", "ok", "ok") },
+  { kind: "page", path: "/t/[slug]/settings/reviews/[id]", file: "app/(dashboard)/t/[slug]/settings/reviews/[id]/page.tsx", url: "/t/{teamSlug}/settings/reviews/{teamReviewId}", cells: teamCells("page", "ok", "ok", "not_found", "not_found") },
+  {
+    kind: "route",
+    method: "GET",
+    path: "/t/[slug]/settings/reviews/[id]/export",
+    file: "app/(dashboard)/t/[slug]/settings/reviews/[id]/export/route.ts",
+    url: "/t/{teamSlug}/settings/reviews/{teamReviewId}/export",
+    cells: { ...cells("not_found", "not_found", "not_found", "not_found", "not_found"), teamOwner: "ok", teamAdmin: "ok", teamDeveloper: "not_found", teamViewer: "not_found" },
+  },
   // A team's usage overview: every member.
   { kind: "page", path: "/t/[slug]/settings/usage", file: "app/(dashboard)/t/[slug]/settings/usage/page.tsx", url: "/t/{teamSlug}/settings/usage", cells: teamCells("page", "ok", "ok", "ok", "ok") },
   // A team's audit log: owners and admins read it; a developer or viewer gets a page that says only
@@ -339,6 +352,8 @@ export const AUTHZ_MATRIX: Row[] = [
   // revoking it changes the key, anyone else is not found and changes nothing.
   { kind: "action", name: "startAccessReviewAction", file: "app/(dashboard)/admin/reviews/actions.ts", page: "/admin/reviews", args: [{ ok: false }, { $form: { name: "Matrix review {uniq}", dueDate: "{inAWeek}", onDue: "flag", owner: "{ownerEmail}" } }], cells: adminAction },
   { kind: "action", name: "answerReviewItemAction", file: "app/(dashboard)/settings/reviews/actions.ts", page: "/settings/reviews", args: [{ reviewId: "{reviewId}", keyId: "{keyId}", decision: "revoked" }], mutates: "ownerKey", cells: userAction("not_found") },
+  // A team's access review: its owners and admins start one over the team's keys; a developer or viewer is refused; anyone else: not found.
+  { kind: "action", name: "startTeamAccessReviewAction", file: "app/(dashboard)/t/[slug]/settings/reviews/actions.ts", page: "/t/{teamSlug}/settings/reviews", args: ["{teamSlug}", { ok: false }, { $form: { name: "Matrix team review {uniq}", dueDate: "{inAWeek}", onDue: "flag" } }], cells: teamCells("action", "ok", "ok", "refused", "refused") },
   // A team's webhooks: owners and admins change them; a developer or viewer is refused with whom to ask; anyone else: team not found.
   { kind: "action", name: "createTeamWebhookAction", file: "app/(dashboard)/t/[slug]/settings/webhooks/actions.ts", page: "/t/{teamSlug}/settings/webhooks", args: ["{teamSlug}", { ok: false }, { $form: { url: `http://${webhookReceiverHosts()[1]}/matrix-team`, description: "", events: "key.created" } }], cells: teamCells("action", "ok", "ok", "refused", "refused") },
   { kind: "action", name: "updateTeamWebhookAction", file: "app/(dashboard)/t/[slug]/settings/webhooks/actions.ts", page: "/t/{teamSlug}/settings/webhooks", args: ["{teamSlug}", "{teamEndpointId}", { ok: false }, { $form: { url: `http://${webhookReceiverHosts()[1]}/matrix`, description: "renamed {uniq}", events: "key.revoked" } }], mutates: "teamWebhook", cells: teamCells("action", "ok", "ok", "refused", "refused") },

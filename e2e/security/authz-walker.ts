@@ -416,14 +416,15 @@ export class Walker {
     }
   }
 
-  /** An access review the run's admin starts over the owner's keys, for one cell. */
-  async newReview(): Promise<{ reviewId: string }> {
-    const request = await this.context(this.world.admin.cookies);
+  /** An access review for one cell: the run's admin's over the owner's keys, or the team owner's over a team's keys. */
+  async newReview(teamSlug?: string): Promise<{ reviewId: string }> {
+    if (teamSlug) await this.teamObserver(teamSlug);
+    const request = await this.context(teamSlug ? this.world.teamOwner.cookies : this.world.admin.cookies);
     try {
-      const made = await this.action(request, { file: "app/(dashboard)/admin/reviews/actions.ts", name: "startAccessReviewAction", page: "/admin/reviews" }, [
-        { ok: false },
-        { $form: { name: `Matrix review ${randomUUID().slice(0, 8)}`, dueDate: inDays(7).slice(0, 10), onDue: "flag", owner: this.world.owner.email } },
-      ]);
+      const form = { name: `Matrix review ${randomUUID().slice(0, 8)}`, dueDate: inDays(7).slice(0, 10), onDue: "flag" };
+      const made = teamSlug
+        ? await this.action(request, { file: "app/(dashboard)/t/[slug]/settings/reviews/actions.ts", name: "startTeamAccessReviewAction", page: `/t/${teamSlug}/settings/reviews` }, [teamSlug, { ok: false }, { $form: form }])
+        : await this.action(request, { file: "app/(dashboard)/admin/reviews/actions.ts", name: "startAccessReviewAction", page: "/admin/reviews" }, [{ ok: false }, { $form: { ...form, owner: this.world.owner.email } }]);
       const reviewId = (made.action as { data?: { reviewId?: string } } | null)?.data?.reviewId ?? "";
       expect(reviewId, made.text.slice(0, 600)).toBeTruthy();
       return { reviewId };
@@ -763,8 +764,13 @@ export class Walker {
     const usesWebhook = /\{(endpoint|delivery)Id\}/.test(JSON.stringify(row));
     const usesTeamWebhook = /\{team(Endpoint|Delivery)Id\}/.test(JSON.stringify(row));
     const usesReview = JSON.stringify(row).includes("{reviewId}");
+    const usesTeamReview = JSON.stringify(row).includes("{teamReviewId}");
     const usesTeamRequest = /\{team(Approved)?RequestId\}/.exec(JSON.stringify(row));
-    if (isTeamRow(row)) await this.ensureApprovals(this.world.teamSlug);
+    if (isTeamRow(row)) {
+      await this.ensureApprovals(this.world.teamSlug);
+      // The team has usable keys (its observers'), so a team's access review has keys to take.
+      await this.teamObserver(this.world.teamSlug);
+    }
     const scope = row.kind === "route" ? row.scope : undefined;
     // A call that may change the key gets a key of its own; read-only rows share one.
     const shared = usesKey && !(row.kind !== "page" && row.mutates === "ownerKey") ? await this.targetKey(scope) : null;
@@ -784,7 +790,8 @@ export class Walker {
       const teamWebhook = teamWebhookMade ? { teamEndpointId: teamWebhookMade.endpointId, teamDeliveryId: teamWebhookMade.deliveryId } : undefined;
       // After the key: a review takes the keys that exist when it starts.
       const review = usesReview ? await this.newReview() : undefined;
-      const vars = this.vars({ ...key, ...victim, ...invitation, ...team, ...teamKey, ...teamRequest, ...webhook, ...review, ...teamWebhook });
+      const teamReview = usesTeamReview ? { teamReviewId: (await this.newReview(teamSlugOfCell)).reviewId } : undefined;
+      const vars = this.vars({ ...key, ...victim, ...invitation, ...team, ...teamKey, ...teamRequest, ...webhook, ...review, ...teamWebhook, ...teamReview });
       if (row.kind === "action" && row.given === "bystanderSuspended") await this.adminOnBystander("suspendUserAction");
       const target = row.kind === "page" ? undefined : row.mutates;
       const before = target ? await this.snapshot(target, vars) : null;

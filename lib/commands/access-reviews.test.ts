@@ -9,7 +9,7 @@ import { scopesFor } from "@/lib/scopes";
 import { DAY_MS } from "@/lib/time";
 import { openTestDb } from "@/test/db";
 import { CONTEXT, PEPPER, makeTeam, makeUser, refusal, refusedWith } from "@/test/fixtures";
-import { accessReviewDetails, answerReviewItem, closeDueAccessReviews, myPendingReviewCount, myReviewItems, startAccessReview } from "./access-reviews";
+import { accessReviewDetails, accessReviews, answerReviewItem, closeDueAccessReviews, myPendingReviewCount, myReviewItems, startAccessReview } from "./access-reviews";
 import type { Actor } from "./actor";
 
 // Access reviews below the browser, on each driver: who may start one and which keys it takes,
@@ -152,5 +152,35 @@ describe("the due date", () => {
     expect(closings).toHaveLength(1);
     expect(await refusal(answerReviewItem(handle.db, actor(carol.id), { reviewId: flagging.review.id, keyId: flaggedKey.id, decision: "confirmed" }))).toBe("review_item_not_found");
     expect(await myPendingReviewCount(handle.db, { userId: alice.id })).toBe(0);
+  });
+});
+
+describe("a team's own review", () => {
+  it("is started and followed by the team's owners and admins, over the team's keys only", async () => {
+    const [owner, teamAdmin, developer, outsider] = [await makeUser(handle.db), await makeUser(handle.db), await makeUser(handle.db), await makeUser(handle.db)];
+    const team = await makeTeam(handle.db, [
+      { userId: owner.id, role: "owner" },
+      { userId: teamAdmin.id, role: "admin" },
+      { userId: developer.id, role: "developer" },
+    ]);
+    const teamKey = await key(developer.id, "team-key");
+    await handle.db.update(apiKeys).set({ userId: null, teamId: team.id, createdBy: developer.id }).where(eq(apiKeys.id, teamKey.id));
+    const personal = await key(developer.id, "personal-key");
+    const input = { name: "Team monthly", dueDate: inDays(7), onDue: "flag", owner: developer.email };
+    expect(await refusal(startAccessReview(handle.db, actor(developer.id), input, team.slug))).toBe("team_reviews_admins_only");
+    expect(await refusal(startAccessReview(handle.db, actor(outsider.id), input, team.slug))).toBe("team_not_found");
+    expect(await refusal(startAccessReview(handle.db, actor(outsider.id), { name: "" }, team.slug))).toBe("team_not_found");
+    const { review, keys } = await startAccessReview(handle.db, actor(teamAdmin.id), input, team.slug);
+    expect(keys).toBe(1);
+    expect(review.teamId).toBe(team.id);
+    expect((await itemsOf(review.id)).map((i) => i.keyId)).toEqual([teamKey.id]);
+    expect(personal.id).not.toBe(teamKey.id);
+    expect((await accessReviews(handle.db, actor(owner.id), team.slug)).map((r) => r.id)).toEqual([review.id]);
+    expect(await refusal(accessReviews(handle.db, actor(developer.id), team.slug))).toBe("team_reviews_admins_only");
+    expect((await accessReviewDetails(handle.db, review.id, { limit: 10 }, { actor: actor(owner.id), team: team.slug })).items).toHaveLength(1);
+    const other = await makeTeam(handle.db, [{ userId: outsider.id, role: "owner" }]);
+    expect(await refusal(accessReviewDetails(handle.db, review.id, { limit: 10 }, { actor: actor(outsider.id), team: other.slug }))).toBe("review_not_found");
+    const [audit] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, review.id), eq(auditEvents.action, "review.started")));
+    expect(audit!.teamId).toBe(team.id);
   });
 });

@@ -140,15 +140,16 @@ describe("webhook endpoints", () => {
     await sendTestEvent(handle.db, me, endpoint.id);
     await drain();
     const [delivery] = await deliveriesOf(endpoint.id);
+    // One at a time: each call starts only when the previous refusal was checked.
     for (const attempt of [
-      endpointWithDeliveries(handle.db, other, endpoint.id),
-      changeEndpoint(handle.db, other, endpoint.id, { enabled: false }),
-      rotateEndpointSecret(handle.db, other, endpoint.id),
-      sendTestEvent(handle.db, other, endpoint.id),
-      removeEndpoint(handle.db, other, endpoint.id),
-      removeEndpoint(handle.db, me, "not-a-uuid"),
+      () => endpointWithDeliveries(handle.db, other, endpoint.id),
+      () => changeEndpoint(handle.db, other, endpoint.id, { enabled: false }),
+      () => rotateEndpointSecret(handle.db, other, endpoint.id),
+      () => sendTestEvent(handle.db, other, endpoint.id),
+      () => removeEndpoint(handle.db, other, endpoint.id),
+      () => removeEndpoint(handle.db, me, "not-a-uuid"),
     ]) {
-      expect(await refusal(attempt)).toBe("webhook_not_found");
+      expect(await refusal(attempt())).toBe("webhook_not_found");
     }
     expect(await refusal(redeliverDelivery(handle.db, other, delivery!.id))).toBe("webhook_delivery_not_found");
     expect(await myEndpoints(handle.db, me)).toHaveLength(1);

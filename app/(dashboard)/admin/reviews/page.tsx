@@ -1,58 +1,17 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { DateTime } from "@/components/layout/date-time";
-import { ReviewProgress } from "@/components/reviews/review-progress";
-import { StartReviewForm } from "@/components/reviews/start-review-form";
-import { Badge } from "@/components/ui/badge";
+import { ReviewList } from "@/components/reviews/review-list";
 import { getDb } from "@/db";
 import { accessReviews } from "@/lib/commands/access-reviews";
 import { PLACES } from "@/lib/glossary";
 import { requestTimeZone } from "@/lib/request-time-zone";
-import { ALL_SCOPES } from "@/lib/scopes";
 import { requireAdmin } from "@/lib/session";
 import { startAccessReviewAction } from "./actions";
 
 export const metadata: Metadata = { title: PLACES.accessReviews };
 
-/** Admin -> Access reviews: start one, and follow each one's progress. */
+/** Admin -> Access reviews: start one, and follow each one's progress (teams' own reviews too). */
 export default async function AccessReviewsPage() {
   await requireAdmin();
   const [reviews, timeZone] = await Promise.all([accessReviews(await getDb()), requestTimeZone()]);
-  return (
-    <div className="grid gap-6">
-      <section aria-labelledby="reviews-heading" className="grid gap-4">
-        <div className="max-w-3xl">
-          <h2 id="reviews-heading" className="text-lg font-semibold">
-            {PLACES.accessReviews}
-          </h2>
-          <p className="text-sm text-muted-foreground">
-            Ask owners to confirm that their keys are still needed, as compliance asks every month. Each review&apos;s report is a CSV of every key and its
-            answer.
-          </p>
-        </div>
-        {reviews.length === 0 ? (
-          <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">No reviews yet. Start one below.</p>
-        ) : (
-          <ul className="grid gap-3" aria-label="Reviews">
-            {reviews.map((r) => (
-              <li key={r.id} className="grid gap-2 rounded-lg border p-4">
-                <div className="flex flex-wrap items-center gap-2">
-                  <Link href={`/admin/reviews/${r.id}`} className="min-w-0 font-medium underline-offset-4 [overflow-wrap:anywhere] hover:underline">
-                    {r.name}
-                  </Link>
-                  <Badge variant={r.status === "open" ? "secondary" : "outline"}>{r.status === "open" ? "Open" : "Ended"}</Badge>
-                </div>
-                <p className="text-xs text-muted-foreground">
-                  Due <DateTime date={r.dueAt} timeZone={timeZone} withTime /> · then {r.onDue === "revoke" ? "revoke" : "flag"} what nobody confirmed · started by{" "}
-                  {r.startedByEmail ?? "a deleted account"}
-                </p>
-                <ReviewProgress counts={r.counts} label={`Progress of ${r.name}`} />
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <StartReviewForm action={startAccessReviewAction} scopes={ALL_SCOPES} />
-    </div>
-  );
+  return <ReviewList reviews={reviews} timeZone={timeZone} start={startAccessReviewAction} basePath="/admin/reviews" />;
 }

@@ -19,7 +19,7 @@ export default async function TeamSettingsLayout({ children, params }: { childre
     { href: teamRequestsPath(team.slug), label: PLACES.teamRequests },
     { href: teamUsagePath(team.slug), label: PLACES.teamUsage },
     // Only owners and admins read the log: the tab is a convenience, the page's command decides.
-    ...(canAdministerTeam(role) ? [{ href: teamAuditPath(team.slug), label: PLACES.auditLog }, { href: webhooksPath(team.slug), label: PLACES.webhooks }] : []),
+    ...(canAdministerTeam(role) ? [{ href: teamAuditPath(team.slug), label: PLACES.auditLog }, { href: webhooksPath(team.slug), label: PLACES.webhooks }, { href: `/t/${team.slug}/settings/reviews`, label: PLACES.accessReviews }] : []),
   ];
   return (
     <div className="mx-auto max-w-6xl">
