@@ -80,6 +80,8 @@ test.describe("webhooks, with a receiver on loopback", () => {
     await expect(log.getByRole("listitem").filter({ hasText: "webhook.test" })).toContainText("HTTP 200");
     expect(mine()).toHaveLength(1);
     await log.getByRole("listitem").filter({ hasText: "webhook.test" }).locator("summary").click();
+    // The "queued" toast gone first: one caught fading out reads as low contrast.
+    await expect(page.locator("[data-sonner-toast]")).toHaveCount(0, { timeout: 15_000 });
     findings.push(...(await audit(page, "An endpoint with a delivery open")));
     await page.goto("/settings/webhooks");
     findings.push(...(await audit(page, "Webhooks, one endpoint")));
