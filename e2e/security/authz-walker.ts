@@ -470,6 +470,20 @@ export class Walker {
     return { keyId: (await this.apiKey(this.observer(), keyName, [scope ?? "keys:read"], 5)).id, keyName };
   }
 
+  /** An endpoint as its page shows it to `cookies`: its URL, whether it is on, its events, its deliveries. */
+  async webhookPage(cookies: StorageState, path: string): Promise<string> {
+    const request = await this.context(cookies);
+    const res = await request.get(path, { maxRedirects: 0 });
+    const html = await res.text();
+    await request.dispose();
+    const heading = /<h2 id="endpoint-heading"[^>]*>([^<]*)<\/h2>/.exec(html)?.[1] ?? "";
+    const state = /data-endpoint-state="([a-z]+)"/.exec(html)?.[1] ?? "";
+    const events = /data-endpoint-events="([^"]*)"/.exec(html)?.[1] ?? "";
+    // Which deliveries, not how their attempts go (the server keeps trying them meanwhile).
+    const deliveries = [...html.matchAll(/data-delivery-id="([^"]*)"/g)].map((m) => m[1]).join(",");
+    return `${res.status()} ${heading} ${state} ${events} ${deliveries}`;
+  }
+
   /** The owner's state a row may change, as text to compare. */
   async snapshot(target: Target, vars: Record<string, string>): Promise<string> {
     const w = this.world;
@@ -525,28 +539,11 @@ export class Walker {
       }
       case "ownerWebhook": {
         // The endpoint as its owner's page shows it: its URL, whether it is on, its events and its deliveries.
-        const request = await this.context(w.owner.cookies);
-        const res = await request.get(`/settings/webhooks/${vars.endpointId}`, { maxRedirects: 0 });
-        const html = await res.text();
-        await request.dispose();
-        const heading = /<h2 id="endpoint-heading"[^>]*>([^<]*)<\/h2>/.exec(html)?.[1] ?? "";
-        const state = /data-endpoint-state="([a-z]+)"/.exec(html)?.[1] ?? "";
-        const events = /data-endpoint-events="([^"]*)"/.exec(html)?.[1] ?? "";
-        // Which deliveries, not how their attempts go (the server keeps trying them meanwhile).
-        const deliveries = [...html.matchAll(/data-delivery-id="([^"]*)"/g)].map((m) => m[1]).join(",");
-        return `${res.status()} ${heading} ${state} ${events} ${deliveries}`;
+        return this.webhookPage(w.owner.cookies, `/settings/webhooks/${vars.endpointId}`);
       }
       case "teamWebhook": {
         // The team's endpoint as its owner's page shows it (the same fields as ownerWebhook).
-        const request = await this.context(w.teamOwner.cookies);
-        const res = await request.get(`/t/${vars.teamSlug}/settings/webhooks/${vars.teamEndpointId}`, { maxRedirects: 0 });
-        const html = await res.text();
-        await request.dispose();
-        const heading = /<h2 id="endpoint-heading"[^>]*>([^<]*)<\/h2>/.exec(html)?.[1] ?? "";
-        const state = /data-endpoint-state="([a-z]+)"/.exec(html)?.[1] ?? "";
-        const events = /data-endpoint-events="([^"]*)"/.exec(html)?.[1] ?? "";
-        const deliveries = [...html.matchAll(/data-delivery-id="([^"]*)"/g)].map((m) => m[1]).join(",");
-        return `${res.status()} ${heading} ${state} ${events} ${deliveries}`;
+        return this.webhookPage(w.teamOwner.cookies, `/t/${vars.teamSlug}/settings/webhooks/${vars.teamEndpointId}`);
       }
       case "teamKeys":
         // The team's keys as a keys:read key of the team lists them (HTML is streamed: chunks can land mid-row).

@@ -31,3 +31,12 @@ export const updateWebhookInput = z.strictObject({
   events: events.optional(),
   enabled: z.boolean({ error: "Enabled must be true or false." }).optional(),
 });
+
+/** An endpoint form's fields as the commands take them (the checked events; text as typed). */
+export function endpointFormValues(form: FormData): { url: string; description: string; events: string[] } {
+  const text = (name: string) => {
+    const value = form.get(name);
+    return typeof value === "string" ? value : "";
+  };
+  return { url: text("url"), description: text("description"), events: form.getAll("events").filter((v): v is string => typeof v === "string") };
+}

@@ -3,23 +3,16 @@
 // Settings -> Webhooks: thin adapters over lib/commands/webhooks.ts.
 import { revalidatePath } from "next/cache";
 import { withUser } from "@/lib/action";
-import type { EndpointFormValues, NewSecretState } from "@/components/webhooks/types";
+import { endpointFormValues } from "@/lib/validation/webhook.schema";
+import type { NewSecretState } from "@/components/webhooks/types";
 import type { ActionState } from "@/lib/action-state";
 import { changeEndpoint, createEndpoint, redeliverDelivery, removeEndpoint, rotateEndpointSecret, sendTestEvent } from "@/lib/commands/webhooks";
 
 const PAGE = "/settings/webhooks";
 
-function formValues(form: FormData): EndpointFormValues {
-  const text = (name: string) => {
-    const value = form.get(name);
-    return typeof value === "string" ? value : "";
-  };
-  return { url: text("url"), description: text("description"), events: form.getAll("events").filter((v): v is string => typeof v === "string") };
-}
-
 /** Registers an endpoint; its signing secret comes back in this answer only. */
 export async function createWebhookAction(_prev: NewSecretState, form: FormData): Promise<NewSecretState> {
-  const values = formValues(form);
+  const values = endpointFormValues(form);
   const state: NewSecretState = await withUser("createWebhook", async ({ db, actor }) => {
     const { endpoint, secret } = await createEndpoint(db, actor, values);
     revalidatePath(PAGE);
@@ -30,7 +23,7 @@ export async function createWebhookAction(_prev: NewSecretState, form: FormData)
 
 /** Changes an endpoint's URL, description and events. */
 export async function updateWebhookAction(id: string, _prev: NewSecretState, form: FormData): Promise<NewSecretState> {
-  const values = formValues(form);
+  const values = endpointFormValues(form);
   const state: NewSecretState = await withUser("updateWebhook", async ({ db, actor }) => {
     await changeEndpoint(db, actor, id, values);
     revalidatePath(PAGE, "layout");

@@ -4,23 +4,16 @@
 // which re-reads the caller's membership (owners and admins), locked, in each transaction. The
 // address comes from the page as the first argument, as untrusted as the rest.
 import { revalidatePath } from "next/cache";
-import type { EndpointFormValues, NewSecretState } from "@/components/webhooks/types";
+import type { NewSecretState } from "@/components/webhooks/types";
 import { withUser } from "@/lib/action";
+import { endpointFormValues } from "@/lib/validation/webhook.schema";
 import type { ActionState } from "@/lib/action-state";
 import { changeEndpoint, createEndpoint, redeliverDelivery, removeEndpoint, rotateEndpointSecret, sendTestEvent } from "@/lib/commands/webhooks";
-
-function formValues(form: FormData): EndpointFormValues {
-  const text = (name: string) => {
-    const value = form.get(name);
-    return typeof value === "string" ? value : "";
-  };
-  return { url: text("url"), description: text("description"), events: form.getAll("events").filter((v): v is string => typeof v === "string") };
-}
 
 const teamPath = (slug: unknown) => `/t/${String(slug)}/settings/webhooks`;
 
 export async function createTeamWebhookAction(slug: string, _prev: NewSecretState, form: FormData): Promise<NewSecretState> {
-  const values = formValues(form);
+  const values = endpointFormValues(form);
   const state: NewSecretState = await withUser("createTeamWebhook", async ({ db, actor }) => {
     const { endpoint, secret } = await createEndpoint(db, actor, values, slug);
     revalidatePath(teamPath(slug));
@@ -30,7 +23,7 @@ export async function createTeamWebhookAction(slug: string, _prev: NewSecretStat
 }
 
 export async function updateTeamWebhookAction(slug: string, id: string, _prev: NewSecretState, form: FormData): Promise<NewSecretState> {
-  const values = formValues(form);
+  const values = endpointFormValues(form);
   const state: NewSecretState = await withUser("updateTeamWebhook", async ({ db, actor }) => {
     await changeEndpoint(db, actor, id, values, slug);
     revalidatePath(teamPath(slug), "layout");
