@@ -1,4 +1,4 @@
-// Issue 17's "done when": a key made with a 7-day expiry gets exactly one expiry mail and one
+// Issue 17's "done when", on a deployment of its own (its background clock is this file's alone): a key made with a 7-day expiry gets exactly one expiry mail and one
 // key.expiring webhook when the test clock reaches its warning (a day before it expires), whatever
 // the number of server processes and a restart in between. A deployment of its own with a real SMTP
 // server and a real HTTP receiver on loopback (which checks the signature with the secret the
@@ -35,7 +35,9 @@ test.describe("an expiry warning across processes and a restart", () => {
   test.beforeAll(async () => {
     database = await ownDatabase(".data-e2e-expiry", "keysmith_expiry");
     inbox = await startInbox();
-    receiver = await startReceiver(() => ({ status: 204 }));
+    // "/flaky" fails its first four deliveries; everything else is answered 204.
+    let flaky = 0;
+    receiver = await startReceiver((_n, request) => (request.body.includes("/flaky") && ++flaky <= 4 ? { status: 503, body: `down (${flaky})` } : { status: 204 }));
     env = { ...database.env, SMTP_URL: inbox.url, APP_URL: base, MAIL_FROM: "Keysmith <keysmith@example.test>", JOB_POLL_MS: "300", WEBHOOK_ALLOWED_HOSTS: receiver.hostPort };
     await start(FIRST);
     if (twoProcesses) await start(SECOND);
@@ -112,6 +114,52 @@ test.describe("an expiry warning across processes and a restart", () => {
     expect(JSON.parse(delivery!.body)).toMatchObject({ type: "key.expiring", data: { key: { name }, warning: "1 day" } });
     expect(delivery!.body).not.toContain(keySecret);
     expect(ports.length).toBe(twoProcesses ? 2 : 1);
+    await context.close();
+  });
+
+  test("a receiver that fails four times, then answers, gets the event once: five attempts, one webhook-id, each signature valid", async ({ browser }) => {
+    test.setTimeout(120_000);
+    const context = await browser.newContext({ baseURL: base, permissions: ["clipboard-read", "clipboard-write"] });
+    const page = await context.newPage();
+    await signUpByMail(page, newUser("flaky"), base, inbox!);
+    // A key, to move every process's background clock (the test clock) past each wait; beyond the first test's 6.6 days.
+    const keys = new ApiKeysPage(page);
+    await page.goto("/settings/api-keys");
+    const keySecret = await keys.create({ name: "Clock mover", expiration: "30" });
+    await keys.copyAndClose();
+    const url = `http://${receiver!.hostPort}/flaky`;
+    await page.goto("/settings/webhooks");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Endpoint URL").fill(url);
+    await dialog.getByRole("button", { name: "Add endpoint" }).click();
+    const secret = await dialog.getByRole("textbox", { name: "Signing secret" }).inputValue();
+    await dialog.getByRole("button", { name: "Copy signing secret" }).click();
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await page.getByRole("link", { name: url }).click();
+    await page.getByRole("button", { name: "Send test event" }).click();
+    // The waits after failures are 5 s, 30 s, 2 min and 10 min: each step moves the clock a quarter of an hour further.
+    const hits = () => receiver!.received.filter((m) => m.body.includes(url));
+    await expect.poll(() => hits().length, { timeout: 15_000 }).toBe(1);
+    for (let step = 1; step <= 4; step++) {
+      const offset = String(7 * DAY + step * 15 * 60_000);
+      for (const port of [...servers.keys()]) {
+        expect((await page.request.get(`http://localhost:${port}/api/v1/me`, { headers: { authorization: `Bearer ${keySecret}`, "x-test-clock-offset": offset } })).status()).toBe(200);
+      }
+      await expect.poll(() => hits().length, { timeout: 15_000 }).toBe(step + 1);
+    }
+    const item = page.getByRole("list", { name: "Deliveries" }).getByRole("listitem").first();
+    await expect(async () => {
+      await page.reload();
+      await expect(item).toContainText("Delivered", { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
+    await expect(item).toContainText("5 attempts");
+    expect(hits()).toHaveLength(5);
+    expect(new Set(hits().map((m) => m.headers["webhook-id"])).size).toBe(1);
+    for (const m of hits()) {
+      const headers = { id: String(m.headers["webhook-id"]), timestamp: String(m.headers["webhook-timestamp"]), signature: String(m.headers["webhook-signature"]) };
+      expect(verifyWebhook(secret, headers, m.body)).toEqual({ ok: true });
+    }
     await context.close();
   });
 });

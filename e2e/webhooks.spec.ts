@@ -32,6 +32,7 @@ test.describe("webhooks, with a receiver on loopback", () => {
   test.describe.configure({ mode: "serial" });
   let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
   test.beforeAll(async () => {
+    // "/huge-answer" answers too much; the rest answer 200.
     receiver = await startReceiver((_n, request) => (request.body.includes("/huge-answer") ? { status: 200, body: "x".repeat(100_000) } : { status: 200, body: "thanks" }), { port: ANSWERING });
   });
   test.afterAll(async () => {

@@ -58,10 +58,10 @@ async function withScratchDatabase(adminUrl, fn) {
 
 // The e2e servers listen on E2E_PORT and ports above it (a second server +50, a directly served
 // deployment +60, a first-account deployment +65, one that sends mail +67, one for invitations +68, sign-up confirmed by mail +69, the faults spec's
-// +70 to +73, the second-factor policy deployment +74, a last-admin deployment +75, single sign-on +76 and +77, passkeys +78 and +79, the restart spec +80, step-up by passkey or code +82, a passkey as the second factor +84, notifications +86, an expiry warning across processes +88 and +89, metrics +90, webhook receivers +91 and +92). A port already taken used to end the run with
+// +70 to +73, the second-factor policy deployment +74, a last-admin deployment +75, single sign-on +76 and +77, passkeys +78 and +79, the restart spec +80, step-up by passkey or code +82, a passkey as the second factor +84, notifications +86, access reviews +87, an expiry warning across processes +88 and +89, metrics +90, webhook receivers +91 and +92). A port already taken used to end the run with
 // "Process from config.webServer exited early" and nothing else: take the first base whose ports
 // are all free, and say which were busy.
-const OFFSETS = [0, 50, 60, 65, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 82, 84, 86, 88, 89, 90, 91, 92];
+const OFFSETS = [0, 50, 60, 65, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 82, 84, 86, 87, 88, 89, 90, 91, 92];
 function portFree(port) {
   return new Promise((resolve) => {
     const probe = net.createServer();
@@ -103,7 +103,7 @@ if (testDbUrl) {
 if (!skipE2e) {
   run("production build", "npx", ["next", "build"]);
   // The embedded pass's data folders: the shared server's and each own deployment's (cleared first, read by the hygiene check).
-  const embeddedDirs = [".data-e2e", ".data-e2e-direct", ".data-e2e-restart", ".data-e2e-join", ".data-e2e-mail", ".data-e2e-signup", ".data-e2e-passkeys", ".data-e2e-sso", ".data-e2e-mfa", ".data-e2e-stepup", ".data-e2e-pk2fa", ".data-e2e-notify", ".data-e2e-expiry"];
+  const embeddedDirs = [".data-e2e", ".data-e2e-direct", ".data-e2e-restart", ".data-e2e-join", ".data-e2e-mail", ".data-e2e-signup", ".data-e2e-passkeys", ".data-e2e-sso", ".data-e2e-mfa", ".data-e2e-stepup", ".data-e2e-pk2fa", ".data-e2e-notify", ".data-e2e-expiry", ".data-e2e-reviews"];
   for (const dir of [...embeddedDirs, ".data-e2e-pg", ".data-e2e-second"]) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync("e2e/.artifacts", { recursive: true });
   const pglitePort = await freeBase(Number(env.E2E_PORT ?? 3210));

@@ -31,8 +31,8 @@ export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 /** The most keys one review takes (the same bound as a bulk revocation). */
 export const REVIEW_KEYS_MAX = 5_000;
 export const REVIEW_NAME_MAX = 120;
-/** How far ahead a due date may be. */
-export const REVIEW_DUE_MAX_DAYS = 90;
+/** How far ahead a due date may be: a year (an annual review, as SOC 2 audits ask). */
+export const REVIEW_DUE_MAX_DAYS = 365;
 
 /** A review's progress in numbers: how many keys are decided, of how many. */
 export function reviewProgress(counts: Partial<Record<ReviewDecision, number>>): { total: number; decided: number; percent: number } {

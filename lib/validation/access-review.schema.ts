@@ -8,7 +8,7 @@ import { plainText, uuidSchema } from "./common";
 
 /**
  * Starting a review: its name, its due date (a day on the starter's calendar: due at that day's
- * end in their zone, from tomorrow to 90 days ahead), what happens then to keys nobody confirmed,
+ * end in their zone, from tomorrow to a year ahead), what happens then to keys nobody confirmed,
  * and which keys (Admin -> All API keys' filters: owner, team, scope, usage).
  */
 export const startAccessReviewInput = z
