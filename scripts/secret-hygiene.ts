@@ -111,7 +111,7 @@ const tokens = secrets.filter(isAccountToken);
 const actions = secretActionIds(["createApiKeyAction", "rotateApiKeyAction", "createTeamApiKeyAction", "rotateTeamApiKeyAction", "issueRequestedKeyAction"]);
 const tokenActions = secretActionIds(["createResetLinkAction", "createInvitationAction"]);
 const factorActions = secretActionIds(["startTotpSetupAction", "confirmTotpSetupAction", "regenerateRecoveryCodesAction"]);
-const webhookActions = secretActionIds(["createWebhookAction", "rotateWebhookSecretAction"]);
+const webhookActions = secretActionIds(["createWebhookAction", "rotateWebhookSecretAction", "createTeamWebhookAction", "rotateTeamWebhookSecretAction"]);
 
 // 1. Each key in exactly one response, its creation or rotation, never cached.
 let created = 0;
