@@ -69,6 +69,8 @@ test.describe("on a deployment of its own", () => {
     expect(await audit(memberPage, "Review your keys")).toEqual([]);
     await list.getByRole("button", { name: "Still needed: Billing export" }).click();
     await expect(list.getByRole("listitem")).toHaveCount(2);
+    // The answered key leaves the list; focus moves to the next key's answers, not to the page's start.
+    await expect(list.getByRole("button", { name: "Still needed: Forgotten script" })).toBeFocused();
     await list.getByRole("button", { name: "Revoke: Old CI runner" }).click();
     await memberPage.getByRole("alertdialog", { name: "Revoke “Old CI runner”?" }).getByRole("button", { name: "Revoke key" }).click();
     await expect(list.getByRole("listitem")).toHaveCount(1);

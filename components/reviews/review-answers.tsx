@@ -1,6 +1,6 @@
 "use client";
 
-import { useTransition } from "react";
+import { useRef, useTransition } from "react";
 import { toast } from "sonner";
 import { ConfirmButton } from "@/components/forms/confirm-button";
 import { Button } from "@/components/ui/button";
@@ -11,8 +11,14 @@ type Answer = (input: { reviewId: string; keyId: string; decision: string }) => 
 /** One key's two answers: "Still needed" at once, "Revoke" after a confirmation. */
 export function ReviewAnswers({ reviewId, keyId, keyName, answer }: { reviewId: string; keyId: string; keyName: string; answer: Answer }) {
   const [pending, start] = useTransition();
+  const group = useRef<HTMLDivElement>(null);
+  /** The answered key leaves the list: focus goes to the next key's answers (else the previous, else the page's heading). */
+  function focusNext(row: Element | null | undefined) {
+    const target = row?.isConnected ? row.querySelector<HTMLElement>("button") : document.getElementById("reviews-heading");
+    target?.focus();
+  }
   return (
-    <div role="group" aria-label={`Answer for ${keyName}`} className="flex flex-wrap gap-2">
+    <div ref={group} role="group" aria-label={`Answer for ${keyName}`} className="flex flex-wrap gap-2">
       <Button
         size="sm"
         variant="outline"
@@ -20,9 +26,13 @@ export function ReviewAnswers({ reviewId, keyId, keyName, answer }: { reviewId: 
         aria-label={`Still needed: ${keyName}`}
         onClick={() =>
           start(async () => {
+            const item = group.current?.closest("li");
+            const neighbour = item?.nextElementSibling ?? item?.previousElementSibling;
             const result = await answer({ reviewId, keyId, decision: "confirmed" });
-            if (result.ok) toast.success(result.message ?? "Confirmed.");
-            else toast.error(result.message ?? "The answer was not saved. Try again.");
+            if (result.ok) {
+              toast.success(result.message ?? "Confirmed.");
+              requestAnimationFrame(() => focusNext(neighbour));
+            } else toast.error(result.message ?? "The answer was not saved. Try again.");
           })
         }
       >

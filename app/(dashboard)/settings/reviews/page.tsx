@@ -25,7 +25,7 @@ export default async function ReviewYourKeysPage() {
   return (
     <section aria-labelledby="reviews-heading" className="grid gap-4">
       <div className="max-w-3xl">
-        <h2 id="reviews-heading" className="text-lg font-semibold">
+        <h2 id="reviews-heading" tabIndex={-1} className="text-lg font-semibold focus-visible:outline-2 focus-visible:outline-ring">
           {PLACES.reviewYourKeys}
         </h2>
         <p className="text-sm text-muted-foreground">
